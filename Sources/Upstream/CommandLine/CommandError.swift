@@ -1,0 +1,128 @@
+import Foundation
+
+// MARK: - Exit codes and errors
+
+/// The exit codes of `upstream`, documented in README.md and Docs/Errors.md.
+public enum ExitCode: Int32, Sendable {
+  /// Success (warnings allowed).
+  case success = 0
+  /// The knowledge base has errors or cannot be loaded, cases failed, or behaviour changed.
+  case failure = 1
+  /// The command line is wrong: an unknown command or option, a missing argument.
+  case usage = 2
+  /// The answers are invalid: not JSON, unknown questions, wrong types, out of range.
+  case invalidAnswers = 3
+  /// A file could not be read or written.
+  case fileError = 4
+}
+
+/// Everything that can stop a command, turned into text and an exit code in one place.
+public enum CommandError: Error, Sendable {
+  /// A usage error, with an optional "did you mean" and the command whose help applies.
+  case usage(String, suggestion: String?, command: String?)
+  /// The knowledge base has errors (or its folder is missing).
+  case knowledgeBase([Diagnostic], sources: [SourceFile])
+  /// The answers are invalid.
+  case answers([Diagnostic], source: SourceFile?)
+  /// A file could not be read or written.
+  case file(String)
+
+  /// The exit code for this error.
+  public var exitCode: ExitCode {
+    switch self {
+    case .usage: .usage
+    case .knowledgeBase: .failure
+    case .answers: .invalidAnswers
+    case .file: .fileError
+    }
+  }
+
+  /// The message written to standard error.
+  func render(colour: Bool) -> String {
+    switch self {
+    case .usage(let message, let suggestion, let command):
+      var text = "error: \(message)\n"
+      if let suggestion { text += "help: \(suggestion)\n" }
+      text += "Run 'upstream \(command.map { $0 + " " } ?? "")--help' for usage.\n"
+      return text
+    case .knowledgeBase(let diagnostics, let sources):
+      return DiagnosticRenderer(sources: sources, colour: colour).text(diagnostics)
+        + "error: the knowledge base has errors, so nothing was assessed; run 'upstream check' for details\n"
+    case .answers(let diagnostics, let source):
+      return DiagnosticRenderer(sources: source.map { [$0] } ?? [], colour: colour).text(diagnostics)
+        + "error: the answers have problems, so nothing was assessed\n"
+    case .file(let message):
+      return "error: \(message)\n"
+    }
+  }
+}
+
+// MARK: - Console
+
+/// Where a command reads and writes: the real terminal, or a capture in tests.
+public struct Console: Sendable {
+  public let write: @Sendable (String) -> Void
+  public let writeError: @Sendable (String) -> Void
+  public let readInput: @Sendable () -> Data
+  /// Whether standard output / error is a terminal (colour and progress only then).
+  public let outputIsTerminal: Bool
+  public let errorIsTerminal: Bool
+  public let environment: [String: String]
+
+  public init(
+    write: @escaping @Sendable (String) -> Void, writeError: @escaping @Sendable (String) -> Void,
+    readInput: @escaping @Sendable () -> Data, outputIsTerminal: Bool = false, errorIsTerminal: Bool = false,
+    environment: [String: String] = [:]
+  ) {
+    self.write = write
+    self.writeError = writeError
+    self.readInput = readInput
+    self.outputIsTerminal = outputIsTerminal
+    self.errorIsTerminal = errorIsTerminal
+    self.environment = environment
+  }
+
+  /// The process's own standard streams.
+  public static var standard: Console {
+    Console(
+      write: { FileHandle.standardOutput.write(Data($0.utf8)) },
+      writeError: { FileHandle.standardError.write(Data($0.utf8)) },
+      readInput: { FileHandle.standardInput.readDataToEndOfFile() },
+      outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1,
+      environment: ProcessInfo.processInfo.environment)
+  }
+
+  /// Whether to colour standard output (a terminal, and NO_COLOR unset).
+  public var colourOutput: Bool { outputIsTerminal && environment["NO_COLOR"] == nil }
+  /// Whether to colour standard error.
+  public var colourErrors: Bool { errorIsTerminal && environment["NO_COLOR"] == nil }
+}
+
+// MARK: - Writing files safely
+
+/// Writes files atomically: a temporary file beside the target, flushed, then renamed.
+///
+/// A process killed at any moment leaves either the old file or the new one, never a mix.
+public enum AtomicFile {
+  public static func write(_ text: String, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    let folder = url.deletingLastPathComponent().path
+    let temporary = (folder as NSString).appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+    guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
+      throw CommandError.file("cannot write '\(path)': cannot create a file in '\(folder)'")
+    }
+    do {
+      let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+      try handle.write(contentsOf: Data(text.utf8))
+      try handle.synchronize()
+      try handle.close()
+      guard rename(temporary, path) == 0 else {
+        throw CommandError.file("cannot write '\(path)': \(String(cString: strerror(errno)))")
+      }
+    } catch {
+      try? FileManager.default.removeItem(atPath: temporary)
+      if let commandError = error as? CommandError { throw commandError }
+      throw CommandError.file("cannot write '\(path)': \(error.localizedDescription)")
+    }
+  }
+}

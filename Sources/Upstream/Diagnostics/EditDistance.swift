@@ -1,0 +1,48 @@
+// MARK: - "Did you mean" suggestions
+
+/// Suggests the closest known name to a misspelt one, for "did you mean" hints.
+///
+/// Shared by the rule checker, the answers validator and the command-line parser, so
+/// every "did you mean" in Upstream agrees.
+public enum Suggestion {
+  /// The Levenshtein distance between two strings, in characters.
+  public static func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a)
+    let b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+      current[0] = i
+      for j in 1...b.count {
+        let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+        current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+      }
+      swap(&previous, &current)
+    }
+    return previous[b.count]
+  }
+
+  /// The candidate closest to `name`, if it is close enough to be a plausible typo.
+  ///
+  /// Close enough means at most a third of the name's length in edits (at least 1, at most
+  /// 4), or one of the two contains the other. Ties go to the alphabetically first
+  /// candidate, so suggestions are deterministic.
+  public static func closest<S: Sequence>(to name: String, in candidates: S) -> String?
+  where S.Element == String {
+    let lowered = name.lowercased()
+    let limit = max(1, min(4, name.count / 3))
+    var best: (distance: Int, name: String)?
+    for candidate in candidates where candidate != name {
+      let distance = editDistance(lowered, candidate.lowercased())
+      let contained =
+        lowered.count >= 3 && (candidate.lowercased().contains(lowered) || lowered.contains(candidate.lowercased()))
+      guard distance <= limit || contained else { continue }
+      let score = contained && distance > limit ? limit : distance
+      if let current = best, (current.distance, current.name) <= (score, candidate) { continue }
+      best = (score, candidate)
+    }
+    return best?.name
+  }
+}

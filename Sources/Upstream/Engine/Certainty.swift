@@ -1,0 +1,126 @@
+// MARK: - Certainty factors
+
+/// MYCIN-style certainty factors in -1…1, and how evidence combines.
+public enum Certainty {
+  /// Combines all evidence for and against a conclusion, independent of order.
+  ///
+  /// Evidence for (`c > 0`) combines as `1 − Π(1 − cᵢ)`, evidence against likewise on
+  /// `|cᵢ|`, and the two as `(for − against) / (1 − min(for, against))`. Certain evidence
+  /// for meeting certain evidence against gives 0. Factors are sorted before multiplying,
+  /// so the result is bit-for-bit the same whatever order the rules fired in.
+  public static func combine(for supporting: [Double], against opposing: [Double]) -> Double {
+    let positive = combinePositive(supporting)
+    let negative = combinePositive(opposing)
+    if positive == 1 && negative == 1 { return 0 }
+    let combined = (positive - negative) / (1 - min(positive, negative))
+    return max(-1, min(1, combined))
+  }
+
+  /// `1 − Π(1 − cᵢ)` over the factors (each in 0…1), multiplied in sorted order.
+  public static func combinePositive(_ factors: [Double]) -> Double {
+    switch factors.count {
+    case 0: return 0
+    case 1: return factors[0]
+    default:
+      var remaining = 1.0
+      for factor in factors.sorted() { remaining *= 1 - factor }
+      return 1 - remaining
+    }
+  }
+
+  /// A certainty in words, as a patient reads it.
+  public static func words(_ value: Double) -> String {
+    switch value {
+    case 0.8...: "very likely"
+    case 0.6..<0.8: "likely"
+    case 0.4..<0.6: "possible"
+    case 0.2..<0.4: "less likely"
+    case -0.2..<0.2: "unclear"
+    case -0.6 ..< -0.2: "unlikely"
+    default: "very unlikely"
+    }
+  }
+
+  /// A certainty with two decimals, as `0.72`.
+  public static func number(_ value: Double) -> String {
+    let hundredths = (value * 100).rounded()
+    let sign = hundredths < 0 ? "-" : ""
+    let magnitude = Int(abs(hundredths))
+    let fraction = magnitude % 100
+    return "\(sign)\(magnitude / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+  }
+
+  /// Words and number together: `likely (0.72)`.
+  public static func describe(_ value: Double) -> String { "\(words(value)) (\(number(value)))" }
+}
+
+// MARK: - Three-valued truth
+
+/// The outcome of a condition: it holds (with a certainty), it fails, or it is unknown.
+///
+/// Unknown means the answers given do not decide it: a question was not asked, skipped or
+/// answered "not sure", or a finding or score could still move either way. Unknown is
+/// never treated as false.
+public enum Truth: Sendable, Hashable {
+  case holds(Double)
+  case fails
+  case unknown
+
+  /// Whether the condition holds.
+  public var isHolding: Bool { if case .holds = self { true } else { false } }
+
+  /// `not`: holds ⇄ fails (a negation that holds is certain); unknown stays unknown.
+  public var negated: Truth {
+    switch self {
+    case .holds: .fails
+    case .fails: .holds(1)
+    case .unknown: .unknown
+    }
+  }
+
+  /// `and` over several outcomes: fails if any fails, else unknown if any is, else the
+  /// smallest certainty.
+  static func all<S: Sequence>(_ outcomes: S) -> Truth where S.Element == Truth {
+    var certainty = 1.0
+    var sawUnknown = false
+    for outcome in outcomes {
+      switch outcome {
+      case .fails: return .fails
+      case .unknown: sawUnknown = true
+      case .holds(let value): certainty = min(certainty, value)
+      }
+    }
+    return sawUnknown ? .unknown : .holds(certainty)
+  }
+
+  /// `or`: holds with the largest certainty if any holds, else unknown if any is, else fails.
+  static func any<S: Sequence>(_ outcomes: S) -> Truth where S.Element == Truth {
+    var certainty: Double?
+    var sawUnknown = false
+    for outcome in outcomes {
+      switch outcome {
+      case .holds(let value): certainty = max(certainty ?? value, value)
+      case .unknown: sawUnknown = true
+      case .fails: break
+      }
+    }
+    if let certainty { return .holds(certainty) }
+    return sawUnknown ? .unknown : .fails
+  }
+
+  /// `at least N of`: holds with the N-th largest certainty when N hold; unknown when
+  /// enough could still hold; fails otherwise.
+  static func atLeast<S: Sequence>(_ count: Int, _ outcomes: S) -> Truth where S.Element == Truth {
+    var held: [Double] = []
+    var unknown = 0
+    for outcome in outcomes {
+      switch outcome {
+      case .holds(let value): held.append(value)
+      case .unknown: unknown += 1
+      case .fails: break
+      }
+    }
+    if held.count >= count { return .holds(held.sorted(by: >)[count - 1]) }
+    return held.count + unknown >= count ? .unknown : .fails
+  }
+}

@@ -1,0 +1,88 @@
+// MARK: - Compiled conditions
+
+/// A condition with every id resolved to an index and every value typed.
+///
+/// Compiled once from the syntax tree; the engine evaluates it against answers and the
+/// current certainties without looking anything up by name.
+public indirect enum Condition: Sendable, Hashable {
+  case answer(question: Int, AnswerTest)
+  /// A finding's certainty compared with a threshold (`hip_pain` alone is `> 0.2`).
+  case finding(Int, ComparisonOperator, Double)
+  case score(Int, ScoreTest)
+  case all([Condition])
+  case any([Condition])
+  case not(Condition)
+  case atLeast(Int, [Condition])
+
+  /// The threshold a bare finding test uses, as in MYCIN.
+  public static let defaultThreshold = 0.2
+
+  /// The questions this condition reads.
+  public var questionsRead: [Int] {
+    switch self {
+    case .answer(let question, _): [question]
+    case .finding, .score: []
+    case .all(let parts), .any(let parts), .atLeast(_, let parts): parts.flatMap(\.questionsRead)
+    case .not(let inner): inner.questionsRead
+    }
+  }
+
+  /// The findings this condition reads, and whether each is read under a `not`.
+  func findingsRead(negated: Bool = false) -> [(finding: Int, negated: Bool)] {
+    switch self {
+    case .finding(let finding, _, _): [(finding, negated)]
+    case .answer, .score: []
+    case .all(let parts), .any(let parts), .atLeast(_, let parts): parts.flatMap { $0.findingsRead(negated: negated) }
+    case .not(let inner): inner.findingsRead(negated: !negated)
+    }
+  }
+
+  /// Whether the condition tests a score's stratum anywhere.
+  var testsStratum: Bool {
+    switch self {
+    case .score(_, .stratum): true
+    case .answer, .finding, .score: false
+    case .all(let parts), .any(let parts), .atLeast(_, let parts): parts.contains { $0.testsStratum }
+    case .not(let inner): inner.testsStratum
+    }
+  }
+
+  /// The scores this condition reads directly.
+  var scoresRead: [Int] {
+    switch self {
+    case .score(let score, _): [score]
+    case .answer, .finding: []
+    case .all(let parts), .any(let parts), .atLeast(_, let parts): parts.flatMap(\.scoresRead)
+    case .not(let inner): inner.scoresRead
+    }
+  }
+}
+
+/// A test on one answer.
+public enum AnswerTest: Sendable, Hashable {
+  /// A yes/no answer is yes (`true`) or no (`false`).
+  case yesNo(Bool)
+  /// A choice answer is (or, negated, is not) this option.
+  case option(Int, negated: Bool)
+  /// A choice answer is one of these options.
+  case oneOf([Int])
+  /// A several-choices answer includes this option.
+  case includes(Int)
+  /// A number compares so with the bound.
+  case compare(ComparisonOperator, Double)
+  /// A number equals (or, negated, differs from) the value.
+  case equals(Double, negated: Bool)
+  /// A number lies in the range, both ends included.
+  case between(Double, Double)
+}
+
+/// A test on a score.
+public enum ScoreTest: Sendable, Hashable {
+  /// The total compares so with the bound (in thousandths).
+  case compare(ComparisonOperator, Int)
+  /// The total equals (or differs from) the value (in thousandths).
+  case equals(Int, negated: Bool)
+  case between(Int, Int)
+  /// The score is (or is not) in this stratum.
+  case stratum(Int, negated: Bool)
+}

@@ -1,0 +1,155 @@
+// MARK: - Can a condition ever hold?
+
+/// Decides whether a condition can possibly hold for some set of answers.
+///
+/// Used by the checks for rules that can never fire. The analysis is sound in one
+/// direction: `canHold` returns false only when no answers at all could satisfy the
+/// condition (contradictory tests on one question inside an `and`, a number outside the
+/// question's range, a score outside its declared range). It does not try harder than a
+/// reviewer would: across an `or` it only asks whether some branch can hold.
+struct ConditionAnalysis {
+  let questions: [Question]
+  let scores: [Score]
+
+  /// Whether some answers could make `condition` hold.
+  func canHold(_ condition: Condition) -> Bool { canHoldAll([condition]) }
+
+  /// Whether some answers could make every condition hold at once.
+  func canHoldAll(_ conditions: [Condition]) -> Bool {
+    var constraints: [Int: Constraint] = [:]
+    var others: [Condition] = []
+    func gather(_ condition: Condition, negated: Bool) -> Bool {
+      switch (condition, negated) {
+      case (.all(let parts), false), (.any(let parts), true):
+        return parts.allSatisfy { gather($0, negated: negated) }
+      case (.not(let inner), _):
+        return gather(inner, negated: !negated)
+      case (.answer(let question, let test), _):
+        var constraint = constraints[question] ?? Constraint(questions[question].kind)
+        constraint.apply(test, negated: negated)
+        constraints[question] = constraint
+        return !constraint.isEmpty
+      case (.score(let score, let test), false):
+        return scoreTestCanHold(score, test)
+      case (.finding(_, let op, let bound), _):
+        // Certainties lie in -1…1 and the comparisons are monotone, so the ends decide.
+        return negated ? !op.holds(1, bound) || !op.holds(-1, bound) : op.holds(1, bound) || op.holds(-1, bound)
+      default:
+        others.append(negated ? .not(condition) : condition)
+        return true
+      }
+    }
+    for condition in conditions where !gather(condition, negated: false) { return false }
+    for condition in others {
+      switch condition {
+      case .any(let parts): if !parts.contains(where: { canHoldAll([$0]) }) { return false }
+      case .atLeast(let count, let parts): if parts.filter({ canHoldAll([$0]) }).count < count { return false }
+      default: break
+      }
+    }
+    return true
+  }
+
+  private func scoreTestCanHold(_ score: Int, _ test: ScoreTest) -> Bool {
+    guard let range = scores[score].range else { return true }
+    let low = Int((range.lowerBound * 1000).rounded())
+    let high = Int((range.upperBound * 1000).rounded())
+    switch test {
+    case .compare(let op, let bound):
+      return op.holds(Double(low), Double(bound)) || op.holds(Double(high), Double(bound))
+    case .equals(let value, let negated): return negated || (low...high).contains(value)
+    case .between(let a, let b): return a <= high && b >= low && a <= b
+    case .stratum: return true
+    }
+  }
+}
+
+/// What answers to one question remain possible under the tests seen so far.
+private struct Constraint {
+  var yesNo: Set<Bool> = [true, false]
+  var options: UInt64 = 0
+  var required: UInt64 = 0
+  var excluded: UInt64 = 0
+  var low = -Double.infinity
+  var high = Double.infinity
+  var excludedPoints: Set<Double> = []
+  let kind: Question.Kind
+
+  init(_ kind: Question.Kind) {
+    self.kind = kind
+    let count = kind.options.count
+    options = count >= 64 ? .max : (UInt64(1) << UInt64(count)) - 1
+    if let range = kind.numberRange {
+      low = range.lowerBound
+      high = range.upperBound
+    }
+  }
+
+  private var wholeNumbers: Bool {
+    switch kind {
+    case .number(_, _, _, let decimals): !decimals
+    case .scale: true
+    default: false
+    }
+  }
+
+  mutating func apply(_ test: AnswerTest, negated: Bool) {
+    switch test {
+    case .yesNo(let value): yesNo = yesNo.intersection([value != negated])
+    case .option(let option, let isNot):
+      let bit = UInt64(1) << UInt64(option)
+      options &= (isNot != negated) ? ~bit : bit
+    case .oneOf(let list):
+      let mask = list.reduce(UInt64(0)) { $0 | (UInt64(1) << UInt64($1)) }
+      options &= negated ? ~mask : mask
+    case .includes(let option):
+      if negated { excluded |= UInt64(1) << UInt64(option) } else { required |= UInt64(1) << UInt64(option) }
+    case .compare(let op, let bound):
+      switch (op, negated) {
+      case (.greater, false), (.lessOrEqual, true): raiseLow(bound, strict: true)
+      case (.greaterOrEqual, false), (.less, true): raiseLow(bound, strict: false)
+      case (.less, false), (.greaterOrEqual, true): lowerHigh(bound, strict: true)
+      case (.lessOrEqual, false), (.greater, true): lowerHigh(bound, strict: false)
+      }
+    case .equals(let value, let isNot):
+      if isNot != negated {
+        excludedPoints.insert(value)
+      } else {
+        raiseLow(value, strict: false)
+        lowerHigh(value, strict: false)
+      }
+    case .between(let a, let b):
+      if !negated {
+        raiseLow(a, strict: false)
+        lowerHigh(b, strict: false)
+      }
+    }
+  }
+
+  private mutating func raiseLow(_ bound: Double, strict: Bool) {
+    var value = bound
+    if wholeNumbers { value = strict ? bound.rounded(.down) + 1 : bound.rounded(.up) }
+    else if strict { value = bound.nextUp }
+    low = max(low, value)
+  }
+
+  private mutating func lowerHigh(_ bound: Double, strict: Bool) {
+    var value = bound
+    if wholeNumbers { value = strict ? bound.rounded(.up) - 1 : bound.rounded(.down) }
+    else if strict { value = bound.nextDown }
+    high = min(high, value)
+  }
+
+  /// Whether no answer satisfies every test.
+  var isEmpty: Bool {
+    switch kind {
+    case .yesNo: return yesNo.isEmpty
+    case .choice: return options == 0
+    case .choices: return required & excluded != 0
+    case .number, .scale:
+      if low > high { return true }
+      if low == high { return excludedPoints.contains(low) }
+      return false
+    }
+  }
+}

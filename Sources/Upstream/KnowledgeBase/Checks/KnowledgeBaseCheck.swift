@@ -1,0 +1,44 @@
+// MARK: - Checks over a resolved knowledge base
+
+/// One check a reviewer would want run on every knowledge base.
+///
+/// Each check lives in its own file, states its rule in its doc comment, and carries
+/// examples that must and must not trigger it. One shared test runs every check's
+/// examples, each appended to `CheckExamples.preamble`.
+public protocol KnowledgeBaseCheck: Sendable {
+  /// The diagnostic code this check reports.
+  var code: DiagnosticCode { get }
+  /// Rule text that must trigger the check (appended to the preamble).
+  var triggeringExamples: [String] { get }
+  /// Rule text that must not trigger the check (appended to the preamble).
+  var nonTriggeringExamples: [String] { get }
+  /// The diagnostics the check finds.
+  func check(_ draft: DraftKnowledgeBase) -> [Diagnostic]
+}
+
+/// Every check, run in this order by the compiler.
+public let allChecks: [any KnowledgeBaseCheck] = [
+  NeverFiresCheck(),
+  AskWhenExcludesCheck(),
+  UnusedQuestionCheck(),
+  FindingNeverConcludedCheck(),
+  RecommendationNeverTriggeredCheck(),
+  MissingSourceCheck(),
+  SourceNeverCitedCheck(),
+  MissingDoseCheck(),
+  RedFlagQuestionConditionalCheck(),
+]
+
+/// Shared text for check examples.
+public enum CheckExamples {
+  /// A header and a cited source that every example builds on.
+  public static let preamble = """
+    knowledge base "Examples"
+      version "1"
+      disclaimer "Examples only."
+    source s
+      title "A source"
+      evidence expert-opinion
+
+    """
+}

@@ -1,0 +1,382 @@
+import Foundation
+
+// MARK: - The compiled knowledge base
+
+/// A checked, compiled knowledge base: every id resolved to an index, ready to assess.
+///
+/// Built by `KnowledgeBaseCompiler` from rule files; a knowledge base with errors is never
+/// built, so every `KnowledgeBase` value can be run. Rules are stored in evaluation order
+/// (each rule after every rule whose conclusions it reads).
+public struct KnowledgeBase: Sendable {
+  public let header: Header
+  public let sources: [Source]
+  public let questions: [Question]
+  public let findings: [Finding]
+  public let scores: [Score]
+  public let redFlags: [RedFlag]
+  public let recommendations: [Recommendation]
+  /// Rules in evaluation order.
+  public let rules: [Rule]
+  /// A SHA-256 of the rule files' paths and texts, in path order.
+  public let contentHash: String
+
+  let symbols: [String: Symbol]
+  /// For each question, the rules whose condition reads it.
+  let rulesReadingQuestion: [[Int]]
+  /// For each finding, the rules that conclude it (for or against).
+  let rulesConcludingFinding: [[Int]]
+  /// For each score, the rules that add points to it.
+  let rulesAddingToScore: [[Int]]
+
+  init(
+    header: Header, sources: [Source], questions: [Question], findings: [Finding], scores: [Score],
+    redFlags: [RedFlag], recommendations: [Recommendation], rules: [Rule], contentHash: String,
+    symbols: [String: Symbol]
+  ) {
+    self.header = header
+    self.sources = sources
+    self.questions = questions
+    self.findings = findings
+    self.scores = scores
+    self.redFlags = redFlags
+    self.recommendations = recommendations
+    self.rules = rules
+    self.contentHash = contentHash
+    self.symbols = symbols
+    var byQuestion = [[Int]](repeating: [], count: questions.count)
+    var byFinding = [[Int]](repeating: [], count: findings.count)
+    var byScore = [[Int]](repeating: [], count: scores.count)
+    for (index, rule) in rules.enumerated() {
+      for question in Set(rule.condition.questionsRead) { byQuestion[question].append(index) }
+      for conclusion in rule.conclusions {
+        switch conclusion {
+        case .certainty(let finding, _): if byFinding[finding].last != index { byFinding[finding].append(index) }
+        case .addPoints(let score, _): if byScore[score].last != index { byScore[score].append(index) }
+        default: break
+        }
+      }
+    }
+    self.rulesReadingQuestion = byQuestion
+    self.rulesConcludingFinding = byFinding
+    self.rulesAddingToScore = byScore
+  }
+
+  /// What an id names.
+  enum Symbol: Sendable, Hashable {
+    case source(Int), question(Int), finding(Int), score(Int), redFlag(Int), recommendation(Int), rule(Int)
+  }
+
+  // MARK: Lookup by id
+
+  public func question(_ id: String) -> Question? {
+    if case .question(let index) = symbols[id] { return questions[index] }
+    return nil
+  }
+
+  public func finding(_ id: String) -> Finding? {
+    if case .finding(let index) = symbols[id] { return findings[index] }
+    return nil
+  }
+
+  public func rule(_ id: String) -> Rule? {
+    if case .rule(let index) = symbols[id] { return rules[index] }
+    return nil
+  }
+
+  public func recommendation(_ id: String) -> Recommendation? {
+    if case .recommendation(let index) = symbols[id] { return recommendations[index] }
+    return nil
+  }
+
+  public func redFlag(_ id: String) -> RedFlag? {
+    if case .redFlag(let index) = symbols[id] { return redFlags[index] }
+    return nil
+  }
+
+  public func score(_ id: String) -> Score? {
+    if case .score(let index) = symbols[id] { return scores[index] }
+    return nil
+  }
+
+  public func source(_ id: String) -> Source? {
+    if case .source(let index) = symbols[id] { return sources[index] }
+    return nil
+  }
+
+  /// Every id the knowledge base declares, for "did you mean" suggestions.
+  public var allIDs: [String] { symbols.keys.sorted() }
+}
+
+// MARK: - Parts
+
+/// Where something was declared: file and line.
+public struct Location: Sendable, Hashable, Codable, CustomStringConvertible {
+  public let file: String
+  public let line: Int
+  public let column: Int
+
+  public var description: String { "\(file):\(line)" }
+}
+
+/// The knowledge base's name, version, authors and texts shown on every assessment.
+public struct Header: Sendable, Hashable {
+  public let name: String
+  public let version: String
+  public let authors: [String]
+  public let disclaimer: String
+  public let generalAdvice: String
+  /// Contributors below this certainty are "possible, less likely".
+  public let lessLikelyBelow: Double
+}
+
+/// How strong a source's evidence is, strongest first.
+public enum EvidenceLevel: String, Sendable, Hashable, Codable, CaseIterable {
+  case guideline
+  case systematicReview = "systematic-review"
+  case trial
+  case cohort
+  case validatedInstrument = "validated-instrument"
+  case caseSeries = "case-series"
+  case expertOpinion = "expert-opinion"
+  case practitionerArticle = "practitioner-article"
+
+  /// The level in plain words.
+  public var description: String {
+    switch self {
+    case .guideline: "clinical guideline"
+    case .systematicReview: "systematic review"
+    case .trial: "randomised trial"
+    case .cohort: "cohort study"
+    case .validatedInstrument: "validated instrument"
+    case .caseSeries: "case series"
+    case .expertOpinion: "expert opinion"
+    case .practitionerArticle: "practitioner's article"
+    }
+  }
+}
+
+/// A publication that rules and recommendations cite.
+public struct Source: Sendable, Hashable {
+  public let id: String
+  public let title: String
+  public let citation: String?
+  public let url: String?
+  public let evidence: EvidenceLevel
+  public let location: Location
+}
+
+/// Who stands behind a rule, recommendation or red flag, and when it was last reviewed.
+public struct Provenance: Sendable, Hashable {
+  public let sources: [Int]
+  public let author: String?
+  public let reviewed: String?
+}
+
+/// A question put to the person.
+public struct Question: Sendable, Hashable {
+  /// What kind of answer a question takes.
+  public enum Kind: Sendable, Hashable {
+    case yesNo
+    case number(low: Double, high: Double, unit: String?, decimals: Bool)
+    case scale
+    case choice([Option])
+    case choices([Option])
+
+    /// The options of a `choice` or `choices` question.
+    public var options: [Option] {
+      switch self {
+      case .choice(let options), .choices(let options): options
+      default: []
+      }
+    }
+
+    /// The lowest and highest number allowed, for `number` and `scale`.
+    public var numberRange: ClosedRange<Double>? {
+      switch self {
+      case .number(let low, let high, _, _): low...high
+      case .scale: 0...10
+      default: nil
+      }
+    }
+
+    /// The type's name as written in rule files.
+    public var name: String {
+      switch self {
+      case .yesNo: "yes/no"
+      case .number: "number"
+      case .scale: "scale"
+      case .choice: "choice"
+      case .choices: "choices"
+      }
+    }
+  }
+
+  /// One named option of a choice question.
+  public struct Option: Sendable, Hashable {
+    public let id: String
+    public let label: String
+  }
+
+  public let id: String
+  public let wording: String
+  public let help: String?
+  public let kind: Kind
+  public let notSureAllowed: Bool
+  public let askWhen: Condition?
+  /// Whether a red-flag rule reads this question: asked first, never skipped.
+  public let isRedFlagQuestion: Bool
+  public let location: Location
+
+  /// The index of an option id, for choice questions.
+  public func optionIndex(_ id: String) -> Int? { kind.options.firstIndex { $0.id == id } }
+}
+
+/// Whether a finding is where it hurts or something behind it.
+public enum FindingKind: String, Sendable, Hashable, Codable {
+  case complaint, contributor
+}
+
+/// Parts of the body a finding belongs to.
+public enum BodyRegion: String, Sendable, Hashable, Codable, CaseIterable {
+  case foot, ankle
+  case lowerLeg = "lower-leg"
+  case knee, thigh, hip, pelvis
+  case lowerBack = "lower-back"
+  case upperBack = "upper-back"
+  case wholeBody = "whole-body"
+
+  /// The region in plain words.
+  public var description: String { rawValue.replacingOccurrences(of: "-", with: " ") }
+}
+
+/// A complaint or contributor that rules conclude with a certainty.
+public struct Finding: Sendable, Hashable {
+  public let id: String
+  public let kind: FindingKind
+  public let name: String
+  public let region: BodyRegion?
+  public let explanation: String?
+  public let location: Location
+}
+
+/// A score that rules add points to, with its strata.
+public struct Score: Sendable, Hashable {
+  /// A named band of a score, such as "high risk".
+  public struct Stratum: Sendable, Hashable {
+    public let id: String
+    public let label: String
+    public let condition: Condition
+    public let meaning: String?
+  }
+
+  public let id: String
+  public let name: String
+  public let range: ClosedRange<Double>?
+  public let strata: [Stratum]
+  public let location: Location
+}
+
+/// How soon a red flag needs a clinician, most urgent first.
+public enum Urgency: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+  case emergency, urgent, routine
+
+  private var rank: Int {
+    switch self {
+    case .emergency: 0
+    case .urgent: 1
+    case .routine: 2
+    }
+  }
+
+  /// Whether the urgency withholds self-care advice.
+  public var withholdsSelfCare: Bool { self != .routine }
+
+  /// The urgency in plain words.
+  public var description: String {
+    switch self {
+    case .emergency: "emergency: now"
+    case .urgent: "urgent: the same day"
+    case .routine: "routine referral"
+    }
+  }
+
+  /// `a < b` when `a` is more urgent.
+  public static func < (lhs: Urgency, rhs: Urgency) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// A sign that needs a doctor.
+public struct RedFlag: Sendable, Hashable {
+  public let id: String
+  public let name: String
+  public let urgency: Urgency
+  public let advice: String
+  public let explanation: String?
+  public let provenance: Provenance
+  public let location: Location
+}
+
+/// Something to do: an exercise, a change, a referral.
+public struct Recommendation: Sendable, Hashable {
+  /// A declared conflict with another recommendation and how it is settled.
+  public struct Conflict: Sendable, Hashable {
+    /// What happens when no `prefer … when` holds.
+    public enum Otherwise: Sendable, Hashable {
+      case prefer(Int)
+      case stronger
+      case keepBoth
+    }
+
+    public let other: Int
+    public let preferences: [(recommendation: Int, when: Condition)]
+    public let otherwise: Otherwise
+    public let location: Location
+
+    public static func == (lhs: Conflict, rhs: Conflict) -> Bool {
+      lhs.other == rhs.other && lhs.otherwise == rhs.otherwise && lhs.location == rhs.location
+        && lhs.preferences.map(\.recommendation) == rhs.preferences.map(\.recommendation)
+        && lhs.preferences.map(\.when) == rhs.preferences.map(\.when)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+      hasher.combine(other)
+      hasher.combine(location)
+    }
+  }
+
+  public let id: String
+  public let title: String
+  public let dose: String?
+  public let instructions: String?
+  public let cautions: [String]
+  public let addresses: [Int]
+  public let conflicts: [Conflict]
+  public let provenance: Provenance
+  public let location: Location
+}
+
+/// A rule: when its condition holds, its conclusions follow.
+public struct Rule: Sendable, Hashable {
+  public let id: String
+  public let condition: Condition
+  public let conclusions: [Conclusion]
+  public let because: String
+  public let patientWording: String?
+  public let clinicianWording: String?
+  public let provenance: Provenance
+  public let location: Location
+
+  /// Whether the rule raises a red flag.
+  public var raisesRedFlag: Bool {
+    conclusions.contains { if case .redFlag = $0 { return true } else { return false } }
+  }
+}
+
+/// One conclusion of a rule, with ids resolved.
+public enum Conclusion: Sendable, Hashable {
+  case certainty(finding: Int, Double)
+  case upstream(contributor: Int, of: Int)
+  /// Points in thousandths, so sums are exact.
+  case addPoints(score: Int, thousandths: Int)
+  case recommend(Int)
+  case redFlag(Int, Urgency)
+}

@@ -1,0 +1,787 @@
+// MARK: - Compiling rule files into a knowledge base
+
+/// Turns parsed rule files into a checked `KnowledgeBase`, collecting every diagnostic.
+///
+/// The stages add to one list of diagnostics: the parser's, then resolution (ids, types,
+/// options, ranges), then ordering (cycles), then the checks in `Checks/`. A knowledge base
+/// is returned only when there is no error.
+public enum KnowledgeBaseCompiler {
+  /// The result of compiling: the knowledge base when there were no errors, and all diagnostics.
+  public struct Output: Sendable {
+    public let knowledgeBase: KnowledgeBase?
+    public let diagnostics: [Diagnostic]
+    /// The parsed files, for tools such as the formatter.
+    public let syntax: [SyntaxFile]
+  }
+
+  /// Compiles rule files (their order does not matter).
+  public static func compile(_ files: [SourceFile]) -> Output {
+    let ordered = files.sorted { $0.path < $1.path }
+    var diagnostics: [Diagnostic] = []
+    var syntax: [SyntaxFile] = []
+    for file in ordered {
+      let parsed = Parser.parse(file)
+      diagnostics.append(contentsOf: parsed.diagnostics)
+      syntax.append(parsed.file)
+    }
+    var resolver = Resolver(files: syntax)
+    let draft = resolver.resolve(contentHash: contentHash(of: ordered))
+    diagnostics.append(contentsOf: resolver.diagnostics)
+    guard let draft else {
+      return Output(knowledgeBase: nil, diagnostics: diagnostics.sortedForDisplay(), syntax: syntax)
+    }
+    for check in allChecks {
+      diagnostics.append(contentsOf: check.check(draft))
+    }
+    let knowledgeBase = diagnostics.hasErrors ? nil : draft.knowledgeBase
+    return Output(knowledgeBase: knowledgeBase, diagnostics: diagnostics.sortedForDisplay(), syntax: syntax)
+  }
+
+  /// The SHA-256 of the files' paths and texts, in path order.
+  static func contentHash(of files: [SourceFile]) -> String {
+    var bytes: [UInt8] = []
+    for file in files.sorted(by: { $0.path < $1.path }) {
+      let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
+      bytes.append(contentsOf: Array(name.utf8))
+      bytes.append(0)
+      bytes.append(contentsOf: file.bytes)
+      bytes.append(0)
+    }
+    return SHA256.hex(bytes)
+  }
+}
+
+/// A resolved knowledge base together with the syntax it came from, which checks read.
+public struct DraftKnowledgeBase: Sendable {
+  public let knowledgeBase: KnowledgeBase
+  /// Each rule's condition syntax, by rule index, for checks that point at a test.
+  let ruleConditions: [ConditionSyntax]
+  /// Each rule's declaration range, by rule index.
+  let ruleRanges: [SourceRange]
+  let questionRanges: [SourceRange]
+  let findingRanges: [SourceRange]
+  let recommendationRanges: [SourceRange]
+  let sourceRanges: [SourceRange]
+  let redFlagRanges: [SourceRange]
+  /// Each question's `ask when` syntax, by question index.
+  let askWhenSyntax: [ConditionSyntax?]
+  /// Recommendations that declare no dose, and where.
+  let recommendationDoses: [Bool]
+}
+
+// MARK: - Resolution
+
+/// Resolves ids and types across all files of a knowledge base.
+private struct Resolver {
+  let files: [SyntaxFile]
+  var diagnostics: [Diagnostic] = []
+
+  private var symbols: [String: KnowledgeBase.Symbol] = [:]
+  private var declaredAt: [String: SourceRange] = [:]
+
+  private var headers: [HeaderSyntax] = []
+  private var sourceSyntax: [SourceSyntax] = []
+  private var questionSyntax: [QuestionSyntax] = []
+  private var findingSyntax: [FindingSyntax] = []
+  private var scoreSyntax: [ScoreSyntax] = []
+  private var redFlagSyntax: [RedFlagSyntax] = []
+  private var ruleSyntax: [RuleSyntax] = []
+  private var recommendationSyntax: [RecommendationSyntax] = []
+
+  // Resolved questions, kept while resolving conditions.
+  private var questions: [Question] = []
+  private var scoreStrata: [[String]] = []
+  private var scoreRanges: [ClosedRange<Double>?] = []
+
+  init(files: [SyntaxFile]) { self.files = files }
+
+  private mutating func error(_ code: DiagnosticCode, _ message: String, at range: SourceRange, notes: [Diagnostic.Note] = []) {
+    diagnostics.append(.error(code, message, at: range, notes: notes))
+  }
+
+  // MARK: Declarations
+
+  /// Gathers declarations, sorted by id so that their order in files never matters.
+  private mutating func gather() {
+    for file in files {
+      for declaration in file.declarations {
+        switch declaration {
+        case .header(let header): headers.append(header)
+        case .source(let source): sourceSyntax.append(source)
+        case .question(let question): questionSyntax.append(question)
+        case .finding(let finding): findingSyntax.append(finding)
+        case .score(let score): scoreSyntax.append(score)
+        case .redFlag(let flag): redFlagSyntax.append(flag)
+        case .rule(let rule): ruleSyntax.append(rule)
+        case .recommendation(let recommendation): recommendationSyntax.append(recommendation)
+        case .testCase(let testCase):
+          error(.unexpectedToken, "case '\(testCase.id.text)' belongs in a .case file, not among the rules", at: testCase.range)
+        }
+      }
+    }
+    sourceSyntax.sort { $0.id.text < $1.id.text }
+    findingSyntax.sort { $0.id.text < $1.id.text }
+    scoreSyntax.sort { $0.id.text < $1.id.text }
+    redFlagSyntax.sort { $0.id.text < $1.id.text }
+    ruleSyntax.sort { $0.id.text < $1.id.text }
+    recommendationSyntax.sort { $0.id.text < $1.id.text }
+    // Questions keep their declaration order (files in path order): it is the order in
+    // which the questionnaire asks them when nothing else decides.
+  }
+
+  /// Declares an id, reporting a duplicate. Returns false for a duplicate.
+  private mutating func declare(_ name: Name, as symbol: KnowledgeBase.Symbol, kind: String) -> Bool {
+    if let first = declaredAt[name.text] {
+      error(
+        .duplicateId, "'\(name.text)' is declared twice; ids must be unique across the knowledge base",
+        at: name.range, notes: [.init("first declared here", at: first)])
+      return false
+    }
+    declaredAt[name.text] = name.range
+    symbols[name.text] = symbol
+    return true
+  }
+
+  private func location(_ range: SourceRange) -> Location {
+    Location(file: range.file, line: range.start.line, column: range.start.column)
+  }
+
+  /// Parses a word into one of a fixed set of values, or reports it with a suggestion.
+  private mutating func word<T: RawRepresentable & CaseIterable>(_ name: Name?, as type: T.Type, what: String) -> T?
+  where T.RawValue == String {
+    guard let name else { return nil }
+    if let value = T(rawValue: name.text) { return value }
+    let allowed = T.allCases.map(\.rawValue)
+    diagnostics.append(
+      Diagnostic.error(
+        .unknownWord, "'\(name.text)' is not \(what); use one of: \(allowed.joined(separator: ", "))",
+        at: name.range
+      ).suggesting(name.text, from: allowed))
+    return nil
+  }
+
+  private mutating func require<T>(_ value: T?, _ attribute: String, of what: String, _ id: Name) -> T? {
+    if value == nil {
+      error(.missingAttribute, "\(what) '\(id.text)' has no '\(attribute)'", at: id.range)
+    }
+    return value
+  }
+
+  // MARK: The whole knowledge base
+
+  mutating func resolve(contentHash: String) -> DraftKnowledgeBase? {
+    gather()
+
+    // Ids first, so that any declaration may refer to any other.
+    var questionSlots: [QuestionSyntax] = []
+    for question in questionSyntax where declare(question.id, as: .question(questionSlots.count), kind: "question") {
+      questionSlots.append(question)
+    }
+    questionSyntax = questionSlots
+    sourceSyntax = declareAll(sourceSyntax, id: \.id) { .source($0) }
+    findingSyntax = declareAll(findingSyntax, id: \.id) { .finding($0) }
+    scoreSyntax = declareAll(scoreSyntax, id: \.id) { .score($0) }
+    redFlagSyntax = declareAll(redFlagSyntax, id: \.id) { .redFlag($0) }
+    recommendationSyntax = declareAll(recommendationSyntax, id: \.id) { .recommendation($0) }
+    ruleSyntax = declareAll(ruleSyntax, id: \.id) { .rule($0) }
+
+    let header = resolveHeader()
+    let sources = sourceSyntax.map { resolveSource($0) }
+    let findings = findingSyntax.map { resolveFinding($0) }
+    scoreStrata = scoreSyntax.map { $0.strata.map(\.id.text) }
+    scoreRanges = scoreSyntax.map { score in score.range_.map { $0.low.value...max($0.low.value, $0.high.value) } }
+
+    // Questions without their `ask when` first, so that conditions can see every type.
+    questions = questionSyntax.map { resolveQuestion($0, askWhen: nil) }
+    let askWhens = questionSyntax.enumerated().map { index, syntax in
+      syntax.askWhen.flatMap { resolveCondition($0, onlyQuestions: true, selfQuestion: index) }
+    }
+    let scores = scoreSyntax.map { resolveScore($0) }
+    let redFlags = redFlagSyntax.map { resolveRedFlag($0) }
+    let recommendations = recommendationSyntax.map { resolveRecommendation($0) }
+    var rules: [Rule] = []
+    var conditionSyntax: [ConditionSyntax] = []
+    var ruleRanges: [SourceRange] = []
+    for syntax in ruleSyntax {
+      guard let rule = resolveRule(syntax), let condition = syntax.condition else { continue }
+      rules.append(rule)
+      conditionSyntax.append(condition)
+      ruleRanges.append(syntax.id.range)
+    }
+    let redFlagQuestions = Set(rules.filter(\.raisesRedFlag).flatMap(\.condition.questionsRead))
+    let finalQuestions = questions.enumerated().map { index, question in
+      Question(
+        id: question.id, wording: question.wording, help: question.help, kind: question.kind,
+        notSureAllowed: question.notSureAllowed, askWhen: askWhens[index],
+        isRedFlagQuestion: redFlagQuestions.contains(index), location: question.location)
+    }
+
+    guard let header, !diagnostics.hasErrors else { return nil }
+
+    // Order rules so that each comes after every rule whose conclusions it reads.
+    guard let order = evaluationOrder(rules, ranges: ruleRanges, scores: scores) else { return nil }
+    var symbolsByRule = symbols
+    for (position, original) in order.enumerated() { symbolsByRule[rules[original].id] = .rule(position) }
+    let knowledgeBase = KnowledgeBase(
+      header: header, sources: sources, questions: finalQuestions, findings: findings, scores: scores,
+      redFlags: redFlags, recommendations: recommendations, rules: order.map { rules[$0] },
+      contentHash: contentHash, symbols: symbolsByRule)
+    return DraftKnowledgeBase(
+      knowledgeBase: knowledgeBase, ruleConditions: order.map { conditionSyntax[$0] },
+      ruleRanges: order.map { ruleRanges[$0] }, questionRanges: questionSyntax.map(\.id.range),
+      findingRanges: findingSyntax.map(\.id.range), recommendationRanges: recommendationSyntax.map(\.id.range),
+      sourceRanges: sourceSyntax.map(\.id.range), redFlagRanges: redFlagSyntax.map(\.id.range),
+      askWhenSyntax: questionSyntax.map(\.askWhen), recommendationDoses: recommendationSyntax.map { $0.dose != nil })
+  }
+
+  private mutating func declareAll<T>(
+    _ items: [T], id: KeyPath<T, Name>, symbol: (Int) -> KnowledgeBase.Symbol
+  ) -> [T] {
+    var kept: [T] = []
+    for item in items where declare(item[keyPath: id], as: symbol(kept.count), kind: "") { kept.append(item) }
+    return kept
+  }
+
+  // MARK: Parts
+
+  private mutating func resolveHeader() -> Header? {
+    guard let first = headers.first else {
+      let place = files.first.map { SourceRange.wholeFile($0.path) } ?? .wholeFile("rules")
+      error(
+        .knowledgeBaseHeader,
+        "no file declares the knowledge base; add 'knowledge base \"Name\"' with a version and a disclaimer",
+        at: place)
+      return nil
+    }
+    for extra in headers.dropFirst() {
+      error(
+        .knowledgeBaseHeader, "the knowledge base is declared more than once; keep one 'knowledge base'",
+        at: extra.range, notes: [.init("first declared here", at: first.range)])
+    }
+    let threshold = first.lessLikelyBelow?.value ?? 0.4
+    if let below = first.lessLikelyBelow, !(0...1).contains(below.value) {
+      error(.certaintyOutOfRange, "'less likely below' must be between 0 and 1, found \(below.value)", at: below.range)
+    }
+    let version = require(first.version, "version", of: "knowledge base", Name(text: first.title.value, range: first.range))
+    let disclaimer = require(
+      first.disclaimer, "disclaimer", of: "knowledge base", Name(text: first.title.value, range: first.range))
+    return Header(
+      name: first.title.value, version: version?.value ?? "", authors: first.authors.map(\.value),
+      disclaimer: disclaimer?.value ?? "", generalAdvice: first.generalAdvice?.value ?? "",
+      lessLikelyBelow: threshold)
+  }
+
+  private mutating func resolveSource(_ syntax: SourceSyntax) -> Source {
+    _ = require(syntax.title, "title", of: "source", syntax.id)
+    let evidence = require(syntax.evidence, "evidence", of: "source", syntax.id)
+    return Source(
+      id: syntax.id.text, title: syntax.title?.value ?? syntax.id.text, citation: syntax.citation?.value,
+      url: syntax.url?.value, evidence: word(evidence, as: EvidenceLevel.self, what: "an evidence level") ?? .expertOpinion,
+      location: location(syntax.id.range))
+  }
+
+  private mutating func resolveFinding(_ syntax: FindingSyntax) -> Finding {
+    _ = require(syntax.name, "name", of: syntax.kind.text, syntax.id)
+    return Finding(
+      id: syntax.id.text, kind: syntax.kind.text == "complaint" ? .complaint : .contributor,
+      name: syntax.name?.value ?? syntax.id.text, region: word(syntax.region, as: BodyRegion.self, what: "a body region"),
+      explanation: syntax.explanation?.value, location: location(syntax.id.range))
+  }
+
+  private mutating func resolveQuestion(_ syntax: QuestionSyntax, askWhen: Condition?) -> Question {
+    _ = require(syntax.wording, "ask", of: "question", syntax.id)
+    let kind: Question.Kind
+    let typeNames = ["yes/no", "number", "scale", "choice", "choices"]
+    let options = syntax.options.map { Question.Option(id: $0.id.text, label: $0.label.value) }
+    switch syntax.type.text {
+    case "yes/no": kind = .yesNo
+    case "scale": kind = .scale
+    case "number":
+      guard let range = syntax.range_ else {
+        error(.missingAttribute, "number question '\(syntax.id.text)' has no 'range LOW to HIGH'", at: syntax.id.range)
+        kind = .number(low: 0, high: 0, unit: syntax.unit?.value, decimals: syntax.decimalsAllowed != nil)
+        break
+      }
+      if range.low.value > range.high.value {
+        error(
+          .invalidRange, "the range \(format(range.low.value)) to \(format(range.high.value)) runs backwards; write the low end first",
+          at: range.low.range.through(range.high.range))
+      }
+      kind = .number(
+        low: range.low.value, high: max(range.low.value, range.high.value), unit: syntax.unit?.value,
+        decimals: syntax.decimalsAllowed != nil)
+    case "choice", "choices":
+      kind = syntax.type.text == "choice" ? .choice(options) : .choices(options)
+      if options.count < 2 && syntax.type.text == "choice" {
+        error(.missingAttribute, "choice question '\(syntax.id.text)' needs at least two options", at: syntax.id.range)
+      }
+      if options.count > 64 {
+        error(.inputTooLarge, "question '\(syntax.id.text)' has \(options.count) options; at most 64 are allowed", at: syntax.id.range)
+      }
+      var seen: [String: SourceRange] = [:]
+      for option in syntax.options {
+        if let first = seen[option.id.text] {
+          error(
+            .duplicateId, "option '\(option.id.text)' is given twice in question '\(syntax.id.text)'",
+            at: option.id.range, notes: [.init("first given here", at: first)])
+        }
+        seen[option.id.text] = option.id.range
+      }
+    default:
+      diagnostics.append(
+        Diagnostic.error(
+          .unknownWord, "'\(syntax.type.text)' is not a question type; use one of: \(typeNames.joined(separator: ", "))",
+          at: syntax.type.range
+        ).suggesting(syntax.type.text, from: typeNames))
+      kind = .yesNo
+    }
+    if !options.isEmpty, !["choice", "choices"].contains(syntax.type.text), let first = syntax.options.first {
+      error(.typeMismatch, "only choice and choices questions have options; '\(syntax.id.text)' is \(syntax.type.text)", at: first.id.range)
+    }
+    if let range = syntax.range_, syntax.type.text != "number" {
+      error(.typeMismatch, "only number questions have a range; '\(syntax.id.text)' is \(syntax.type.text)", at: range.low.range)
+    }
+    return Question(
+      id: syntax.id.text, wording: syntax.wording?.value ?? "", help: syntax.help?.value, kind: kind,
+      notSureAllowed: syntax.notSureAllowed != nil, askWhen: askWhen, isRedFlagQuestion: false,
+      location: location(syntax.id.range))
+  }
+
+  private mutating func resolveScore(_ syntax: ScoreSyntax) -> Score {
+    let strata = syntax.strata.compactMap { stratum -> Score.Stratum? in
+      guard let condition = resolveCondition(stratum.condition) else { return nil }
+      if condition.testsStratum {
+        error(.typeMismatch, "a stratum is decided by numbers: compare scores with numbers here, not with strata", at: stratum.condition.range)
+        return nil
+      }
+      return Score.Stratum(id: stratum.id.text, label: stratum.label.value, condition: condition, meaning: stratum.meaning?.value)
+    }
+    var seen: [String: SourceRange] = [:]
+    for stratum in syntax.strata {
+      if let first = seen[stratum.id.text] {
+        error(.duplicateId, "stratum '\(stratum.id.text)' is given twice", at: stratum.id.range, notes: [.init("first given here", at: first)])
+      }
+      seen[stratum.id.text] = stratum.id.range
+    }
+    if let range = syntax.range_, range.low.value > range.high.value {
+      error(.invalidRange, "the range runs backwards; write the low end first", at: range.low.range.through(range.high.range))
+    }
+    return Score(
+      id: syntax.id.text, name: syntax.name?.value ?? syntax.id.text,
+      range: syntax.range_.map { $0.low.value...max($0.low.value, $0.high.value) }, strata: strata,
+      location: location(syntax.id.range))
+  }
+
+  private mutating func resolveProvenance(_ syntax: ProvenanceSyntax) -> Provenance {
+    let sources = syntax.sources.compactMap { name -> Int? in
+      guard let symbol = symbols[name.text] else {
+        unknown(name, expected: "source")
+        return nil
+      }
+      guard case .source(let index) = symbol else {
+        error(.wrongKindOfId, "'\(name.text)' is \(describe(symbol)), not a source", at: name.range)
+        return nil
+      }
+      return index
+    }
+    return Provenance(sources: sources, author: syntax.author?.value, reviewed: syntax.reviewed?.value)
+  }
+
+  private mutating func resolveRedFlag(_ syntax: RedFlagSyntax) -> RedFlag {
+    _ = require(syntax.name, "name", of: "red flag", syntax.id)
+    _ = require(syntax.advice, "advice", of: "red flag", syntax.id)
+    let urgency = require(syntax.urgency, "urgency", of: "red flag", syntax.id)
+    return RedFlag(
+      id: syntax.id.text, name: syntax.name?.value ?? syntax.id.text,
+      urgency: word(urgency, as: Urgency.self, what: "an urgency") ?? .routine, advice: syntax.advice?.value ?? "",
+      explanation: syntax.explanation?.value, provenance: resolveProvenance(syntax.provenance),
+      location: location(syntax.id.range))
+  }
+
+  private mutating func resolveRecommendation(_ syntax: RecommendationSyntax) -> Recommendation {
+    _ = require(syntax.title, "title", of: "recommendation", syntax.id)
+    let addresses = syntax.addresses.compactMap { resolveID($0, expected: "finding") { if case .finding(let i) = $0 { i } else { nil } } }
+    let conflicts = syntax.conflicts.compactMap { conflict -> Recommendation.Conflict? in
+      guard let other = resolveID(conflict.other, expected: "recommendation", { if case .recommendation(let i) = $0 { i } else { nil } })
+      else { return nil }
+      if conflict.other.text == syntax.id.text {
+        error(.conflictSettlement, "a recommendation cannot conflict with itself", at: conflict.other.range)
+      }
+      let pair = [syntax.id.text, conflict.other.text]
+      var preferences: [(Int, Condition)] = []
+      for preference in conflict.preferences {
+        guard pair.contains(preference.prefer.text) else {
+          error(
+            .conflictSettlement,
+            "'\(preference.prefer.text)' is not part of this conflict; prefer '\(pair[0])' or '\(pair[1])'",
+            at: preference.prefer.range)
+          continue
+        }
+        guard case .recommendation(let index) = symbols[preference.prefer.text],
+          let condition = resolveCondition(preference.when)
+        else { continue }
+        preferences.append((index, condition))
+      }
+      var otherwise = Recommendation.Conflict.Otherwise.keepBoth
+      switch conflict.otherwise {
+      case .prefer(let name):
+        if pair.contains(name.text), case .recommendation(let index) = symbols[name.text] {
+          otherwise = .prefer(index)
+        } else {
+          error(.conflictSettlement, "'\(name.text)' is not part of this conflict; prefer '\(pair[0])' or '\(pair[1])'", at: name.range)
+        }
+      case .stronger: otherwise = .stronger
+      case .keepBoth, nil: otherwise = .keepBoth
+      }
+      return Recommendation.Conflict(other: other, preferences: preferences, otherwise: otherwise, location: location(conflict.range))
+    }
+    return Recommendation(
+      id: syntax.id.text, title: syntax.title?.value ?? syntax.id.text, dose: syntax.dose?.value,
+      instructions: syntax.instructions?.value, cautions: syntax.cautions.map(\.value), addresses: addresses,
+      conflicts: conflicts, provenance: resolveProvenance(syntax.provenance), location: location(syntax.id.range))
+  }
+
+  private mutating func resolveRule(_ syntax: RuleSyntax) -> Rule? {
+    _ = require(syntax.because, "because", of: "rule", syntax.id)
+    guard let conditionSyntax = syntax.condition, let condition = resolveCondition(conditionSyntax) else {
+      _ = syntax.conclusions.map { resolveConclusion($0) }
+      return nil
+    }
+    let conclusions = syntax.conclusions.compactMap { resolveConclusion($0) }
+    guard conclusions.count == syntax.conclusions.count, !conclusions.isEmpty else { return nil }
+    return Rule(
+      id: syntax.id.text, condition: condition, conclusions: conclusions, because: syntax.because?.value ?? "",
+      patientWording: syntax.patientWording?.value, clinicianWording: syntax.clinicianWording?.value,
+      provenance: resolveProvenance(syntax.provenance), location: location(syntax.id.range))
+  }
+
+  private mutating func resolveConclusion(_ syntax: ConclusionSyntax) -> Conclusion? {
+    func finding(_ name: Name) -> Int? {
+      resolveID(name, expected: "finding") { if case .finding(let i) = $0 { i } else { nil } }
+    }
+    switch syntax {
+    case .certainty(let name, let certainty):
+      guard let index = finding(name) else { return nil }
+      guard (-1...1).contains(certainty.value) else {
+        error(
+          .certaintyOutOfRange,
+          "a certainty must be between -1 and 1 (negative is evidence against); found \(format(certainty.value))",
+          at: certainty.range)
+        return nil
+      }
+      return .certainty(finding: index, certainty.value)
+    case .upstream(let contributor, let of):
+      guard let from = finding(contributor), let to = finding(of) else { return nil }
+      if findingSyntax[from].kind.text != "contributor" {
+        error(
+          .wrongKindOfId, "'\(contributor.text)' is a complaint; only a contributor can be upstream of something",
+          at: contributor.range)
+        return nil
+      }
+      if from == to {
+        error(.wrongKindOfId, "'\(contributor.text)' cannot be upstream of itself", at: of.range)
+        return nil
+      }
+      return .upstream(contributor: from, of: to)
+    case .addPoints(let points, let score):
+      guard let index = resolveID(score, expected: "score", { if case .score(let i) = $0 { i } else { nil } }) else { return nil }
+      let thousandths = (points.value * 1000).rounded()
+      guard abs(thousandths) < 1e12, abs(points.value * 1000 - thousandths) < 1e-6 else {
+        error(.invalidNumber, "points are written with at most three decimals and below a billion; found \(points.value)", at: points.range)
+        return nil
+      }
+      return .addPoints(score: index, thousandths: Int(thousandths))
+    case .recommend(let name):
+      return resolveID(name, expected: "recommendation") { if case .recommendation(let i) = $0 { i } else { nil } }
+        .map { .recommend($0) }
+    case .redFlag(let name, let urgencyName):
+      guard let index = resolveID(name, expected: "red flag", { if case .redFlag(let i) = $0 { i } else { nil } }) else { return nil }
+      if let urgencyName {
+        guard let urgency = word(urgencyName, as: Urgency.self, what: "an urgency") else { return nil }
+        return .redFlag(index, urgency)
+      }
+      let declared = word(redFlagSyntax[index].urgency, as: Urgency.self, what: "an urgency") ?? .routine
+      return .redFlag(index, declared)
+    }
+  }
+
+  // MARK: Ids
+
+  private func describe(_ symbol: KnowledgeBase.Symbol) -> String {
+    switch symbol {
+    case .source: "a source"
+    case .question: "a question"
+    case .finding(let i): findingSyntax[i].kind.text == "complaint" ? "a complaint" : "a contributor"
+    case .score: "a score"
+    case .redFlag: "a red flag"
+    case .recommendation: "a recommendation"
+    case .rule: "a rule"
+    }
+  }
+
+  private mutating func unknown(_ name: Name, expected: String, kinds: (KnowledgeBase.Symbol) -> Bool = { _ in true }) {
+    let candidates = symbols.filter { kinds($0.value) }.map(\.key)
+    diagnostics.append(
+      Diagnostic.error(.unknownId, "no \(expected) is called '\(name.text)'", at: name.range)
+        .suggesting(name.text, from: candidates))
+  }
+
+  private mutating func resolveID(_ name: Name, expected: String, _ match: (KnowledgeBase.Symbol) -> Int?) -> Int? {
+    guard let symbol = symbols[name.text] else {
+      unknown(name, expected: expected, kinds: { match($0) != nil })
+      return nil
+    }
+    guard let index = match(symbol) else {
+      error(.wrongKindOfId, "'\(name.text)' is \(describe(symbol)), but \(article(expected)) \(expected) belongs here", at: name.range)
+      return nil
+    }
+    return index
+  }
+
+  private func article(_ word: String) -> String {
+    ["a", "e", "i", "o", "u"].contains(word.prefix(1)) ? "an" : "a"
+  }
+
+  // MARK: Conditions
+
+  /// Resolves a condition; `onlyQuestions` is set for `ask when`.
+  private mutating func resolveCondition(_ syntax: ConditionSyntax, onlyQuestions: Bool = false, selfQuestion: Int? = nil) -> Condition? {
+    switch syntax {
+    case .test(let test): return resolveTest(test, onlyQuestions: onlyQuestions, selfQuestion: selfQuestion)
+    case .all(let parts, _):
+      let resolved = parts.map { resolveCondition($0, onlyQuestions: onlyQuestions, selfQuestion: selfQuestion) }
+      return resolved.contains { $0 == nil } ? nil : .all(resolved.compactMap { $0 })
+    case .any(let parts, _):
+      let resolved = parts.map { resolveCondition($0, onlyQuestions: onlyQuestions, selfQuestion: selfQuestion) }
+      return resolved.contains { $0 == nil } ? nil : .any(resolved.compactMap { $0 })
+    case .not(let inner, _):
+      return resolveCondition(inner, onlyQuestions: onlyQuestions, selfQuestion: selfQuestion).map { .not($0) }
+    case .atLeast(let count, let parts, let range):
+      let resolved = parts.map { resolveCondition($0, onlyQuestions: onlyQuestions, selfQuestion: selfQuestion) }
+      if count > parts.count {
+        error(.ruleNeverFires, "'at least \(count) of' lists only \(parts.count) conditions, so it can never hold", at: range)
+        return nil
+      }
+      return resolved.contains { $0 == nil } ? nil : .atLeast(count, resolved.compactMap { $0 })
+    }
+  }
+
+  private mutating func resolveTest(_ test: TestSyntax, onlyQuestions: Bool, selfQuestion: Int?) -> Condition? {
+    let name = test.subject
+    guard let symbol = symbols[name.text] else {
+      unknown(name, expected: onlyQuestions ? "question" : "question, finding or score") { symbol in
+        switch symbol {
+        case .question: true
+        case .finding, .score: !onlyQuestions
+        default: false
+        }
+      }
+      return nil
+    }
+    switch symbol {
+    case .question(let index):
+      if index == selfQuestion {
+        error(.ruleCycle, "question '\(name.text)' cannot be asked only when it has itself been answered", at: name.range)
+        return nil
+      }
+      return resolveAnswerTest(test, question: index).map { .answer(question: index, $0) }
+    case .finding(let index) where !onlyQuestions:
+      switch test.comparison {
+      case .bare: return .finding(index, .greater, Condition.defaultThreshold)
+      case .certainty(let op, let bound):
+        guard (0...1).contains(bound.value) else {
+          error(.certaintyOutOfRange, "a certainty threshold must be between 0 and 1; found \(format(bound.value))", at: bound.range)
+          return nil
+        }
+        return .finding(index, op, bound.value)
+      default:
+        error(
+          .typeMismatch,
+          "'\(name.text)' is a finding: test it alone ('\(name.text)') or by certainty ('\(name.text) certainty >= 0.5')",
+          at: test.range)
+        return nil
+      }
+    case .score(let index) where !onlyQuestions:
+      return resolveScoreTest(test, score: index).map { .score(index, $0) }
+    default:
+      let expected = onlyQuestions ? "a question ('ask when' may only use answers)" : "a question, finding or score"
+      error(.wrongKindOfId, "'\(name.text)' is \(describe(symbol)), but a condition needs \(expected)", at: name.range)
+      return nil
+    }
+  }
+
+  private mutating func resolveAnswerTest(_ test: TestSyntax, question index: Int) -> AnswerTest? {
+    let question = questions[index]
+    let name = test.subject.text
+    func mismatch(_ hint: String) -> AnswerTest? {
+      error(.typeMismatch, "'\(name)' is a \(question.kind.name) question: \(hint)", at: test.range)
+      return nil
+    }
+    func option(_ value: ValueSyntax) -> Int? {
+      guard case .word(let word) = value else {
+        _ = mismatch("compare it with one of its options (\(question.kind.options.map(\.id).joined(separator: ", "))), not a number")
+        return nil
+      }
+      if let found = question.optionIndex(word.text) { return found }
+      let options = question.kind.options.map(\.id)
+      diagnostics.append(
+        Diagnostic.error(
+          .unknownOption,
+          "question '\(name)' has no option '\(word.text)'; its options are \(options.joined(separator: ", "))",
+          at: word.range
+        ).suggesting(word.text, from: options))
+      return nil
+    }
+    switch (question.kind, test.comparison) {
+    case (.yesNo, .bare): return .yesNo(true)
+    case (.yesNo, .is(let negated, .word(let word))) where word.text == "yes" || word.text == "no":
+      return .yesNo((word.text == "yes") != negated)
+    case (.yesNo, _):
+      return mismatch("write '\(name)', '\(name) is yes' or '\(name) is no'")
+    case (.choice, .is(let negated, let value)):
+      return option(value).map { .option($0, negated: negated) }
+    case (.choice, .in(let values)):
+      let options = values.map(option)
+      return options.contains { $0 == nil } ? nil : .oneOf(options.compactMap { $0 })
+    case (.choice, _):
+      return mismatch("write '\(name) is OPTION', '\(name) is not OPTION' or '\(name) in (OPTION, …)'")
+    case (.choices, .includes(let word)):
+      return option(.word(word)).map { .includes($0) }
+    case (.choices, _):
+      return mismatch("several options can be chosen, so write '\(name) includes OPTION'")
+    case (.number, .compare(let op, let bound)), (.scale, .compare(let op, let bound)):
+      return .compare(op, bound.value)
+    case (.number, .between(let low, let high)), (.scale, .between(let low, let high)):
+      if low.value > high.value {
+        error(.invalidRange, "'between \(format(low.value)) and \(format(high.value))' runs backwards; write the low end first", at: test.range)
+        return nil
+      }
+      return .between(low.value, high.value)
+    case (.number, .is(let negated, .number(let value))), (.scale, .is(let negated, .number(let value))):
+      return .equals(value.value, negated: negated)
+    case (.number, _), (.scale, _):
+      return mismatch("compare it with a number ('\(name) >= 7', '\(name) between 7 and 15')")
+    }
+  }
+
+  private mutating func resolveScoreTest(_ test: TestSyntax, score index: Int) -> ScoreTest? {
+    let name = test.subject.text
+    func thousandths(_ value: Double) -> Int { Int((value * 1000).rounded()) }
+    switch test.comparison {
+    case .compare(let op, let bound): return .compare(op, thousandths(bound.value))
+    case .between(let low, let high): return .between(thousandths(low.value), thousandths(high.value))
+    case .is(let negated, .number(let value)): return .equals(thousandths(value.value), negated: negated)
+    case .is(let negated, .word(let word)):
+      if let stratum = scoreStrata[index].firstIndex(of: word.text) { return .stratum(stratum, negated: negated) }
+      diagnostics.append(
+        Diagnostic.error(
+          .unknownOption,
+          "score '\(name)' has no stratum '\(word.text)'; its strata are \(scoreStrata[index].joined(separator: ", "))",
+          at: word.range
+        ).suggesting(word.text, from: scoreStrata[index]))
+      return nil
+    default:
+      error(.typeMismatch, "'\(name)' is a score: compare it with a number ('\(name) >= 4') or a stratum ('\(name) is high')", at: test.range)
+      return nil
+    }
+  }
+
+  // MARK: Evaluation order
+
+  /// Orders rules so each follows every rule it depends on; reports cycles.
+  ///
+  /// A rule depends on another when it reads a finding or score the other concludes
+  /// (reading a score's stratum reads every score the strata test). Ties are broken by
+  /// rule id, so the order never depends on the order of files.
+  private mutating func evaluationOrder(_ rules: [Rule], ranges: [SourceRange], scores: [Score]) -> [Int]? {
+    var findingWriters: [Int: [Int]] = [:]
+    var scoreWriters: [Int: [Int]] = [:]
+    for (index, rule) in rules.enumerated() {
+      for conclusion in rule.conclusions {
+        switch conclusion {
+        case .certainty(let finding, _): findingWriters[finding, default: []].append(index)
+        case .addPoints(let score, _): scoreWriters[score, default: []].append(index)
+        default: break
+        }
+      }
+    }
+    // For each rule, the rules it depends on, and whether through a `not`.
+    var dependsOn = [[(rule: Int, negated: Bool)]](repeating: [], count: rules.count)
+    for (index, rule) in rules.enumerated() {
+      var findingsRead = rule.condition.findingsRead()
+      for score in rule.condition.scoresRead {
+        for stratum in scores[score].strata { findingsRead.append(contentsOf: stratum.condition.findingsRead()) }
+      }
+      for (finding, negated) in findingsRead {
+        dependsOn[index].append(contentsOf: (findingWriters[finding] ?? []).map { ($0, negated) })
+      }
+      var scoresRead = Set(rule.condition.scoresRead)
+      for score in rule.condition.scoresRead {
+        for stratum in scores[score].strata { scoresRead.formUnion(stratum.condition.scoresRead) }
+      }
+      for score in scoresRead.sorted() {
+        dependsOn[index].append(contentsOf: (scoreWriters[score] ?? []).map { ($0, false) })
+      }
+    }
+    // Kahn's algorithm: each rule's stratum is one more than the highest stratum it reads.
+    var remaining = dependsOn.map { Set($0.map(\.rule)).count }
+    var dependents = [[Int]](repeating: [], count: rules.count)
+    for (index, parents) in dependsOn.enumerated() {
+      for parent in Set(parents.map(\.rule)) { dependents[parent].append(index) }
+    }
+    var stratum = [Int](repeating: 0, count: rules.count)
+    var queue = (0..<rules.count).filter { remaining[$0] == 0 }
+    var head = 0
+    while head < queue.count {
+      let next = queue[head]
+      head += 1
+      for dependent in dependents[next] {
+        stratum[dependent] = max(stratum[dependent], stratum[next] + 1)
+        remaining[dependent] -= 1
+        if remaining[dependent] == 0 { queue.append(dependent) }
+      }
+    }
+    guard queue.count < rules.count else {
+      // Rules are sorted by id, so sorting by (stratum, index) breaks ties by id.
+      return queue.sorted { (stratum[$0], $0) < (stratum[$1], $1) }
+    }
+    reportCycle(rules: rules, ranges: ranges, dependsOn: dependsOn, stuck: Set(0..<rules.count).subtracting(queue))
+    return nil
+  }
+
+  /// Finds one cycle among the rules that could not be ordered and reports it.
+  private mutating func reportCycle(rules: [Rule], ranges: [SourceRange], dependsOn: [[(rule: Int, negated: Bool)]], stuck: Set<Int>) {
+    guard let start = stuck.min() else { return }
+    // Walk back through dependencies inside the stuck set until a rule repeats.
+    var path: [Int] = [start]
+    var negatedSteps: [Bool] = []
+    var seenAt: [Int: Int] = [start: 0]
+    var current = start
+    while true {
+      guard let step = dependsOn[current].filter({ stuck.contains($0.rule) }).min(by: { $0.rule < $1.rule }) else { return }
+      negatedSteps.append(step.negated)
+      if let first = seenAt[step.rule] {
+        let cycle = Array(path[first...])
+        let throughNot = negatedSteps[first...].contains(true)
+        let names = (cycle + [step.rule]).reversed().map { "'\(rules[$0].id)'" }.joined(separator: " → ")
+        let message =
+          throughNot
+          ? "these rules depend on their own conclusions through 'not', so they cannot be put in an order: \(names)"
+          : "these rules depend on their own conclusions: \(names)"
+        let notes = cycle.dropFirst().map { Diagnostic.Note("'\(rules[$0].id)' is part of the cycle", at: ranges[$0]) }
+        diagnostics.append(
+          .error(throughNot ? .negationCycle : .ruleCycle, message, at: ranges[cycle[0]], notes: Array(notes)))
+        return
+      }
+      seenAt[step.rule] = path.count
+      path.append(step.rule)
+      current = step.rule
+    }
+  }
+}
+
+/// A number as a person writes it: `3`, not `3.0`.
+func format(_ value: Double) -> String {
+  if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+  return "\(value)"
+}

@@ -1,0 +1,129 @@
+import Foundation
+
+// MARK: - Loading knowledge bases
+
+/// Where a knowledge base comes from, and what loading it found.
+public struct LoadedKnowledgeBase: Sendable {
+  /// The knowledge base, when its files have no errors.
+  public let knowledgeBase: KnowledgeBase?
+  /// Every diagnostic, sorted by file and position.
+  public let diagnostics: [Diagnostic]
+  /// The rule files read, by the path shown in diagnostics.
+  public let files: [SourceFile]
+  /// The parsed files.
+  public let syntax: [SyntaxFile]
+}
+
+extension KnowledgeBase {
+  /// The largest rule file accepted, in bytes.
+  public static let maximumFileSize = 64 << 20
+
+  /// Compiles a knowledge base from in-memory files: (name, text) pairs.
+  public static func compile(files: [(name: String, text: String)]) -> LoadedKnowledgeBase {
+    compile(files.map { SourceFile(path: $0.name, text: $0.text) })
+  }
+
+  /// Compiles source files into a knowledge base.
+  public static func compile(_ files: [SourceFile]) -> LoadedKnowledgeBase {
+    let output = KnowledgeBaseCompiler.compile(files)
+    return LoadedKnowledgeBase(
+      knowledgeBase: output.knowledgeBase, diagnostics: output.diagnostics,
+      files: files.sorted { $0.path < $1.path }, syntax: output.syntax)
+  }
+
+  /// The default knowledge base that ships inside Upstream (the `rules/` folder).
+  public static func bundled() -> LoadedKnowledgeBase {
+    compile(bundledFiles(extension: "rules"))
+  }
+
+  /// The bundled files with one extension, named `rules/…`.
+  static func bundledFiles(extension fileExtension: String) -> [SourceFile] {
+    EmbeddedRules.files.filter { $0.path.hasSuffix("." + fileExtension) }
+      .filter { fileExtension != "rules" || !$0.path.contains("/") }
+      .map { SourceFile(path: "rules/" + $0.path, text: $0.text) }
+  }
+
+  /// Loads every `*.rules` file directly inside a folder as one knowledge base.
+  public static func load(directory path: String) -> LoadedKnowledgeBase {
+    let read = readFiles(in: path, extension: "rules")
+    guard read.diagnostics.isEmpty || !read.diagnostics.hasErrors else {
+      return LoadedKnowledgeBase(knowledgeBase: nil, diagnostics: read.diagnostics, files: read.files, syntax: [])
+    }
+    if read.files.isEmpty {
+      let diagnostic = Diagnostic.error(
+        .noRuleFiles, "the folder '\(path)' has no .rules files", at: .wholeFile(path))
+      return LoadedKnowledgeBase(knowledgeBase: nil, diagnostics: [diagnostic], files: [], syntax: [])
+    }
+    return compile(read.files)
+  }
+
+  /// Reads the files with an extension directly inside a folder, reporting problems.
+  static func readFiles(in path: String, extension fileExtension: String) -> (files: [SourceFile], diagnostics: [Diagnostic]) {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+      return ([], [.error(.folderNotFound, "there is no folder '\(path)'", at: .wholeFile(path))])
+    }
+    let names: [String]
+    do {
+      names = try FileManager.default.contentsOfDirectory(atPath: path)
+    } catch {
+      return ([], [.error(.unreadableFile, "cannot list the folder '\(path)': \(error.localizedDescription)", at: .wholeFile(path))])
+    }
+    var files: [SourceFile] = []
+    var diagnostics: [Diagnostic] = []
+    for name in names.sorted() where name.hasSuffix("." + fileExtension) && !name.hasPrefix(".") {
+      let filePath = (path as NSString).appendingPathComponent(name)
+      switch readSource(filePath) {
+      case .success(let file): files.append(file)
+      case .failure(let diagnostic): diagnostics.append(diagnostic)
+      }
+    }
+    return (files, diagnostics)
+  }
+
+  /// Reads one UTF-8 file, refusing files that are too large or not UTF-8.
+  static func readSource(_ path: String) -> Result<SourceFile, Diagnostic> {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      return .failure(.error(.unreadableFile, "cannot read '\(path)'", at: .wholeFile(path)))
+    }
+    defer { try? handle.close() }
+    let data: Data
+    do {
+      data = try handle.read(upToCount: maximumFileSize + 1) ?? Data()
+    } catch {
+      return .failure(.error(.unreadableFile, "cannot read '\(path)': \(error.localizedDescription)", at: .wholeFile(path)))
+    }
+    if data.count > maximumFileSize {
+      return .failure(
+        .error(.inputTooLarge, "'\(path)' is larger than \(maximumFileSize >> 20) MiB, the most Upstream reads", at: .wholeFile(path)))
+    }
+    return decodeUTF8(data, path: path).map { SourceFile(path: path, text: $0) }
+  }
+
+  /// Decodes UTF-8, pointing at the first invalid byte.
+  static func decodeUTF8(_ data: Data, path: String) -> Result<String, Diagnostic> {
+    if let text = String(data: data, encoding: .utf8) {
+      return .success(text)
+    }
+    // Find the first bad byte to report its line.
+    let bytes = [UInt8](data)
+    var offset = 0
+    var decoder = UTF8()
+    var iterator = bytes.makeIterator()
+    var consumed = 0
+    decode: while true {
+      switch decoder.decode(&iterator) {
+      case .scalarValue(let scalar):
+        consumed += UTF8.width(scalar)
+        offset = consumed
+      case .emptyInput: break decode
+      case .error: break decode
+      }
+    }
+    let prefix = String(decoding: bytes[0..<min(offset, bytes.count)], as: UTF8.self)
+    let source = SourceFile(path: path, text: prefix)
+    let location = source.location(ofOffset: prefix.utf8.count)
+    let range = SourceRange(file: path, start: location, end: location)
+    return .failure(.error(.invalidEncoding, "'\(path)' is not valid UTF-8 text (first bad byte at line \(location.line)); save it as UTF-8", at: range))
+  }
+}

@@ -1,0 +1,922 @@
+// MARK: - Parser
+//
+// The grammar of rule and case files (Docs/RuleLanguage.md explains each construct).
+// A declaration starts with its keyword in the first column; attributes are indented.
+//
+//   file            = { declaration } ;
+//   declaration     = header | source | question | finding | score | red-flag
+//                   | rule | recommendation | case ;
+//   header          = "knowledge" "base" TEXT { header-attr } ;
+//   header-attr     = "version" TEXT | "author" TEXT | "disclaimer" TEXT
+//                   | "general" "advice" TEXT | "less" "likely" "below" NUMBER ;
+//   source          = "source" ID { "title" TEXT | "citation" TEXT | "url" TEXT
+//                   | "evidence" ID } ;
+//   question        = "question" ID ":" question-type { question-attr } ;
+//   question-type   = "yes" "/" "no" | "number" | "scale" | "choice" | "choices" ;
+//   question-attr   = "ask" TEXT | "help" TEXT | "option" ID TEXT
+//                   | "range" NUMBER "to" NUMBER | "unit" TEXT | "decimals" "allowed"
+//                   | "not" "sure" "allowed" | "ask" "when" condition ;
+//   finding         = ( "complaint" | "contributor" ) ID
+//                     { "name" TEXT | "region" ID | "explain" TEXT } ;
+//   score           = "score" ID { "name" TEXT | "range" NUMBER "to" NUMBER
+//                   | "stratum" ID TEXT "when" condition [ "means" TEXT ] } ;
+//   red-flag        = "red" "flag" ID { "name" TEXT | "urgency" ID | "advice" TEXT
+//                   | "explain" TEXT | provenance } ;
+//   rule            = "rule" ID "when" condition "then" conclusion { "and" conclusion }
+//                     { "because" TEXT | "patient" "wording" TEXT
+//                     | "clinician" "wording" TEXT | provenance } ;
+//   conclusion      = ID "certainty" NUMBER | ID "upstream" "of" ID
+//                   | "add" NUMBER "to" ID | "recommend" ID
+//                   | "red" "flag" ID [ "urgency" ID ] ;
+//   recommendation  = "recommendation" ID { "title" TEXT | "dose" TEXT
+//                   | "instructions" TEXT | "caution" TEXT | "addresses" id-list
+//                   | conflict | provenance } ;
+//   conflict        = "conflicts" "with" ID { "prefer" ID "when" condition }
+//                     [ "otherwise" ( "prefer" ( ID | "stronger" ) | "keep" "both" ) ] ;
+//   provenance      = "source" id-list | "author" TEXT | "reviewed" DATE ;
+//   id-list         = ID { "," ID } ;
+//
+//   condition       = conjunction { "or" conjunction } ;
+//   conjunction     = negation { "and" negation } ;
+//   negation        = "not" negation | primary ;
+//   primary         = "(" condition ")"
+//                   | "at" "least" NUMBER "of" "(" condition { "," condition } ")"
+//                   | test ;
+//   test            = ID [ "certainty" COMPARE NUMBER | "is" [ "not" ] value
+//                        | "in" "(" value { "," value } ")" | "includes" ID
+//                        | COMPARE NUMBER | "between" NUMBER "and" NUMBER ] ;
+//   value           = ID | NUMBER ;
+//
+//   case            = "case" ID { "description" TEXT | "answer" ID answer
+//                   | "expect" expectation } ;
+//   answer          = "yes" | "no" | NUMBER | ID | "not" "sure"
+//                   | "(" [ ID { "," ID } ] ")" ;
+//   expectation     = [ "not" ] ID [ "certainty" number-test ]
+//                   | ID "upstream" "of" ID | "top" "contributor" "of" ID "is" ID
+//                   | [ "not" ] "recommend" ID | "withheld" ID
+//                   | [ "not" ] "red" "flag" ID [ "urgency" ID ] | "no" "red" "flags"
+//                   | ID "is" value | "not" "asked" ID ;
+//   number-test     = COMPARE NUMBER | "between" NUMBER "and" NUMBER ;
+//
+// TEXT is one or more quoted texts in a row, joined with a space.
+
+/// Parses one rule or case file into a `SyntaxFile`, never stopping at the first error.
+///
+/// Each `parseX()` below repeats its grammar rule. On an error the parser records a
+/// diagnostic and resumes at the next line, so one file can report many problems.
+/// Conditions may nest at most `maximumDepth` levels.
+public struct Parser {
+  /// How deeply conditions may nest (parentheses, `not`, `at least`).
+  public static let maximumDepth = 100
+  /// Diagnostics reported per file before the parser stops reporting more.
+  public static let maximumDiagnostics = 200
+
+  /// The words that open a declaration when written in the first column.
+  static let declarationKeywords = [
+    "knowledge", "source", "question", "complaint", "contributor", "score", "red", "rule",
+    "recommendation", "case",
+  ]
+
+  /// Words of the language that cannot be ids.
+  public static let reservedWords: Set<String> = [
+    "and", "or", "not", "is", "in", "includes", "between", "at", "least", "of", "certainty",
+    "when", "then", "to", "upstream", "recommend", "add", "red", "flag", "urgency", "prefer",
+    "otherwise", "keep", "both", "stronger", "yes", "no", "sure", "allowed", "asked", "expect",
+    "answer", "rule", "question", "source", "case", "score", "complaint", "contributor",
+    "recommendation", "knowledge", "flags", "withheld", "top",
+  ]
+
+  /// A parse that cannot go on in this construct; the caller resumes at the next line.
+  private struct Failure: Error {}
+
+  private let source: SourceFile
+  private let tokens: [Token]
+  private var index = 0
+  private var depth = 0
+  private var diagnostics: [Diagnostic]
+  private var reportedTooMany = false
+
+  private init(source: SourceFile, tokens: [Token], diagnostics: [Diagnostic]) {
+    self.source = source
+    self.tokens = tokens
+    self.diagnostics = diagnostics
+  }
+
+  /// Parses `source`, returning its syntax tree and every problem found on the way.
+  public static func parse(_ source: SourceFile) -> (file: SyntaxFile, diagnostics: [Diagnostic]) {
+    let lexed = Lexer.tokenize(source)
+    var parser = Parser(source: source, tokens: lexed.tokens, diagnostics: lexed.diagnostics)
+    let declarations = parser.parseFile()
+    let file = SyntaxFile(path: source.path, declarations: declarations, comments: lexed.comments)
+    return (file, parser.diagnostics)
+  }
+
+  // MARK: Token helpers
+
+  private var current: Token { tokens[min(index, tokens.count - 1)] }
+
+  private func peek(_ ahead: Int = 1) -> Token { tokens[min(index + ahead, tokens.count - 1)] }
+
+  private var atEnd: Bool { current.kind == .endOfFile }
+
+  /// Whether the current token opens a new declaration (a keyword in the first column).
+  private var atDeclarationStart: Bool {
+    atEnd
+      || (current.kind == .word && current.startsLine && current.range.start.column == 1
+        && Self.declarationKeywords.contains(current.value))
+  }
+
+  @discardableResult
+  private mutating func take() -> Token {
+    let token = current
+    if index < tokens.count - 1 { index += 1 }
+    return token
+  }
+
+  private mutating func takeIfWord(_ word: String) -> Token? {
+    current.isWord(word) ? take() : nil
+  }
+
+  private mutating func report(_ diagnostic: Diagnostic) {
+    if diagnostics.count < Self.maximumDiagnostics {
+      diagnostics.append(diagnostic)
+    } else if !reportedTooMany {
+      reportedTooMany = true
+      diagnostics.append(
+        .error(.unexpectedToken, "too many errors in this file; stopping here", at: current.range))
+    }
+  }
+
+  /// Reports "expected X, found Y" at the current token and fails the construct.
+  private mutating func fail(expected: String, suggestionsFrom candidates: [String] = []) -> Failure {
+    var diagnostic = Diagnostic.error(
+      .unexpectedToken, "expected \(expected), found \(current.description)", at: current.range)
+    if current.kind == .word { diagnostic = diagnostic.suggesting(current.value, from: candidates) }
+    report(diagnostic)
+    return Failure()
+  }
+
+  private mutating func expectWord(_ word: String) throws {
+    guard takeIfWord(word) != nil else { throw fail(expected: "'\(word)'", suggestionsFrom: [word]) }
+  }
+
+  private mutating func expect(_ kind: Token.Kind, _ what: String) throws -> Token {
+    guard current.kind == kind else { throw fail(expected: what) }
+    return take()
+  }
+
+  /// ID: a word that is not a word of the language.
+  private mutating func parseName(_ what: String) throws -> Name {
+    guard current.kind == .word else { throw fail(expected: what) }
+    if Self.reservedWords.contains(current.value) {
+      report(
+        .error(
+          .reservedWordAsId,
+          "'\(current.value)' is a word of the rule language and cannot be used as \(what)",
+          at: current.range))
+      throw Failure()
+    }
+    let token = take()
+    return Name(text: token.value, range: token.range)
+  }
+
+  /// TEXT = quoted-text { quoted-text } ;
+  private mutating func parseText(_ what: String) throws -> Spelled<String> {
+    let first = try expect(.text, "\(what) in double quotes")
+    var value = first.value
+    var range = first.range
+    while current.kind == .text {
+      let next = take()
+      value += " " + next.value
+      range = range.through(next.range)
+    }
+    return Spelled(value: value, range: range)
+  }
+
+  /// NUMBER
+  private mutating func parseNumber(_ what: String) throws -> Spelled<Double> {
+    guard current.kind == .number, let number = current.number else { throw fail(expected: what) }
+    let token = take()
+    return Spelled(value: number, range: token.range)
+  }
+
+  /// id-list = ID { "," ID } ;
+  private mutating func parseNameList(_ what: String) throws -> [Name] {
+    var names = [try parseName(what)]
+    while current.kind == .comma {
+      take()
+      names.append(try parseName(what))
+    }
+    return names
+  }
+
+  /// Skips to the start of the next line, after an error.
+  private mutating func recoverToNextLine() {
+    if !atEnd { take() }
+    while !atEnd && !current.startsLine { take() }
+  }
+
+  /// Reports an attribute given twice.
+  private mutating func checkSingle<T>(_ existing: T?, _ keyword: Token) {
+    if existing != nil {
+      report(
+        .error(
+          .duplicateAttribute, "'\(keyword.value)' is given twice; keep one", at: keyword.range))
+    }
+  }
+
+  // MARK: File and declarations
+
+  /// file = { declaration } ;
+  private mutating func parseFile() -> [Declaration] {
+    var declarations: [Declaration] = []
+    while !atEnd {
+      guard atDeclarationStart else {
+        let what = current.kind == .word && current.range.start.column > 1 && Self.declarationKeywords.contains(current.value)
+          ? "a declaration starting in the first column (remove the indentation before '\(current.value)')"
+          : "a declaration (question, complaint, contributor, rule, recommendation, red flag, score, source, case or knowledge base)"
+        _ = fail(expected: what, suggestionsFrom: Self.declarationKeywords)
+        recoverToNextLine()
+        while !atDeclarationStart { recoverToNextLine() }
+        continue
+      }
+      if let declaration = parseDeclaration() { declarations.append(declaration) }
+    }
+    return declarations
+  }
+
+  /// declaration = header | source | question | finding | score | red-flag | rule
+  ///             | recommendation | case ;
+  private mutating func parseDeclaration() -> Declaration? {
+    let keyword = take()
+    do {
+      switch keyword.value {
+      case "knowledge": return .header(try parseHeader(keyword))
+      case "source": return .source(try parseSource(keyword))
+      case "question": return .question(try parseQuestion(keyword))
+      case "complaint", "contributor": return .finding(try parseFinding(keyword))
+      case "score": return .score(try parseScore(keyword))
+      case "red": return .redFlag(try parseRedFlag(keyword))
+      case "rule": return .rule(try parseRule(keyword))
+      case "recommendation": return .recommendation(try parseRecommendation(keyword))
+      default: return .testCase(try parseCase(keyword))
+      }
+    } catch {
+      // The declaration's opening line was unusable: skip its whole block.
+      recoverToNextLine()
+      while !atDeclarationStart { recoverToNextLine() }
+      return nil
+    }
+  }
+
+  /// Runs `parseAttribute` for each attribute until the next declaration, recovering
+  /// from errors line by line.
+  private mutating func parseAttributes(
+    of what: String, attributes: [String], _ parseAttribute: (inout Parser, Token) throws -> Bool
+  ) {
+    while !atDeclarationStart {
+      let keyword = current
+      do {
+        guard keyword.kind == .word else {
+          throw fail(expected: "an attribute of the \(what) (\(attributes.joined(separator: ", ")))")
+        }
+        take()
+        if try !parseAttribute(&self, keyword) {
+          index -= 1
+          var diagnostic = Diagnostic.error(
+            .unknownAttribute,
+            "a \(what) has no attribute '\(keyword.value)'; it has \(attributes.joined(separator: ", "))",
+            at: keyword.range)
+          diagnostic = diagnostic.suggesting(keyword.value, from: attributes)
+          if Self.declarationKeywords.contains(keyword.value) && keyword.startsLine {
+            diagnostic.notes.append(.init("a new declaration must start in the first column"))
+          }
+          report(diagnostic)
+          throw Failure()
+        }
+      } catch {
+        recoverToNextLine()
+      }
+    }
+  }
+
+  /// header = "knowledge" "base" TEXT { header-attr } ;
+  private mutating func parseHeader(_ keyword: Token) throws -> HeaderSyntax {
+    try expectWord("base")
+    let title = try parseText("the knowledge base's name")
+    var header = HeaderSyntax(title: title, range: keyword.range.through(title.range))
+    parseAttributes(
+      of: "knowledge base", attributes: ["version", "author", "disclaimer", "general advice", "less likely below"]
+    ) { parser, word in
+      switch word.value {
+      case "version":
+        parser.checkSingle(header.version, word)
+        header.version = try parser.parseText("the version")
+      case "author": header.authors.append(try parser.parseText("the author"))
+      case "disclaimer":
+        parser.checkSingle(header.disclaimer, word)
+        header.disclaimer = try parser.parseText("the disclaimer")
+      case "general":
+        try parser.expectWord("advice")
+        parser.checkSingle(header.generalAdvice, word)
+        header.generalAdvice = try parser.parseText("the general advice")
+      case "less":
+        try parser.expectWord("likely")
+        try parser.expectWord("below")
+        header.lessLikelyBelow = try parser.parseNumber("a certainty between 0 and 1")
+      default: return false
+      }
+      return true
+    }
+    return header
+  }
+
+  /// source = "source" ID { "title" TEXT | "citation" TEXT | "url" TEXT | "evidence" ID } ;
+  private mutating func parseSource(_ keyword: Token) throws -> SourceSyntax {
+    let id = try parseName("a source id")
+    var source = SourceSyntax(id: id, range: keyword.range.through(id.range))
+    parseAttributes(of: "source", attributes: ["title", "citation", "url", "evidence"]) { parser, word in
+      switch word.value {
+      case "title":
+        parser.checkSingle(source.title, word)
+        source.title = try parser.parseText("the source's title")
+      case "citation":
+        parser.checkSingle(source.citation, word)
+        source.citation = try parser.parseText("the citation")
+      case "url":
+        parser.checkSingle(source.url, word)
+        source.url = try parser.parseText("the address")
+      case "evidence":
+        parser.checkSingle(source.evidence, word)
+        source.evidence = try parser.parseName("an evidence level")
+      default: return false
+      }
+      return true
+    }
+    return source
+  }
+
+  /// question = "question" ID ":" question-type { question-attr } ;
+  /// question-type = "yes" "/" "no" | "number" | "scale" | "choice" | "choices" ;
+  private mutating func parseQuestion(_ keyword: Token) throws -> QuestionSyntax {
+    let id = try parseName("a question id")
+    _ = try expect(.colon, "':' and the question's type (yes/no, number, scale, choice or choices)")
+    let type: Name
+    if current.isWord("yes") {
+      let yes = take()
+      guard current.kind == .slash else { throw fail(expected: "'/no' (the type is written yes/no)") }
+      take()
+      let no = current
+      try expectWord("no")
+      type = Name(text: "yes/no", range: yes.range.through(no.range))
+    } else {
+      guard current.kind == .word else {
+        throw fail(expected: "the question's type (yes/no, number, scale, choice or choices)")
+      }
+      let token = take()
+      type = Name(text: token.value, range: token.range)
+    }
+    var question = QuestionSyntax(id: id, type: type, range: keyword.range.through(type.range))
+    let attributes = ["ask", "help", "option", "range", "unit", "decimals allowed", "not sure allowed", "ask when"]
+    parseAttributes(of: "question", attributes: attributes) { parser, word in
+      switch word.value {
+      case "ask":
+        if parser.takeIfWord("when") != nil {
+          if question.askWhen != nil {
+            parser.report(.error(.duplicateAttribute, "'ask when' is given twice; join the conditions with 'and'", at: word.range))
+          }
+          question.askWhen = try parser.parseCondition()
+        } else {
+          parser.checkSingle(question.wording, word)
+          question.wording = try parser.parseText("the question's wording")
+        }
+      case "help":
+        parser.checkSingle(question.help, word)
+        question.help = try parser.parseText("the help text")
+      case "option":
+        let option = try parser.parseName("an option id")
+        question.options.append((option, try parser.parseText("the option's label")))
+      case "range":
+        parser.checkSingle(question.range_.map { $0.low }, word)
+        let low = try parser.parseNumber("the lowest allowed number")
+        try parser.expectWord("to")
+        question.range_ = (low, try parser.parseNumber("the highest allowed number"))
+      case "unit":
+        parser.checkSingle(question.unit, word)
+        question.unit = try parser.parseText("the unit")
+      case "decimals":
+        try parser.expectWord("allowed")
+        question.decimalsAllowed = word.range
+      case "not":
+        try parser.expectWord("sure")
+        try parser.expectWord("allowed")
+        question.notSureAllowed = word.range
+      default: return false
+      }
+      return true
+    }
+    return question
+  }
+
+  /// finding = ( "complaint" | "contributor" ) ID { "name" TEXT | "region" ID | "explain" TEXT } ;
+  private mutating func parseFinding(_ keyword: Token) throws -> FindingSyntax {
+    let id = try parseName("a finding id")
+    var finding = FindingSyntax(
+      kind: Name(text: keyword.value, range: keyword.range), id: id, range: keyword.range.through(id.range))
+    parseAttributes(of: keyword.value, attributes: ["name", "region", "explain"]) { parser, word in
+      switch word.value {
+      case "name":
+        parser.checkSingle(finding.name, word)
+        finding.name = try parser.parseText("the plain-language name")
+      case "region":
+        parser.checkSingle(finding.region, word)
+        finding.region = try parser.parseName("a body region")
+      case "explain":
+        parser.checkSingle(finding.explanation, word)
+        finding.explanation = try parser.parseText("the explanation for patients")
+      default: return false
+      }
+      return true
+    }
+    return finding
+  }
+
+  /// score = "score" ID { "name" TEXT | "range" NUMBER "to" NUMBER
+  ///       | "stratum" ID TEXT "when" condition [ "means" TEXT ] } ;
+  private mutating func parseScore(_ keyword: Token) throws -> ScoreSyntax {
+    let id = try parseName("a score id")
+    var score = ScoreSyntax(id: id, range: keyword.range.through(id.range))
+    parseAttributes(of: "score", attributes: ["name", "range", "stratum", "means"]) { parser, word in
+      switch word.value {
+      case "name":
+        parser.checkSingle(score.name, word)
+        score.name = try parser.parseText("the score's name")
+      case "range":
+        parser.checkSingle(score.range_.map { $0.low }, word)
+        let low = try parser.parseNumber("the lowest possible score")
+        try parser.expectWord("to")
+        score.range_ = (low, try parser.parseNumber("the highest possible score"))
+      case "stratum":
+        let stratumID = try parser.parseName("a stratum id")
+        let label = try parser.parseText("the stratum's label")
+        try parser.expectWord("when")
+        let condition = try parser.parseCondition()
+        score.strata.append(.init(id: stratumID, label: label, condition: condition))
+      case "means":
+        guard !score.strata.isEmpty else {
+          throw parser.fail(expected: "'means' only after a 'stratum'")
+        }
+        score.strata[score.strata.count - 1].meaning = try parser.parseText("what the stratum means")
+      default: return false
+      }
+      return true
+    }
+    return score
+  }
+
+  /// provenance = "source" id-list | "author" TEXT | "reviewed" DATE ;
+  private mutating func parseProvenance(_ word: Token, into provenance: inout ProvenanceSyntax) throws -> Bool {
+    switch word.value {
+    case "source", "sources":
+      provenance.sources.append(contentsOf: try parseNameList("a source id"))
+    case "author":
+      checkSingle(provenance.author, word)
+      provenance.author = try parseText("the author")
+    case "reviewed":
+      checkSingle(provenance.reviewed, word)
+      let date = try expect(.date, "the date of the last review (YYYY-MM-DD)")
+      provenance.reviewed = Spelled(value: date.value, range: date.range)
+    default: return false
+    }
+    return true
+  }
+
+  /// red-flag = "red" "flag" ID { "name" TEXT | "urgency" ID | "advice" TEXT
+  ///          | "explain" TEXT | provenance } ;
+  private mutating func parseRedFlag(_ keyword: Token) throws -> RedFlagSyntax {
+    try expectWord("flag")
+    let id = try parseName("a red flag id")
+    var flag = RedFlagSyntax(id: id, range: keyword.range.through(id.range))
+    let attributes = ["name", "urgency", "advice", "explain", "source", "author", "reviewed"]
+    parseAttributes(of: "red flag", attributes: attributes) { parser, word in
+      switch word.value {
+      case "name":
+        parser.checkSingle(flag.name, word)
+        flag.name = try parser.parseText("the red flag's name")
+      case "urgency":
+        parser.checkSingle(flag.urgency, word)
+        flag.urgency = try parser.parseName("an urgency (emergency, urgent or routine)")
+      case "advice":
+        parser.checkSingle(flag.advice, word)
+        flag.advice = try parser.parseText("what to do")
+      case "explain":
+        parser.checkSingle(flag.explanation, word)
+        flag.explanation = try parser.parseText("the explanation")
+      default: return try parser.parseProvenance(word, into: &flag.provenance)
+      }
+      return true
+    }
+    return flag
+  }
+
+  /// rule = "rule" ID "when" condition "then" conclusion { "and" conclusion }
+  ///        { "because" TEXT | "patient" "wording" TEXT | "clinician" "wording" TEXT
+  ///        | provenance } ;
+  private mutating func parseRule(_ keyword: Token) throws -> RuleSyntax {
+    let id = try parseName("a rule id")
+    var condition: ConditionSyntax?
+    var rule = RuleSyntax(id: id, condition: nil, range: keyword.range.through(id.range))
+    var sawThen = false
+    let attributes = ["when", "then", "because", "patient wording", "clinician wording", "source", "author", "reviewed"]
+    parseAttributes(of: "rule", attributes: attributes) { parser, word in
+      switch word.value {
+      case "when":
+        parser.checkSingle(condition, word)
+        condition = try parser.parseCondition()
+      case "then":
+        if sawThen {
+          parser.report(.error(.duplicateAttribute, "'then' is given twice; join conclusions with 'and'", at: word.range))
+        }
+        sawThen = true
+        rule.conclusions.append(try parser.parseConclusion())
+        while parser.takeIfWord("and") != nil { rule.conclusions.append(try parser.parseConclusion()) }
+      case "and" where sawThen:
+        rule.conclusions.append(try parser.parseConclusion())
+      case "because":
+        parser.checkSingle(rule.because, word)
+        rule.because = try parser.parseText("the reason")
+      case "patient", "clinician":
+        try parser.expectWord("wording")
+        let text = try parser.parseText("the wording")
+        if word.value == "patient" { rule.patientWording = text } else { rule.clinicianWording = text }
+      default: return try parser.parseProvenance(word, into: &rule.provenance)
+      }
+      return true
+    }
+    if condition == nil {
+      report(.error(.missingAttribute, "rule '\(id.text)' has no 'when' condition", at: id.range))
+    }
+    if !sawThen {
+      report(.error(.missingAttribute, "rule '\(id.text)' has no 'then' conclusion", at: id.range))
+    }
+    return RuleSyntax(
+      id: rule.id, condition: condition, conclusions: rule.conclusions, because: rule.because,
+      patientWording: rule.patientWording, clinicianWording: rule.clinicianWording,
+      provenance: rule.provenance, range: rule.range)
+  }
+
+  /// conclusion = ID "certainty" NUMBER | ID "upstream" "of" ID | "add" NUMBER "to" ID
+  ///            | "recommend" ID | "red" "flag" ID [ "urgency" ID ] ;
+  private mutating func parseConclusion() throws -> ConclusionSyntax {
+    if takeIfWord("add") != nil {
+      let points = try parseNumber("the number of points to add")
+      try expectWord("to")
+      return .addPoints(points: points, score: try parseName("a score id"))
+    }
+    if takeIfWord("recommend") != nil { return .recommend(try parseName("a recommendation id")) }
+    if current.isWord("red") && peek().isWord("flag") {
+      take()
+      take()
+      let flag = try parseName("a red flag id")
+      let urgency = takeIfWord("urgency") != nil ? try parseName("an urgency (emergency, urgent or routine)") : nil
+      return .redFlag(flag, urgency: urgency)
+    }
+    guard current.kind == .word, !Self.reservedWords.contains(current.value) else {
+      throw fail(
+        expected: "a conclusion (FINDING certainty N, FINDING upstream of FINDING, add N to SCORE, recommend ID or red flag ID)")
+    }
+    let finding = try parseName("a finding id")
+    if takeIfWord("certainty") != nil {
+      return .certainty(finding: finding, certainty: try parseNumber("a certainty between -1 and 1"))
+    }
+    if takeIfWord("upstream") != nil {
+      try expectWord("of")
+      return .upstream(contributor: finding, of: try parseName("a finding id"))
+    }
+    throw fail(expected: "'certainty' or 'upstream of' after '\(finding.text)'", suggestionsFrom: ["certainty", "upstream"])
+  }
+
+  /// recommendation = "recommendation" ID { "title" TEXT | "dose" TEXT | "instructions" TEXT
+  ///                | "caution" TEXT | "addresses" id-list | conflict | provenance } ;
+  private mutating func parseRecommendation(_ keyword: Token) throws -> RecommendationSyntax {
+    let id = try parseName("a recommendation id")
+    var recommendation = RecommendationSyntax(id: id, range: keyword.range.through(id.range))
+    let attributes = [
+      "title", "dose", "instructions", "caution", "addresses", "conflicts with", "prefer", "otherwise", "source",
+      "author", "reviewed",
+    ]
+    parseAttributes(of: "recommendation", attributes: attributes) { parser, word in
+      switch word.value {
+      case "title":
+        parser.checkSingle(recommendation.title, word)
+        recommendation.title = try parser.parseText("the title")
+      case "dose":
+        parser.checkSingle(recommendation.dose, word)
+        recommendation.dose = try parser.parseText("the dose")
+      case "instructions":
+        parser.checkSingle(recommendation.instructions, word)
+        recommendation.instructions = try parser.parseText("the instructions")
+      case "caution": recommendation.cautions.append(try parser.parseText("the caution"))
+      case "addresses": recommendation.addresses.append(contentsOf: try parser.parseNameList("a finding id"))
+      case "conflicts":
+        try parser.expectWord("with")
+        let other = try parser.parseName("a recommendation id")
+        recommendation.conflicts.append(ConflictSyntax(other: other, range: word.range.through(other.range)))
+      case "prefer", "otherwise":
+        guard !recommendation.conflicts.isEmpty else {
+          throw parser.fail(expected: "'conflicts with ID' before '\(word.value)'")
+        }
+        try parser.parseSettlement(word, into: &recommendation.conflicts[recommendation.conflicts.count - 1])
+      default: return try parser.parseProvenance(word, into: &recommendation.provenance)
+      }
+      return true
+    }
+    return recommendation
+  }
+
+  /// conflict = "conflicts" "with" ID { "prefer" ID "when" condition }
+  ///            [ "otherwise" ( "prefer" ( ID | "stronger" ) | "keep" "both" ) ] ;
+  private mutating func parseSettlement(_ word: Token, into conflict: inout ConflictSyntax) throws {
+    if conflict.otherwise != nil {
+      report(.error(.unexpectedToken, "nothing may follow 'otherwise' in a conflict", at: word.range))
+    }
+    if word.value == "prefer" {
+      let preferred = try parseName("the recommendation to prefer")
+      try expectWord("when")
+      conflict.preferences.append((preferred, try parseCondition()))
+      return
+    }
+    if takeIfWord("keep") != nil {
+      try expectWord("both")
+      conflict.otherwise = .keepBoth(word.range)
+      return
+    }
+    try expectWord("prefer")
+    if let stronger = takeIfWord("stronger") {
+      conflict.otherwise = .stronger(stronger.range)
+    } else {
+      conflict.otherwise = .prefer(try parseName("the recommendation to prefer, or 'stronger'"))
+    }
+  }
+
+  // MARK: Conditions
+
+  /// condition = conjunction { "or" conjunction } ;
+  mutating func parseCondition() throws -> ConditionSyntax {
+    depth += 1
+    defer { depth -= 1 }
+    if depth > Self.maximumDepth {
+      report(
+        .error(
+          .nestingTooDeep, "this condition nests more than \(Self.maximumDepth) levels deep; split it into several rules",
+          at: current.range))
+      throw Failure()
+    }
+    var parts = [try parseConjunction()]
+    while takeIfWord("or") != nil { parts.append(try parseConjunction()) }
+    guard parts.count > 1, let first = parts.first, let last = parts.last else { return parts[0] }
+    return .any(parts, first.range.through(last.range))
+  }
+
+  /// conjunction = negation { "and" negation } ;
+  private mutating func parseConjunction() throws -> ConditionSyntax {
+    var parts = [try parseNegation()]
+    // In a rule, `and` after the condition cannot occur (`then` comes first), so `and`
+    // always continues the condition here.
+    while takeIfWord("and") != nil { parts.append(try parseNegation()) }
+    guard parts.count > 1, let first = parts.first, let last = parts.last else { return parts[0] }
+    return .all(parts, first.range.through(last.range))
+  }
+
+  /// negation = "not" negation | primary ;
+  private mutating func parseNegation() throws -> ConditionSyntax {
+    if let not = takeIfWord("not") {
+      depth += 1
+      defer { depth -= 1 }
+      if depth > Self.maximumDepth {
+        report(.error(.nestingTooDeep, "too many 'not's in a row", at: not.range))
+        throw Failure()
+      }
+      let inner = try parseNegation()
+      return .not(inner, not.range.through(inner.range))
+    }
+    return try parsePrimary()
+  }
+
+  /// primary = "(" condition ")" | "at" "least" NUMBER "of" "(" condition { "," condition } ")" | test ;
+  private mutating func parsePrimary() throws -> ConditionSyntax {
+    if current.kind == .openParenthesis {
+      take()
+      let inner = try parseCondition()
+      _ = try expect(.closeParenthesis, "')' to close the '('")
+      return inner
+    }
+    if let at = takeIfWord("at") {
+      try expectWord("least")
+      let count = try parseNumber("how many conditions must hold")
+      try expectWord("of")
+      _ = try expect(.openParenthesis, "'(' and the list of conditions")
+      var parts = [try parseCondition()]
+      while current.kind == .comma {
+        take()
+        parts.append(try parseCondition())
+      }
+      let close = try expect(.closeParenthesis, "',' or ')' in the list of conditions")
+      guard count.value == count.value.rounded(), count.value >= 1 else {
+        report(.error(.invalidNumber, "'at least' needs a whole number of 1 or more", at: count.range))
+        throw Failure()
+      }
+      return .atLeast(Int(count.value), parts, at.range.through(close.range))
+    }
+    return .test(try parseTest())
+  }
+
+  /// test = ID [ "certainty" COMPARE NUMBER | "is" [ "not" ] value | "in" "(" value { "," value } ")"
+  ///      | "includes" ID | COMPARE NUMBER | "between" NUMBER "and" NUMBER ] ;
+  private mutating func parseTest() throws -> TestSyntax {
+    let subject = try parseName("a question, finding or score")
+    func done(_ comparison: TestSyntax.Comparison, _ end: SourceRange) -> TestSyntax {
+      TestSyntax(subject: subject, comparison: comparison, range: subject.range.through(end))
+    }
+    if takeIfWord("certainty") != nil {
+      guard let op = comparisonOperator(current.kind) else {
+        throw fail(expected: "a comparison (<, <=, >, >=) after 'certainty'")
+      }
+      take()
+      let bound = try parseNumber("a certainty")
+      return done(.certainty(op, bound), bound.range)
+    }
+    if takeIfWord("is") != nil {
+      let negated = takeIfWord("not") != nil
+      let value = try parseValue()
+      return done(.is(negated: negated, value), value.range)
+    }
+    if takeIfWord("in") != nil {
+      _ = try expect(.openParenthesis, "'(' and a list of options")
+      var values = [try parseValue()]
+      while current.kind == .comma {
+        take()
+        values.append(try parseValue())
+      }
+      let close = try expect(.closeParenthesis, "',' or ')' in the list of options")
+      return done(.in(values), close.range)
+    }
+    if takeIfWord("includes") != nil {
+      let option = try parseName("an option id")
+      return done(.includes(option), option.range)
+    }
+    if takeIfWord("between") != nil {
+      let low = try parseNumber("the low end of the range")
+      try expectWord("and")
+      let high = try parseNumber("the high end of the range")
+      return done(.between(low, high), high.range)
+    }
+    if let op = comparisonOperator(current.kind) {
+      take()
+      let bound = try parseNumber("a number to compare with")
+      return done(.compare(op, bound), bound.range)
+    }
+    return done(.bare, subject.range)
+  }
+
+  /// value = ID | NUMBER ;
+  private mutating func parseValue() throws -> ValueSyntax {
+    if current.kind == .number, let number = current.number {
+      let token = take()
+      return .number(Spelled(value: number, range: token.range))
+    }
+    guard current.kind == .word else { throw fail(expected: "an option, a stratum or a number") }
+    let token = take()
+    return .word(Name(text: token.value, range: token.range))
+  }
+
+  private func comparisonOperator(_ kind: Token.Kind) -> ComparisonOperator? {
+    switch kind {
+    case .less: .less
+    case .lessOrEqual: .lessOrEqual
+    case .greater: .greater
+    case .greaterOrEqual: .greaterOrEqual
+    default: nil
+    }
+  }
+
+  // MARK: Cases
+
+  /// case = "case" ID { "description" TEXT | "answer" ID answer | "expect" expectation } ;
+  private mutating func parseCase(_ keyword: Token) throws -> CaseSyntax {
+    let id = try parseName("a case id")
+    var testCase = CaseSyntax(id: id, range: keyword.range.through(id.range))
+    parseAttributes(of: "case", attributes: ["description", "answer", "expect"]) { parser, word in
+      switch word.value {
+      case "description":
+        parser.checkSingle(testCase.description, word)
+        testCase.description = try parser.parseText("the description")
+      case "answer":
+        let question = try parser.parseName("a question id")
+        testCase.answers.append((question, try parser.parseAnswer()))
+      case "expect":
+        testCase.expectations.append(try parser.parseExpectation(word))
+      default: return false
+      }
+      return true
+    }
+    return testCase
+  }
+
+  /// answer = "yes" | "no" | NUMBER | ID | "not" "sure" | "(" [ ID { "," ID } ] ")" ;
+  private mutating func parseAnswer() throws -> AnswerSyntax {
+    if takeIfWord("yes") != nil { return .yes }
+    if takeIfWord("no") != nil { return .no }
+    if takeIfWord("not") != nil {
+      try expectWord("sure")
+      return .notSure
+    }
+    if current.kind == .number, let number = current.number {
+      take()
+      return .number(number)
+    }
+    if current.kind == .openParenthesis {
+      take()
+      var options: [String] = []
+      if current.kind != .closeParenthesis {
+        options.append(try parseName("an option id").text)
+        while current.kind == .comma {
+          take()
+          options.append(try parseName("an option id").text)
+        }
+      }
+      _ = try expect(.closeParenthesis, "',' or ')' in the list of options")
+      return .options(options)
+    }
+    guard current.kind == .word else {
+      throw fail(expected: "an answer (yes, no, a number, an option, (options…) or not sure)")
+    }
+    return .option(take().value)
+  }
+
+  /// expectation = [ "not" ] ID [ "certainty" number-test ] | ID "upstream" "of" ID
+  ///             | "top" "contributor" "of" ID "is" ID | [ "not" ] "recommend" ID
+  ///             | "withheld" ID | [ "not" ] "red" "flag" ID [ "urgency" ID ]
+  ///             | "no" "red" "flags" | ID "is" value | "not" "asked" ID ;
+  private mutating func parseExpectation(_ keyword: Token) throws -> ExpectationSyntax {
+    let start = keyword.range
+    func done(_ claim: ExpectationSyntax.Claim) -> ExpectationSyntax {
+      ExpectationSyntax(claim: claim, range: start.through(tokens[max(0, index - 1)].range))
+    }
+    if takeIfWord("no") != nil {
+      try expectWord("red")
+      try expectWord("flags")
+      return done(.noRedFlags)
+    }
+    let present = takeIfWord("not") == nil
+    if takeIfWord("recommend") != nil {
+      return done(.recommend(try parseName("a recommendation id"), present: present))
+    }
+    if current.isWord("red") {
+      take()
+      try expectWord("flag")
+      let flag = try parseName("a red flag id")
+      let urgency = takeIfWord("urgency") != nil ? try parseName("an urgency") : nil
+      return done(.redFlag(flag, present: present, urgency: urgency))
+    }
+    if !present, takeIfWord("asked") != nil {
+      return done(.notAsked(try parseName("a question id")))
+    }
+    if present, takeIfWord("withheld") != nil {
+      return done(.withheld(try parseName("a recommendation id")))
+    }
+    if present, takeIfWord("top") != nil {
+      try expectWord("contributor")
+      try expectWord("of")
+      let complaint = try parseName("a complaint id")
+      try expectWord("is")
+      return done(.topContributor(of: complaint, is: try parseName("a contributor id")))
+    }
+    let subject = try parseName("a finding, score, recommendation or red flag to expect")
+    if takeIfWord("certainty") != nil {
+      return done(.finding(subject, present: present, certainty: try parseNumberTest()))
+    }
+    if present, takeIfWord("upstream") != nil {
+      try expectWord("of")
+      return done(.upstream(subject, of: try parseName("a finding id")))
+    }
+    if present, takeIfWord("is") != nil {
+      return done(.value(subject, try parseValue()))
+    }
+    return done(.finding(subject, present: present, certainty: nil))
+  }
+
+  /// number-test = COMPARE NUMBER | "between" NUMBER "and" NUMBER ;
+  private mutating func parseNumberTest() throws -> NumberTest {
+    if takeIfWord("between") != nil {
+      let low = try parseNumber("the low end")
+      try expectWord("and")
+      return .between(low.value, try parseNumber("the high end").value)
+    }
+    guard let op = comparisonOperator(current.kind) else {
+      throw fail(expected: "a comparison (<, <=, >, >=) or 'between'")
+    }
+    take()
+    return .compare(op, try parseNumber("a certainty").value)
+  }
+}

@@ -1,0 +1,159 @@
+// MARK: - Reading and validating answers files
+
+/// Reads an answers file (a JSON object of question id → answer) and checks every answer
+/// against the knowledge base, listing all problems at once.
+///
+/// Answers: `true`/`false` (or `"yes"`/`"no"`) for yes/no questions, numbers, an option
+/// id, a list of option ids, or `"not sure"`. `null` means not answered. Nothing is
+/// returned to assess when there is an error.
+public enum AnswersReader {
+  /// The answers, when there is no error, and every problem found.
+  public struct Output: Sendable {
+    public let answers: Answers?
+    public let diagnostics: [Diagnostic]
+  }
+
+  /// Reads answers from JSON text.
+  public static func read(_ file: SourceFile, for knowledgeBase: KnowledgeBase) -> Output {
+    switch JSONReader.read(file) {
+    case .failure(let error):
+      return Output(
+        answers: nil,
+        diagnostics: [.error(.answersNotJSON, "this answers file is not valid JSON: \(error.message)", at: error.range)])
+    case .success(let document):
+      return read(document.root, for: knowledgeBase)
+    }
+  }
+
+  /// Validates a parsed JSON value as an answers object.
+  static func read(_ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase) -> Output {
+    guard case .object(let fields) = root.node else {
+      return Output(
+        answers: nil,
+        diagnostics: [
+          .error(
+            .answersNotJSON,
+            "an answers file is a JSON object of question id → answer, e.g. {\"arch_shape\": \"flat\"}; found \(root.value.kindDescription)",
+            at: root.range)
+        ])
+    }
+    var answers = Answers()
+    var diagnostics: [Diagnostic] = []
+    var seen: [String: SourceRange] = [:]
+    for field in fields {
+      if let first = seen[field.key] {
+        diagnostics.append(
+          .error(.wrongAnswerType, "question '\(field.key)' is answered twice", at: field.keyRange, notes: [.init("first answered here", at: first)]))
+        continue
+      }
+      seen[field.key] = field.keyRange
+      guard let question = knowledgeBase.question(field.key) else {
+        diagnostics.append(
+          Diagnostic.error(.unknownQuestion, "the knowledge base has no question '\(field.key)'", at: field.keyRange)
+            .suggesting(field.key, from: knowledgeBase.questions.map(\.id)))
+        continue
+      }
+      switch answer(field.value.value, to: question, at: field.value.range) {
+      case .success(let value?): answers[question.id] = value
+      case .success(nil): break
+      case .failure(let diagnostic): diagnostics.append(diagnostic)
+      }
+    }
+    diagnostics.append(contentsOf: askWhenWarnings(answers, knowledgeBase: knowledgeBase, ranges: seen))
+    return Output(answers: diagnostics.hasErrors ? nil : answers, diagnostics: diagnostics)
+  }
+
+  /// Converts one JSON value into an answer to `question`, or explains what was expected.
+  static func answer(_ value: JSONValue, to question: Question, at range: SourceRange) -> Result<AnswerValue?, Diagnostic> {
+    let id = question.id
+    func wrong(_ expected: String) -> Result<AnswerValue?, Diagnostic> {
+      .failure(.error(.wrongAnswerType, "question '\(id)' expects \(expected); found \(describe(value))", at: range))
+    }
+    if case .null = value { return .success(nil) }
+    if case .string(let text) = value, text.lowercased() == "not sure" {
+      guard question.notSureAllowed else {
+        return .failure(.error(.notSureNotAllowed, "question '\(id)' does not allow \"not sure\"; leave it out if it was not answered", at: range))
+      }
+      return .success(.notSure)
+    }
+    switch question.kind {
+    case .yesNo:
+      switch value {
+      case .bool(let flag): return .success(flag ? .yes : .no)
+      case .string("yes"): return .success(.yes)
+      case .string("no"): return .success(.no)
+      default: return wrong("true or false")
+      }
+    case .number, .scale:
+      guard case .number(let number) = value else {
+        return wrong(question.kind.numberRange.map { "a number from \(format($0.lowerBound)) to \(format($0.upperBound))" } ?? "a number")
+      }
+      if let allowed = question.kind.numberRange, !allowed.contains(number) {
+        let unit = if case .number(_, _, let unit?, _) = question.kind { " \(unit)" } else { "" }
+        return .failure(
+          .error(
+            .answerOutOfRange,
+            "question '\(id)' takes a number from \(format(allowed.lowerBound)) to \(format(allowed.upperBound))\(unit); found \(format(number))",
+            at: range))
+      }
+      let decimals = if case .number(_, _, _, let allowed) = question.kind { allowed } else { false }
+      if !decimals && number != number.rounded() {
+        return .failure(.error(.wrongAnswerType, "question '\(id)' takes a whole number; found \(format(number))", at: range))
+      }
+      return .success(.number(number))
+    case .choice(let options):
+      guard case .string(let option) = value else {
+        return wrong("one of its options as a text (\(options.map { "\"\($0.id)\"" }.joined(separator: ", ")))")
+      }
+      return known(option, question, range).map { .option($0) }
+    case .choices(let options):
+      guard case .array(let items) = value else {
+        return wrong("a list of its options (e.g. [\(options.prefix(2).map { "\"\($0.id)\"" }.joined(separator: ", "))])")
+      }
+      var chosen: [String] = []
+      for item in items {
+        guard case .string(let option) = item else { return wrong("a list of option ids") }
+        switch known(option, question, range) {
+        case .success(let id): if !chosen.contains(id) { chosen.append(id) }
+        case .failure(let diagnostic): return .failure(diagnostic)
+        }
+      }
+      return .success(.options(chosen))
+    }
+  }
+
+  private static func known(_ option: String, _ question: Question, _ range: SourceRange) -> Result<String, Diagnostic> {
+    if question.optionIndex(option) != nil { return .success(option) }
+    let ids = question.kind.options.map(\.id)
+    return .failure(
+      Diagnostic.error(
+        .unknownAnswerOption,
+        "question '\(question.id)' has no option '\(option)'; its options are \(ids.joined(separator: ", "))",
+        at: range
+      ).suggesting(option, from: ids))
+  }
+
+  private static func describe(_ value: JSONValue) -> String {
+    switch value {
+    case .string(let text): "the text \"\(text)\""
+    case .number(let number): "the number \(format(number))"
+    case .bool(let flag): flag ? "true" : "false"
+    default: value.kindDescription
+    }
+  }
+
+  /// Warnings for answers to questions whose `ask when` is false given the other answers.
+  static func askWhenWarnings(_ answers: Answers, knowledgeBase: KnowledgeBase, ranges: [String: SourceRange]) -> [Diagnostic] {
+    var run = Run(knowledgeBase, AnswerSheet(answers, for: knowledgeBase))
+    var warnings: [Diagnostic] = []
+    for question in knowledgeBase.questions where answers[question.id] != nil && !question.isRedFlagQuestion {
+      guard let askWhen = question.askWhen, case .fails = run.match(askWhen) else { continue }
+      warnings.append(
+        .warning(
+          .answeredButNotAsked,
+          "question '\(question.id)' is only asked when \(ConditionText.describe(askWhen, in: knowledgeBase)), which the other answers rule out; its answer is kept",
+          at: ranges[question.id] ?? .wholeFile("answers")))
+    }
+    return warnings
+  }
+}

@@ -1,0 +1,369 @@
+// MARK: - A small JSON value with positions
+
+/// A JSON value that keeps object keys in order and remembers where it was written.
+///
+/// Upstream writes JSON with a stable field order (the order fields are added) and reads
+/// answers files with line and column for every value, so validation can point at the exact
+/// answer that is wrong. Foundation's `JSONSerialization` gives neither.
+public indirect enum JSONValue: Sendable, Hashable {
+  case null
+  case bool(Bool)
+  case number(Double)
+  case string(String)
+  case array([JSONValue])
+  case object([(key: String, value: JSONValue)])
+
+  public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    switch (lhs, rhs) {
+    case (.null, .null): true
+    case (.bool(let a), .bool(let b)): a == b
+    case (.number(let a), .number(let b)): a == b
+    case (.string(let a), .string(let b)): a == b
+    case (.array(let a), .array(let b)): a == b
+    case (.object(let a), .object(let b)):
+      a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    default: false
+    }
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(JSONWriter.compact(self))
+  }
+
+  /// The value for `key` when this is an object.
+  public subscript(key: String) -> JSONValue? {
+    guard case .object(let fields) = self else { return nil }
+    return fields.first { $0.key == key }?.value
+  }
+
+  /// A short name of the value's JSON type, for messages ("a number", "a list").
+  public var kindDescription: String {
+    switch self {
+    case .null: "null"
+    case .bool: "true or false"
+    case .number: "a number"
+    case .string: "a text"
+    case .array: "a list"
+    case .object: "an object"
+    }
+  }
+}
+
+// MARK: - Writing
+
+/// Writes `JSONValue`s as text: pretty (two-space indent) or compact, deterministic.
+public enum JSONWriter {
+  /// Pretty-printed JSON with two-space indentation and a final newline.
+  public static func pretty(_ value: JSONValue) -> String {
+    var out = ""
+    write(value, indent: 0, pretty: true, into: &out)
+    return out + "\n"
+  }
+
+  /// Compact JSON on one line, as used for JSON Lines.
+  public static func compact(_ value: JSONValue) -> String {
+    var out = ""
+    write(value, indent: 0, pretty: false, into: &out)
+    return out
+  }
+
+  /// A number as JSON: whole numbers without a decimal point, others in shortest form.
+  public static func number(_ value: Double) -> String {
+    guard value.isFinite else { return "null" }
+    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+    return "\(value)"
+  }
+
+  private static func write(_ value: JSONValue, indent: Int, pretty: Bool, into out: inout String) {
+    let newline = pretty ? "\n" : ""
+    let pad = pretty ? String(repeating: "  ", count: indent + 1) : ""
+    let closePad = pretty ? String(repeating: "  ", count: indent) : ""
+    switch value {
+    case .null: out += "null"
+    case .bool(let flag): out += flag ? "true" : "false"
+    case .number(let number): out += Self.number(number)
+    case .string(let text): out += quoted(text)
+    case .array(let items):
+      if items.isEmpty { out += "[]"; return }
+      out += "[" + newline
+      for (index, item) in items.enumerated() {
+        out += pad
+        write(item, indent: indent + 1, pretty: pretty, into: &out)
+        out += (index < items.count - 1 ? "," : "") + newline
+      }
+      out += closePad + "]"
+    case .object(let fields):
+      if fields.isEmpty { out += "{}"; return }
+      out += "{" + newline
+      for (index, field) in fields.enumerated() {
+        out += pad + quoted(field.key) + (pretty ? ": " : ":")
+        write(field.value, indent: indent + 1, pretty: pretty, into: &out)
+        out += (index < fields.count - 1 ? "," : "") + newline
+      }
+      out += closePad + "}"
+    }
+  }
+
+  /// A JSON string literal.
+  static func quoted(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case _ where scalar.value < 0x20:
+        let hex = String(scalar.value, radix: 16)
+        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out + "\""
+  }
+}
+
+// MARK: - Reading
+
+/// A JSON value as read from a file, with the position of each value.
+public struct JSONDocument: Sendable {
+  /// A parsed value and where it starts.
+  public indirect enum Node: Sendable {
+    case null
+    case bool(Bool)
+    case number(Double, literal: String)
+    case string(String)
+    case array([Located])
+    case object([(key: String, keyRange: SourceRange, value: Located)])
+  }
+
+  /// A node with its source range.
+  public struct Located: Sendable {
+    public let node: Node
+    public let range: SourceRange
+
+    /// The plain value, without positions.
+    public var value: JSONValue {
+      switch node {
+      case .null: .null
+      case .bool(let flag): .bool(flag)
+      case .number(let number, _): .number(number)
+      case .string(let text): .string(text)
+      case .array(let items): .array(items.map(\.value))
+      case .object(let fields): .object(fields.map { ($0.key, $0.value.value) })
+      }
+    }
+  }
+
+  public let root: Located
+}
+
+/// A JSON syntax error with its position.
+public struct JSONSyntaxError: Error, Sendable {
+  public let message: String
+  public let range: SourceRange
+}
+
+/// Reads JSON text (RFC 8259) into a `JSONDocument`, with a nesting limit.
+public struct JSONReader {
+  /// How deeply arrays and objects may nest before reading stops with an error.
+  public static let maximumDepth = 512
+
+  private let source: SourceFile
+  private let bytes: [UInt8]
+  private var position = 0
+  private var depth = 0
+
+  private init(_ source: SourceFile) {
+    self.source = source
+    self.bytes = source.bytes
+  }
+
+  /// Parses the whole file as one JSON value.
+  public static func read(_ source: SourceFile) -> Result<JSONDocument, JSONSyntaxError> {
+    var reader = JSONReader(source)
+    do {
+      reader.skipWhitespace()
+      let root = try reader.readValue()
+      reader.skipWhitespace()
+      if reader.position < reader.bytes.count {
+        throw reader.failure("unexpected text after the JSON value")
+      }
+      return .success(JSONDocument(root: root))
+    } catch let error as JSONSyntaxError {
+      return .failure(error)
+    } catch {
+      return .failure(JSONSyntaxError(message: "\(error)", range: .wholeFile(source.path)))
+    }
+  }
+
+  private func failure(_ message: String, at offset: Int? = nil) -> JSONSyntaxError {
+    let start = offset ?? position
+    return JSONSyntaxError(message: message, range: source.range(start, min(start + 1, bytes.count)))
+  }
+
+  private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
+
+  private mutating func skipWhitespace() {
+    while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
+      position += 1
+    }
+  }
+
+  private mutating func readValue() throws -> JSONDocument.Located {
+    let start = position
+    guard let byte = current else { throw failure("expected a JSON value, found the end of the file") }
+    let node: JSONDocument.Node
+    switch byte {
+    case UInt8(ascii: "{"): node = try readObject()
+    case UInt8(ascii: "["): node = try readArray()
+    case UInt8(ascii: "\""): node = .string(try readString())
+    case UInt8(ascii: "t"): try expectWord("true"); node = .bool(true)
+    case UInt8(ascii: "f"): try expectWord("false"); node = .bool(false)
+    case UInt8(ascii: "n"): try expectWord("null"); node = .null
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): node = try readNumber()
+    default:
+      throw failure("expected a JSON value (an object, list, text, number, true, false or null)")
+    }
+    return JSONDocument.Located(node: node, range: source.range(start, position))
+  }
+
+  private mutating func expectWord(_ word: String) throws {
+    let utf8 = Array(word.utf8)
+    guard position + utf8.count <= bytes.count, Array(bytes[position..<position + utf8.count]) == utf8
+    else { throw failure("expected '\(word)'") }
+    position += utf8.count
+  }
+
+  private mutating func enter() throws {
+    depth += 1
+    if depth > Self.maximumDepth {
+      throw failure("JSON nested more than \(Self.maximumDepth) levels deep")
+    }
+  }
+
+  private mutating func readObject() throws -> JSONDocument.Node {
+    try enter()
+    defer { depth -= 1 }
+    position += 1
+    var fields: [(key: String, keyRange: SourceRange, value: JSONDocument.Located)] = []
+    skipWhitespace()
+    if current == UInt8(ascii: "}") { position += 1; return .object(fields) }
+    while true {
+      skipWhitespace()
+      guard current == UInt8(ascii: "\"") else { throw failure("expected a key in double quotes") }
+      let keyStart = position
+      let key = try readString()
+      let keyRange = source.range(keyStart, position)
+      skipWhitespace()
+      guard current == UInt8(ascii: ":") else { throw failure("expected ':' after the key \"\(key)\"") }
+      position += 1
+      skipWhitespace()
+      fields.append((key, keyRange, try readValue()))
+      skipWhitespace()
+      if current == UInt8(ascii: ",") { position += 1; continue }
+      if current == UInt8(ascii: "}") { position += 1; return .object(fields) }
+      throw failure("expected ',' or '}' in the object")
+    }
+  }
+
+  private mutating func readArray() throws -> JSONDocument.Node {
+    try enter()
+    defer { depth -= 1 }
+    position += 1
+    var items: [JSONDocument.Located] = []
+    skipWhitespace()
+    if current == UInt8(ascii: "]") { position += 1; return .array(items) }
+    while true {
+      skipWhitespace()
+      items.append(try readValue())
+      skipWhitespace()
+      if current == UInt8(ascii: ",") { position += 1; continue }
+      if current == UInt8(ascii: "]") { position += 1; return .array(items) }
+      throw failure("expected ',' or ']' in the list")
+    }
+  }
+
+  private mutating func readString() throws -> String {
+    let start = position
+    position += 1
+    var scalars = String.UnicodeScalarView()
+    var runStart = position
+    func flush(_ end: Int) {
+      if end > runStart { scalars.append(contentsOf: String(decoding: bytes[runStart..<end], as: UTF8.self).unicodeScalars) }
+    }
+    while true {
+      guard let byte = current else { throw failure("this text has no closing quote", at: start) }
+      if byte == UInt8(ascii: "\"") {
+        flush(position)
+        position += 1
+        return String(scalars)
+      }
+      if byte < 0x20 { throw failure("a control character inside a text must be escaped") }
+      if byte == UInt8(ascii: "\\") {
+        flush(position)
+        position += 1
+        guard let escape = current else { throw failure("this text has no closing quote", at: start) }
+        position += 1
+        switch escape {
+        case UInt8(ascii: "\""): scalars.append("\"")
+        case UInt8(ascii: "\\"): scalars.append("\\")
+        case UInt8(ascii: "/"): scalars.append("/")
+        case UInt8(ascii: "b"): scalars.append("\u{08}")
+        case UInt8(ascii: "f"): scalars.append("\u{0C}")
+        case UInt8(ascii: "n"): scalars.append("\n")
+        case UInt8(ascii: "r"): scalars.append("\r")
+        case UInt8(ascii: "t"): scalars.append("\t")
+        case UInt8(ascii: "u"):
+          var code = try readHex4()
+          if (0xD800...0xDBFF).contains(code), current == UInt8(ascii: "\\"),
+            position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u")
+          {
+            position += 2
+            let low = try readHex4()
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+          }
+          scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
+        default: throw failure("unknown escape '\\\(Character(Unicode.Scalar(escape)))' in a text", at: position - 2)
+        }
+        runStart = position
+        continue
+      }
+      position += 1
+    }
+  }
+
+  private mutating func readHex4() throws -> UInt32 {
+    guard position + 4 <= bytes.count,
+      let code = UInt32(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16)
+    else { throw failure("expected four hex digits after \\u") }
+    position += 4
+    return code
+  }
+
+  private mutating func readNumber() throws -> JSONDocument.Node {
+    let start = position
+    if current == UInt8(ascii: "-") { position += 1 }
+    func digits() -> Int {
+      let from = position
+      while let byte = current, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) { position += 1 }
+      return position - from
+    }
+    guard digits() > 0 else { throw failure("expected digits in the number", at: start) }
+    if current == UInt8(ascii: ".") {
+      position += 1
+      guard digits() > 0 else { throw failure("expected digits after the decimal point") }
+    }
+    if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+      position += 1
+      if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { position += 1 }
+      guard digits() > 0 else { throw failure("expected digits in the exponent") }
+    }
+    let literal = String(decoding: bytes[start..<position], as: UTF8.self)
+    guard let number = Double(literal), number.isFinite else {
+      throw failure("the number \(literal) is too large", at: start)
+    }
+    return .number(number, literal: literal)
+  }
+}
