@@ -785,7 +785,8 @@ public struct Parser {
       let token = take()
       return .number(Spelled(value: number, range: token.range))
     }
-    guard current.kind == .word else { throw fail(expected: "an option, a stratum or a number") }
+    guard current.kind == .word, !Self.reservedWords.contains(current.value) || current.isWord("yes") || current.isWord("no")
+    else { throw fail(expected: "an option, a stratum or a number") }
     let token = take()
     return .word(Name(text: token.value, range: token.range))
   }

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+@testable import Upstream
+
+// MARK: - Shared test helpers
+
+/// Runs the real `upstream` binary built beside the test bundle.
+enum UpstreamBinary {
+  /// The result of one run: exit code and both output streams.
+  struct Result {
+    let status: Int32
+    let output: String
+    let errors: String
+  }
+
+  /// The package's root folder.
+  static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  /// The `upstream` executable: next to the test bundle, or in `.build/debug`.
+  static var path: String {
+    let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+      .appendingPathComponent("upstream").path
+    if FileManager.default.isExecutableFile(atPath: besideTests) { return besideTests }
+    return packageRoot.appendingPathComponent(".build/debug/upstream").path
+  }
+
+  /// Runs `upstream` with arguments, optional standard input, in a working directory.
+  static func run(_ arguments: [String], input: String? = nil, in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    var env = ProcessInfo.processInfo.environment
+    env["NO_COLOR"] = "1"
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    let output = Pipe()
+    let errors = Pipe()
+    let standardInput = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    process.standardInput = standardInput
+    try process.run()
+    if let input { standardInput.fileHandleForWriting.write(Data(input.utf8)) }
+    try standardInput.fileHandleForWriting.close()
+    // Read both pipes before waiting, so a large output cannot block the child.
+    let outData = output.fileHandleForReading.readDataToEndOfFile()
+    let errData = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
+      errors: String(decoding: errData, as: UTF8.self))
+  }
+}
+
+/// A temporary folder removed when the value goes away.
+final class TemporaryFolder {
+  let url: URL
+
+  init() throws {
+    url = FileManager.default.temporaryDirectory.appendingPathComponent("upstream-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  }
+
+  deinit { try? FileManager.default.removeItem(at: url) }
+
+  /// Writes a file inside the folder and returns its path.
+  @discardableResult
+  func write(_ name: String, _ text: String) throws -> String {
+    let file = url.appendingPathComponent(name)
+    try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    return file.path
+  }
+
+  var path: String { url.path }
+}
+
+/// Compiles rule text (one file, or several) and returns the result.
+func compile(_ text: String, file: String = "test.rules") -> LoadedKnowledgeBase {
+  KnowledgeBase.compile(files: [(file, text)])
+}
+
+/// Compiles rule text that must have no errors.
+func knowledgeBase(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> KnowledgeBase {
+  let loaded = compile(text)
+  let errors = loaded.diagnostics.filter { $0.severity == .error }
+  #expect(errors.isEmpty, "unexpected errors: \(errors.map(\.message))", sourceLocation: sourceLocation)
+  return try #require(loaded.knowledgeBase, sourceLocation: sourceLocation)
+}
+
+/// The diagnostic codes reported for rule text.
+func codes(_ text: String) -> [DiagnosticCode] { compile(text).diagnostics.map(\.code) }
+
+/// The minimal header every example knowledge base starts with.
+let header = CheckExamples.preamble
