@@ -20,6 +20,7 @@ public enum UpstreamCommandLine {
   public static let commands: [any UpstreamCommand.Type] = [
     CheckCommand.self,
     AssessCommand.self,
+    TestCommand.self,
   ]
 
   /// Runs `upstream` with the arguments after the program name; returns the exit code.

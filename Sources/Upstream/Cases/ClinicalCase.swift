@@ -1,0 +1,169 @@
+import Foundation
+
+// MARK: - Clinician case tests
+
+/// A clinician's test case: a person's answers and what the knowledge base should conclude.
+public struct ClinicalCase: Sendable {
+  /// One expectation, with ids checked against the knowledge base.
+  public struct Expectation: Sendable {
+    public let claim: ExpectationSyntax.Claim
+    /// The expectation as written, for reports.
+    public let text: String
+    public let range: SourceRange
+  }
+
+  public let id: String
+  public let description: String?
+  public let answers: Answers
+  public let expectations: [Expectation]
+  public let range: SourceRange
+}
+
+/// Reads `*.case` files and checks them against a knowledge base.
+public enum CaseLoader {
+  /// The cases read and every problem found in them.
+  public struct Output: Sendable {
+    public let cases: [ClinicalCase]
+    public let diagnostics: [Diagnostic]
+    public let files: [SourceFile]
+  }
+
+  /// The bundled cases (`rules/cases/*.case`).
+  public static func bundled(for knowledgeBase: KnowledgeBase) -> Output {
+    load(KnowledgeBase.bundledFiles(extension: "case"), for: knowledgeBase)
+  }
+
+  /// Reads cases from files and folders (a folder means every `*.case` file in it).
+  public static func load(paths: [String], for knowledgeBase: KnowledgeBase) -> Output {
+    var files: [SourceFile] = []
+    var diagnostics: [Diagnostic] = []
+    for path in paths {
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        let read = KnowledgeBase.readFiles(in: path, extension: "case")
+        files.append(contentsOf: read.files)
+        diagnostics.append(contentsOf: read.diagnostics)
+      } else if FileManager.default.fileExists(atPath: path) {
+        switch KnowledgeBase.readSource(path) {
+        case .success(let file): files.append(file)
+        case .failure(let diagnostic): diagnostics.append(diagnostic)
+        }
+      } else {
+        diagnostics.append(.error(.unreadableFile, "there is no case file or folder '\(path)'", at: .wholeFile(path)))
+      }
+    }
+    let output = load(files, for: knowledgeBase)
+    return Output(cases: output.cases, diagnostics: diagnostics + output.diagnostics, files: files)
+  }
+
+  /// Parses and checks case files.
+  public static func load(_ files: [SourceFile], for knowledgeBase: KnowledgeBase) -> Output {
+    var cases: [ClinicalCase] = []
+    var diagnostics: [Diagnostic] = []
+    var seen: [String: SourceRange] = [:]
+    for file in files.sorted(by: { $0.path < $1.path }) {
+      let parsed = Parser.parse(file)
+      diagnostics.append(contentsOf: parsed.diagnostics)
+      for declaration in parsed.file.declarations {
+        guard case .testCase(let syntax) = declaration else {
+          diagnostics.append(.error(.unexpectedToken, "a .case file holds only cases; move this declaration to a .rules file", at: declaration.range))
+          continue
+        }
+        if let first = seen[syntax.id.text] {
+          diagnostics.append(.error(.duplicateId, "case '\(syntax.id.text)' is declared twice", at: syntax.id.range, notes: [.init("first declared here", at: first)]))
+          continue
+        }
+        seen[syntax.id.text] = syntax.id.range
+        var checker = CaseChecker(knowledgeBase: knowledgeBase, file: file)
+        if let testCase = checker.check(syntax) { cases.append(testCase) }
+        diagnostics.append(contentsOf: checker.diagnostics)
+      }
+    }
+    return Output(cases: cases, diagnostics: diagnostics.sortedForDisplay(), files: files)
+  }
+}
+
+/// Checks one case's answers and expectations against the knowledge base.
+private struct CaseChecker {
+  let knowledgeBase: KnowledgeBase
+  let file: SourceFile
+  var diagnostics: [Diagnostic] = []
+
+  mutating func check(_ syntax: CaseSyntax) -> ClinicalCase? {
+    var answers = Answers()
+    for (question, answer) in syntax.answers {
+      guard let declared = knowledgeBase.question(question.text) else {
+        diagnostics.append(
+          Diagnostic.error(.unknownQuestion, "case '\(syntax.id.text)' answers '\(question.text)', which the knowledge base does not ask", at: question.range)
+            .suggesting(question.text, from: knowledgeBase.questions.map(\.id)))
+        continue
+      }
+      switch AnswersReader.answer(json(answer), to: declared, at: question.range) {
+      case .success(let value?): answers[declared.id] = value
+      case .success(nil): break
+      case .failure(let diagnostic): diagnostics.append(diagnostic)
+      }
+    }
+    let expectations = syntax.expectations.compactMap { check($0) }
+    guard !diagnostics.hasErrors else { return nil }
+    return ClinicalCase(id: syntax.id.text, description: syntax.description?.value, answers: answers, expectations: expectations, range: syntax.id.range)
+  }
+
+  private func json(_ answer: AnswerSyntax) -> JSONValue {
+    switch answer {
+    case .yes: .bool(true)
+    case .no: .bool(false)
+    case .notSure: .string("not sure")
+    case .number(let number): .number(number)
+    case .option(let option): .string(option)
+    case .options(let options): .array(options.map { .string($0) })
+    }
+  }
+
+  private mutating func check(_ expectation: ExpectationSyntax) -> ClinicalCase.Expectation? {
+    let ok: Bool
+    switch expectation.claim {
+    case .finding(let name, _, _): ok = require(name, "finding") { $0.finding(name.text) != nil }
+    case .upstream(let contributor, let finding):
+      ok = require(contributor, "finding") { $0.finding(contributor.text) != nil } && require(finding, "finding") { $0.finding(finding.text) != nil }
+    case .topContributor(let complaint, let contributor):
+      ok = require(complaint, "finding") { $0.finding(complaint.text) != nil } && require(contributor, "finding") { $0.finding(contributor.text) != nil }
+    case .recommend(let name, _), .withheld(let name):
+      ok = require(name, "recommendation") { $0.recommendation(name.text) != nil }
+    case .redFlag(let name, _, let urgency):
+      ok = require(name, "red flag") { $0.redFlag(name.text) != nil } && urgencyIsValid(urgency)
+    case .noRedFlags: ok = true
+    case .value(let name, let value):
+      ok = require(name, "score") { $0.score(name.text) != nil } && stratumIsValid(name, value)
+    case .notAsked(let name): ok = require(name, "question") { $0.question(name.text) != nil }
+    }
+    guard ok else { return nil }
+    let text = String(file.lineText(expectation.range.start.line).drop { $0 == " " })
+    return ClinicalCase.Expectation(claim: expectation.claim, text: text, range: expectation.range)
+  }
+
+  private mutating func require(_ name: Name, _ kind: String, _ exists: (KnowledgeBase) -> Bool) -> Bool {
+    if exists(knowledgeBase) { return true }
+    diagnostics.append(
+      Diagnostic.error(.unknownId, "no \(kind) is called '\(name.text)'", at: name.range).suggesting(name.text, from: knowledgeBase.allIDs))
+    return false
+  }
+
+  private mutating func urgencyIsValid(_ urgency: Name?) -> Bool {
+    guard let urgency, Urgency(rawValue: urgency.text) == nil else { return true }
+    diagnostics.append(
+      Diagnostic.error(.unknownWord, "'\(urgency.text)' is not an urgency; use emergency, urgent or routine", at: urgency.range)
+        .suggesting(urgency.text, from: Urgency.allCases.map(\.rawValue)))
+    return false
+  }
+
+  private mutating func stratumIsValid(_ score: Name, _ value: ValueSyntax) -> Bool {
+    guard case .word(let word) = value, let declared = knowledgeBase.score(score.text) else { return true }
+    let strata = declared.strata.map(\.id)
+    if strata.contains(word.text) { return true }
+    diagnostics.append(
+      Diagnostic.error(.unknownOption, "score '\(score.text)' has no stratum '\(word.text)'; its strata are \(strata.joined(separator: ", "))", at: word.range)
+        .suggesting(word.text, from: strata))
+    return false
+  }
+}

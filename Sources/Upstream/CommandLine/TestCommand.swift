@@ -1,0 +1,38 @@
+import Foundation
+
+/// `upstream test`: runs clinician cases and reports expected vs actual.
+enum TestCommand: UpstreamCommand {
+  static let spec = CommandSpec(
+    name: "test", summary: "Run clinician case tests (*.case); ends with 'N passed, N failed'.",
+    arguments: [("CASES…", "Case files or folders (default: the cases/ folder beside the rules).")],
+    options: [
+      rulesOption,
+      OptionSpec("--coverage", help: "List rules, findings, recommendations and red flags that no case exercises."),
+      OptionSpec("--quiet", help: "Only show failing cases and the summary."),
+    ],
+    examples: ["upstream test", "upstream test --rules rules --coverage", "upstream test rules/cases/trucker.case"])
+
+  static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
+    let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
+    let loaded: CaseLoader.Output
+    if !arguments.positionals.isEmpty {
+      loaded = CaseLoader.load(paths: arguments.positionals, for: knowledgeBase)
+    } else if let rules = arguments.value("--rules") {
+      loaded = CaseLoader.load(paths: [(rules as NSString).appendingPathComponent("cases")], for: knowledgeBase)
+    } else {
+      loaded = CaseLoader.bundled(for: knowledgeBase)
+    }
+    if !loaded.diagnostics.isEmpty {
+      console.writeError(DiagnosticRenderer(sources: loaded.files, colour: console.colourErrors).text(loaded.diagnostics))
+    }
+    if loaded.diagnostics.hasErrors {
+      console.writeError("error: the case files have errors, so no case was run\n")
+      return .failure
+    }
+    let runner = CaseRunner(knowledgeBase)
+    let results = runner.run(loaded.cases)
+    let coverage = arguments.flag("--coverage") ? runner.coverage(results) : nil
+    console.write(CaseReport(knowledgeBase, verbose: !arguments.flag("--quiet")).render(results, coverage: coverage))
+    return results.allSatisfy(\.passed) ? .success : .failure
+  }
+}
