@@ -1,0 +1,156 @@
+// MARK: - Audiences
+
+/// Who reads an explanation: the person assessed, or their clinician.
+///
+/// The patient reads plain words: certainty in words, a rule's patient wording, no rule
+/// ids. The clinician reads rule ids, file:line, certainties as numbers, sources and
+/// evidence levels. Both read the same assessment model.
+public enum Audience: String, Sendable, Hashable, CaseIterable {
+  case patient, clinician
+}
+
+// MARK: - The parts explanations are made of
+
+/// A source as explanations cite it: id, title and how strong its evidence is.
+public struct SourceReference: Sendable, Hashable {
+  public let id: String
+  public let title: String
+  public let citation: String?
+  public let url: String?
+  public let evidence: EvidenceLevel
+}
+
+/// A rule as explanations cite it: id, place, wordings and sources.
+public struct RuleReference: Sendable, Hashable {
+  public let id: String
+  public let location: Location
+  /// The rule's `because` text.
+  public let because: String
+  /// `patient wording`, or `because` when the rule has none.
+  public let patientWording: String
+  /// `clinician wording`, or `because` when the rule has none.
+  public let clinicianWording: String
+  public let sources: [SourceReference]
+
+  /// The wording this audience reads.
+  public func wording(for audience: Audience) -> String {
+    audience == .patient ? patientWording : clinicianWording
+  }
+}
+
+/// A finding named in an explanation: its id and its name.
+public struct FindingLabel: Sendable, Hashable {
+  public let id: String
+  public let name: String
+}
+
+/// One test of a rule's condition as it was evaluated, with the fact it read in words.
+public struct ConditionFact: Sendable, Hashable {
+  /// What a test read.
+  public enum Fact: Sendable, Hashable {
+    /// A question's answer; nil when it was not answered.
+    case answer(questionID: String, wording: String, answer: AnswerValue?)
+    /// A finding's certainty.
+    case finding(FindingLabel, certainty: Double)
+    /// A score's total and stratum.
+    case score(id: String, name: String, total: Double, stratum: String?)
+  }
+
+  /// The test in the rule language, e.g. `arch_shape is flat`.
+  public let test: String
+  public let outcome: Truth
+  public let fact: Fact?
+  /// The fact in plain words: `you answered 'yes' to "…"`, `"…" was not asked`.
+  public let description: String
+}
+
+/// One rule's evidence for or against a finding.
+public struct Reason: Sendable, Hashable {
+  public let rule: RuleReference
+  /// What the rule gave the finding: rule certainty × condition certainty (negative is against).
+  public let certainty: Double
+  /// The certainty of the rule's condition.
+  public let premise: Double
+  /// The rule's tests, with the facts they read.
+  public let conditions: [ConditionFact]
+}
+
+// MARK: - Building the parts
+
+extension KnowledgeBase {
+  /// A source by index, as explanations cite it.
+  func sourceReference(_ index: Int) -> SourceReference {
+    let source = sources[index]
+    return SourceReference(id: source.id, title: source.title, citation: source.citation, url: source.url, evidence: source.evidence)
+  }
+
+  /// A rule by evaluation index, as explanations cite it.
+  func ruleReference(_ index: Int) -> RuleReference {
+    let rule = rules[index]
+    return RuleReference(
+      id: rule.id, location: rule.location, because: rule.because,
+      patientWording: rule.patientWording ?? rule.because, clinicianWording: rule.clinicianWording ?? rule.because,
+      sources: rule.provenance.sources.map(sourceReference))
+  }
+
+  /// A finding by index, as id and name.
+  func findingLabel(_ index: Int) -> FindingLabel { FindingLabel(id: findings[index].id, name: findings[index].name) }
+}
+
+extension Assessment {
+  /// The leaf tests of a condition, each with the fact it read described in words.
+  func conditionFacts(_ condition: Condition) -> [ConditionFact] {
+    conditionFacts(trace(condition))
+  }
+
+  /// The leaf tests of an evaluated condition, each with its fact in words.
+  func conditionFacts(_ trace: ConditionTrace) -> [ConditionFact] {
+    trace.leaves.map(conditionFact)
+  }
+
+  /// One evaluated test with its fact in words.
+  func conditionFact(_ leaf: ConditionTrace) -> ConditionFact {
+    let kb = knowledgeBase
+    let fact: ConditionFact.Fact? =
+      switch leaf.fact {
+      case .answer(let question, let answer):
+        .answer(questionID: kb.questions[question].id, wording: kb.questions[question].wording, answer: answer)
+      case .finding(let finding, let certainty): .finding(kb.findingLabel(finding), certainty: certainty)
+      case .score(let score, let total, let stratum): .score(id: kb.scores[score].id, name: kb.scores[score].name, total: total, stratum: stratum)
+      case nil: nil
+      }
+    return ConditionFact(test: leaf.text, outcome: leaf.outcome, fact: fact, description: leaf.fact.map(describe) ?? leaf.text)
+  }
+
+  /// The rules behind a finding's certainty, for and against, in evaluation order.
+  func reasons(for finding: Int) -> [Reason] {
+    findings[finding].evidence.map { evidence in
+      Reason(
+        rule: knowledgeBase.ruleReference(evidence.rule), certainty: evidence.certainty, premise: evidence.premise,
+        conditions: conditionFacts(knowledgeBase.rules[evidence.rule].condition))
+    }
+  }
+
+  /// The rules that fired, as reasons with no finding certainty (red flags, recommendations).
+  func firedReasons(_ rules: [Int]) -> [Reason] {
+    rules.map { rule in
+      let premise = firings.first { $0.rule == rule }?.premise ?? 0
+      return Reason(
+        rule: knowledgeBase.ruleReference(rule), certainty: premise, premise: premise,
+        conditions: conditionFacts(knowledgeBase.rules[rule].condition))
+    }
+  }
+}
+
+// MARK: - Truth in words
+
+extension Truth {
+  /// `holds`, `fails` or `unknown`, as JSON and tests name outcomes.
+  public var name: String {
+    switch self {
+    case .holds: "holds"
+    case .fails: "fails"
+    case .unknown: "unknown"
+    }
+  }
+}

@@ -1,0 +1,215 @@
+// MARK: - The explained recommendation tree
+
+/// What a person reads: red flags first, then each complaint with its likely upstream
+/// contributors, their own contributors in turn, and what to do about each, with why.
+///
+/// Built from an assessment's record (`Assessment.tree`), the same for every renderer and
+/// both audiences: each reason carries its patient and its clinician wording.
+///
+/// - Complaints present (certainty above 0.2) are the roots, most certain first.
+/// - Under a finding: the contributors with a fired `upstream of` link to it that are
+///   present, ranked by certainty (ties by id), and theirs in turn; a link back to a
+///   finding already on the path is not followed, so cycles in the data end.
+/// - Contributors below the knowledge base's `less likely below` are flagged `lessLikely`
+///   (renderers group them as "possible, less likely").
+/// - A contributor upstream of several findings in the tree appears under each, `shared`.
+/// - Under each finding: the recommendations called for whose `addresses` names it (given,
+///   or set aside in a declared conflict, with the settlement); one under several findings
+///   appears in each place, naming the others.
+/// - Recommendations withheld by an emergency or urgent red flag are listed with the red
+///   flags, with the reason, never under a finding.
+public struct RecommendationTree: Sendable, Hashable {
+  /// What reproduces the assessment: the knowledge base and the answers.
+  public struct Stamp: Sendable, Hashable {
+    public let knowledgeBaseName: String
+    public let knowledgeBaseVersion: String
+    /// SHA-256 of the rule files (hex).
+    public let contentHash: String
+    public let answers: Answers
+    /// SHA-256 (hex) of the answers as compact JSON in question-id order.
+    public let answersHash: String
+  }
+
+  /// A first thing to do: see a clinician for a red flag, or a recommendation.
+  public struct FirstStep: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+      case redFlag = "red-flag"
+      case recommendation
+    }
+
+    public let kind: Kind
+    public let id: String
+    /// The red flag's advice, or the recommendation's title.
+    public let text: String
+    /// The recommendation's dose, if any.
+    public let detail: String?
+  }
+
+  public let stamp: Stamp
+  public let disclaimer: String
+  /// Contributors below this certainty are "possible, less likely".
+  public let lessLikelyBelow: Double
+  /// Red flags raised, most urgent first, then by id.
+  public let redFlags: [RedFlagEntry]
+  /// Recommendations withheld because of an emergency or urgent red flag.
+  public let withheld: [WithheldRecommendation]
+  /// What to do first: red-flag advice, or the recommendations for the most likely contributors.
+  public let firstSteps: [FirstStep]
+  /// Complaints present, most certain first: the roots of the tree.
+  public let complaints: [FindingNode]
+  /// Contributors present but upstream of no complaint, with their own contributors.
+  public let otherFindings: [FindingNode]
+  /// Whether no contributor was found.
+  public let nothingFound: Bool
+  /// The knowledge base's general advice, when no contributor was found and no red flag
+  /// withholds self-care.
+  public let generalAdvice: String?
+  /// Recommendations called for that belong under no finding in the tree.
+  public let otherRecommendations: [RecommendationEntry]
+  /// Scored instruments that were filled in, with total and stratum.
+  public let scores: [ScoreEntry]
+  /// Every declared conflict settled, by winner then loser.
+  public let settlements: [SettlementEntry]
+
+  /// Every finding node, depth first (complaints, then other findings).
+  public var allNodes: [FindingNode] { (complaints + otherFindings).flatMap(\.selfAndDescendants) }
+}
+
+/// A complaint or contributor in the tree, with its reasons, recommendations and its own
+/// upstream contributors.
+public struct FindingNode: Sendable, Hashable {
+  public let id: String
+  public let name: String
+  public let kind: FindingKind
+  public let region: BodyRegion?
+  public let explanation: String?
+  public let certainty: Double
+  /// 1-based rank among its siblings (certainty, then id).
+  public let rank: Int
+  /// Below the knowledge base's `less likely below`: "possible, less likely".
+  public let lessLikely: Bool
+  /// The other findings in the tree this contributor is upstream of (it appears under each).
+  public let alsoUpstreamOf: [FindingLabel]
+  /// The rules that linked it to the finding it appears under (empty for roots).
+  public let linkedBy: [RuleReference]
+  /// The rules behind its certainty, for and against.
+  public let reasons: [Reason]
+  /// What to do about it.
+  public let recommendations: [RecommendationEntry]
+  /// Its own upstream contributors, ranked (less likely ones flagged).
+  public let contributors: [FindingNode]
+
+  /// Whether it explains more than one finding in the tree.
+  public var shared: Bool { !alsoUpstreamOf.isEmpty }
+
+  /// The node and every node below it, depth first.
+  public var selfAndDescendants: [FindingNode] { [self] + contributors.flatMap(\.selfAndDescendants) }
+}
+
+/// A recommendation in one place of the tree.
+public struct RecommendationEntry: Sendable, Hashable {
+  /// Given, or set aside in a declared conflict.
+  public enum Status: String, Sendable, Hashable {
+    case given
+    case setAside = "set-aside"
+  }
+
+  public let id: String
+  public let title: String
+  public let dose: String?
+  public let instructions: String?
+  public let cautions: [String]
+  public let status: Status
+  /// How strongly it is called for: the combined certainty of the rules' conditions.
+  public let strength: Double
+  /// The rules that called for it.
+  public let calledForBy: [RuleReference]
+  /// The other findings in the tree it also addresses.
+  public let alsoFor: [FindingLabel]
+  /// Conflicts it was part of: won (chosen over another) or lost (set aside).
+  public let settlements: [SettlementEntry]
+  public let sources: [SourceReference]
+}
+
+/// How a declared conflict between two recommendations was settled, in words.
+public struct SettlementEntry: Sendable, Hashable {
+  /// What decided it.
+  public enum Basis: String, Sendable, Hashable {
+    /// A `prefer … when` held.
+    case preference
+    /// No preference held; `otherwise prefer` decided.
+    case otherwisePrefer = "otherwise-prefer"
+    /// No preference held; the more strongly called-for one was kept.
+    case stronger
+  }
+
+  public let chosen: String
+  public let chosenTitle: String
+  public let setAside: String
+  public let setAsideTitle: String
+  public let basis: Basis
+  /// The `prefer … when` condition that held, in the rule language.
+  public let condition: String?
+  /// Where the conflict is declared.
+  public let declaredAt: Location
+  /// Why, in plain words (the answers that decided it).
+  public let patientReason: String
+  /// Why, with the condition and the declaration's place.
+  public let clinicianReason: String
+
+  /// The reason this audience reads.
+  public func reason(for audience: Audience) -> String { audience == .patient ? patientReason : clinicianReason }
+}
+
+/// A red flag raised: how urgent, what to do, and why.
+public struct RedFlagEntry: Sendable, Hashable {
+  public let id: String
+  public let name: String
+  public let urgency: Urgency
+  public let advice: String
+  public let explanation: String?
+  /// The rules that raised it, with the answers that did.
+  public let raisedBy: [Reason]
+  public let sources: [SourceReference]
+}
+
+/// A recommendation held back until a clinician has seen a red flag.
+public struct WithheldRecommendation: Sendable, Hashable {
+  public let id: String
+  public let title: String
+  public let redFlag: String
+  public let redFlagName: String
+  public let urgency: Urgency
+  /// The findings in the tree it would have been for.
+  public let wouldAddress: [FindingLabel]
+  /// Why it is withheld, in words.
+  public let reason: String
+}
+
+/// A scored instrument's result.
+public struct ScoreEntry: Sendable, Hashable {
+  public let id: String
+  public let name: String
+  public let total: Double
+  /// Whether every item was answered (the total cannot change).
+  public let complete: Bool
+  public let lowest: Double
+  public let highest: Double
+  public let stratum: String?
+  public let stratumLabel: String?
+  public let stratumMeaning: String?
+  /// The rules that added points, and how many.
+  public let contributions: [(rule: RuleReference, points: Double)]
+
+  public static func == (lhs: ScoreEntry, rhs: ScoreEntry) -> Bool {
+    lhs.id == rhs.id && lhs.total == rhs.total && lhs.complete == rhs.complete && lhs.lowest == rhs.lowest
+      && lhs.highest == rhs.highest && lhs.stratum == rhs.stratum
+      && lhs.contributions.map(\.rule) == rhs.contributions.map(\.rule)
+      && lhs.contributions.map(\.points) == rhs.contributions.map(\.points)
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(id)
+    hasher.combine(total)
+  }
+}
