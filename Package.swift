@@ -17,6 +17,8 @@ let package = Package(
       path: "Sources/EmbedRulesPlugin"),
     .target(name: "Upstream", plugins: [.plugin(name: "EmbedRulesPlugin")]),
     .executableTarget(name: "UpstreamCLI", dependencies: ["Upstream"], path: "Sources/UpstreamCLI"),
+    // Benchmarks: `swift run -c release upstream-bench` (never timed tests).
+    .executableTarget(name: "upstream-bench", dependencies: ["Upstream"], path: "Sources/UpstreamBench"),
     .testTarget(name: "UpstreamTests", dependencies: ["Upstream"]),
   ]
 )

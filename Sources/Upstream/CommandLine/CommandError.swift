@@ -64,19 +64,27 @@ public struct Console: Sendable {
   public let write: @Sendable (String) -> Void
   public let writeError: @Sendable (String) -> Void
   public let readInput: @Sendable () -> Data
-  /// Whether standard output / error is a terminal (colour and progress only then).
+  /// Reads one line of standard input without its line break; nil at the end of input.
+  public let readLine: @Sendable () -> String?
+  /// Whether standard input / output / error is a terminal (colour and progress only then).
+  public let inputIsTerminal: Bool
   public let outputIsTerminal: Bool
   public let errorIsTerminal: Bool
   public let environment: [String: String]
 
+  /// A console; without `readLine`, lines are split from what `readInput` returns.
   public init(
     write: @escaping @Sendable (String) -> Void, writeError: @escaping @Sendable (String) -> Void,
-    readInput: @escaping @Sendable () -> Data, outputIsTerminal: Bool = false, errorIsTerminal: Bool = false,
+    readInput: @escaping @Sendable () -> Data, readLine: (@Sendable () -> String?)? = nil,
+    inputIsTerminal: Bool = false, outputIsTerminal: Bool = false, errorIsTerminal: Bool = false,
     environment: [String: String] = [:]
   ) {
     self.write = write
     self.writeError = writeError
     self.readInput = readInput
+    let lines = LineBuffer(readInput)
+    self.readLine = readLine ?? { lines.next() }
+    self.inputIsTerminal = inputIsTerminal
     self.outputIsTerminal = outputIsTerminal
     self.errorIsTerminal = errorIsTerminal
     self.environment = environment
@@ -88,7 +96,8 @@ public struct Console: Sendable {
       write: { FileHandle.standardOutput.write(Data($0.utf8)) },
       writeError: { FileHandle.standardError.write(Data($0.utf8)) },
       readInput: { FileHandle.standardInput.readDataToEndOfFile() },
-      outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1,
+      readLine: { Swift.readLine(strippingNewline: true) },
+      inputIsTerminal: isatty(0) == 1, outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1,
       environment: ProcessInfo.processInfo.environment)
   }
 
@@ -96,6 +105,29 @@ public struct Console: Sendable {
   public var colourOutput: Bool { outputIsTerminal && environment["NO_COLOR"] == nil }
   /// Whether to colour standard error.
   public var colourErrors: Bool { errorIsTerminal && environment["NO_COLOR"] == nil }
+}
+
+/// Hands out the lines of input read all at once, for consoles without a line reader.
+private final class LineBuffer: @unchecked Sendable {
+  private let read: @Sendable () -> Data
+  private let lock = NSLock()
+  private var lines: [String]?
+  private var position = 0
+
+  init(_ read: @escaping @Sendable () -> Data) { self.read = read }
+
+  func next() -> String? {
+    lock.lock()
+    defer { lock.unlock() }
+    if lines == nil {
+      var split = String(decoding: read(), as: UTF8.self).components(separatedBy: "\n")
+      if split.last == "" { split.removeLast() }
+      lines = split.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+    }
+    guard let lines, position < lines.count else { return nil }
+    position += 1
+    return lines[position - 1]
+  }
 }
 
 // MARK: - Writing files safely

@@ -18,16 +18,20 @@ public enum UpstreamCommandLine {
 
   /// Every command, in the order `upstream --help` lists them.
   public static let commands: [any UpstreamCommand.Type] = [
+    AskCommand.self,
     CheckCommand.self,
     AssessCommand.self,
+    WhyCommand.self, WhyNotCommand.self, WhatIfCommand.self,
     TestCommand.self,
+    FmtCommand.self, GraphCommand.self, DiffCommand.self, ExplainCommand.self,
+    ExportCommand.self,
   ]
 
   /// Runs `upstream` with the arguments after the program name; returns the exit code.
   public static func run(_ arguments: [String], console: Console) -> ExitCode {
     guard let first = arguments.first else {
-      console.write(overview)
-      return .success
+      // `upstream` alone runs the questionnaire; `upstream --help` prints the overview.
+      return run(["ask"], console: console)
     }
     switch first {
     case "--help", "-h", "help":

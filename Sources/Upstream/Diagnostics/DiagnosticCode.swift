@@ -47,6 +47,11 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
   case sourceNeverCited = "UP0205"
   case missingDose = "UP0206"
   case redFlagQuestionConditional = "UP0207"
+  case duplicateCondition = "UP0208"
+  case overlappingRanges = "UP0209"
+  case gappedRanges = "UP0210"
+  case missingExplanation = "UP0211"
+  case staleReview = "UP0212"
 
   // Case files
   case caseFailed = "UP0301"
@@ -104,6 +109,11 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .sourceNeverCited: "a source nothing cites"
     case .missingDose: "a recommendation without a dose"
     case .redFlagQuestionConditional: "a red-flag question that is only asked conditionally"
+    case .duplicateCondition: "a rule whose condition is the same as another rule's"
+    case .overlappingRanges: "rules that conclude the same thing from overlapping number ranges of one question"
+    case .gappedRanges: "rules that conclude the same thing from number ranges of one question that leave a gap"
+    case .missingExplanation: "a complaint or contributor without a patient explanation"
+    case .staleReview: "a review date older than the allowed age"
     case .caseFailed: "a case's expectation that the assessment does not meet"
     case .answersNotJSON: "an answers file that is not a JSON object"
     case .unknownQuestion: "an answer to a question the knowledge base does not have"

@@ -102,24 +102,32 @@ struct AnswerSheet: Sendable, Hashable {
 
   /// Compiles answers that have already been validated; anything that does not fit is unknown.
   init(_ answers: Answers, for knowledgeBase: KnowledgeBase) {
-    slots = knowledgeBase.questions.map { question in
-      guard let value = answers[question.id] else { return .unknown }
-      return Self.slot(value, for: question)
+    slots = Array(repeating: .unknown, count: knowledgeBase.questions.count)
+    for (id, value) in answers.values {
+      guard case .question(let index)? = knowledgeBase.symbols[id] else { continue }
+      slots[index] = Self.slot(value, kind: knowledgeBase.questions[index].kind)
     }
   }
 
-  static func slot(_ value: AnswerValue, for question: Question) -> Slot {
-    switch (value, question.kind) {
+  static func slot(_ value: AnswerValue, for question: Question) -> Slot { slot(value, kind: question.kind) }
+
+  /// The slot for an answer to a question of this kind; anything that does not fit is unknown.
+  static func slot(_ value: AnswerValue, kind: Question.Kind) -> Slot {
+    func index(_ id: String, _ options: [Question.Option]) -> Int? {
+      for (position, option) in options.enumerated() where option.id == id { return position }
+      return nil
+    }
+    switch (value, kind) {
     case (.yes, .yesNo): return .yesNo(true)
     case (.no, .yesNo): return .yesNo(false)
     case (.number(let number), .number), (.number(let number), .scale): return .number(number)
-    case (.option(let option), .choice):
-      return question.optionIndex(option).map { .option($0) } ?? .unknown
-    case (.options(let options), .choices):
+    case (.option(let option), .choice(let options)):
+      return index(option, options).map { .option($0) } ?? .unknown
+    case (.options(let chosen), .choices(let options)):
       var mask: UInt64 = 0
-      for option in options {
-        guard let index = question.optionIndex(option) else { return .unknown }
-        mask |= UInt64(1) << UInt64(index)
+      for option in chosen {
+        guard let position = index(option, options) else { return .unknown }
+        mask |= UInt64(1) << UInt64(position)
       }
       return .options(mask)
     default: return .unknown

@@ -16,6 +16,13 @@ public enum Certainty {
     return max(-1, min(1, combined))
   }
 
+  /// Combines already-combined evidence for (0…1) and against (0…1).
+  static func combine(_ positive: Double, _ negative: Double) -> Double {
+    if positive == 1 && negative == 1 { return 0 }
+    let combined = (positive - negative) / (1 - min(positive, negative))
+    return max(-1, min(1, combined))
+  }
+
   /// `1 − Π(1 − cᵢ)` over the factors (each in 0…1), multiplied in sorted order.
   public static func combinePositive(_ factors: [Double]) -> Double {
     switch factors.count {

@@ -30,55 +30,55 @@ extension KnowledgeBase {
 // MARK: - One run
 
 /// The working memory of one assessment.
+///
+/// While rules run, only flat arrays of numbers change: for each finding the running
+/// products `Π(1 − c)` of its evidence for and against (decided and undecided), for each
+/// score its points. Rules run in a fixed order (stratum, then rule id), so the products
+/// are the same, bit for bit, whatever order the files were loaded in. The record of what
+/// fired is kept as data and the justifications are built from it at the end.
 struct Run {
   let knowledgeBase: KnowledgeBase
   let sheet: AnswerSheet
 
-  private var supporting: [[Double]]
-  private var opposing: [[Double]]
-  private var undecidedSupporting: [[Double]]
-  private var undecidedOpposing: [[Double]]
-  private var evidence: [[Evidence]]
-  private var undecidedByFinding: [[Int]]
-  private var concluded: [FindingResult?]
+  private var forRemaining: [Double]
+  private var againstRemaining: [Double]
+  private var undecidedForRemaining: [Double]
+  private var undecidedAgainstRemaining: [Double]
 
   private var points: [Int]
   private var undecidedUp: [Int]
   private var undecidedDown: [Int]
-  private var pointsBy: [[(rule: Int, thousandths: Int)]]
-  private var strata: [(stratum: Int?, decided: Bool)?]
+  private var strata: [Int]
 
   private var firings: [Firing] = []
   private var undecidedRules: [Int] = []
-  private var flagUrgency: [Int: (urgency: Urgency, rules: [Int])] = [:]
-  private var recommended: [Int: (premises: [Double], rules: [Int])] = [:]
-  private var links: [[Int]: [Int]] = [:]
+
+  /// `strata` entries: not yet worked out, or decided with no stratum.
+  private static let stratumUnknown = -2
+  private static let noStratum = -1
+  private static let stratumNotComputed = -3
 
   init(_ knowledgeBase: KnowledgeBase, _ sheet: AnswerSheet) {
     self.knowledgeBase = knowledgeBase
     self.sheet = sheet
     let findings = knowledgeBase.findings.count
     let scores = knowledgeBase.scores.count
-    supporting = Array(repeating: [], count: findings)
-    opposing = supporting
-    undecidedSupporting = supporting
-    undecidedOpposing = supporting
-    evidence = Array(repeating: [], count: findings)
-    undecidedByFinding = Array(repeating: [], count: findings)
-    concluded = Array(repeating: nil, count: findings)
+    forRemaining = Array(repeating: 1, count: findings)
+    againstRemaining = forRemaining
+    undecidedForRemaining = forRemaining
+    undecidedAgainstRemaining = forRemaining
     points = Array(repeating: 0, count: scores)
     undecidedUp = points
     undecidedDown = points
-    pointsBy = Array(repeating: [], count: scores)
-    strata = Array(repeating: nil, count: scores)
+    strata = Array(repeating: Self.stratumNotComputed, count: scores)
+    firings.reserveCapacity(knowledgeBase.rules.count / 4)
   }
 
   // MARK: Rules
 
   /// Matches a rule's condition and fires it when it holds.
   mutating func evaluate(rule index: Int) {
-    let rule = knowledgeBase.rules[index]
-    switch match(rule.condition) {
+    switch match(knowledgeBase.rules[index].condition) {
     case .holds(let premise): fire(index, premise: premise)
     case .unknown: postpone(index)
     case .fails: break
@@ -92,20 +92,11 @@ struct Run {
       switch conclusion {
       case .certainty(let finding, let certainty):
         let contribution = certainty * premise
-        evidence[finding].append(Evidence(rule: index, premise: premise, certainty: contribution))
-        if contribution > 0 { supporting[finding].append(contribution) }
-        if contribution < 0 { opposing[finding].append(-contribution) }
+        if contribution > 0 { forRemaining[finding] *= 1 - contribution }
+        if contribution < 0 { againstRemaining[finding] *= 1 + contribution }
       case .addPoints(let score, let thousandths):
         points[score] += thousandths
-        pointsBy[score].append((index, thousandths))
-      case .upstream(let contributor, let finding):
-        links[[contributor, finding], default: []].append(index)
-      case .recommend(let recommendation):
-        recommended[recommendation, default: ([], [])].premises.append(premise)
-        recommended[recommendation, default: ([], [])].rules.append(index)
-      case .redFlag(let flag, let urgency):
-        let previous = flagUrgency[flag]
-        flagUrgency[flag] = (min(previous?.urgency ?? urgency, urgency), (previous?.rules ?? []) + [index])
+      default: break
       }
     }
   }
@@ -116,9 +107,8 @@ struct Run {
     for conclusion in knowledgeBase.rules[index].conclusions {
       switch conclusion {
       case .certainty(let finding, let certainty):
-        undecidedByFinding[finding].append(index)
-        if certainty > 0 { undecidedSupporting[finding].append(certainty) }
-        if certainty < 0 { undecidedOpposing[finding].append(-certainty) }
+        if certainty > 0 { undecidedForRemaining[finding] *= 1 - certainty }
+        if certainty < 0 { undecidedAgainstRemaining[finding] *= 1 + certainty }
       case .addPoints(let score, let thousandths):
         if thousandths > 0 { undecidedUp[score] += thousandths } else { undecidedDown[score] += thousandths }
       default: break
@@ -128,36 +118,41 @@ struct Run {
 
   // MARK: Findings and scores
 
-  /// Combines a finding's evidence (all its rules have run by the time it is read).
-  mutating func conclude(_ finding: Int) -> FindingResult {
-    if let done = concluded[finding] { return done }
-    let certainty = Certainty.combine(for: supporting[finding], against: opposing[finding])
-    let lowest = Certainty.combine(for: supporting[finding], against: opposing[finding] + undecidedOpposing[finding])
-    let highest = Certainty.combine(for: supporting[finding] + undecidedSupporting[finding], against: opposing[finding])
-    let result = FindingResult(
-      finding: finding, certainty: certainty, lowest: lowest, highest: highest, evidence: evidence[finding],
-      undecidedRules: undecidedByFinding[finding])
-    concluded[finding] = result
-    return result
+  /// A finding's combined certainty and the lowest and highest it could still reach.
+  ///
+  /// Every rule that concludes the finding has run by the time it is read.
+  func conclude(_ finding: Int) -> (certainty: Double, lowest: Double, highest: Double) {
+    let supporting = 1 - forRemaining[finding]
+    let opposing = 1 - againstRemaining[finding]
+    return (
+      Certainty.combine(supporting, opposing),
+      Certainty.combine(supporting, 1 - againstRemaining[finding] * undecidedAgainstRemaining[finding]),
+      Certainty.combine(1 - forRemaining[finding] * undecidedForRemaining[finding], opposing)
+    )
   }
 
   /// The score's stratum: the first whose condition holds, if every earlier one fails.
   mutating func stratum(of score: Int) -> (stratum: Int?, decided: Bool) {
-    if let done = strata[score] { return done }
-    var result: (Int?, Bool) = (nil, true)
-    for (index, stratum) in knowledgeBase.scores[score].strata.enumerated() {
-      let outcome = match(stratum.condition)
-      if case .holds = outcome {
-        result = (index, true)
-        break
+    if strata[score] == Self.stratumNotComputed {
+      var result = Self.noStratum
+      for (index, stratum) in knowledgeBase.scores[score].strata.enumerated() {
+        let outcome = match(stratum.condition)
+        if case .holds = outcome {
+          result = index
+          break
+        }
+        if case .unknown = outcome {
+          result = Self.stratumUnknown
+          break
+        }
       }
-      if case .unknown = outcome {
-        result = (nil, false)
-        break
-      }
+      strata[score] = result
     }
-    strata[score] = result
-    return result
+    switch strata[score] {
+    case Self.stratumUnknown: return (nil, false)
+    case Self.noStratum: return (nil, true)
+    case let index: return (index, true)
+    }
   }
 
   // MARK: Conditions
@@ -166,23 +161,37 @@ struct Run {
   mutating func match(_ condition: Condition) -> Truth {
     switch condition {
     case .answer(let question, let test): return Self.match(test, sheet.slots[question])
-    case .finding(let finding, let op, let bound): return Self.match(conclude(finding), op, bound)
+    case .finding(let finding, let op, let bound):
+      let (certainty, lowest, highest) = conclude(finding)
+      return Self.match(certainty: certainty, lowest: lowest, highest: highest, op, bound)
     case .score(let score, let test): return matchScore(score, test)
     case .all(let parts):
-      var outcome = Truth.holds(1)
+      var certainty = 1.0
+      var unknown = false
       for part in parts {
-        outcome = Truth.all([outcome, match(part)])
-        if case .fails = outcome { return .fails }
+        switch match(part) {
+        case .fails: return .fails
+        case .unknown: unknown = true
+        case .holds(let value): certainty = min(certainty, value)
+        }
       }
-      return outcome
+      return unknown ? .unknown : .holds(certainty)
     case .any(let parts):
-      var outcomes: [Truth] = []
-      outcomes.reserveCapacity(parts.count)
-      for part in parts { outcomes.append(match(part)) }
-      return Truth.any(outcomes)
+      var certainty = -1.0
+      var unknown = false
+      for part in parts {
+        switch match(part) {
+        case .holds(let value): certainty = max(certainty, value)
+        case .unknown: unknown = true
+        case .fails: break
+        }
+      }
+      if certainty >= 0 { return .holds(certainty) }
+      return unknown ? .unknown : .fails
     case .not(let inner): return match(inner).negated
     case .atLeast(let count, let parts):
       var outcomes: [Truth] = []
+      outcomes.reserveCapacity(parts.count)
       for part in parts { outcomes.append(match(part)) }
       return Truth.atLeast(count, outcomes)
     }
@@ -213,12 +222,17 @@ struct Run {
 
   /// Evaluates a finding test over the range of certainties the finding could still reach.
   static func match(_ result: FindingResult, _ op: ComparisonOperator, _ bound: Double) -> Truth {
-    let atLowest = op.holds(result.lowest, bound)
-    let atHighest = op.holds(result.highest, bound)
+    match(certainty: result.certainty, lowest: result.lowest, highest: result.highest, op, bound)
+  }
+
+  /// Evaluates a finding test: decided only if it holds (or fails) over the whole range.
+  static func match(certainty: Double, lowest: Double, highest: Double, _ op: ComparisonOperator, _ bound: Double) -> Truth {
+    let atLowest = op.holds(lowest, bound)
+    let atHighest = op.holds(highest, bound)
     if atLowest && atHighest {
       // A test that a finding is present carries its certainty; a test that it is weak
       // or absent is certain when it holds.
-      return .holds(op == .greater || op == .greaterOrEqual ? result.certainty : 1)
+      return .holds(op == .greater || op == .greaterOrEqual ? certainty : 1)
     }
     return !atLowest && !atHighest ? .fails : .unknown
   }
@@ -245,43 +259,95 @@ struct Run {
 
   // MARK: Finishing
 
-  /// Combines everything into the assessment, settling conflicts and withholding
-  /// self-care advice under an emergency or urgent red flag.
+  /// Combines everything into the assessment: the record of what fired becomes evidence,
+  /// links, red flags and recommendations; conflicts are settled, and self-care advice is
+  /// withheld under an emergency or urgent red flag.
   mutating func finish(_ answers: Answers) -> Assessment {
-    let findingResults = knowledgeBase.findings.indices.map { conclude($0) }
-    let scoreResults = knowledgeBase.scores.indices.map { score -> ScoreResult in
+    let kb = knowledgeBase
+    var evidence = [[Evidence]](repeating: [], count: kb.findings.count)
+    var contributions = [[(rule: Int, thousandths: Int)]](repeating: [], count: kb.scores.count)
+    var recommendedRemaining = [Double](repeating: 1, count: kb.recommendations.count)
+    var recommendedBy = [[Int]](repeating: [], count: kb.recommendations.count)
+    var flagUrgency = [Urgency?](repeating: nil, count: kb.redFlags.count)
+    var flagRules = [[Int]](repeating: [], count: kb.redFlags.count)
+    var linkRules: [(link: Int, rule: Int)] = []
+    let findingCount = kb.findings.count
+    for firing in firings {
+      for conclusion in kb.rules[firing.rule].conclusions {
+        switch conclusion {
+        case .certainty(let finding, let certainty):
+          evidence[finding].append(Evidence(rule: firing.rule, premise: firing.premise, certainty: certainty * firing.premise))
+        case .addPoints(let score, let thousandths):
+          contributions[score].append((firing.rule, thousandths))
+        case .upstream(let contributor, let finding):
+          linkRules.append((contributor * findingCount + finding, firing.rule))
+        case .recommend(let recommendation):
+          recommendedRemaining[recommendation] *= 1 - firing.premise
+          recommendedBy[recommendation].append(firing.rule)
+        case .redFlag(let flag, let urgency):
+          flagUrgency[flag] = min(flagUrgency[flag] ?? urgency, urgency)
+          flagRules[flag].append(firing.rule)
+        }
+      }
+    }
+    var undecidedByFinding = [[Int]](repeating: [], count: kb.findings.count)
+    for rule in undecidedRules {
+      for case .certainty(let finding, _) in kb.rules[rule].conclusions where undecidedByFinding[finding].last != rule {
+        undecidedByFinding[finding].append(rule)
+      }
+    }
+    let findingResults = kb.findings.indices.map { finding -> FindingResult in
+      let (certainty, lowest, highest) = conclude(finding)
+      return FindingResult(
+        finding: finding, certainty: certainty, lowest: lowest, highest: highest, evidence: evidence[finding],
+        undecidedRules: undecidedByFinding[finding])
+    }
+    let scoreResults = kb.scores.indices.map { score -> ScoreResult in
       let (stratum, decided) = stratum(of: score)
       return ScoreResult(
         score: score, thousandths: points[score], lowestThousandths: points[score] + undecidedDown[score],
         highestThousandths: points[score] + undecidedUp[score], stratum: stratum, stratumDecided: decided,
-        contributions: pointsBy[score])
+        contributions: contributions[score])
     }
-    let raised = flagUrgency.map { RaisedRedFlag(flag: $0.key, urgency: $0.value.urgency, rules: $0.value.rules) }
-      .sorted { ($0.urgency, knowledgeBase.redFlags[$0.flag].id) < ($1.urgency, knowledgeBase.redFlags[$1.flag].id) }
+    let raised = flagUrgency.indices.compactMap { flag in
+      flagUrgency[flag].map { RaisedRedFlag(flag: flag, urgency: $0, rules: flagRules[flag]) }
+    }.sorted { ($0.urgency, kb.redFlags[$0.flag].id) < ($1.urgency, kb.redFlags[$1.flag].id) }
     let withholdingFlag = raised.first { $0.urgency.withholdsSelfCare }?.flag
-    let strengths = recommended.mapValues { Certainty.combinePositive($0.premises) }
-    let settlements = settle(strengths)
-    let recommendations = recommended.keys.sorted().map { recommendation -> RecommendationResult in
+    let called = recommendedBy.indices.filter { !recommendedBy[$0].isEmpty }
+    var strengths: [Int: Double] = [:]
+    for recommendation in called { strengths[recommendation] = 1 - recommendedRemaining[recommendation] }
+    let settlements = strengths.count > 1 ? settle(strengths) : []
+    let recommendations = called.map { recommendation -> RecommendationResult in
       let lost = settlements.first { $0.loser == recommendation }
       let status: RecommendationResult.Status =
         withholdingFlag.map { .withheld(redFlag: $0) } ?? (lost.map { .setAside($0) } ?? .given)
       return RecommendationResult(
         recommendation: recommendation, strength: strengths[recommendation] ?? 0,
-        rules: recommended[recommendation]?.rules ?? [], status: status,
-        settlementsWon: settlements.filter { $0.winner == recommendation })
+        rules: recommendedBy[recommendation], status: status,
+        settlementsWon: settlements.isEmpty ? [] : settlements.filter { $0.winner == recommendation })
     }
-    let fired = links.keys.sorted { $0.lexicographicallyPrecedes($1) }.map {
-      UpstreamLink(contributor: $0[0], finding: $0[1], rules: links[$0] ?? [])
+    // Links in (contributor, finding) order, each with the rules that made it.
+    linkRules.sort { ($0.link, $0.rule) < ($1.link, $1.rule) }
+    var links: [UpstreamLink] = []
+    var position = 0
+    while position < linkRules.count {
+      let link = linkRules[position].link
+      var rules: [Int] = []
+      while position < linkRules.count, linkRules[position].link == link {
+        rules.append(linkRules[position].rule)
+        position += 1
+      }
+      links.append(UpstreamLink(contributor: link / findingCount, finding: link % findingCount, rules: rules))
     }
     return Assessment(
-      knowledgeBase: knowledgeBase, answers: answers, sheet: sheet, findings: findingResults, scores: scoreResults,
-      firings: firings, undecidedRules: undecidedRules, redFlags: raised, recommendations: recommendations, links: fired)
+      knowledgeBase: kb, answers: answers, sheet: sheet, findings: findingResults, scores: scoreResults,
+      firings: firings, undecidedRules: undecidedRules, redFlags: raised, recommendations: recommendations, links: links)
   }
 
   /// Settles each declared conflict whose two recommendations were both called for.
   private mutating func settle(_ strengths: [Int: Double]) -> [Settlement] {
     var settlements: [Settlement] = []
-    for declaring in recommended.keys.sorted() {
+    for declaring in strengths.keys.sorted() {
       for (position, conflict) in knowledgeBase.recommendations[declaring].conflicts.enumerated()
       where strengths[conflict.other] != nil {
         let pair = (declaring, conflict.other)

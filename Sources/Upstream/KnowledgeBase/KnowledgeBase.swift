@@ -6,8 +6,9 @@ import Foundation
 ///
 /// Built by `KnowledgeBaseCompiler` from rule files; a knowledge base with errors is never
 /// built, so every `KnowledgeBase` value can be run. Rules are stored in evaluation order
-/// (each rule after every rule whose conclusions it reads).
-public struct KnowledgeBase: Sendable {
+/// (each rule after every rule whose conclusions it reads). It is an immutable class, so
+/// assessments share it without copying.
+public final class KnowledgeBase: Sendable {
   public let header: Header
   public let sources: [Source]
   public let questions: [Question]

@@ -14,8 +14,8 @@ public enum KnowledgeBaseCompiler {
     public let syntax: [SyntaxFile]
   }
 
-  /// Compiles rule files (their order does not matter).
-  public static func compile(_ files: [SourceFile]) -> Output {
+  /// Compiles rule files (their order does not matter), running `checks` on the result.
+  public static func compile(_ files: [SourceFile], checks: [any KnowledgeBaseCheck] = allChecks) -> Output {
     let ordered = files.sorted { $0.path < $1.path }
     var diagnostics: [Diagnostic] = []
     var syntax: [SyntaxFile] = []
@@ -30,7 +30,7 @@ public enum KnowledgeBaseCompiler {
     guard let draft else {
       return Output(knowledgeBase: nil, diagnostics: diagnostics.sortedForDisplay(), syntax: syntax)
     }
-    for check in allChecks {
+    for check in checks {
       diagnostics.append(contentsOf: check.check(draft))
     }
     let knowledgeBase = diagnostics.hasErrors ? nil : draft.knowledgeBase

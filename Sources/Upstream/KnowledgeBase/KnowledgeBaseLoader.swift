@@ -23,17 +23,17 @@ extension KnowledgeBase {
     compile(files.map { SourceFile(path: $0.name, text: $0.text) })
   }
 
-  /// Compiles source files into a knowledge base.
-  public static func compile(_ files: [SourceFile]) -> LoadedKnowledgeBase {
-    let output = KnowledgeBaseCompiler.compile(files)
+  /// Compiles source files into a knowledge base, running `checks` (by default every check).
+  public static func compile(_ files: [SourceFile], checks: [any KnowledgeBaseCheck] = allChecks) -> LoadedKnowledgeBase {
+    let output = KnowledgeBaseCompiler.compile(files, checks: checks)
     return LoadedKnowledgeBase(
       knowledgeBase: output.knowledgeBase, diagnostics: output.diagnostics,
       files: files.sorted { $0.path < $1.path }, syntax: output.syntax)
   }
 
   /// The default knowledge base that ships inside Upstream (the `rules/` folder).
-  public static func bundled() -> LoadedKnowledgeBase {
-    compile(bundledFiles(extension: "rules"))
+  public static func bundled(checks: [any KnowledgeBaseCheck] = allChecks) -> LoadedKnowledgeBase {
+    compile(bundledFiles(extension: "rules"), checks: checks)
   }
 
   /// The bundled files with one extension, named `rules/…`.
@@ -44,7 +44,7 @@ extension KnowledgeBase {
   }
 
   /// Loads every `*.rules` file directly inside a folder as one knowledge base.
-  public static func load(directory path: String) -> LoadedKnowledgeBase {
+  public static func load(directory path: String, checks: [any KnowledgeBaseCheck] = allChecks) -> LoadedKnowledgeBase {
     let read = readFiles(in: path, extension: "rules")
     guard read.diagnostics.isEmpty || !read.diagnostics.hasErrors else {
       return LoadedKnowledgeBase(knowledgeBase: nil, diagnostics: read.diagnostics, files: read.files, syntax: [])
@@ -54,7 +54,7 @@ extension KnowledgeBase {
         .noRuleFiles, "the folder '\(path)' has no .rules files", at: .wholeFile(path))
       return LoadedKnowledgeBase(knowledgeBase: nil, diagnostics: [diagnostic], files: [], syntax: [])
     }
-    return compile(read.files)
+    return compile(read.files, checks: checks)
   }
 
   /// Reads the files with an extension directly inside a folder, reporting problems.

@@ -95,6 +95,8 @@ public struct Parser {
   private var depth = 0
   private var diagnostics: [Diagnostic]
   private var reportedTooMany = false
+  /// The byte offset of each attribute's first word, for the formatter.
+  private var attributeOffsets: [Int] = []
 
   private init(source: SourceFile, tokens: [Token], diagnostics: [Diagnostic]) {
     self.source = source
@@ -107,7 +109,8 @@ public struct Parser {
     let lexed = Lexer.tokenize(source)
     var parser = Parser(source: source, tokens: lexed.tokens, diagnostics: lexed.diagnostics)
     let declarations = parser.parseFile()
-    let file = SyntaxFile(path: source.path, declarations: declarations, comments: lexed.comments)
+    let file = SyntaxFile(
+      path: source.path, declarations: declarations, comments: lexed.comments, attributeOffsets: parser.attributeOffsets)
     return (file, parser.diagnostics)
   }
 
@@ -276,6 +279,7 @@ public struct Parser {
   ) {
     while !atDeclarationStart {
       let keyword = current
+      attributeOffsets.append(keyword.range.start.offset)
       do {
         guard keyword.kind == .word else {
           throw fail(expected: "an attribute of the \(what) (\(attributes.joined(separator: ", ")))")

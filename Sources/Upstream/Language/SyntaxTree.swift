@@ -9,6 +9,9 @@ public struct SyntaxFile: Sendable {
   public let declarations: [Declaration]
   /// The file's `#` comments, in order.
   public let comments: [Comment]
+  /// The byte offset of each attribute's first word (`ask`, `when`, `source`…), in order,
+  /// so the formatter can put each attribute on its own line.
+  let attributeOffsets: [Int]
 }
 
 /// A `#` comment, kept for the formatter.

@@ -5,12 +5,25 @@
 ///
 /// Answers: `true`/`false` (or `"yes"`/`"no"`) for yes/no questions, numbers, an option
 /// id, a list of option ids, or `"not sure"`. `null` means not answered. Nothing is
-/// returned to assess when there is an error.
+/// returned to assess when there is an error. A FHIR R4 QuestionnaireResponse (a JSON
+/// object with a `resourceType`) is read by `FHIRQuestionnaireResponse`.
 public enum AnswersReader {
+  /// What kind of file the answers came from.
+  public enum Format: Sendable, Hashable {
+    /// An answers file (also what `upstream ask` saves as its session file).
+    case answers
+    /// A FHIR R4 QuestionnaireResponse.
+    case fhirQuestionnaireResponse
+  }
+
   /// The answers, when there is no error, and every problem found.
   public struct Output: Sendable {
     public let answers: Answers?
     public let diagnostics: [Diagnostic]
+    /// The question ids the file names, in the order it names them (with those left
+    /// unanswered, `null` in an answers file).
+    public internal(set) var order: [String] = []
+    public internal(set) var format: Format = .answers
   }
 
   /// Reads answers from JSON text.
@@ -27,6 +40,11 @@ public enum AnswersReader {
 
   /// Validates a parsed JSON value as an answers object.
   static func read(_ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase) -> Output {
+    if case .object(let fields) = root.node, fields.contains(where: { $0.key == "resourceType" }),
+      knowledgeBase.question("resourceType") == nil
+    {
+      return FHIRQuestionnaireResponse.read(root, for: knowledgeBase)
+    }
     guard case .object(let fields) = root.node else {
       return Output(
         answers: nil,
@@ -60,7 +78,8 @@ public enum AnswersReader {
       }
     }
     diagnostics.append(contentsOf: askWhenWarnings(answers, knowledgeBase: knowledgeBase, ranges: seen))
-    return Output(answers: diagnostics.hasErrors ? nil : answers, diagnostics: diagnostics)
+    let order = fields.map(\.key).filter { knowledgeBase.question($0) != nil }
+    return Output(answers: diagnostics.hasErrors ? nil : answers, diagnostics: diagnostics, order: order)
   }
 
   /// Converts one JSON value into an answer to `question`, or explains what was expected.

@@ -1,131 +1,188 @@
 // MARK: - Assessment as JSON
 
-/// Renders an assessment as versioned JSON with a stable field order (Docs/OutputFormat.md).
+/// Renders an assessment's recommendation tree as versioned JSON with a stable field order:
+/// the `upstream-assessment` format, version 2 (Docs/OutputFormat.md,
+/// Docs/assessment.schema.json).
+///
+/// JSON is the full model for both audiences: every rule carries its patient and its
+/// clinician wording, and `audience` records which one was asked for.
 public struct AssessmentJSONRenderer: Sendable {
   /// The version of the `upstream-assessment` format.
-  public static let formatVersion = 1
+  public static let formatVersion = 2
 
-  public init() {}
+  public let audience: Audience
 
-  /// The whole assessment as pretty-printed JSON.
-  public func render(_ assessment: Assessment) -> String { JSONWriter.pretty(value(assessment)) }
+  public init(audience: Audience = .clinician) { self.audience = audience }
 
-  /// The whole assessment as a JSON value.
-  public func value(_ assessment: Assessment) -> JSONValue {
-    let kb = assessment.knowledgeBase
-    let findings = assessment.findings.filter { !$0.evidence.isEmpty || $0.certainty != 0 }
-      .sorted { ($1.certainty, kb.findings[$0.finding].id) < ($0.certainty, kb.findings[$1.finding].id) }
-    return .object([
+  /// The assessment's tree as pretty-printed JSON.
+  public func render(_ assessment: Assessment) -> String { render(assessment.tree) }
+
+  /// The tree as pretty-printed JSON.
+  public func render(_ tree: RecommendationTree) -> String { JSONWriter.pretty(value(tree)) }
+
+  /// The tree as a JSON value.
+  public func value(_ tree: RecommendationTree) -> JSONValue {
+    .object([
       ("format", .string("upstream-assessment")),
       ("version", .number(Double(Self.formatVersion))),
-      ("knowledgeBase", .object([
-        ("name", .string(kb.header.name)), ("version", .string(kb.header.version)),
-        ("contentHash", .string("sha256:" + kb.contentHash)),
-      ])),
-      ("answers", assessment.answers.json),
-      ("redFlags", .array(assessment.redFlags.map { flag in
-        let declared = kb.redFlags[flag.flag]
-        return .object([
-          ("id", .string(declared.id)), ("name", .string(declared.name)), ("urgency", .string(flag.urgency.rawValue)),
-          ("advice", .string(declared.advice)), ("rules", .array(flag.rules.map { .string(kb.rules[$0].id) })),
-        ])
-      })),
-      ("findings", .array(findings.map { finding(assessment, $0) })),
-      ("scores", .array(assessment.scores.map { score in
-        let declared = kb.scores[score.score]
-        return .object([
-          ("id", .string(declared.id)), ("name", .string(declared.name)), ("total", .number(score.total)),
-          ("complete", .bool(score.lowestThousandths == score.highestThousandths)),
-          ("stratum", score.stratum.map { .string(declared.strata[$0].id) } ?? .null),
-          ("stratumLabel", score.stratum.map { .string(declared.strata[$0].label) } ?? .null),
-        ])
-      })),
-      ("recommendations", .array(assessment.recommendations.map { recommendation(assessment, $0) })),
-      ("links", .array(assessment.links.map { link in
+      ("audience", .string(audience.rawValue)),
+      ("knowledgeBase", JSONParts.knowledgeBase(tree.stamp)),
+      ("answers", tree.stamp.answers.json),
+      ("answersHash", .string("sha256:" + tree.stamp.answersHash)),
+      ("disclaimer", .string(tree.disclaimer)),
+      ("lessLikelyBelow", .number(tree.lessLikelyBelow)),
+      ("redFlags", .array(tree.redFlags.map(redFlag))),
+      ("withheld", .array(tree.withheld.map(withheld))),
+      ("firstSteps", .array(tree.firstSteps.map { step in
         .object([
-          ("contributor", .string(kb.findings[link.contributor].id)), ("upstreamOf", .string(kb.findings[link.finding].id)),
-          ("rules", .array(link.rules.map { .string(kb.rules[$0].id) })),
+          ("kind", .string(step.kind.rawValue)), ("id", .string(step.id)), ("text", .string(step.text)),
+          ("detail", JSONParts.optional(step.detail)),
+        ])
+      })),
+      ("complaints", .array(tree.complaints.map(node))),
+      ("otherFindings", .array(tree.otherFindings.map(node))),
+      ("nothingFound", .bool(tree.nothingFound)),
+      ("generalAdvice", JSONParts.optional(tree.generalAdvice)),
+      ("otherRecommendations", .array(tree.otherRecommendations.map(JSONParts.recommendation))),
+      ("scores", .array(tree.scores.map(score))),
+      ("settlements", .array(tree.settlements.map(JSONParts.settlement))),
+    ])
+  }
+
+  // MARK: Parts
+
+  private func node(_ node: FindingNode) -> JSONValue {
+    .object([
+      ("id", .string(node.id)), ("name", .string(node.name)), ("kind", .string(node.kind.rawValue)),
+      ("region", JSONParts.optional(node.region?.rawValue)),
+      ("certainty", JSONParts.certainty(node.certainty)), ("certaintyWords", .string(Certainty.words(node.certainty))),
+      ("rank", .number(Double(node.rank))), ("lessLikely", .bool(node.lessLikely)), ("shared", .bool(node.shared)),
+      ("alsoUpstreamOf", .array(node.alsoUpstreamOf.map(JSONParts.finding))),
+      ("linkedBy", .array(node.linkedBy.map(JSONParts.rule))),
+      ("reasons", .array(node.reasons.map(JSONParts.reason))),
+      ("recommendations", .array(node.recommendations.map(JSONParts.recommendation))),
+      ("contributors", .array(node.contributors.map(self.node))),
+    ])
+  }
+
+  private func redFlag(_ flag: RedFlagEntry) -> JSONValue {
+    .object([
+      ("id", .string(flag.id)), ("name", .string(flag.name)), ("urgency", .string(flag.urgency.rawValue)),
+      ("advice", .string(flag.advice)), ("explanation", JSONParts.optional(flag.explanation)),
+      ("raisedBy", .array(flag.raisedBy.map(JSONParts.reason))), ("sources", .array(flag.sources.map(JSONParts.source))),
+    ])
+  }
+
+  private func withheld(_ entry: WithheldRecommendation) -> JSONValue {
+    .object([
+      ("id", .string(entry.id)), ("title", .string(entry.title)), ("redFlag", .string(entry.redFlag)),
+      ("urgency", .string(entry.urgency.rawValue)), ("wouldAddress", .array(entry.wouldAddress.map(JSONParts.finding))),
+      ("reason", .string(entry.reason)),
+    ])
+  }
+
+  private func score(_ score: ScoreEntry) -> JSONValue {
+    .object([
+      ("id", .string(score.id)), ("name", .string(score.name)), ("total", .number(score.total)),
+      ("complete", .bool(score.complete)), ("lowest", .number(score.lowest)), ("highest", .number(score.highest)),
+      ("stratum", JSONParts.optional(score.stratum)), ("stratumLabel", JSONParts.optional(score.stratumLabel)),
+      ("stratumMeaning", JSONParts.optional(score.stratumMeaning)),
+      ("contributions", .array(score.contributions.map { contribution in
+        .object([
+          ("rule", .string(contribution.rule.id)), ("file", .string(contribution.rule.location.file)),
+          ("line", .number(Double(contribution.rule.location.line))), ("points", .number(contribution.points)),
         ])
       })),
     ])
   }
+}
 
-  private func finding(_ assessment: Assessment, _ result: FindingResult) -> JSONValue {
-    let kb = assessment.knowledgeBase
-    let declared = kb.findings[result.finding]
-    let justification = assessment.justification(for: result.finding)
-    return .object([
-      ("id", .string(declared.id)), ("name", .string(declared.name)), ("kind", .string(declared.kind.rawValue)),
-      ("region", declared.region.map { .string($0.rawValue) } ?? .null),
-      ("certainty", .number(rounded(result.certainty))), ("certaintyWords", .string(Certainty.words(result.certainty))),
-      ("evidence", .array(justification.fired.map { rule(assessment, $0) })),
-      ("undecidedRules", .array(justification.undecided.map { .string(kb.rules[$0.rule].id) })),
-    ])
-  }
+// MARK: - Parts shared by the JSON renderers
 
-  /// One rule's part in a conclusion.
-  func rule(_ assessment: Assessment, _ trace: RuleTrace) -> JSONValue {
-    let kb = assessment.knowledgeBase
-    let rule = kb.rules[trace.rule]
-    var fields: [(key: String, value: JSONValue)] = [
-      ("rule", .string(rule.id)), ("file", .string(rule.location.file)), ("line", .number(Double(rule.location.line))),
-    ]
-    if case .holds(let premise) = trace.outcome { fields.append(("premise", .number(rounded(premise)))) }
-    if let contribution = trace.contribution { fields.append(("certainty", .number(rounded(contribution)))) }
-    fields.append(("because", .string(rule.because)))
-    fields.append(("sources", .array(rule.provenance.sources.map { .string(kb.sources[$0].id) })))
-    fields.append(("conditions", .array(trace.condition.leaves.map { condition(assessment, $0) })))
-    return .object(fields)
-  }
-
-  private func condition(_ assessment: Assessment, _ trace: ConditionTrace) -> JSONValue {
-    var fields: [(key: String, value: JSONValue)] = [("test", .string(trace.text)), ("outcome", outcome(trace.outcome))]
-    switch trace.fact {
-    case .answer(let question, let answer):
-      fields.append(("question", .string(assessment.knowledgeBase.questions[question].id)))
-      fields.append(("wording", .string(assessment.knowledgeBase.questions[question].wording)))
-      fields.append(("answer", answer?.json ?? .null))
-    case .finding(let finding, let certainty):
-      fields.append(("finding", .string(assessment.knowledgeBase.findings[finding].id)))
-      fields.append(("certainty", .number(rounded(certainty))))
-    case .score(let score, let total, let stratum):
-      fields.append(("score", .string(assessment.knowledgeBase.scores[score].id)))
-      fields.append(("total", .number(total)))
-      fields.append(("stratum", stratum.map { .string($0) } ?? .null))
-    case nil: break
-    }
-    return .object(fields)
-  }
-
-  private func recommendation(_ assessment: Assessment, _ result: RecommendationResult) -> JSONValue {
-    let kb = assessment.knowledgeBase
-    let declared = kb.recommendations[result.recommendation]
-    let status: String
-    var reason: JSONValue = .null
-    switch result.status {
-    case .given: status = "given"
-    case .setAside(let settlement):
-      status = "set-aside"
-      reason = .string("conflicts with \(kb.recommendations[settlement.winner].id)")
-    case .withheld(let flag):
-      status = "withheld"
-      reason = .string("red flag \(kb.redFlags[flag].id)")
-    }
-    return .object([
-      ("id", .string(declared.id)), ("title", .string(declared.title)), ("dose", declared.dose.map { .string($0) } ?? .null),
-      ("status", .string(status)), ("reason", reason), ("strength", .number(rounded(result.strength))),
-      ("rules", .array(result.rules.map { .string(kb.rules[$0].id) })),
-    ])
-  }
-
-  private func outcome(_ truth: Truth) -> JSONValue {
-    switch truth {
-    case .holds: .string("holds")
-    case .fails: .string("fails")
-    case .unknown: .string("unknown")
-    }
-  }
+/// JSON for the parts every explanation is made of, so each format spells them alike.
+enum JSONParts {
+  static func optional(_ text: String?) -> JSONValue { text.map { .string($0) } ?? .null }
 
   /// Certainties to four decimals, so output does not depend on the last bits of a double.
-  private func rounded(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
+  static func certainty(_ value: Double) -> JSONValue { .number((value * 10_000).rounded() / 10_000) }
+
+  static func optionalCertainty(_ value: Double?) -> JSONValue { value.map(certainty) ?? .null }
+
+  static func knowledgeBase(_ stamp: RecommendationTree.Stamp) -> JSONValue {
+    .object([
+      ("name", .string(stamp.knowledgeBaseName)), ("version", .string(stamp.knowledgeBaseVersion)),
+      ("contentHash", .string("sha256:" + stamp.contentHash)),
+    ])
+  }
+
+  static func finding(_ label: FindingLabel) -> JSONValue { .object([("id", .string(label.id)), ("name", .string(label.name))]) }
+
+  static func source(_ source: SourceReference) -> JSONValue {
+    .object([
+      ("id", .string(source.id)), ("title", .string(source.title)), ("citation", optional(source.citation)),
+      ("url", optional(source.url)), ("evidence", .string(source.evidence.rawValue)),
+    ])
+  }
+
+  static func rule(_ rule: RuleReference) -> JSONValue {
+    .object([
+      ("id", .string(rule.id)), ("file", .string(rule.location.file)), ("line", .number(Double(rule.location.line))),
+      ("because", .string(rule.because)), ("patientWording", .string(rule.patientWording)),
+      ("clinicianWording", .string(rule.clinicianWording)), ("sources", .array(rule.sources.map(source))),
+    ])
+  }
+
+  static func condition(_ condition: ConditionFact) -> JSONValue {
+    .object([
+      ("test", .string(condition.test)), ("outcome", .string(condition.outcome.name)),
+      ("description", .string(condition.description)), ("fact", condition.fact.map(fact) ?? .null),
+    ])
+  }
+
+  static func fact(_ fact: ConditionFact.Fact) -> JSONValue {
+    switch fact {
+    case .answer(let question, let wording, let answer):
+      .object([
+        ("kind", .string("answer")), ("question", .string(question)), ("wording", .string(wording)),
+        ("answer", answer?.json ?? .null),
+      ])
+    case .finding(let label, let certainty):
+      .object([
+        ("kind", .string("finding")), ("finding", .string(label.id)), ("name", .string(label.name)),
+        ("certainty", self.certainty(certainty)),
+      ])
+    case .score(let id, let name, let total, let stratum):
+      .object([
+        ("kind", .string("score")), ("score", .string(id)), ("name", .string(name)), ("total", .number(total)),
+        ("stratum", optional(stratum)),
+      ])
+    }
+  }
+
+  static func reason(_ reason: Reason) -> JSONValue {
+    .object([
+      ("rule", rule(reason.rule)), ("certainty", certainty(reason.certainty)), ("premise", certainty(reason.premise)),
+      ("conditions", .array(reason.conditions.map(condition))),
+    ])
+  }
+
+  static func recommendation(_ entry: RecommendationEntry) -> JSONValue {
+    .object([
+      ("id", .string(entry.id)), ("title", .string(entry.title)), ("dose", optional(entry.dose)),
+      ("instructions", optional(entry.instructions)), ("cautions", .array(entry.cautions.map { .string($0) })),
+      ("status", .string(entry.status.rawValue)), ("strength", certainty(entry.strength)),
+      ("calledForBy", .array(entry.calledForBy.map(rule))), ("alsoFor", .array(entry.alsoFor.map(finding))),
+      ("settlements", .array(entry.settlements.map(settlement))), ("sources", .array(entry.sources.map(source))),
+    ])
+  }
+
+  static func settlement(_ settlement: SettlementEntry) -> JSONValue {
+    .object([
+      ("chosen", .string(settlement.chosen)), ("chosenTitle", .string(settlement.chosenTitle)),
+      ("setAside", .string(settlement.setAside)), ("setAsideTitle", .string(settlement.setAsideTitle)),
+      ("basis", .string(settlement.basis.rawValue)), ("condition", optional(settlement.condition)),
+      ("declaredAt", .object([("file", .string(settlement.declaredAt.file)), ("line", .number(Double(settlement.declaredAt.line)))])),
+      ("patientReason", .string(settlement.patientReason)), ("clinicianReason", .string(settlement.clinicianReason)),
+    ])
+  }
 }

@@ -26,9 +26,11 @@ struct DiagnosticTests {
     complaint hip_pain
       name "Hip pain"
       region hip
+      explain "Pain in or around the hip."
     contributor flat_feet
       name "Flat feet"
       region foot
+      explain "Arches that touch the floor."
     score total
       name "Total"
       range 0 to 3

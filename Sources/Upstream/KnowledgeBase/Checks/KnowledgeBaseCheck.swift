@@ -16,18 +16,30 @@ public protocol KnowledgeBaseCheck: Sendable {
   func check(_ draft: DraftKnowledgeBase) -> [Diagnostic]
 }
 
-/// Every check, run in this order by the compiler.
-public let allChecks: [any KnowledgeBaseCheck] = [
-  NeverFiresCheck(),
-  AskWhenExcludesCheck(),
-  UnusedQuestionCheck(),
-  FindingNeverConcludedCheck(),
-  RecommendationNeverTriggeredCheck(),
-  MissingSourceCheck(),
-  SourceNeverCitedCheck(),
-  MissingDoseCheck(),
-  RedFlagQuestionConditionalCheck(),
-]
+/// Every check, run in this order by the compiler; reviews are stale after two years.
+public let allChecks: [any KnowledgeBaseCheck] = standardChecks()
+
+/// Every check, with the age after which a review is stale and the day to measure from.
+public func standardChecks(
+  staleAfterDays: Int = StaleReviewCheck.defaultStaleAfterDays, today: CalendarDay = .today
+) -> [any KnowledgeBaseCheck] {
+  [
+    NeverFiresCheck(),
+    AskWhenExcludesCheck(),
+    UnusedQuestionCheck(),
+    FindingNeverConcludedCheck(),
+    RecommendationNeverTriggeredCheck(),
+    MissingSourceCheck(),
+    SourceNeverCitedCheck(),
+    MissingDoseCheck(),
+    RedFlagQuestionConditionalCheck(),
+    DuplicateConditionCheck(),
+    OverlappingRangesCheck(),
+    GappedRangesCheck(),
+    MissingExplanationCheck(),
+    StaleReviewCheck(staleAfterDays: staleAfterDays, today: today),
+  ]
+}
 
 /// Shared text for check examples.
 public enum CheckExamples {

@@ -1,0 +1,132 @@
+import Foundation
+
+/// `upstream diff OLD_DIR NEW_DIR`: what an edit changes, in the rules and in the assessments.
+enum DiffCommand: UpstreamCommand {
+  static let spec = CommandSpec(
+    name: "diff",
+    summary: "Show what an edit changes, in the rules and in the assessments; exit 1 when behaviour changed.",
+    arguments: [("OLD_DIR", "The rules before the edit."), ("NEW_DIR", "The rules after the edit.")],
+    options: [
+      OptionSpec("--cases", value: "DIR", help: "Compare the assessments of the cases in DIR (default: NEW_DIR/cases, else OLD_DIR/cases)."),
+      OptionSpec("--answers", value: "FILE", help: "Also compare the assessment of this answers file (may repeat).", repeatable: true),
+    ],
+    examples: ["upstream diff rules edited-rules", "upstream diff old new --cases rules/cases --answers Docs/examples/trucker.json"])
+
+  static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
+    guard arguments.positionals.count == 2 else {
+      throw CommandError.usage(
+        "upstream diff needs two folders, the rules before and after the edit: upstream diff OLD_DIR NEW_DIR", suggestion: nil,
+        command: spec.name)
+    }
+    let (oldFolder, newFolder) = (arguments.positionals[0], arguments.positionals[1])
+    let old = KnowledgeBase.load(directory: oldFolder)
+    let new = KnowledgeBase.load(directory: newFolder)
+    guard let oldKnowledgeBase = old.knowledgeBase, let newKnowledgeBase = new.knowledgeBase else {
+      let errors = (old.diagnostics + new.diagnostics).filter { $0.severity == .error }
+      throw CommandError.knowledgeBase(errors, sources: old.files + new.files)
+    }
+    var subjects: [KnowledgeBaseDiff.Subject] = []
+    var notes: [String] = []
+    if let folder = casesFolder(arguments.value("--cases"), oldFolder: oldFolder, newFolder: newFolder) {
+      let read = KnowledgeBase.readFiles(in: folder, extension: "case")
+      var diagnostics = read.diagnostics
+      for file in read.files {
+        let parsed = Parser.parse(file)
+        diagnostics += parsed.diagnostics
+        for case .testCase(let syntax) in parsed.file.declarations {
+          let old = DiffAnswers.answers(syntax, for: oldKnowledgeBase, side: "the old rules")
+          let new = DiffAnswers.answers(syntax, for: newKnowledgeBase, side: "the new rules")
+          notes += old.notes + new.notes
+          let place = "\(syntax.id.range.file):\(syntax.id.range.start.line)"
+          subjects.append(.init(name: "case \(syntax.id.text)", location: place, old: old.answers, new: new.answers))
+        }
+      }
+      if diagnostics.hasErrors {
+        console.writeError(DiagnosticRenderer(sources: read.files, colour: console.colourErrors).text(diagnostics.filter { $0.severity == .error }))
+        console.writeError("error: the case files in '\(folder)' have errors, so nothing was compared\n")
+        return .failure
+      }
+    }
+    for path in arguments.all("--answers") {
+      let file = try Shared.readText(path, console: console, what: "answers file")
+      let root: JSONDocument.Located
+      switch JSONReader.read(file) {
+      case .success(let document): root = document.root
+      case .failure(let error):
+        throw CommandError.answers([.error(.answersNotJSON, "this answers file is not valid JSON: \(error.message)", at: error.range)], source: file)
+      }
+      let old = try DiffAnswers.answers(root, file: file, for: oldKnowledgeBase, other: newKnowledgeBase, side: "the old rules")
+      let new = try DiffAnswers.answers(root, file: file, for: newKnowledgeBase, other: oldKnowledgeBase, side: "the new rules")
+      notes += old.notes + new.notes
+      subjects.append(.init(name: "answers \(path)", location: nil, old: old.answers, new: new.answers))
+    }
+    for note in notes { console.writeError("note: \(note)\n") }
+    let diff = KnowledgeBaseDiff(old: oldKnowledgeBase, new: newKnowledgeBase, subjects: subjects)
+    console.write(KnowledgeBaseDiffTextRenderer().render(diff))
+    return diff.behaviourChanged ? .failure : .success
+  }
+
+  /// `--cases DIR`, else the new folder's `cases`, else the old folder's, if either exists.
+  private static func casesFolder(_ given: String?, oldFolder: String, newFolder: String) -> String? {
+    if let given { return given }
+    for folder in [newFolder, oldFolder] {
+      let cases = (folder as NSString).appendingPathComponent("cases")
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: cases, isDirectory: &isDirectory), isDirectory.boolValue { return cases }
+    }
+    return nil
+  }
+}
+
+/// Answers for one side of a diff: an answer that side cannot take (a question it does not
+/// ask, an option it does not have) is left out there, with a note.
+enum DiffAnswers {
+  /// A case's answers for one knowledge base.
+  static func answers(_ syntax: CaseSyntax, for kb: KnowledgeBase, side: String) -> (answers: Answers, notes: [String]) {
+    var answers = Answers()
+    var notes: [String] = []
+    for (question, answer) in syntax.answers {
+      guard let declared = kb.question(question.text) else {
+        notes.append("case \(syntax.id.text) answers '\(question.text)', which \(side) do not ask; it is left out there")
+        continue
+      }
+      switch AnswersReader.answer(json(answer), to: declared, at: question.range) {
+      case .success(let value?): answers[declared.id] = value
+      case .success(nil): break
+      case .failure(let diagnostic): notes.append("case \(syntax.id.text): \(diagnostic.message) in \(side); it is left out there")
+      }
+    }
+    return (answers, notes)
+  }
+
+  /// An answers file's answers for one knowledge base; answers to questions only the other
+  /// asks are left out, anything else wrong stops the diff.
+  static func answers(
+    _ root: JSONDocument.Located, file: SourceFile, for kb: KnowledgeBase, other: KnowledgeBase, side: String
+  ) throws -> (answers: Answers, notes: [String]) {
+    guard case .object(let fields) = root.node else {
+      let output = AnswersReader.read(file, for: kb)
+      throw CommandError.answers(output.diagnostics, source: file)
+    }
+    var notes: [String] = []
+    let kept = fields.filter { field in
+      guard kb.question(field.key) == nil, other.question(field.key) != nil else { return true }
+      notes.append("\(file.path) answers '\(field.key)', which \(side) do not ask; it is left out there")
+      return false
+    }
+    let output = AnswersReader.read(JSONDocument.Located(node: .object(kept), range: root.range), for: kb)
+    guard let answers = output.answers else { throw CommandError.answers(output.diagnostics, source: file) }
+    return (answers, notes)
+  }
+
+  private static func json(_ answer: AnswerSyntax) -> JSONValue {
+    switch answer {
+    case .yes: .bool(true)
+    case .no: .bool(false)
+    case .notSure: .string("not sure")
+    case .number(let number): .number(number)
+    case .option(let option): .string(option)
+    case .options(let options): .array(options.map { .string($0) })
+    }
+  }
+}

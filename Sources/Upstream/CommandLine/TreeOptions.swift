@@ -1,0 +1,79 @@
+// MARK: - Options shared by the commands that print trees and explanations
+
+/// `--audience patient|clinician`.
+let audienceOption = OptionSpec(
+  "--audience", value: "WHO",
+  help: "clinician (rule ids, file:line, certainties, sources; the default) or patient (plain words, certainty in words, what to do first).")
+
+/// `--width N`: the width text output wraps to.
+let widthOption = OptionSpec("--width", value: "N", help: "Wrap text to N columns (default: $COLUMNS, else 80).")
+
+/// `--output FILE`.
+let outputOption = OptionSpec("--output", value: "FILE", help: "Write to FILE (atomically) instead of standard output.")
+
+/// `--answers FILE`.
+let answersOption = OptionSpec(
+  "--answers", value: "FILE",
+  help: "The answers: a JSON object of question id → answer, or a FHIR R4 QuestionnaireResponse ('-' reads standard input).")
+
+extension Shared {
+  /// The `--audience` value (clinician by default).
+  static func audience(_ arguments: ParsedArguments, command: String) throws -> Audience {
+    let value = arguments.value("--audience") ?? Audience.clinician.rawValue
+    guard let audience = Audience(rawValue: value) else {
+      let names = Audience.allCases.map(\.rawValue)
+      throw CommandError.usage(
+        "'\(value)' is not an audience; use \(names.joined(separator: " or "))",
+        suggestion: Suggestion.closest(to: value, in: names).map { "did you mean '\($0)'?" }, command: command)
+    }
+    return audience
+  }
+
+  /// The width to wrap text to: `--width`, else `$COLUMNS`, else 80.
+  static func width(_ arguments: ParsedArguments, console: Console, command: String) throws -> Int {
+    if let value = arguments.value("--width") {
+      guard let width = Int(value), (20...1000).contains(width) else {
+        throw CommandError.usage("--width takes a whole number of columns from 20 to 1000; found '\(value)'", suggestion: nil, command: command)
+      }
+      return width
+    }
+    if let columns = console.environment["COLUMNS"].flatMap({ Int($0) }), (20...1000).contains(columns) { return columns }
+    return 80
+  }
+
+  /// Whether text output may be coloured: a terminal, NO_COLOR unset, not written to a file.
+  static func colour(_ arguments: ParsedArguments, console: Console) -> Bool {
+    console.colourOutput && arguments.value("--output") == nil
+  }
+
+  /// Reads the answers named by `--answers` (or the first positional argument).
+  static func answers(_ arguments: ParsedArguments, for knowledgeBase: KnowledgeBase, console: Console, command: String) throws -> Answers {
+    guard let path = arguments.value("--answers") else {
+      throw CommandError.usage("upstream \(command) needs answers: --answers FILE (or - for standard input)", suggestion: nil, command: command)
+    }
+    return try answers(path, for: knowledgeBase, console: console)
+  }
+
+  /// Checks that an id names something `why` and `why-not` explain.
+  static func explainable(_ id: String, in assessment: Assessment, command: String) throws {
+    guard assessment.explain(id) == nil else { return }
+    let suggestion = Suggestion.closest(to: id, in: assessment.explainableIDs)
+    let kind = assessment.knowledgeBase.question(id) != nil ? " ('\(id)' is a question; ask about what it leads to)" : ""
+    throw CommandError.usage(
+      "the knowledge base has no finding, red flag, recommendation or score '\(id)'\(kind)",
+      suggestion: suggestion.map { "did you mean '\($0)'?" }, command: command)
+  }
+}
+
+extension Shared {
+  /// The NODE argument of `why` and `why-not`.
+  static func node(_ arguments: ParsedArguments, command: String) throws -> String {
+    guard let node = arguments.positionals.first else {
+      throw CommandError.usage("upstream \(command) needs a NODE: a finding, red flag, recommendation or score id", suggestion: nil, command: command)
+    }
+    if arguments.positionals.count > 1 {
+      throw CommandError.usage("upstream \(command) explains one NODE at a time; found '\(arguments.positionals.joined(separator: " "))'", suggestion: nil, command: command)
+    }
+    return node
+  }
+}

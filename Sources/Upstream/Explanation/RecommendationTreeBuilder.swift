@@ -1,0 +1,267 @@
+// MARK: - Building the recommendation tree
+
+extension Assessment {
+  /// The explained recommendation tree: red flags, complaints, their upstream
+  /// contributors and what to do, with why (see `RecommendationTree`).
+  public var tree: RecommendationTree { RecommendationTreeBuilder(self).build() }
+
+  /// What reproduces this assessment: the knowledge base's name, version and content
+  /// hash, and the answers with their hash.
+  public var stamp: RecommendationTree.Stamp {
+    RecommendationTree.Stamp(
+      knowledgeBaseName: knowledgeBase.header.name, knowledgeBaseVersion: knowledgeBase.header.version,
+      contentHash: knowledgeBase.contentHash, answers: answers,
+      answersHash: SHA256.hex(Array(JSONWriter.compact(answers.json).utf8)))
+  }
+}
+
+/// Builds a `RecommendationTree` from an assessment's record of what fired.
+struct RecommendationTreeBuilder {
+  private let assessment: Assessment
+  private let kb: KnowledgeBase
+  private let present: [Bool]
+  /// For each finding, the present findings with a fired link upstream of it.
+  private let upstream: [[Int]]
+  /// For each finding, the present findings it has a fired link upstream of.
+  private let downstream: [[Int]]
+  /// The rules behind each fired link, by `[contributor, finding]`.
+  private let linkRules: [[Int]: [Int]]
+  /// Recommendations called for and not withheld.
+  private let calledFor: [RecommendationResult]
+
+  init(_ assessment: Assessment) {
+    self.assessment = assessment
+    kb = assessment.knowledgeBase
+    let present = assessment.findings.map(\.isPresent)
+    self.present = present
+    var upstream = [[Int]](repeating: [], count: kb.findings.count)
+    var downstream = upstream
+    var linkRules: [[Int]: [Int]] = [:]
+    for link in assessment.links where present[link.contributor] && present[link.finding] && link.contributor != link.finding {
+      upstream[link.finding].append(link.contributor)
+      downstream[link.contributor].append(link.finding)
+      linkRules[[link.contributor, link.finding]] = link.rules
+    }
+    self.upstream = upstream
+    self.downstream = downstream
+    self.linkRules = linkRules
+    calledFor = assessment.recommendations.filter {
+      if case .withheld = $0.status { return false } else { return true }
+    }
+  }
+
+  // MARK: The whole tree
+
+  func build() -> RecommendationTree {
+    let complaints = ranked(kb.findings.indices.filter { kb.findings[$0].kind == .complaint && present[$0] })
+    let reachable = reach(from: complaints)
+    let otherRoots = otherFindingRoots(excluding: reachable)
+    let placed = reachable.union(reach(from: otherRoots))
+    let complaintNodes = complaints.enumerated().map { node($1, parent: nil, path: [], rank: $0 + 1, placed: placed) }
+    let otherNodes = otherRoots.enumerated().map { node($1, parent: nil, path: [], rank: $0 + 1, placed: placed) }
+    let nothingFound = !kb.findings.indices.contains { kb.findings[$0].kind == .contributor && present[$0] }
+    let withholding = assessment.highestUrgency?.withholdsSelfCare ?? false
+    let unplaced = calledFor.filter { result in
+      !kb.recommendations[result.recommendation].addresses.contains { placed.contains($0) }
+    }
+    return RecommendationTree(
+      stamp: assessment.stamp, disclaimer: kb.header.disclaimer, lessLikelyBelow: kb.header.lessLikelyBelow,
+      redFlags: redFlags, withheld: withheld(placed: placed), firstSteps: firstSteps(placed: placed, withholding: withholding),
+      complaints: complaintNodes, otherFindings: otherNodes, nothingFound: nothingFound,
+      generalAdvice: nothingFound && !withholding ? kb.header.generalAdvice : nil,
+      otherRecommendations: ordered(unplaced).map { entry($0, at: nil, placed: placed) }, scores: scores,
+      settlements: calledFor.flatMap(\.settlementsWon).map(settlement)
+        .sorted { ($0.chosen, $0.setAside) < ($1.chosen, $1.setAside) })
+  }
+
+  // MARK: Placing findings
+
+  /// Findings by certainty, most certain first, ties by id.
+  private func ranked(_ findings: [Int]) -> [Int] {
+    let results = assessment.findings
+    return findings.sorted {
+      (results[$1].certainty, kb.findings[$0].id) < (results[$0].certainty, kb.findings[$1].id)
+    }
+  }
+
+  /// The roots and every present finding upstream of them.
+  private func reach(from roots: [Int]) -> Set<Int> {
+    var seen = Set(roots)
+    var stack = roots
+    while let finding = stack.popLast() {
+      for contributor in upstream[finding] where seen.insert(contributor).inserted { stack.append(contributor) }
+    }
+    return seen
+  }
+
+  /// Present contributors upstream of no complaint: those upstream of nothing else
+  /// present, then (for links that form a cycle) the most certain left over.
+  private func otherFindingRoots(excluding reachable: Set<Int>) -> [Int] {
+    let others = ranked(kb.findings.indices.filter { kb.findings[$0].kind == .contributor && present[$0] && !reachable.contains($0) })
+    var roots = others.filter { downstream[$0].isEmpty }
+    var placed = reach(from: roots)
+    for finding in others where !placed.contains(finding) {
+      roots.append(finding)
+      placed.formUnion(reach(from: [finding]))
+    }
+    return ranked(roots)
+  }
+
+  // MARK: Nodes
+
+  private func node(_ finding: Int, parent: Int?, path: Set<Int>, rank: Int, placed: Set<Int>) -> FindingNode {
+    let declared = kb.findings[finding]
+    let certainty = assessment.findings[finding].certainty
+    let path = path.union([finding])
+    let children = ranked(upstream[finding].filter { !path.contains($0) })
+    let recommendations = ordered(calledFor.filter { kb.recommendations[$0.recommendation].addresses.contains(finding) })
+    return FindingNode(
+      id: declared.id, name: declared.name, kind: declared.kind, region: declared.region, explanation: declared.explanation,
+      certainty: certainty, rank: rank,
+      lessLikely: declared.kind == .contributor && certainty < kb.header.lessLikelyBelow,
+      alsoUpstreamOf: downstream[finding].filter { $0 != parent }.sorted { kb.findings[$0].id < kb.findings[$1].id }
+        .map(kb.findingLabel),
+      linkedBy: parent.map { (linkRules[[finding, $0]] ?? []).map(kb.ruleReference) } ?? [],
+      reasons: assessment.reasons(for: finding),
+      recommendations: recommendations.map { entry($0, at: finding, placed: placed) },
+      contributors: children.enumerated().map { node($1, parent: finding, path: path, rank: $0 + 1, placed: placed) })
+  }
+
+  // MARK: Recommendations
+
+  /// Given before set aside, then the more strongly called for, then by id.
+  private func ordered(_ results: [RecommendationResult]) -> [RecommendationResult] {
+    results.sorted {
+      ($0.isGiven ? 0 : 1, -$0.strength, kb.recommendations[$0.recommendation].id)
+        < ($1.isGiven ? 0 : 1, -$1.strength, kb.recommendations[$1.recommendation].id)
+    }
+  }
+
+  private func entry(_ result: RecommendationResult, at finding: Int?, placed: Set<Int>) -> RecommendationEntry {
+    let declared = kb.recommendations[result.recommendation]
+    var settlements = result.settlementsWon
+    var status = RecommendationEntry.Status.given
+    if case .setAside(let lost) = result.status {
+      settlements.insert(lost, at: 0)
+      status = .setAside
+    }
+    let also = declared.addresses.filter { $0 != finding && placed.contains($0) }
+      .sorted { kb.findings[$0].id < kb.findings[$1].id }
+    return RecommendationEntry(
+      id: declared.id, title: declared.title, dose: declared.dose, instructions: declared.instructions,
+      cautions: declared.cautions, status: status, strength: result.strength,
+      calledForBy: result.rules.map(kb.ruleReference), alsoFor: also.map(kb.findingLabel),
+      settlements: settlements.map(settlement), sources: declared.provenance.sources.map(kb.sourceReference))
+  }
+
+  /// A settlement in words for both audiences.
+  private func settlement(_ settlement: Settlement) -> SettlementEntry {
+    let chosen = kb.recommendations[settlement.winner]
+    let setAside = kb.recommendations[settlement.loser]
+    let conflict = kb.recommendations[settlement.declaredBy].conflicts[settlement.conflict]
+    let place = "conflict declared at \(conflict.location)"
+    let basis: SettlementEntry.Basis
+    var condition: String?
+    let patient: String
+    let clinician: String
+    switch settlement.reason {
+    case .preference(let position):
+      let when = conflict.preferences[position].when
+      basis = .preference
+      condition = ConditionText.describe(when, in: kb)
+      let facts = assessment.conditionFacts(when).filter { $0.outcome.isHolding }.map(\.description)
+      patient = "\(chosen.title) was chosen over \(setAside.title) because \(facts.joined(separator: " and "))."
+      clinician = "\(chosen.id) chosen over \(setAside.id): prefer \(chosen.id) when \(condition ?? "") (holds); \(place)"
+    case .otherwisePrefer:
+      basis = .otherwisePrefer
+      patient = "\(chosen.title) was chosen over \(setAside.title): when nothing else decides, the knowledge base prefers it."
+      clinician = "\(chosen.id) chosen over \(setAside.id): no 'prefer … when' held; otherwise prefer \(chosen.id); \(place)"
+    case .stronger:
+      basis = .stronger
+      let strength = { (index: Int) in
+        Certainty.number(self.assessment.recommendations.first { $0.recommendation == index }?.strength ?? 0)
+      }
+      patient = "\(chosen.title) was chosen over \(setAside.title) because your answers call for it more strongly."
+      clinician =
+        "\(chosen.id) chosen over \(setAside.id): no 'prefer … when' held; otherwise prefer stronger: \(chosen.id) \(strength(settlement.winner)) "
+        + "over \(setAside.id) \(strength(settlement.loser)); \(place)"
+    }
+    return SettlementEntry(
+      chosen: chosen.id, chosenTitle: chosen.title, setAside: setAside.id, setAsideTitle: setAside.title, basis: basis,
+      condition: condition, declaredAt: conflict.location, patientReason: patient, clinicianReason: clinician)
+  }
+
+  // MARK: Red flags and first steps
+
+  private var redFlags: [RedFlagEntry] {
+    assessment.redFlags.map { raised in
+      let flag = kb.redFlags[raised.flag]
+      return RedFlagEntry(
+        id: flag.id, name: flag.name, urgency: raised.urgency, advice: flag.advice, explanation: flag.explanation,
+        raisedBy: assessment.firedReasons(raised.rules), sources: flag.provenance.sources.map(kb.sourceReference))
+    }
+  }
+
+  private func withheld(placed: Set<Int>) -> [WithheldRecommendation] {
+    assessment.recommendations.compactMap { result in
+      guard case .withheld(let flagIndex) = result.status else { return nil }
+      let declared = kb.recommendations[result.recommendation]
+      let flag = kb.redFlags[flagIndex]
+      let urgency = assessment.redFlags.first { $0.flag == flagIndex }?.urgency ?? flag.urgency
+      return WithheldRecommendation(
+        id: declared.id, title: declared.title, redFlag: flag.id, redFlagName: flag.name, urgency: urgency,
+        wouldAddress: declared.addresses.filter { placed.contains($0) }.sorted { kb.findings[$0].id < kb.findings[$1].id }
+          .map(kb.findingLabel),
+        reason: "Withheld until a clinician has seen you about the red flag \"\(flag.name)\" (\(urgency.description)).")
+    }
+  }
+
+  /// Red-flag advice first; unless a red flag withholds self-care, then the three given
+  /// recommendations for the most certain findings (then the strongest, then by id).
+  private func firstSteps(placed: Set<Int>, withholding: Bool) -> [RecommendationTree.FirstStep] {
+    var steps = assessment.redFlags.map { raised in
+      RecommendationTree.FirstStep(kind: .redFlag, id: kb.redFlags[raised.flag].id, text: kb.redFlags[raised.flag].advice, detail: nil)
+    }
+    guard !withholding else { return steps }
+    func best(_ result: RecommendationResult) -> Double {
+      kb.recommendations[result.recommendation].addresses.filter { placed.contains($0) }
+        .map { assessment.findings[$0].certainty }.max() ?? 0
+    }
+    let given = calledFor.filter(\.isGiven).sorted {
+      (-best($0), -$0.strength, kb.recommendations[$0.recommendation].id)
+        < (-best($1), -$1.strength, kb.recommendations[$1.recommendation].id)
+    }
+    steps += given.prefix(3).map { result in
+      let declared = kb.recommendations[result.recommendation]
+      return RecommendationTree.FirstStep(kind: .recommendation, id: declared.id, text: declared.title, detail: declared.dose)
+    }
+    return steps
+  }
+
+  // MARK: Scores
+
+  /// Scores that were filled in: a rule added points or is undecided, or one of the
+  /// instrument's own items (a question read only by rules that add to scores) was answered.
+  private var scores: [ScoreEntry] {
+    let scoring = Set(kb.rulesAddingToScore.flatMap { $0 })
+    var ownItems = Set<Int>()
+    for (question, readers) in kb.rulesReadingQuestion.enumerated() where !readers.isEmpty && readers.allSatisfy(scoring.contains) {
+      ownItems.insert(question)
+    }
+    return assessment.scores.filter { result in
+      if !result.contributions.isEmpty || result.lowestThousandths != result.highestThousandths { return true }
+      return kb.rulesAddingToScore[result.score].contains { rule in
+        kb.rules[rule].condition.questionsRead.contains { ownItems.contains($0) && assessment.answers[kb.questions[$0].id] != nil }
+      }
+    }.map { result in
+      let declared = kb.scores[result.score]
+      let stratum = result.stratum.map { declared.strata[$0] }
+      return ScoreEntry(
+        id: declared.id, name: declared.name, total: result.total,
+        complete: result.lowestThousandths == result.highestThousandths,
+        lowest: Double(result.lowestThousandths) / 1000, highest: Double(result.highestThousandths) / 1000,
+        stratum: stratum?.id, stratumLabel: stratum?.label, stratumMeaning: stratum?.meaning,
+        contributions: result.contributions.map { (kb.ruleReference($0.rule), Double($0.thousandths) / 1000) })
+    }
+  }
+}

@@ -1,0 +1,205 @@
+// MARK: - Why: how a conclusion was reached
+
+/// How a conclusion was reached, as a chain back to the answers.
+///
+/// Each rule that fired for or against it (or raised it, called for it, added points to
+/// it), with its certainty, its wording, each test with the person's actual answer and the
+/// question's wording, and its file:line and sources. A test on another finding carries
+/// that finding's own explanation, so the chain runs back to answers.
+public struct Explanation: Sendable, Hashable {
+  /// What is explained.
+  public enum Subject: String, Sendable, Hashable {
+    case finding
+    case redFlag = "red-flag"
+    case recommendation
+    case score
+  }
+
+  public let subject: Subject
+  public let id: String
+  public let name: String
+  /// For findings: the combined certainty. For recommendations: how strongly called for.
+  public let certainty: Double?
+  /// The state in words: `likely (0.72)`, `given`, `withheld …`, `4: Medium risk`.
+  public let summary: String
+  /// Rules that fired: for (then against), raising, calling for or adding points.
+  public let steps: [ExplanationStep]
+  /// Rules that could have changed it but whose condition was unknown.
+  public let undecided: [ExplanationStep]
+  /// For findings that unanswered questions could still move: the lowest and highest
+  /// certainty reachable.
+  public let range: ClosedRange<Double>?
+  /// Further facts: a conflict settled, a red flag withholding advice, a stratum.
+  public let notes: [String]
+}
+
+/// One rule's part in a conclusion.
+public struct ExplanationStep: Sendable, Hashable {
+  /// What the rule did.
+  public enum Role: String, Sendable, Hashable {
+    case supports = "for"
+    case opposes = "against"
+    case raises
+    case recommends
+    case addsPoints = "adds-points"
+    case undecided
+  }
+
+  public let role: Role
+  public let rule: RuleReference
+  /// The certainty of the rule's condition, when it fired.
+  public let premise: Double?
+  /// The rule's own certainty for the conclusion (`then X certainty 0.6`).
+  public let ruleCertainty: Double?
+  /// What it gave: rule certainty × premise for findings, points for scores.
+  public let contribution: Double?
+  public let conditions: [ExplanationCondition]
+}
+
+/// One test of a rule's condition, and, when it reads a finding, how that was reached.
+public struct ExplanationCondition: Sendable, Hashable {
+  public let fact: ConditionFact
+  /// The explanation of the finding the test reads, if it reads one.
+  public let chain: Explanation?
+}
+
+extension Assessment {
+  /// How a finding, red flag, recommendation or score was reached; nil when the
+  /// knowledge base declares no such id.
+  public func explain(_ id: String) -> Explanation? {
+    switch knowledgeBase.symbols[id] {
+    case .finding(let index): explainFinding(index)
+    case .redFlag(let index): explainRedFlag(index)
+    case .recommendation(let index): explainRecommendation(index)
+    case .score(let index): explainScore(index)
+    default: nil
+    }
+  }
+
+  /// The ids `explain` and `whyNot` accept, for "did you mean" suggestions.
+  public var explainableIDs: [String] {
+    knowledgeBase.findings.map(\.id) + knowledgeBase.redFlags.map(\.id) + knowledgeBase.recommendations.map(\.id)
+      + knowledgeBase.scores.map(\.id)
+  }
+
+  // MARK: Findings
+
+  func explainFinding(_ index: Int) -> Explanation {
+    let result = findings[index]
+    let declared = knowledgeBase.findings[index]
+    let evidence = result.evidence.filter { $0.certainty >= 0 } + result.evidence.filter { $0.certainty < 0 }
+    let steps = evidence.map { evidence in
+      step(
+        evidence.rule, role: evidence.certainty >= 0 ? .supports : .opposes, premise: evidence.premise,
+        ruleCertainty: ruleCertainty(evidence.rule, finding: index), contribution: evidence.certainty)
+    }
+    let undecided = result.undecidedRules.map {
+      step($0, role: .undecided, premise: nil, ruleCertainty: ruleCertainty($0, finding: index), contribution: nil)
+    }
+    return Explanation(
+      subject: .finding, id: declared.id, name: declared.name, certainty: result.certainty,
+      summary: Certainty.describe(result.certainty), steps: steps, undecided: undecided,
+      range: result.lowest != result.highest ? result.lowest...result.highest : nil, notes: [])
+  }
+
+  private func ruleCertainty(_ rule: Int, finding: Int) -> Double? {
+    for case .certainty(let concluded, let certainty) in knowledgeBase.rules[rule].conclusions where concluded == finding {
+      return certainty
+    }
+    return nil
+  }
+
+  // MARK: Red flags, recommendations, scores
+
+  func explainRedFlag(_ index: Int) -> Explanation {
+    let flag = knowledgeBase.redFlags[index]
+    let raised = redFlags.first { $0.flag == index }
+    let steps = (raised?.rules ?? []).map { step($0, role: .raises, premise: premise(of: $0), ruleCertainty: nil, contribution: nil) }
+    let undecided = undecidedRules.filter { rule in
+      knowledgeBase.rules[rule].conclusions.contains { if case .redFlag(index, _) = $0 { true } else { false } }
+    }.map { step($0, role: .undecided, premise: nil, ruleCertainty: nil, contribution: nil) }
+    let summary = raised.map { "raised: \($0.urgency.description)" } ?? "not raised"
+    var notes: [String] = []
+    if let raised {
+      notes.append(flag.advice)
+      if raised.urgency.withholdsSelfCare { notes.append("Self-care advice is withheld until a clinician has seen you.") }
+    }
+    return Explanation(
+      subject: .redFlag, id: flag.id, name: flag.name, certainty: nil, summary: summary, steps: steps, undecided: undecided,
+      range: nil, notes: notes)
+  }
+
+  func explainRecommendation(_ index: Int) -> Explanation {
+    let declared = knowledgeBase.recommendations[index]
+    let result = recommendations.first { $0.recommendation == index }
+    let steps = (result?.rules ?? []).map {
+      step($0, role: .recommends, premise: premise(of: $0), ruleCertainty: nil, contribution: nil)
+    }
+    let undecided = undecidedRules.filter { rule in
+      knowledgeBase.rules[rule].conclusions.contains { $0 == .recommend(index) }
+    }.map { step($0, role: .undecided, premise: nil, ruleCertainty: nil, contribution: nil) }
+    var notes: [String] = []
+    let summary: String
+    switch result?.status {
+    case nil: summary = "not called for"
+    case .given: summary = "given"
+    case .setAside(let settlement):
+      summary = "set aside in favour of \(knowledgeBase.recommendations[settlement.winner].title)"
+    case .withheld(let flag):
+      summary = "withheld: red flag \(knowledgeBase.redFlags[flag].name)"
+    }
+    if let result {
+      let tree = tree
+      let settled = tree.settlements.filter { $0.chosen == declared.id || $0.setAside == declared.id }
+      notes += settled.map(\.clinicianReason)
+      if case .withheld = result.status, let withheld = tree.withheld.first(where: { $0.id == declared.id }) {
+        notes.append(withheld.reason)
+      }
+    }
+    return Explanation(
+      subject: .recommendation, id: declared.id, name: declared.title, certainty: result?.strength, summary: summary,
+      steps: steps, undecided: undecided, range: nil, notes: notes)
+  }
+
+  func explainScore(_ index: Int) -> Explanation {
+    let declared = knowledgeBase.scores[index]
+    let result = scores[index]
+    let steps = result.contributions.map {
+      step($0.rule, role: .addsPoints, premise: premise(of: $0.rule), ruleCertainty: nil, contribution: Double($0.thousandths) / 1000)
+    }
+    let undecided = knowledgeBase.rulesAddingToScore[index].filter { undecidedRules.contains($0) }.map {
+      step($0, role: .undecided, premise: nil, ruleCertainty: nil, contribution: nil)
+    }
+    let stratum = result.stratum.map { declared.strata[$0] }
+    var summary = format(result.total)
+    if let stratum { summary += ": \(stratum.label)" }
+    var notes: [String] = []
+    if result.lowestThousandths != result.highestThousandths {
+      notes.append(
+        "Unanswered items leave the total between \(format(Double(result.lowestThousandths) / 1000)) and "
+          + "\(format(Double(result.highestThousandths) / 1000)).")
+    }
+    if let stratum {
+      notes.append("\(stratum.label): \(ConditionText.describe(stratum.condition, in: knowledgeBase))")
+      if let meaning = stratum.meaning { notes.append(meaning) }
+    }
+    return Explanation(
+      subject: .score, id: declared.id, name: declared.name, certainty: nil, summary: summary, steps: steps,
+      undecided: undecided, range: nil, notes: notes)
+  }
+
+  // MARK: Steps
+
+  private func premise(of rule: Int) -> Double? { firings.first { $0.rule == rule }?.premise }
+
+  private func step(_ rule: Int, role: ExplanationStep.Role, premise: Double?, ruleCertainty: Double?, contribution: Double?) -> ExplanationStep {
+    let conditions = trace(knowledgeBase.rules[rule].condition).leaves.map { leaf in
+      var chain: Explanation?
+      if case .finding(let finding, _) = leaf.fact { chain = explainFinding(finding) }
+      return ExplanationCondition(fact: conditionFact(leaf), chain: chain)
+    }
+    return ExplanationStep(
+      role: role, rule: knowledgeBase.ruleReference(rule), premise: premise, ruleCertainty: ruleCertainty,
+      contribution: contribution, conditions: conditions)
+  }
+}

@@ -1,0 +1,37 @@
+// MARK: - Conditions compared by meaning
+
+/// A text key for a compiled condition that is the same for conditions that differ only
+/// in the order of `and`, `or` and `in (…)` parts, or in brackets.
+///
+/// Checks use it to see that two rules test the same thing however it was written.
+enum ConditionKey {
+  /// The condition's key.
+  static func of(_ condition: Condition) -> String {
+    switch condition {
+    case .answer(let question, let test): return "q\(question) " + key(test)
+    case .finding(let finding, let op, let bound): return "f\(finding) \(op.rawValue) \(bound)"
+    case .score(let score, let test): return "s\(score) \(test)"
+    case .all(let parts): return "all(" + commutative(parts, flattening: { if case .all(let inner) = $0 { inner } else { nil } }) + ")"
+    case .any(let parts): return "any(" + commutative(parts, flattening: { if case .any(let inner) = $0 { inner } else { nil } }) + ")"
+    case .not(let inner): return "not(" + of(inner) + ")"
+    case .atLeast(let count, let parts): return "atLeast\(count)(" + Set(parts.map(of)).sorted().joined(separator: ", ") + ")"
+    }
+  }
+
+  /// The parts of an `and` or `or` as a sorted set, with nested parts of the same kind lifted.
+  private static func commutative(_ parts: [Condition], flattening: (Condition) -> [Condition]?) -> String {
+    var keys = Set<String>()
+    var pending = parts
+    while let part = pending.popLast() {
+      if let inner = flattening(part) { pending.append(contentsOf: inner) } else { keys.insert(of(part)) }
+    }
+    return keys.sorted().joined(separator: ", ")
+  }
+
+  private static func key(_ test: AnswerTest) -> String {
+    switch test {
+    case .oneOf(let options): "oneOf \(Set(options).sorted())"
+    default: "\(test)"
+    }
+  }
+}

@@ -1,0 +1,184 @@
+// MARK: - Rules that band one number question
+
+/// Finds families of rules that conclude the same thing from different ranges of one
+/// number (or scale) question, otherwise testing the same things: "bands" such as
+/// `sitting_hours between 4 and 7` and `sitting_hours >= 8`.
+///
+/// Shared by the checks for overlapping and for gapped ranges. Only tests at the top level
+/// of a rule's condition (joined by `and`) make a band; a rule with `or` around its number
+/// test is left alone.
+struct NumberBands {
+  /// One rule's range of the question.
+  struct Band {
+    let rule: Int
+    let range: NumberRange
+  }
+
+  /// Rules that band the same question, concluding the same things.
+  struct Family {
+    let question: Int
+    /// Bands sorted by their low end, then rule id.
+    let bands: [Band]
+  }
+
+  let families: [Family]
+
+  init(_ knowledgeBase: KnowledgeBase) {
+    var grouped: [String: (question: Int, bands: [Band])] = [:]
+    for (index, rule) in knowledgeBase.rules.enumerated() {
+      let parts = Self.conjuncts(rule.condition)
+      let targets = rule.conclusions.map(Self.target).sorted().joined(separator: ";")
+      let numberQuestions = Set(parts.compactMap { part -> Int? in
+        guard case .answer(let question, let test) = part, Self.isRangeTest(test),
+          knowledgeBase.questions[question].kind.numberRange != nil
+        else { return nil }
+        return question
+      })
+      for question in numberQuestions.sorted() {
+        let kind = knowledgeBase.questions[question].kind
+        guard var range = NumberRange(kind) else { continue }
+        var rest: [String] = []
+        for part in parts {
+          if case .answer(question, let test) = part, Self.isRangeTest(test) {
+            range = range.restricted(by: test)
+          } else {
+            rest.append(ConditionKey.of(part))
+          }
+        }
+        guard !range.isEmpty else { continue }
+        let key = "\(question)|\(Set(rest).sorted().joined(separator: ","))|\(targets)"
+        grouped[key, default: (question, [])].bands.append(Band(rule: index, range: range))
+      }
+    }
+    families = grouped.keys.sorted().compactMap { key in
+      guard let group = grouped[key], group.bands.count > 1 else { return nil }
+      let sorted = group.bands.sorted {
+        ($0.range.low, knowledgeBase.rules[$0.rule].id) < ($1.range.low, knowledgeBase.rules[$1.rule].id)
+      }
+      return Family(question: group.question, bands: sorted)
+    }
+  }
+
+  /// The parts of a condition joined by `and` at its top level.
+  private static func conjuncts(_ condition: Condition) -> [Condition] {
+    if case .all(let parts) = condition { return parts.flatMap(conjuncts) }
+    return [condition]
+  }
+
+  private static func isRangeTest(_ test: AnswerTest) -> Bool {
+    switch test {
+    case .compare, .between, .equals(_, negated: false): true
+    default: false
+    }
+  }
+
+  /// What a conclusion acts on, without its amount: bands differ only in amounts.
+  private static func target(_ conclusion: Conclusion) -> String {
+    switch conclusion {
+    case .certainty(let finding, let value): "f\(finding)\(value < 0 ? "-" : "+")"
+    case .upstream(let contributor, let of): "u\(contributor)>\(of)"
+    case .addPoints(let score, _): "s\(score)"
+    case .recommend(let recommendation): "r\(recommendation)"
+    case .redFlag(let flag, _): "x\(flag)"
+    }
+  }
+}
+
+/// The numbers a question's answer may take that satisfy some tests: an interval, whole
+/// numbers only for questions without `decimals allowed`.
+struct NumberRange: Sendable, Hashable {
+  var low: Double
+  var lowOpen = false
+  var high: Double
+  var highOpen = false
+  let wholeNumbers: Bool
+
+  init?(_ kind: Question.Kind) {
+    guard let range = kind.numberRange else { return nil }
+    low = range.lowerBound
+    high = range.upperBound
+    if case .number(_, _, _, let decimals) = kind { wholeNumbers = !decimals } else { wholeNumbers = true }
+  }
+
+  init(low: Double, lowOpen: Bool, high: Double, highOpen: Bool, wholeNumbers: Bool) {
+    self.low = low
+    self.lowOpen = lowOpen
+    self.high = high
+    self.highOpen = highOpen
+    self.wholeNumbers = wholeNumbers
+  }
+
+  /// The range narrowed by a test that holds.
+  func restricted(by test: AnswerTest) -> NumberRange {
+    var copy = self
+    switch test {
+    case .compare(.greater, let bound): copy.raiseLow(bound, open: true)
+    case .compare(.greaterOrEqual, let bound): copy.raiseLow(bound, open: false)
+    case .compare(.less, let bound): copy.lowerHigh(bound, open: true)
+    case .compare(.lessOrEqual, let bound): copy.lowerHigh(bound, open: false)
+    case .between(let a, let b):
+      copy.raiseLow(a, open: false)
+      copy.lowerHigh(b, open: false)
+    case .equals(let value, false):
+      copy.raiseLow(value, open: false)
+      copy.lowerHigh(value, open: false)
+    default: break
+    }
+    return copy.normalised
+  }
+
+  private mutating func raiseLow(_ bound: Double, open: Bool) {
+    if bound > low || (bound == low && open) {
+      low = bound
+      lowOpen = open
+    }
+  }
+
+  private mutating func lowerHigh(_ bound: Double, open: Bool) {
+    if bound < high || (bound == high && open) {
+      high = bound
+      highOpen = open
+    }
+  }
+
+  /// For whole numbers, the closed range of the whole numbers inside.
+  private var normalised: NumberRange {
+    guard wholeNumbers else { return self }
+    let first = lowOpen ? low.rounded(.down) + 1 : low.rounded(.up)
+    let last = highOpen ? high.rounded(.up) - 1 : high.rounded(.down)
+    return NumberRange(low: first, lowOpen: false, high: last, highOpen: false, wholeNumbers: true)
+  }
+
+  /// Whether no number satisfies the range.
+  var isEmpty: Bool { low > high || (low == high && (lowOpen || highOpen)) }
+
+  /// The numbers in both ranges.
+  func intersection(_ other: NumberRange) -> NumberRange {
+    var copy = self
+    copy.raiseLow(other.low, open: other.lowOpen)
+    copy.lowerHigh(other.high, open: other.highOpen)
+    return copy
+  }
+
+  /// The numbers strictly after `self` and before `next` (`next` starting no lower), if any.
+  func gap(before next: NumberRange) -> NumberRange? {
+    let between: NumberRange
+    if wholeNumbers {
+      between = NumberRange(low: high + 1, lowOpen: false, high: next.low - 1, highOpen: false, wholeNumbers: true)
+    } else {
+      between = NumberRange(low: high, lowOpen: !highOpen, high: next.low, highOpen: !next.lowOpen, wholeNumbers: false)
+    }
+    return between.isEmpty ? nil : between
+  }
+
+  /// The range in words: `7`, `6 to 8`, `above 6 and below 8`, `6 to below 8`.
+  var text: String {
+    if low == high { return format(low) }
+    switch (lowOpen, highOpen) {
+    case (false, false): return "\(format(low)) to \(format(high))"
+    case (true, true): return "above \(format(low)) and below \(format(high))"
+    case (false, true): return "\(format(low)) to below \(format(high))"
+    case (true, false): return "above \(format(low)) up to \(format(high))"
+    }
+  }
+}

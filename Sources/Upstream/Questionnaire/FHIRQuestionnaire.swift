@@ -1,0 +1,316 @@
+// MARK: - FHIR R4 Questionnaire
+
+/// The knowledge base's questions as a FHIR R4 Questionnaire resource, so that other
+/// clinical systems can collect answers in their own forms and hand them back as a
+/// QuestionnaireResponse (read by `FHIRQuestionnaireResponse`).
+///
+/// Each question is an item whose `linkId` is the question id, in the order the
+/// questionnaire asks them (red-flag questions first):
+///
+/// | Upstream | FHIR item |
+/// |---|---|
+/// | `yes/no` | `boolean` |
+/// | `number` (`decimals allowed`) | `integer` (`decimal`), with `minValue`/`maxValue` and `questionnaire-unit` extensions |
+/// | `scale` | `integer`, 0 to 10 |
+/// | `choice` | `choice`, or `open-choice` when "not sure" is allowed; `answerOption` codings |
+/// | `choices` | as `choice`, with `repeats: true` and a "None of these" option |
+/// | red-flag question | `required: true` |
+/// | `ask when` | `enableWhen` + `enableBehavior` where FHIR can express it, otherwise an instructions item saying so |
+/// | `help` | a `display` item with display category `help` |
+///
+/// The output is deterministic: the same knowledge base gives byte-identical JSON.
+public struct FHIRQuestionnaire: Sendable {
+  /// The code system of a question's options is this prefix followed by the question id.
+  public static let optionSystemPrefix = "urn:upstream:options:"
+  /// The FHIR code system for "asked but unknown", read as "not sure".
+  public static let dataAbsentReason = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+  /// Upstream's own answers: `none` is "none of these" for a several-choices question.
+  public static let answerSystem = "urn:upstream:answers"
+
+  static let displayCategory = "http://hl7.org/fhir/StructureDefinition/questionnaire-displayCategory"
+  static let displayCategorySystem = "http://hl7.org/fhir/questionnaire-display-category"
+
+  public let knowledgeBase: KnowledgeBase
+
+  public init(_ knowledgeBase: KnowledgeBase) { self.knowledgeBase = knowledgeBase }
+
+  /// Questions whose `ask when` FHIR enableWhen cannot express, with the condition in the
+  /// rule language: a FHIR form shows these questions to everyone.
+  public var inexpressible: [(question: String, askWhen: String)] {
+    orderedQuestions.compactMap { question in
+      guard !question.isRedFlagQuestion, let askWhen = question.askWhen, Self.enableWhen(askWhen, in: knowledgeBase) == nil
+      else { return nil }
+      return (question.id, ConditionText.describe(askWhen, in: knowledgeBase))
+    }
+  }
+
+  /// The Questionnaire as pretty-printed JSON.
+  public func render() -> String { JSONWriter.pretty(resource) }
+
+  /// The Questionnaire resource.
+  public var resource: JSONValue {
+    let header = knowledgeBase.header
+    var fields: [(key: String, value: JSONValue)] = [
+      ("resourceType", .string("Questionnaire")),
+      ("id", .string(Self.resourceID(header.name))),
+      ("url", .string(Self.url(knowledgeBase))),
+      (
+        "identifier",
+        .array([.object([("system", .string("urn:upstream:rules-sha256")), ("value", .string(knowledgeBase.contentHash))])])
+      ),
+      ("version", .string(header.version)),
+      ("name", .string(Self.computableName(header.name))),
+      ("title", .string(header.name)),
+      ("status", .string("active")),
+      ("subjectType", .array([.string("Patient")])),
+    ]
+    if !header.authors.isEmpty { fields.append(("publisher", .string(header.authors.joined(separator: ", ")))) }
+    fields.append(("description", .string(header.disclaimer)))
+    fields.append(("item", .array(orderedQuestions.map(item))))
+    return .object(fields)
+  }
+
+  /// The canonical URL the Questionnaire is published under.
+  public static func url(_ knowledgeBase: KnowledgeBase) -> String {
+    "urn:upstream:questionnaire:" + resourceID(knowledgeBase.header.name)
+  }
+
+  /// The code system of a question's options.
+  public static func optionSystem(_ question: Question) -> String { optionSystemPrefix + question.id }
+
+  /// The questions in the order the questionnaire asks them: red-flag questions first.
+  var orderedQuestions: [Question] {
+    knowledgeBase.questions.filter(\.isRedFlagQuestion) + knowledgeBase.questions.filter { !$0.isRedFlagQuestion }
+  }
+
+  // MARK: Items
+
+  /// The FHIR item type of a question.
+  static func itemType(_ question: Question) -> String {
+    switch question.kind {
+    case .yesNo: "boolean"
+    case .number(_, _, _, let decimals): decimals ? "decimal" : "integer"
+    case .scale: "integer"
+    case .choice, .choices: question.notSureAllowed ? "open-choice" : "choice"
+    }
+  }
+
+  private func item(_ question: Question) -> JSONValue {
+    var fields: [(key: String, value: JSONValue)] = []
+    let extensions = Self.extensions(question)
+    if !extensions.isEmpty { fields.append(("extension", .array(extensions))) }
+    fields.append(("linkId", .string(question.id)))
+    fields.append(("text", .string(question.wording)))
+    fields.append(("type", .string(Self.itemType(question))))
+    var notes: [JSONValue] = []
+    if let help = question.help { notes.append(Self.display("\(question.id).help", help, category: "help")) }
+    if !question.isRedFlagQuestion, let askWhen = question.askWhen {
+      if let (conditions, behaviour) = Self.enableWhen(askWhen, in: knowledgeBase) {
+        fields.append(("enableWhen", .array(conditions)))
+        if let behaviour { fields.append(("enableBehavior", .string(behaviour))) }
+      } else {
+        let text =
+          "Upstream asks this question only when \(ConditionText.describe(askWhen, in: knowledgeBase)). "
+          + "FHIR enableWhen cannot express this condition, so this form always shows the question; "
+          + "leave it unanswered when it does not apply."
+        notes.append(Self.display("\(question.id).ask-when", text, category: "instructions"))
+      }
+    }
+    if question.isRedFlagQuestion { fields.append(("required", .bool(true))) }
+    if case .choices = question.kind { fields.append(("repeats", .bool(true))) }
+    if !question.kind.options.isEmpty {
+      var options = question.kind.options.map { JSONValue.object([("valueCoding", Self.coding(question, $0))]) }
+      if case .choices = question.kind {
+        // An empty answer means "not answered", so "none of these" needs an option of its own.
+        options.append(
+          .object([
+            (
+              "valueCoding",
+              .object([("system", .string(Self.answerSystem)), ("code", .string("none")), ("display", .string("None of these"))])
+            )
+          ]))
+      }
+      fields.append(("answerOption", .array(options)))
+    }
+    if question.notSureAllowed {
+      let text =
+        Self.itemType(question) == "open-choice"
+        ? "If you are not sure, type \"not sure\"." : "If you are not sure, leave this question unanswered."
+      notes.append(Self.display("\(question.id).not-sure", text, category: "instructions"))
+    }
+    if !notes.isEmpty { fields.append(("item", .array(notes))) }
+    return .object(fields)
+  }
+
+  /// The range and unit of a number question, as standard FHIR extensions.
+  private static func extensions(_ question: Question) -> [JSONValue] {
+    guard let range = question.kind.numberRange else { return [] }
+    let valueKey = itemType(question) == "decimal" ? "valueDecimal" : "valueInteger"
+    var extensions: [JSONValue] = [
+      .object([("url", .string("http://hl7.org/fhir/StructureDefinition/minValue")), (valueKey, .number(range.lowerBound))]),
+      .object([("url", .string("http://hl7.org/fhir/StructureDefinition/maxValue")), (valueKey, .number(range.upperBound))]),
+    ]
+    if case .number(_, _, let unit?, _) = question.kind {
+      extensions.append(
+        .object([
+          ("url", .string("http://hl7.org/fhir/StructureDefinition/questionnaire-unit")),
+          ("valueCoding", .object([("display", .string(unit))])),
+        ]))
+    }
+    return extensions
+  }
+
+  private static func coding(_ question: Question, _ option: Question.Option) -> JSONValue {
+    .object([("system", .string(optionSystem(question))), ("code", .string(option.id)), ("display", .string(option.label))])
+  }
+
+  /// A display item under a question, with its display category.
+  private static func display(_ linkId: String, _ text: String, category: String) -> JSONValue {
+    .object([
+      (
+        "extension",
+        .array([
+          .object([
+            ("url", .string(displayCategory)),
+            (
+              "valueCodeableConcept",
+              .object([("coding", .array([.object([("system", .string(displayCategorySystem)), ("code", .string(category))])]))])
+            ),
+          ])
+        ])
+      ),
+      ("linkId", .string(linkId)),
+      ("text", .string(text)),
+      ("type", .string("display")),
+    ])
+  }
+
+  // MARK: ask when → enableWhen
+
+  /// A condition in the shape FHIR can hold: tests, all of them, or any of them.
+  private indirect enum Shape {
+    case test(JSONValue)
+    case all([Shape])
+    case any([Shape])
+
+    /// Nested alls in an all (and anys in an any) merged.
+    var flattened: Shape {
+      switch self {
+      case .test: return self
+      case .all(let parts):
+        let flat = parts.map(\.flattened).flatMap { part -> [Shape] in if case .all(let inner) = part { inner } else { [part] } }
+        return flat.count == 1 ? flat[0] : .all(flat)
+      case .any(let parts):
+        let flat = parts.map(\.flattened).flatMap { part -> [Shape] in if case .any(let inner) = part { inner } else { [part] } }
+        return flat.count == 1 ? flat[0] : .any(flat)
+      }
+    }
+
+    var test: JSONValue? { if case .test(let value) = self { value } else { nil } }
+  }
+
+  /// An `ask when` as FHIR enableWhen entries and their enableBehavior (nil for one
+  /// entry), or nil when FHIR cannot express it: FHIR combines its tests with one `all`
+  /// or one `any`, so a mix of `and` and `or` cannot be written.
+  static func enableWhen(_ condition: Condition, in knowledgeBase: KnowledgeBase) -> (
+    conditions: [JSONValue], behaviour: String?
+  )? {
+    guard let shape = shape(condition, negated: false, knowledgeBase)?.flattened else { return nil }
+    switch shape {
+    case .test(let test): return ([test], nil)
+    case .all(let parts):
+      let tests = parts.compactMap(\.test)
+      return tests.count == parts.count ? (tests, "all") : nil
+    case .any(let parts):
+      let tests = parts.compactMap(\.test)
+      return tests.count == parts.count ? (tests, "any") : nil
+    }
+  }
+
+  /// The condition with `not` pushed down to the tests.
+  private static func shape(_ condition: Condition, negated: Bool, _ kb: KnowledgeBase) -> Shape? {
+    func shapes(_ parts: [Condition]) -> [Shape]? {
+      let result = parts.compactMap { shape($0, negated: negated, kb) }
+      return result.count == parts.count ? result : nil
+    }
+    switch condition {
+    case .answer(let question, let test): return shape(kb.questions[question], test, negated: negated)
+    case .finding, .score: return nil
+    case .all(let parts): return shapes(parts).map { negated ? .any($0) : .all($0) }
+    case .any(let parts): return shapes(parts).map { negated ? .all($0) : .any($0) }
+    case .not(let inner): return shape(inner, negated: !negated, kb)
+    case .atLeast(let count, let parts):
+      if count <= 1 { return shapes(parts).map { negated ? .all($0) : .any($0) } }
+      if count == parts.count { return shapes(parts).map { negated ? .any($0) : .all($0) } }
+      return nil
+    }
+  }
+
+  /// One answer test as FHIR enableWhen entries.
+  private static func shape(_ question: Question, _ test: AnswerTest, negated: Bool) -> Shape? {
+    func entry(_ op: String, _ answer: (key: String, value: JSONValue)) -> Shape {
+      .test(.object([("question", .string(question.id)), ("operator", .string(op)), answer]))
+    }
+    func option(_ index: Int) -> (key: String, value: JSONValue) {
+      ("answerCoding", coding(question, question.kind.options[index]))
+    }
+    let whole = itemType(question) == "integer"
+    func number(_ value: Double) -> (key: String, value: JSONValue) {
+      (whole ? "answerInteger" : "answerDecimal", .number(value))
+    }
+    switch test {
+    case .yesNo(let yes): return entry("=", ("answerBoolean", .bool(yes != negated)))
+    case .option(let index, let isNot): return entry(isNot != negated ? "!=" : "=", option(index))
+    case .includes(let index): return entry(negated ? "!=" : "=", option(index))
+    case .oneOf(let indices):
+      let entries = indices.map { entry(negated ? "!=" : "=", option($0)) }
+      return negated ? .all(entries) : .any(entries)
+    case .compare(let op, let bound):
+      var op = negated ? op.negated : op
+      var bound = bound
+      if whole && bound != bound.rounded() {
+        // On whole numbers, `> 7.5` is `>= 8` and `< 7.5` is `<= 7`.
+        switch op {
+        case .greater, .greaterOrEqual: (op, bound) = (.greaterOrEqual, bound.rounded(.up))
+        case .less, .lessOrEqual: (op, bound) = (.lessOrEqual, bound.rounded(.down))
+        }
+      }
+      return entry(op.rawValue, number(bound))
+    case .equals(let value, let isNot):
+      guard !whole || value == value.rounded() else { return nil }
+      return entry(isNot != negated ? "!=" : "=", number(value))
+    case .between(let low, let high):
+      if negated { return .any([entry("<", number(low)), entry(">", number(high))]) }
+      return .all([entry(">=", number(low)), entry("<=", number(high))])
+    }
+  }
+
+  // MARK: Names
+
+  /// An id for the resource: lower case letters, digits and hyphens, at most 64.
+  static func resourceID(_ name: String) -> String {
+    let words = name.lowercased().split { !($0.isASCII && ($0.isLetter || $0.isNumber)) }
+    let id = String(words.joined(separator: "-").prefix(64))
+    return id.isEmpty ? "upstream" : id
+  }
+
+  /// A computable name: words run together, starting with a capital letter.
+  static func computableName(_ name: String) -> String {
+    let words = name.split { !($0.isASCII && ($0.isLetter || $0.isNumber)) }
+    let joined = words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    guard let first = joined.first, first.isUppercase else { return "Upstream" + joined }
+    return joined
+  }
+}
+
+extension ComparisonOperator {
+  /// The operator that holds exactly when this one fails.
+  var negated: ComparisonOperator {
+    switch self {
+    case .less: .greaterOrEqual
+    case .lessOrEqual: .greater
+    case .greater: .lessOrEqual
+    case .greaterOrEqual: .less
+    }
+  }
+}

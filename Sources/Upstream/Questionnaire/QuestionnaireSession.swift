@@ -1,0 +1,391 @@
+// MARK: - The questionnaire session
+
+/// One person's way through the questionnaire: which question comes next, their replies,
+/// going back, why a question is asked, progress, and the assessment so far.
+///
+/// Red-flag questions come first and are always asked. After them the session is
+/// adaptive: it asks only questions that can still change the result (see `Relevance`),
+/// skips a question whose `ask when` is false, and asks first the questions that bear on
+/// the most undecided rules, so the leading contributors settle early. In
+/// `.everyQuestion` mode it asks every question whose `ask when` allows, in the order
+/// the knowledge base declares them.
+///
+/// The session is a value with no input or output of its own: the terminal front end
+/// (`upstream ask`) is a thin layer on it, and an app can drive it from its own screens.
+/// `json` is the session as an answers file, in the order the questions were answered.
+public struct QuestionnaireSession: Sendable {
+  /// Which questions the session asks.
+  public enum Mode: Sendable, Hashable {
+    /// Red-flag questions, then only questions that can still change the result.
+    case adaptive
+    /// Every question whose `ask when` allows.
+    case everyQuestion
+  }
+
+  /// One reply: an answer, or nil for a question the person skipped.
+  public struct Reply: Sendable, Hashable {
+    public let question: String
+    public let answer: AnswerValue?
+
+    public init(question: String, answer: AnswerValue?) {
+      self.question = question
+      self.answer = answer
+    }
+  }
+
+  /// How far the person has come.
+  public struct Progress: Sendable, Hashable {
+    /// The number of the question being asked (the number answered, once complete).
+    public let number: Int
+    /// The most questions the session can ask in all, given the answers so far.
+    public let atMost: Int
+    /// Every question in the knowledge base.
+    public let total: Int
+  }
+
+  /// Why the session refused a step.
+  public enum Problem: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Every question needed has been answered.
+    case complete
+    /// The answer does not fit the question; the message says what was expected.
+    case invalidAnswer(String)
+    /// Red-flag questions are never skipped.
+    case safetyQuestionCannotBeSkipped(String)
+    /// There is no earlier reply to go back to.
+    case nothingToUndo
+    /// A reply names a question the knowledge base does not have.
+    case unknownQuestion(String)
+
+    public var description: String {
+      switch self {
+      case .complete: "every question needed has been answered"
+      case .invalidAnswer(let message): message
+      case .safetyQuestionCannotBeSkipped(let id):
+        "question '\(id)' is a safety question: it is asked of everyone and cannot be skipped"
+      case .nothingToUndo: "there is no earlier answer to change"
+      case .unknownQuestion(let id): "the knowledge base has no question '\(id)'"
+      }
+    }
+  }
+
+  public let knowledgeBase: KnowledgeBase
+  public let mode: Mode
+  /// Every reply so far, in order.
+  public private(set) var replies: [Reply] = []
+  /// The answers so far (skipped questions are left out).
+  public private(set) var answers = Answers()
+  /// The assessment of the answers so far.
+  public private(set) var assessment: Assessment
+
+  private var skipped: Set<String> = []
+  /// A question the person went back to, asked next.
+  private var returningTo: Int?
+  private var plan = Plan(next: nil, remaining: 0)
+
+  /// The next question and how many may still be asked.
+  private struct Plan: Sendable {
+    var next: Int?
+    var remaining: Int
+  }
+
+  /// Starts a session with no answers.
+  public init(_ knowledgeBase: KnowledgeBase, mode: Mode = .adaptive) {
+    self.knowledgeBase = knowledgeBase
+    self.mode = mode
+    self.assessment = knowledgeBase.assess(Answers())
+    replan()
+  }
+
+  /// Resumes a session from earlier replies (a session file), checking each answer.
+  public init(_ knowledgeBase: KnowledgeBase, resuming earlier: [Reply], mode: Mode = .adaptive) throws {
+    self.init(knowledgeBase, mode: mode)
+    for reply in earlier {
+      guard let question = knowledgeBase.question(reply.question) else { throw Problem.unknownQuestion(reply.question) }
+      if replies.contains(where: { $0.question == reply.question }) {
+        throw Problem.invalidAnswer("question '\(reply.question)' is answered twice")
+      }
+      let answer = try Self.checked(reply.answer, for: question)
+      replies.append(Reply(question: question.id, answer: answer))
+      if let answer { answers[question.id] = answer } else { skipped.insert(question.id) }
+    }
+    replan()
+  }
+
+  // MARK: Where the person is
+
+  /// The question to ask now, or nil when the session is complete.
+  public var currentQuestion: Question? { plan.next.map { knowledgeBase.questions[$0] } }
+
+  /// Whether every question that could change the result has been asked.
+  public var isComplete: Bool { plan.next == nil }
+
+  /// The question's number and the most that may be asked.
+  public var progress: Progress {
+    Progress(
+      number: replies.count + (isComplete ? 0 : 1), atMost: replies.count + plan.remaining,
+      total: knowledgeBase.questions.count)
+  }
+
+  /// The answer given to a question, if any.
+  public func answer(to question: String) -> AnswerValue? { answers[question] }
+
+  /// The session as an answers file: question id → answer (null for skipped), in the order
+  /// answered.
+  public var json: JSONValue { .object(replies.map { ($0.question, $0.answer?.json ?? .null) }) }
+
+  // MARK: Replying
+
+  /// Answers the current question.
+  public mutating func answer(_ value: AnswerValue) throws {
+    guard let index = plan.next else { throw Problem.complete }
+    let question = knowledgeBase.questions[index]
+    guard let checked = try Self.checked(value, for: question) else { throw Problem.invalidAnswer("no answer given") }
+    record(question, checked)
+  }
+
+  /// Skips the current question, leaving its answer unknown. Red-flag questions cannot be
+  /// skipped.
+  public mutating func skip() throws {
+    guard let index = plan.next else { throw Problem.complete }
+    let question = knowledgeBase.questions[index]
+    guard !question.isRedFlagQuestion else { throw Problem.safetyQuestionCannotBeSkipped(question.id) }
+    record(question, nil)
+  }
+
+  /// Goes back: takes back the last reply and returns its question, which is asked next.
+  @discardableResult
+  public mutating func undo() throws -> Question {
+    guard let last = replies.popLast(), let question = knowledgeBase.question(last.question) else { throw Problem.nothingToUndo }
+    answers[question.id] = nil
+    skipped.remove(question.id)
+    returningTo = knowledgeBase.questions.firstIndex { $0.id == question.id }
+    replan()
+    return question
+  }
+
+  private mutating func record(_ question: Question, _ answer: AnswerValue?) {
+    replies.append(Reply(question: question.id, answer: answer))
+    if let answer { answers[question.id] = answer } else { skipped.insert(question.id) }
+    returningTo = nil
+    replan()
+  }
+
+  /// Checks an answer against its question, as an answers file would be.
+  private static func checked(_ value: AnswerValue?, for question: Question) throws -> AnswerValue? {
+    guard let value else { return nil }
+    switch AnswersReader.answer(value.json, to: question, at: .wholeFile("reply")) {
+    case .success(let answer): return answer
+    case .failure(let diagnostic): throw Problem.invalidAnswer(diagnostic.message)
+    }
+  }
+
+  // MARK: Choosing the next question
+
+  /// Re-assesses the answers so far and chooses the next question.
+  private mutating func replan() {
+    let (assessment, plan) = Self.plan(knowledgeBase, mode, answers, skipped: skipped, returningTo: returningTo)
+    self.assessment = assessment
+    self.plan = plan
+  }
+
+  /// The assessment of some answers, how many questions are still wanted, and the one to
+  /// ask next.
+  private static func plan(
+    _ knowledgeBase: KnowledgeBase, _ mode: Mode, _ answers: Answers, skipped: Set<String>, returningTo: Int?
+  ) -> (Assessment, Plan) {
+    let assessment = knowledgeBase.assess(answers)
+    let open = openQuestions(knowledgeBase, assessment, skipped: skipped)
+    var relevance = Relevance(assessment, open: open)
+    let questions = knowledgeBase.questions
+    let redFlagQuestions = questions.indices.filter { open[$0] && questions[$0].isRedFlagQuestion }
+
+    var wanted: QuestionSet
+    switch mode {
+    case .adaptive: wanted = relevance.resultDependence()
+    case .everyQuestion: wanted = QuestionSet(questions.indices.filter { open[$0] })
+    }
+    for question in redFlagQuestions { wanted.insert(question) }
+
+    // A question whose `ask when` is still undecided waits for the questions that decide it.
+    var gated = QuestionSet()
+    var queue = wanted.members
+    while let question = queue.popLast() {
+      guard let gate = gate(question, knowledgeBase, &relevance) else { continue }
+      gated.insert(question)
+      for other in gate.members where !wanted.contains(other) {
+        wanted.insert(other)
+        queue.append(other)
+      }
+    }
+    let next: Int?
+    if let returning = returningTo, wanted.contains(returning), !gated.contains(returning) {
+      next = returning
+    } else if let redFlag = redFlagQuestions.first {
+      next = redFlag
+    } else {
+      let askable = wanted.members.filter { !gated.contains($0) }
+      next = (mode == .adaptive ? mostUseful(askable, relevance) : askable.first) ?? wanted.members.first
+    }
+    return (assessment, Plan(next: next, remaining: wanted.count))
+  }
+
+  /// For each question: unanswered, not skipped, and askable: its `ask when` holds, or
+  /// is undecided but could still come to hold once other open questions are answered
+  /// (red-flag questions are asked whatever their `ask when` says). A question whose
+  /// `ask when` is left undecided for good (its questions answered "not sure" or
+  /// skipped) is not asked, as the rule language says: only asked when it holds.
+  private static func openQuestions(_ knowledgeBase: KnowledgeBase, _ assessment: Assessment, skipped: Set<String>) -> [Bool] {
+    let answers = assessment.answers
+    var open = knowledgeBase.questions.map { answers[$0.id] == nil && !skipped.contains($0.id) }
+    // Closing one question can leave another's `ask when` undecided for good, so repeat.
+    var changed = true
+    while changed {
+      changed = false
+      var relevance = Relevance(assessment, open: open, tracingRules: false)
+      for (index, question) in knowledgeBase.questions.enumerated() where open[index] && !question.isRedFlagQuestion {
+        guard let askWhen = question.askWhen else { continue }
+        let (outcome, dependence) = relevance.evaluate(askWhen)
+        if outcome == .fails || (outcome == .unknown && dependence.truth.isEmpty) {
+          open[index] = false
+          changed = true
+        }
+      }
+    }
+    return open
+  }
+
+  /// The open questions that decide a question's `ask when`, while it is undecided.
+  private static func gate(_ question: Int, _ knowledgeBase: KnowledgeBase, _ relevance: inout Relevance) -> QuestionSet? {
+    let declared = knowledgeBase.questions[question]
+    guard !declared.isRedFlagQuestion, let askWhen = declared.askWhen else { return nil }
+    let (outcome, dependence) = relevance.evaluate(askWhen)
+    guard outcome == .unknown, !dependence.truth.isEmpty else { return nil }
+    return dependence.truth
+  }
+
+  /// The question most likely to settle the leading contributors: the one that the most
+  /// undecided rules wait on, each weighted by the highest certainty its contributors can
+  /// still reach (a red flag weighs most); ties go to the order the knowledge base
+  /// declares them in.
+  private static func mostUseful(_ candidates: [Int], _ relevance: Relevance) -> Int? {
+    let kb = relevance.assessment.knowledgeBase
+    var weights = [Double](repeating: 0, count: kb.questions.count)
+    for (index, dependence) in relevance.ruleDependence.enumerated() where !dependence.truth.isEmpty {
+      let strength = kb.rules[index].conclusions.map { weight($0, relevance.assessment) }.max() ?? 0
+      for question in dependence.truth.members { weights[question] += strength }
+    }
+    return candidates.max { (weights[$0], -$0) < (weights[$1], -$1) }
+  }
+
+  /// How much one conclusion matters to the result.
+  private static func weight(_ conclusion: Conclusion, _ assessment: Assessment) -> Double {
+    switch conclusion {
+    case .certainty(let finding, _): max(0, assessment.findings[finding].highest)
+    case .redFlag: 1
+    case .upstream, .recommend, .addPoints: 0.25
+    }
+  }
+
+  // MARK: Why a question is asked
+
+  /// What a question can still change given the other answers, and the rules that use it.
+  public func why(_ questionID: String) -> QuestionRationale? {
+    guard let index = knowledgeBase.questions.firstIndex(where: { $0.id == questionID }) else { return nil }
+    let question = knowledgeBase.questions[index]
+    var others = answers
+    others[question.id] = nil
+    let assessment = knowledgeBase.assess(others)
+    var open = Self.openQuestions(knowledgeBase, assessment, skipped: skipped)
+    open[index] = true
+    var relevance = Relevance(assessment, open: open)
+    let kb = knowledgeBase
+    let rules = kb.rulesReadingQuestion[index].filter { relevance.ruleDependence[$0].value.contains(index) }
+    var flags: [Int] = []
+    var recommendations: [Int] = []
+    for (rule, dependence) in relevance.ruleDependence.enumerated() {
+      for conclusion in kb.rules[rule].conclusions {
+        if case .redFlag(let flag, _) = conclusion, dependence.truth.contains(index), !flags.contains(flag) { flags.append(flag) }
+        if case .recommend(let recommendation) = conclusion, dependence.value.contains(index),
+          !recommendations.contains(recommendation)
+        {
+          recommendations.append(recommendation)
+        }
+      }
+    }
+    let findings = kb.findings.indices.filter { relevance.bears(index, onFinding: $0) && relevance.couldBePresent($0) }
+      .sorted { (kb.findings[$0].kind == .complaint ? 1 : 0, $0) < (kb.findings[$1].kind == .complaint ? 1 : 0, $1) }
+    let scores = kb.scores.indices.filter { relevance.bears(index, onScore: $0) }
+    return QuestionRationale(
+      question: question, redFlags: flags.map { kb.redFlags[$0] }, findings: findings.map { kb.findings[$0] },
+      recommendations: recommendations.sorted().map { kb.recommendations[$0] }, scores: scores.map { kb.scores[$0] },
+      rules: rules.map { kb.rules[$0] }, rulesReading: kb.rulesReadingQuestion[index].count,
+      askWhen: question.askWhen.map { ConditionText.describe($0, in: kb) })
+  }
+
+  // MARK: Running against known answers
+
+  /// Runs a session to the end, answering each question it asks from `answers` and
+  /// leaving unanswered any question they leave out.
+  public static func answering(_ answers: Answers, with knowledgeBase: KnowledgeBase, mode: Mode = .adaptive)
+    -> QuestionnaireSession
+  {
+    var session = QuestionnaireSession(knowledgeBase, mode: mode)
+    while let question = session.currentQuestion {
+      session.record(question, answers[question.id])
+    }
+    return session
+  }
+}
+
+/// Why a question is asked: what it can still change given the other answers, and the
+/// rules that use it.
+public struct QuestionRationale: Sendable {
+  public let question: Question
+  /// Red flags the answer can still raise.
+  public let redFlags: [RedFlag]
+  /// Findings (contributors first) whose certainty the answer can still change.
+  public let findings: [Finding]
+  /// Recommendations the answer can still call for, or change the strength of.
+  public let recommendations: [Recommendation]
+  /// Scores whose total or stratum the answer can still change.
+  public let scores: [Score]
+  /// Rules that read the question and whose outcome it can still change.
+  public let rules: [Rule]
+  /// How many rules read the question in all.
+  public let rulesReading: Int
+  /// The question's `ask when`, in the rule language.
+  public let askWhen: String?
+
+  /// Whether the answer can still change anything.
+  public var mattersNow: Bool { !(redFlags.isEmpty && findings.isEmpty && recommendations.isEmpty && scores.isEmpty) }
+
+  /// The reasons in plain words, one line each: the red flags, contributors and scores
+  /// the answer can still change (the advice only when it changes nothing else), and the
+  /// rules that use it.
+  public var lines: [String] {
+    var lines: [String] = []
+    if question.isRedFlagQuestion {
+      lines.append("This is a safety question: everyone is asked it, before anything else.")
+    }
+    if mattersNow {
+      lines.append("Your answer can still change:")
+      for flag in redFlags { lines.append("  - the warning sign \"\(flag.name)\" (\(flag.urgency.description))") }
+      for finding in findings {
+        let kind = finding.kind == .contributor ? "a possible contributor" : "a complaint"
+        lines.append("  - \(finding.name) (\(kind)\(finding.region.map { ", \($0.description)" } ?? ""))")
+      }
+      for score in scores { lines.append("  - \(score.name)") }
+      if redFlags.isEmpty && findings.isEmpty && scores.isEmpty {
+        for recommendation in recommendations { lines.append("  - the advice \"\(recommendation.title)\"") }
+      }
+    } else {
+      lines.append("Given your other answers, this answer can no longer change the result;")
+      lines.append("it is asked because every question is being asked.")
+    }
+    if !rules.isEmpty {
+      lines.append(rules.count == 1 ? "The rule that uses it:" : "The \(rules.count) rules that use it:")
+      for rule in rules { lines.append("  - \(rule.patientWording ?? rule.because)") }
+    }
+    return lines
+  }
+}

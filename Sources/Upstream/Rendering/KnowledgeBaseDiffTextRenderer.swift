@@ -1,0 +1,83 @@
+// MARK: - `upstream diff` as text
+
+/// Renders a `KnowledgeBaseDiff` for a reviewer: the declarations that changed, then each
+/// case or answers file whose assessment changed, and a closing verdict.
+///
+/// ```
+/// Structure: 1 rule changed
+///   rule flat-arches-make-hips-stabilise changed (new/foot-to-hip.rules:97)
+///     then collapsed_arches certainty: 0.5 → 0.6
+///
+/// Behaviour: 1 of 49 assessments change
+///   case foot-and-hip-pain-flat-feet-stiff-shoes (new/cases/….case:1)
+///     contributor collapsed_arches: 0.50 → 0.60 (+0.10)
+///   largest certainty move: +0.10 (collapsed_arches, case foot-and-hip-pain-flat-feet-stiff-shoes)
+///
+/// Behaviour changed: review the changes above before the edit ships.
+/// ```
+public struct KnowledgeBaseDiffTextRenderer: Sendable {
+  public init() {}
+
+  public func render(_ diff: KnowledgeBaseDiff) -> String {
+    var lines = structure(diff.structure)
+    lines.append("")
+    lines += behaviour(diff)
+    if diff.behaviourChanged {
+      lines.append("")
+      lines.append("Behaviour changed: review the changes above before the edit ships.")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private func structure(_ changes: [KnowledgeBaseDiff.Change]) -> [String] {
+    guard !changes.isEmpty else { return ["Structure: no declaration added, removed or changed"] }
+    // "2 rules changed, 1 question added"
+    var tally: [(String, Int)] = []
+    for change in changes {
+      let key = "\(change.declaration)|\(change.kind.rawValue)"
+      if let index = tally.firstIndex(where: { $0.0 == key }) { tally[index].1 += 1 } else { tally.append((key, 1)) }
+    }
+    let summary = tally.map { key, number in
+      let parts = key.split(separator: "|").map(String.init)
+      return "\(count(number, parts[0])) \(parts[1])"
+    }
+    var lines = ["Structure: " + summary.joined(separator: ", ")]
+    for change in changes {
+      let place = change.location.map { " (\($0))" } ?? ""
+      lines.append("  \(change.declaration) \(change.id) \(change.kind.rawValue)\(place)")
+      for detail in change.details {
+        switch (detail.old, detail.new) {
+        case (nil, let new?): lines.append("    + \(detail.attribute)" + (new.isEmpty ? "" : ": \(new)"))
+        case (let old?, nil): lines.append("    - \(detail.attribute)" + (old.isEmpty ? "" : ": \(old)"))
+        case (let old?, let new?): lines.append("    \(detail.attribute): \(old) → \(new)")
+        case (nil, nil): break
+        }
+      }
+    }
+    return lines
+  }
+
+  private func behaviour(_ diff: KnowledgeBaseDiff) -> [String] {
+    guard diff.compared > 0 else {
+      return ["Behaviour: no cases or answers to compare (give --cases DIR or --answers FILE)"]
+    }
+    guard diff.behaviourChanged else {
+      return ["Behaviour: no change in any of \(count(diff.compared, "assessment"))"]
+    }
+    var lines = ["Behaviour: \(diff.behaviour.count) of \(count(diff.compared, "assessment")) change"]
+    for changed in diff.behaviour {
+      lines.append("  \(changed.name)" + (changed.location.map { " (\($0))" } ?? ""))
+      lines += changed.changes.map { "    " + $0 }
+    }
+    let largest = diff.behaviour.compactMap { changed in changed.largestMove.map { (changed.name, $0) } }
+      .max { abs($0.1.by) < abs($1.1.by) }
+    if let (name, move) = largest {
+      lines.append("  largest certainty move: \(move.by > 0 ? "+" : "−")\(Certainty.number(abs(move.by))) (\(move.finding), \(name))")
+    }
+    return lines
+  }
+
+  private func count(_ number: Int, _ word: String) -> String {
+    "\(number) \(word)\(number == 1 ? "" : "s")"
+  }
+}

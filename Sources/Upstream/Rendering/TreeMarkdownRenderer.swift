@@ -1,0 +1,125 @@
+// MARK: - The tree as Markdown
+
+/// Renders a recommendation tree as a Markdown report to paste into notes: headings for
+/// the sections, nested lists for the tree, and the answers as a JSON block.
+public struct TreeMarkdownRenderer: Sendable {
+  public let audience: Audience
+
+  public init(audience: Audience = .clinician) { self.audience = audience }
+
+  /// The whole tree as Markdown, ending with a newline.
+  public func render(_ tree: RecommendationTree) -> String {
+    let words = TreeWording(audience: audience)
+    var blocks: [String] = []
+    blocks.append("# " + escape("\(tree.stamp.knowledgeBaseName) \(tree.stamp.knowledgeBaseVersion)"))
+    blocks.append(
+      "Rules `sha256:\(tree.stamp.contentHash)`  \nAnswers `sha256:\(tree.stamp.answersHash)`")
+    blocks.append("> " + escape(tree.disclaimer))
+    if !tree.redFlags.isEmpty {
+      var lines: [String] = []
+      for flag in tree.redFlags {
+        lines.append("- **" + escape("\(flag.name) — \(words.urgency(flag.urgency))") + "**")
+        lines += words.details(flag).map { "  - " + escape($0) }
+      }
+      if !tree.withheld.isEmpty {
+        lines.append("- **" + escape(words.withheldTitle) + "**")
+        lines += tree.withheld.map { "  - " + escape(words.withheld($0)) }
+      }
+      blocks.append("## " + escape(title(words.redFlagsTitle)) + "\n\n" + lines.joined(separator: "\n"))
+    }
+    if audience == .patient, !tree.firstSteps.isEmpty {
+      let steps = tree.firstSteps.enumerated().map { "\($0 + 1). " + escape(words.step($1)) }
+      blocks.append("## " + title(words.firstStepsTitle) + "\n\n" + steps.joined(separator: "\n"))
+    }
+    var seen = Set<String>()
+    for complaint in tree.complaints {
+      let heading = "## " + escape(words.headline(complaint))
+      var lines = children(complaint, words, depth: 0, seen: &seen)
+      if complaint.contributors.isEmpty { lines.append("- *" + escape(words.nothingUpstream) + "*") }
+      blocks.append(heading + "\n\n" + lines.joined(separator: "\n"))
+    }
+    if !tree.otherFindings.isEmpty {
+      let lines = tree.otherFindings.flatMap { node($0, words, depth: 0, seen: &seen) }
+      blocks.append("## " + escape(title(words.otherFindingsTitle)) + "\n\n" + lines.joined(separator: "\n"))
+    }
+    if tree.nothingFound {
+      blocks.append(escape(words.nothingFound) + (tree.generalAdvice.map { "\n\n" + escape($0) } ?? ""))
+    }
+    if !tree.otherRecommendations.isEmpty {
+      let lines = tree.otherRecommendations.flatMap { recommendation($0, words, depth: 0, seen: &seen) }
+      blocks.append("## " + title(words.otherAdviceTitle) + "\n\n" + lines.joined(separator: "\n"))
+    }
+    if !tree.scores.isEmpty {
+      let lines = tree.scores.flatMap { score in
+        ["- **" + escape(words.headline(score)) + "**"] + words.details(score).map { "  - " + escape($0) }
+      }
+      blocks.append("## " + title(words.scoresTitle) + "\n\n" + lines.joined(separator: "\n"))
+    }
+    blocks.append(
+      "## " + title(words.answersTitle) + "\n\n```json\n" + JSONWriter.pretty(tree.stamp.answers.json) + "```")
+    return blocks.joined(separator: "\n\n") + "\n"
+  }
+
+  /// `WHAT TO DO FIRST` as `What to do first`.
+  private func title(_ text: String) -> String {
+    guard let first = text.first else { return text }
+    let rest = text.dropFirst()
+    return rest.contains(where: \.isLowercase) ? text : String(first) + rest.lowercased()
+  }
+
+  private func indent(_ depth: Int) -> String { String(repeating: "  ", count: depth) }
+
+  /// A finding as a list item, with its details and children nested below.
+  private func node(_ finding: FindingNode, _ words: TreeWording, depth: Int, seen: inout Set<String>) -> [String] {
+    let pad = indent(depth)
+    var lines = [pad + "- **" + escape(title(finding, words)) + "** — " + escape(words.certainty(finding.certainty))
+      + (finding.shared ? " · *shared*" : "")]
+    if let also = words.alsoBehind(finding) { lines.append(pad + "  - " + escape(also)) }
+    if seen.insert("finding:" + finding.id).inserted {
+      let reasons = words.reasons(finding.reasons)
+      if audience == .patient {
+        if !reasons.isEmpty { lines.append(pad + "  - Why: " + escape(reasons.joined(separator: " "))) }
+      } else {
+        lines += reasons.map { pad + "  - " + escape($0) }
+      }
+    } else {
+      // A shared contributor is written in full once; later places point back to it.
+      lines.append(pad + "  - *(shown in full above)*")
+      return lines
+    }
+    return lines + children(finding, words, depth: depth + 1, seen: &seen)
+  }
+
+  private func title(_ finding: FindingNode, _ words: TreeWording) -> String { words.title(finding) }
+
+  /// A finding's recommendations and contributors (less likely ones grouped).
+  private func children(_ finding: FindingNode, _ words: TreeWording, depth: Int, seen: inout Set<String>) -> [String] {
+    var lines = finding.recommendations.flatMap { recommendation($0, words, depth: depth, seen: &seen) }
+    for child in finding.contributors where !child.lessLikely { lines += node(child, words, depth: depth, seen: &seen) }
+    let lessLikely = finding.contributors.filter(\.lessLikely)
+    if !lessLikely.isEmpty {
+      lines.append(indent(depth) + "- *" + escape(words.lessLikelyTitle) + "*")
+      for child in lessLikely { lines += node(child, words, depth: depth + 1, seen: &seen) }
+    }
+    return lines
+  }
+
+  private func recommendation(_ entry: RecommendationEntry, _ words: TreeWording, depth: Int, seen: inout Set<String>) -> [String] {
+    let pad = indent(depth)
+    let first = seen.insert("recommendation:" + entry.id).inserted
+    let mark = entry.status == .given ? "✅ " : "⏸ "
+    let headline = pad + "- " + mark + "**" + escape(words.headline(entry)) + "**" + (first ? "" : " *(see above)*")
+    let details = first ? words.details(entry) : words.repeatDetails(entry)
+    return [headline] + details.map { pad + "  - " + escape($0) }
+  }
+
+  /// Escapes the characters Markdown would read as formatting.
+  func escape(_ text: String) -> String {
+    var out = ""
+    for character in text {
+      if "\\`*_[]<>|".contains(character) { out.append("\\") }
+      out.append(character)
+    }
+    return out
+  }
+}

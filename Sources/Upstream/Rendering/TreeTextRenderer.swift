@@ -1,0 +1,127 @@
+// MARK: - The tree as text
+
+/// Renders a recommendation tree as a box-drawn text tree that wraps to a width, with
+/// colour only when asked (on a terminal).
+public struct TreeTextRenderer: Sendable {
+  public let audience: Audience
+  /// The width to wrap to, in characters.
+  public let width: Int
+  /// Whether to use ANSI colour.
+  public let colour: Bool
+
+  public init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
+    self.audience = audience
+    self.width = width
+    self.colour = colour
+  }
+
+  /// The whole tree as text, ending with a newline.
+  public func render(_ tree: RecommendationTree) -> String {
+    let words = TreeWording(audience: audience)
+    let outline = TextOutline(width: width, colour: colour)
+    var sections: [[String]] = []
+    var seen = Seen()
+    sections.append(
+      outline.paragraph(.init(text: words.stamp(tree.stamp), style: .bold))
+        + outline.paragraph(.init(text: tree.disclaimer, style: .dim)))
+    if !tree.redFlags.isEmpty {
+      var roots = tree.redFlags.map { flag in
+        TextOutline.Node(
+          headline: .init(text: "! \(flag.name) — \(words.urgency(flag.urgency))", style: .alert),
+          details: words.details(flag).map { .init(text: $0, hang: 2) })
+      }
+      if !tree.withheld.isEmpty {
+        roots.append(
+          TextOutline.Node(
+            headline: .init(text: words.withheldTitle, style: .bold),
+            children: tree.withheld.map { .init(headline: .init(text: words.withheld($0), style: .dim)) }))
+      }
+      sections.append(title(words.redFlagsTitle, .alert, outline) + outline.draw(roots))
+    }
+    if audience == .patient, !tree.firstSteps.isEmpty {
+      let steps = tree.firstSteps.enumerated().flatMap { index, step in
+        outline.paragraph(.init(text: "\(index + 1). \(words.step(step))", hang: 3))
+      }
+      sections.append(title(words.firstStepsTitle, .bold, outline) + steps)
+    }
+    if !tree.complaints.isEmpty {
+      sections.append(title(words.complaintsTitle, .bold, outline) + outline.draw(tree.complaints.map { node($0, words, &seen) }))
+    }
+    if !tree.otherFindings.isEmpty {
+      sections.append(title(words.otherFindingsTitle, .bold, outline) + outline.draw(tree.otherFindings.map { node($0, words, &seen) }))
+    }
+    if tree.nothingFound {
+      var lines = outline.paragraph(.init(text: words.nothingFound))
+      if let advice = tree.generalAdvice { lines += outline.paragraph(.init(text: advice)) }
+      sections.append(lines)
+    }
+    if !tree.otherRecommendations.isEmpty {
+      sections.append(
+        title(words.otherAdviceTitle, .bold, outline) + outline.draw(tree.otherRecommendations.map { recommendation($0, words, &seen) }))
+    }
+    if !tree.scores.isEmpty {
+      let roots = tree.scores.map { score in
+        TextOutline.Node(headline: .init(text: words.headline(score)), details: words.details(score).map { .init(text: $0) })
+      }
+      sections.append(title(words.scoresTitle, .bold, outline) + outline.draw(roots))
+    }
+    sections.append(
+      title(words.answersTitle, .bold, outline) + outline.paragraph(.init(text: words.answers(tree.stamp.answers), style: .dim)))
+    return sections.map { $0.joined(separator: "\n") }.joined(separator: "\n\n") + "\n"
+  }
+
+  private func title(_ text: String, _ style: TextOutline.Style, _ outline: TextOutline) -> [String] {
+    outline.paragraph(.init(text: text, style: style))
+  }
+
+  /// What has been written in full already: later places say "see above".
+  private struct Seen {
+    var findings = Set<String>()
+    var recommendations = Set<String>()
+  }
+
+  /// A finding with its reasons, recommendations and contributors.
+  private func node(_ finding: FindingNode, _ words: TreeWording, _ seen: inout Seen) -> TextOutline.Node {
+    var details: [TextOutline.Line] = []
+    if let also = words.alsoBehind(finding) { details.append(.init(text: also, hang: 2)) }
+    if finding.kind == .contributor {
+      if !seen.findings.insert(finding.id).inserted {
+        // A shared contributor is written in full once; later places point back to it.
+        details.append(.init(text: "(shown in full above)", style: .dim))
+        return TextOutline.Node(headline: .init(text: words.headline(finding), style: finding.lessLikely ? .dim : .plain), details: details)
+      } else {
+        let reasons = words.reasons(finding.reasons)
+        if audience == .patient {
+          if !reasons.isEmpty { details.append(.init(text: "Why: " + reasons.joined(separator: " "), hang: 2)) }
+        } else {
+          for (text, reason) in zip(reasons, finding.reasons) {
+            details.append(.init(text: text, hang: 2))
+            details += words.facts(reason).map { .init(text: "  ✓ " + $0, hang: 4) }
+          }
+        }
+      }
+    }
+    var children = finding.recommendations.map { recommendation($0, words, &seen) }
+    let likely = finding.contributors.filter { !$0.lessLikely }
+    let lessLikely = finding.contributors.filter(\.lessLikely)
+    children += likely.map { node($0, words, &seen) }
+    if !lessLikely.isEmpty {
+      children.append(
+        TextOutline.Node(headline: .init(text: words.lessLikelyTitle, style: .dim), children: lessLikely.map { node($0, words, &seen) }))
+    }
+    if finding.kind == .complaint && finding.contributors.isEmpty {
+      children.append(TextOutline.Node(headline: .init(text: words.nothingUpstream, style: .dim)))
+    }
+    let style: TextOutline.Style = finding.kind == .complaint ? .bold : (finding.lessLikely ? .dim : .plain)
+    return TextOutline.Node(headline: .init(text: words.headline(finding), style: style), details: details, children: children)
+  }
+
+  /// A recommendation: in full the first time, then its title and what else it is for.
+  private func recommendation(_ entry: RecommendationEntry, _ words: TreeWording, _ seen: inout Seen) -> TextOutline.Node {
+    let first = seen.recommendations.insert(entry.id).inserted
+    let details = first ? words.details(entry) : words.repeatDetails(entry)
+    return TextOutline.Node(
+      headline: .init(text: words.headline(entry) + (first ? "" : " (see above)"), style: entry.status == .given ? .good : .dim),
+      details: details.map { .init(text: $0, hang: 2) })
+  }
+}

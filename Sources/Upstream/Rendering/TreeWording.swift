@@ -1,0 +1,181 @@
+// MARK: - Shared wording for tree renderers
+
+/// The phrases the text, Markdown and HTML renderers share, so every format says the same
+/// thing to the same audience.
+struct TreeWording {
+  let audience: Audience
+
+  var isPatient: Bool { audience == .patient }
+
+  /// A certainty: `likely` for patients, `likely (0.72)` for clinicians.
+  func certainty(_ value: Double) -> String { isPatient ? Certainty.words(value) : Certainty.describe(value) }
+
+  /// A finding's title: its name, and for clinicians its id.
+  func title(_ node: FindingNode) -> String { isPatient ? node.name : "\(node.name) (\(node.id))" }
+
+  /// A finding's headline: title, certainty, and whether it is shared.
+  func headline(_ node: FindingNode) -> String {
+    "\(title(node)) — \(certainty(node.certainty))" + (node.shared ? " · shared" : "")
+  }
+
+  /// `Also behind: Hip pain, Knee pain` for a shared contributor.
+  func alsoBehind(_ node: FindingNode) -> String? {
+    node.shared ? "Also behind: " + node.alsoUpstreamOf.map { label($0) }.joined(separator: ", ") : nil
+  }
+
+  func label(_ finding: FindingLabel) -> String { isPatient ? finding.name : "\(finding.name) (\(finding.id))" }
+
+  /// Why a finding is thought likely: patients read each distinct wording of the rules for
+  /// it; clinicians read every rule, for and against, with its certainty, place and sources.
+  func reasons(_ reasons: [Reason]) -> [String] {
+    if isPatient {
+      var seen = Set<String>()
+      return reasons.filter { $0.certainty > 0 && seen.insert($0.rule.patientWording).inserted }.map { $0.rule.patientWording }
+    }
+    return reasons.map { reason in
+      let sign = reason.certainty >= 0 ? "+" : "−"
+      return "\(sign)\(Certainty.number(abs(reason.certainty))) \(reason.rule.id) (\(reason.rule.location)): "
+        + reason.rule.clinicianWording + (sources(reason.rule.sources).map { " [\($0)]" } ?? "")
+    }
+  }
+
+  /// Sources with their evidence levels: `truckers-guide: practitioner's article`.
+  func sources(_ sources: [SourceReference]) -> String? {
+    guard !isPatient, !sources.isEmpty else { return nil }
+    return sources.map { "\($0.id): \($0.evidence.description)" }.joined(separator: "; ")
+  }
+
+  /// The facts a rule read that held, in words.
+  func facts(_ reason: Reason) -> [String] {
+    reason.conditions.filter { $0.outcome.isHolding }.map(fact)
+  }
+
+  /// One test and the fact it read: patients read the fact in words (certainties in
+  /// words too), clinicians the test and the fact.
+  func fact(_ condition: ConditionFact) -> String {
+    guard isPatient else { return "\(condition.test) — \(condition.description)" }
+    if case .finding(let label, let value)? = condition.fact { return "\(label.name) is \(Certainty.words(value))" }
+    return condition.description
+  }
+
+  /// ✓ holds, ✗ fails, ? unknown.
+  func mark(_ outcome: Truth) -> String {
+    switch outcome {
+    case .holds: "✓"
+    case .fails: "✗"
+    case .unknown: "?"
+    }
+  }
+
+  /// A recommendation's headline: `Do: Arch lifts` or `Set aside: Supportive insoles`.
+  func headline(_ entry: RecommendationEntry) -> String {
+    (entry.status == .given ? "Do: " : "Set aside: ") + entry.title + (isPatient ? "" : " (\(entry.id))")
+  }
+
+  /// A recommendation's details: dose, how (for patients), cautions, what else it is for,
+  /// conflicts, and for clinicians the rules and sources. A recommendation set aside
+  /// shows only why.
+  func details(_ entry: RecommendationEntry) -> [String] {
+    var lines: [String] = []
+    if entry.status == .given {
+      if let dose = entry.dose { lines.append("Dose: \(dose)") }
+      if isPatient, let instructions = entry.instructions { lines.append("How: \(instructions)") }
+      lines += entry.cautions.map { "Caution: \($0)" }
+    }
+    if !entry.alsoFor.isEmpty { lines.append("Also for: " + entry.alsoFor.map { label($0) }.joined(separator: ", ")) }
+    lines += entry.settlements.map { $0.reason(for: audience) }
+    if !isPatient {
+      lines.append(
+        "Called for by \(entry.calledForBy.map(\.id).joined(separator: ", ")) (strength \(Certainty.number(entry.strength)))")
+      if let sources = sources(entry.sources) { lines.append("Sources: \(sources)") }
+    }
+    return lines
+  }
+
+  /// A recommendation already shown in full: what else it is for.
+  func repeatDetails(_ entry: RecommendationEntry) -> [String] {
+    entry.alsoFor.isEmpty ? [] : ["Also for: " + entry.alsoFor.map { label($0) }.joined(separator: ", ")]
+  }
+
+  /// How urgent a red flag is, as a heading.
+  func urgency(_ urgency: Urgency) -> String {
+    switch urgency {
+    case .emergency: "EMERGENCY — now"
+    case .urgent: "URGENT — the same day"
+    case .routine: "see a clinician — routine referral"
+    }
+  }
+
+  /// A red flag's details: what to do, why, the rules and answers that raised it.
+  func details(_ flag: RedFlagEntry) -> [String] {
+    var lines = ["What to do: \(flag.advice)"]
+    if let explanation = flag.explanation { lines.append("Why: \(explanation)") }
+    for reason in flag.raisedBy {
+      if isPatient {
+        lines.append("Because " + facts(reason).joined(separator: "; ") + ".")
+      } else {
+        lines.append("Raised by \(reason.rule.id) (\(reason.rule.location)): \(reason.rule.clinicianWording)")
+        lines += facts(reason).map { "✓ \($0)" }
+      }
+    }
+    if let sources = sources(flag.sources) { lines.append("Sources: \(sources)") }
+    return lines
+  }
+
+  /// A withheld recommendation in one line.
+  func withheld(_ entry: WithheldRecommendation) -> String {
+    var line = entry.title + (isPatient ? "" : " (\(entry.id))")
+    if !entry.wouldAddress.isEmpty { line += " — for " + entry.wouldAddress.map { label($0) }.joined(separator: ", ") }
+    return line
+  }
+
+  /// A score: `STarT Back total score: 5 — Medium risk`.
+  func headline(_ score: ScoreEntry) -> String {
+    var line = "\(score.name): \(format(score.total))"
+    if let label = score.stratumLabel { line += " — \(label)" }
+    if !score.complete { line += " (incomplete: could be \(format(score.lowest)) to \(format(score.highest)))" }
+    return line
+  }
+
+  func details(_ score: ScoreEntry) -> [String] {
+    var lines: [String] = []
+    if let meaning = score.stratumMeaning { lines.append(meaning) }
+    if !isPatient {
+      lines += score.contributions.map { "\($0.points >= 0 ? "+" : "")\(format($0.points)) \($0.rule.id) (\($0.rule.location))" }
+    }
+    return lines
+  }
+
+  /// The stamp: knowledge base, version, rule and answer hashes.
+  func stamp(_ stamp: RecommendationTree.Stamp) -> String {
+    "\(stamp.knowledgeBaseName) \(stamp.knowledgeBaseVersion) · rules sha256:\(stamp.contentHash.prefix(12))"
+      + " · answers sha256:\(stamp.answersHash.prefix(12))"
+  }
+
+  /// The answers as `id=value` pairs (values as JSON), in question-id order.
+  func answers(_ answers: Answers) -> String {
+    answers.questionIDs.map { "\($0)=" + JSONWriter.compact(answers[$0]?.json ?? .null) }.joined(separator: " ")
+  }
+
+  // MARK: Section titles
+
+  var redFlagsTitle: String { isPatient ? "SEE A CLINICIAN FIRST" : "RED FLAGS" }
+  var withheldTitle: String { "Self-care advice withheld until a clinician has seen you:" }
+  var firstStepsTitle: String { "WHAT TO DO FIRST" }
+  var complaintsTitle: String { isPatient ? "WHERE IT HURTS AND WHAT MAY BE BEHIND IT" : "COMPLAINTS AND UPSTREAM CONTRIBUTORS" }
+  var lessLikelyTitle: String { "Possible, less likely" }
+  var otherFindingsTitle: String { isPatient ? "OTHER THINGS WE NOTICED" : "OTHER FINDINGS (upstream of no complaint)" }
+  var otherAdviceTitle: String { "OTHER ADVICE" }
+  var scoresTitle: String { "SCORES" }
+  var answersTitle: String { "ANSWERS" }
+  var nothingUpstream: String { "No upstream contributor found for this." }
+  var nothingFound: String { "Nothing in the answers points to an upstream contributor." }
+
+  /// A first step in one line.
+  func step(_ step: RecommendationTree.FirstStep) -> String {
+    switch step.kind {
+    case .redFlag: return step.text
+    case .recommendation: return step.text + (step.detail.map { ": \($0)" } ?? "")
+    }
+  }
+}

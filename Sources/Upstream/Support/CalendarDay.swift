@@ -1,0 +1,73 @@
+import Foundation
+
+// MARK: - Calendar days
+
+/// A day of the calendar, as written in rule files (`2026-11-01`), counted from 1970-01-01.
+///
+/// Review dates are whole days with no time zone, so they are compared as day numbers:
+/// no calendar, locale or clock is involved once a day is made.
+public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertible {
+  /// Days since 1970-01-01 (negative before it).
+  public let daysSince1970: Int
+
+  public init(daysSince1970: Int) { self.daysSince1970 = daysSince1970 }
+
+  /// The day written `YYYY-MM-DD`, or nil when the text is not a real date.
+  public init?(_ text: String) {
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+      let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+      (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year)
+    else { return nil }
+    daysSince1970 = Self.days(year: year, month: month, day: day)
+  }
+
+  /// The day (in UTC) that a moment falls on.
+  public init(_ date: Date) {
+    daysSince1970 = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
+  }
+
+  /// Today, in UTC.
+  public static var today: CalendarDay { CalendarDay(Date()) }
+
+  /// The day `days` later (or earlier, when negative).
+  public func adding(days: Int) -> CalendarDay { CalendarDay(daysSince1970: daysSince1970 + days) }
+
+  /// `YYYY-MM-DD`.
+  public var description: String {
+    // Howard Hinnant's civil-from-days algorithm.
+    let z = daysSince1970 + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let dayOfEra = z - era * 146_097
+    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let shiftedMonth = (5 * dayOfYear + 2) / 153
+    let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+    let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+    let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    func pad(_ value: Int, _ width: Int) -> String {
+      let digits = String(value)
+      return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+    return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+  }
+
+  public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool { lhs.daysSince1970 < rhs.daysSince1970 }
+
+  // MARK: Arithmetic
+
+  private static func daysIn(month: Int, year: Int) -> Int {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+  }
+
+  /// Howard Hinnant's days-from-civil algorithm.
+  private static func days(year: Int, month: Int, day: Int) -> Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yearOfEra = y - era * 400
+    let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+    return era * 146_097 + dayOfEra - 719_468
+  }
+}

@@ -1,0 +1,256 @@
+import Foundation
+import Testing
+
+@testable import Upstream
+
+@Suite("Recommendation tree")
+struct RecommendationTreeTests {
+  /// pain knee and hip, flat arches, stiff hips, sits all day (rotation_full unanswered).
+  static let answersA = Answers(["pain": .options(["knee", "hip"]), "flat": .yes, "stiff": .yes, "sits": .yes])
+
+  @Test("complaints are the roots, ranked by certainty; contributors nest as deep as the links go")
+  func rankingAndChainDepth() throws {
+    let kb = try TreeFixtures.compile(TreeFixtures.chain)
+    let tree = kb.assess(Self.answersA).tree
+    // knee_pain 1.0 (rule knee), hip_pain 0.8 (rule hip): knee first.
+    #expect(tree.complaints.map(\.id) == ["knee_pain", "hip_pain"])
+    #expect(tree.complaints.map(\.rank) == [1, 2])
+    let knee = try #require(tree.complaints.first)
+    // hip_rotation = 0.8 × min(stiff 1, knee_pain 1.0) = 0.8; the undecided rule against
+    // it (rotation_full unanswered) does not change the certainty.
+    let rotation = try #require(knee.child("hip_rotation"))
+    #expect(close(rotation.certainty, 0.8))
+    // arches = 1 − (1 − 0.5 × 0.8)(1 − 0.4 × 0.8) = 1 − 0.6 × 0.68 = 0.592.
+    let arches = try #require(rotation.child("arches"))
+    #expect(close(arches.certainty, 0.592))
+    // Three levels: knee pain ← restricted hip rotation ← collapsed arches.
+    #expect(arches.contributors.isEmpty)
+    #expect(rotation.linkedBy.map(\.id) == ["stiff-hips-load-the-knee"])
+    #expect(arches.linkedBy.map(\.id) == ["arches-turn-the-hip"])
+    // Under hip pain: arches 0.592 first, sitting 0.3 × 0.8 = 0.24 second, less likely (< 0.4).
+    let hip = tree.complaints[1]
+    #expect(hip.contributors.map(\.id) == ["arches", "sitting"])
+    #expect(hip.contributors.map(\.rank) == [1, 2])
+    #expect(hip.contributors.map(\.lessLikely) == [false, true])
+    #expect(close(hip.contributors[1].certainty, 0.24))
+    #expect(tree.otherFindings.isEmpty)
+    #expect(!tree.nothingFound)
+    #expect(tree.generalAdvice == nil)
+  }
+
+  @Test("a contributor behind several findings appears under each, marked shared")
+  func sharedContributors() throws {
+    let tree = try TreeFixtures.compile(TreeFixtures.chain).assess(Self.answersA).tree
+    let underRotation = try #require(tree.complaints[0].child("hip_rotation")?.child("arches"))
+    let underHip = try #require(tree.complaints[1].child("arches"))
+    #expect(underRotation.shared && underHip.shared)
+    #expect(underRotation.alsoUpstreamOf.map(\.id) == ["hip_pain"])
+    #expect(underHip.alsoUpstreamOf.map(\.id) == ["hip_rotation"])
+    #expect(tree.complaints[1].child("sitting")?.shared == false)
+    // The same recommendations in each place.
+    #expect(underRotation.recommendations.map(\.id) == underHip.recommendations.map(\.id))
+  }
+
+  @Test("recommendations sit under what they address, once per place, naming the other places")
+  func recommendationsUnderContributors() throws {
+    let tree = try TreeFixtures.compile(TreeFixtures.chain).assess(Self.answersA).tree
+    let rotation = try #require(tree.node("hip_rotation"))
+    let arches = try #require(tree.node("arches"))
+    #expect(rotation.recommendations.map(\.id) == ["rotate"])
+    #expect(rotation.recommendations[0].alsoFor.map(\.id) == ["arches"])
+    // rotate: called for with premises 0.592 (arches) and 0.8 (hip_rotation):
+    // 1 − 0.408 × 0.2 = 0.9184; roll: 0.592. Stronger first.
+    #expect(arches.recommendations.map(\.id) == ["rotate", "roll"])
+    #expect(close(arches.recommendations[0].strength, 0.9184))
+    #expect(close(arches.recommendations[1].strength, 0.592))
+    #expect(arches.recommendations[0].alsoFor.map(\.id) == ["hip_rotation"])
+    #expect(arches.recommendations[1].alsoFor.isEmpty)
+    #expect(arches.recommendations[1].cautions == ["Not with an open wound."])
+    #expect(arches.recommendations[0].calledForBy.map(\.id).sorted() == ["treat-arches", "treat-rotation"])
+    // walk addresses nothing in the tree: listed as other advice, not dropped.
+    #expect(tree.otherRecommendations.map(\.id) == ["walk"])
+    // What to do first: rotate (for a 0.8 finding), roll (0.592), walk (none).
+    #expect(tree.firstSteps.map(\.id) == ["rotate", "roll", "walk"])
+    #expect(tree.firstSteps.allSatisfy { $0.kind == .recommendation })
+  }
+
+  @Test("contributors linked to no complaint are other findings; cycles in links end")
+  func otherFindingsAndCycles() throws {
+    let kb = try TreeFixtures.compile(
+      TreeFixtures.header + """
+        question q: yes/no
+          ask "Q?"
+        complaint pain
+          name "Pain"
+        contributor a
+          name "A"
+        contributor b
+          name "B"
+        contributor c
+          name "C"
+        contributor d
+          name "D"
+        contributor e
+          name "E"
+        rule pain-rule
+          when q
+          then pain certainty 1.0
+          because "p"
+          source s
+        rule a-rule
+          when q
+          then a certainty 0.7
+          and a upstream of pain
+          and a upstream of b
+          because "a"
+          source s
+        rule b-rule
+          when q
+          then b certainty 0.6
+          and b upstream of a
+          because "b"
+          source s
+        rule c-rule
+          when q
+          then c certainty 0.5
+          because "c"
+          source s
+        rule d-rule
+          when q
+          then d certainty 0.55
+          and d upstream of e
+          because "d"
+          source s
+        rule e-rule
+          when q
+          then e certainty 0.45
+          and e upstream of d
+          because "e"
+          source s
+
+        """)
+    let tree = kb.assess(Answers(["q": .yes])).tree
+    // pain ← a ← b; b's link back to a (already on the path) is not followed.
+    let a = try #require(tree.complaints.first?.child("a"))
+    let b = try #require(a.child("b"))
+    #expect(b.contributors.isEmpty)
+    #expect(tree.complaints.first?.contributors.map(\.id) == ["a"])
+    // c has no link; d ⇄ e form a cycle with no complaint: d (more certain) is the root.
+    #expect(tree.otherFindings.map(\.id) == ["d", "c"])
+    #expect(tree.otherFindings.first?.contributors.map(\.id) == ["e"])
+    #expect(tree.otherFindings.first?.child("e")?.contributors.isEmpty == true)
+  }
+
+  @Test("a declared conflict is settled as the rules say, and the tree says which and why")
+  func conflictSettlement() throws {
+    let kb = try TreeFixtures.compile(TreeFixtures.conflict)
+    let base: [String: AnswerValue] = ["hurts": .yes, "arch": .option("flat"), "boots": .yes]
+    // diabetes: `prefer insoles when diabetes` holds.
+    var answers = Answers(base)
+    answers["diabetes"] = .yes
+    var tree = kb.assess(answers).tree
+    var insoles = try #require(tree.node("arches")?.recommendations.first)
+    var minimal = try #require(tree.node("stiff_shoes")?.recommendations.first)
+    #expect(insoles.id == "insoles" && insoles.status == .given)
+    #expect(minimal.id == "minimal" && minimal.status == .setAside)
+    #expect(tree.settlements.count == 1)
+    let settlement = try #require(tree.settlements.first)
+    #expect(settlement.chosen == "insoles" && settlement.setAside == "minimal" && settlement.basis == .preference)
+    #expect(settlement.condition == "diabetes")
+    #expect(settlement.patientReason == "Supportive insoles was chosen over Minimal shoes because you answered 'yes' to \"Do you have diabetes?\".")
+    #expect(settlement.clinicianReason.contains("prefer insoles when diabetes (holds)"))
+    #expect(settlement.clinicianReason.contains("tree.rules:\(TreeFixtures.line(of: "recommendation insoles", in: TreeFixtures.conflict).map { $0 + 4 } ?? 0)"))
+    #expect(insoles.settlements == [settlement] && minimal.settlements == [settlement])
+
+    // No diabetes: `otherwise prefer stronger`: insoles 0.6 (arches) over minimal 0.45 (stiff shoes).
+    answers["diabetes"] = .no
+    tree = kb.assess(answers).tree
+    insoles = try #require(tree.node("arches")?.recommendations.first)
+    minimal = try #require(tree.node("stiff_shoes")?.recommendations.first)
+    #expect(insoles.status == .given && minimal.status == .setAside)
+    #expect(tree.settlements.first?.basis == .stronger)
+    #expect(tree.settlements.first?.clinicianReason.contains("insoles 0.60 over minimal 0.45") == true)
+
+    // Diabetes not answered: the preference is unknown, which is not a preference holding.
+    answers["diabetes"] = nil
+    #expect(kb.assess(answers).tree.settlements.first?.basis == .stronger)
+  }
+
+  @Test("an emergency red flag comes first and withholds self-care advice, listed with the reason")
+  func redFlagOverride() throws {
+    let kb = try TreeFixtures.compile(TreeFixtures.redFlags)
+    let tree = kb.assess(Answers(["numb": .yes, "hurts": .yes, "flat": .yes])).tree
+    #expect(tree.redFlags.map(\.id) == ["cauda"])
+    #expect(tree.redFlags.first?.urgency == .emergency)
+    #expect(tree.redFlags.first?.raisedBy.map(\.rule.id) == ["saddle"])
+    #expect(tree.redFlags.first?.raisedBy.first?.conditions.first?.description == "you answered 'yes' to \"Is the saddle area numb?\"")
+    // roll is called for (arches 0.5) but withheld: listed, never under the contributor.
+    #expect(tree.withheld.map(\.id) == ["roll"])
+    #expect(tree.withheld.first?.wouldAddress.map(\.id) == ["arches"])
+    #expect(tree.withheld.first?.reason.contains("Possible cauda equina") == true)
+    #expect(tree.node("arches")?.recommendations.isEmpty == true)
+    #expect(tree.firstSteps.map(\.kind) == [.redFlag])
+    #expect(tree.firstSteps.first?.text == "Go to an emergency department now.")
+
+    // Nothing upstream and an emergency: no general self-care advice either.
+    let nothing = kb.assess(Answers(["numb": .yes, "hurts": .yes, "flat": .no])).tree
+    #expect(nothing.nothingFound && nothing.generalAdvice == nil)
+  }
+
+  @Test("a routine red flag is listed first but does not withhold advice")
+  func routineRedFlag() throws {
+    let kb = try TreeFixtures.compile(TreeFixtures.redFlags)
+    let tree = kb.assess(Answers(["weight_loss": .yes, "numb": .yes, "hurts": .yes, "flat": .yes])).tree
+    // Most urgent first.
+    #expect(tree.redFlags.map(\.id) == ["cauda", "unexplained_weight_loss"])
+    let routine = kb.assess(Answers(["weight_loss": .yes, "hurts": .yes, "flat": .yes])).tree
+    #expect(routine.withheld.isEmpty)
+    #expect(routine.node("arches")?.recommendations.map(\.id) == ["roll"])
+    #expect(routine.firstSteps.map(\.id) == ["unexplained_weight_loss", "roll"])
+  }
+
+  @Test("when nothing is found the tree says so and gives the general advice")
+  func nothingFound() throws {
+    let kb = try TreeFixtures.compile(TreeFixtures.redFlags)
+    let tree = kb.assess(Answers(["hurts": .yes, "flat": .no])).tree
+    #expect(tree.nothingFound)
+    #expect(tree.generalAdvice == "Keep moving.")
+    #expect(tree.complaints.map(\.id) == ["back_pain"])
+    #expect(tree.complaints.first?.contributors.isEmpty == true)
+    let text = TreeTextRenderer(audience: .patient).render(tree)
+    #expect(text.contains("No upstream contributor found for this."))
+    #expect(text.contains("Keep moving."))
+  }
+
+  @Test("scored instruments show their total and stratum; incomplete ones say so")
+  func scores() throws {
+    let kb = try TreeFixtures.compile(TreeFixtures.redFlags)
+    // Both items: 1 + 1 = 2, `risk >= 2`: high.
+    let high = try #require(kb.assess(Answers(["worry": .yes, "walk_less": .yes])).tree.scores.first)
+    #expect(high.total == 2 && high.complete && high.stratum == "high" && high.stratumLabel == "High risk")
+    #expect(high.contributions.map(\.rule.id).sorted() == ["item-walk", "item-worry"])
+    // Both answered no: 0, low; still shown because its own items were answered.
+    let low = try #require(kb.assess(Answers(["worry": .no, "walk_less": .no])).tree.scores.first)
+    #expect(low.total == 0 && low.stratum == "low" && low.stratumMeaning == "Most get better with advice.")
+    // One item unanswered: 1, could be 1 to 2, so the stratum is not decided.
+    let partial = try #require(kb.assess(Answers(["worry": .yes])).tree.scores.first)
+    #expect(partial.total == 1 && !partial.complete && partial.lowest == 1 && partial.highest == 2)
+    #expect(partial.stratum == nil)
+    #expect(TreeTextRenderer().render(kb.assess(Answers(["worry": .yes])).tree).contains("Risk score: 1 (incomplete: could be 1 to 2)"))
+  }
+
+  @Test("every tree is stamped with the knowledge base, its content hash and the answers")
+  func stamp() throws {
+    let kb = try TreeFixtures.compile(TreeFixtures.chain)
+    let tree = kb.assess(Self.answersA).tree
+    #expect(tree.stamp.knowledgeBaseName == "Tree tests")
+    #expect(tree.stamp.knowledgeBaseVersion == "1.2")
+    #expect(tree.stamp.contentHash == kb.contentHash)
+    #expect(tree.stamp.answers == Self.answersA)
+    let compact = #"{"flat":true,"pain":["knee","hip"],"sits":true,"stiff":true}"#
+    #expect(tree.stamp.answersHash == SHA256.hex(Array(compact.utf8)))
+    let text = TreeTextRenderer(audience: .patient, width: 200).render(tree)
+    #expect(text.contains("Tree tests 1.2 · rules sha256:\(kb.contentHash.prefix(12)) · answers sha256:\(tree.stamp.answersHash.prefix(12))"))
+    #expect(text.contains(#"flat=true pain=["knee","hip"] sits=true stiff=true"#))
+  }
+}

@@ -1,0 +1,261 @@
+import Foundation
+import Testing
+
+@testable import Upstream
+
+/// The adaptive questionnaire, answered from known answers, must end with the assessment
+/// the full answers give.
+@Suite("Adaptive questionnaire: same result, fewer questions")
+struct AdaptivityTests {
+  static let cases = AdaptivityReport.bundledCases()
+  static let caseIDs = cases.map(\.id)
+  /// The bundled knowledge base, compiled once for all the tests here.
+  static let bundled = KnowledgeBase.bundled().knowledgeBase
+
+  @Test("the shipped cases: there are some, and every one answers every red-flag question")
+  func casesAnswerRedFlags() throws {
+    let kb = try #require(Self.bundled)
+    #expect(Self.caseIDs.count >= 30)
+    for (id, answers) in Self.cases {
+      let missing = kb.questions.filter { $0.isRedFlagQuestion && answers[$0.id] == nil }.map(\.id)
+      #expect(missing.isEmpty, "case \(id) leaves out \(missing)")
+    }
+  }
+
+  @Test("each shipped case: the adaptive session ends with the full answers' assessment", arguments: caseIDs)
+  func caseOutcomeIdentical(_ id: String) throws {
+    let kb = try #require(Self.bundled)
+    let answers = try #require(Self.cases.first { $0.id == id }).answers
+    let report = AdaptivityReport(kb, cases: [(id, answers)])
+    let run = try #require(report.cases.first)
+    #expect(run.differences.isEmpty, "\(run.differences.joined(separator: "\n"))")
+    #expect(run.asked.count < kb.questions.count || answers.questionIDs.count == kb.questions.count)
+  }
+
+  @Test("a question a case expects not to be asked ('expect not asked') is not asked by the session")
+  func expectedNotAsked() throws {
+    let kb = try #require(Self.bundled)
+    var checked = 0
+    for file in KnowledgeBase.bundledFiles(extension: "case") {
+      for case .testCase(let testCase) in Parser.parse(file).file.declarations {
+        let notAsked = testCase.expectations.compactMap { expectation -> String? in
+          if case .notAsked(let question) = expectation.claim { question.text } else { nil }
+        }
+        guard !notAsked.isEmpty else { continue }
+        let asked = QuestionnaireSession.answering(Answers(testCase), with: kb).replies.map(\.question)
+        for question in notAsked {
+          #expect(!asked.contains(question), "case \(testCase.id.text) expects \(question) not to be asked")
+          checked += 1
+        }
+      }
+    }
+    #expect(checked >= 3)
+  }
+
+  @Test("the report: fewer questions than answering everything, never fewer than the red-flag questions")
+  func report() throws {
+    let report = try #require(AdaptivityReport.bundled())
+    let kb = try #require(Self.bundled)
+    let everything = AdaptivityReport(kb, cases: Self.cases, mode: .everyQuestion)
+    let redFlagShare = Double(kb.questions.filter(\.isRedFlagQuestion).count) / Double(kb.questions.count)
+    #expect(report.cases.allSatisfy { $0.isIdentical })
+    #expect(everything.cases.allSatisfy { $0.isIdentical })
+    #expect(report.meanShare < everything.meanShare)
+    #expect(report.cases.allSatisfy { $0.share >= redFlagShare })
+    #expect(report.summary.hasPrefix("\(report.cases.count) cases: mean "))
+    print("Adaptive questionnaire: \(report.summary)")
+    print("Every question allowed by ask when: \(everything.summary)")
+  }
+
+  @Test("150 random people (some answers left out or 'not sure'): the same assessment every time")
+  func randomPeople() throws {
+    let kb = try #require(Self.bundled)
+    var generator = SeededGenerator(seed: 2026)
+    for person in 0..<150 {
+      let answers = Self.randomAnswers(kb, &generator)
+      let report = AdaptivityReport(kb, cases: [("person \(person)", answers)])
+      #expect(report.cases[0].differences.isEmpty, "person \(person) \(answers.json): \(report.cases[0].differences)")
+    }
+  }
+
+  /// Finding tests under `or` and `<`, `not`, `at least`, score ranges, a stratum that
+  /// reads a finding, and a conflict settled by strength: the places where an early stop
+  /// could go wrong.
+  static let tricky =
+    CheckExamples.preamble + """
+      question a: yes/no
+        ask "A?"
+        not sure allowed
+      question b: yes/no
+        ask "B?"
+      question c: choice
+        ask "C?"
+        option x "X"
+        option y "Y"
+        option z "Z"
+        not sure allowed
+      question n: number
+        ask "N?"
+        range 0 to 10
+      question m: choices
+        ask "M?"
+        option p "P"
+        option q "Q"
+        option r "R"
+      question d: yes/no
+        ask "D?"
+        ask when a or c is y
+      question e: yes/no
+        ask "E?"
+        ask when c is x and not a
+      contributor f
+        name "F"
+      contributor g
+        name "G"
+      contributor h
+        name "H"
+      contributor k
+        name "K"
+      score sc
+        name "S"
+        range 0 to 5
+        stratum lo "Low" when sc <= 1
+        stratum hi "High" when sc >= 2 and g
+      score t
+        name "T"
+      red flag rf
+        name "RF"
+        urgency urgent
+        advice "See someone."
+      recommendation one
+        title "One"
+        dose "d"
+        conflicts with two
+          prefer one when e
+          otherwise prefer stronger
+      recommendation two
+        title "Two"
+        dose "d"
+      rule r1
+        when a
+        then f certainty 0.3
+        because "r1"
+        source s
+      rule r2
+        when b and not e
+        then f certainty 0.6
+        because "r2"
+        source s
+      rule r3
+        when c is x or d
+        then g certainty 0.7
+        and g upstream of f
+        because "r3"
+        source s
+      rule r4
+        when f or g
+        then h certainty 0.9
+        because "r4"
+        source s
+      rule r5
+        when f certainty < 0.5 and not e
+        then k certainty 0.4
+        because "r5"
+        source s
+      rule r6
+        when at least 2 of (a, b, m includes p)
+        then add 1 to sc
+        because "r6"
+        source s
+      rule r7
+        when n between 3 and 6
+        then add 2 to sc
+        and add 0.5 to t
+        because "r7"
+        source s
+      rule r8
+        when sc is hi
+        then k certainty -0.3
+        because "r8"
+        source s
+      rule r9
+        when not h and n > 5
+        then k certainty 0.2
+        because "r9"
+        source s
+      rule r10
+        when t >= 0.5 and m includes q
+        then recommend one
+        because "r10"
+        source s
+      rule r11
+        when h certainty >= 0.6 or k
+        then recommend two
+        because "r11"
+        source s
+      rule r12
+        when b and n >= 8
+        then red flag rf
+        because "r12"
+        source s
+      rule r13
+        when g and m includes r
+        then recommend one
+        because "r13"
+        source s
+
+      """
+
+  @Test("a knowledge base built to trip an early stop: 500 random people, the same assessment every time")
+  func trickyKnowledgeBase() throws {
+    let loaded = KnowledgeBase.compile(files: [("tricky.rules", Self.tricky)])
+    guard let kb = loaded.knowledgeBase else {
+      Issue.record("the tricky knowledge base does not compile: \(loaded.diagnostics.map(\.message))")
+      return
+    }
+    var generator = SeededGenerator(seed: 7)
+    var asked = 0
+    for person in 0..<500 {
+      let answers = Self.randomAnswers(kb, &generator)
+      let report = AdaptivityReport(kb, cases: [("person \(person)", answers)])
+      #expect(report.cases[0].differences.isEmpty, "person \(person) \(answers.json): \(report.cases[0].differences)")
+      asked += report.cases[0].asked.count
+    }
+    #expect(asked < 500 * kb.questions.count)
+  }
+
+  @Test("the comparison notices when an answer that matters is missing")
+  func comparisonNoticesDifferences() throws {
+    let kb = try QuestionnaireFixtures.knowledgeBase()
+    let full = Answers(["pain": .options(["back"]), "numb": .no, "sitting": .number(10), "worse_sitting": .yes])
+    var partial = full
+    partial["worse_sitting"] = nil
+    let differences = AssessmentOutcome(kb.assess(partial)).differences(from: AssessmentOutcome(kb.assess(full)))
+    #expect(differences.contains { $0.hasPrefix("finding long_sitting: 0.0 (0.0…0.5) here, 0.5 (0.5…0.5) there") })
+    #expect(differences.contains("fired only there: sitting-tightens-the-back 1.0"))
+    #expect(differences.contains("link only there: long_sitting upstream of back_pain"))
+  }
+
+  /// A random person: most questions answered, some left out or "not sure".
+  static func randomAnswers(_ kb: KnowledgeBase, _ generator: inout SeededGenerator) -> Answers {
+    var answers = Answers()
+    for question in kb.questions {
+      let roll = Int.random(in: 0..<10, using: &generator)
+      if roll == 0 { continue }
+      if roll == 1 && question.notSureAllowed {
+        answers[question.id] = .notSure
+        continue
+      }
+      switch question.kind {
+      case .yesNo: answers[question.id] = Bool.random(using: &generator) ? .yes : .no
+      case .number(let low, let high, _, _):
+        answers[question.id] = .number(Double(Int.random(in: Int(low)...Int(high), using: &generator)))
+      case .scale: answers[question.id] = .number(Double(Int.random(in: 0...10, using: &generator)))
+      case .choice(let options): answers[question.id] = .option(options[Int.random(in: 0..<options.count, using: &generator)].id)
+      case .choices(let options):
+        answers[question.id] = .options(options.filter { _ in Bool.random(using: &generator) }.map(\.id))
+      }
+    }
+    return answers
+  }
+}

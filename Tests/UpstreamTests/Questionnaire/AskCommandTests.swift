@@ -1,0 +1,213 @@
+import Foundation
+import Testing
+
+@testable import Upstream
+
+/// `upstream ask` end to end through the real binary: piped input, and a real terminal.
+@Suite("upstream ask")
+struct AskCommandTests {
+  /// A folder holding the fixture knowledge base.
+  static func rulesFolder() throws -> TemporaryFolder {
+    let folder = try TemporaryFolder()
+    try folder.write("rules/questionnaire.rules", QuestionnaireFixtures.rules)
+    return folder
+  }
+
+  static func file(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+
+  @Test("piped replies: help, hints, a refused skip, why, back, abbreviations, then the tree and an explanation")
+  func pipedSession() throws {
+    let folder = try Self.rulesFolder()
+    let session = folder.url.appendingPathComponent("session.json").path
+    let input =
+      ["?", "knee", "hip", "skip", "maybe", "n", "why", "fl", "back", "normal", "s", "1", ""].joined(separator: "\n") + "\n"
+    let result = try UpstreamBinary.run(["ask", "--rules", folder.path + "/rules", "--session", session], input: input)
+    #expect(result.status == 0, "\(result.errors)")
+    let out = result.output
+    #expect(out.contains("Your answers are saved to \(session) after every reply."))
+    #expect(out.contains("First, the safety questions that everyone is asked."))
+    #expect(
+      out.contains("Question 1 of at most 6 · safety question\nWhere does it hurt?\n  1. Lower back [back]\n  2. Hip [hip]\n"))
+    #expect(out.contains("> ?\nThere is no extra help for this question.\nAnswer with any of the options"))
+    #expect(
+      out.contains("> knee\n'knee' is not one of the options (back, hip); type its number or name.\n\nQuestion 1 of at most 6"))
+    #expect(
+      out.contains(
+        "> skip\nThis is a safety question: everyone is asked it, so it cannot be skipped. Please\nanswer yes or no.\n"))
+    #expect(out.contains("> maybe\nPlease answer yes or no (y or n).\n\nQuestion 2 of at most"))
+    #expect(out.contains("Now the questions about your pain: only those that can still change the result."))
+    #expect(
+      out.contains(
+        "> why\nYour answer can still change:\n  - Flat arches (a possible contributor, foot)\nThe rule that uses it:\n  - Flat arches make the hip work harder.\n"
+      ))
+    #expect(out.contains("> back\nGoing back to: How do your arches look?"))
+    #expect(
+      out.contains(
+        "How do your arches look?\n  1. Flat [flat]\n  2. A visible arch [normal]\n  3. A very high arch [high]\n  (your answer was: Flat)"
+      ))
+    #expect(
+      out.contains("That is every question needed: 4 of the 6 questions were asked; the others could\nnot change the result.\n"))
+    #expect(out.contains("Stiff shoes"))
+    #expect(!out.contains("Flat arches (flat_arches)"))
+    #expect(
+      out.contains(
+        "Would you like any part explained? Type its number or name, or press Enter to\nfinish.\n  1. Hip pain\n  2. Stiff shoes\n"
+      ))
+    #expect(out.contains("> 1\nWhy Hip pain"))
+    #expect(
+      try Self.file(session) == """
+        {
+          "pain": [
+            "hip"
+          ],
+          "numb": false,
+          "arch": "normal",
+          "shoes": "stiff"
+        }
+
+        """)
+  }
+
+  @Test("input ends mid-way: the answers so far are kept, and --resume carries on to the end")
+  func stopAndResume() throws {
+    let folder = try Self.rulesFolder()
+    let rules = folder.path + "/rules"
+    let session = folder.url.appendingPathComponent("session.json").path
+    let first = try UpstreamBinary.run(["ask", "--rules", rules, "--session", session], input: "back\nno\n")
+    #expect(first.status == 0)
+    #expect(
+      first.output.contains(
+        "Stopped. Your answers so far are saved in \(session).\nTo carry on: upstream ask --resume \(session) --rules \(rules)\n")
+    )
+    #expect(try Self.file(session) == "{\n  \"pain\": [\n    \"back\"\n  ],\n  \"numb\": false\n}\n")
+
+    let second = try UpstreamBinary.run(["ask", "--resume", session, "--rules", rules], input: "10\nyes\n\n")
+    #expect(second.status == 0, "\(second.errors)")
+    #expect(second.output.contains("Carrying on from \(session): 2 answers so far."))
+    #expect(second.output.contains("Question 3 of at most 4\nHow many hours a day do you sit?"))
+    #expect(
+      second.output.contains(
+        "That is every question needed: 4 of the 6 questions were asked; the others could\nnot change the result."))
+    #expect(second.output.contains("Long sitting"))
+    #expect(
+      try Self.file(session)
+        == "{\n  \"pain\": [\n    \"back\"\n  ],\n  \"numb\": false,\n  \"sitting\": 10,\n  \"worse_sitting\": true\n}\n")
+  }
+
+  @Test("--all asks every question whose ask when allows")
+  func everyQuestion() throws {
+    let folder = try Self.rulesFolder()
+    let session = folder.url.appendingPathComponent("session.json").path
+    let result = try UpstreamBinary.run(
+      ["ask", "--all", "--rules", folder.path + "/rules", "--session", session], input: "hip\nno\nnormal\n3\nflexible\n\n")
+    #expect(result.status == 0, "\(result.errors)")
+    #expect(result.output.contains("Now the questions about your pain.\n"))
+    #expect(result.output.contains("How many hours a day do you sit?"))
+    #expect(!result.output.contains("Is your back worse after sitting?"))
+    #expect(result.output.contains("That is every question: 5 of the 6 were asked."))
+  }
+
+  @Test("session files: an existing one is not overwritten; a broken or FHIR one is refused with the reason")
+  func sessionFileProblems() throws {
+    let folder = try Self.rulesFolder()
+    let rules = folder.path + "/rules"
+    let existing = try folder.write("existing.json", "{\"numb\": false}")
+    let taken = try UpstreamBinary.run(["ask", "--rules", rules, "--session", existing], input: "")
+    #expect(taken.status == 2)
+    #expect(taken.errors.contains("the session file '\(existing)' already exists; continue it with --resume \(existing)"))
+    #expect(try Self.file(existing) == "{\"numb\": false}")
+
+    let broken = try folder.write("broken.json", "{\"pain\": [\"knee\"], \"sitting\": 40}")
+    let invalid = try UpstreamBinary.run(["ask", "--rules", rules, "--resume", broken], input: "")
+    #expect(invalid.status == 3)
+    #expect(invalid.errors.contains("question 'pain' has no option 'knee'; its options are back, hip"))
+    #expect(invalid.errors.contains("question 'sitting' takes a number from 0 to 24 hours; found 40"))
+
+    let fhir = try folder.write("response.json", "{\"resourceType\": \"QuestionnaireResponse\", \"status\": \"completed\"}")
+    let refused = try UpstreamBinary.run(["ask", "--rules", rules, "--resume", fhir], input: "")
+    #expect(refused.status == 2)
+    #expect(
+      refused.errors.contains("is a FHIR QuestionnaireResponse, not a session file; assess it with: upstream assess --answers"))
+
+    let missing = try UpstreamBinary.run(["ask", "--rules", rules, "--resume", folder.path + "/nothing.json"], input: "")
+    #expect(missing.status == 4)
+  }
+
+  @Test("upstream with no arguments runs the questionnaire on the bundled knowledge base; --help prints the overview")
+  func noArguments() throws {
+    let folder = try TemporaryFolder()
+    let first = try UpstreamBinary.run([], input: "", in: folder.url)
+    #expect(first.status == 0, "\(first.errors)")
+    #expect(first.output.contains("Upstream: the kinetic chain"))
+    #expect(first.output.contains("Question 1 of at most"))
+    #expect(first.output.contains("Where do you have pain at the moment?"))
+    #expect(first.output.contains("To carry on: upstream ask --resume upstream-session.json"))
+    #expect(try Self.file(folder.url.appendingPathComponent("upstream-session.json").path) == "{}\n")
+    let second = try UpstreamBinary.run([], input: "", in: folder.url)
+    #expect(second.output.contains("saved to upstream-session-2.json"))
+    let help = try UpstreamBinary.run(["--help"])
+    #expect(help.output.contains("Usage: upstream COMMAND [options]"))
+    #expect(help.output.contains("  ask "))
+    #expect(help.output.contains("  export "))
+  }
+
+  @Test("in a real terminal: typed replies, Ctrl-C keeps the session and says how to resume; --resume finishes it")
+  func pseudoTerminal() throws {
+    let folder = try Self.rulesFolder()
+    let rules = folder.path + "/rules"
+    let session = folder.url.appendingPathComponent("session.json").path
+    let environment = ["NO_COLOR": "1", "COLUMNS": "100", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]
+
+    let terminal = try PseudoTerminal(
+      UpstreamBinary.path, ["ask", "--rules", rules, "--session", session], environment: environment)
+    try terminal.waitFor("Where does it hurt?")
+    var mark = terminal.mark
+    terminal.type("hip\n")
+    // The terminal echoes what was typed; the program does not repeat it.
+    let afterPain = try terminal.waitFor("Any numbness in the saddle area?", after: mark)
+    #expect(afterPain.hasPrefix("hip\n"))
+    #expect(!afterPain.contains("hip\nhip"))
+    mark = terminal.mark
+    terminal.type("n\n")
+    try terminal.waitFor("How do your arches look?", after: mark)
+    mark = terminal.mark
+    terminal.type("?\n")
+    try terminal.waitFor("Stand barefoot and look at the inside edge of each foot.", after: mark)
+    mark = terminal.mark
+    terminal.type("fl\n")
+    try terminal.waitFor("Which shoes do you wear most?", after: mark)
+    #expect(try Self.file(session).contains("\"arch\": \"flat\""))
+    mark = terminal.mark
+    terminal.type("\u{03}")  // Ctrl-C
+    let stopped = try terminal.waitFor("To carry on:", after: mark)
+    #expect(try terminal.waitForExit() == 130)
+    #expect(stopped.contains("Stopped. Your answers so far are saved in \(session)."))
+    #expect(terminal.text(from: mark).contains("To carry on: upstream ask --resume \(session) --rules \(rules)"))
+    #expect(try Self.file(session) == "{\n  \"pain\": [\n    \"hip\"\n  ],\n  \"numb\": false,\n  \"arch\": \"flat\"\n}\n")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".tmp") }.isEmpty)
+
+    let resumed = try PseudoTerminal(
+      UpstreamBinary.path, ["ask", "--resume", session, "--rules", rules], environment: environment)
+    try resumed.waitFor("Carrying on from \(session): 3 answers so far.")
+    try resumed.waitFor("Question 4 of at most 4\nWhich shoes do you wear most?")
+    mark = resumed.mark
+    resumed.type("back\n")
+    try resumed.waitFor("(your answer was: Flat)", after: mark)
+    mark = resumed.mark
+    resumed.type("normal\n")
+    try resumed.waitFor("Which shoes do you wear most?", after: mark)
+    mark = resumed.mark
+    resumed.type("stiff\n")
+    let result = try resumed.waitFor("Would you like any part explained?", after: mark)
+    #expect(result.contains("That is every question needed: 4 of the 6 questions were asked"))
+    #expect(result.contains("Stiff shoes"))
+    mark = resumed.mark
+    resumed.type("stiff\n")
+    try resumed.waitFor("Why Stiff shoes", after: mark)
+    resumed.type("\n")
+    #expect(try resumed.waitForExit() == 0)
+    #expect(
+      try Self.file(session)
+        == "{\n  \"pain\": [\n    \"hip\"\n  ],\n  \"numb\": false,\n  \"arch\": \"normal\",\n  \"shoes\": \"stiff\"\n}\n")
+  }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+
+@testable import Upstream
+
+/// The library questionnaire: what it asks, in what order, and the steps a front end uses.
+@Suite("Questionnaire session")
+struct QuestionnaireSessionTests {
+  @Test("red-flag questions come first and are asked even when nothing else depends on them")
+  func redFlagsFirst() throws {
+    let kb = try QuestionnaireFixtures.knowledgeBase()
+    var session = QuestionnaireSession(kb)
+    #expect(session.currentQuestion?.id == "pain")
+    #expect(session.currentQuestion?.isRedFlagQuestion == true)
+    try session.answer(.options(["hip"]))
+    // With hip pain only, the saddle-numbness rule cannot fire, yet the question is asked.
+    #expect(session.currentQuestion?.id == "numb")
+  }
+
+  @Test("back pain: only the questions that can still change the result; the rest are skipped")
+  func adaptiveForBackPain() throws {
+    let kb = try QuestionnaireFixtures.knowledgeBase()
+    var session = QuestionnaireSession(kb)
+    let asked = try QuestionnaireFixtures.run(
+      &session, ["pain": .options(["back"]), "numb": .no, "sitting": .number(10), "worse_sitting": .yes])
+    #expect(asked == ["pain", "numb", "sitting", "worse_sitting"])
+    #expect(session.isComplete)
+    #expect(session.assessment.finding("long_sitting")?.certainty == 0.5)
+    #expect(session.progress == .init(number: 4, atMost: 4, total: 6))
+  }
+
+  @Test("hip pain: a question whose ask when is false is not asked; the hip questions are")
+  func askWhenFalseIsSkipped() throws {
+    let kb = try QuestionnaireFixtures.knowledgeBase()
+    var session = QuestionnaireSession(kb)
+    let asked = try QuestionnaireFixtures.run(
+      &session, ["pain": .options(["hip"]), "numb": .no, "arch": .option("flat"), "shoes": .option("stiff")])
+    #expect(Set(asked) == ["pain", "numb", "arch", "shoes"])
+    let assessment = session.assessment
+    #expect(assessment.presentFindings.map { kb.findings[$0.finding].id } == ["hip_pain", "flat_arches", "stiff_shoes"])
+    #expect(assessment.recommendations.map { kb.recommendations[$0.recommendation].id } == ["foot_rolling"])
+  }
+
+  @Test("a question that settles nothing is dropped once an earlier answer decides its rules")
+  func irrelevantAfterAnswer() throws {
+    let kb = try QuestionnaireFixtures.knowledgeBase()
+    var session = QuestionnaireSession(kb)
+    try session.answer(.options(["back"]))
+    try session.answer(.no)
+    #expect(session.progress.atMost == 4)
+    try session.answer(.number(3))  // under 8 hours: worse_sitting can no longer change anything
+    #expect(session.isComplete)
+    #expect(session.replies.map(\.question) == ["pain", "numb", "sitting"])
+  }
+
+  @Test("--all mode asks every question whose ask when allows")
+  func everyQuestion() throws {
+    let kb = try QuestionnaireFixtures.knowledgeBase()
+    var session = QuestionnaireSession(kb, mode: .everyQuestion)
+    let asked = try QuestionnaireFixtures.run(
+      &session,
+      ["pain": .options(["hip"]), "numb": .no, "arch": .option("normal"), "sitting": .number(3), "shoes": .option("flexible")])
+    #expect(Set(asked) == ["pain", "numb", "arch", "sitting", "shoes"])
+    #expect(!asked.contains("worse_sitting"))
+  }
+
+  @Test("back takes back the last answer and asks that question again; nothing to undo at the start")
+  func undo() throws {
+    let kb = try QuestionnaireFixtures.knowledgeBase()
+    var session = QuestionnaireSession(kb)
+    #expect(throws: QuestionnaireSession.Problem.nothingToUndo) { try session.undo() }
+    try session.answer(.options(["back"]))
+    try session.answer(.no)
+    let next = session.currentQuestion?.id
+    let undone = try session.undo()
+    #expect(undone.id == "numb")
+    #expect(session.currentQuestion?.id == "numb")
+    #expect(session.answer(to: "numb") == nil)
+    try session.answer(.yes)
+    #expect(session.currentQuestion?.id == next)
+    #expect(session.assessment.redFlags.map { kb.redFlags[$0.flag].id } == ["cauda"])
+  }
+
+  @Test("safety questions cannot be skipped; other questions can, and stay unknown")
+  func skipping() throws {
+    let kb = try QuestionnaireFixtures.knowledgeBase()
+    var session = QuestionnaireSession(kb)
+    #expect(throws: QuestionnaireSession.Problem.safetyQuestionCannotBeSkipped("pain")) { try session.skip() }
+    try session.answer(.options(["hip"]))
+    try session.answer(.no)
+    let question = try #require(session.currentQuestion)
+    try session.skip()
+    #expect(session.replies.last == .init(question: question.id, answer: nil))
+    #expect(session.json[question.id] == .null)
+    #expect(session.currentQuestion != nil && session.currentQuestion?.id != question.id)
+  }
+
+  @Test("an answer that does not fit is refused with what was expected")
+  func invalidAnswers() throws {
+    let kb = try QuestionnaireFixtures.knowledgeBase()
+    var session = QuestionnaireSession(kb)
+    #expect(throws: QuestionnaireSession.Problem.self) { try session.answer(.yes) }
+    #expect(throws: QuestionnaireSession.Problem.invalidAnswer("question 'pain' has no option 'knee'; its options are back, hip"))
+    {
+      try session.answer(.options(["knee"]))
+    }
+    try session.answer(.options(["back"]))
+    try session.answer(.no)
+    #expect(session.currentQuestion?.id == "sitting")
+    #expect(throws: QuestionnaireSession.Problem.invalidAnswer("question 'sitting' takes a number from 0 to 24 hours; found 30"))
+    {
+      try session.answer(.number(30))
+    }
+    #expect(session.replies.count == 2)
+  }
+
+  @Test("why names the contributors, advice and rules a question can still change")
+  func why() throws {
+    let kb = try QuestionnaireFixtures.knowledgeBase()
+    var session = QuestionnaireSession(kb)
+    try session.answer(.options(["hip"]))
+    try session.answer(.no)
+    let arch = try #require(session.why("arch"))
+    #expect(arch.findings.map(\.id) == ["flat_arches"])
+    #expect(arch.recommendations.map(\.id) == ["foot_rolling"])
+    #expect(arch.rules.map(\.id) == ["flat-arches-load-the-hip"])
+    let text = arch.lines.joined(separator: "\n")
+    #expect(text.contains("Flat arches (a possible contributor, foot)"))
+    #expect(!text.contains("the advice"))
+    #expect(text.contains("Flat arches make the hip work harder."))
+    // Given hip pain only, sitting cannot change anything.
+    let sitting = try #require(session.why("sitting"))
+    #expect(!sitting.mattersNow)
+    let numb = try #require(session.why("numb"))
+    #expect(numb.lines.first == "This is a safety question: everyone is asked it, before anything else.")
+  }
+
+  @Test("the session file is an answers file in the order answered; resuming carries on where it stopped")
+  func resume() throws {
+    let kb = try QuestionnaireFixtures.knowledgeBase()
+    var session = QuestionnaireSession(kb)
+    try session.answer(.options(["back"]))
+    try session.answer(.no)
+    try session.answer(.number(9.5))
+    let text = JSONWriter.pretty(session.json)
+    #expect(text == "{\n  \"pain\": [\n    \"back\"\n  ],\n  \"numb\": false,\n  \"sitting\": 9.5\n}\n")
+    let read = AnswersReader.read(SourceFile(path: "session.json", text: text), for: kb)
+    let answers = try #require(read.answers)
+    #expect(read.order == ["pain", "numb", "sitting"])
+    let resumed = try QuestionnaireSession(
+      kb, resuming: read.order.map { .init(question: $0, answer: answers[$0]) })
+    #expect(resumed.replies == session.replies)
+    #expect(resumed.currentQuestion?.id == session.currentQuestion?.id)
+    #expect(resumed.progress == session.progress)
+    #expect(throws: QuestionnaireSession.Problem.unknownQuestion("knee")) {
+      try QuestionnaireSession(kb, resuming: [.init(question: "knee", answer: .yes)])
+    }
+  }
+
+  @Test("progress: 'question N of at most M' never raises M, and ends at the number asked", arguments: AdaptivityTests.caseIDs)
+  func progressNeverRises(_ id: String) throws {
+    let kb = try #require(AdaptivityTests.bundled)
+    let answers = try #require(AdaptivityTests.cases.first { $0.id == id }).answers
+    var session = QuestionnaireSession(kb)
+    var atMost = session.progress.atMost
+    var number = 1
+    while let question = session.currentQuestion {
+      #expect(session.progress.number == number)
+      if let answer = answers[question.id] { try session.answer(answer) } else { try session.skip() }
+      #expect(session.progress.atMost <= atMost, "at most rose from \(atMost) to \(session.progress.atMost) after \(question.id)")
+      atMost = session.progress.atMost
+      number += 1
+    }
+    #expect(session.progress.atMost == session.replies.count)
+  }
+}
