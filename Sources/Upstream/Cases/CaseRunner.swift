@@ -26,20 +26,15 @@ public struct CaseRunner: Sendable {
 
   public init(
     _ knowledgeBase: KnowledgeBase,
-    askedQuestions: @escaping @Sendable (KnowledgeBase, Answers) -> Set<String> = CaseRunner.questionsAskable
+    askedQuestions: @escaping @Sendable (KnowledgeBase, Answers) -> Set<String> = CaseRunner.questionsAsked
   ) {
     self.knowledgeBase = knowledgeBase
     self.askedQuestions = askedQuestions
   }
 
-  /// The questions whose `ask when` holds (or that have none), given the answers; red-flag
-  /// questions are always asked.
-  public static let questionsAskable: @Sendable (KnowledgeBase, Answers) -> Set<String> = { knowledgeBase, answers in
-    var run = Run(knowledgeBase, AnswerSheet(answers, for: knowledgeBase))
-    return Set(knowledgeBase.questions.filter { question in
-      guard let askWhen = question.askWhen, !question.isRedFlagQuestion else { return true }
-      return run.match(askWhen).isHolding
-    }.map(\.id))
+  /// The questions the adaptive questionnaire asks when answered from these answers.
+  public static let questionsAsked: @Sendable (KnowledgeBase, Answers) -> Set<String> = { knowledgeBase, answers in
+    Set(QuestionnaireSession.answering(answers, with: knowledgeBase).replies.map(\.question))
   }
 
   /// Runs every case, in order.

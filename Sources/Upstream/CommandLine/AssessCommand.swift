@@ -1,3 +1,5 @@
+import Foundation
+
 /// `upstream assess`: assesses one answers file and prints the explained recommendation tree.
 enum AssessCommand: UpstreamCommand {
   static let spec = CommandSpec(
@@ -9,15 +11,19 @@ enum AssessCommand: UpstreamCommand {
       audienceOption,
       widthOption,
       outputOption,
+      OptionSpec("--batch", value: "FILE", help: "Assess JSON Lines (one answers object or QuestionnaireResponse per line; '-' for standard input), writing one JSON result per line in input order."),
+      OptionSpec("--jobs", value: "N", help: "With --batch: how many assessments run in parallel (default: every core)."),
     ],
     examples: [
       "upstream assess --answers answers.json",
       "upstream assess --answers answers.json --audience clinician --width 100",
       "upstream assess --answers answers.json --format html --output report.html",
       "cat answers.json | upstream assess --answers - --format json",
+      "upstream assess --batch people.jsonl --jobs 2 > results.jsonl",
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
+    if let batch = arguments.value("--batch") { return try runBatch(batch, arguments, console: console) }
     let format = try Shared.format(arguments, allowed: ["text", "json", "markdown", "html"], command: spec.name)
     let audience = try Shared.audience(arguments, command: spec.name)
     let width = try Shared.width(arguments, console: console, command: spec.name)
@@ -36,5 +42,40 @@ enum AssessCommand: UpstreamCommand {
     }
     try Shared.emit(text, arguments, console: console)
     return .success
+  }
+
+  /// `--batch`: JSON Lines in, JSON Lines out, on every core; exit 3 if any line failed.
+  private static func runBatch(_ path: String, _ arguments: ParsedArguments, console: Console) throws -> ExitCode {
+    if arguments.value("--answers") != nil || arguments.value("--format").map({ $0 != "json" }) == true {
+      throw CommandError.usage("--batch reads its own answers and always writes JSON Lines; drop --answers and --format", suggestion: nil, command: spec.name)
+    }
+    var jobs: Int?
+    if let text = arguments.value("--jobs") {
+      guard let value = Int(text), value >= 1 else {
+        throw CommandError.usage("--jobs takes a whole number of 1 or more; found '\(text)'", suggestion: nil, command: spec.name)
+      }
+      jobs = value
+    }
+    let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
+    let handle: FileHandle
+    if path == "-" {
+      handle = FileHandle.standardInput
+    } else {
+      guard let file = FileHandle(forReadingAtPath: path) else { throw CommandError.file("there is no batch file '\(path)'") }
+      handle = file
+    }
+    let reader = LineReader(handle)
+    let batch = BatchAssessment(knowledgeBase, audience: try Shared.audience(arguments, command: spec.name), jobs: jobs)
+    let started = Date()
+    let summary = batch.run(
+      nextLine: { reader.next() }, write: { console.write($0 + "\n") },
+      progress: { summary in
+        guard console.errorIsTerminal else { return }
+        let total = summary.assessed + summary.failed
+        let rate = Double(total) / max(0.001, Date().timeIntervalSince(started))
+        console.writeError("\r\(total) lines, \(Int(rate)) per second, \(summary.failed) errors")
+      })
+    if console.errorIsTerminal { console.writeError("\n") }
+    return summary.failed > 0 ? .invalidAnswers : .success
   }
 }

@@ -1,0 +1,130 @@
+import Dispatch
+import Foundation
+
+// MARK: - Batch assessment over JSON Lines
+
+/// Assesses a stream of answers, one JSON object per line, on every core, writing one JSON
+/// result per line in input order.
+///
+/// Lines are read and assessed in chunks, so memory does not grow with the input. Each
+/// line is independent: a bad line yields an error record with its line number and the
+/// run goes on. This is also the unit of scale beyond one machine: any engine that pipes
+/// records through a command (Spark's `RDD.pipe`, Hadoop Streaming) can run it unchanged.
+public struct BatchAssessment: Sendable {
+  /// What a batch run did.
+  public struct Summary: Sendable, Equatable {
+    public var assessed = 0
+    public var failed = 0
+  }
+
+  public let knowledgeBase: KnowledgeBase
+  public let audience: Audience
+  /// How many lines are assessed at once (one chunk per `jobs` × this).
+  public let linesPerJob: Int
+  /// How many assessments run in parallel.
+  public let jobs: Int
+
+  public init(_ knowledgeBase: KnowledgeBase, audience: Audience = .clinician, jobs: Int? = nil, linesPerJob: Int = 64) {
+    self.knowledgeBase = knowledgeBase
+    self.audience = audience
+    self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+    self.linesPerJob = max(1, linesPerJob)
+  }
+
+  /// Runs over every line `nextLine` returns (nil at the end), writing each result line
+  /// with `write` in input order; `progress` is told after each chunk.
+  public func run(
+    nextLine: () -> String?, write: (String) -> Void, progress: (Summary) -> Void = { _ in }
+  ) -> Summary {
+    var summary = Summary()
+    var lineNumber = 0
+    let chunkSize = jobs * linesPerJob
+    while true {
+      var chunk: [(number: Int, text: String)] = []
+      while chunk.count < chunkSize, let line = nextLine() {
+        lineNumber += 1
+        if line.allSatisfy(\.isWhitespace) { continue }
+        chunk.append((lineNumber, line))
+      }
+      if chunk.isEmpty { break }
+      let results = assess(chunk)
+      for result in results {
+        write(result.json)
+        if result.failed { summary.failed += 1 } else { summary.assessed += 1 }
+      }
+      progress(summary)
+    }
+    return summary
+  }
+
+  /// Assesses one chunk in parallel; results keep the chunk's order.
+  private func assess(_ chunk: [(number: Int, text: String)]) -> [(json: String, failed: Bool)] {
+    let results = UnsafeMutableBufferPointer<(json: String, failed: Bool)>.allocate(capacity: chunk.count)
+    results.initialize(repeating: ("", false))
+    defer {
+      results.deinitialize()
+      results.deallocate()
+    }
+    nonisolated(unsafe) let shared = results
+    let stride = max(1, (chunk.count + jobs - 1) / jobs)
+    DispatchQueue.concurrentPerform(iterations: min(jobs, chunk.count)) { job in
+      let start = job * stride
+      let end = min(chunk.count, start + stride)
+      guard start < end else { return }
+      for index in start..<end { shared[index] = assess(line: chunk[index].text, number: chunk[index].number) }
+    }
+    return Array(results)
+  }
+
+  /// One line's result: the assessment as compact JSON, or an error record.
+  public func assess(line: String, number: Int) -> (json: String, failed: Bool) {
+    let file = SourceFile(path: "line \(number)", text: line)
+    let read = AnswersReader.read(file, for: knowledgeBase)
+    guard let answers = read.answers else {
+      let record: JSONValue = .object([
+        ("line", .number(Double(number))),
+        ("error", .string("invalid answers; nothing was assessed")),
+        ("diagnostics", .array(read.diagnostics.filter { $0.severity == .error }.map(DiagnosticRenderer.json))),
+      ])
+      return (JSONWriter.compact(record), true)
+    }
+    let tree = knowledgeBase.assess(answers).tree
+    return (JSONWriter.compact(AssessmentJSONRenderer(audience: audience).value(tree)), false)
+  }
+}
+
+/// Reads a file or standard input line by line, in blocks, without holding it all.
+public final class LineReader {
+  private let handle: FileHandle
+  private var buffer = Data()
+  private var start = 0
+  private var finished = false
+  private let blockSize: Int
+
+  public init(_ handle: FileHandle, blockSize: Int = 1 << 16) {
+    self.handle = handle
+    self.blockSize = blockSize
+  }
+
+  /// The next line without its line break, or nil at the end.
+  public func next() -> String? {
+    while true {
+      if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+        var line = buffer[start..<newline]
+        start = newline + 1
+        if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+        return String(decoding: line, as: UTF8.self)
+      }
+      if finished {
+        guard start < buffer.endIndex else { return nil }
+        defer { start = buffer.endIndex }
+        return String(decoding: buffer[start...], as: UTF8.self)
+      }
+      // Drop what has been read, then read another block.
+      buffer = Data(buffer[start...])
+      start = buffer.startIndex
+      let block = handle.readData(ofLength: blockSize)
+      if block.isEmpty { finished = true } else { buffer.append(block) }
+    }
+  }
+}
