@@ -45,6 +45,8 @@ struct Options {
 
 // MARK: - Measuring
 
+func fixed(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
+
 func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
 #if os(Linux)
@@ -269,6 +271,7 @@ for size in options.sizes {
 }
 
 // The shipped knowledge base with its own clinician cases as the workload.
+var batchLine = ""
 let bundledFiles = KnowledgeBase.bundled().files.map { (name: $0.path, text: $0.text) }
 let (bundledLoad, bundled) = loadTime(bundledFiles)
 if let bundled {
@@ -283,13 +286,25 @@ if let bundled {
     p50Microseconds: percentile(single.latencies, 0.5), p99Microseconds: percentile(single.latencies, 0.99),
     peakMiB: peakMemoryMiB())
   measurement.processMilliseconds = processWallTime(answersFile: file)
+  // Batch (JSON in, JSON out) on one job and on every core, over the cases repeated.
+  let lines = Array(repeating: answers.map { JSONWriter.compact($0.json) }, count: 40).flatMap { $0 }
+  func batchRate(jobs: Int) -> Double {
+    var remaining = lines[...]
+    var written = 0
+    let start = now()
+    _ = BatchAssessment(bundled, jobs: jobs).run(nextLine: { remaining.popFirst() }, write: { _ in written += 1 })
+    return Double(written) / (Double(now() - start) / 1e9)
+  }
+  let batchOne = batchRate(jobs: 1)
+  let batchAll = batchRate(jobs: ProcessInfo.processInfo.activeProcessorCount)
+  batchLine = "Batch (`assess --batch`, JSON in and JSON out, \(lines.count) lines): \(fixed(batchOne, 0))/s on 1 job, \(fixed(batchAll, 0))/s on \(ProcessInfo.processInfo.activeProcessorCount) jobs (\(fixed(batchAll / batchOne, 2))×)."
+  print(batchLine)
   results.append(measurement)
   print(measurement)
 }
 
 // MARK: - Report
 
-func fixed(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
 
 var table = "| workload | load + check | 1 core | \(ProcessInfo.processInfo.activeProcessorCount) cores | speed-up | p50 | p99 | peak memory | CLIPS 6.30 | Upstream ÷ CLIPS | agreement |\n"
 table += "|---|---|---|---|---|---|---|---|---|---|---|\n"
@@ -316,6 +331,7 @@ if let path = options.markdown {
     if let process = results.last?.processMilliseconds {
       block += "`upstream assess` on one answers file, as a whole process (median of 5 samples of 20 runs): \(fixed(process)) ms.\n"
     }
+    if !batchLine.isEmpty { block += "\n" + batchLine + "\n" }
     document.replaceSubrange(start.lowerBound..<stop.upperBound, with: block + end)
     try document.write(toFile: path, atomically: true, encoding: .utf8)
     print("wrote \(path)")

@@ -96,7 +96,9 @@ public enum JSONWriter {
       if fields.isEmpty { out += "{}"; return }
       out += "{" + newline
       for (index, field) in fields.enumerated() {
-        out += pad + quoted(field.key) + (pretty ? ": " : ":")
+        out += pad
+        out += quoted(field.key)
+        out += pretty ? ": " : ":"
         write(field.value, indent: indent + 1, pretty: pretty, into: &out)
         out += (index < fields.count - 1 ? "," : "") + newline
       }
@@ -106,6 +108,10 @@ public enum JSONWriter {
 
   /// A JSON string literal.
   static func quoted(_ text: String) -> String {
+    // Most texts need no escaping: copy them whole.
+    if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+      return "\"" + text + "\""
+    }
     var out = "\""
     for scalar in text.unicodeScalars {
       switch scalar {
