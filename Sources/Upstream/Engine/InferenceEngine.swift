@@ -17,7 +17,7 @@ public struct InferenceEngine: Sendable {
   /// `AnswersValidator` first to report them.
   public func assess(_ answers: Answers) -> Assessment {
     var run = Run(knowledgeBase, AnswerSheet(answers, for: knowledgeBase))
-    for index in knowledgeBase.rules.indices { run.evaluate(rule: index) }
+    run.evaluateAllRules()
     return run.finish(answers)
   }
 }
@@ -76,7 +76,82 @@ struct Run {
 
   // MARK: Rules
 
-  /// Matches a rule's condition and fires it when it holds.
+  /// Runs every rule once, in evaluation order, from the compiled plan.
+  mutating func evaluateAllRules() {
+    let plan = knowledgeBase.plan
+    var stack = [Truth](repeating: .unknown, count: plan.deepestStack)
+    plan.steps.withUnsafeBufferPointer { steps in
+      for rule in knowledgeBase.rules.indices {
+        switch run(steps, plan.ruleStart[rule]..<plan.ruleStart[rule + 1], plan, &stack) {
+        case .holds(let premise): fire(rule, premise: premise)
+        case .unknown: postpone(rule)
+        case .fails: break
+        }
+      }
+    }
+  }
+
+  /// Evaluates one compiled program with a stack of outcomes.
+  private mutating func run(
+    _ steps: UnsafeBufferPointer<EvaluationPlan.Step>, _ range: Range<Int>, _ plan: EvaluationPlan, _ stack: inout [Truth]
+  ) -> Truth {
+    var top = 0
+    for index in range {
+      let step = steps[index]
+      switch step.operation {
+      case .yesNo, .option, .oneOf, .includes, .compare, .equals, .between:
+        stack[top] = EvaluationPlan.matchAnswer(step, sheet.slots[Int(step.subject)])
+        top += 1
+      case .finding:
+        let (certainty, lowest, highest) = conclude(Int(step.subject))
+        stack[top] = Self.match(certainty: certainty, lowest: lowest, highest: highest, step.comparison, step.low)
+        top += 1
+      case .score:
+        stack[top] = matchScore(Int(step.subject), plan.scoreTests[Int(step.argument)])
+        top += 1
+      case .not:
+        stack[top - 1] = stack[top - 1].negated
+      case .all:
+        let count = Int(step.subject)
+        var certainty = 1.0
+        var unknown = false
+        var failed = false
+        for part in stack[(top - count)..<top] {
+          switch part {
+          case .fails: failed = true
+          case .unknown: unknown = true
+          case .holds(let value): certainty = min(certainty, value)
+          }
+        }
+        top -= count
+        stack[top] = failed ? .fails : (unknown ? .unknown : .holds(certainty))
+        top += 1
+      case .any:
+        let count = Int(step.subject)
+        var certainty = -1.0
+        var unknown = false
+        for part in stack[(top - count)..<top] {
+          switch part {
+          case .holds(let value): certainty = max(certainty, value)
+          case .unknown: unknown = true
+          case .fails: break
+          }
+        }
+        top -= count
+        stack[top] = certainty >= 0 ? .holds(certainty) : (unknown ? .unknown : .fails)
+        top += 1
+      case .atLeast:
+        let count = Int(step.subject)
+        let outcome = Truth.atLeast(Int(step.argument), stack[(top - count)..<top])
+        top -= count
+        stack[top] = outcome
+        top += 1
+      }
+    }
+    return top > 0 ? stack[top - 1] : .unknown
+  }
+
+  /// Matches a rule's condition (from its tree) and fires it when it holds.
   mutating func evaluate(rule index: Int) {
     switch match(knowledgeBase.rules[index].condition) {
     case .holds(let premise): fire(index, premise: premise)

@@ -28,6 +28,8 @@ public final class KnowledgeBase: Sendable {
   let rulesConcludingFinding: [[Int]]
   /// For each score, the rules that add points to it.
   let rulesAddingToScore: [[Int]]
+  /// The rules' conditions compiled to flat programs, as the engine runs them.
+  let plan: EvaluationPlan
 
   init(
     header: Header, sources: [Source], questions: [Question], findings: [Finding], scores: [Score],
@@ -60,6 +62,7 @@ public final class KnowledgeBase: Sendable {
     self.rulesReadingQuestion = byQuestion
     self.rulesConcludingFinding = byFinding
     self.rulesAddingToScore = byScore
+    self.plan = EvaluationPlan(rules)
   }
 
   /// What an id names.

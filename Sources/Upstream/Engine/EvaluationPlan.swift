@@ -1,0 +1,120 @@
+// MARK: - The evaluation plan
+
+/// Every rule's condition compiled to one flat program of plain values.
+///
+/// A condition tree is written out in postfix order (parts before the `and`, `or`, `not`
+/// or `at least` that combines them) as `Step`s holding only integers and numbers, so the
+/// engine evaluates a rule with a loop and a small stack: no references to count, nothing
+/// looked up by name, nothing allocated. `InferenceEngine` uses it for rules; the condition
+/// trees remain for explanations, which `EvaluationPlanTests` keeps in agreement.
+struct EvaluationPlan: Sendable {
+  /// What a step does.
+  enum Operation: UInt8, Sendable {
+    case yesNo, option, oneOf, includes, compare, equals, between, finding, score
+    case all, any, not, atLeast
+  }
+
+  /// One step: a test that pushes an outcome, or a combination that pops `count` of them.
+  struct Step: Sendable {
+    var operation: Operation
+    var comparison: ComparisonOperator = .greater
+    var negated = false
+    /// The question, finding or score tested; the number of parts for a combination.
+    var subject: Int32 = 0
+    /// The option index, the score test's index in `scoreTests`, or `at least`'s N.
+    var argument: Int32 = 0
+    var mask: UInt64 = 0
+    var low = 0.0
+    var high = 0.0
+  }
+
+  private(set) var steps: [Step] = []
+  /// Rule `r`'s program is `steps[ruleStart[r]..<ruleStart[r + 1]]`.
+  private(set) var ruleStart: [Int] = [0]
+  private(set) var scoreTests: [ScoreTest] = []
+  /// The most outcomes any program holds at once, to size the stack.
+  private(set) var deepestStack = 1
+
+  init(_ rules: [Rule]) {
+    steps.reserveCapacity(rules.count * 4)
+    for rule in rules {
+      var depth = 0
+      append(rule.condition, depth: &depth, current: 0)
+      ruleStart.append(steps.count)
+    }
+  }
+
+  /// Writes a condition in postfix order; `current` is the stack height before it.
+  private mutating func append(_ condition: Condition, depth: inout Int, current: Int) {
+    func push(_ step: Step) {
+      steps.append(step)
+      deepestStack = max(deepestStack, current + 1)
+    }
+    func parts(_ list: [Condition]) {
+      for (offset, part) in list.enumerated() { append(part, depth: &depth, current: current + offset) }
+    }
+    switch condition {
+    case .answer(let question, let test):
+      var step = Step(operation: .yesNo, subject: Int32(question))
+      switch test {
+      case .yesNo(let yes): step.negated = !yes
+      case .option(let option, let negated):
+        step.operation = .option
+        step.argument = Int32(option)
+        step.negated = negated
+      case .oneOf(let options):
+        step.operation = .oneOf
+        step.mask = options.reduce(0) { $0 | (UInt64(1) << UInt64($1)) }
+      case .includes(let option):
+        step.operation = .includes
+        step.argument = Int32(option)
+      case .compare(let op, let bound):
+        step.operation = .compare
+        step.comparison = op
+        step.low = bound
+      case .equals(let value, let negated):
+        step.operation = .equals
+        step.low = value
+        step.negated = negated
+      case .between(let low, let high):
+        step.operation = .between
+        step.low = low
+        step.high = high
+      }
+      push(step)
+    case .finding(let finding, let op, let bound):
+      push(Step(operation: .finding, comparison: op, subject: Int32(finding), low: bound))
+    case .score(let score, let test):
+      scoreTests.append(test)
+      push(Step(operation: .score, subject: Int32(score), argument: Int32(scoreTests.count - 1)))
+    case .all(let list):
+      parts(list)
+      push(Step(operation: .all, subject: Int32(list.count)))
+    case .any(let list):
+      parts(list)
+      push(Step(operation: .any, subject: Int32(list.count)))
+    case .not(let inner):
+      append(inner, depth: &depth, current: current)
+      push(Step(operation: .not))
+    case .atLeast(let count, let list):
+      parts(list)
+      push(Step(operation: .atLeast, subject: Int32(list.count), argument: Int32(count)))
+    }
+  }
+
+  /// The outcome of an answer test step on a slot, exactly as `Run.match(_:_:)` decides it.
+  static func matchAnswer(_ step: Step, _ slot: AnswerSheet.Slot) -> Truth {
+    func truth(_ flag: Bool) -> Truth { flag ? .holds(1) : .fails }
+    switch (step.operation, slot) {
+    case (_, .unknown): return .unknown
+    case (.yesNo, .yesNo(let answer)): return truth(answer != step.negated)
+    case (.option, .option(let answer)): return truth((Int32(answer) == step.argument) != step.negated)
+    case (.oneOf, .option(let answer)): return truth(step.mask & (UInt64(1) << UInt64(answer)) != 0)
+    case (.includes, .options(let mask)): return truth(mask & (UInt64(1) << UInt64(step.argument)) != 0)
+    case (.compare, .number(let value)): return truth(step.comparison.holds(value, step.low))
+    case (.equals, .number(let value)): return truth((value == step.low) != step.negated)
+    case (.between, .number(let value)): return truth(value >= step.low && value <= step.high)
+    default: return .unknown
+    }
+  }
+}
