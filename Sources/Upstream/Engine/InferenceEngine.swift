@@ -77,12 +77,15 @@ struct Run {
   // MARK: Rules
 
   /// Runs every rule once, in evaluation order, from the compiled plan.
-  mutating func evaluateAllRules() {
+  ///
+  /// `known` may give a rule's outcome from an earlier assessment (for incremental
+  /// re-assessment); rules it returns nil for are evaluated.
+  mutating func evaluateAllRules(known: (Int) -> Truth? = { _ in nil }) {
     let plan = knowledgeBase.plan
     var stack = [Truth](repeating: .unknown, count: plan.deepestStack)
     plan.steps.withUnsafeBufferPointer { steps in
       for rule in knowledgeBase.rules.indices {
-        switch run(steps, plan.ruleStart[rule]..<plan.ruleStart[rule + 1], plan, &stack) {
+        switch known(rule) ?? run(steps, plan.ruleStart[rule]..<plan.ruleStart[rule + 1], plan, &stack) {
         case .holds(let premise): fire(rule, premise: premise)
         case .unknown: postpone(rule)
         case .fails: break

@@ -30,6 +30,8 @@ public final class KnowledgeBase: Sendable {
   let rulesAddingToScore: [[Int]]
   /// The rules' conditions compiled to flat programs, as the engine runs them.
   let plan: EvaluationPlan
+  /// For each rule, the later rules that read a finding or score it concludes.
+  let dependentRules: [[Int]]
 
   init(
     header: Header, sources: [Source], questions: [Question], findings: [Finding], scores: [Score],
@@ -63,6 +65,32 @@ public final class KnowledgeBase: Sendable {
     self.rulesConcludingFinding = byFinding
     self.rulesAddingToScore = byScore
     self.plan = EvaluationPlan(rules)
+    // Rules reading each finding and each score (directly, or through a stratum's condition).
+    var readingFinding = [[Int]](repeating: [], count: findings.count)
+    var readingScore = [[Int]](repeating: [], count: scores.count)
+    for (index, rule) in rules.enumerated() {
+      var findingsRead = rule.condition.findingsRead().map(\.finding)
+      var scoresRead = rule.condition.scoresRead
+      for score in rule.condition.scoresRead {
+        for stratum in scores[score].strata {
+          findingsRead.append(contentsOf: stratum.condition.findingsRead().map(\.finding))
+          scoresRead.append(contentsOf: stratum.condition.scoresRead)
+        }
+      }
+      for finding in Set(findingsRead) { readingFinding[finding].append(index) }
+      for score in Set(scoresRead) { readingScore[score].append(index) }
+    }
+    self.dependentRules = rules.map { rule in
+      var dependents = Set<Int>()
+      for conclusion in rule.conclusions {
+        switch conclusion {
+        case .certainty(let finding, _): dependents.formUnion(readingFinding[finding])
+        case .addPoints(let score, _): dependents.formUnion(readingScore[score])
+        default: break
+        }
+      }
+      return dependents.sorted()
+    }
   }
 
   /// What an id names.
