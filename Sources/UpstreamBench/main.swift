@@ -1,7 +1,7 @@
 // upstream-bench: measures Upstream and compares it with CLIPS 6.30 on the same workload.
 //
 // Usage: swift run -c release upstream-bench [--sizes small,medium,large] [--seconds S]
-//                                            [--no-clips] [--markdown FILE]
+//                                            [--no-clips] [--no-batch] [--markdown FILE]
 //
 // For each synthetic size it reports load + check time of the rule text, assessments per
 // second on one core and on all cores, p50/p99 latency, and peak memory; then the same for
@@ -19,6 +19,7 @@ struct Options {
   var sizes: [SyntheticKnowledgeBase.Size] = SyntheticKnowledgeBase.Size.allCases
   var seconds = 2.0
   var clips = true
+  var batch = true
   var markdown: String?
 
   init(_ arguments: [String]) {
@@ -34,6 +35,7 @@ struct Options {
       case "--sizes": sizes = value().split(separator: ",").compactMap { SyntheticKnowledgeBase.Size(rawValue: String($0)) }
       case "--seconds": seconds = Double(value()) ?? seconds
       case "--no-clips": clips = false
+      case "--no-batch": batch = false
       case "--markdown": markdown = value()
       default:
         FileHandle.standardError.write(Data("upstream-bench: unknown option \(argument)\n".utf8))
@@ -295,10 +297,12 @@ if let bundled {
     _ = BatchAssessment(bundled, jobs: jobs).run(nextLine: { remaining.popFirst() }, write: { _ in written += 1 })
     return Double(written) / (Double(now() - start) / 1e9)
   }
+  if options.batch {
   let batchOne = batchRate(jobs: 1)
   let batchAll = batchRate(jobs: ProcessInfo.processInfo.activeProcessorCount)
   batchLine = "Batch (`assess --batch`, JSON in and JSON out, \(lines.count) lines): \(fixed(batchOne, 0))/s on 1 job, \(fixed(batchAll, 0))/s on \(ProcessInfo.processInfo.activeProcessorCount) jobs (\(fixed(batchAll / batchOne, 2))×)."
   print(batchLine)
+  }
   results.append(measurement)
   print(measurement)
 }

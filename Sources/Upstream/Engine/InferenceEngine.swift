@@ -82,13 +82,18 @@ struct Run {
   /// re-assessment); rules it returns nil for are evaluated.
   mutating func evaluateAllRules(known: (Int) -> Truth? = { _ in nil }) {
     let plan = knowledgeBase.plan
-    var stack = [Truth](repeating: .unknown, count: plan.deepestStack)
-    plan.steps.withUnsafeBufferPointer { steps in
-      for rule in knowledgeBase.rules.indices {
-        switch known(rule) ?? run(steps, plan.ruleStart[rule]..<plan.ruleStart[rule + 1], plan, &stack) {
-        case .holds(let premise): fire(rule, premise: premise)
-        case .unknown: postpone(rule)
-        case .fails: break
+    let stack = UnsafeMutableBufferPointer<Truth>.allocate(capacity: plan.deepestStack)
+    stack.initialize(repeating: .unknown)
+    defer { stack.deallocate() }
+    let slots = sheet.slots
+    slots.withUnsafeBufferPointer { slots in
+      plan.steps.withUnsafeBufferPointer { steps in
+        for rule in knowledgeBase.rules.indices {
+          switch known(rule) ?? run(steps, plan.ruleStart[rule]..<plan.ruleStart[rule + 1], plan, slots, stack) {
+          case .holds(let premise): fire(rule, premise: premise)
+          case .unknown: postpone(rule)
+          case .fails: break
+          }
         }
       }
     }
@@ -96,14 +101,15 @@ struct Run {
 
   /// Evaluates one compiled program with a stack of outcomes.
   private mutating func run(
-    _ steps: UnsafeBufferPointer<EvaluationPlan.Step>, _ range: Range<Int>, _ plan: EvaluationPlan, _ stack: inout [Truth]
+    _ steps: UnsafeBufferPointer<EvaluationPlan.Step>, _ range: Range<Int>, _ plan: EvaluationPlan,
+    _ slots: UnsafeBufferPointer<AnswerSheet.Slot>, _ stack: UnsafeMutableBufferPointer<Truth>
   ) -> Truth {
     var top = 0
     for index in range {
       let step = steps[index]
       switch step.operation {
       case .yesNo, .option, .oneOf, .includes, .compare, .equals, .between:
-        stack[top] = EvaluationPlan.matchAnswer(step, sheet.slots[Int(step.subject)])
+        stack[top] = EvaluationPlan.matchAnswer(step, slots[Int(step.subject)])
         top += 1
       case .finding:
         let (certainty, lowest, highest) = conclude(Int(step.subject))
