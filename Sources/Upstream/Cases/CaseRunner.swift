@@ -103,7 +103,7 @@ public struct CaseRunner: Sendable {
       let stratum = result.stratum.map { kb.scores[index].strata[$0].id }
       let actual = "\(name.text) is \(format(result.total))" + (stratum.map { " (\($0))" } ?? " (no stratum)")
       switch value {
-      case .number(let number): return Int((number.value * 1000).rounded()) == result.thousandths ? nil : failure(actual)
+      case .number(let number): return (number.value * 1000).rounded() == Double(result.thousandths) ? nil : failure(actual)
       case .word(let word): return stratum == word.text ? nil : failure(actual)
       }
     case .notAsked(let name):

@@ -58,12 +58,26 @@ public struct DiagnosticRenderer: Sendable {
   private func gutterWidth(_ range: SourceRange) -> Int { max(3, String(range.start.line).count + 1) }
 
   private func snippet(_ range: SourceRange) -> [String] {
-    guard let source = sources[range.file], range.start.line >= 1 else { return [] }
-    var line = source.lineText(range.start.line)
+    guard let source = sources[range.file], range.start.line >= 1, let bounds = source.lineBounds(range.start.line)
+    else { return [] }
+    var line: String
+    var caretColumn = range.start.column
+    if bounds.count > 1024, bounds.contains(range.start.offset) {
+      // On a very long line, decode only the part around the problem, so a file on one
+      // huge line costs no more per diagnostic than a short one.
+      let bytes = source.bytes
+      var from = max(bounds.lowerBound, range.start.offset - 256)
+      while from > bounds.lowerBound, bytes[from] & 0xC0 == 0x80 { from -= 1 }
+      var to = min(bounds.upperBound, range.start.offset + 512)
+      while to < bounds.upperBound, bytes[to] & 0xC0 == 0x80 { to += 1 }
+      line = String(decoding: bytes[from..<to], as: UTF8.self)
+      caretColumn = bytes[from..<range.start.offset].filter { $0 & 0xC0 != 0x80 }.count + 1
+    } else {
+      line = String(decoding: source.bytes[bounds], as: UTF8.self)
+    }
     let width = gutterWidth(range)
     let number = String(range.start.line)
     // Very long lines are cut around the problem so the snippet stays readable.
-    var caretColumn = range.start.column
     if line.count > 160 {
       let start = max(0, caretColumn - 60)
       line = (start > 0 ? "…" : "") + String(line.dropFirst(start).prefix(120)) + "…"

@@ -36,12 +36,15 @@ public enum Suggestion {
   public static func closest<S: Sequence>(to name: String, in candidates: S) -> String?
   where S.Element == String {
     let lowered = name.lowercased()
+    let length = lowered.count
     let limit = max(1, min(4, name.count / 3))
     var best: (distance: Int, name: String)?
     for candidate in candidates where candidate != name {
-      let distance = editDistance(lowered, candidate.lowercased())
-      let contained =
-        lowered.count >= 3 && (candidate.lowercased().contains(lowered) || lowered.contains(candidate.lowercased()))
+      let other = candidate.lowercased()
+      let contained = length >= 3 && (other.contains(lowered) || lowered.contains(other))
+      // The distance is at least the difference in length: skip the table when that
+      // already puts it over the limit (a long name would make the table huge).
+      let distance = abs(length - other.count) > limit ? limit + 1 : editDistance(lowered, other)
       guard distance <= limit || contained else { continue }
       let score = contained && distance > limit ? limit : distance
       if let current = best, (current.distance, current.name) <= (score, candidate) { continue }

@@ -366,9 +366,13 @@ private struct Resolver {
     if let range = syntax.range_, range.low.value > range.high.value {
       error(.invalidRange, "the range runs backwards; write the low end first", at: range.low.range.through(range.high.range))
     }
+    var range = syntax.range_.map { $0.low.value...max($0.low.value, $0.high.value) }
+    if let declared = syntax.range_, scoreThousandths(declared.low) == nil || scoreThousandths(declared.high) == nil {
+      range = nil
+    }
     return Score(
       id: syntax.id.text, name: syntax.name?.value ?? syntax.id.text,
-      range: syntax.range_.map { $0.low.value...max($0.low.value, $0.high.value) }, strata: strata,
+      range: range, strata: strata,
       location: location(syntax.id.range))
   }
 
@@ -666,11 +670,12 @@ private struct Resolver {
 
   private mutating func resolveScoreTest(_ test: TestSyntax, score index: Int) -> ScoreTest? {
     let name = test.subject.text
-    func thousandths(_ value: Double) -> Int { Int((value * 1000).rounded()) }
     switch test.comparison {
-    case .compare(let op, let bound): return .compare(op, thousandths(bound.value))
-    case .between(let low, let high): return .between(thousandths(low.value), thousandths(high.value))
-    case .is(let negated, .number(let value)): return .equals(thousandths(value.value), negated: negated)
+    case .compare(let op, let bound): return scoreThousandths(bound).map { .compare(op, $0) }
+    case .between(let low, let high):
+      guard let low = scoreThousandths(low), let high = scoreThousandths(high) else { return nil }
+      return .between(low, high)
+    case .is(let negated, .number(let value)): return scoreThousandths(value).map { .equals($0, negated: negated) }
     case .is(let negated, .word(let word)):
       if let stratum = scoreStrata[index].firstIndex(of: word.text) { return .stratum(stratum, negated: negated) }
       diagnostics.append(
@@ -684,6 +689,17 @@ private struct Resolver {
       error(.typeMismatch, "'\(name)' is a score: compare it with a number ('\(name) >= 4') or a stratum ('\(name) is high')", at: test.range)
       return nil
     }
+  }
+
+  /// A number a score is compared with, in exact thousandths of a point; nil (after an
+  /// error) when it is too large for totals to be added up exactly.
+  private mutating func scoreThousandths(_ number: Spelled<Double>) -> Int? {
+    let thousandths = (number.value * 1000).rounded()
+    guard abs(thousandths) < 1e12 else {
+      error(.invalidNumber, "scores are compared with numbers below a billion; found \(format(number.value))", at: number.range)
+      return nil
+    }
+    return Int(thousandths)
   }
 
   // MARK: Evaluation order

@@ -22,6 +22,7 @@ struct Lexer {
   private(set) var diagnostics: [Diagnostic] = []
   /// Every `#` comment, in order, so the formatter can keep them.
   private(set) var comments: [Comment] = []
+  private var reportedTooMany = false
 
   init(_ source: SourceFile) {
     self.source = source
@@ -67,13 +68,30 @@ struct Lexer {
     SourceRange(file: source.path, start: start, end: location)
   }
 
+  /// Records a problem; after `Parser.maximumDiagnostics` of them, says so once and
+  /// records no more, so a file of garbage cannot fill memory with diagnostics.
   private mutating func report(_ code: DiagnosticCode, _ message: String, from start: SourceLocation) {
-    diagnostics.append(.error(code, message, at: range(from: start)))
+    if diagnostics.count < Parser.maximumDiagnostics {
+      diagnostics.append(.error(code, message, at: range(from: start)))
+    } else if !reportedTooMany {
+      reportedTooMany = true
+      diagnostics.append(.error(code, "too many problems in this file; stopping here", at: range(from: start)))
+    }
   }
 
   // MARK: Tokens
 
-  private mutating func next() -> Token {
+  /// The next token; `.endOfFile` at the end, and again on every later call.
+  mutating func next() -> Token {
+    // Invalid characters are reported and skipped in a loop (not by recursion), so a file
+    // of nothing else cannot exhaust the stack.
+    while true {
+      if let token = nextOrInvalid() { return token }
+    }
+  }
+
+  /// The next token, or nil after skipping an invalid character.
+  private mutating func nextOrInvalid() -> Token? {
     skipSpaceAndComments()
     let start = location
     let startsLine = atLineStart
@@ -106,7 +124,7 @@ struct Lexer {
       return token(.greater, ">")
     default:
       skipInvalidCharacter(from: start)
-      return next()
+      return nil
     }
   }
 
@@ -135,6 +153,7 @@ struct Lexer {
     // Skip the whole UTF-8 sequence so one character gives one diagnostic.
     advance()
     while let next = current, next & 0xC0 == 0x80 { advance() }
+    guard !reportedTooMany else { return }
     let text = String(decoding: bytes[start.offset..<position], as: UTF8.self)
     if byte == 0 {
       report(.invalidEncoding, "this file contains a NUL byte, which a rule file cannot have", from: start)

@@ -90,35 +90,34 @@ public struct Parser {
   private struct Failure: Error {}
 
   private let source: SourceFile
-  private let tokens: [Token]
+  private var tokens: TokenWindow
   private var index = 0
   private var depth = 0
-  private var diagnostics: [Diagnostic]
+  private var diagnostics: [Diagnostic] = []
   private var reportedTooMany = false
   /// The byte offset of each attribute's first word, for the formatter.
   private var attributeOffsets: [Int] = []
 
-  private init(source: SourceFile, tokens: [Token], diagnostics: [Diagnostic]) {
+  private init(source: SourceFile) {
     self.source = source
-    self.tokens = tokens
-    self.diagnostics = diagnostics
+    self.tokens = TokenWindow(Lexer(source))
   }
 
   /// Parses `source`, returning its syntax tree and every problem found on the way.
   public static func parse(_ source: SourceFile) -> (file: SyntaxFile, diagnostics: [Diagnostic]) {
-    let lexed = Lexer.tokenize(source)
-    var parser = Parser(source: source, tokens: lexed.tokens, diagnostics: lexed.diagnostics)
+    var parser = Parser(source: source)
     let declarations = parser.parseFile()
     let file = SyntaxFile(
-      path: source.path, declarations: declarations, comments: lexed.comments, attributeOffsets: parser.attributeOffsets)
-    return (file, parser.diagnostics)
+      path: source.path, declarations: declarations, comments: parser.tokens.comments,
+      attributeOffsets: parser.attributeOffsets)
+    return (file, parser.tokens.diagnostics + parser.diagnostics)
   }
 
   // MARK: Token helpers
 
-  private var current: Token { tokens[min(index, tokens.count - 1)] }
+  private var current: Token { tokens[index] }
 
-  private func peek(_ ahead: Int = 1) -> Token { tokens[min(index + ahead, tokens.count - 1)] }
+  private func peek(_ ahead: Int = 1) -> Token { tokens[index + ahead] }
 
   private var atEnd: Bool { current.kind == .endOfFile }
 
@@ -132,7 +131,10 @@ public struct Parser {
   @discardableResult
   private mutating func take() -> Token {
     let token = current
-    if index < tokens.count - 1 { index += 1 }
+    if token.kind != .endOfFile {
+      index += 1
+      tokens.read(through: index + 1)
+    }
     return token
   }
 
@@ -141,7 +143,7 @@ public struct Parser {
   }
 
   private mutating func report(_ diagnostic: Diagnostic) {
-    if diagnostics.count < Self.maximumDiagnostics {
+    if tokens.diagnostics.count + diagnostics.count < Self.maximumDiagnostics {
       diagnostics.append(diagnostic)
     } else if !reportedTooMany {
       reportedTooMany = true
@@ -923,5 +925,43 @@ public struct Parser {
     }
     take()
     return .compare(op, try parseNumber("a certainty").value)
+  }
+}
+
+// MARK: - Tokens as the parser reads them
+
+/// The parser's view of a file's tokens: read from the lexer as parsing goes, keeping only
+/// the few just behind the current one (the parser looks back at most two), so memory does
+/// not grow with the number of tokens in the file.
+private struct TokenWindow {
+  private var lexer: Lexer
+  private var buffer: [Token] = []
+  /// The position of `buffer[0]` among all the file's tokens.
+  private var first = 0
+
+  init(_ lexer: Lexer) {
+    self.lexer = lexer
+    read(through: 1)
+  }
+
+  /// The lexer's problems so far.
+  var diagnostics: [Diagnostic] { lexer.diagnostics }
+  /// The comments read so far (all of them, once the parser reaches the end).
+  var comments: [Comment] { lexer.comments }
+
+  /// The token at a position (at most two behind the furthest read); past the end of the
+  /// file, the end-of-file token.
+  subscript(position: Int) -> Token { buffer[min(max(position - first, 0), buffer.count - 1)] }
+
+  /// Reads tokens until the one at `position` is read or the file ends.
+  mutating func read(through position: Int) {
+    while first + buffer.count <= position, buffer.last?.kind != .endOfFile {
+      buffer.append(lexer.next())
+    }
+    if buffer.count > 4096 {
+      let dropped = buffer.count - 16
+      buffer.removeFirst(dropped)
+      first += dropped
+    }
   }
 }

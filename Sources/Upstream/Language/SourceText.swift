@@ -22,7 +22,8 @@ public struct SourceFile: Sendable, Hashable {
     self.lineStarts = starts
   }
 
-  /// The 1-based line and column (in characters) of a byte offset.
+  /// The 1-based line and column of a byte offset; columns count characters (Unicode
+  /// scalars), as the lexer does.
   func location(ofOffset offset: Int) -> SourceLocation {
     let clamped = max(0, min(offset, bytes.count))
     var low = 0
@@ -31,19 +32,24 @@ public struct SourceFile: Sendable, Hashable {
       let middle = (low + high + 1) / 2
       if lineStarts[middle] <= clamped { low = middle } else { high = middle - 1 }
     }
-    let lineStart = lineStarts[low]
-    let prefix = bytes[lineStart..<clamped]
-    let column = String(decoding: prefix, as: UTF8.self).count + 1
+    var column = 1
+    for byte in bytes[lineStarts[low]..<clamped] where byte & 0xC0 != 0x80 { column += 1 }
     return SourceLocation(line: low + 1, column: column, offset: clamped)
   }
 
   /// The text of a 1-based line, without its line break.
   func lineText(_ line: Int) -> String {
-    guard line >= 1, line <= lineStarts.count else { return "" }
+    guard let bounds = lineBounds(line) else { return "" }
+    return String(decoding: bytes[bounds], as: UTF8.self)
+  }
+
+  /// The byte offsets of a 1-based line, without its line break.
+  func lineBounds(_ line: Int) -> Range<Int>? {
+    guard line >= 1, line <= lineStarts.count else { return nil }
     let start = lineStarts[line - 1]
     var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
     if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-    return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+    return start..<max(start, end)
   }
 
   /// The source range covering bytes `start..<end`.

@@ -59,6 +59,7 @@ public enum FHIRQuestionnaireResponse {
     var seen: [String: SourceRange] = [:]
     var order: [String] = []
     for item in items where !item.answers.isEmpty {
+      if AnswersReader.tooMany(&diagnostics, at: item.range) { break }
       guard let question = knowledgeBase.question(item.linkId) else {
         diagnostics.append(
           Diagnostic.error(

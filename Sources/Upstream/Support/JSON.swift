@@ -180,6 +180,9 @@ public struct JSONReader {
   private let bytes: [UInt8]
   private var position = 0
   private var depth = 0
+  /// The furthest position worked out so far: positions are found moving forward from it,
+  /// so a file on one long line costs linear time, not quadratic.
+  private var mark = SourceLocation(line: 1, column: 1, offset: 0)
 
   private init(_ source: SourceFile) {
     self.source = source
@@ -209,6 +212,23 @@ public struct JSONReader {
     return JSONSyntaxError(message: message, range: source.range(start, min(start + 1, bytes.count)))
   }
 
+  /// The line and column of a byte offset (columns count characters, as the rule lexer's do).
+  private mutating func location(_ offset: Int) -> SourceLocation {
+    guard offset >= mark.offset else { return source.location(ofOffset: offset) }
+    var line = mark.line
+    var column = mark.column
+    for byte in bytes[mark.offset..<offset] {
+      if byte == UInt8(ascii: "\n") {
+        line += 1
+        column = 1
+      } else if byte & 0xC0 != 0x80 {
+        column += 1
+      }
+    }
+    mark = SourceLocation(line: line, column: column, offset: offset)
+    return mark
+  }
+
   private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
   private mutating func skipWhitespace() {
@@ -218,7 +238,7 @@ public struct JSONReader {
   }
 
   private mutating func readValue() throws -> JSONDocument.Located {
-    let start = position
+    let start = location(position)
     guard let byte = current else { throw failure("expected a JSON value, found the end of the file") }
     let node: JSONDocument.Node
     switch byte {
@@ -232,7 +252,7 @@ public struct JSONReader {
     default:
       throw failure("expected a JSON value (an object, list, text, number, true, false or null)")
     }
-    return JSONDocument.Located(node: node, range: source.range(start, position))
+    return JSONDocument.Located(node: node, range: SourceRange(file: source.path, start: start, end: location(position)))
   }
 
   private mutating func expectWord(_ word: String) throws {
@@ -259,9 +279,9 @@ public struct JSONReader {
     while true {
       skipWhitespace()
       guard current == UInt8(ascii: "\"") else { throw failure("expected a key in double quotes") }
-      let keyStart = position
+      let keyStart = location(position)
       let key = try readString()
-      let keyRange = source.range(keyStart, position)
+      let keyRange = SourceRange(file: source.path, start: keyStart, end: location(position))
       skipWhitespace()
       guard current == UInt8(ascii: ":") else { throw failure("expected ':' after the key \"\(key)\"") }
       position += 1
@@ -323,11 +343,12 @@ public struct JSONReader {
         case UInt8(ascii: "t"): scalars.append("\t")
         case UInt8(ascii: "u"):
           var code = try readHex4()
+          // A high surrogate joins the low surrogate after it; a lone one is replaced.
           if (0xD800...0xDBFF).contains(code), current == UInt8(ascii: "\\"),
-            position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u")
+            position + 5 < bytes.count, bytes[position + 1] == UInt8(ascii: "u"),
+            let low = hex4(at: position + 2), (0xDC00...0xDFFF).contains(low)
           {
-            position += 2
-            let low = try readHex4()
+            position += 6
             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
           }
           scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
@@ -341,10 +362,25 @@ public struct JSONReader {
   }
 
   private mutating func readHex4() throws -> UInt32 {
-    guard position + 4 <= bytes.count,
-      let code = UInt32(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16)
-    else { throw failure("expected four hex digits after \\u") }
+    guard let code = hex4(at: position) else { throw failure("expected four hex digits after \\u") }
     position += 4
+    return code
+  }
+
+  /// The four hex digits at `offset` as a number, if they are four hex digits.
+  private func hex4(at offset: Int) -> UInt32? {
+    guard offset + 4 <= bytes.count else { return nil }
+    var code: UInt32 = 0
+    for byte in bytes[offset..<offset + 4] {
+      let digit: UInt8
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+      case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+      default: return nil
+      }
+      code = code << 4 | UInt32(digit)
+    }
     return code
   }
 
