@@ -87,10 +87,12 @@ private struct Layout {
 
     // Declarations, attributes and the `and` before each further conclusion.
     let attributeStarts = Set(syntax.attributeOffsets)
+    // Where each declaration starts, in file order, so the next one is found in one step.
+    let starts = syntax.declarations.compactMap { byOffset[$0.range.start.offset] }.sorted()
     for declaration in syntax.declarations {
       guard let first = byOffset[declaration.range.start.offset] else { continue }
       placements[first] = .declaration
-      let end = nextDeclaration(after: first, in: syntax, byOffset: byOffset)
+      let end = Self.nextStart(after: first, in: starts) ?? tokens.count
       var conditions: [SourceRange] = []
       switch declaration {
       case .question(let question): conditions = question.askWhen.map { [$0.range] } ?? []
@@ -119,11 +121,15 @@ private struct Layout {
     }
   }
 
-  /// The index of the token that starts the next declaration after `first`, or the end.
-  private func nextDeclaration(after first: Int, in syntax: SyntaxFile, byOffset: [Int: Int]) -> Int {
-    let offset = tokens[first].range.start.offset
-    let later = syntax.declarations.map(\.range.start.offset).filter { $0 > offset }.min()
-    return later.flatMap { byOffset[$0] } ?? tokens.count
+  /// The first of the sorted `starts` after `first`, by binary search.
+  private static func nextStart(after first: Int, in starts: [Int]) -> Int? {
+    var low = 0
+    var high = starts.count
+    while low < high {
+      let middle = (low + high) / 2
+      if starts[middle] <= first { low = middle + 1 } else { high = middle }
+    }
+    return low < starts.count ? starts[low] : nil
   }
 
   /// Marks the tokens of a condition (with any brackets around its ends) as inside it.

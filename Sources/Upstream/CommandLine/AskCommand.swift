@@ -75,7 +75,7 @@ enum AskCommand: UpstreamCommand {
         "'\(path)' is a FHIR QuestionnaireResponse, not a session file; assess it with: upstream assess --answers \(path)",
         suggestion: nil, command: spec.name)
     }
-    guard let answers = output.answers else { throw CommandError.answers(output.diagnostics, source: file) }
+    guard let answers = output.answers else { throw CommandError.session(output.diagnostics, source: file) }
     if !output.diagnostics.isEmpty {
       console.writeError(DiagnosticRenderer(sources: [file], colour: console.colourErrors).text(output.diagnostics))
     }
@@ -83,7 +83,7 @@ enum AskCommand: UpstreamCommand {
     do {
       return try QuestionnaireSession(knowledgeBase, resuming: replies, mode: mode)
     } catch {
-      throw CommandError.answers([.error(.wrongAnswerType, "\(error)", at: .wholeFile(file.path))], source: file)
+      throw CommandError.session([.error(.wrongAnswerType, "\(error)", at: .wholeFile(file.path))], source: file)
     }
   }
 

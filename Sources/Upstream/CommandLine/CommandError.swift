@@ -24,6 +24,8 @@ public enum CommandError: Error, Sendable {
   case knowledgeBase([Diagnostic], sources: [SourceFile])
   /// The answers are invalid.
   case answers([Diagnostic], source: SourceFile?)
+  /// A saved questionnaire session cannot be resumed; the file is left untouched.
+  case session([Diagnostic], source: SourceFile)
   /// A file could not be read or written.
   case file(String)
 
@@ -32,7 +34,7 @@ public enum CommandError: Error, Sendable {
     switch self {
     case .usage: .usage
     case .knowledgeBase: .failure
-    case .answers: .invalidAnswers
+    case .answers, .session: .invalidAnswers
     case .file: .fileError
     }
   }
@@ -51,6 +53,10 @@ public enum CommandError: Error, Sendable {
     case .answers(let diagnostics, let source):
       return DiagnosticRenderer(sources: source.map { [$0] } ?? [], colour: colour).text(diagnostics)
         + "error: the answers have problems, so nothing was assessed\n"
+    case .session(let diagnostics, let source):
+      return DiagnosticRenderer(sources: [source], colour: colour).text(diagnostics)
+        + "error: the session file '\(source.path)' cannot be resumed, so it was left as it was; "
+        + "mend it, or start again with 'upstream ask --session NEW_FILE'\n"
     case .file(let message):
       return "error: \(message)\n"
     }
@@ -150,6 +156,12 @@ public enum AtomicFile {
       try handle.close()
       guard rename(temporary, path) == 0 else {
         throw CommandError.file("cannot write '\(path)': \(String(cString: strerror(errno)))")
+      }
+      // Flush the folder too, so the rename itself survives a power cut.
+      let folderDescriptor = open(folder.isEmpty ? "." : folder, O_RDONLY)
+      if folderDescriptor >= 0 {
+        _ = fsync(folderDescriptor)
+        _ = close(folderDescriptor)
       }
     } catch {
       try? FileManager.default.removeItem(atPath: temporary)

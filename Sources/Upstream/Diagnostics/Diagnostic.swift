@@ -59,6 +59,9 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     self.fix = fix
   }
 
+  /// The message that ends a file's list of problems once it is too long to be useful.
+  public static let tooManyMessage = "too many problems in this file; stopping here"
+
   /// An error.
   public static func error(
     _ code: DiagnosticCode, _ message: String, at range: SourceRange, notes: [Note] = [],

@@ -75,7 +75,7 @@ struct Lexer {
       diagnostics.append(.error(code, message, at: range(from: start)))
     } else if !reportedTooMany {
       reportedTooMany = true
-      diagnostics.append(.error(code, "too many problems in this file; stopping here", at: range(from: start)))
+      diagnostics.append(.error(code, Diagnostic.tooManyMessage, at: range(from: start)))
     }
   }
 

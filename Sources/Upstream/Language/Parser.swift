@@ -148,7 +148,7 @@ public struct Parser {
     } else if !reportedTooMany {
       reportedTooMany = true
       diagnostics.append(
-        .error(.unexpectedToken, "too many errors in this file; stopping here", at: current.range))
+        .error(.unexpectedToken, Diagnostic.tooManyMessage, at: current.range))
     }
   }
 

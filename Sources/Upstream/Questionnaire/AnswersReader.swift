@@ -91,7 +91,7 @@ public enum AnswersReader {
     guard diagnostics.count >= maximumDiagnostics else { return false }
     if diagnostics.count == maximumDiagnostics {
       let code = diagnostics.last?.code ?? .answersNotJSON
-      diagnostics.append(.error(code, "too many problems in this file; stopping here", at: range))
+      diagnostics.append(.error(code, Diagnostic.tooManyMessage, at: range))
     }
     return true
   }
