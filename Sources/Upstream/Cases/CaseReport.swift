@@ -22,7 +22,9 @@ public struct CaseReport: Sendable {
       }
       lines.append("✗ \(result.testCase.id) (\(result.testCase.range.file):\(result.testCase.range.start.line))")
       for failure in result.failures {
-        lines.append("    \(failure.expectation.range.file):\(failure.expectation.range.start.line): \(failure.expectation.text)")
+        let place = failure.expectation.range.start
+        lines.append(
+          "    \(failure.expectation.range.file):\(place.line):\(place.column): error[\(DiagnosticCode.caseFailed.rawValue)]: \(failure.expectation.text)")
         lines.append("      expected: \(failure.expectation.text.replacingOccurrences(of: "expect ", with: ""))")
         lines.append("      actual:   \(failure.actual)")
         if let finding = failure.finding {

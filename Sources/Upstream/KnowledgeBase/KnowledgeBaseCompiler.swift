@@ -636,6 +636,18 @@ private struct Resolver {
         ).suggesting(word.text, from: options))
       return nil
     }
+    // A number no answer can take is worth a warning whatever the comparison: `hours < 30`
+    // always holds on a 0–24 question, and `hours > 30` never does (which the never-fires
+    // check reports as an error).
+    if let range = question.kind.numberRange {
+      for bound in test.comparison.numbers where !range.contains(bound.value) {
+        diagnostics.append(
+          .warning(
+            .valueOutOfRange,
+            "no answer to '\(name)' can be \(format(bound.value)): it is asked from \(format(range.lowerBound)) to \(format(range.upperBound))",
+            at: bound.range))
+      }
+    }
     switch (question.kind, test.comparison) {
     case (.yesNo, .bare): return .yesNo(true)
     case (.yesNo, .is(let negated, .word(let word))) where word.text == "yes" || word.text == "no":

@@ -315,6 +315,16 @@ public struct TestSyntax: Sendable {
     case includes(Name)
     case compare(ComparisonOperator, Spelled<Double>)
     case between(Spelled<Double>, Spelled<Double>)
+
+    /// The numbers an answer is compared with (not certainties).
+    public var numbers: [Spelled<Double>] {
+      switch self {
+      case .compare(_, let bound): [bound]
+      case .between(let low, let high): [low, high]
+      case .is(_, .number(let value)): [value]
+      case .bare, .certainty, .is, .in, .includes: []
+      }
+    }
   }
 
   public let subject: Name

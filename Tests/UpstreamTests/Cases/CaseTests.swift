@@ -88,7 +88,7 @@ struct CaseTests {
     let result = CaseRunner(kb).run(try #require(loaded.cases.first))
     #expect(result.failures.count == 1)
     let report = CaseReport(kb).render([result])
-    #expect(report.contains("c.case:9: expect flat_feet certainty >= 0.7"))
+    #expect(report.contains("c.case:9:3: error[UP0301]: expect flat_feet certainty >= 0.7"))
     #expect(report.contains("actual:   flat_feet has certainty possible (0.50)"))
     #expect(report.contains("+0.50 rule flat-to-hip (test.rules:"))
     #expect(report.contains("✓ flat — you answered 'yes' to \"Flat arches?\""))

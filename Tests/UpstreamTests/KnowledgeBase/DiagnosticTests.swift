@@ -73,6 +73,8 @@ struct DiagnosticTests {
      "rule r\n  when arch is flat\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n"),
     (.typeMismatch, "rule r\n  when arch >= 3\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n",
      "rule r\n  when hours >= 3\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n"),
+    (.valueOutOfRange, "rule r\n  when hours < 30\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n",
+     "rule r\n  when hours between 0 and 24\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n"),
     (.certaintyOutOfRange, "rule r\n  when pain\n  then flat_feet certainty 1.5\n  because \"b\"\n  source s\n",
      "rule r\n  when pain\n  then flat_feet certainty -0.5\n  because \"b\"\n  source s\n"),
     (.unknownWord, "contributor knee_x\n  name \"K\"\n  region kneee\n", "contributor knee_x\n  name \"K\"\n  region knee\n"),

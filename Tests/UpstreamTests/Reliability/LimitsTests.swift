@@ -187,6 +187,15 @@ struct LimitsTests {
     #expect(assessment.undecidedRules.isEmpty)
   }
 
+  @Test("an id of 200 characters is fine; a longer one gives UP0016")
+  func longWords() {
+    let longest = "f" + String(repeating: "x", count: Lexer.maximumWordLength - 1)
+    let fine = Self.base + "contributor \(longest)\n  name \"L\"\n  explain \"L.\"\n"
+      + Self.rule(when: "q").replacingOccurrences(of: "then f", with: "then \(longest)")
+    #expect(Self.errorCodes(compile(fine)) == [])
+    #expect(Self.errorCodes(compile(fine.replacingOccurrences(of: longest, with: longest + "x"))).contains(.inputTooLarge))
+  }
+
   // MARK: Long lines
 
   @Test("a 1 MB line: a condition of 110,000 tests compiles and runs; a line of garbage stops after 200 errors")
