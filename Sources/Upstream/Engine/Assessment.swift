@@ -153,9 +153,14 @@ public struct Settlement: Sendable, Hashable {
     case otherwisePrefer
     /// No preference held; the stronger one was kept.
     case stronger
+    /// No preference held and the conflict says `otherwise keep both`: nothing is set
+    /// aside, but the conflict was weighed and the tree says so.
+    case keptBoth
   }
 
+  /// The recommendation chosen (for `keptBoth`, the one that declares the conflict).
   public let winner: Int
+  /// The recommendation set aside (for `keptBoth`, the other one, which is kept too).
   public let loser: Int
   /// The recommendation whose declaration holds the conflict.
   public let declaredBy: Int

@@ -402,7 +402,7 @@ struct Run {
     for recommendation in called { strengths[recommendation] = 1 - recommendedRemaining[recommendation] }
     let settlements = strengths.count > 1 ? settle(strengths) : []
     let recommendations = called.map { recommendation -> RecommendationResult in
-      let lost = settlements.first { $0.loser == recommendation }
+      let lost = settlements.first { $0.loser == recommendation && $0.reason != .keptBoth }
       let status: RecommendationResult.Status =
         withholdingFlag.map { .withheld(redFlag: $0) } ?? (lost.map { .setAside($0) } ?? .given)
       return RecommendationResult(
@@ -445,7 +445,7 @@ struct Run {
           continue
         }
         switch conflict.otherwise {
-        case .keepBoth: break
+        case .keepBoth: settlements.append(settled(declaring, .keptBoth))
         case .prefer(let winner): settlements.append(settled(winner, .otherwisePrefer))
         case .stronger:
           let first = strengths[pair.0] ?? 0

@@ -141,6 +141,9 @@ public struct SettlementEntry: Sendable, Hashable {
     case otherwisePrefer = "otherwise-prefer"
     /// No preference held; the more strongly called-for one was kept.
     case stronger
+    /// No preference held and the conflict keeps both: `setAside` names the other
+    /// recommendation, which is given too.
+    case keptBoth = "kept-both"
   }
 
   public let chosen: String

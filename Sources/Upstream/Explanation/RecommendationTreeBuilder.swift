@@ -176,6 +176,13 @@ struct RecommendationTreeBuilder {
       basis = .otherwisePrefer
       patient = "\(chosen.title) was chosen over \(setAside.title): when nothing else decides, the knowledge base prefers it."
       clinician = "\(chosen.id) chosen over \(setAside.id): no 'prefer … when' held; otherwise prefer \(chosen.id); \(place)"
+    case .keptBoth:
+      basis = .keptBoth
+      patient =
+        "\(chosen.title) and \(setAside.title) are both suggested: they can pull in different directions, "
+        + "but nothing in your answers decides between them, so try them with care and see which helps."
+      clinician =
+        "\(chosen.id) and \(setAside.id) both kept: no 'prefer … when' held; otherwise keep both; \(place)"
     case .stronger:
       basis = .stronger
       let strength = { (index: Int) in

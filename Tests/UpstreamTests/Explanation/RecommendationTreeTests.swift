@@ -176,6 +176,27 @@ struct RecommendationTreeTests {
     #expect(kb.assess(answers).tree.settlements.first?.basis == .stronger)
   }
 
+  @Test("a conflict that keeps both gives both, and the tree still says the two were weighed")
+  func conflictKeptBoth() throws {
+    let keepBoth = TreeFixtures.conflict.replacingOccurrences(of: "otherwise prefer stronger", with: "otherwise keep both")
+    let kb = try TreeFixtures.compile(keepBoth)
+    let tree = kb.assess(Answers(["hurts": .yes, "arch": .option("flat"), "boots": .yes, "diabetes": .no])).tree
+    let insoles = try #require(tree.node("arches")?.recommendations.first)
+    let minimal = try #require(tree.node("stiff_shoes")?.recommendations.first)
+    #expect(insoles.status == .given && minimal.status == .given)
+    let settlement = try #require(tree.settlements.first)
+    #expect(tree.settlements.count == 1)
+    #expect(settlement.basis == .keptBoth && settlement.chosen == "insoles" && settlement.setAside == "minimal")
+    #expect(settlement.patientReason.hasPrefix("Supportive insoles and Minimal shoes are both suggested"))
+    #expect(settlement.clinicianReason.contains("insoles and minimal both kept: no 'prefer … when' held; otherwise keep both"))
+    #expect(insoles.settlements == [settlement])
+    #expect(TreeTextRenderer(audience: .clinician, width: 200).render(tree).contains("insoles and minimal both kept"))
+    // The preference still wins when it holds.
+    let preferred = kb.assess(Answers(["hurts": .yes, "arch": .option("flat"), "boots": .yes, "diabetes": .yes])).tree
+    #expect(preferred.settlements.map(\.basis) == [.preference])
+    #expect(preferred.node("stiff_shoes")?.recommendations.first?.status == .setAside)
+  }
+
   @Test("an emergency red flag comes first and withholds self-care advice, listed with the reason")
   func redFlagOverride() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.redFlags)
