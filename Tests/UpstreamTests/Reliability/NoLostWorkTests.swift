@@ -36,12 +36,6 @@ struct NoLostWorkTests {
     return wasRunning
   }
 
-  /// Kills after `delay` seconds.
-  static func runAndKill(_ arguments: [String], input: String = "", after delay: Double) throws -> Bool {
-    let start = Date()
-    return try runAndKill(arguments, input: input) { Date().timeIntervalSince(start) >= delay }
-  }
-
   /// The file's inode: a file replaced by a rename gets a new one.
   static func inode(_ path: String) -> Int? {
     (try? FileManager.default.attributesOfItem(atPath: path))?[.systemFileNumber] as? Int
@@ -123,13 +117,13 @@ struct NoLostWorkTests {
     let session = QuestionnaireSession.answering(person.answers, with: kb, mode: .everyQuestion)
     let replies = session.replies.map { reply in reply.answer.map(Self.typed) ?? "skip" }
     #expect(replies.count >= 20)
-    let input = replies.joined(separator: "\n") + "\n\n"
 
     let work = try TemporaryFolder()
     var sawPartial = 0
-    for (attempt, delay) in [0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0].enumerated() {
+    for (attempt, killAfter) in [1, 3, 6, 10, 15, replies.count - 2].enumerated() {
       let path = "\(work.path)/session-\(attempt).json"
-      _ = try Self.runAndKill(["ask", "--all", "--session", path, "--width", "100"], input: input, after: delay)
+      try Self.typeAndKill(
+        ["ask", "--all", "--session", path, "--width", "100"], replies: replies, killAfter: killAfter, sessionFile: path)
       guard FileManager.default.fileExists(atPath: path) else { continue }
       let text = try String(contentsOfFile: path, encoding: .utf8)
       let read = AnswersReader.read(SourceFile(path: path, text: text), for: kb)
@@ -145,7 +139,45 @@ struct NoLostWorkTests {
       let final = try String(contentsOfFile: path, encoding: .utf8)
       #expect(AnswersReader.read(SourceFile(path: path, text: final), for: kb).answers == session.answers)
     }
-    #expect(sawPartial >= 1)
+    // Every kill landed mid-session.
+    #expect(sawPartial == 6)
+  }
+
+  /// Runs `upstream` as a person at the keyboard: one reply every 10 ms. After the reply
+  /// at `killAfter`, waits until the session file holds at least that many replies (so
+  /// the kill lands in the middle of the session, between or during saves), then kills
+  /// the process with SIGKILL.
+  static func typeAndKill(_ arguments: [String], replies: [String], killAfter: Int, sessionFile: String) throws {
+    // A write to a pipe whose reader has died must not end the test process.
+    signal(SIGPIPE, SIG_IGN)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: UpstreamBinary.path)
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["NO_COLOR"] = "1"
+    process.environment = environment
+    let keyboard = Pipe()
+    process.standardInput = keyboard
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    for (index, reply) in replies.enumerated() where process.isRunning {
+      try keyboard.fileHandleForWriting.write(contentsOf: Data((reply + "\n").utf8))
+      usleep(10_000)
+      guard index + 1 == killAfter else { continue }
+      let deadline = Date().addingTimeInterval(20)
+      while process.isRunning, Date() < deadline, savedReplies(sessionFile) < killAfter - 1 { usleep(1_000) }
+      break
+    }
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    try? keyboard.fileHandleForWriting.close()
+  }
+
+  /// How many replies a session file holds now (0 when there is none yet).
+  static func savedReplies(_ path: String) -> Int {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return 0 }
+    return AnswersReader.read(SourceFile(path: path, text: text), for: FuzzHarness.bundled).order.count
   }
 
   /// An answer as a person would type it at the prompt.
