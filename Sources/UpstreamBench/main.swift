@@ -1,7 +1,7 @@
 // upstream-bench: measures Upstream and compares it with CLIPS 6.30 on the same workload.
 //
-// Usage: swift run -c release upstream-bench [--sizes small,medium,large] [--seconds S]
-//                                            [--no-clips] [--no-batch] [--markdown FILE]
+// Usage: swift run -c release upstream-bench [--sizes small,medium,large|none] [--seconds S]
+//                                            [--no-clips] [--no-batch] [--markdown FILE] [--help]
 //
 // For each synthetic size it reports load + check time of the rule text, assessments per
 // second on one core and on all cores, p50/p99 latency, and peak memory; then the same for
@@ -22,6 +22,20 @@ struct Options {
   var batch = true
   var markdown: String?
 
+  static let help = """
+    upstream-bench: measures Upstream, side by side with CLIPS 6.30 when it is installed.
+
+    Usage: swift run -c release upstream-bench [options]
+
+    Options:
+      --sizes LIST     synthetic sizes to run: small,medium,large (default: all), or none
+      --seconds S      seconds per throughput measurement (default: 2)
+      --no-clips       do not run CLIPS
+      --no-batch       do not measure assess --batch
+      --markdown FILE  write the results between the markers in FILE (Docs/Performance.md)
+      --help           show this help
+    """
+
   init(_ arguments: [String]) {
     var index = 0
     while index < arguments.count {
@@ -37,6 +51,9 @@ struct Options {
       case "--no-clips": clips = false
       case "--no-batch": batch = false
       case "--markdown": markdown = value()
+      case "--help", "-h":
+        print(Self.help)
+        exit(0)
       default:
         FileHandle.standardError.write(Data("upstream-bench: unknown option \(argument)\n".utf8))
         exit(2)
@@ -307,6 +324,10 @@ if let bundled {
   print(measurement)
 }
 
+// The adaptive questionnaire over the clinician cases: questions asked as a share of all.
+let adaptivityLine = AdaptivityReport.bundled().map { "Adaptive questionnaire over the clinician cases: \($0.summary)." } ?? ""
+print(adaptivityLine)
+
 // MARK: - Report
 
 
@@ -336,6 +357,7 @@ if let path = options.markdown {
       block += "`upstream assess` on one answers file, as a whole process (median of 5 samples of 20 runs): \(fixed(process)) ms.\n"
     }
     if !batchLine.isEmpty { block += "\n" + batchLine + "\n" }
+    if !adaptivityLine.isEmpty { block += "\n" + adaptivityLine + "\n" }
     document.replaceSubrange(start.lowerBound..<stop.upperBound, with: block + end)
     try document.write(toFile: path, atomically: true, encoding: .utf8)
     print("wrote \(path)")

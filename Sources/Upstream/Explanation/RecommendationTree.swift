@@ -53,6 +53,9 @@ public struct RecommendationTree: Sendable, Hashable {
   public let redFlags: [RedFlagEntry]
   /// Recommendations withheld because of an emergency or urgent red flag.
   public let withheld: [WithheldRecommendation]
+  /// Red-flag questions left unanswered or answered "not sure", by id: no
+  /// red flag can be ruled out on them, so the tree says so near the top.
+  public let unansweredSafetyQuestions: [UnansweredSafetyQuestion]
   /// What to do first: red-flag advice, or the recommendations for the most likely contributors.
   public let firstSteps: [FirstStep]
   /// Complaints present, most certain first: the roots of the tree.
@@ -129,6 +132,14 @@ public struct RecommendationEntry: Sendable, Hashable {
   /// Conflicts it was part of: won (chosen over another) or lost (set aside).
   public let settlements: [SettlementEntry]
   public let sources: [SourceReference]
+}
+
+/// A red-flag question the answers leave open.
+public struct UnansweredSafetyQuestion: Sendable, Hashable {
+  public let id: String
+  public let wording: String
+  /// Whether it was answered "not sure" (otherwise it was not answered at all).
+  public let notSure: Bool
 }
 
 /// How a declared conflict between two recommendations was settled, in words.

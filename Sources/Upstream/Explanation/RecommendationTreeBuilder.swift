@@ -66,7 +66,8 @@ struct RecommendationTreeBuilder {
     }
     return RecommendationTree(
       stamp: assessment.stamp, disclaimer: kb.header.disclaimer, lessLikelyBelow: kb.header.lessLikelyBelow,
-      redFlags: redFlags, withheld: withheld(placed: placed), firstSteps: firstSteps(placed: placed, withholding: withholding),
+      redFlags: redFlags, withheld: withheld(placed: placed), unansweredSafetyQuestions: unansweredSafetyQuestions,
+      firstSteps: firstSteps(placed: placed, withholding: withholding),
       complaints: complaintNodes, otherFindings: otherNodes, nothingFound: nothingFound,
       generalAdvice: nothingFound && !withholding ? kb.header.generalAdvice : nil,
       otherRecommendations: ordered(unplaced).map { entry($0, at: nil, placed: placed) }, scores: scores,
@@ -199,6 +200,16 @@ struct RecommendationTreeBuilder {
   }
 
   // MARK: Red flags and first steps
+
+  /// The red-flag questions with no answer, or "not sure", by id (so the order of the
+  /// rule files does not change it).
+  private var unansweredSafetyQuestions: [UnansweredSafetyQuestion] {
+    kb.questions.filter(\.isRedFlagQuestion).sorted { $0.id < $1.id }.compactMap { question in
+      let answer = assessment.answers[question.id]
+      guard answer == nil || answer == .notSure else { return nil }
+      return UnansweredSafetyQuestion(id: question.id, wording: question.wording, notSure: answer == .notSure)
+    }
+  }
 
   private var redFlags: [RedFlagEntry] {
     assessment.redFlags.map { raised in

@@ -8,7 +8,7 @@
 /// clinician wording, and `audience` records which one was asked for.
 public struct AssessmentJSONRenderer: Sendable {
   /// The version of the `upstream-assessment` format.
-  public static let formatVersion = 2
+  public static let formatVersion = 3
 
   public let audience: Audience
 
@@ -33,6 +33,7 @@ public struct AssessmentJSONRenderer: Sendable {
       ("lessLikelyBelow", .number(tree.lessLikelyBelow)),
       ("redFlags", .array(tree.redFlags.map(redFlag))),
       ("withheld", .array(tree.withheld.map(withheld))),
+      ("unansweredSafetyQuestions", .array(tree.unansweredSafetyQuestions.map(unansweredSafety))),
       ("firstSteps", .array(tree.firstSteps.map { step in
         .object([
           ("kind", .string(step.kind.rawValue)), ("id", .string(step.id)), ("text", .string(step.text)),
@@ -71,6 +72,10 @@ public struct AssessmentJSONRenderer: Sendable {
       ("advice", .string(flag.advice)), ("explanation", JSONParts.optional(flag.explanation)),
       ("raisedBy", .array(flag.raisedBy.map(JSONParts.reason))), ("sources", .array(flag.sources.map(JSONParts.source))),
     ])
+  }
+
+  private func unansweredSafety(_ question: UnansweredSafetyQuestion) -> JSONValue {
+    .object([("id", .string(question.id)), ("wording", .string(question.wording)), ("notSure", .bool(question.notSure))])
   }
 
   private func withheld(_ entry: WithheldRecommendation) -> JSONValue {

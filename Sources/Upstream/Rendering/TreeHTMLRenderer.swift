@@ -18,6 +18,13 @@ public struct TreeHTMLRenderer: Sendable {
     body.append("<p class=\"disclaimer\">\(escape(tree.disclaimer))</p>")
     body.append("</header>")
     if !tree.redFlags.isEmpty { body.append(redFlags(tree, words)) }
+    if !tree.unansweredSafetyQuestions.isEmpty {
+      body.append(
+        "<section class=\"safety-open\" role=\"alert\"><h2>\(escape(sentence(words.unansweredSafetyTitle)))</h2>"
+          + "<p>\(escape(words.unansweredSafetyIntro))</p><ul>")
+      body += tree.unansweredSafetyQuestions.map { "<li>\(escape(words.unansweredSafety($0)))</li>" }
+      body.append("</ul></section>")
+    }
     if audience == .patient, !tree.firstSteps.isEmpty {
       body.append("<section class=\"first-steps\"><h2>What to do first</h2><ol>")
       body += tree.firstSteps.map { "<li>\(escape(words.step($0)))</li>" }
@@ -210,8 +217,8 @@ public struct TreeHTMLRenderer: Sendable {
     h3 { font-size: 1.05rem; margin: 0; }
     .stamp { font-size: .75rem; color: var(--muted); margin: 0 0 .5rem; overflow-wrap: anywhere; }
     .disclaimer { font-size: .9rem; color: var(--muted); border-left: 3px solid var(--line); padding-left: .75rem; }
-    .red-flags { background: var(--alert-bg); border: 2px solid var(--alert); border-radius: .5rem; padding: .75rem 1rem; }
-    .red-flags h2 { color: var(--alert); border-color: var(--alert); margin-top: 0; }
+    .red-flags, .safety-open { background: var(--alert-bg); border: 2px solid var(--alert); border-radius: .5rem; padding: .75rem 1rem; }
+    .red-flags h2, .safety-open h2 { color: var(--alert); border-color: var(--alert); margin-top: 0; }
     .flag { margin-bottom: .75rem; }
     .flag .urgency { color: var(--alert); font-weight: bold; margin: 0; }
     .flag .advice { font-weight: bold; margin: .25rem 0; }
@@ -244,7 +251,7 @@ public struct TreeHTMLRenderer: Sendable {
       summary { list-style: none; }
       summary::-webkit-details-marker { display: none; }
       details.why > summary { font-weight: bold; color: var(--ink); }
-      .red-flags, li.recommendation.given, .nothing { background: none; }
+      .red-flags, .safety-open, li.recommendation.given, .nothing { background: none; }
       li, .flag { break-inside: avoid; }
     }
     """

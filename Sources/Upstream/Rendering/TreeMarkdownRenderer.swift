@@ -27,6 +27,12 @@ public struct TreeMarkdownRenderer: Sendable {
       }
       blocks.append("## " + escape(title(words.redFlagsTitle)) + "\n\n" + lines.joined(separator: "\n"))
     }
+    if !tree.unansweredSafetyQuestions.isEmpty {
+      let lines = tree.unansweredSafetyQuestions.map { "- " + escape(words.unansweredSafety($0)) }
+      blocks.append(
+        "## " + escape(title(words.unansweredSafetyTitle)) + "\n\n" + escape(words.unansweredSafetyIntro) + "\n\n"
+          + lines.joined(separator: "\n"))
+    }
     if audience == .patient, !tree.firstSteps.isEmpty {
       let steps = tree.firstSteps.enumerated().map { "\($0 + 1). " + escape(words.step($1)) }
       blocks.append("## " + title(words.firstStepsTitle) + "\n\n" + steps.joined(separator: "\n"))

@@ -38,6 +38,12 @@ public struct TreeTextRenderer: Sendable {
       }
       sections.append(title(words.redFlagsTitle, .alert, outline) + outline.draw(roots))
     }
+    if !tree.unansweredSafetyQuestions.isEmpty {
+      let open = tree.unansweredSafetyQuestions.flatMap { outline.paragraph(.init(text: "- " + words.unansweredSafety($0), hang: 2)) }
+      sections.append(
+        title(words.unansweredSafetyTitle, .alert, outline) + outline.paragraph(.init(text: words.unansweredSafetyIntro))
+          + open)
+    }
     if audience == .patient, !tree.firstSteps.isEmpty {
       let steps = tree.firstSteps.enumerated().flatMap { index, step in
         outline.paragraph(.init(text: "\(index + 1). \(words.step(step))", hang: 3))

@@ -161,6 +161,18 @@ struct TreeWording {
 
   var redFlagsTitle: String { isPatient ? "SEE A CLINICIAN FIRST" : "RED FLAGS" }
   var withheldTitle: String { "Self-care advice withheld until a clinician has seen you:" }
+  var unansweredSafetyTitle: String {
+    isPatient ? "SAFETY QUESTIONS STILL OPEN" : "SAFETY QUESTIONS NOT ANSWERED"
+  }
+  var unansweredSafetyIntro: String {
+    "These questions look for signs that need a doctor. Without an answer, those signs cannot be ruled out:"
+  }
+
+  /// One open safety question: its wording, and the id for clinicians.
+  func unansweredSafety(_ question: UnansweredSafetyQuestion) -> String {
+    let state = question.notSure ? "answered \"not sure\"" : "not answered"
+    return isPatient ? "\(question.wording) (\(state))" : "\(question.wording) [\(question.id)] (\(state))"
+  }
   var firstStepsTitle: String { "WHAT TO DO FIRST" }
   var complaintsTitle: String { isPatient ? "WHERE IT HURTS AND WHAT MAY BE BEHIND IT" : "COMPLAINTS AND UPSTREAM CONTRIBUTORS" }
   var lessLikelyTitle: String { "Possible, less likely" }

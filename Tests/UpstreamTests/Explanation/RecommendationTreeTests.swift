@@ -197,6 +197,27 @@ struct RecommendationTreeTests {
     #expect(preferred.node("stiff_shoes")?.recommendations.first?.status == .setAside)
   }
 
+  @Test("red-flag questions left open are listed near the top, in every format; answered ones are not")
+  func unansweredSafetyQuestions() throws {
+    let kb = try TreeFixtures.compile(TreeFixtures.redFlags)
+    let open = kb.assess(Answers(["hurts": .yes, "flat": .yes])).tree
+    #expect(open.unansweredSafetyQuestions.map(\.id) == ["numb", "weight_loss"])
+    #expect(open.unansweredSafetyQuestions.allSatisfy { !$0.notSure })
+    let text = TreeTextRenderer(audience: .patient, width: 100).render(open)
+    #expect(text.contains("SAFETY QUESTIONS STILL OPEN\nThese questions look for signs that need a doctor."))
+    let safety = try #require(text.range(of: "SAFETY QUESTIONS STILL OPEN"))
+    let complaints = try #require(text.range(of: TreeWording(audience: .patient).complaintsTitle))
+    #expect(safety.lowerBound < complaints.lowerBound)
+    #expect(TreeMarkdownRenderer(audience: .clinician).render(open).contains("## Safety questions not answered\n\nThese questions"))
+    #expect(TreeHTMLRenderer().render(open).contains("<section class=\"safety-open\" role=\"alert\">"))
+    #expect(AssessmentJSONRenderer().render(open).contains("\"unansweredSafetyQuestions\": [\n    {\n      \"id\": \"numb\""))
+
+    // Both answered: nothing is open, and the section is not shown.
+    let answered = kb.assess(Answers(["hurts": .yes, "numb": .no, "weight_loss": .no])).tree
+    #expect(answered.unansweredSafetyQuestions.isEmpty)
+    #expect(!TreeTextRenderer().render(answered).contains("SAFETY QUESTIONS"))
+  }
+
   @Test("an emergency red flag comes first and withholds self-care advice, listed with the reason")
   func redFlagOverride() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.redFlags)
