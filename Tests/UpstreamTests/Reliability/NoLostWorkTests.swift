@@ -9,23 +9,30 @@ import Testing
 struct NoLostWorkTests {
   // MARK: Killing the real binary
 
-  /// Starts `upstream` with arguments and standard input, waits until `ready` says so
-  /// (polled every millisecond, for at most `timeout` seconds), then kills it with
-  /// SIGKILL. Returns whether it was still running when killed.
-  static func runAndKill(
-    _ arguments: [String], input: String = "", timeout: Double = 60, when ready: () -> Bool
-  ) throws -> Bool {
+  /// Starts the real `upstream` with arguments, its output discarded; returns the process
+  /// and the pipe to its standard input.
+  static func start(_ arguments: [String]) throws -> (Process, Pipe) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: UpstreamBinary.path)
     process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["NO_COLOR"] = "1"
     process.environment = environment
-    let standardInput = Pipe()
-    process.standardInput = standardInput
+    let input = Pipe()
+    process.standardInput = input
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()
+    return (process, input)
+  }
+
+  /// Starts `upstream` with arguments and standard input, waits until `ready` says so
+  /// (polled every millisecond, for at most `timeout` seconds), then kills it with
+  /// SIGKILL. Returns whether it was still running when killed.
+  static func runAndKill(
+    _ arguments: [String], input: String = "", timeout: Double = 60, when ready: () -> Bool
+  ) throws -> Bool {
+    let (process, standardInput) = try start(arguments)
     standardInput.fileHandleForWriting.write(Data(input.utf8))
     try standardInput.fileHandleForWriting.close()
     let deadline = Date().addingTimeInterval(timeout)
@@ -150,17 +157,7 @@ struct NoLostWorkTests {
   static func typeAndKill(_ arguments: [String], replies: [String], killAfter: Int, sessionFile: String) throws {
     // A write to a pipe whose reader has died must not end the test process.
     signal(SIGPIPE, SIG_IGN)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: UpstreamBinary.path)
-    process.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment["NO_COLOR"] = "1"
-    process.environment = environment
-    let keyboard = Pipe()
-    process.standardInput = keyboard
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
+    let (process, keyboard) = try start(arguments)
     for (index, reply) in replies.enumerated() where process.isRunning {
       try keyboard.fileHandleForWriting.write(contentsOf: Data((reply + "\n").utf8))
       usleep(10_000)
