@@ -8,9 +8,9 @@ enum ConditionKey {
   /// The condition's key.
   static func of(_ condition: Condition) -> String {
     switch condition {
-    case .answer(let question, let test): return "q\(question) " + key(test)
-    case .finding(let finding, let op, let bound): return "f\(finding) \(op.rawValue) \(bound)"
-    case .score(let score, let test): return "s\(score) \(test)"
+    case .answer(let question, let test): return "q" + String(question) + " " + key(test)
+    case .finding(let finding, let op, let bound): return "f" + String(finding) + " " + op.rawValue + " " + String(bound)
+    case .score(let score, let test): return "s\(score) " + key(test)
     case .all(let parts): return "all(" + commutative(parts, flattening: { if case .all(let inner) = $0 { inner } else { nil } }) + ")"
     case .any(let parts): return "any(" + commutative(parts, flattening: { if case .any(let inner) = $0 { inner } else { nil } }) + ")"
     case .not(let inner): return "not(" + of(inner) + ")"
@@ -28,10 +28,26 @@ enum ConditionKey {
     return keys.sorted().joined(separator: ", ")
   }
 
+  // Keys are spelled out rather than made with "\(test)", which describes an enum by
+  // reflection and was the slowest part of checking a large knowledge base.
   private static func key(_ test: AnswerTest) -> String {
     switch test {
-    case .oneOf(let options): "oneOf \(Set(options).sorted())"
-    default: "\(test)"
+    case .yesNo(let yes): yes ? "yes" : "no"
+    case .option(let option, let negated): (negated ? "isNot " : "is ") + String(option)
+    case .oneOf(let options): "oneOf " + Set(options).sorted().map(String.init).joined(separator: ",")
+    case .includes(let option): "includes " + String(option)
+    case .compare(let op, let bound): op.rawValue + " " + String(bound)
+    case .equals(let value, let negated): (negated ? "!= " : "== ") + String(value)
+    case .between(let low, let high): "between " + String(low) + " " + String(high)
+    }
+  }
+
+  private static func key(_ test: ScoreTest) -> String {
+    switch test {
+    case .compare(let op, let bound): op.rawValue + " " + String(bound)
+    case .equals(let value, let negated): (negated ? "!= " : "== ") + String(value)
+    case .between(let low, let high): "between " + String(low) + " " + String(high)
+    case .stratum(let stratum, let negated): (negated ? "notStratum " : "stratum ") + String(stratum)
     }
   }
 }
