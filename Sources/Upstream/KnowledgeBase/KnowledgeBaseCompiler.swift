@@ -67,6 +67,8 @@ public struct DraftKnowledgeBase: Sendable {
   let askWhenSyntax: [ConditionSyntax?]
   /// Recommendations that declare no dose, and where.
   let recommendationDoses: [Bool]
+  /// The number ranges rules test, by question: worked out once for the range checks.
+  let numberBands: NumberBands
 }
 
 // MARK: - Resolution
@@ -231,7 +233,8 @@ private struct Resolver {
       ruleRanges: order.map { ruleRanges[$0] }, questionRanges: questionSyntax.map(\.id.range),
       findingRanges: findingSyntax.map(\.id.range), recommendationRanges: recommendationSyntax.map(\.id.range),
       sourceRanges: sourceSyntax.map(\.id.range), redFlagRanges: redFlagSyntax.map(\.id.range),
-      askWhenSyntax: questionSyntax.map(\.askWhen), recommendationDoses: recommendationSyntax.map { $0.dose != nil })
+      askWhenSyntax: questionSyntax.map(\.askWhen), recommendationDoses: recommendationSyntax.map { $0.dose != nil },
+      numberBands: NumberBands(knowledgeBase))
   }
 
   private mutating func declareAll<T>(

@@ -165,22 +165,14 @@ struct EngineTests {
 
   @Test("results are identical whatever the order of files, rules and answers")
   func orderIndependence() throws {
-    // Split the knowledge base into its declarations (each starts in the first column).
-    var declarations: [String] = []
-    for line in DiagnosticTests.base.split(separator: "\n", omittingEmptySubsequences: false) {
-      if let first = line.first, first != " ", first != "#" || declarations.isEmpty {
-        declarations.append(String(line))
-      } else if !declarations.isEmpty {
-        declarations[declarations.count - 1] += "\n" + line
-      }
-    }
+    let parts = declarations(of: DiagnosticTests.base)
     let reference = try #require(compile(DiagnosticTests.base).knowledgeBase)
     let answers: [(String, AnswerValue)] = [("pain", .yes), ("arch", .flat), ("hours", .number(9)), ("sports", .options(["running"]))]
     let expected = AssessmentJSONRenderer().render(reference.assess(Answers(Dictionary(uniqueKeysWithValues: answers))))
     for seed in 0..<8 {
       var generator = SeededGenerator(seed: UInt64(seed))
       // Split the declarations over several files in a shuffled order.
-      let pieces = declarations.shuffled(using: &generator)
+      let pieces = parts.shuffled(using: &generator)
       let files = stride(from: 0, to: pieces.count, by: 3).map { start in
         (name: "f\(start).rules", text: pieces[start..<min(start + 3, pieces.count)].joined(separator: "\n") + "\n")
       }.shuffled(using: &generator)

@@ -144,6 +144,19 @@ struct LimitsTests {
     #expect(refused.output.contains("error[UP0016]: '\(path)' is larger than 64 MiB, the most Upstream reads"))
   }
 
+  @Test("an answers file over 64 MiB is refused with exit 4, before it is read")
+  func largeAnswersFile() throws {
+    let folder = try TemporaryFolder()
+    let path = folder.path + "/answers.json"
+    #expect(FileManager.default.createFile(atPath: path, contents: nil))
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    try handle.truncate(atOffset: UInt64(KnowledgeBase.maximumFileSize + 1))
+    try handle.close()
+    let refused = try UpstreamBinary.run(["assess", "--answers", path])
+    #expect(refused.status == 4)
+    #expect(refused.errors.contains("'\(path)' is larger than 64 MiB, the most Upstream reads"))
+  }
+
   @Test("a 1 MB text is kept whole; a text over 1 MiB gives UP0016")
   func longText() throws {
     let megabyte = String(repeating: "abcdefghij", count: 100_000)

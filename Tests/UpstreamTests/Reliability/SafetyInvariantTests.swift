@@ -154,9 +154,9 @@ struct SafetyInvariantTests {
       let shuffledFiles = files.shuffled(using: &random)
       let reordered = try #require(KnowledgeBase.compile(shuffledFiles).knowledgeBase)
       // Declarations moved to other files in another order: identical but for places.
-      let declarations = files.flatMap { Self.declarations(of: $0.text) }.shuffled(using: &random)
-      let pieces = stride(from: 0, to: declarations.count, by: 7).map { start in
-        (name: "part\(round)-\(start).rules", text: declarations[start..<min(start + 7, declarations.count)].joined(separator: "\n") + "\n")
+      let moving = files.flatMap { declarations(of: $0.text) }.shuffled(using: &random)
+      let pieces = stride(from: 0, to: moving.count, by: 7).map { start in
+        (name: "part\(round)-\(start).rules", text: moving[start..<min(start + 7, moving.count)].joined(separator: "\n") + "\n")
       }
       let moved = KnowledgeBase.compile(files: pieces)
       let rearranged = try #require(moved.knowledgeBase, "\(moved.diagnostics.prefix(3).map(\.message))")
@@ -229,24 +229,6 @@ struct SafetyInvariantTests {
       }
     }
     return questions
-  }
-
-  /// A rule file cut into its declarations (each starts in the first column; comments
-  /// above a declaration go with it).
-  static func declarations(of text: String) -> [String] {
-    var declarations: [String] = []
-    var pendingComments: [Substring] = []
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      if line.hasPrefix("#") {
-        pendingComments.append(line)
-      } else if let first = line.first, first != " " {
-        declarations.append((pendingComments + [line]).joined(separator: "\n"))
-        pendingComments = []
-      } else if !declarations.isEmpty {
-        declarations[declarations.count - 1] += "\n" + line
-      }
-    }
-    return declarations
   }
 
   /// Assessment JSON without the places rules are written and the content hash, which

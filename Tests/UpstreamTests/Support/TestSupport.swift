@@ -94,5 +94,23 @@ func knowledgeBase(_ text: String, sourceLocation: Testing.SourceLocation = #_so
 /// The diagnostic codes reported for rule text.
 func codes(_ text: String) -> [DiagnosticCode] { compile(text).diagnostics.map(\.code) }
 
+/// Rule text cut into its declarations (each starts in the first column; the comment
+/// lines above a declaration go with it), for tests that move declarations around.
+func declarations(of text: String) -> [String] {
+  var declarations: [String] = []
+  var pendingComments: [Substring] = []
+  for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    if line.hasPrefix("#") {
+      pendingComments.append(line)
+    } else if let first = line.first, first != " " {
+      declarations.append((pendingComments + [line]).joined(separator: "\n"))
+      pendingComments = []
+    } else if !declarations.isEmpty {
+      declarations[declarations.count - 1] += "\n" + line
+    }
+  }
+  return declarations
+}
+
 /// The minimal header every example knowledge base starts with.
 let header = CheckExamples.preamble

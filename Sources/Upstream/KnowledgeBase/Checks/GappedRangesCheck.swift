@@ -52,7 +52,7 @@ struct GappedRangesCheck: KnowledgeBaseCheck {
   func check(_ draft: DraftKnowledgeBase) -> [Diagnostic] {
     let knowledgeBase = draft.knowledgeBase
     var diagnostics: [Diagnostic] = []
-    for family in NumberBands(knowledgeBase).families {
+    for family in draft.numberBands.families {
       let question = knowledgeBase.questions[family.question].id
       // Walk the bands by their low ends, remembering the band that reaches highest so far.
       var reach = family.bands[0]

@@ -51,7 +51,7 @@ struct OverlappingRangesCheck: KnowledgeBaseCheck {
   func check(_ draft: DraftKnowledgeBase) -> [Diagnostic] {
     let knowledgeBase = draft.knowledgeBase
     var diagnostics: [Diagnostic] = []
-    for family in NumberBands(knowledgeBase).families {
+    for family in draft.numberBands.families {
       let question = knowledgeBase.questions[family.question].id
       for (position, band) in family.bands.enumerated() {
         for earlier in family.bands[..<position] {
