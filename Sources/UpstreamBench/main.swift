@@ -351,7 +351,8 @@ if let path = options.markdown {
   let begin = "<!-- benchmark results: begin -->"
   let end = "<!-- benchmark results: end -->"
   if let start = document.range(of: begin), let stop = document.range(of: end) {
-    let date = ISO8601DateFormatter().string(from: Date()).prefix(10)
+    // The report's date, from the one injectable clock (UPSTREAM_TODAY or SOURCE_DATE_EPOCH fix it).
+    let date = (try? Clock(environment: ProcessInfo.processInfo.environment))?.today ?? Clock.system.today
     var block = "\(begin)\nMeasured \(date) on \(machine) with `swift run -c release upstream-bench`.\n\n\(table)\n"
     if let process = results.last?.processMilliseconds {
       block += "`upstream assess` on one answers file, as a whole process (median of 5 samples of 20 runs): \(fixed(process)) ms.\n"

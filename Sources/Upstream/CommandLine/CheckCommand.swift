@@ -11,11 +11,14 @@ enum CheckCommand: UpstreamCommand {
         help: "Output format: text (default) or json (for editors: see Docs/editors/README.md)."),
       OptionSpec(
         "--stale-after", value: "DAYS",
-        help: "Warn about reviews older than DAYS days (default \(StaleReviewCheck.defaultStaleAfterDays)); today is taken from SOURCE_DATE_EPOCH when set."),
+        help: "Warn about reviews older than DAYS days (default \(StaleReviewCheck.defaultStaleAfterDays))."),
+      OptionSpec(
+        "--today", value: "YYYY-MM-DD",
+        help: "The day to measure review ages from (default: UPSTREAM_TODAY, else SOURCE_DATE_EPOCH, else the clock)."),
     ],
     examples: [
       "upstream check", "upstream check --rules my-rules", "upstream check --format json",
-      "upstream check --stale-after 365",
+      "upstream check --stale-after 365", "upstream check --stale-after 365 --today 2026-12-01",
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
@@ -41,8 +44,8 @@ enum CheckCommand: UpstreamCommand {
 }
 
 extension Shared {
-  /// The checks to run: every check, with `--stale-after DAYS` and today's date (from
-  /// `SOURCE_DATE_EPOCH` when set, so output can be reproduced on another day).
+  /// The checks to run: every check, with `--stale-after DAYS` and the day from
+  /// ``clock(_:console:command:)``.
   static func checks(_ arguments: ParsedArguments, console: Console, command: String) throws -> [any KnowledgeBaseCheck] {
     var days = StaleReviewCheck.defaultStaleAfterDays
     if let text = arguments.value("--stale-after") {
@@ -51,15 +54,22 @@ extension Shared {
       }
       days = value
     }
-    return standardChecks(staleAfterDays: days, today: try today(console: console))
+    return standardChecks(staleAfterDays: days, clock: try clock(arguments, console: console, command: command))
   }
 
-  /// Today, or the day of `SOURCE_DATE_EPOCH` (seconds since 1970) when it is set.
-  static func today(console: Console) throws -> CalendarDay {
-    guard let epoch = console.environment["SOURCE_DATE_EPOCH"] else { return .today }
-    guard let seconds = Int(epoch) else {
-      throw CommandError.usage("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970; found '\(epoch)'", suggestion: nil, command: nil)
+  /// The command's clock: `--today YYYY-MM-DD` when given, else the environment's
+  /// (`UPSTREAM_TODAY`, `SOURCE_DATE_EPOCH`), else the machine's clock.
+  static func clock(_ arguments: ParsedArguments, console: Console, command: String) throws -> Clock {
+    if let text = arguments.value("--today") {
+      guard let day = CalendarDay(text) else {
+        throw CommandError.usage("--today needs a day written YYYY-MM-DD (e.g. 2026-12-01); found '\(text)'", suggestion: nil, command: command)
+      }
+      return .fixed(day)
     }
-    return CalendarDay(Date(timeIntervalSince1970: TimeInterval(seconds)))
+    do {
+      return try Clock(environment: console.environment)
+    } catch {
+      throw CommandError.usage(error.description, suggestion: nil, command: nil)
+    }
   }
 }

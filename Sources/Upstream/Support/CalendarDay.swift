@@ -27,9 +27,6 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
     daysSince1970 = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
   }
 
-  /// Today, in UTC.
-  public static var today: CalendarDay { CalendarDay(Date()) }
-
   /// The day `days` later (or earlier, when negative).
   public func adding(days: Int) -> CalendarDay { CalendarDay(daysSince1970: daysSince1970 + days) }
 

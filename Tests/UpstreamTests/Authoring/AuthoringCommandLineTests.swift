@@ -291,6 +291,29 @@ struct AuthoringCommandLineTests {
     #expect(stale.output.contains("\"code\": \"UP0212\""))
     #expect(stale.output.contains("was last reviewed on 2026-11-01, more than 30 days ago"))
     #expect(try UpstreamBinary.run(["check", "--stale-after", "soon"]).status == 2)
-    #expect(try UpstreamBinary.run(["check"], environment: ["SOURCE_DATE_EPOCH": "yesterday"]).status == 2)
+    let badEpoch = try UpstreamBinary.run(["check"], environment: ["SOURCE_DATE_EPOCH": "yesterday"])
+    #expect(badEpoch.status == 2)
+    #expect(badEpoch.errors.contains("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970; found 'yesterday'"))
+  }
+
+  @Test("the day review ages are measured from: --today, else UPSTREAM_TODAY, else SOURCE_DATE_EPOCH")
+  func checkToday() throws {
+    let epoch2026 = ["SOURCE_DATE_EPOCH": String((try #require(CalendarDay("2026-11-20"))).daysSince1970 * 86_400)]
+    func stale(_ arguments: [String], _ environment: [String: String]) throws -> Bool {
+      let result = try UpstreamBinary.run(["check", "--stale-after", "400"] + arguments, environment: environment)
+      #expect(result.status == 0, "\(result.errors)")
+      return result.output.contains("UP0212")
+    }
+    // Reviews of 2026 are fresh on 2026-11-20 and stale 400 days after them.
+    #expect(try !stale([], epoch2026))
+    #expect(try stale([], epoch2026.merging(["UPSTREAM_TODAY": "2029-12-01"]) { $1 }))
+    #expect(try stale(["--today", "2029-12-01"], epoch2026))
+    #expect(try !stale(["--today", "2026-11-20"], ["UPSTREAM_TODAY": "2029-12-01"]))
+    let badDay = try UpstreamBinary.run(["check", "--today", "2026-02-30"])
+    #expect(badDay.status == 2)
+    #expect(badDay.errors.contains("--today needs a day written YYYY-MM-DD (e.g. 2026-12-01); found '2026-02-30'"))
+    let badVariable = try UpstreamBinary.run(["check"], environment: ["UPSTREAM_TODAY": "tomorrow"])
+    #expect(badVariable.status == 2)
+    #expect(badVariable.errors.contains("UPSTREAM_TODAY must be a day written YYYY-MM-DD"))
   }
 }

@@ -127,7 +127,7 @@ struct ReviewerChecksTests {
   }
 
   static func staleWarnings(_ text: String, days: Int, today: String) throws -> [Diagnostic] {
-    let checks = standardChecks(staleAfterDays: days, today: try #require(CalendarDay(today)))
+    let checks = standardChecks(staleAfterDays: days, clock: .fixed(try #require(CalendarDay(today))))
     return KnowledgeBase.compile([SourceFile(path: "t.rules", text: text)], checks: checks).diagnostics.filter { $0.code == .staleReview }
   }
 
@@ -144,9 +144,37 @@ struct ReviewerChecksTests {
 
   @Test("the shipped rules are clean under every check, measured from a fixed day")
   func shippedRulesClean() throws {
-    let checks = standardChecks(today: try #require(CalendarDay("2026-11-22")))
+    let checks = standardChecks(clock: .fixed(try #require(CalendarDay("2026-11-22"))))
     let loaded = KnowledgeBase.bundled(checks: checks)
     #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics.map { "\($0.range): \($0.message)" })")
+  }
+
+  @Test("the check reads the clock each time it runs, never once for good")
+  func staleCheckReadsTheClockEachTime() throws {
+    final class Calendar: @unchecked Sendable {
+      var day = CalendarDay(daysSince1970: 0)
+    }
+    let calendar = Calendar()
+    let checks = standardChecks(staleAfterDays: 30, clock: Clock { calendar.day })
+    let text = Self.reviewed("2026-01-01")
+    func staleCount() -> Int {
+      KnowledgeBase.compile([SourceFile(path: "t.rules", text: text)], checks: checks).diagnostics.filter { $0.code == .staleReview }.count
+    }
+    calendar.day = try #require(CalendarDay("2026-01-15"))
+    #expect(staleCount() == 0)
+    calendar.day = try #require(CalendarDay("2029-12-01"))
+    #expect(staleCount() == 1)
+  }
+
+  @Test("the environment's day: UPSTREAM_TODAY, else SOURCE_DATE_EPOCH, else the machine's clock")
+  func clockFromEnvironment() throws {
+    #expect(try Clock(environment: ["UPSTREAM_TODAY": "2029-12-01"]).today.description == "2029-12-01")
+    #expect(try Clock(environment: ["SOURCE_DATE_EPOCH": "1795996800"]).today.description == "2026-11-30")
+    #expect(try Clock(environment: ["UPSTREAM_TODAY": "2029-12-01", "SOURCE_DATE_EPOCH": "0"]).today.description == "2029-12-01")
+    #expect(throws: Clock.EnvironmentError.self) { try Clock(environment: ["UPSTREAM_TODAY": "2029-02-30"]) }
+    #expect(throws: Clock.EnvironmentError.self) { try Clock(environment: ["SOURCE_DATE_EPOCH": "12.5"]) }
+    // With neither set, the machine's clock answers: today is after the day this test was written.
+    #expect(try Clock(environment: [:]).today >= CalendarDay("2026-12-02") ?? testDay)
   }
 
   // MARK: Days

@@ -34,6 +34,11 @@ enum UpstreamBinary {
     if let directory { process.currentDirectoryURL = directory }
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = "1"
+    // The test's own fixed day, and no width inherited from the terminal running the suite.
+    env["SOURCE_DATE_EPOCH"] = String(testDay.daysSince1970 * 86_400)
+    env["UPSTREAM_TODAY"] = nil
+    env["COLUMNS"] = nil
+    env["LINES"] = nil
     for (key, value) in environment { env[key] = value }
     process.environment = env
     let output = Pipe()
@@ -78,9 +83,16 @@ final class TemporaryFolder {
   var path: String { url.path }
 }
 
-/// Compiles rule text (one file, or several) and returns the result.
+/// The day tests measure from: every test that compiles rules or runs the binary fixes
+/// the clock here (see `UpstreamBinary.run`), so the suite passes on any day.
+let testDay = CheckExamples.day
+
+/// Every check, measuring review ages from `testDay`.
+let fixedDayChecks = standardChecks(clock: .fixed(testDay))
+
+/// Compiles rule text (one file, or several) and returns the result, checked as of `testDay`.
 func compile(_ text: String, file: String = "test.rules") -> LoadedKnowledgeBase {
-  KnowledgeBase.compile(files: [(file, text)])
+  KnowledgeBase.compile([SourceFile(path: file, text: text)], checks: fixedDayChecks)
 }
 
 /// Compiles rule text that must have no errors.

@@ -16,12 +16,14 @@ public protocol KnowledgeBaseCheck: Sendable {
   func check(_ draft: DraftKnowledgeBase) -> [Diagnostic]
 }
 
-/// Every check, run in this order by the compiler; reviews are stale after two years.
+/// Every check, run in this order by the compiler; reviews are stale after two years,
+/// measured from the machine's clock at the moment each check runs.
 public let allChecks: [any KnowledgeBaseCheck] = standardChecks()
 
-/// Every check, with the age after which a review is stale and the day to measure from.
+/// Every check, with the age after which a review is stale and the clock that says
+/// which day to measure from.
 public func standardChecks(
-  staleAfterDays: Int = StaleReviewCheck.defaultStaleAfterDays, today: CalendarDay = .today
+  staleAfterDays: Int = StaleReviewCheck.defaultStaleAfterDays, clock: Clock = .system
 ) -> [any KnowledgeBaseCheck] {
   [
     NeverFiresCheck(),
@@ -37,12 +39,16 @@ public func standardChecks(
     OverlappingRangesCheck(),
     GappedRangesCheck(),
     MissingExplanationCheck(),
-    StaleReviewCheck(staleAfterDays: staleAfterDays, today: today),
+    StaleReviewCheck(staleAfterDays: staleAfterDays, clock: clock),
   ]
 }
 
 /// Shared text for check examples.
 public enum CheckExamples {
+  /// The day check examples are measured from (only the stale-review check reads it):
+  /// fixed, so the examples and the error catalogue built from them never go stale.
+  public static let day = CalendarDay(daysSince1970: 20_758)  // 2026-11-01
+
   /// A header and a cited source that every example builds on.
   public static let preamble = """
     knowledge base "Examples"

@@ -2,9 +2,13 @@
 /// past should be reviewed again.
 ///
 /// Triggers (as a warning) for a `reviewed` date more than `staleAfterDays` days before
-/// `today` (by default 730 days, about two years, before the day the check runs). Items
-/// without a `reviewed` date are not reported. `upstream check --stale-after DAYS` sets
-/// the age; `today` is a parameter, so the check is deterministic in tests.
+/// the clock's today (by default 730 days, about two years). Items without a `reviewed`
+/// date are not reported. `upstream check --stale-after DAYS` sets the age and
+/// `--today YYYY-MM-DD` the day; the day is read from the clock each time the check runs,
+/// never once for good, so a long-lived process does not keep a stale "today".
+///
+/// The examples are measured from ``CheckExamples/day`` (2026-11-01): reviewed
+/// 2024-10-01 is stale then, reviewed 2026-10-20 is not.
 public struct StaleReviewCheck: KnowledgeBaseCheck {
   /// The default age after which a review is stale: two years.
   public static let defaultStaleAfterDays = 730
@@ -12,19 +16,19 @@ public struct StaleReviewCheck: KnowledgeBaseCheck {
   public let code = DiagnosticCode.staleReview
   /// How many days a review stays current.
   public let staleAfterDays: Int
-  /// The day to measure from.
-  public let today: CalendarDay
+  /// Where the day to measure from comes from.
+  public let clock: Clock
 
-  public init(staleAfterDays: Int = StaleReviewCheck.defaultStaleAfterDays, today: CalendarDay = .today) {
+  public init(staleAfterDays: Int = StaleReviewCheck.defaultStaleAfterDays, clock: Clock = .system) {
     self.staleAfterDays = staleAfterDays
-    self.today = today
+    self.clock = clock
   }
 
-  public var triggeringExamples: [String] { [example(reviewed: today.adding(days: -(staleAfterDays + 30)))] }
+  public var triggeringExamples: [String] { [example(reviewed: "2024-10-01")] }
 
-  public var nonTriggeringExamples: [String] { [example(reviewed: today.adding(days: -10))] }
+  public var nonTriggeringExamples: [String] { [example(reviewed: "2026-10-20")] }
 
-  private func example(reviewed: CalendarDay) -> String {
+  private func example(reviewed: String) -> String {
     """
     question q: yes/no
       ask "Q?"
@@ -41,6 +45,7 @@ public struct StaleReviewCheck: KnowledgeBaseCheck {
 
   public func check(_ draft: DraftKnowledgeBase) -> [Diagnostic] {
     let knowledgeBase = draft.knowledgeBase
+    let today = clock.today
     var diagnostics: [Diagnostic] = []
     func inspect(_ what: String, _ id: String, _ provenance: Provenance, _ range: SourceRange) {
       guard let written = provenance.reviewed, let reviewed = CalendarDay(written),
