@@ -45,6 +45,7 @@ public enum Explain {
     case .recommendation(let index)?: return report(recommendation: index, kb)
     case .redFlag(let index)?: return report(redFlag: index, kb)
     case .source(let index)?: return report(source: index, kb)
+    case .norm(let index)?: return report(norm: index, kb)
     case nil: return nil
     }
   }
@@ -58,6 +59,7 @@ public enum Explain {
     if kb.recommendation(id) != nil { return "a recommendation" }
     if kb.redFlag(id) != nil { return "a red flag" }
     if kb.source(id) != nil { return "a source" }
+    if kb.norms.contains(where: { $0.id == id }) { return "a norm" }
     return nil
   }
 
@@ -251,6 +253,9 @@ public enum Explain {
     var facts: [(label: String, value: String)] = [
       ("name", flag.name), ("urgency", "\(flag.urgency.rawValue) (\(flag.urgency.description))"), ("advice", flag.advice),
     ]
+    for urgency in Urgency.allCases {
+      if let text = flag.adviceByUrgency[urgency] { facts.append(("advice \(urgency.rawValue)", text)) }
+    }
     if let explanation = flag.explanation { facts.append(("explain", explanation)) }
     facts += provenanceFacts(flag.provenance, kb)
     var raisedBy: [IDReport.Reference] = []
@@ -276,5 +281,17 @@ public enum Explain {
     return IDReport(
       id: source.id, kind: "source", title: source.title, location: source.location, facts: facts, uses: [],
       usedBy: groups([("cited by", rules + recommendations + flags)]))
+  }
+
+  private static func report(norm index: Int, _ kb: KnowledgeBase) -> IDReport {
+    let norm = kb.norms[index]
+    let by = kb.questions[norm.by].id
+    var facts: [(label: String, value: String)] = [("name", norm.name), ("by", by)]
+    for band in norm.bands {
+      facts.append(("band", "\(format(band.answers.lowerBound)) to \(format(band.answers.upperBound)) value \(format(band.value))"))
+    }
+    facts += provenanceFacts(norm.provenance, kb)
+    return IDReport(
+      id: norm.id, kind: "norm", title: norm.name, location: norm.location, facts: facts, uses: [], usedBy: [])
   }
 }

@@ -202,6 +202,7 @@ private struct StructureComparison {
 
   private func fields(_ flag: RedFlag, _ kb: KnowledgeBase) -> Fields {
     var fields: Fields = [("name", flag.name), ("urgency", flag.urgency.rawValue), ("advice", flag.advice)]
+    for urgency in Urgency.allCases { if let text = flag.adviceByUrgency[urgency] { fields.append(("advice \(urgency.rawValue)", text)) } }
     if let explanation = flag.explanation { fields.append(("explain", explanation)) }
     return fields + provenance(flag.provenance, kb)
   }
@@ -211,6 +212,7 @@ private struct StructureComparison {
     if let dose = recommendation.dose { fields.append(("dose", dose)) }
     if let instructions = recommendation.instructions { fields.append(("instructions", instructions)) }
     if !recommendation.cautions.isEmpty { fields.append(("caution", recommendation.cautions.joined(separator: " / "))) }
+    if recommendation.safeWhileAwaitingReferral { fields.append(("safe while awaiting referral", "yes")) }
     if !recommendation.addresses.isEmpty {
       fields.append(("addresses", recommendation.addresses.map { kb.findings[$0].id }.sorted().joined(separator: ", ")))
     }

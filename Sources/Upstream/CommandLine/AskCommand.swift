@@ -162,6 +162,8 @@ struct TerminalQuestionnaire {
   /// Whether to repeat replies after the prompt: input from a pipe is not echoed by a terminal.
   private var echo: Bool { !console.inputIsTerminal }
   private var announcedMainQuestions = false
+  /// Instrument copyright lines already shown with an item.
+  private var shownCopyrights: Set<String> = []
   /// The reply taken back by the last `back`, shown when its question is asked again.
   private var undone: QuestionnaireSession.Reply?
 
@@ -252,7 +254,7 @@ struct TerminalQuestionnaire {
 
   // MARK: Asking
 
-  private func show(_ question: Question) {
+  private mutating func show(_ question: Question) {
     let progress = session.progress
     say("")
     say("Question \(progress.number) of at most \(progress.atMost)\(question.isRedFlagQuestion ? " · safety question" : "")")
@@ -263,6 +265,11 @@ struct TerminalQuestionnaire {
     }
     if let earlier = previousAnswer(question) { say("  (your answer was: \(earlier))") }
     say("  (\(TypedReply.expectation(question)))")
+    if let index = session.knowledgeBase.questions.firstIndex(where: { $0.id == question.id }) {
+      for line in session.knowledgeBase.instrumentCopyrights(ofQuestion: index) where shownCopyrights.insert(line).inserted {
+        say("  " + line)
+      }
+    }
   }
 
   /// The answer given before going back, if the person went back to this question.

@@ -38,6 +38,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
   case ruleNeverFires = "UP0113"
   case askWhenExcludes = "UP0114"
   case conflictSettlement = "UP0115"
+  case adviceUrgencyMissing = "UP0116"
 
   // Reviewer warnings
   case unusedQuestion = "UP0201"
@@ -52,6 +53,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
   case gappedRanges = "UP0210"
   case missingExplanation = "UP0211"
   case staleReview = "UP0212"
+  case missingSafetyNetting = "UP0213"
 
   // Case files
   case caseFailed = "UP0301"
@@ -102,6 +104,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .ruleNeverFires: "a rule whose condition can never hold"
     case .askWhenExcludes: "a condition on a question that its `ask when` never lets be asked"
     case .conflictSettlement: "a conflict settled in favour of a recommendation not in the conflict"
+    case .adviceUrgencyMissing: "a red flag raised at an urgency it has no advice wording for"
     case .unusedQuestion: "a question no rule uses"
     case .findingNeverConcluded: "a finding no rule concludes"
     case .recommendationNeverTriggered: "a recommendation no rule calls for"
@@ -114,6 +117,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .gappedRanges: "rules that conclude the same thing from number ranges of one question that leave a gap"
     case .missingExplanation: "a complaint or contributor without a patient explanation"
     case .staleReview: "a review date older than the allowed age"
+    case .missingSafetyNetting: "self-care advice with no safety-netting in the knowledge base"
     case .caseFailed: "a case's expectation that the assessment does not meet"
     case .answersNotJSON: "an answers file that is not a JSON object"
     case .unknownQuestion: "an answer to a question the knowledge base does not have"
@@ -160,6 +164,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .ruleNeverFires: "Fix the condition so that some answers satisfy it (a value inside the range, tests that do not contradict each other)."
     case .askWhenExcludes: "Change the rule or the question's `ask when`: the rule needs an answer the question is never asked for."
     case .conflictSettlement: "Prefer one of the two recommendations in the conflict (`prefer THIS when …`, `otherwise prefer OTHER`)."
+    case .adviceUrgencyMissing: "Add `advice URGENCY \"…\"` to the red flag, worded for that urgency (an emergency's advice opens with going to an emergency department now)."
     case .unusedQuestion: "Use the question in a rule, or remove it so that nobody is asked it for nothing."
     case .findingNeverConcluded: "Add a rule that concludes the finding, or remove it."
     case .recommendationNeverTriggered: "Add `recommend ID` to a rule, or remove the recommendation."
@@ -172,6 +177,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .gappedRanges: "Close the gap between the ranges (e.g. `< 8` and `>= 8`), or say in a comment why the gap is meant."
     case .missingExplanation: "Add `explain \"…\"`: the plain-language text a person reads about this finding."
     case .staleReview: "Review the rule or recommendation and update `reviewed YYYY-MM-DD`; `--stale-after DAYS` sets the allowed age."
+    case .missingSafetyNetting: "Add `safety netting \"…\"` lines to the `knowledge base` header: when to seek emergency help, same-day help, and a routine review."
     case .caseFailed: "Read the expected and actual lines and the why-trace: mend the rule, or the case if the expectation was wrong."
     case .answersNotJSON: "Write the answers as one JSON object of question id → answer, saved as UTF-8 (see Docs/examples/)."
     case .unknownQuestion: "Check the id (take the \"did you mean\"); `upstream explain ID` or the FHIR export lists the questions."

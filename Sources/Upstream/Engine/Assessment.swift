@@ -37,6 +37,8 @@ public struct Assessment: Sendable {
 
   /// The most urgent red flag raised, if any.
   public var highestUrgency: Urgency? { redFlags.first?.urgency }
+  /// The level of care called for: the highest urgency, or self-care with no red flag.
+  public var careLevel: CareLevel { CareLevel(highestUrgency) }
 
   /// Findings present (certainty above the 0.2 threshold), most certain first, then by id.
   public var presentFindings: [FindingResult] {
@@ -126,7 +128,8 @@ public struct RecommendationResult: Sendable, Hashable {
     case given
     /// Set aside in a declared conflict.
     case setAside(Settlement)
-    /// Withheld because an emergency or urgent red flag was raised.
+    /// Withheld because of a red flag: any recommendation under an emergency or urgent
+    /// flag, one not marked `safe while awaiting referral` under a routine referral.
     case withheld(redFlag: Int)
   }
 

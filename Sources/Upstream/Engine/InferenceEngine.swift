@@ -345,7 +345,8 @@ struct Run {
 
   /// Combines everything into the assessment: the record of what fired becomes evidence,
   /// links, red flags and recommendations; conflicts are settled, and self-care advice is
-  /// withheld under an emergency or urgent red flag.
+  /// withheld under an emergency or urgent red flag (all of it) or a routine referral
+  /// (all but what is marked `safe while awaiting referral`).
   mutating func finish(_ answers: Answers) -> Assessment {
     let kb = knowledgeBase
     var evidence = [[Evidence]](repeating: [], count: kb.findings.count)
@@ -397,6 +398,13 @@ struct Run {
       flagUrgency[flag].map { RaisedRedFlag(flag: flag, urgency: $0, rules: flagRules[flag]) }
     }.sorted { ($0.urgency, kb.redFlags[$0.flag].id) < ($1.urgency, kb.redFlags[$1.flag].id) }
     let withholdingFlag = raised.first { $0.urgency.withholdsSelfCare }?.flag
+    let referralFlag = raised.first { $0.urgency == .routineReferral }?.flag
+    /// The red flag that holds a recommendation back, if any.
+    func holdingBack(_ recommendation: Int) -> Int? {
+      if let withholdingFlag { return withholdingFlag }
+      if let referralFlag, !kb.recommendations[recommendation].safeWhileAwaitingReferral { return referralFlag }
+      return nil
+    }
     let called = recommendedBy.indices.filter { !recommendedBy[$0].isEmpty }
     var strengths: [Int: Double] = [:]
     for recommendation in called { strengths[recommendation] = 1 - recommendedRemaining[recommendation] }
@@ -404,7 +412,7 @@ struct Run {
     let recommendations = called.map { recommendation -> RecommendationResult in
       let lost = settlements.first { $0.loser == recommendation && $0.reason != .keptBoth }
       let status: RecommendationResult.Status =
-        withholdingFlag.map { .withheld(redFlag: $0) } ?? (lost.map { .setAside($0) } ?? .given)
+        holdingBack(recommendation).map { .withheld(redFlag: $0) } ?? (lost.map { .setAside($0) } ?? .given)
       return RecommendationResult(
         recommendation: recommendation, strength: strengths[recommendation] ?? 0,
         rules: recommendedBy[recommendation], status: status,

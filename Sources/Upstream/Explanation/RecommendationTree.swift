@@ -51,7 +51,10 @@ public struct RecommendationTree: Sendable, Hashable {
   public let lessLikelyBelow: Double
   /// Red flags raised, most urgent first, then by id.
   public let redFlags: [RedFlagEntry]
-  /// Recommendations withheld because of an emergency or urgent red flag.
+  /// The level of care called for: the highest urgency, or self-care.
+  public let careLevel: CareLevel
+  /// Recommendations withheld because of a red flag (all under an emergency or urgent
+  /// flag; those not safe to start meanwhile under a routine referral).
   public let withheld: [WithheldRecommendation]
   /// Red-flag questions left unanswered or answered "not sure", by id: no
   /// red flag can be ruled out on them, so the tree says so near the top.
@@ -67,6 +70,12 @@ public struct RecommendationTree: Sendable, Hashable {
   /// The knowledge base's general advice, when no contributor was found and no red flag
   /// withholds self-care.
   public let generalAdvice: String?
+  /// When to seek help and how fast (the knowledge base's `safety netting`): on every
+  /// tree that gives self-care, empty when an emergency or urgent flag withholds it.
+  public let safetyNetting: [String]
+  /// Said when a routine referral comes first and only self-care that is safe meanwhile
+  /// is kept; nil otherwise.
+  public let whileWaiting: String?
   /// Recommendations called for that belong under no finding in the tree.
   public let otherRecommendations: [RecommendationEntry]
   /// Scored instruments that were filled in, with total and stratum.
@@ -180,6 +189,7 @@ public struct RedFlagEntry: Sendable, Hashable {
   public let id: String
   public let name: String
   public let urgency: Urgency
+  /// What to do, worded for `urgency` (the urgency it ended at).
   public let advice: String
   public let explanation: String?
   /// The rules that raised it, with the answers that did.
@@ -212,6 +222,8 @@ public struct ScoreEntry: Sendable, Hashable {
   public let stratum: String?
   public let stratumLabel: String?
   public let stratumMeaning: String?
+  /// The instrument's copyright and licence line, if it declares one.
+  public let copyright: String?
   /// The rules that added points, and how many.
   public let contributions: [(rule: RuleReference, points: Double)]
 

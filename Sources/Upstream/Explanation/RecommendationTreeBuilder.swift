@@ -61,15 +61,20 @@ struct RecommendationTreeBuilder {
     let otherNodes = otherRoots.enumerated().map { node($1, parent: nil, path: [], rank: $0 + 1, placed: placed) }
     let nothingFound = !kb.findings.indices.contains { kb.findings[$0].kind == .contributor && present[$0] }
     let withholding = assessment.highestUrgency?.withholdsSelfCare ?? false
+    let referral = assessment.highestUrgency == .routineReferral
     let unplaced = calledFor.filter { result in
       !kb.recommendations[result.recommendation].addresses.contains { placed.contains($0) }
     }
     return RecommendationTree(
       stamp: assessment.stamp, disclaimer: kb.header.disclaimer, lessLikelyBelow: kb.header.lessLikelyBelow,
-      redFlags: redFlags, withheld: withheld(placed: placed), unansweredSafetyQuestions: unansweredSafetyQuestions,
+      redFlags: redFlags, careLevel: assessment.careLevel, withheld: withheld(placed: placed), unansweredSafetyQuestions: unansweredSafetyQuestions,
       firstSteps: firstSteps(placed: placed, withholding: withholding),
       complaints: complaintNodes, otherFindings: otherNodes, nothingFound: nothingFound,
       generalAdvice: nothingFound && !withholding ? kb.header.generalAdvice : nil,
+      safetyNetting: withholding ? [] : kb.header.safetyNetting,
+      whileWaiting: referral && calledFor.contains(where: \.isGiven)
+        ? "Get the referral above first. While you wait for it, the self-care below is safe to start; stop anything that makes your symptoms worse."
+        : nil,
       otherRecommendations: ordered(unplaced).map { entry($0, at: nil, placed: placed) }, scores: scores,
       settlements: calledFor.flatMap(\.settlementsWon).map(settlement)
         .sorted { ($0.chosen, $0.setAside) < ($1.chosen, $1.setAside) })
@@ -215,7 +220,8 @@ struct RecommendationTreeBuilder {
     assessment.redFlags.map { raised in
       let flag = kb.redFlags[raised.flag]
       return RedFlagEntry(
-        id: flag.id, name: flag.name, urgency: raised.urgency, advice: flag.advice, explanation: flag.explanation,
+        id: flag.id, name: flag.name, urgency: raised.urgency, advice: flag.advice(at: raised.urgency),
+        explanation: flag.explanation,
         raisedBy: assessment.firedReasons(raised.rules), sources: flag.provenance.sources.map(kb.sourceReference))
     }
   }
@@ -230,7 +236,9 @@ struct RecommendationTreeBuilder {
         id: declared.id, title: declared.title, redFlag: flag.id, redFlagName: flag.name, urgency: urgency,
         wouldAddress: declared.addresses.filter { placed.contains($0) }.sorted { kb.findings[$0].id < kb.findings[$1].id }
           .map(kb.findingLabel),
-        reason: "Withheld until a clinician has seen you about the red flag \"\(flag.name)\" (\(urgency.description)).")
+        reason: urgency.withholdsSelfCare
+          ? "Withheld until a clinician has seen you about the red flag \"\(flag.name)\" (\(urgency.description))."
+          : "Not to start until a clinician has seen you about \"\(flag.name)\" (\(urgency.description)); it is not marked safe to start while you wait.")
     }
   }
 
@@ -238,7 +246,8 @@ struct RecommendationTreeBuilder {
   /// recommendations for the most certain findings (then the strongest, then by id).
   private func firstSteps(placed: Set<Int>, withholding: Bool) -> [RecommendationTree.FirstStep] {
     var steps = assessment.redFlags.map { raised in
-      RecommendationTree.FirstStep(kind: .redFlag, id: kb.redFlags[raised.flag].id, text: kb.redFlags[raised.flag].advice, detail: nil)
+      RecommendationTree.FirstStep(
+        kind: .redFlag, id: kb.redFlags[raised.flag].id, text: kb.redFlags[raised.flag].advice(at: raised.urgency), detail: nil)
     }
     guard !withholding else { return steps }
     func best(_ result: RecommendationResult) -> Double {
@@ -279,7 +288,7 @@ struct RecommendationTreeBuilder {
         complete: result.lowestThousandths == result.highestThousandths,
         lowest: Double(result.lowestThousandths) / 1000, highest: Double(result.highestThousandths) / 1000,
         stratum: stratum?.id, stratumLabel: stratum?.label, stratumMeaning: stratum?.meaning,
-        contributions: result.contributions.map { (kb.ruleReference($0.rule), Double($0.thousandths) / 1000) })
+        copyright: declared.copyright, contributions: result.contributions.map { (kb.ruleReference($0.rule), Double($0.thousandths) / 1000) })
     }
   }
 }

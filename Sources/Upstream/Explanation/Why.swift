@@ -121,7 +121,7 @@ extension Assessment {
     let summary = raised.map { "raised: \($0.urgency.description)" } ?? "not raised"
     var notes: [String] = []
     if let raised {
-      notes.append(flag.advice)
+      notes.append(flag.advice(at: raised.urgency))
       if raised.urgency.withholdsSelfCare { notes.append("Self-care advice is withheld until a clinician has seen you.") }
     }
     return Explanation(

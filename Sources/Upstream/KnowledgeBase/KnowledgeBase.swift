@@ -16,6 +16,8 @@ public final class KnowledgeBase: Sendable {
   public let scores: [Score]
   public let redFlags: [RedFlag]
   public let recommendations: [Recommendation]
+  /// Published norms that depend on another answer (rules compare with them).
+  public let norms: [Norm]
   /// Rules in evaluation order.
   public let rules: [Rule]
   /// A SHA-256 of the rule files' paths and texts, in path order.
@@ -35,9 +37,10 @@ public final class KnowledgeBase: Sendable {
 
   init(
     header: Header, sources: [Source], questions: [Question], findings: [Finding], scores: [Score],
-    redFlags: [RedFlag], recommendations: [Recommendation], rules: [Rule], contentHash: String,
+    redFlags: [RedFlag], recommendations: [Recommendation], norms: [Norm] = [], rules: [Rule], contentHash: String,
     symbols: [String: Symbol]
   ) {
+    self.norms = norms
     self.header = header
     self.sources = sources
     self.questions = questions
@@ -95,8 +98,28 @@ public final class KnowledgeBase: Sendable {
 
   /// What an id names.
   enum Symbol: Sendable, Hashable {
-    case source(Int), question(Int), finding(Int), score(Int), redFlag(Int), recommendation(Int), rule(Int)
+    case source(Int), question(Int), finding(Int), score(Int), redFlag(Int), recommendation(Int), rule(Int), norm(Int)
   }
+
+  // MARK: Instruments
+
+  /// The copyright lines of the scored instruments a question is an item of (a question
+  /// read only by rules that add to scores), in score order, without repeats.
+  public func instrumentCopyrights(ofQuestion index: Int) -> [String] {
+    let readers = rulesReadingQuestion[index]
+    let addsPoints = { (rule: Int) in self.rules[rule].conclusions.contains { if case .addPoints = $0 { true } else { false } } }
+    guard !readers.isEmpty, readers.allSatisfy(addsPoints) else { return [] }
+    var lines: [String] = []
+    for rule in readers {
+      for case .addPoints(let score, _) in rules[rule].conclusions {
+        if let line = scores[score].copyright, !lines.contains(line) { lines.append(line) }
+      }
+    }
+    return lines
+  }
+
+  /// Every scored instrument's copyright line, in score order.
+  public var instrumentCopyrights: [String] { scores.compactMap(\.copyright) }
 
   // MARK: Lookup by id
 
@@ -157,6 +180,8 @@ public struct Header: Sendable, Hashable {
   public let authors: [String]
   public let disclaimer: String
   public let generalAdvice: String
+  /// When to seek help and how fast, one item each: shown with every self-care plan.
+  public let safetyNetting: [String]
   /// Contributors below this certainty are "possible, less likely".
   public let lessLikelyBelow: Double
 }
@@ -305,30 +330,41 @@ public struct Score: Sendable, Hashable {
   public let name: String
   public let range: ClosedRange<Double>?
   public let strata: [Stratum]
+  /// The instrument's copyright and licence line (`copyright`), shown wherever its items
+  /// or its result are: the questionnaire, every report, the FHIR Questionnaire.
+  public let copyright: String?
   public let location: Location
 }
 
 /// How soon a red flag needs a clinician, most urgent first.
+///
+/// With no red flag an assessment is at the self-care level (see ``CareLevel``).
 public enum Urgency: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
-  case emergency, urgent, routine
+  /// Now: an emergency department or an ambulance.
+  case emergency
+  /// Today: a same-day GP, urgent care or specialist service.
+  case urgentSameDay = "urgent-same-day"
+  /// A routine appointment (GP, physiotherapist or specialist), within weeks.
+  case routineReferral = "routine-referral"
 
   private var rank: Int {
     switch self {
     case .emergency: 0
-    case .urgent: 1
-    case .routine: 2
+    case .urgentSameDay: 1
+    case .routineReferral: 2
     }
   }
 
-  /// Whether the urgency withholds self-care advice.
-  public var withholdsSelfCare: Bool { self != .routine }
+  /// Whether the urgency withholds all self-care advice (a routine referral keeps the
+  /// recommendations marked `safe while awaiting referral`).
+  public var withholdsSelfCare: Bool { self != .routineReferral }
 
   /// The urgency in plain words.
   public var description: String {
     switch self {
     case .emergency: "emergency: now"
-    case .urgent: "urgent: the same day"
-    case .routine: "routine referral"
+    case .urgentSameDay: "urgent: the same day"
+    case .routineReferral: "routine referral"
     }
   }
 
@@ -336,15 +372,68 @@ public enum Urgency: String, Sendable, Hashable, Codable, CaseIterable, Comparab
   public static func < (lhs: Urgency, rhs: Urgency) -> Bool { lhs.rank < rhs.rank }
 }
 
+/// A published normal value that depends on another answer, such as the time people of
+/// an age can stand on one leg: a table of bands of the `by` question's answer.
+///
+/// A rule that compares a number with a norm (`stance_seconds < stance_norm`) is
+/// compiled into one test per band (`age between 60 and 69 and stance_seconds < 27`, …),
+/// so an unknown age leaves the comparison unknown, never false.
+public struct Norm: Sendable, Hashable {
+  /// One row of the table.
+  public struct Band: Sendable, Hashable {
+    public let answers: ClosedRange<Double>
+    public let value: Double
+  }
+
+  public let id: String
+  public let name: String
+  /// The question whose answer picks the band.
+  public let by: Int
+  /// The bands, lowest answers first.
+  public let bands: [Band]
+  public let provenance: Provenance
+  public let location: Location
+}
+
+/// The level of care an assessment calls for: the highest urgency of its red flags, or
+/// self-care when none was raised.
+public enum CareLevel: String, Sendable, Hashable, Codable, CaseIterable {
+  case emergency
+  case urgentSameDay = "urgent-same-day"
+  case routineReferral = "routine-referral"
+  case selfCare = "self-care"
+
+  /// The care level of a highest urgency (nil: no red flag).
+  public init(_ urgency: Urgency?) {
+    switch urgency {
+    case .emergency: self = .emergency
+    case .urgentSameDay: self = .urgentSameDay
+    case .routineReferral: self = .routineReferral
+    case nil: self = .selfCare
+    }
+  }
+}
+
 /// A sign that needs a doctor.
 public struct RedFlag: Sendable, Hashable {
   public let id: String
   public let name: String
+  /// The urgency it has unless a rule raises it with another.
   public let urgency: Urgency
+  /// What to do, at the flag's own urgency.
   public let advice: String
+  /// What to do at the other urgencies rules raise it to (`advice URGENCY "…"`).
+  public let adviceByUrgency: [Urgency: String]
   public let explanation: String?
   public let provenance: Provenance
   public let location: Location
+
+  /// What to do when the flag ends at `urgency`: its wording for that urgency, never the
+  /// wording of the level it started at (the compiler makes sure every urgency a rule
+  /// raises it to has its own wording).
+  public func advice(at urgency: Urgency) -> String {
+    urgency == self.urgency ? advice : adviceByUrgency[urgency] ?? advice
+  }
 }
 
 /// Something to do: an exercise, a change, a referral.
@@ -382,6 +471,9 @@ public struct Recommendation: Sendable, Hashable {
   public let cautions: [String]
   public let addresses: [Int]
   public let conflicts: [Conflict]
+  /// Whether it may be started while waiting for a routine referral
+  /// (`safe while awaiting referral`); under an emergency or urgent flag nothing is.
+  public let safeWhileAwaitingReferral: Bool
   public let provenance: Provenance
   public let location: Location
 }

@@ -63,6 +63,8 @@ public struct DraftKnowledgeBase: Sendable {
   let recommendationRanges: [SourceRange]
   let sourceRanges: [SourceRange]
   let redFlagRanges: [SourceRange]
+  /// The `knowledge base` header's range.
+  let headerRange: SourceRange
   /// Each question's `ask when` syntax, by question index.
   let askWhenSyntax: [ConditionSyntax?]
   /// Recommendations that declare no dose, and where.
@@ -89,6 +91,9 @@ private struct Resolver {
   private var redFlagSyntax: [RedFlagSyntax] = []
   private var ruleSyntax: [RuleSyntax] = []
   private var recommendationSyntax: [RecommendationSyntax] = []
+  private var normSyntax: [NormSyntax] = []
+  /// Resolved norms, by index (nil when a norm has errors).
+  private var norms: [Norm?] = []
 
   // Resolved questions, kept while resolving conditions.
   private var questions: [Question] = []
@@ -116,6 +121,7 @@ private struct Resolver {
         case .redFlag(let flag): redFlagSyntax.append(flag)
         case .rule(let rule): ruleSyntax.append(rule)
         case .recommendation(let recommendation): recommendationSyntax.append(recommendation)
+        case .norm(let norm): normSyntax.append(norm)
         case .testCase(let testCase):
           error(.unexpectedToken, "case '\(testCase.id.text)' belongs in a .case file, not among the rules", at: testCase.range)
         }
@@ -127,6 +133,7 @@ private struct Resolver {
     redFlagSyntax.sort { $0.id.text < $1.id.text }
     ruleSyntax.sort { $0.id.text < $1.id.text }
     recommendationSyntax.sort { $0.id.text < $1.id.text }
+    normSyntax.sort { $0.id.text < $1.id.text }
     // Questions keep their declaration order (files in path order): it is the order in
     // which the questionnaire asks them when nothing else decides.
   }
@@ -186,6 +193,7 @@ private struct Resolver {
     redFlagSyntax = declareAll(redFlagSyntax, id: \.id) { .redFlag($0) }
     recommendationSyntax = declareAll(recommendationSyntax, id: \.id) { .recommendation($0) }
     ruleSyntax = declareAll(ruleSyntax, id: \.id) { .rule($0) }
+    normSyntax = declareAll(normSyntax, id: \.id) { .norm($0) }
 
     let header = resolveHeader()
     let sources = sourceSyntax.map { resolveSource($0) }
@@ -195,6 +203,7 @@ private struct Resolver {
 
     // Questions without their `ask when` first, so that conditions can see every type.
     questions = questionSyntax.map { resolveQuestion($0, askWhen: nil) }
+    norms = normSyntax.map { resolveNorm($0) }
     let askWhens = questionSyntax.enumerated().map { index, syntax in
       syntax.askWhen.flatMap { resolveCondition($0, onlyQuestions: true, selfQuestion: index) }
     }
@@ -226,14 +235,14 @@ private struct Resolver {
     for (position, original) in order.enumerated() { symbolsByRule[rules[original].id] = .rule(position) }
     let knowledgeBase = KnowledgeBase(
       header: header, sources: sources, questions: finalQuestions, findings: findings, scores: scores,
-      redFlags: redFlags, recommendations: recommendations, rules: order.map { rules[$0] },
+      redFlags: redFlags, recommendations: recommendations, norms: norms.compactMap { $0 }, rules: order.map { rules[$0] },
       contentHash: contentHash, symbols: symbolsByRule)
     return DraftKnowledgeBase(
       knowledgeBase: knowledgeBase, ruleConditions: order.map { conditionSyntax[$0] },
       ruleRanges: order.map { ruleRanges[$0] }, questionRanges: questionSyntax.map(\.id.range),
       findingRanges: findingSyntax.map(\.id.range), recommendationRanges: recommendationSyntax.map(\.id.range),
       sourceRanges: sourceSyntax.map(\.id.range), redFlagRanges: redFlagSyntax.map(\.id.range),
-      askWhenSyntax: questionSyntax.map(\.askWhen), recommendationDoses: recommendationSyntax.map { $0.dose != nil },
+      headerRange: headers.first?.range ?? .wholeFile(files.first?.path ?? "rules"), askWhenSyntax: questionSyntax.map(\.askWhen), recommendationDoses: recommendationSyntax.map { $0.dose != nil },
       numberBands: NumberBands(knowledgeBase))
   }
 
@@ -271,7 +280,7 @@ private struct Resolver {
     return Header(
       name: first.title.value, version: version?.value ?? "", authors: first.authors.map(\.value),
       disclaimer: disclaimer?.value ?? "", generalAdvice: first.generalAdvice?.value ?? "",
-      lessLikelyBelow: threshold)
+      safetyNetting: first.safetyNetting.map(\.value), lessLikelyBelow: threshold)
   }
 
   private mutating func resolveSource(_ syntax: SourceSyntax) -> Source {
@@ -375,7 +384,7 @@ private struct Resolver {
     }
     return Score(
       id: syntax.id.text, name: syntax.name?.value ?? syntax.id.text,
-      range: range, strata: strata,
+      range: range, strata: strata, copyright: syntax.copyright?.value,
       location: location(syntax.id.range))
   }
 
@@ -398,9 +407,23 @@ private struct Resolver {
     _ = require(syntax.name, "name", of: "red flag", syntax.id)
     _ = require(syntax.advice, "advice", of: "red flag", syntax.id)
     let urgency = require(syntax.urgency, "urgency", of: "red flag", syntax.id)
+    let declared = word(urgency, as: Urgency.self, what: "an urgency") ?? .routineReferral
+    var adviceByUrgency: [Urgency: String] = [:]
+    for (name, text) in syntax.adviceByUrgency {
+      guard let level = word(name, as: Urgency.self, what: "an urgency") else { continue }
+      if level == declared, urgency != nil {
+        error(
+          .duplicateAttribute,
+          "red flag '\(syntax.id.text)' is \(level.rawValue) already, so 'advice \(level.rawValue)' repeats its 'advice'; keep one",
+          at: name.range)
+      } else if adviceByUrgency[level] != nil {
+        error(.duplicateAttribute, "'advice \(level.rawValue)' is given twice; keep one", at: name.range)
+      }
+      adviceByUrgency[level] = text.value
+    }
     return RedFlag(
       id: syntax.id.text, name: syntax.name?.value ?? syntax.id.text,
-      urgency: word(urgency, as: Urgency.self, what: "an urgency") ?? .routine, advice: syntax.advice?.value ?? "",
+      urgency: declared, advice: syntax.advice?.value ?? "", adviceByUrgency: adviceByUrgency,
       explanation: syntax.explanation?.value, provenance: resolveProvenance(syntax.provenance),
       location: location(syntax.id.range))
   }
@@ -445,7 +468,46 @@ private struct Resolver {
     return Recommendation(
       id: syntax.id.text, title: syntax.title?.value ?? syntax.id.text, dose: syntax.dose?.value,
       instructions: syntax.instructions?.value, cautions: syntax.cautions.map(\.value), addresses: addresses,
-      conflicts: conflicts, provenance: resolveProvenance(syntax.provenance), location: location(syntax.id.range))
+      conflicts: conflicts, safeWhileAwaitingReferral: syntax.safeWhileAwaitingReferral != nil, provenance: resolveProvenance(syntax.provenance), location: location(syntax.id.range))
+  }
+
+  /// A norm's table: bands in order, each with its low end first, none overlapping, read
+  /// by a number question.
+  private mutating func resolveNorm(_ syntax: NormSyntax) -> Norm? {
+    _ = require(syntax.name, "name", of: "norm", syntax.id)
+    guard let byName = require(syntax.by, "by", of: "norm", syntax.id) else { return nil }
+    guard case .question(let by)? = symbols[byName.text] else {
+      if symbols[byName.text] == nil {
+        unknown(byName, expected: "question") { if case .question = $0 { true } else { false } }
+      } else {
+        error(.wrongKindOfId, "a norm's 'by' names a number question (e.g. age), and '\(byName.text)' is not one", at: byName.range)
+      }
+      return nil
+    }
+    guard questions[by].kind.numberRange != nil else {
+      error(.typeMismatch, "'\(byName.text)' is a \(questions[by].kind.name) question; a norm's 'by' must be a number question", at: byName.range)
+      return nil
+    }
+    if syntax.bands.isEmpty { error(.missingAttribute, "norm '\(syntax.id.text)' has no 'band'", at: syntax.id.range) }
+    var bands: [Norm.Band] = []
+    for band in syntax.bands.sorted(by: { $0.low.value < $1.low.value }) {
+      guard band.low.value <= band.high.value else {
+        error(.invalidRange, "'band \(format(band.low.value)) to \(format(band.high.value))' runs backwards; write the low end first", at: band.range)
+        continue
+      }
+      if let previous = bands.last, band.low.value <= previous.answers.upperBound {
+        error(
+          .overlappingRanges,
+          "this band starts at \(format(band.low.value)), inside the band before it (\(format(previous.answers.lowerBound)) to "
+            + "\(format(previous.answers.upperBound))); a norm's bands must not overlap",
+          at: band.range)
+        continue
+      }
+      bands.append(.init(answers: band.low.value...band.high.value, value: band.value.value))
+    }
+    return Norm(
+      id: syntax.id.text, name: syntax.name?.value ?? syntax.id.text, by: by, bands: bands,
+      provenance: resolveProvenance(syntax.provenance), location: location(syntax.id.range))
   }
 
   private mutating func resolveRule(_ syntax: RuleSyntax) -> Rule? {
@@ -503,12 +565,21 @@ private struct Resolver {
         .map { .recommend($0) }
     case .redFlag(let name, let urgencyName):
       guard let index = resolveID(name, expected: "red flag", { if case .redFlag(let i) = $0 { i } else { nil } }) else { return nil }
+      let flag = redFlagSyntax[index]
+      let declared = flag.urgency.flatMap { Urgency(rawValue: $0.text) }
       if let urgencyName {
         guard let urgency = word(urgencyName, as: Urgency.self, what: "an urgency") else { return nil }
+        if let declared, urgency != declared, !flag.adviceByUrgency.contains(where: { $0.urgency.text == urgency.rawValue }) {
+          error(
+            .adviceUrgencyMissing,
+            "this rule raises red flag '\(flag.id.text)' to \(urgency.rawValue), but the flag has advice only for "
+              + "\(declared.rawValue); a person told '\(urgency.description)' must read advice worded for it",
+            at: urgencyName.range,
+            notes: [.init("add 'advice \(urgency.rawValue) \"…\"' to the red flag", at: flag.id.range)])
+        }
         return .redFlag(index, urgency)
       }
-      let declared = word(redFlagSyntax[index].urgency, as: Urgency.self, what: "an urgency") ?? .routine
-      return .redFlag(index, declared)
+      return .redFlag(index, declared ?? .routineReferral)
     }
   }
 
@@ -523,6 +594,7 @@ private struct Resolver {
     case .redFlag: "a red flag"
     case .recommendation: "a recommendation"
     case .rule: "a rule"
+    case .norm: "a norm"
     }
   }
 
@@ -591,6 +663,9 @@ private struct Resolver {
         error(.ruleCycle, "question '\(name.text)' cannot be asked only when it has itself been answered", at: name.range)
         return nil
       }
+      if case .compareNorm(let op, let normName) = test.comparison {
+        return resolveNormComparison(test, question: index, op, normName)
+      }
       return resolveAnswerTest(test, question: index).map { .answer(question: index, $0) }
     case .finding(let index) where !onlyQuestions:
       switch test.comparison {
@@ -615,6 +690,30 @@ private struct Resolver {
       error(.wrongKindOfId, "'\(name.text)' is \(describe(symbol)), but a condition needs \(expected)", at: name.range)
       return nil
     }
+  }
+
+  /// `QUESTION < NORM`: one test per band of the norm, any of which may hold.
+  private mutating func resolveNormComparison(
+    _ test: TestSyntax, question index: Int, _ op: ComparisonOperator, _ normName: Name
+  ) -> Condition? {
+    guard case .norm(let normIndex)? = symbols[normName.text] else {
+      unknown(normName, expected: "norm") { if case .norm = $0 { true } else { false } }
+      return nil
+    }
+    guard questions[index].kind.numberRange != nil else {
+      error(
+        .typeMismatch, "'\(test.subject.text)' is a \(questions[index].kind.name) question; only numbers are compared with a norm",
+        at: test.range)
+      return nil
+    }
+    guard let norm = norms[normIndex] else { return nil }
+    return .any(
+      norm.bands.map { band in
+        .all([
+          .answer(question: norm.by, .between(band.answers.lowerBound, band.answers.upperBound)),
+          .answer(question: index, .compare(op, band.value)),
+        ])
+      })
   }
 
   private mutating func resolveAnswerTest(_ test: TestSyntax, question index: Int) -> AnswerTest? {

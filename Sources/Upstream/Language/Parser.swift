@@ -5,10 +5,11 @@
 //
 //   file            = { declaration } ;
 //   declaration     = header | source | question | finding | score | red-flag
-//                   | rule | recommendation | case ;
+//                   | rule | recommendation | norm | case ;
 //   header          = "knowledge" "base" TEXT { header-attr } ;
 //   header-attr     = "version" TEXT | "author" TEXT | "disclaimer" TEXT
-//                   | "general" "advice" TEXT | "less" "likely" "below" NUMBER ;
+//                   | "general" "advice" TEXT | "safety" "netting" TEXT
+//                   | "less" "likely" "below" NUMBER ;
 //   source          = "source" ID { "title" TEXT | "citation" TEXT | "url" TEXT
 //                   | "evidence" ID } ;
 //   question        = "question" ID ":" question-type { question-attr } ;
@@ -19,8 +20,9 @@
 //   finding         = ( "complaint" | "contributor" ) ID
 //                     { "name" TEXT | "region" ID | "explain" TEXT } ;
 //   score           = "score" ID { "name" TEXT | "range" NUMBER "to" NUMBER
-//                   | "stratum" ID TEXT "when" condition [ "means" TEXT ] } ;
-//   red-flag        = "red" "flag" ID { "name" TEXT | "urgency" ID | "advice" TEXT
+//                   | "stratum" ID TEXT "when" condition [ "means" TEXT ]
+//                   | "copyright" TEXT } ;
+//   red-flag        = "red" "flag" ID { "name" TEXT | "urgency" ID | "advice" [ ID ] TEXT
 //                   | "explain" TEXT | provenance } ;
 //   rule            = "rule" ID "when" condition "then" conclusion { "and" conclusion }
 //                     { "because" TEXT | "patient" "wording" TEXT
@@ -30,9 +32,11 @@
 //                   | "red" "flag" ID [ "urgency" ID ] ;
 //   recommendation  = "recommendation" ID { "title" TEXT | "dose" TEXT
 //                   | "instructions" TEXT | "caution" TEXT | "addresses" id-list
-//                   | conflict | provenance } ;
+//                   | "safe" "while" "awaiting" "referral" | conflict | provenance } ;
 //   conflict        = "conflicts" "with" ID { "prefer" ID "when" condition }
 //                     [ "otherwise" ( "prefer" ( ID | "stronger" ) | "keep" "both" ) ] ;
+//   norm            = "norm" ID { "name" TEXT | "by" ID
+//                   | "band" NUMBER "to" NUMBER "value" NUMBER | provenance } ;
 //   provenance      = "source" id-list | "author" TEXT | "reviewed" DATE ;
 //   id-list         = ID { "," ID } ;
 //
@@ -44,7 +48,7 @@
 //                   | test ;
 //   test            = ID [ "certainty" COMPARE NUMBER | "is" [ "not" ] value
 //                        | "in" "(" value { "," value } ")" | "includes" ID
-//                        | COMPARE NUMBER | "between" NUMBER "and" NUMBER ] ;
+//                        | COMPARE ( NUMBER | ID ) | "between" NUMBER "and" NUMBER ] ;
 //   value           = ID | NUMBER ;
 //
 //   case            = "case" ID { "description" TEXT | "answer" ID answer
@@ -74,7 +78,7 @@ public struct Parser {
   /// The words that open a declaration when written in the first column.
   static let declarationKeywords = [
     "knowledge", "source", "question", "complaint", "contributor", "score", "red", "rule",
-    "recommendation", "case",
+    "recommendation", "norm", "case",
   ]
 
   /// Words of the language that cannot be ids.
@@ -264,6 +268,7 @@ public struct Parser {
       case "red": return .redFlag(try parseRedFlag(keyword))
       case "rule": return .rule(try parseRule(keyword))
       case "recommendation": return .recommendation(try parseRecommendation(keyword))
+      case "norm": return .norm(try parseNorm(keyword))
       default: return .testCase(try parseCase(keyword))
       }
     } catch {
@@ -312,7 +317,8 @@ public struct Parser {
     let title = try parseText("the knowledge base's name")
     var header = HeaderSyntax(title: title, range: keyword.range.through(title.range))
     parseAttributes(
-      of: "knowledge base", attributes: ["version", "author", "disclaimer", "general advice", "less likely below"]
+      of: "knowledge base",
+      attributes: ["version", "author", "disclaimer", "general advice", "safety netting", "less likely below"]
     ) { parser, word in
       switch word.value {
       case "version":
@@ -326,6 +332,9 @@ public struct Parser {
         try parser.expectWord("advice")
         parser.checkSingle(header.generalAdvice, word)
         header.generalAdvice = try parser.parseText("the general advice")
+      case "safety":
+        try parser.expectWord("netting")
+        header.safetyNetting.append(try parser.parseText("safety-netting advice: when to seek help, and how fast"))
       case "less":
         try parser.expectWord("likely")
         try parser.expectWord("below")
@@ -452,7 +461,7 @@ public struct Parser {
   private mutating func parseScore(_ keyword: Token) throws -> ScoreSyntax {
     let id = try parseName("a score id")
     var score = ScoreSyntax(id: id, range: keyword.range.through(id.range))
-    parseAttributes(of: "score", attributes: ["name", "range", "stratum", "means"]) { parser, word in
+    parseAttributes(of: "score", attributes: ["name", "range", "stratum", "means", "copyright"]) { parser, word in
       switch word.value {
       case "name":
         parser.checkSingle(score.name, word)
@@ -473,6 +482,9 @@ public struct Parser {
           throw parser.fail(expected: "'means' only after a 'stratum'")
         }
         score.strata[score.strata.count - 1].meaning = try parser.parseText("what the stratum means")
+      case "copyright":
+        parser.checkSingle(score.copyright, word)
+        score.copyright = try parser.parseText("the instrument's copyright and licence")
       default: return false
       }
       return true
@@ -497,8 +509,11 @@ public struct Parser {
     return true
   }
 
-  /// red-flag = "red" "flag" ID { "name" TEXT | "urgency" ID | "advice" TEXT
+  /// red-flag = "red" "flag" ID { "name" TEXT | "urgency" ID | "advice" [ ID ] TEXT
   ///          | "explain" TEXT | provenance } ;
+  ///
+  /// `advice TEXT` is the wording at the flag's own urgency; `advice URGENCY TEXT` is the
+  /// wording when a rule raises the flag to another urgency.
   private mutating func parseRedFlag(_ keyword: Token) throws -> RedFlagSyntax {
     try expectWord("flag")
     let id = try parseName("a red flag id")
@@ -511,10 +526,15 @@ public struct Parser {
         flag.name = try parser.parseText("the red flag's name")
       case "urgency":
         parser.checkSingle(flag.urgency, word)
-        flag.urgency = try parser.parseName("an urgency (emergency, urgent or routine)")
+        flag.urgency = try parser.parseName("an urgency (emergency, urgent-same-day or routine-referral)")
       case "advice":
-        parser.checkSingle(flag.advice, word)
-        flag.advice = try parser.parseText("what to do")
+        if parser.current.kind == .word {
+          let urgency = try parser.parseName("an urgency (emergency, urgent-same-day or routine-referral)")
+          flag.adviceByUrgency.append((urgency, try parser.parseText("what to do at that urgency")))
+        } else {
+          parser.checkSingle(flag.advice, word)
+          flag.advice = try parser.parseText("what to do")
+        }
       case "explain":
         parser.checkSingle(flag.explanation, word)
         flag.explanation = try parser.parseText("the explanation")
@@ -523,6 +543,33 @@ public struct Parser {
       return true
     }
     return flag
+  }
+
+  /// norm = "norm" ID { "name" TEXT | "by" ID
+  ///      | "band" NUMBER "to" NUMBER "value" NUMBER | provenance } ;
+  private mutating func parseNorm(_ keyword: Token) throws -> NormSyntax {
+    let id = try parseName("a norm id")
+    var norm = NormSyntax(id: id, range: keyword.range.through(id.range))
+    parseAttributes(of: "norm", attributes: ["name", "by", "band", "source", "author", "reviewed"]) { parser, word in
+      switch word.value {
+      case "name":
+        parser.checkSingle(norm.name, word)
+        norm.name = try parser.parseText("what the norm measures")
+      case "by":
+        parser.checkSingle(norm.by, word)
+        norm.by = try parser.parseName("the question that picks the band (e.g. age)")
+      case "band":
+        let low = try parser.parseNumber("the band's lowest answer")
+        try parser.expectWord("to")
+        let high = try parser.parseNumber("the band's highest answer")
+        try parser.expectWord("value")
+        let value = try parser.parseNumber("the norm's value in this band")
+        norm.bands.append(.init(low: low, high: high, value: value, range: word.range.through(value.range)))
+      default: return try parser.parseProvenance(word, into: &norm.provenance)
+      }
+      return true
+    }
+    return norm
   }
 
   /// rule = "rule" ID "when" condition "then" conclusion { "and" conclusion }
@@ -608,8 +655,8 @@ public struct Parser {
     let id = try parseName("a recommendation id")
     var recommendation = RecommendationSyntax(id: id, range: keyword.range.through(id.range))
     let attributes = [
-      "title", "dose", "instructions", "caution", "addresses", "conflicts with", "prefer", "otherwise", "source",
-      "author", "reviewed",
+      "title", "dose", "instructions", "caution", "addresses", "conflicts with", "prefer", "otherwise",
+      "safe while awaiting referral", "source", "author", "reviewed",
     ]
     parseAttributes(of: "recommendation", attributes: attributes) { parser, word in
       switch word.value {
@@ -624,6 +671,12 @@ public struct Parser {
         recommendation.instructions = try parser.parseText("the instructions")
       case "caution": recommendation.cautions.append(try parser.parseText("the caution"))
       case "addresses": recommendation.addresses.append(contentsOf: try parser.parseNameList("a finding id"))
+      case "safe":
+        try parser.expectWord("while")
+        try parser.expectWord("awaiting")
+        try parser.expectWord("referral")
+        parser.checkSingle(recommendation.safeWhileAwaitingReferral, word)
+        recommendation.safeWhileAwaitingReferral = word.range
       case "conflicts":
         try parser.expectWord("with")
         let other = try parser.parseName("a recommendation id")
@@ -779,7 +832,11 @@ public struct Parser {
     }
     if let op = comparisonOperator(current.kind) {
       take()
-      let bound = try parseNumber("a number to compare with")
+      if current.kind == .word {
+        let norm = try parseName("a norm id")
+        return done(.compareNorm(op, norm), norm.range)
+      }
+      let bound = try parseNumber("a number or a norm to compare with")
       return done(.compare(op, bound), bound.range)
     }
     return done(.bare, subject.range)

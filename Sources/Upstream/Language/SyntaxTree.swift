@@ -44,6 +44,7 @@ public enum Declaration: Sendable {
   case redFlag(RedFlagSyntax)
   case rule(RuleSyntax)
   case recommendation(RecommendationSyntax)
+  case norm(NormSyntax)
   case testCase(CaseSyntax)
 
   /// The range of the declaration's keyword and id.
@@ -57,6 +58,7 @@ public enum Declaration: Sendable {
     case .redFlag(let d): d.range
     case .rule(let d): d.range
     case .recommendation(let d): d.range
+    case .norm(let d): d.range
     case .testCase(let d): d.range
     }
   }
@@ -78,6 +80,8 @@ public struct HeaderSyntax: Sendable {
   public var authors: [Spelled<String>] = []
   public var disclaimer: Spelled<String>?
   public var generalAdvice: Spelled<String>?
+  /// `safety netting TEXT`, one per item, in order.
+  public var safetyNetting: [Spelled<String>] = []
   public var lessLikelyBelow: Spelled<Double>?
   public let range: SourceRange
 }
@@ -131,6 +135,8 @@ public struct ScoreSyntax: Sendable {
   public var name: Spelled<String>?
   public var range_: (low: Spelled<Double>, high: Spelled<Double>)?
   public var strata: [Stratum] = []
+  /// `copyright TEXT`: the instrument's copyright and licence line.
+  public var copyright: Spelled<String>?
   public let range: SourceRange
 }
 
@@ -140,7 +146,29 @@ public struct RedFlagSyntax: Sendable {
   public var name: Spelled<String>?
   public var urgency: Name?
   public var advice: Spelled<String>?
+  /// `advice URGENCY TEXT`: the wording when a rule raises the flag to that urgency.
+  public var adviceByUrgency: [(urgency: Name, text: Spelled<String>)] = []
   public var explanation: Spelled<String>?
+  public var provenance = ProvenanceSyntax()
+  public let range: SourceRange
+}
+
+/// `norm ID`: a published normal value that depends on another answer (usually age),
+/// as a table of bands.
+public struct NormSyntax: Sendable {
+  /// One row of the table: for answers `low` to `high` (both included), the norm is `value`.
+  public struct Band: Sendable {
+    public let low: Spelled<Double>
+    public let high: Spelled<Double>
+    public let value: Spelled<Double>
+    public let range: SourceRange
+  }
+
+  public let id: Name
+  public var name: Spelled<String>?
+  /// The question whose answer picks the band (`by age`).
+  public var by: Name?
+  public var bands: [Band] = []
   public var provenance = ProvenanceSyntax()
   public let range: SourceRange
 }
@@ -185,6 +213,8 @@ public struct RecommendationSyntax: Sendable {
   public var cautions: [Spelled<String>] = []
   public var addresses: [Name] = []
   public var conflicts: [ConflictSyntax] = []
+  /// Where `safe while awaiting referral` is written, when it is.
+  public var safeWhileAwaitingReferral: SourceRange?
   public var provenance = ProvenanceSyntax()
   public let range: SourceRange
 }
@@ -314,6 +344,8 @@ public struct TestSyntax: Sendable {
     case `in`([ValueSyntax])
     case includes(Name)
     case compare(ComparisonOperator, Spelled<Double>)
+    /// `ID < NORM`: compared with a norm, whose value depends on another answer.
+    case compareNorm(ComparisonOperator, Name)
     case between(Spelled<Double>, Spelled<Double>)
 
     /// The numbers an answer is compared with (not certainties).
@@ -322,7 +354,7 @@ public struct TestSyntax: Sendable {
       case .compare(_, let bound): [bound]
       case .between(let low, let high): [low, high]
       case .is(_, .number(let value)): [value]
-      case .bare, .certainty, .is, .in, .includes: []
+      case .bare, .certainty, .is, .in, .includes, .compareNorm: []
       }
     }
   }

@@ -66,6 +66,8 @@ public struct FHIRQuestionnaire: Sendable {
     ]
     if !header.authors.isEmpty { fields.append(("publisher", .string(header.authors.joined(separator: ", ")))) }
     fields.append(("description", .string(header.disclaimer)))
+    let copyrights = knowledgeBase.instrumentCopyrights
+    if !copyrights.isEmpty { fields.append(("copyright", .string(copyrights.joined(separator: "\n")))) }
     fields.append(("item", .array(orderedQuestions.map(item))))
     return .object(fields)
   }

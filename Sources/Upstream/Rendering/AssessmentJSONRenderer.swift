@@ -1,14 +1,14 @@
 // MARK: - Assessment as JSON
 
 /// Renders an assessment's recommendation tree as versioned JSON with a stable field order:
-/// the `upstream-assessment` format, version 2 (Docs/OutputFormat.md,
+/// the `upstream-assessment` format, version 4 (Docs/OutputFormat.md,
 /// Docs/assessment.schema.json).
 ///
 /// JSON is the full model for both audiences: every rule carries its patient and its
 /// clinician wording, and `audience` records which one was asked for.
 public struct AssessmentJSONRenderer: Sendable {
   /// The version of the `upstream-assessment` format.
-  public static let formatVersion = 3
+  public static let formatVersion = 4
 
   public let audience: Audience
 
@@ -31,6 +31,7 @@ public struct AssessmentJSONRenderer: Sendable {
       ("answersHash", .string("sha256:" + tree.stamp.answersHash)),
       ("disclaimer", .string(tree.disclaimer)),
       ("lessLikelyBelow", .number(tree.lessLikelyBelow)),
+      ("careLevel", .string(tree.careLevel.rawValue)),
       ("redFlags", .array(tree.redFlags.map(redFlag))),
       ("withheld", .array(tree.withheld.map(withheld))),
       ("unansweredSafetyQuestions", .array(tree.unansweredSafetyQuestions.map(unansweredSafety))),
@@ -44,6 +45,8 @@ public struct AssessmentJSONRenderer: Sendable {
       ("otherFindings", .array(tree.otherFindings.map(node))),
       ("nothingFound", .bool(tree.nothingFound)),
       ("generalAdvice", JSONParts.optional(tree.generalAdvice)),
+      ("safetyNetting", .array(tree.safetyNetting.map { .string($0) })),
+      ("whileWaiting", JSONParts.optional(tree.whileWaiting)),
       ("otherRecommendations", .array(tree.otherRecommendations.map(JSONParts.recommendation))),
       ("scores", .array(tree.scores.map(score))),
       ("settlements", .array(tree.settlements.map(JSONParts.settlement))),
@@ -92,6 +95,7 @@ public struct AssessmentJSONRenderer: Sendable {
       ("complete", .bool(score.complete)), ("lowest", .number(score.lowest)), ("highest", .number(score.highest)),
       ("stratum", JSONParts.optional(score.stratum)), ("stratumLabel", JSONParts.optional(score.stratumLabel)),
       ("stratumMeaning", JSONParts.optional(score.stratumMeaning)),
+      ("copyright", JSONParts.optional(score.copyright)),
       ("contributions", .array(score.contributions.map { contribution in
         .object([
           ("rule", .string(contribution.rule.id)), ("file", .string(contribution.rule.location.file)),

@@ -18,6 +18,7 @@ public struct TreeHTMLRenderer: Sendable {
     body.append("<p class=\"disclaimer\">\(escape(tree.disclaimer))</p>")
     body.append("</header>")
     if !tree.redFlags.isEmpty { body.append(redFlags(tree, words)) }
+    if let waiting = tree.whileWaiting { body.append("<p class=\"while-waiting\"><strong>\(escape(waiting))</strong></p>") }
     if !tree.unansweredSafetyQuestions.isEmpty {
       body.append(
         "<section class=\"safety-open\" role=\"alert\"><h2>\(escape(sentence(words.unansweredSafetyTitle)))</h2>"
@@ -49,6 +50,11 @@ public struct TreeHTMLRenderer: Sendable {
     if !tree.otherRecommendations.isEmpty {
       body.append("<section class=\"other-advice\"><h2>Other advice</h2><ul class=\"recommendations\">")
       body += tree.otherRecommendations.map { recommendation($0, words, &seen) }
+      body.append("</ul></section>")
+    }
+    if !tree.safetyNetting.isEmpty {
+      body.append("<section class=\"safety-netting\"><h2>\(escape(sentence(words.safetyNettingTitle)))</h2><ul>")
+      body += tree.safetyNetting.map { "<li>\(escape($0))</li>" }
       body.append("</ul></section>")
     }
     if !tree.scores.isEmpty {
@@ -86,7 +92,7 @@ public struct TreeHTMLRenderer: Sendable {
       parts.append("</article>")
     }
     if !tree.withheld.isEmpty {
-      parts.append("<div class=\"withheld\"><p><strong>\(escape(words.withheldTitle))</strong></p><ul>")
+      parts.append("<div class=\"withheld\"><p><strong>\(escape(words.withheldTitle(tree.careLevel)))</strong></p><ul>")
       parts += tree.withheld.map { "<li>\(escape(words.withheld($0)))</li>" }
       parts.append("</ul></div>")
     }

@@ -22,10 +22,11 @@ public struct TreeMarkdownRenderer: Sendable {
         lines += words.details(flag).map { "  - " + escape($0) }
       }
       if !tree.withheld.isEmpty {
-        lines.append("- **" + escape(words.withheldTitle) + "**")
+        lines.append("- **" + escape(words.withheldTitle(tree.careLevel)) + "**")
         lines += tree.withheld.map { "  - " + escape(words.withheld($0)) }
       }
       blocks.append("## " + escape(title(words.redFlagsTitle)) + "\n\n" + lines.joined(separator: "\n"))
+      if let waiting = tree.whileWaiting { blocks.append("**" + escape(waiting) + "**") }
     }
     if !tree.unansweredSafetyQuestions.isEmpty {
       let lines = tree.unansweredSafetyQuestions.map { "- " + escape(words.unansweredSafety($0)) }
@@ -54,6 +55,10 @@ public struct TreeMarkdownRenderer: Sendable {
     if !tree.otherRecommendations.isEmpty {
       let lines = tree.otherRecommendations.flatMap { recommendation($0, words, depth: 0, seen: &seen) }
       blocks.append("## " + title(words.otherAdviceTitle) + "\n\n" + lines.joined(separator: "\n"))
+    }
+    if !tree.safetyNetting.isEmpty {
+      let lines = tree.safetyNetting.map { "- " + escape($0) }
+      blocks.append("## " + title(words.safetyNettingTitle) + "\n\n" + lines.joined(separator: "\n"))
     }
     if !tree.scores.isEmpty {
       let lines = tree.scores.flatMap { score in

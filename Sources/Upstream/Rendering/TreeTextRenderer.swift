@@ -33,10 +33,11 @@ public struct TreeTextRenderer: Sendable {
       if !tree.withheld.isEmpty {
         roots.append(
           TextOutline.Node(
-            headline: .init(text: words.withheldTitle, style: .bold),
+            headline: .init(text: words.withheldTitle(tree.careLevel), style: .bold),
             children: tree.withheld.map { .init(headline: .init(text: words.withheld($0), style: .dim)) }))
       }
       sections.append(title(words.redFlagsTitle, .alert, outline) + outline.draw(roots))
+      if let waiting = tree.whileWaiting { sections.append(outline.paragraph(.init(text: waiting, style: .bold))) }
     }
     if !tree.unansweredSafetyQuestions.isEmpty {
       let open = tree.unansweredSafetyQuestions.flatMap { outline.paragraph(.init(text: "- " + words.unansweredSafety($0), hang: 2)) }
@@ -64,6 +65,10 @@ public struct TreeTextRenderer: Sendable {
     if !tree.otherRecommendations.isEmpty {
       sections.append(
         title(words.otherAdviceTitle, .bold, outline) + outline.draw(tree.otherRecommendations.map { recommendation($0, words, &seen) }))
+    }
+    if !tree.safetyNetting.isEmpty {
+      let items = tree.safetyNetting.flatMap { outline.paragraph(.init(text: "- " + $0, hang: 2)) }
+      sections.append(title(words.safetyNettingTitle, .alert, outline) + items)
     }
     if !tree.scores.isEmpty {
       let roots = tree.scores.map { score in

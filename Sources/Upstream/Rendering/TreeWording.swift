@@ -101,8 +101,8 @@ struct TreeWording {
   func urgency(_ urgency: Urgency) -> String {
     switch urgency {
     case .emergency: "EMERGENCY — now"
-    case .urgent: "URGENT — the same day"
-    case .routine: "see a clinician — routine referral"
+    case .urgentSameDay: "URGENT — the same day"
+    case .routineReferral: "see a clinician — routine referral"
     }
   }
 
@@ -143,6 +143,7 @@ struct TreeWording {
     if !isPatient {
       lines += score.contributions.map { "\($0.points >= 0 ? "+" : "")\(format($0.points)) \($0.rule.id) (\($0.rule.location))" }
     }
+    if let copyright = score.copyright { lines.append(copyright) }
     return lines
   }
 
@@ -160,7 +161,13 @@ struct TreeWording {
   // MARK: Section titles
 
   var redFlagsTitle: String { isPatient ? "SEE A CLINICIAN FIRST" : "RED FLAGS" }
-  var withheldTitle: String { "Self-care advice withheld until a clinician has seen you:" }
+  /// The heading over withheld recommendations: all of them under an emergency or urgent
+  /// flag, those not safe to start meanwhile under a routine referral.
+  func withheldTitle(_ level: CareLevel) -> String {
+    level == .routineReferral
+      ? "Not to start until a clinician has seen you:" : "Self-care advice withheld until a clinician has seen you:"
+  }
+  var safetyNettingTitle: String { "WHEN TO GET HELP" }
   var unansweredSafetyTitle: String {
     isPatient ? "SAFETY QUESTIONS STILL OPEN" : "SAFETY QUESTIONS NOT ANSWERED"
   }

@@ -43,7 +43,8 @@ struct KnowledgeBaseDiffTests {
   func behaviourChanges() throws {
     let new = Self.old
       .replacingOccurrences(of: "when arch is flat and hip_pain", with: "when arch is high and hip_pain")
-      .replacingOccurrences(of: "then red flag numbness", with: "then red flag numbness urgency urgent")
+      .replacingOccurrences(of: "then red flag numbness", with: "then red flag numbness urgency urgent-same-day")
+      .replacingOccurrences(of: "  advice \"Go now.\"\n", with: "  advice \"Go now.\"\n  advice urgent-same-day \"See a doctor today.\"\n")
     let diff = try Self.diff(new, answers: [Self.flatHip, Self.high])
     let flat = try #require(diff.behaviour.first { $0.name == "person 0" })
     #expect(flat.changes == [
@@ -52,7 +53,7 @@ struct KnowledgeBaseDiffTests {
     ])
     let high = try #require(diff.behaviour.first { $0.name == "person 1" })
     #expect(high.changes == [
-      "red flag numbness: emergency → urgent", "gains contributor flat_feet: -0.40 → 0.33 (+0.73)",
+      "red flag numbness: emergency → urgent-same-day", "gains contributor flat_feet: -0.40 → 0.33 (+0.73)",
       "top contributor of hip_pain: none → flat_feet (0.33)", "new link: flat_feet upstream of hip_pain",
       "recommendation insoles: not called for → withheld (red flag numbness)",
     ])

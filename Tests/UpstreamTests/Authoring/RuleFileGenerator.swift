@@ -94,7 +94,8 @@ struct RuleFileGenerator {
       ["stratum", "low", "\"Low\"", "when", "total", "<=", "3"], ["means", text()],
       ["stratum", "high", "\"High\"", "when", "total", ">=", "4"],
     ])
-    declarations.append([["red", "flag", "alarm"], ["name", text()], ["urgency", "urgent"], ["advice", text()], ["source", "s"]])
+    declarations.append([["red", "flag", "alarm"], ["name", text()], ["urgency", "urgent-same-day"], ["advice", text()],
+      ["advice", "emergency", text()], ["source", "s"]])
     declarations.append([
       ["recommendation", "r0"], ["title", text()], ["dose", text()], ["caution", text()], ["caution", text()],
       ["addresses", findings[findings.count - 1], ",", findings[0]], ["conflicts", "with", "r1"],

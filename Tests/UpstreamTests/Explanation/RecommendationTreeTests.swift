@@ -239,16 +239,32 @@ struct RecommendationTreeTests {
     #expect(nothing.nothingFound && nothing.generalAdvice == nil)
   }
 
-  @Test("a routine red flag is listed first but does not withhold advice")
+  @Test("a routine referral comes first and keeps only the self-care marked safe to start while waiting")
   func routineRedFlag() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.redFlags)
     let tree = kb.assess(Answers(["weight_loss": .yes, "numb": .yes, "hurts": .yes, "flat": .yes])).tree
     // Most urgent first.
     #expect(tree.redFlags.map(\.id) == ["cauda", "unexplained_weight_loss"])
+    #expect(tree.careLevel == .emergency)
+    // Not marked safe meanwhile: held back, with the reason in words.
     let routine = kb.assess(Answers(["weight_loss": .yes, "hurts": .yes, "flat": .yes])).tree
-    #expect(routine.withheld.isEmpty)
-    #expect(routine.node("arches")?.recommendations.map(\.id) == ["roll"])
-    #expect(routine.firstSteps.map(\.id) == ["unexplained_weight_loss", "roll"])
+    #expect(routine.careLevel == .routineReferral)
+    #expect(routine.withheld.map(\.id) == ["roll"])
+    #expect(routine.withheld.first?.reason.contains("not marked safe to start while you wait") == true)
+    #expect(routine.firstSteps.map(\.id) == ["unexplained_weight_loss"])
+    #expect(routine.whileWaiting == nil)
+    #expect(!routine.safetyNetting.isEmpty || kb.header.safetyNetting.isEmpty)
+    // Marked safe meanwhile: given after the referral, and the tree says why.
+    let marked = try TreeFixtures.compile(
+      TreeFixtures.redFlags.replacingOccurrences(
+        of: "  dose \"2 minutes\"\n  addresses arches\n", with: "  dose \"2 minutes\"\n  addresses arches\n  safe while awaiting referral\n"))
+    let kept = marked.assess(Answers(["weight_loss": .yes, "hurts": .yes, "flat": .yes])).tree
+    #expect(kept.withheld.isEmpty)
+    #expect(kept.node("arches")?.recommendations.map(\.id) == ["roll"])
+    #expect(kept.firstSteps.map(\.id) == ["unexplained_weight_loss", "roll"])
+    #expect(kept.whileWaiting?.hasPrefix("Get the referral above first.") == true)
+    let text = TreeTextRenderer(audience: .patient, width: 200).render(kept)
+    #expect(text.contains("Get the referral above first. While you wait for it, the self-care below is safe to start"))
   }
 
   @Test("when nothing is found the tree says so and gives the general advice")

@@ -224,7 +224,7 @@ enum TreeFixtures {
       source s
     red flag unexplained_weight_loss
       name "Unexplained weight loss"
-      urgency routine
+      urgency routine-referral
       advice "See your GP within two weeks."
       source s
 

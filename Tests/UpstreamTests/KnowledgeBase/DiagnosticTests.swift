@@ -9,7 +9,10 @@ import Testing
 struct DiagnosticTests {
   /// A small knowledge base the examples add to: one question of each kind, findings, a
   /// score, a recommendation and a red flag, all used.
-  static let base = header + """
+  static let base = header.replacingOccurrences(
+    of: "  disclaimer \"Examples only.\"\n",
+    with: "  disclaimer \"Examples only.\"\n  safety netting \"Go to an emergency department now if it gets much worse.\"\n")
+    + """
     question pain: yes/no
       ask "Pain?"
     question arch: choice
@@ -92,6 +95,9 @@ struct DiagnosticTests {
     (.conflictSettlement,
      "recommendation run\n  title \"Run\"\n  dose \"d\"\n  source s\n  conflicts with walk\n    prefer flat_feet when pain\n",
      "recommendation run\n  title \"Run\"\n  dose \"d\"\n  source s\n  conflicts with walk\n    prefer run when pain\n"),
+    (.adviceUrgencyMissing,
+     "red flag soon_sign\n  name \"Soon\"\n  urgency urgent-same-day\n  advice \"See a doctor today.\"\n  source s\nrule r\n  when pain and arch is high\n  then red flag soon_sign urgency emergency\n  because \"b\"\n  source s\n",
+     "red flag soon_sign\n  name \"Soon\"\n  urgency urgent-same-day\n  advice \"See a doctor today.\"\n  advice emergency \"Go to an emergency department now.\"\n  source s\nrule r\n  when pain and arch is high\n  then red flag soon_sign urgency emergency\n  because \"b\"\n  source s\n"),
     (.knowledgeBaseHeader, "knowledge base \"Second\"\n  version \"2\"\n  disclaimer \"d\"\n", "# no second header\n"),
   ]
 

@@ -125,7 +125,7 @@ struct AdaptivityTests {
         name "T"
       red flag rf
         name "RF"
-        urgency urgent
+        urgency urgent-same-day
         advice "See someone."
       recommendation one
         title "One"

@@ -34,6 +34,7 @@ public func standardChecks(
     MissingSourceCheck(),
     SourceNeverCitedCheck(),
     MissingDoseCheck(),
+    MissingSafetyNettingCheck(),
     RedFlagQuestionConditionalCheck(),
     DuplicateConditionCheck(),
     OverlappingRangesCheck(),
