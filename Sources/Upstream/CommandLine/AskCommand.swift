@@ -298,7 +298,7 @@ struct TerminalQuestionnaire {
       console.write("\n")
       return nil
     }
-    if echo { console.write(line + "\n") }
+    if echo { console.write(TerminalText.sanitised(line) + "\n") }
     return line
   }
 
@@ -374,7 +374,7 @@ struct TerminalQuestionnaire {
   }
 
   /// Writes a line as it is, unwrapped (it names a file, which must not be broken).
-  private func write(_ line: String) { console.write(line + "\n") }
+  private func write(_ line: String) { console.write(TerminalText.sanitised(line) + "\n") }
 
   /// Writes a line, wrapped to the width: continuation lines keep its indentation and are
   /// indented `hang` columns from its start.

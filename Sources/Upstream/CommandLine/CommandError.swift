@@ -99,18 +99,34 @@ public struct Console: Sendable {
   /// The process's own standard streams.
   public static var standard: Console {
     Console(
-      write: { FileHandle.standardOutput.write(Data($0.utf8)) },
-      writeError: { FileHandle.standardError.write(Data($0.utf8)) },
+      write: { Console.writeOrExit($0, to: .standardOutput, named: "standard output") },
+      writeError: { Console.writeOrExit($0, to: .standardError, named: "standard error") },
       readInput: { FileHandle.standardInput.readDataToEndOfFile() },
       readLine: { Swift.readLine(strippingNewline: true) },
       inputIsTerminal: isatty(0) == 1, outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1,
       environment: ProcessInfo.processInfo.environment)
   }
 
-  /// Whether to colour standard output (a terminal, and NO_COLOR unset).
-  public var colourOutput: Bool { outputIsTerminal && environment["NO_COLOR"] == nil }
+  /// Whether to colour standard output (a terminal, NO_COLOR unset, TERM not `dumb`).
+  public var colourOutput: Bool { outputIsTerminal && coloursAllowed }
   /// Whether to colour standard error.
-  public var colourErrors: Bool { errorIsTerminal && environment["NO_COLOR"] == nil }
+  public var colourErrors: Bool { errorIsTerminal && coloursAllowed }
+
+  private var coloursAllowed: Bool { environment["NO_COLOR"] == nil && environment["TERM"] != "dumb" }
+
+  /// Writes to one of the process's streams; when the stream is closed or full, says so
+  /// on standard error (if it still can) and ends the process with exit code 4, never a
+  /// crash. (A closed pipe ends it with SIGPIPE first, exit 141, as for any Unix tool.)
+  static func writeOrExit(_ text: String, to handle: FileHandle, named name: String) {
+    do {
+      try handle.write(contentsOf: Data(text.utf8))
+    } catch {
+      if handle !== FileHandle.standardError {
+        try? FileHandle.standardError.write(contentsOf: Data("error: cannot write to \(name): \(error.localizedDescription)\n".utf8))
+      }
+      exit(ExitCode.fileError.rawValue)
+    }
+  }
 }
 
 /// Hands out the lines of input read all at once, for consoles without a line reader.

@@ -53,7 +53,7 @@ enum DiffCommand: UpstreamCommand {
       switch JSONReader.read(file) {
       case .success(let document): root = document.root
       case .failure(let error):
-        throw CommandError.answers([.error(.answersNotJSON, "this answers file is not valid JSON: \(error.message)", at: error.range)], source: file)
+        throw CommandError.answers([error.diagnostic(notJSON: .answersNotJSON, what: "this answers file")], source: file)
       }
       let old = try DiffAnswers.answers(root, file: file, for: oldKnowledgeBase, other: newKnowledgeBase, side: "the old rules")
       let new = try DiffAnswers.answers(root, file: file, for: newKnowledgeBase, other: oldKnowledgeBase, side: "the new rules")

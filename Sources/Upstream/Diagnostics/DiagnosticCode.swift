@@ -67,6 +67,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
   case answeredButNotAsked = "UP0406"
   case notSureNotAllowed = "UP0407"
   case unmappableFHIRItem = "UP0408"
+  case duplicateJSONKey = "UP0409"
+  case unknownResourceMember = "UP0410"
 
   // Files and folders
   case folderNotFound = "UP0501"
@@ -127,6 +129,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .answeredButNotAsked: "an answer to a question whose `ask when` is false"
     case .notSureNotAllowed: "\"not sure\" for a question that does not allow it"
     case .unmappableFHIRItem: "a FHIR QuestionnaireResponse item that cannot be mapped"
+    case .duplicateJSONKey: "a JSON object with the same key twice"
+    case .unknownResourceMember: "a member a FHIR QuestionnaireResponse does not have"
     case .folderNotFound: "a rules folder that does not exist"
     case .noRuleFiles: "a folder with no .rules files"
     case .unreadableFile: "a file that cannot be read"
@@ -186,6 +190,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .unknownAnswerOption: "Use one of the options the message lists."
     case .answeredButNotAsked: "A warning: the answer is kept, but the question's `ask when` says it would not be asked; check the other answers."
     case .notSureNotAllowed: "Leave the question out instead: this question does not allow \"not sure\"."
+    case .duplicateJSONKey: "Keep one of the two: readers disagree on which of two equal keys counts (Python and JavaScript take the last), so Upstream uses neither."
+    case .unknownResourceMember: "Put answers inside `item` (linkId and answer), or send a plain answers file; a QuestionnaireResponse holds only its FHIR R4 members (`resourceType`, `id`, `meta`, `status`, `questionnaire`, `subject`, `authored`, `item`, …)."
     case .unmappableFHIRItem: "Give each answered item a linkId naming a question and a value of the question's type (valueBoolean, valueInteger, valueDecimal, valueCoding)."
     case .folderNotFound: "Check the path given to `--rules`; without it the bundled rules are used."
     case .noRuleFiles: "Point `--rules` at the folder that holds the `.rules` files."

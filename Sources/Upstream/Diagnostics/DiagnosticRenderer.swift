@@ -44,13 +44,16 @@ public struct DiagnosticRenderer: Sendable {
   /// One diagnostic with its source line and a caret underline.
   public func text(_ diagnostic: Diagnostic) -> String {
     let severity = paint(diagnostic.severity.rawValue + "[\(diagnostic.code.rawValue)]", colour: severityColour(diagnostic.severity))
-    var lines = ["\(paint(diagnostic.range.description + ":", colour: "1")) \(severity): \(diagnostic.message)"]
+    let message = TerminalText.sanitised(diagnostic.message)
+    var lines = ["\(paint(TerminalText.sanitised(diagnostic.range.description) + ":", colour: "1")) \(severity): \(message)"]
     lines.append(contentsOf: snippet(diagnostic.range))
     let gutter = String(repeating: " ", count: gutterWidth(diagnostic.range)) + " = "
-    if let fix = diagnostic.fix { lines.append(gutter + paint("help", colour: "1;36") + ": " + fix.message) }
+    if let fix = diagnostic.fix {
+      lines.append(gutter + paint("help", colour: "1;36") + ": " + TerminalText.sanitised(fix.message))
+    }
     for note in diagnostic.notes {
       let place = note.range.map { " (\($0.description))" } ?? ""
-      lines.append(gutter + paint("note", colour: "1") + ": " + note.message + place)
+      lines.append(gutter + paint("note", colour: "1") + ": " + TerminalText.sanitised(note.message + place))
     }
     return lines.joined(separator: "\n")
   }
@@ -89,7 +92,19 @@ public struct DiagnosticRenderer: Sendable {
     } else {
       length = max(1, line.count - caretColumn + 1)
     }
-    let expanded = line.replacingOccurrences(of: "\t", with: " ")
+    // Control characters become their one-column pictures (U+2400…), so the caret stays
+    // under the right column and nothing reaches the terminal raw.
+    let expanded = String(
+      String.UnicodeScalarView(
+        line.unicodeScalars.map { scalar in
+          switch scalar.value {
+          case 0x09: " "
+          case 0..<0x20: Unicode.Scalar(0x2400 + scalar.value) ?? "?"
+          case 0x7F: "\u{2421}"
+          case 0x80..<0xA0, 0x202A...0x202E, 0x2066...0x2069: "\u{FFFD}"
+          default: scalar
+          }
+        }))
     let underline = String(repeating: " ", count: max(0, caretColumn - 1)) + "^" + String(repeating: "~", count: max(0, length - 1))
     return [
       String(repeating: " ", count: width - number.count) + number + " | " + expanded,

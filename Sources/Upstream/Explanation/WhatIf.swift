@@ -22,6 +22,16 @@ public struct TreeComparison: Sendable, Hashable {
     public let after: Urgency?
   }
 
+  /// A red-flag question left open (unanswered or "not sure") in one tree and not the
+  /// other: no red flag can be ruled out on an open one, so `assess` lists it near the top.
+  public struct SafetyQuestionDifference: Sendable, Hashable {
+    public let id: String
+    public let wording: String
+    /// Whether it was open before, and is open after.
+    public let openBefore: Bool
+    public let openAfter: Bool
+  }
+
   /// Where a contributor sits under one finding: its rank and group.
   public struct Placement: Sendable, Hashable {
     public let rank: Int
@@ -79,6 +89,8 @@ public struct TreeComparison: Sendable, Hashable {
   public let after: RecommendationTree
   public let answers: [AnswerDifference]
   public let redFlags: [RedFlagDifference]
+  /// Red-flag questions that became open or were answered, by id.
+  public let safetyQuestions: [SafetyQuestionDifference]
   /// Complaints and contributors gained, lost or re-ranked, in the after tree's order then the before tree's.
   public let placements: [PlacementDifference]
   public let certainties: [CertaintyDifference]
@@ -87,7 +99,7 @@ public struct TreeComparison: Sendable, Hashable {
 
   /// Whether the two trees say the same.
   public var isEmpty: Bool {
-    redFlags.isEmpty && placements.isEmpty && certainties.isEmpty && recommendations.isEmpty && scores.isEmpty
+    redFlags.isEmpty && safetyQuestions.isEmpty && placements.isEmpty && certainties.isEmpty && recommendations.isEmpty && scores.isEmpty
   }
 }
 
@@ -98,7 +110,7 @@ extension Assessment {
     let new = after.tree
     return TreeComparison(
       before: old, after: new, answers: answerDifferences(before, after), redFlags: redFlagDifferences(old, new),
-      placements: placementDifferences(old, new), certainties: certaintyDifferences(old, new),
+      safetyQuestions: safetyQuestionDifferences(old, new), placements: placementDifferences(old, new), certainties: certaintyDifferences(old, new),
       recommendations: recommendationDifferences(old, new), scores: scoreDifferences(old, new))
   }
 
@@ -125,6 +137,17 @@ extension Assessment {
       let after = new.redFlags.first { $0.id == id }
       guard before?.urgency != after?.urgency else { return nil }
       return TreeComparison.RedFlagDifference(id: id, name: (after ?? before)?.name ?? id, before: before?.urgency, after: after?.urgency)
+    }
+  }
+
+  private static func safetyQuestionDifferences(
+    _ old: RecommendationTree, _ new: RecommendationTree
+  ) -> [TreeComparison.SafetyQuestionDifference] {
+    let before = Dictionary(old.unansweredSafetyQuestions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    let after = Dictionary(new.unansweredSafetyQuestions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    return Set(before.keys).symmetricDifference(after.keys).sorted().compactMap { id in
+      guard let question = after[id] ?? before[id] else { return nil }
+      return .init(id: id, wording: question.wording, openBefore: before[id] != nil, openAfter: after[id] != nil)
     }
   }
 

@@ -266,6 +266,13 @@ struct Lexer {
       }
       if byte == 0 {
         report(.invalidEncoding, "this text contains a NUL byte", from: location)
+      } else if (byte < 0x20 && byte != UInt8(ascii: "\t")) || byte == 0x7F {
+        // A raw control character (an escape sequence from a pasted terminal log, say)
+        // would be printed to terminals as it is; write \n or \t instead.
+        report(
+          .invalidCharacter,
+          "this text contains the control character \(TerminalText.sanitised(String(UnicodeScalar(byte)))); write \\n for a new line or \\t for a tab",
+          from: location)
       }
       advance()
     }

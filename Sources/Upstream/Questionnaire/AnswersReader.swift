@@ -30,9 +30,7 @@ public enum AnswersReader {
   public static func read(_ file: SourceFile, for knowledgeBase: KnowledgeBase) -> Output {
     switch JSONReader.read(file) {
     case .failure(let error):
-      return Output(
-        answers: nil,
-        diagnostics: [.error(.answersNotJSON, "this answers file is not valid JSON: \(error.message)", at: error.range)])
+      return Output(answers: nil, diagnostics: [error.diagnostic(notJSON: .answersNotJSON, what: "this answers file")])
     case .success(let document):
       return read(document.root, for: knowledgeBase)
     }

@@ -28,6 +28,14 @@ public enum FHIRQuestionnaireResponse {
     let answers: [JSONDocument.Located]
   }
 
+  /// The members of a FHIR R4 QuestionnaireResponse (its own elements and those of
+  /// DomainResource and Resource).
+  static let members: Set<String> = [
+    "resourceType", "id", "meta", "implicitRules", "language", "text", "contained", "extension", "modifierExtension",
+    "identifier", "basedOn", "partOf", "questionnaire", "status", "subject", "encounter", "authored", "author",
+    "source", "item",
+  ]
+
   /// Reads a parsed JSON object whose `resourceType` says it is a FHIR resource.
   static func read(_ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase) -> AnswersReader.Output {
     var diagnostics: [Diagnostic] = []
@@ -48,6 +56,20 @@ public enum FHIRQuestionnaireResponse {
           "this is \(name); Upstream reads answers from a FHIR QuestionnaireResponse or an answers file (a JSON object of question id → answer)",
           at: type.value.range))
       return failed()
+    }
+
+    // Anything beside the resource's own members is refused: an answer written at the top
+    // level (`"diabetes": true`) would otherwise be dropped without a word.
+    for field in fields where !Self.members.contains(field.key) {
+      if AnswersReader.tooMany(&diagnostics, at: field.keyRange) { break }
+      let hint =
+        knowledgeBase.question(field.key) != nil
+        ? "; to answer question '\(field.key)', put it in an item: {\"linkId\": \"\(field.key)\", \"answer\": [...]}" : ""
+      diagnostics.append(
+        Diagnostic.error(
+          .unknownResourceMember,
+          "a FHIR QuestionnaireResponse has no member \(JSONWriter.quoted(field.key))\(hint)", at: field.keyRange
+        ).suggesting(field.key, from: Self.members.sorted()))
     }
 
     var items: [Item] = []

@@ -85,7 +85,7 @@ public struct WhyNotJSONRenderer: Sendable {
 
 /// Renders a `TreeComparison` as the `upstream-what-if` JSON format.
 public struct WhatIfJSONRenderer: Sendable {
-  public static let formatVersion = 1
+  public static let formatVersion = 2
   public let audience: Audience
 
   public init(audience: Audience = .clinician) { self.audience = audience }
@@ -108,6 +108,12 @@ public struct WhatIfJSONRenderer: Sendable {
           .object([
             ("id", .string(flag.id)), ("name", .string(flag.name)), ("before", JSONParts.optional(flag.before?.rawValue)),
             ("after", JSONParts.optional(flag.after?.rawValue)),
+          ])
+        })),
+        ("safetyQuestions", .array(comparison.safetyQuestions.map { question in
+          .object([
+            ("id", .string(question.id)), ("wording", .string(question.wording)),
+            ("openBefore", .bool(question.openBefore)), ("openAfter", .bool(question.openAfter)),
           ])
         })),
         ("placements", .array(comparison.placements.map { difference in

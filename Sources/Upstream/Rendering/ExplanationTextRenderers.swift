@@ -247,6 +247,14 @@ public struct WhatIfTextRenderer: Sendable {
         default: return ("~ \(flag.name): \(flag.before.map(words.urgency) ?? "") → \(flag.after.map(words.urgency) ?? "")", .alert)
         }
       })
+    section(
+      "SAFETY QUESTIONS",
+      comparison.safetyQuestions.map { question in
+        let label = words.isPatient ? "\"\(question.wording)\"" : "\(question.id) (\"\(question.wording)\")"
+        return question.openAfter
+          ? ("! now not answered: \(label); no red flag can be ruled out on it", .alert)
+          : ("✓ now answered: \(label)", .good)
+      })
     section("FINDINGS", comparison.placements.map { placement($0, words) })
     section(
       "CERTAINTY",

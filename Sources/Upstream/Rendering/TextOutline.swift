@@ -66,6 +66,7 @@ struct TextOutline {
 
   /// Word-wraps a line after a first-line prefix and a continuation prefix.
   private func wrap(_ line: Line, first: String, rest: String) -> [String] {
+    let line = Line(text: TerminalText.sanitised(line.text), style: line.style, hang: line.hang)
     var output: [String] = []
     var current = ""
     var prefix = first

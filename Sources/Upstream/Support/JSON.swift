@@ -167,8 +167,30 @@ public struct JSONDocument: Sendable {
 
 /// A JSON syntax error with its position.
 public struct JSONSyntaxError: Error, Sendable {
+  /// What kind of problem it is.
+  public enum Kind: Sendable {
+    /// Not JSON at all at this point.
+    case syntax
+    /// A key given twice in one object: valid JSON by the letter of RFC 8259, but readers
+    /// disagree on which value counts (Python and JavaScript take the last, others the
+    /// first), so a safety answer could be read differently by two systems.
+    case duplicateKey
+  }
+
   public let message: String
   public let range: SourceRange
+  public var kind: Kind = .syntax
+  /// Where else the problem points (the key's first place, for a duplicate).
+  public var notes: [Diagnostic.Note] = []
+
+  /// The error as a diagnostic of an answers file: UP0409 for a duplicate key, else
+  /// `notJSON` with the syntax message.
+  public func diagnostic(notJSON: DiagnosticCode, what: String) -> Diagnostic {
+    switch kind {
+    case .duplicateKey: .error(.duplicateJSONKey, message, at: range, notes: notes)
+    case .syntax: .error(notJSON, "\(what) is not valid JSON: \(message)", at: range, notes: notes)
+    }
+  }
 }
 
 /// Reads JSON text (RFC 8259) into a `JSONDocument`, with a nesting limit.
@@ -289,8 +311,32 @@ public struct JSONReader {
       fields.append((key, keyRange, try readValue()))
       skipWhitespace()
       if current == UInt8(ascii: ",") { position += 1; continue }
-      if current == UInt8(ascii: "}") { position += 1; return .object(fields) }
+      if current == UInt8(ascii: "}") {
+        position += 1
+        try Self.refuseDuplicateKeys(fields)
+        return .object(fields)
+      }
       throw failure("expected ',' or '}' in the object")
+    }
+  }
+
+  /// Refuses an object with a key given twice. Run once the object is read, out of line,
+  /// so that the frames of deeply nested objects stay small.
+  @inline(never)
+  private static func refuseDuplicateKeys(_ fields: [(key: String, keyRange: SourceRange, value: JSONDocument.Located)]) throws {
+    guard fields.count > 1 else { return }
+    var firstPlace: [String: SourceRange] = [:]
+    firstPlace.reserveCapacity(fields.count)
+    for field in fields {
+      if let first = firstPlace[field.key] {
+        var error = JSONSyntaxError(
+          message: "the key \(JSONWriter.quoted(field.key)) is given twice in one object; JSON readers disagree on which value counts, so neither is used",
+          range: field.keyRange)
+        error.kind = .duplicateKey
+        error.notes = [.init("first given here", at: first)]
+        throw error
+      }
+      firstPlace[field.key] = field.keyRange
     }
   }
 
@@ -405,6 +451,11 @@ public struct JSONReader {
     let literal = String(decoding: bytes[start..<position], as: UTF8.self)
     guard let number = Double(literal), number.isFinite else {
       throw failure("the number \(literal) is too large", at: start)
+    }
+    // A literal with a non-zero digit that reads as zero has underflowed: refused like
+    // overflow, never silently taken as 0.
+    if number == 0, literal.split(whereSeparator: { $0 == "e" || $0 == "E" }).first?.contains(where: { ("1"..."9").contains($0) }) == true {
+      throw failure("the number \(literal) is too small to be told apart from 0; write 0 if 0 is meant", at: start)
     }
     return .number(number, literal: literal)
   }

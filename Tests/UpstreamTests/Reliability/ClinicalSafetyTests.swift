@@ -171,3 +171,53 @@ struct ClinicalSafetyTests {
     return String(text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init)).lowercased()
   }
 }
+
+// MARK: - What-if agrees with assess
+
+extension ClinicalSafetyTests {
+  /// What a person is told, reduced to what what-if compares: the care level, red flags
+  /// with urgency, open safety questions, findings present with their certainty,
+  /// recommendation statuses and scores.
+  static func conclusions(_ tree: RecommendationTree) -> [String] {
+    var lines = ["care \(tree.careLevel.rawValue)"]
+    lines += tree.redFlags.map { "flag \($0.id) \($0.urgency.rawValue)" }
+    lines += tree.unansweredSafetyQuestions.map { "open \($0.id)" }
+    var seen = Set<String>()
+    for node in tree.allNodes where seen.insert(node.id).inserted {
+      lines.append("finding \(node.id) \((node.certainty * 10_000).rounded())")
+    }
+    for entry in tree.allNodes.flatMap(\.recommendations) + tree.otherRecommendations {
+      lines.append("recommendation \(entry.id) \(entry.status.rawValue)")
+    }
+    lines += tree.withheld.map { "recommendation \($0.id) withheld" }
+    lines += tree.scores.map { "score \($0.id) \($0.total) \($0.stratum ?? "-") \($0.complete)" }
+    return Array(Set(lines)).sorted()
+  }
+
+  @Test("what-if agrees with two assess runs: it reports a change exactly when what a person is told changes")
+  func whatIfAgreesWithAssess() {
+    let kb = Self.kb
+    var random = SeededGenerator(seed: 77)
+    var changed = 0
+    var unchanged = 0
+    for _ in 0..<300 {
+      let before = SafetyInvariantTests.randomAnswers(in: kb, answering: 0.8, using: &random)
+      var after = before
+      // One to three random edits: set a question to a possible answer, or unset it.
+      for _ in 0..<(1 + Int(random.next() % 3)) {
+        let question = kb.questions[Int(random.next() % UInt64(kb.questions.count))]
+        let possible = SafetyInvariantTests.possibleAnswers(question)
+        after[question.id] = random.next() % 4 == 0 ? nil : possible[Int(random.next() % UInt64(possible.count))]
+      }
+      let old = kb.assess(before)
+      let new = kb.assess(after)
+      let comparison = Assessment.compare(old, new)
+      let differs = Self.conclusions(old.tree) != Self.conclusions(new.tree)
+      #expect(comparison.isEmpty == !differs, "what-if says \(comparison.isEmpty ? "no change" : "a change") for \(comparison.answers.map(\.questionID))")
+      let opened = Set(new.tree.unansweredSafetyQuestions.map(\.id)).subtracting(old.tree.unansweredSafetyQuestions.map(\.id))
+      #expect(Set(comparison.safetyQuestions.filter(\.openAfter).map(\.id)) == opened)
+      if differs { changed += 1 } else { unchanged += 1 }
+    }
+    #expect(changed > 50 && unchanged > 5, "changed \(changed), unchanged \(unchanged)")
+  }
+}

@@ -40,6 +40,11 @@ struct ErrorCatalogTests {
     (.unknownAnswerOption, "{\"pain_areas\": [\"hips\"]}\n"),
     (.answeredButNotAsked, "{\"pain_areas\": [], \"arch_shape\": \"flat\"}\n"),
     (.notSureNotAllowed, "{\"pain_areas\": \"not sure\"}\n"),
+    (.duplicateJSONKey, "{\"saddle_numbness\": false,\n \"saddle_numbness\": true}\n"),
+    (
+      .unknownResourceMember,
+      "{\"resourceType\": \"QuestionnaireResponse\", \"status\": \"completed\",\n \"diabetes\": true}\n"
+    ),
     (
       .unmappableFHIRItem,
       "{\"resourceType\": \"QuestionnaireResponse\", \"status\": \"completed\",\n \"item\": [{\"linkId\": \"pain_areas\", \"answer\": [{\"valueAttachment\": {}}]}]}\n"
