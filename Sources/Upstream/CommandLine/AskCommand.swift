@@ -40,18 +40,22 @@ enum AskCommand: UpstreamCommand {
     let session: QuestionnaireSession
     let path: String
     let resumeFrom = arguments.value("--resume")
-    if let chosen = arguments.value("--session"), chosen != resumeFrom, FileManager.default.fileExists(atPath: chosen) {
+    // A new session file is claimed by creating it (never overwriting one that exists,
+    // even when two questionnaires start at once), and every session file is locked
+    // while this questionnaire uses it.
+    if let chosen = arguments.value("--session"), chosen != resumeFrom, !claim(chosen) {
       throw CommandError.usage(
         "the session file '\(chosen)' already exists; continue it with --resume \(chosen), or choose another file",
         suggestion: nil, command: spec.name)
     }
+    path = arguments.value("--session") ?? resumeFrom ?? freeSessionPath()
+    let lock = try SessionLock(path: path)
     if let resumeFrom {
       session = try resumed(resumeFrom, knowledgeBase, mode: mode, console: console)
-      path = arguments.value("--session") ?? resumeFrom
     } else {
       session = QuestionnaireSession(knowledgeBase, mode: mode)
-      path = arguments.value("--session") ?? freeSessionPath()
     }
+    defer { lock.release() }
     var resume = ["upstream", "ask", "--resume", quoted(path)]
     if let rules = arguments.value("--rules") { resume += ["--rules", quoted(rules)] }
     if mode == .everyQuestion { resume.append("--all") }
@@ -87,14 +91,23 @@ enum AskCommand: UpstreamCommand {
     }
   }
 
-  /// `upstream-session.json` in the current folder, or the first numbered name not taken.
+  /// `upstream-session.json` in the current folder, or the first numbered name not
+  /// taken, claimed by creating it.
   private static func freeSessionPath() -> String {
     var number = 1
     while true {
       let name = number == 1 ? "upstream-session.json" : "upstream-session-\(number).json"
-      if !FileManager.default.fileExists(atPath: name) { return name }
+      if claim(name) { return name }
       number += 1
     }
+  }
+
+  /// Creates an empty file at `path` unless something is there already; true when created.
+  private static func claim(_ path: String) -> Bool {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+    guard descriptor >= 0 else { return false }
+    close(descriptor)
+    return true
   }
 
   private static func quoted(_ path: String) -> String {
@@ -104,6 +117,40 @@ enum AskCommand: UpstreamCommand {
 }
 
 // MARK: - The session file
+
+/// An exclusive lock on a session file while one questionnaire uses it: a second
+/// `upstream ask --resume` of the same file is refused instead of both saving over each
+/// other. The lock is `flock` on a hidden file beside it (the session file itself is
+/// replaced on every save); the system releases it when the process ends, however it ends.
+final class SessionLock: @unchecked Sendable {
+  private let lockPath: String
+  private var descriptor: Int32
+
+  init(path: String) throws {
+    let url = URL(fileURLWithPath: AtomicFile.resolvingLinks(path))
+    lockPath = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).lock").path
+    descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
+    guard descriptor >= 0 else {
+      throw CommandError.file("cannot lock the session file '\(path)': \(String(cString: strerror(errno)))")
+    }
+    guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+      close(descriptor)
+      throw CommandError.file(
+        "the session file '\(path)' is in use by another questionnaire; finish or quit that one first (its answers are saved after every reply)")
+    }
+  }
+
+  /// Releases the lock and removes the lock file.
+  func release() {
+    guard descriptor >= 0 else { return }
+    unlink(lockPath)
+    flock(descriptor, LOCK_UN)
+    close(descriptor)
+    descriptor = -1
+  }
+
+  deinit { release() }
+}
 
 /// The session file, written atomically after every reply. Saving holds a lock that the
 /// Ctrl-C handler waits on, so an interrupted save still leaves the last complete file.

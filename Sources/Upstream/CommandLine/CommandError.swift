@@ -151,38 +151,3 @@ private final class LineBuffer: @unchecked Sendable {
     return lines[position - 1]
   }
 }
-
-// MARK: - Writing files safely
-
-/// Writes files atomically: a temporary file beside the target, flushed, then renamed.
-///
-/// A process killed at any moment leaves either the old file or the new one, never a mix.
-public enum AtomicFile {
-  public static func write(_ text: String, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let folder = url.deletingLastPathComponent().path
-    let temporary = (folder as NSString).appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-    guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
-      throw CommandError.file("cannot write '\(path)': cannot create a file in '\(folder)'")
-    }
-    do {
-      let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-      try handle.write(contentsOf: Data(text.utf8))
-      try handle.synchronize()
-      try handle.close()
-      guard rename(temporary, path) == 0 else {
-        throw CommandError.file("cannot write '\(path)': \(String(cString: strerror(errno)))")
-      }
-      // Flush the folder too, so the rename itself survives a power cut.
-      let folderDescriptor = open(folder.isEmpty ? "." : folder, O_RDONLY)
-      if folderDescriptor >= 0 {
-        _ = fsync(folderDescriptor)
-        _ = close(folderDescriptor)
-      }
-    } catch {
-      try? FileManager.default.removeItem(atPath: temporary)
-      if let commandError = error as? CommandError { throw commandError }
-      throw CommandError.file("cannot write '\(path)': \(error.localizedDescription)")
-    }
-  }
-}

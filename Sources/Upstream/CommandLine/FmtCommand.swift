@@ -33,15 +33,20 @@ enum FmtCommand: UpstreamCommand {
           : "\(count(changed.count, "file")) of \(plan.fileCount) would be reformatted; run 'upstream fmt\(arguments.value("--rules").map { " --rules \($0)" } ?? "")'\n")
       return changed.isEmpty ? .success : .failure
     }
+    var skipped = 0
     for change in changed {
-      try AtomicFile.write(change.formatted, to: change.path)
-      console.write("formatted \(change.path)\n")
+      switch try AtomicFile.write(change.formatted, to: change.path, unlessChangedFrom: change.original) {
+      case .written: console.write("formatted \(change.path)\n")
+      case .skippedChangedMeanwhile:
+        skipped += 1
+        console.writeError("skipped \(change.path): it changed while fmt was running, so it was left as saved; run 'upstream fmt' again\n")
+      }
     }
     console.write(
       changed.isEmpty
         ? "\(count(plan.fileCount, "file")) already formatted\n"
-        : "formatted \(changed.count) of \(count(plan.fileCount, "file"))\n")
-    return .success
+        : "formatted \(changed.count - skipped) of \(count(plan.fileCount, "file"))\n")
+    return skipped == 0 ? .success : .failure
   }
 
   private static func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
@@ -53,6 +58,8 @@ struct FormattingPlan {
   struct Change {
     let path: String
     let formatted: String
+    /// The file's bytes on disk when it was read: it is replaced only if it still holds them.
+    let original: Data?
   }
 
   /// Why a folder is left untouched, and the problems that say so.
@@ -99,7 +106,9 @@ struct FormattingPlan {
       }
       let formatted = SourceFile(path: file.path, text: text)
       if isCase { formattedCases.append(formatted) } else { formattedRules.append(formatted) }
-      if text != file.text { changes.append(Change(path: file.path, formatted: text)) }
+      if text != file.text {
+        changes.append(Change(path: file.path, formatted: text, original: FileManager.default.contents(atPath: file.path)))
+      }
     }
 
     // The formatter only moves white space; prove it before writing anything.

@@ -43,7 +43,7 @@ extension Shared {
 
   /// Whether text output may be coloured: a terminal, NO_COLOR unset, not written to a file.
   static func colour(_ arguments: ParsedArguments, console: Console) -> Bool {
-    console.colourOutput && arguments.value("--output") == nil
+    console.colourOutput && (arguments.value("--output") ?? "-") == "-"
   }
 
   /// Reads the answers named by `--answers` (or the first positional argument).

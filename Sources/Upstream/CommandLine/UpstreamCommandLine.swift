@@ -159,10 +159,12 @@ enum Shared {
     return answers
   }
 
-  /// Writes output to `--output FILE` atomically, or to standard output.
+  /// Writes output to `--output FILE` by `AtomicFile`'s rules (never onto a file the
+  /// command reads), or to standard output (also for `--output -`).
   static func emit(_ text: String, _ arguments: ParsedArguments, console: Console) throws {
-    if let path = arguments.value("--output") {
-      try AtomicFile.write(text, to: path)
+    if let path = arguments.value("--output"), path != "-" {
+      let inputs = arguments.values.filter { $0.key != "--output" }.flatMap(\.value) + arguments.positionals
+      try AtomicFile.write(text, to: path, inputs: inputs)
     } else {
       console.write(text)
     }
