@@ -11,45 +11,92 @@ public enum Suggestion {
   public static func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a)
     let b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-    for i in 0...a.count { table[i][0] = i }
-    for j in 0...b.count { table[0][j] = j }
+    return distance(a, b, limit: max(a.count, b.count))
+  }
+
+  /// The optimal-string-alignment distance of `a` and `b`, or `limit + 1` as soon as it is
+  /// known to exceed `limit`: only the band of cells within `limit` of the diagonal is
+  /// worked out, in three rows, so a check costs O(length × limit) and no table.
+  static func distance(_ a: [Character], _ b: [Character], limit: Int) -> Int {
+    if abs(a.count - b.count) > limit { return limit + 1 }
+    if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+    let big = limit + 1
+    var before = [Int](repeating: big, count: b.count + 1)  // row i - 2
+    var previous = [Int](repeating: big, count: b.count + 1)  // row i - 1
+    var row = [Int](repeating: big, count: b.count + 1)
+    for j in 0...min(b.count, limit) { previous[j] = j }
     for i in 1...a.count {
-      for j in 1...b.count {
-        let cost = a[i - 1] == b[j - 1] ? 0 : 1
-        table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
-        if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-          table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+      for j in 0...b.count { row[j] = big }
+      if i <= limit { row[0] = i }
+      let low = max(1, i - limit)
+      let high = min(b.count, i + limit)
+      var smallest = row[0]
+      if low <= high {
+        for j in low...high {
+          let cost = a[i - 1] == b[j - 1] ? 0 : 1
+          var value = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+          if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { value = min(value, before[j - 2] + 1) }
+          row[j] = min(value, big)
+          smallest = min(smallest, row[j])
         }
       }
+      if smallest > limit { return big }
+      swap(&before, &previous)
+      swap(&previous, &row)
     }
-    return table[a.count][b.count]
+    return min(previous[b.count], big)
   }
 
   /// The candidate closest to `name`, if it is close enough to be a plausible typo.
   ///
   /// Close enough means at most a third of the name's length in edits (at least 1, at most
   /// 4), or one of the two contains the other. Ties go to the alphabetically first
-  /// candidate, so suggestions are deterministic.
+  /// candidate, so suggestions are deterministic. The search is linear in the number of
+  /// candidates: a candidate whose length, or whose count of each character, already
+  /// differs by more than the limit is skipped before any distance is worked out, and a
+  /// distance is only worked out within the limit.
   public static func closest<S: Sequence>(to name: String, in candidates: S) -> String?
   where S.Element == String {
-    let lowered = name.lowercased()
+    let lowered = Array(name.lowercased())
     let length = lowered.count
     let limit = max(1, min(4, name.count / 3))
+    let loweredText = String(lowered)
+    let profile = Profile(lowered)
     var best: (distance: Int, name: String)?
     for candidate in candidates where candidate != name {
-      let other = candidate.lowercased()
-      let contained = length >= 3 && (other.contains(lowered) || lowered.contains(other))
-      // The distance is at least the difference in length: skip the table when that
-      // already puts it over the limit (a long name would make the table huge).
-      let distance = abs(length - other.count) > limit ? limit + 1 : editDistance(lowered, other)
-      guard distance <= limit || contained else { continue }
+      let otherText = candidate.lowercased()
+      let contained = length >= 3 && (otherText.contains(loweredText) || loweredText.contains(otherText))
+      var distance = limit + 1
+      if !contained {
+        let other = Array(otherText)
+        // Each edit changes at most two character counts, so half the difference in
+        // counts is a lower bound on the distance.
+        guard abs(length - other.count) <= limit, profile.difference(Profile(other)) <= 2 * limit else { continue }
+        distance = Self.distance(lowered, other, limit: limit)
+        guard distance <= limit else { continue }
+      } else {
+        distance = Self.distance(lowered, Array(otherText), limit: limit)
+      }
       let score = contained && distance > limit ? limit : distance
       if let current = best, (current.distance, current.name) <= (score, candidate) { continue }
       best = (score, candidate)
     }
     return best?.name
+  }
+
+  /// How many of each character a name has, folded into 64 buckets (a lower bound on the
+  /// true difference, which is all the filter needs).
+  private struct Profile {
+    var counts = [Int16](repeating: 0, count: 64)
+
+    init(_ characters: [Character]) {
+      for character in characters { counts[Int((character.unicodeScalars.first?.value ?? 0) & 63)] &+= 1 }
+    }
+
+    func difference(_ other: Profile) -> Int {
+      var total = 0
+      for index in 0..<64 { total += abs(Int(counts[index]) - Int(other.counts[index])) }
+      return total
+    }
   }
 }

@@ -28,13 +28,32 @@ public enum KnowledgeBaseCompiler {
     let draft = resolver.resolve(contentHash: contentHash(of: ordered))
     diagnostics.append(contentsOf: resolver.diagnostics)
     guard let draft else {
-      return Output(knowledgeBase: nil, diagnostics: diagnostics.sortedForDisplay(), syntax: syntax)
+      return Output(knowledgeBase: nil, diagnostics: capped(diagnostics.sortedForDisplay()), syntax: syntax)
     }
     for check in checks {
       diagnostics.append(contentsOf: check.check(draft))
     }
     let knowledgeBase = diagnostics.hasErrors ? nil : draft.knowledgeBase
-    return Output(knowledgeBase: knowledgeBase, diagnostics: diagnostics.sortedForDisplay(), syntax: syntax)
+    return Output(knowledgeBase: knowledgeBase, diagnostics: capped(diagnostics.sortedForDisplay()), syntax: syntax)
+  }
+
+  /// At most `Parser.maximumDiagnostics` problems a file (in display order), then one
+  /// "too many problems" line: past that a list stops being read, and printing it costs
+  /// time linear in a folder's mistakes.
+  static func capped(_ sorted: [Diagnostic]) -> [Diagnostic] {
+    var perFile: [String: Int] = [:]
+    var kept: [Diagnostic] = []
+    kept.reserveCapacity(sorted.count)
+    for diagnostic in sorted {
+      let count = perFile[diagnostic.range.file, default: 0]
+      perFile[diagnostic.range.file] = count + 1
+      if count < Parser.maximumDiagnostics {
+        kept.append(diagnostic)
+      } else if count == Parser.maximumDiagnostics, diagnostic.message != Diagnostic.tooManyMessage {
+        kept.append(.error(diagnostic.code, Diagnostic.tooManyMessage, at: diagnostic.range))
+      }
+    }
+    return kept
   }
 
   /// The SHA-256 of the files' paths and texts, in path order.
@@ -82,6 +101,8 @@ private struct Resolver {
 
   private var symbols: [String: KnowledgeBase.Symbol] = [:]
   private var declaredAt: [String: SourceRange] = [:]
+  /// Unknown ids reported so far, by file.
+  private var unknownIDsPerFile: [String: Int] = [:]
 
   private var headers: [HeaderSyntax] = []
   private var sourceSyntax: [SourceSyntax] = []
@@ -599,10 +620,15 @@ private struct Resolver {
   }
 
   private mutating func unknown(_ name: Name, expected: String, kinds: (KnowledgeBase.Symbol) -> Bool = { _ in true }) {
-    let candidates = symbols.filter { kinds($0.value) }.map(\.key)
-    diagnostics.append(
-      Diagnostic.error(.unknownId, "no \(expected) is called '\(name.text)'", at: name.range)
-        .suggesting(name.text, from: candidates))
+    let diagnostic = Diagnostic.error(.unknownId, "no \(expected) is called '\(name.text)'", at: name.range)
+    // Past the number of problems a file lists, the suggestion would be dropped unread:
+    // not working it out keeps a folder full of unknown ids linear to check.
+    unknownIDsPerFile[name.range.file, default: 0] += 1
+    guard unknownIDsPerFile[name.range.file, default: 0] <= Parser.maximumDiagnostics else {
+      diagnostics.append(diagnostic)
+      return
+    }
+    diagnostics.append(diagnostic.suggesting(name.text, from: symbols.filter { kinds($0.value) }.map(\.key)))
   }
 
   private mutating func resolveID(_ name: Name, expected: String, _ match: (KnowledgeBase.Symbol) -> Int?) -> Int? {
