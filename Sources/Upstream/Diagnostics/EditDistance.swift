@@ -17,7 +17,7 @@ public enum Suggestion {
   /// The optimal-string-alignment distance of `a` and `b`, or `limit + 1` as soon as it is
   /// known to exceed `limit`: only the band of cells within `limit` of the diagonal is
   /// worked out, in three rows, so a check costs O(length × limit) and no table.
-  static func distance(_ a: [Character], _ b: [Character], limit: Int) -> Int {
+  static func distance<T: Equatable>(_ a: [T], _ b: [T], limit: Int) -> Int {
     if abs(a.count - b.count) > limit { return limit + 1 }
     if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
     let big = limit + 1
@@ -52,31 +52,34 @@ public enum Suggestion {
   /// Close enough means at most a third of the name's length in edits (at least 1, at most
   /// 4), or one of the two contains the other. Ties go to the alphabetically first
   /// candidate, so suggestions are deterministic. The search is linear in the number of
-  /// candidates: a candidate whose length, or whose count of each character, already
-  /// differs by more than the limit is skipped before any distance is worked out, and a
-  /// distance is only worked out within the limit.
+  /// candidates and allocates nothing per candidate: one whose length, or whose count of
+  /// each character, already differs by more than the limit is skipped before any
+  /// distance is worked out, and a distance is only worked out within the limit.
   public static func closest<S: Sequence>(to name: String, in candidates: S) -> String?
   where S.Element == String {
-    let lowered = Array(name.lowercased())
+    let lowered = Array(name.lowercased().utf8)
     let length = lowered.count
     let limit = max(1, min(4, name.count / 3))
-    let loweredText = String(lowered)
-    let profile = Profile(lowered)
+    var counts = [Int](repeating: 0, count: 64)
+    for byte in lowered { counts[Int(byte & 63)] += 1 }
+    var scratch = counts
     var best: (distance: Int, name: String)?
     for candidate in candidates where candidate != name {
-      let otherText = candidate.lowercased()
-      let contained = length >= 3 && (otherText.contains(loweredText) || loweredText.contains(otherText))
-      var distance = limit + 1
+      var other = Array(candidate.utf8)
+      for index in other.indices where other[index] >= 65 && other[index] <= 90 { other[index] += 32 }
+      let contained = length >= 3 && other.count >= 3 && (Self.contains(other, lowered) || Self.contains(lowered, other))
       if !contained {
-        let other = Array(otherText)
+        guard abs(length - other.count) <= limit else { continue }
         // Each edit changes at most two character counts, so half the difference in
         // counts is a lower bound on the distance.
-        guard abs(length - other.count) <= limit, profile.difference(Profile(other)) <= 2 * limit else { continue }
-        distance = Self.distance(lowered, other, limit: limit)
-        guard distance <= limit else { continue }
-      } else {
-        distance = Self.distance(lowered, Array(otherText), limit: limit)
+        for index in 0..<64 { scratch[index] = counts[index] }
+        for byte in other { scratch[Int(byte & 63)] -= 1 }
+        var difference = 0
+        for value in scratch { difference += abs(value) }
+        guard difference <= 2 * limit else { continue }
       }
+      let distance = Self.distance(lowered, other, limit: limit)
+      guard distance <= limit || contained else { continue }
       let score = contained && distance > limit ? limit : distance
       if let current = best, (current.distance, current.name) <= (score, candidate) { continue }
       best = (score, candidate)
@@ -84,19 +87,14 @@ public enum Suggestion {
     return best?.name
   }
 
-  /// How many of each character a name has, folded into 64 buckets (a lower bound on the
-  /// true difference, which is all the filter needs).
-  private struct Profile {
-    var counts = [Int16](repeating: 0, count: 64)
-
-    init(_ characters: [Character]) {
-      for character in characters { counts[Int((character.unicodeScalars.first?.value ?? 0) & 63)] &+= 1 }
+  /// Whether `text` contains `part` (bytes; both short ids).
+  private static func contains(_ text: [UInt8], _ part: [UInt8]) -> Bool {
+    guard part.count <= text.count else { return false }
+    if part.isEmpty { return true }
+    outer: for start in 0...(text.count - part.count) {
+      for offset in part.indices where text[start + offset] != part[offset] { continue outer }
+      return true
     }
-
-    func difference(_ other: Profile) -> Int {
-      var total = 0
-      for index in 0..<64 { total += abs(Int(counts[index]) - Int(other.counts[index])) }
-      return total
-    }
+    return false
   }
 }
