@@ -12,13 +12,25 @@ struct AdaptivityTests {
   /// The bundled knowledge base, compiled once for all the tests here.
   static let bundled = KnowledgeBase.bundled().knowledgeBase
 
-  @Test("the shipped cases: there are some, and every one answers every red-flag question")
+  /// The red-flag questions a shipped case leaves out on purpose, to show what an unknown
+  /// answer does: without the age, a comparison with an age norm stays undecided.
+  static let leftOutOnPurpose: [String: Set<String>] = ["balance-short-age-not-given": ["age"]]
+
+  @Test("the shipped cases: there are some, and every one answers every red-flag question it does not leave out on purpose")
   func casesAnswerRedFlags() throws {
     let kb = try #require(Self.bundled)
     #expect(Self.caseIDs.count >= 30)
     for (id, answers) in Self.cases {
-      let missing = kb.questions.filter { $0.isRedFlagQuestion && answers[$0.id] == nil }.map(\.id)
+      let onPurpose = Self.leftOutOnPurpose[id] ?? []
+      let missing = kb.questions.filter { $0.isRedFlagQuestion && answers[$0.id] == nil && !onPurpose.contains($0.id) }.map(\.id)
       #expect(missing.isEmpty, "case \(id) leaves out \(missing)")
+    }
+    for (id, questions) in Self.leftOutOnPurpose {
+      let answers = try #require(Self.cases.first { $0.id == id }?.answers, "no shipped case \(id)")
+      for question in questions {
+        #expect(kb.questions.contains { $0.id == question && $0.isRedFlagQuestion }, "\(question) is not a red-flag question")
+        #expect(answers[question] == nil, "case \(id) answers \(question)")
+      }
     }
   }
 

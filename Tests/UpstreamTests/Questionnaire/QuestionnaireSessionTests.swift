@@ -157,7 +157,11 @@ struct QuestionnaireSessionTests {
     }
   }
 
-  @Test("progress: 'question N of at most M' never raises M, and ends at the number asked", arguments: AdaptivityTests.caseIDs)
+  /// A case that leaves a safety question out on purpose comes from an answers file: a
+  /// session cannot skip a safety question, so it cannot be typed in.
+  @Test(
+    "progress: 'question N of at most M' never raises M, and ends at the number asked",
+    arguments: AdaptivityTests.caseIDs.filter { AdaptivityTests.leftOutOnPurpose[$0] == nil })
   func progressNeverRises(_ id: String) throws {
     let kb = try #require(AdaptivityTests.bundled)
     let answers = try #require(AdaptivityTests.cases.first { $0.id == id }).answers
