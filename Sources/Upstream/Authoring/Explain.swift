@@ -292,6 +292,8 @@ public enum Explain {
     }
     facts += provenanceFacts(norm.provenance, kb)
     return IDReport(
-      id: norm.id, kind: "norm", title: norm.name, location: norm.location, facts: facts, uses: [], usedBy: [])
+      id: norm.id, kind: "norm", title: norm.name, location: norm.location, facts: facts,
+      uses: groups([("reads", [ref(kb.questions[norm.by], "picks the band")])]),
+      usedBy: groups([("compared with by", norm.readBy.compactMap { kb.rule($0) }.map { ref($0) })]))
   }
 }

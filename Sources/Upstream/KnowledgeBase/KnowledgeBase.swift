@@ -248,6 +248,12 @@ public struct Question: Sendable, Hashable {
     }
 
     /// The lowest and highest number allowed, for `number` and `scale`.
+    /// Whether a number answer may have decimals (whole numbers otherwise).
+    public var allowsDecimals: Bool {
+      if case .number(_, _, _, let decimals) = self { return decimals }
+      return false
+    }
+
     public var numberRange: ClosedRange<Double>? {
       switch self {
       case .number(let low, let high, _, _): low...high
@@ -393,6 +399,14 @@ public struct Norm: Sendable, Hashable {
   public let bands: [Band]
   public let provenance: Provenance
   public let location: Location
+  /// The ids of the rules that compare with it.
+  public var readBy: [String] = []
+
+  func readBy(_ rules: [String]) -> Norm {
+    var copy = self
+    copy.readBy = rules
+    return copy
+  }
 }
 
 /// The level of care an assessment calls for: the highest urgency of its red flags, or

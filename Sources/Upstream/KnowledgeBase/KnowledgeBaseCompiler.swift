@@ -101,6 +101,9 @@ private struct Resolver {
 
   private var symbols: [String: KnowledgeBase.Symbol] = [:]
   private var declaredAt: [String: SourceRange] = [:]
+  /// The rule being resolved, and the rules that compare with each norm.
+  private var currentRule: String?
+  private var normReaders: [Int: [String]] = [:]
   /// Unknown ids reported so far, by file.
   private var unknownIDsPerFile: [String: Int] = [:]
 
@@ -256,7 +259,9 @@ private struct Resolver {
     for (position, original) in order.enumerated() { symbolsByRule[rules[original].id] = .rule(position) }
     let knowledgeBase = KnowledgeBase(
       header: header, sources: sources, questions: finalQuestions, findings: findings, scores: scores,
-      redFlags: redFlags, recommendations: recommendations, norms: norms.compactMap { $0 }, rules: order.map { rules[$0] },
+      redFlags: redFlags, recommendations: recommendations,
+      norms: norms.enumerated().compactMap { index, norm in norm.map { $0.readBy(Array(Set(normReaders[index] ?? [])).sorted()) } },
+      rules: order.map { rules[$0] },
       contentHash: contentHash, symbols: symbolsByRule)
     return DraftKnowledgeBase(
       knowledgeBase: knowledgeBase, ruleConditions: order.map { conditionSyntax[$0] },
@@ -511,6 +516,7 @@ private struct Resolver {
     }
     if syntax.bands.isEmpty { error(.missingAttribute, "norm '\(syntax.id.text)' has no 'band'", at: syntax.id.range) }
     var bands: [Norm.Band] = []
+    var gaps: [String] = []
     for band in syntax.bands.sorted(by: { $0.low.value < $1.low.value }) {
       guard band.low.value <= band.high.value else {
         error(.invalidRange, "'band \(format(band.low.value)) to \(format(band.high.value))' runs backwards; write the low end first", at: band.range)
@@ -524,7 +530,24 @@ private struct Resolver {
           at: band.range)
         continue
       }
+      if let previous = bands.last {
+        let next = questions[by].kind.allowsDecimals ? previous.answers.upperBound : previous.answers.upperBound + 1
+        if band.low.value > next { gaps.append("\(format(next)) to \(format(band.low.value))") }
+      }
       bands.append(.init(answers: band.low.value...band.high.value, value: band.value.value))
+    }
+    // An answer no band covers would rule every comparison out: the bands must cover the
+    // whole range the question is asked over.
+    if let range = questions[by].kind.numberRange, let first = bands.first, let last = bands.last {
+      if first.answers.lowerBound > range.lowerBound { gaps.insert("\(format(range.lowerBound)) to \(format(first.answers.lowerBound))", at: 0) }
+      if last.answers.upperBound < range.upperBound { gaps.append("\(format(last.answers.upperBound)) to \(format(range.upperBound))") }
+    }
+    if !gaps.isEmpty {
+      error(
+        .invalidRange,
+        "norm '\(syntax.id.text)' leaves answers to '\(byName.text)' uncovered (\(gaps.joined(separator: ", "))); "
+          + "an answer in a gap would rule out every comparison with it, so cover the whole range",
+        at: syntax.id.range)
     }
     return Norm(
       id: syntax.id.text, name: syntax.name?.value ?? syntax.id.text, by: by, bands: bands,
@@ -533,6 +556,8 @@ private struct Resolver {
 
   private mutating func resolveRule(_ syntax: RuleSyntax) -> Rule? {
     _ = require(syntax.because, "because", of: "rule", syntax.id)
+    currentRule = syntax.id.text
+    defer { currentRule = nil }
     guard let conditionSyntax = syntax.condition, let condition = resolveCondition(conditionSyntax) else {
       _ = syntax.conclusions.map { resolveConclusion($0) }
       return nil
@@ -733,6 +758,7 @@ private struct Resolver {
       return nil
     }
     guard let norm = norms[normIndex] else { return nil }
+    if let currentRule { normReaders[normIndex, default: []].append(currentRule) }
     return .any(
       norm.bands.map { band in
         .all([

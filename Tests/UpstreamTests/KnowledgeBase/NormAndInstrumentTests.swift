@@ -80,6 +80,11 @@ struct NormAndInstrumentTests {
   func normDiagnostics() throws {
     let overlapping = Self.text.replacingOccurrences(of: "band 60 to 69 value 20", with: "band 55 to 69 value 20")
     #expect(codes(overlapping).contains(.overlappingRanges))
+    // A gap between bands, or ages the bands miss, would make a comparison false: an error.
+    let gapped = compile(Self.text.replacingOccurrences(of: "band 60 to 69 value 20", with: "band 62 to 69 value 20"))
+    #expect(gapped.diagnostics.contains { $0.code == .invalidRange && $0.message.contains("uncovered (60 to 62)") })
+    let short = compile(Self.text.replacingOccurrences(of: "band 80 to 110 value 6", with: "band 80 to 99 value 6"))
+    #expect(short.diagnostics.contains { $0.code == .invalidRange && $0.message.contains("(99 to 110)") })
     let byYesNo = Self.text.replacingOccurrences(of: "  by age\n", with: "  by item\n")
     #expect(codes(byYesNo).contains(.typeMismatch))
     let misspelt = compile(Self.text.replacingOccurrences(of: "stance < stance_norm", with: "stance < stance_nrom"))
@@ -94,6 +99,8 @@ struct NormAndInstrumentTests {
     let report = try #require(Explain.report("stance_norm", in: kb))
     #expect(report.kind == "norm")
     #expect(report.facts.contains { $0.label == "band" && $0.value == "70 to 79 value 15" })
+    #expect(report.usedBy.flatMap(\.references).map(\.id) == ["short-stance"])
+    #expect(report.uses.flatMap(\.references).map(\.id) == ["age"])
   }
 
   @Test("an instrument's copyright line is in its score's result, every report, and the FHIR Questionnaire")

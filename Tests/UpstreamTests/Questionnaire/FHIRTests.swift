@@ -88,7 +88,11 @@ struct FHIRTests {
     }
     let redFlags = kb.questions.filter(\.isRedFlagQuestion).map(\.id)
     #expect(linkIds == redFlags + kb.questions.filter { !$0.isRedFlagQuestion }.map(\.id))
-    for id in redFlags { #expect(Self.item(questionnaire, id)?["required"] == .bool(true)) }
+    // Required, unless "not sure" is allowed: then unanswered is how a form says "not sure".
+    for question in kb.questions where question.isRedFlagQuestion {
+      #expect(Self.item(questionnaire, question.id)?["required"] == (question.notSureAllowed ? nil : .bool(true)), "\(question.id)")
+    }
+    #expect(kb.questions.contains { $0.isRedFlagQuestion && $0.notSureAllowed }, "the shipped rules have such a question")
     #expect(questionnaire["status"] == .string("active"))
     #expect(questionnaire["version"] == .string(kb.header.version))
     #expect(FHIRQuestionnaire(kb).inexpressible.isEmpty)
