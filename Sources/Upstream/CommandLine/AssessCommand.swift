@@ -54,7 +54,12 @@ enum AssessCommand: UpstreamCommand {
       guard let value = Int(text), value >= 1 else {
         throw CommandError.usage("--jobs takes a whole number of 1 or more; found '\(text)'", suggestion: nil, command: spec.name)
       }
-      jobs = value
+      // More jobs than cores only adds memory (each holds a chunk of lines): capped.
+      let cores = ProcessInfo.processInfo.activeProcessorCount
+      if value > cores {
+        console.writeError("warning: --jobs \(value) is more than the \(cores) cores here; using \(cores)\n")
+      }
+      jobs = min(value, cores)
     }
     let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
     let handle: FileHandle
@@ -68,7 +73,7 @@ enum AssessCommand: UpstreamCommand {
     let batch = BatchAssessment(knowledgeBase, audience: try Shared.audience(arguments, command: spec.name), jobs: jobs)
     let started = Date()
     let summary = batch.run(
-      nextLine: { reader.next() }, write: { console.write($0 + "\n") },
+      nextLine: { reader.nextLine() }, write: { console.write($0 + "\n") },
       progress: { summary in
         guard console.errorIsTerminal else { return }
         let total = summary.assessed + summary.failed

@@ -60,8 +60,20 @@ extension KnowledgeBase {
   /// Reads the files with an extension directly inside a folder, reporting problems.
   static func readFiles(in path: String, extension fileExtension: String) -> (files: [SourceFile], diagnostics: [Diagnostic]) {
     var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       return ([], [.error(.folderNotFound, "there is no folder '\(path)'", at: .wholeFile(path))])
+    }
+    guard isDirectory.boolValue else {
+      let parent = (path as NSString).deletingLastPathComponent
+      return (
+        [],
+        [
+          .error(
+            .folderNotFound,
+            "'\(path)' is a file, not a folder; --rules takes the folder that holds the .\(fileExtension) files"
+              + (parent.isEmpty ? "" : " (here: --rules \(parent))"), at: .wholeFile(path))
+        ]
+      )
     }
     let names: [String]
     do {
@@ -81,8 +93,24 @@ extension KnowledgeBase {
     return (files, diagnostics)
   }
 
-  /// Reads one UTF-8 file, refusing files that are too large or not UTF-8.
+  /// Reads one UTF-8 file, refusing files that are too large or not UTF-8, and anything
+  /// but a regular file (a FIFO would block for ever, a link loop has no end).
   static func readSource(_ path: String) -> Result<SourceFile, Diagnostic> {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      let reason = errno == ELOOP ? "it is a symbolic link that leads back to itself" : String(cString: strerror(errno))
+      return .failure(.error(.unreadableFile, "cannot read '\(path)': \(reason)", at: .wholeFile(path)))
+    }
+    guard info.st_mode & S_IFMT == S_IFREG else {
+      let kind =
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: "a folder"
+        case S_IFIFO: "a FIFO (named pipe)"
+        case S_IFCHR, S_IFBLK: "a device"
+        default: "not a regular file"
+        }
+      return .failure(.error(.unreadableFile, "cannot read '\(path)': it is \(kind); only regular files are read", at: .wholeFile(path)))
+    }
     guard let handle = FileHandle(forReadingAtPath: path) else {
       return .failure(.error(.unreadableFile, "cannot read '\(path)'", at: .wholeFile(path)))
     }

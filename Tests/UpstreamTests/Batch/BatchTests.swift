@@ -80,3 +80,48 @@ struct BatchTests {
     #expect(lines == ["a", long, "b", "", "c"])
   }
 }
+
+// MARK: - One decoding policy
+
+extension BatchTests {
+  @Test("batch lines follow the answers-file policy: a leading BOM is skipped, bad UTF-8 and over-long lines get an error record")
+  func decodingPolicy() throws {
+    let folder = try TemporaryFolder()
+    let path = folder.path + "/in.jsonl"
+    var bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("{\"pain_areas\": [\"hip\"]}\n".utf8)
+    bytes += Array("{\"pain_areas\": [\"h".utf8) + [0xFF] + Array("ip\"]}\n".utf8)
+    bytes += Array("{\"pain_areas\": [\"knee\"]}\r\n".utf8)
+    bytes += Array(("{\"occupation\": \"" + String(repeating: "x", count: 5_000) + "\"}\n").utf8)
+    bytes += Array("{\"pain_areas\": []}".utf8)
+    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    let reader = LineReader(try #require(FileHandle(forReadingAtPath: path)), blockSize: 100, maximumLineLength: 1_000)
+    var lines: [BatchLine] = []
+    while let line = reader.nextLine() { lines.append(line) }
+    #expect(lines.count == 5)
+    #expect(lines[0] == .text("{\"pain_areas\": [\"hip\"]}"))
+    guard case .unreadable(let encoding) = lines[1], case .unreadable(let length) = lines[3] else {
+      Issue.record("expected unreadable lines 2 and 4: \(lines)")
+      return
+    }
+    #expect(encoding.code == .invalidEncoding && encoding.message.contains("line 2 is not valid UTF-8"))
+    #expect(length.code == .inputTooLarge && length.message.contains("line 4 is longer than 1000 bytes"))
+    #expect(lines[2] == .text("{\"pain_areas\": [\"knee\"]}"))
+    #expect(lines[4] == .text("{\"pain_areas\": []}"))
+
+    // Through the binary: the bad line is an error record with its code; the rest are assessed.
+    let result = try UpstreamBinary.run(["assess", "--batch", path])
+    #expect(result.status == 3)
+    let records = result.output.split(separator: "\n")
+    #expect(records.count == 5)
+    #expect(records[1].hasPrefix("{\"line\":2,") && records[1].contains("UP0006"))
+    #expect(records[0].contains("\"format\":\"upstream-assessment\""))
+  }
+
+  @Test("--jobs beyond the core count is capped, with a warning")
+  func jobsCapped() throws {
+    let result = try UpstreamBinary.run(["assess", "--batch", "-", "--jobs", "100000"], input: "{\"pain_areas\": [\"hip\"]}\n")
+    #expect(result.status == 0)
+    #expect(result.errors.contains("warning: --jobs 100000 is more than the"))
+    #expect(result.output.split(separator: "\n").count == 1)
+  }
+}

@@ -130,3 +130,29 @@ struct FileSafetyTests {
     #expect(try String(contentsOfFile: folder.path + "/upstream-session.json", encoding: .utf8) == "{\"mine\": true}\n")
   }
 }
+
+// MARK: - What is read as rules
+
+extension FileSafetyTests {
+  @Test("only regular files are read as rules: a FIFO, a link loop and a folder named .rules are reported, never waited on")
+  func onlyRegularFilesAreRead() throws {
+    let folder = try TemporaryFolder()
+    let source = UpstreamBinary.packageRoot.appendingPathComponent("rules")
+    for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where name.hasSuffix(".rules") {
+      try folder.write("rules/" + name, try String(contentsOf: source.appendingPathComponent(name), encoding: .utf8))
+    }
+    let rules = folder.path + "/rules"
+    #expect(mkfifo(rules + "/waiting.rules", 0o644) == 0)
+    try FileManager.default.createSymbolicLink(atPath: rules + "/loop-a.rules", withDestinationPath: "loop-b.rules")
+    try FileManager.default.createSymbolicLink(atPath: rules + "/loop-b.rules", withDestinationPath: "loop-a.rules")
+    try FileManager.default.createSymbolicLink(atPath: rules + "/here.rules", withDestinationPath: ".")
+    let result = try UpstreamBinary.run(["check", "--rules", rules])
+    #expect(result.status == 1)
+    #expect(result.output.contains("waiting.rules': it is a FIFO (named pipe); only regular files are read"))
+    #expect(result.output.contains("loop-a.rules': it is a symbolic link that leads back to itself"))
+    #expect(result.output.contains("here.rules': it is a folder; only regular files are read"))
+    let file = try UpstreamBinary.run(["check", "--rules", rules + "/knowledge-base.rules"])
+    #expect(file.status == 1)
+    #expect(file.output.contains("is a file, not a folder; --rules takes the folder that holds the .rules files (here: --rules \(rules))"))
+  }
+}
