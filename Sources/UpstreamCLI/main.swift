@@ -2,4 +2,5 @@
 import Foundation
 import Upstream
 
+Console.reserveStandardDescriptors()
 exit(UpstreamCommandLine.run(Array(CommandLine.arguments.dropFirst()), console: .standard).rawValue)

@@ -99,8 +99,8 @@ public struct Console: Sendable {
   /// The process's own standard streams.
   public static var standard: Console {
     Console(
-      write: { Console.writeOrExit($0, to: .standardOutput, named: "standard output") },
-      writeError: { Console.writeOrExit($0, to: .standardError, named: "standard error") },
+      write: { Console.writeOrExit($0, to: 1, named: "standard output") },
+      writeError: { Console.writeOrExit($0, to: 2, named: "standard error") },
       readInput: { FileHandle.standardInput.readDataToEndOfFile() },
       readLine: { Swift.readLine(strippingNewline: true) },
       inputIsTerminal: isatty(0) == 1, outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1,
@@ -117,14 +117,49 @@ public struct Console: Sendable {
   /// Writes to one of the process's streams; when the stream is closed or full, says so
   /// on standard error (if it still can) and ends the process with exit code 4, never a
   /// crash. (A closed pipe ends it with SIGPIPE first, exit 141, as for any Unix tool.)
-  static func writeOrExit(_ text: String, to handle: FileHandle, named name: String) {
-    do {
-      try handle.write(contentsOf: Data(text.utf8))
-    } catch {
-      if handle !== FileHandle.standardError {
-        try? FileHandle.standardError.write(contentsOf: Data("error: cannot write to \(name): \(error.localizedDescription)\n".utf8))
+  static func writeOrExit(_ text: String, to descriptor: Int32, named name: String) {
+    guard let failure = writeAll(Array(text.utf8), to: descriptor) else { return }
+    if descriptor != 2 {
+      _ = writeAll(Array("error: cannot write to \(name): \(String(cString: strerror(failure)))\n".utf8), to: 2)
+    }
+    exit(ExitCode.fileError.rawValue)
+  }
+
+  /// Writes every byte, retrying when interrupted or when a non-blocking stream is full;
+  /// returns the error number when the stream cannot take them.
+  static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
+    bytes.withUnsafeBytes { buffer -> Int32? in
+      guard let base = buffer.baseAddress else { return nil }
+      var offset = 0
+      while offset < buffer.count {
+        let written = Foundation.write(descriptor, base + offset, buffer.count - offset)
+        if written >= 0 {
+          offset += written
+          continue
+        }
+        switch errno {
+        case EINTR: continue
+        case EAGAIN, EWOULDBLOCK:
+          var waiting = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+          _ = poll(&waiting, 1, -1)
+        default: return errno
+        }
       }
-      exit(ExitCode.fileError.rawValue)
+      return nil
+    }
+  }
+
+  /// Makes sure descriptors 0, 1 and 2 are open before anything else opens a file: when
+  /// the process was started with one closed (`upstream check >&-`), the next file opened
+  /// would take its number and output would go into it. A closed output is kept closed
+  /// in effect: it becomes a read-only /dev/null, so writing to it fails (exit 4).
+  public static func reserveStandardDescriptors() {
+    for descriptor: Int32 in 0...2 where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
+      let opened = open("/dev/null", O_RDONLY)
+      if opened >= 0, opened != descriptor {
+        _ = dup2(opened, descriptor)
+        _ = close(opened)
+      }
     }
   }
 }

@@ -142,10 +142,16 @@ public enum AnswersReader {
         return wrong("a list of its options (e.g. [\(options.prefix(2).map { "\"\($0.id)\"" }.joined(separator: ", "))])")
       }
       var chosen: [String] = []
+      var seen = Set<String>()
       for item in items {
         guard case .string(let option) = item else { return wrong("a list of option ids") }
         switch known(option, question, range) {
-        case .success(let id): if !chosen.contains(id) { chosen.append(id) }
+        case .success(let id):
+          guard seen.insert(id).inserted else {
+            return .failure(
+              .error(.wrongAnswerType, "question '\(question.id)' lists the option '\(id)' twice; give each option once", at: range))
+          }
+          chosen.append(id)
         case .failure(let diagnostic): return .failure(diagnostic)
         }
       }

@@ -197,6 +197,10 @@ public struct JSONSyntaxError: Error, Sendable {
 public struct JSONReader {
   /// How deeply arrays and objects may nest before reading stops with an error.
   public static let maximumDepth = 512
+  /// How many values (objects, lists, texts, numbers, …) one document may hold: far more
+  /// than any answers file needs, and it keeps the memory a document takes a small
+  /// multiple of its size (a 62 MiB list of zeros would otherwise take gigabytes).
+  public static let maximumValues = 1_000_000
 
   private let source: SourceFile
   private let bytes: [UInt8]
@@ -215,6 +219,7 @@ public struct JSONReader {
   public static func read(_ source: SourceFile) -> Result<JSONDocument, JSONSyntaxError> {
     var reader = JSONReader(source)
     do {
+      try reader.countValues()
       reader.skipWhitespace()
       let root = try reader.readValue()
       reader.skipWhitespace()
@@ -317,6 +322,32 @@ public struct JSONReader {
         return .object(fields)
       }
       throw failure("expected ',' or '}' in the object")
+    }
+  }
+
+  /// Refuses, before parsing, a document with more than `maximumValues` values (a list's
+  /// items and an object's members each count one): each follows a `,`, `[` or `{` outside
+  /// a text, so counting those in one pass bounds them without touching the recursive
+  /// reader's frames.
+  private func countValues() throws {
+    var count = 1
+    var inText = false
+    var escaped = false
+    for (offset, byte) in bytes.enumerated() {
+      if inText {
+        if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inText = false }
+        continue
+      }
+      switch byte {
+      case UInt8(ascii: "\""): inText = true
+      case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "{"):
+        count += 1
+        if count > Self.maximumValues {
+          throw failure(
+            "this JSON holds more than \(Self.maximumValues) values, far more than any answers need; it was not read", at: offset)
+        }
+      default: break
+      }
     }
   }
 

@@ -132,3 +132,17 @@ struct HostileInputTests {
     #expect(TerminalText.sanitised("line\nnext\tcolumn") == "line\nnext\tcolumn")
   }
 }
+
+extension HostileInputTests {
+  @Test("a JSON document with more than a million values is refused before it is built, so memory stays small")
+  func tooManyValues() {
+    let zeros = "{\"pain_areas\": [" + Array(repeating: "0", count: JSONReader.maximumValues + 10).joined(separator: ",") + "]}"
+    let output = AnswersReader.read(SourceFile(path: "zeros.json", text: zeros), for: FuzzHarness.bundled)
+    #expect(output.answers == nil)
+    #expect(output.diagnostics.first?.message.contains("more than 1000000 values") == true)
+    // A text holding commas and brackets is not counted.
+    let text = "{\"pain_areas\": [\"" + String(repeating: ",[{", count: JSONReader.maximumValues) + "\"]}"
+    let read = AnswersReader.read(SourceFile(path: "text.json", text: text), for: FuzzHarness.bundled)
+    #expect(!read.diagnostics.contains { $0.message.contains("values") })
+  }
+}

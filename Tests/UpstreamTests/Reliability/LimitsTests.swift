@@ -241,11 +241,15 @@ struct LimitsTests {
     #expect(output.diagnostics.last?.message == Diagnostic.tooManyMessage)
     #expect(DiagnosticRenderer(sources: [file]).text(output.diagnostics).split(separator: "\n").allSatisfy { $0.count < 300 })
 
-    // A valid file on one long line: a several-choices answer naming its options many times.
+    // An option named 100,000 times on one line is one clear error (never silently
+    // de-duplicated); a valid file on one megabyte-long line is read.
     let choices = try #require(kb.questions.first { if case .choices = $0.kind { true } else { false } })
     let option = try #require(choices.kind.options.first?.id)
     let list = Array(repeating: "\"\(option)\"", count: 100_000).joined(separator: ",")
-    let valid = AnswersReader.read(SourceFile(path: "a.json", text: "{\"\(choices.id)\": [\(list)]}"), for: kb)
+    let repeated = AnswersReader.read(SourceFile(path: "a.json", text: "{\"\(choices.id)\": [\(list)]}"), for: kb)
+    #expect(repeated.diagnostics.map(\.message) == ["question '\(choices.id)' lists the option '\(option)' twice; give each option once"])
+    let padded = "{\"\(choices.id)\": [\"\(option)\"]" + String(repeating: " ", count: 1_100_000) + "}"
+    let valid = AnswersReader.read(SourceFile(path: "a.json", text: padded), for: kb)
     #expect(valid.diagnostics.filter { $0.severity == .error }.isEmpty)
     #expect(valid.answers?[choices.id] == .options([option]))
 
