@@ -26,8 +26,14 @@ public enum TypedReply: Sendable, Hashable {
   /// A reply that does not fit, with a hint.
   case invalid(String)
 
+  /// The longest reply read, in bytes: no answer needs more, and reading stays quick.
+  public static let maximumLength = 1_000
+
   /// Reads one line typed in reply to `question`.
   public static func read(_ text: String, for question: Question) -> TypedReply {
+    guard text.utf8.count <= maximumLength else {
+      return .invalid("That reply is longer than \(maximumLength) characters; please answer in a few words.")
+    }
     let typed = text.trimmingCharacters(in: .whitespacesAndNewlines)
     let namesAnOption = question.kind.options.contains {
       $0.id.lowercased() == typed.lowercased() || $0.label.lowercased() == typed.lowercased()

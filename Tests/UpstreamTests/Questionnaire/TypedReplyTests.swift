@@ -92,3 +92,17 @@ struct TypedReplyTests {
         == "any of the options: numbers or names separated by commas, or none")
   }
 }
+
+extension TypedReplyTests {
+  @Test("a reply longer than the limit is refused at once with a hint, however long")
+  func overlongReply() throws {
+    let kb = FuzzHarness.bundled
+    let question = try #require(kb.question("pain_areas"))
+    let reply = TypedReply.read(String(repeating: "knee ", count: 200_000), for: question)
+    guard case .invalid(let hint) = reply else {
+      Issue.record("expected a refusal, got \(reply)")
+      return
+    }
+    #expect(hint.contains("longer than 1000 characters"))
+  }
+}
