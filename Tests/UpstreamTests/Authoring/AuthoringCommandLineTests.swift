@@ -101,6 +101,7 @@ struct AuthoringCommandLineTests {
       let process = Process()
       process.executableURL = URL(fileURLWithPath: graphviz)
       process.arguments = ["-Tsvg", file, "-o", folder.url.appendingPathComponent("graph.svg").path]
+      process.environment = ChildEnvironment.clean()
       try process.run()
       process.waitUntilExit()
       #expect(process.terminationStatus == 0, "dot rejected the graph")

@@ -142,6 +142,7 @@ struct ClinicianGuideTests {
           let process = Process()
           process.executableURL = URL(fileURLWithPath: graphviz)
           process.arguments = ["-Tsvg", dot.path, "-o", svg.path]
+          process.environment = ChildEnvironment.clean()
           try process.run()
           process.waitUntilExit()
         }

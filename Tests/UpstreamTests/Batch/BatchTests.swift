@@ -57,12 +57,12 @@ struct BatchTests {
   func binary() throws {
     let (lines, bad) = try Self.input()
     let result = try UpstreamBinary.run(["assess", "--batch", "-", "--jobs", "2"], input: lines.joined(separator: "\n") + "\n")
-    #expect(result.status == 3)
+    #expect(result.status == 3, "\(result.errors.prefix(2000))")
     let output = result.output.split(separator: "\n")
     #expect(output.count == lines.count)
     #expect(output.filter { $0.contains("\"error\":") && $0.hasPrefix("{\"line\":") }.count == bad.count)
     let good = try UpstreamBinary.run(["assess", "--batch", "-"], input: lines.enumerated().filter { !bad.contains($0.offset + 1) }.map(\.element).joined(separator: "\n"))
-    #expect(good.status == 0)
+    #expect(good.status == 0, "\(good.errors)")
     let usage = try UpstreamBinary.run(["assess", "--batch", "-", "--jobs", "0"], input: "")
     #expect(usage.status == 2)
     let missing = try UpstreamBinary.run(["assess", "--batch", "/nonexistent.jsonl"])
@@ -110,7 +110,7 @@ extension BatchTests {
 
     // Through the binary: the bad line is an error record with its code; the rest are assessed.
     let result = try UpstreamBinary.run(["assess", "--batch", path])
-    #expect(result.status == 3)
+    #expect(result.status == 3, "\(result.errors.prefix(2000))")
     let records = result.output.split(separator: "\n")
     #expect(records.count == 5)
     #expect(records[1].hasPrefix("{\"line\":2,") && records[1].contains("UP0006"))

@@ -39,6 +39,7 @@ struct HTMLBrowserTests {
       "--user-data-dir=\(folder.path)/profile",
     ] + arguments
     process.currentDirectoryURL = folder.url
+    process.environment = ChildEnvironment.clean()
     let output = Pipe()
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice

@@ -103,7 +103,7 @@ struct FileSafetyTests {
     first.executableURL = URL(fileURLWithPath: UpstreamBinary.path)
     first.arguments = ["ask", "--session", "s.json"]
     first.currentDirectoryURL = folder.url
-    var environment = ProcessInfo.processInfo.environment
+    var environment = ChildEnvironment.clean()
     environment["NO_COLOR"] = "1"
     first.environment = environment
     let input = Pipe()

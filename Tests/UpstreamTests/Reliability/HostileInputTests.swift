@@ -78,6 +78,7 @@ struct HostileInputTests {
     let full = Process()
     full.executableURL = URL(fileURLWithPath: "/bin/sh")
     full.arguments = ["-c", "'\(UpstreamBinary.path)' --version > /dev/full; echo \"exit $?\" >&2"]
+    full.environment = ChildEnvironment.clean()
     let errors = Pipe()
     full.standardError = errors
     try full.run()
@@ -88,6 +89,7 @@ struct HostileInputTests {
     let closed = Process()
     closed.executableURL = URL(fileURLWithPath: "/bin/sh")
     closed.arguments = ["-c", "'\(UpstreamBinary.path)' check >&-; echo \"exit $?\" >&2"]
+    closed.environment = ChildEnvironment.clean()
     let closedErrors = Pipe()
     closed.standardError = closedErrors
     try closed.run()

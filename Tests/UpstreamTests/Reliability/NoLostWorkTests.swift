@@ -15,7 +15,7 @@ struct NoLostWorkTests {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: UpstreamBinary.path)
     process.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
+    var environment = ChildEnvironment.clean()
     environment["NO_COLOR"] = "1"
     process.environment = environment
     let input = Pipe()

@@ -5,6 +5,24 @@ import Testing
 
 // MARK: - Shared test helpers
 
+/// The environment child processes get: the test run's own, without a faked clock.
+///
+/// CI runs the suite under `faketime` (three years ahead) to prove that no test depends
+/// on the date; libfaketime is loaded with `LD_PRELOAD`, and in the programs the tests
+/// start (the binary, Chromium, Graphviz, a shell) it opens files of its own at start-up
+/// and is not safe under heavy threading. Those programs do not need it: the binary gets
+/// its day from `SOURCE_DATE_EPOCH`, which the tests fix.
+enum ChildEnvironment {
+  static let fakedClockVariables = ["LD_PRELOAD", "FAKETIME", "FAKETIME_NO_CACHE", "FAKETIME_TIMESTAMP_FILE", "DONT_FAKE_MONOTONIC"]
+
+  /// The process's environment (or `base`), without the faked clock.
+  static func clean(_ base: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+    var environment = base
+    for name in fakedClockVariables { environment[name] = nil }
+    return environment
+  }
+}
+
 /// Runs the real `upstream` binary built beside the test bundle.
 enum UpstreamBinary {
   /// The result of one run: exit code and both output streams.
@@ -32,7 +50,7 @@ enum UpstreamBinary {
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
-    var env = ProcessInfo.processInfo.environment
+    var env = ChildEnvironment.clean()
     env["NO_COLOR"] = "1"
     // The test's own fixed day, and no width inherited from the terminal running the suite.
     env["SOURCE_DATE_EPOCH"] = String(testDay.daysSince1970 * 86_400)
