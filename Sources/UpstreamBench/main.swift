@@ -114,7 +114,7 @@ func singleCore(_ knowledgeBase: KnowledgeBase, _ answers: [Answers], seconds: D
   repeat {
     for answer in answers {
       let before = now()
-      let assessment = knowledgeBase.assess(answer)
+      let assessment = knowledgeBase.assess(validated: answer)
       latencies.append(now() - before)
       checksum += assessment.findings.first?.certainty ?? 0
       count += 1
@@ -137,7 +137,7 @@ func allCores(_ knowledgeBase: KnowledgeBase, _ answers: [Answers], seconds: Dou
   DispatchQueue.concurrentPerform(iterations: workers) { worker in
     var count = 0
     repeat {
-      for answer in answers { _ = knowledgeBase.assess(answer); count += 1 }
+      for answer in answers { _ = knowledgeBase.assess(validated: answer); count += 1 }
     } while now() < deadline
     shared[worker] = count
   }
@@ -215,7 +215,7 @@ func runCLIPS(_ synthetic: SyntheticKnowledgeBase, _ knowledgeBase: KnowledgeBas
   let data = Data(baseline.output.utf8)
   var mismatches = 0
   var compared = 0
-  let assessments = answers.map { knowledgeBase.assess($0) }
+  let assessments = answers.map { knowledgeBase.assess(validated: $0) }
   for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
     let parts = line.split(separator: " ")
     if parts.first == "CF", parts.count == 4, let index = Int(parts[1]), let value = Double(parts[3]) {

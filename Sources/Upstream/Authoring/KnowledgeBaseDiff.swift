@@ -61,7 +61,7 @@ public struct KnowledgeBaseDiff: Sendable {
   public init(old: KnowledgeBase, new: KnowledgeBase, subjects: [Subject]) {
     structure = StructureComparison(old: old, new: new).changes
     behaviour = subjects.compactMap { subject in
-      BehaviourComparison(old: old.assess(subject.old), new: new.assess(subject.new)).behaviour(subject)
+      BehaviourComparison(old: old.assess(validated: subject.old), new: new.assess(validated: subject.new)).behaviour(subject)
     }
     compared = subjects.count
   }

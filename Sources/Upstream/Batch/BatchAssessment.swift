@@ -106,7 +106,7 @@ public struct BatchAssessment: Sendable {
     guard let answers = read.answers else {
       return (Self.errorRecord(number: number, read.diagnostics.filter { $0.severity == .error }), true)
     }
-    let tree = knowledgeBase.assess(answers).tree
+    let tree = knowledgeBase.assess(validated: answers).tree
     return (JSONWriter.compact(AssessmentJSONRenderer(audience: audience).value(tree)), false)
   }
 }

@@ -42,7 +42,7 @@ public struct CaseRunner: Sendable {
 
   /// Runs one case: assesses its answers and checks each expectation.
   public func run(_ testCase: ClinicalCase) -> CaseResult {
-    let assessment = knowledgeBase.assess(testCase.answers)
+    let assessment = knowledgeBase.assess(validated: testCase.answers)
     var asked: Set<String>?
     let failures = testCase.expectations.compactMap { expectation -> CaseResult.Failure? in
       check(expectation, assessment, asked: {

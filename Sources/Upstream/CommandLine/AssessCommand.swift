@@ -32,7 +32,7 @@ enum AssessCommand: UpstreamCommand {
     }
     let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
     let answers = try Shared.answers(answersPath, for: knowledgeBase, console: console)
-    let tree = knowledgeBase.assess(answers).tree
+    let tree = knowledgeBase.assess(validated: answers).tree
     let text: String
     switch format {
     case "json": text = AssessmentJSONRenderer(audience: audience).render(tree)

@@ -42,7 +42,7 @@ enum GraphCommand: UpstreamCommand {
     }
     if let path = arguments.value("--answers") {
       let answers = try Shared.answers(path, for: knowledgeBase, console: console)
-      graph = graph.tracing(knowledgeBase.assess(answers))
+      graph = graph.tracing(knowledgeBase.assess(validated: answers))
       if arguments.flag("--reached-only") { graph = graph.reachedOnly() }
     } else if arguments.flag("--reached-only") {
       throw CommandError.usage("--reached-only needs --answers FILE: it draws what those answers reach", suggestion: nil, command: spec.name)

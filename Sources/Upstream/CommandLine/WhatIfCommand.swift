@@ -34,7 +34,7 @@ enum WhatIfCommand: UpstreamCommand {
     let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
     let answers = try Shared.answers(arguments, for: knowledgeBase, console: console, command: spec.name)
     let changed = try AnswerSetting.apply(sets: arguments.all("--set"), unsets: arguments.all("--unset"), to: answers, knowledgeBase: knowledgeBase)
-    let before = knowledgeBase.assess(answers)
+    let before = knowledgeBase.assess(validated: answers)
     let comparison = Assessment.compare(before, before.reassessing(changed))
     let text =
       format == "json"

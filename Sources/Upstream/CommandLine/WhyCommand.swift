@@ -20,7 +20,7 @@ enum WhyCommand: UpstreamCommand {
     let width = try Shared.width(arguments, console: console, command: spec.name)
     let node = try Shared.node(arguments, command: spec.name)
     let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
-    let assessment = knowledgeBase.assess(try Shared.answers(arguments, for: knowledgeBase, console: console, command: spec.name))
+    let assessment = knowledgeBase.assess(validated: try Shared.answers(arguments, for: knowledgeBase, console: console, command: spec.name))
     try Shared.explainable(node, in: assessment, command: spec.name)
     guard let explanation = assessment.explain(node) else { return .usage }
     let text =

@@ -11,11 +11,13 @@ public struct InferenceEngine: Sendable {
 
   public init(_ knowledgeBase: KnowledgeBase) { self.knowledgeBase = knowledgeBase }
 
-  /// Assesses answers that have been validated against the knowledge base.
+  /// Assesses answers the caller has already validated against the knowledge base (with
+  /// `KnowledgeBase.validate(_:)`, or by reading them with `AnswersReader`).
   ///
-  /// Answers that do not fit their question are treated as unknown; use
-  /// `AnswersValidator` first to report them.
-  public func assess(_ answers: Answers) -> Assessment {
+  /// An answer that does not fit its question (an unknown id, a wrong option) is treated
+  /// as unknown here, without a word: call `KnowledgeBase.assess(_:)`, which refuses
+  /// such answers, unless the answers were validated on the way in.
+  public func assess(validated answers: Answers) -> Assessment {
     var run = Run(knowledgeBase, AnswerSheet(answers, for: knowledgeBase))
     run.evaluateAllRules()
     return run.finish(answers)
@@ -23,8 +25,20 @@ public struct InferenceEngine: Sendable {
 }
 
 extension KnowledgeBase {
-  /// Assesses answers (see `InferenceEngine.assess`).
-  public func assess(_ answers: Answers) -> Assessment { InferenceEngine(self).assess(answers) }
+  /// Assesses answers after checking every one against the knowledge base: an unknown
+  /// question id, a wrong type, a number out of range, an unknown option or a "not sure"
+  /// the question does not allow throws `AnswersRejected` with every problem, so a
+  /// misspelt safety answer can never be dropped silently.
+  public func assess(_ answers: Answers) throws(AnswersRejected) -> Assessment {
+    let problems = validate(answers).filter { $0.severity == .error }
+    guard problems.isEmpty else { throw AnswersRejected(problems: problems) }
+    return InferenceEngine(self).assess(validated: answers)
+  }
+
+  /// Assesses answers the caller has already validated (see
+  /// `InferenceEngine.assess(validated:)`): the fast path for answers read by
+  /// `AnswersReader` or checked with `validate(_:)`.
+  public func assess(validated answers: Answers) -> Assessment { InferenceEngine(self).assess(validated: answers) }
 }
 
 // MARK: - One run

@@ -143,7 +143,7 @@ extension Assessment {
       }
       unmet = plan.unmet
       if !plan.changes.isEmpty {
-        let after = knowledgeBase.assess(planner.apply(plan, to: answers))
+        let after = knowledgeBase.assess(validated: planner.apply(plan, to: answers))
         verified = after.firings.contains { $0.rule == rule }
         resulting = finding.map { after.findings[$0].certainty }
       }

@@ -36,7 +36,7 @@ public struct AdaptivityReport: Sendable {
   ) {
     self.cases = cases.map { testCase in
       let session = QuestionnaireSession.answering(testCase.answers, with: knowledgeBase, mode: mode)
-      let full = knowledgeBase.assess(testCase.answers.collectable(in: knowledgeBase))
+      let full = knowledgeBase.assess(validated: testCase.answers.collectable(in: knowledgeBase))
       return CaseRun(
         id: testCase.id, asked: session.replies.map(\.question), total: knowledgeBase.questions.count,
         differences: AssessmentOutcome(session.assessment).differences(from: AssessmentOutcome(full)))

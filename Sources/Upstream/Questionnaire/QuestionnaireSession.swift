@@ -92,7 +92,7 @@ public struct QuestionnaireSession: Sendable {
   public init(_ knowledgeBase: KnowledgeBase, mode: Mode = .adaptive) {
     self.knowledgeBase = knowledgeBase
     self.mode = mode
-    self.assessment = knowledgeBase.assess(Answers())
+    self.assessment = knowledgeBase.assess(validated: Answers())
     replan()
   }
 
@@ -193,7 +193,7 @@ public struct QuestionnaireSession: Sendable {
   private static func plan(
     _ knowledgeBase: KnowledgeBase, _ mode: Mode, _ answers: Answers, skipped: Set<String>, returningTo: Int?
   ) -> (Assessment, Plan) {
-    let assessment = knowledgeBase.assess(answers)
+    let assessment = knowledgeBase.assess(validated: answers)
     let open = openQuestions(knowledgeBase, assessment, skipped: skipped)
     var relevance = Relevance(assessment, open: open)
     let questions = knowledgeBase.questions
@@ -294,7 +294,7 @@ public struct QuestionnaireSession: Sendable {
     let question = knowledgeBase.questions[index]
     var others = answers
     others[question.id] = nil
-    let assessment = knowledgeBase.assess(others)
+    let assessment = knowledgeBase.assess(validated: others)
     var open = Self.openQuestions(knowledgeBase, assessment, skipped: skipped)
     open[index] = true
     var relevance = Relevance(assessment, open: open)

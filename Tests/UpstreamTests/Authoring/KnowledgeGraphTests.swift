@@ -87,7 +87,7 @@ struct KnowledgeGraphTests {
   @Test("a trace highlights what was answered, found and given, and the edges of the rules that fired")
   func trace() throws {
     let (graph, kb) = try Self.graph()
-    let traced = graph.tracing(kb.assess(Answers(["arch": .option("flat"), "numb": .no])))
+    let traced = graph.tracing(kb.assess(validated: Answers(["arch": .option("flat"), "numb": .no])))
     let highlighted = traced.nodes.filter(\.highlighted).map { "\($0.id)=\($0.detail ?? "")" }
     #expect(highlighted == ["arch=flat", "numb=no", "flat_feet=0.60", "hip_pain=1.00", "insoles=given"])
     let lit = traced.edges.filter(\.highlighted).map { "\($0.from) \($0.kind.rawValue) \($0.to)" }
@@ -104,7 +104,7 @@ struct KnowledgeGraphTests {
     #expect(dot.contains(#""hip_pain" [label="Hip \"pain\"\nhip_pain""#))
     #expect(dot.contains("subgraph cluster_red_flags {\n    label=\"Red flags: asked first, never skipped\""))
     #expect(dot.contains(##""flat_feet" -> "insoles" [color="#2e7d32", style=dotted, dir=none]"##))
-    let mermaid = KnowledgeGraphMermaidRenderer().render(graph.tracing(kb.assess(Answers(["arch": .option("flat")]))))
+    let mermaid = KnowledgeGraphMermaidRenderer().render(graph.tracing(kb.assess(validated: Answers(["arch": .option("flat")]))))
     #expect(mermaid.contains(##"n3(["Hip #quot;pain#quot;<br/>hip_pain<br/>= 1.00"])"##))
     #expect(mermaid.contains("n2 -.- n4"))
     #expect(mermaid.contains("n2 ==>|upstream of| n3"))

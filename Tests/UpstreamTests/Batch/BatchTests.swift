@@ -48,7 +48,7 @@ struct BatchTests {
       } else {
         // Each result is the same as assessing that line on its own.
         let answers = try #require(AnswersReader.read(SourceFile(path: "x", text: lines[index]), for: knowledgeBase).answers)
-        #expect(line == JSONWriter.compact(AssessmentJSONRenderer().value(knowledgeBase.assess(answers).tree)))
+        #expect(line == JSONWriter.compact(AssessmentJSONRenderer().value(knowledgeBase.assess(validated: answers).tree)))
       }
     }
   }

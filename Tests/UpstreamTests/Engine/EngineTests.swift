@@ -42,7 +42,7 @@ struct EngineTests {
     """
 
   private func certainty(_ kb: KnowledgeBase, _ answers: [String: AnswerValue], _ finding: String) throws -> Double {
-    try #require(kb.assess(Answers(answers)).finding(finding)).certainty
+    try #require(kb.assess(validated: Answers(answers)).finding(finding)).certainty
   }
 
   @Test("one rule gives rule certainty × premise certainty")
@@ -87,7 +87,7 @@ struct EngineTests {
   func unknownAnswers() throws {
     let kb = try knowledgeBase(Self.evidence)
     // c not answered: `not c` is unknown, so y is not concluded, and the rule is undecided.
-    let assessment = kb.assess(Answers(["a": .yes, "b": .yes]))
+    let assessment = kb.assess(validated: Answers(["a": .yes, "b": .yes]))
     let y = try #require(assessment.finding("y"))
     #expect(y.certainty == 0)
     let rule = try #require(kb.rule("x-leads-to-y"))
@@ -102,8 +102,8 @@ struct EngineTests {
   @Test("'not sure' is unknown, like an unanswered question")
   func notSure() throws {
     let kb = try knowledgeBase(Self.evidence)
-    let sure = kb.assess(Answers(["b": .yes, "c": .no]))
-    let notSure = kb.assess(Answers(["a": .notSure, "b": .yes, "c": .no]))
+    let sure = kb.assess(validated: Answers(["b": .yes, "c": .no]))
+    let notSure = kb.assess(validated: Answers(["a": .notSure, "b": .yes, "c": .no]))
     #expect(sure.finding("x")?.certainty == notSure.finding("x")?.certainty)
     let rule = try #require(kb.rules.firstIndex { $0.id == "for-a" })
     #expect(notSure.trace(rule: rule).outcome == .unknown)
@@ -147,17 +147,17 @@ struct EngineTests {
           because "b"
           source s
         """)
-    let high = kb.assess(Answers(["q1": .yes, "q2": .yes, "q3": .yes]))
+    let high = kb.assess(validated: Answers(["q1": .yes, "q2": .yes, "q3": .yes]))
     let score = try #require(high.score("total"))
     #expect(score.thousandths == 2500)
     #expect(score.stratum == 1)
     #expect(high.finding("high_risk")?.certainty == 0.9)
-    let low = kb.assess(Answers(["q1": .yes, "q2": .no, "q3": .no]))
+    let low = kb.assess(validated: Answers(["q1": .yes, "q2": .no, "q3": .no]))
     #expect(low.score("total")?.thousandths == 1000)
     #expect(low.score("total")?.stratum == 0)
     #expect(low.finding("high_risk")?.certainty == 0)
     // One item unknown: 1 or 2 points, so the stratum is undecided and so is the rule.
-    let partial = kb.assess(Answers(["q1": .yes, "q3": .no]))
+    let partial = kb.assess(validated: Answers(["q1": .yes, "q3": .no]))
     #expect(partial.score("total")?.stratumDecided == false)
     #expect(partial.finding("high_risk")?.certainty == 0)
     #expect(partial.undecidedRules.contains { kb.rules[$0].id == "high-total" })
@@ -168,7 +168,7 @@ struct EngineTests {
     let parts = declarations(of: DiagnosticTests.base)
     let reference = try #require(compile(DiagnosticTests.base).knowledgeBase)
     let answers: [(String, AnswerValue)] = [("pain", .yes), ("arch", .flat), ("hours", .number(9)), ("sports", .options(["running"]))]
-    let expected = AssessmentJSONRenderer().render(reference.assess(Answers(Dictionary(uniqueKeysWithValues: answers))))
+    let expected = AssessmentJSONRenderer().render(reference.assess(validated: Answers(Dictionary(uniqueKeysWithValues: answers))))
     for seed in 0..<8 {
       var generator = SeededGenerator(seed: UInt64(seed))
       // Split the declarations over several files in a shuffled order.
@@ -180,7 +180,7 @@ struct EngineTests {
       let kb = try #require(loaded.knowledgeBase, "\(loaded.diagnostics.map(\.message))")
       var shuffledAnswers = Answers()
       for (id, value) in answers.shuffled(using: &generator) { shuffledAnswers[id] = value }
-      let output = AssessmentJSONRenderer().render(kb.assess(shuffledAnswers))
+      let output = AssessmentJSONRenderer().render(kb.assess(validated: shuffledAnswers))
       // Moving a rule changes where it is written and so the content hash; nothing else.
       func withoutPlaces(_ text: String) -> String {
         text.split(separator: "\n").filter { line in
@@ -190,7 +190,7 @@ struct EngineTests {
       #expect(withoutPlaces(output) == withoutPlaces(expected))
       // The same files given in another order give byte-identical output.
       let reordered = try #require(KnowledgeBase.compile(files: files.reversed()).knowledgeBase)
-      #expect(AssessmentJSONRenderer().render(reordered.assess(shuffledAnswers)) == output)
+      #expect(AssessmentJSONRenderer().render(reordered.assess(validated: shuffledAnswers)) == output)
     }
   }
 
@@ -206,7 +206,7 @@ struct EngineTests {
   @Test("an emergency red flag withholds self-care advice instead of dropping it")
   func redFlagWithholds() throws {
     let kb = try knowledgeBase(DiagnosticTests.base + "rule more\n  when pain\n  then add 1 to total\n  because \"b\"\n  source s\n")
-    let assessment = kb.assess(Answers(["pain": .yes, "arch": .option("flat"), "hours": .number(3), "sports": .options(["running"])]))
+    let assessment = kb.assess(validated: Answers(["pain": .yes, "arch": .option("flat"), "hours": .number(3), "sports": .options(["running"])]))
     #expect(assessment.redFlags.map { kb.redFlags[$0.flag].id } == ["emergency_sign"])
     #expect(assessment.highestUrgency == .emergency)
     let walk = try #require(assessment.recommendations.first)
@@ -241,7 +241,7 @@ struct EngineTests {
           source s
         """)
     func status(_ answers: [String: AnswerValue]) -> [String: String] {
-      let assessment = kb.assess(Answers(answers))
+      let assessment = kb.assess(validated: Answers(answers))
       var result: [String: String] = [:]
       for recommendation in assessment.recommendations {
         let id = kb.recommendations[recommendation.recommendation].id

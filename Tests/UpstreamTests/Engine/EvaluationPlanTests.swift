@@ -14,7 +14,7 @@ struct EvaluationPlanTests {
   }
 
   private func expectSame(_ knowledgeBase: KnowledgeBase, _ answers: Answers) {
-    let planned = knowledgeBase.assess(answers)
+    let planned = knowledgeBase.assess(validated: answers)
     let walked = reference(knowledgeBase, answers)
     #expect(planned.firings == walked.firings)
     #expect(planned.undecidedRules == walked.undecidedRules)

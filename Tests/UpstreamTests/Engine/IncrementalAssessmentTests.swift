@@ -32,12 +32,12 @@ struct IncrementalAssessmentTests {
     let knowledgeBase = try #require(KnowledgeBase.bundled().knowledgeBase)
     var random = SplitMix64(seed: 5)
     for testCase in CaseLoader.bundled(for: knowledgeBase).cases {
-      let before = knowledgeBase.assess(testCase.answers)
+      let before = knowledgeBase.assess(validated: testCase.answers)
       for _ in 0..<6 {
         let question = knowledgeBase.questions[Int(random.next() % UInt64(knowledgeBase.questions.count))]
         var changed = testCase.answers
         changed[question.id] = random.next() % 5 == 0 ? nil : otherAnswer(question, &random)
-        expectSame(before.reassessing(changed), knowledgeBase.assess(changed))
+        expectSame(before.reassessing(changed), knowledgeBase.assess(validated: changed))
       }
     }
   }
@@ -48,14 +48,14 @@ struct IncrementalAssessmentTests {
     let knowledgeBase = try #require(KnowledgeBase.compile(files: [("g.rules", synthetic.ruleText)]).knowledgeBase)
     var random = SplitMix64(seed: 9)
     for answers in synthetic.answerSets(count: 10) {
-      let before = knowledgeBase.assess(answers)
+      let before = knowledgeBase.assess(validated: answers)
       let question = knowledgeBase.questions[Int(random.next() % 60)]
       let downstream = before.rulesDownstream(of: [question.id])
       #expect(downstream.count < knowledgeBase.rules.count)
       #expect(Set(knowledgeBase.rulesReadingQuestion[knowledgeBase.questions.firstIndex(of: question) ?? 0]).isSubset(of: downstream))
       var changed = answers
       changed[question.id] = otherAnswer(question, &random)
-      expectSame(before.reassessing(changed), knowledgeBase.assess(changed))
+      expectSame(before.reassessing(changed), knowledgeBase.assess(validated: changed))
     }
   }
 }

@@ -16,12 +16,12 @@ struct AssessmentJSONTests {
     let conflict = try TreeFixtures.compile(TreeFixtures.conflict)
     let flags = try TreeFixtures.compile(TreeFixtures.redFlags)
     return [
-      ("chain", chain.assess(RecommendationTreeTests.answersA)),
-      ("chain, nothing", chain.assess(Answers(["pain": .options([])]))),
-      ("conflict", conflict.assess(Answers(["hurts": .yes, "arch": .option("flat"), "boots": .yes, "diabetes": .yes]))),
-      ("emergency", flags.assess(Answers(["numb": .yes, "hurts": .yes, "flat": .yes, "worry": .yes]))),
-      ("routine and score", flags.assess(Answers(["weight_loss": .yes, "hurts": .yes, "flat": .yes, "worry": .yes, "walk_less": .yes]))),
-      ("nothing found", flags.assess(Answers(["hurts": .yes, "flat": .no]))),
+      ("chain", chain.assess(validated: RecommendationTreeTests.answersA)),
+      ("chain, nothing", chain.assess(validated: Answers(["pain": .options([])]))),
+      ("conflict", conflict.assess(validated: Answers(["hurts": .yes, "arch": .option("flat"), "boots": .yes, "diabetes": .yes]))),
+      ("emergency", flags.assess(validated: Answers(["numb": .yes, "hurts": .yes, "flat": .yes, "worry": .yes]))),
+      ("routine and score", flags.assess(validated: Answers(["weight_loss": .yes, "hurts": .yes, "flat": .yes, "worry": .yes, "walk_less": .yes]))),
+      ("nothing found", flags.assess(validated: Answers(["hurts": .yes, "flat": .no]))),
     ]
   }
 
@@ -41,7 +41,7 @@ struct AssessmentJSONTests {
   func bundledValidates() throws {
     let kb = try #require(KnowledgeBase.bundled().knowledgeBase)
     let answers = try Self.exampleAnswers("trucker-hip.json", kb)
-    let json = try JSONValue.parse(AssessmentJSONRenderer().render(kb.assess(answers)))
+    let json = try JSONValue.parse(AssessmentJSONRenderer().render(kb.assess(validated: answers)))
     #expect(try Self.schema().validate(json).isEmpty)
   }
 
@@ -97,8 +97,8 @@ struct AssessmentJSONTests {
     let kb = try TreeFixtures.compile(TreeFixtures.chain)
     var reversed = Answers()
     for id in RecommendationTreeTests.answersA.questionIDs.reversed() { reversed[id] = RecommendationTreeTests.answersA[id] }
-    let a = kb.assess(RecommendationTreeTests.answersA).tree
-    let b = kb.assess(reversed).tree
+    let a = kb.assess(validated: RecommendationTreeTests.answersA).tree
+    let b = kb.assess(validated: reversed).tree
     #expect(AssessmentJSONRenderer().render(a) == AssessmentJSONRenderer().render(b))
     #expect(TreeTextRenderer().render(a) == TreeTextRenderer().render(b))
     #expect(TreeMarkdownRenderer().render(a) == TreeMarkdownRenderer().render(b))

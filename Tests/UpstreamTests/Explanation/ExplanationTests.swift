@@ -12,7 +12,7 @@ struct ExplanationTests {
   @Test("why: each rule for the finding, its certainty, conditions with answers, and the chain back")
   func why() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.chain)
-    let explanation = try #require(kb.assess(Self.answersA).explain("arches"))
+    let explanation = try #require(kb.assess(validated: Self.answersA).explain("arches"))
     #expect(explanation.subject == .finding)
     #expect(close(explanation.certainty, 0.592))
     #expect(explanation.summary == "possible (0.59)")
@@ -49,7 +49,7 @@ struct ExplanationTests {
     let kb = try TreeFixtures.compile(TreeFixtures.chain)
     var answers = Self.answersA
     answers["rotation_full"] = .yes
-    let explanation = try #require(kb.assess(answers).explain("hip_rotation"))
+    let explanation = try #require(kb.assess(validated: answers).explain("hip_rotation"))
     // for 0.8, against 0.5: (0.8 − 0.5) / (1 − 0.5) = 0.6.
     #expect(close(explanation.certainty, 0.6))
     #expect(explanation.steps.map(\.role) == [.supports, .opposes])
@@ -63,7 +63,7 @@ struct ExplanationTests {
   @Test("why: two audiences")
   func whyAudiences() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.chain)
-    let explanation = try #require(kb.assess(Self.answersA).explain("hip_rotation"))
+    let explanation = try #require(kb.assess(validated: Self.answersA).explain("hip_rotation"))
     let patient = WhyTextRenderer(audience: .patient, width: 100).render(explanation)
     let clinician = WhyTextRenderer(audience: .clinician, width: 100).render(explanation)
     #expect(patient.hasPrefix("Why Restricted hip rotation is very likely\n"))
@@ -79,7 +79,7 @@ struct ExplanationTests {
   @Test("why: red flags, recommendations and scores are explained too")
   func whyOtherSubjects() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.redFlags)
-    let assessment = kb.assess(Answers(["numb": .yes, "hurts": .yes, "flat": .yes, "worry": .yes, "walk_less": .no]))
+    let assessment = kb.assess(validated: Answers(["numb": .yes, "hurts": .yes, "flat": .yes, "worry": .yes, "walk_less": .no]))
     let flag = try #require(assessment.explain("cauda"))
     #expect(flag.summary == "raised: emergency: now" && flag.steps.map(\.rule.id) == ["saddle"])
     #expect(flag.notes.contains("Self-care advice is withheld until a clinician has seen you."))
@@ -99,7 +99,7 @@ struct ExplanationTests {
   @Test("why-not: the first condition that failed, and answers that would have made the rule fire")
   func whyNot() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.chain)
-    let explanation = try #require(kb.assess(Self.answersC).whyNot("hip_rotation"))
+    let explanation = try #require(kb.assess(validated: Self.answersC).whyNot("hip_rotation"))
     #expect(!explanation.concluded && explanation.certainty == 0)
     // Only the rule for it; the rule against did not fire, so it is not a reason.
     #expect(explanation.candidates.map(\.rule.id) == ["stiff-hips-load-the-knee"])
@@ -121,7 +121,7 @@ struct ExplanationTests {
   @Test("why-not: a rule two links away needs the answers for the whole chain")
   func whyNotChain() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.chain)
-    let explanation = try #require(kb.assess(Self.answersC).whyNot("arches"))
+    let explanation = try #require(kb.assess(validated: Self.answersC).whyNot("arches"))
     let byRule = Dictionary(uniqueKeysWithValues: explanation.candidates.map { ($0.rule.id, $0) })
     let load = try #require(byRule["arches-load-the-hip"])
     #expect(load.blockedAt == "flat")
@@ -137,7 +137,7 @@ struct ExplanationTests {
   @Test("why-not: an unknown condition says the question was not asked")
   func whyNotUnknown() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.chain)
-    let explanation = try #require(kb.assess(Answers(["pain": .options(["knee"])])).whyNot("hip_rotation"))
+    let explanation = try #require(kb.assess(validated: Answers(["pain": .options(["knee"])])).whyNot("hip_rotation"))
     let candidate = try #require(explanation.candidates.first)
     #expect(candidate.state == .unknown)
     #expect(candidate.blockers.first?.outcome == .unknown)
@@ -153,7 +153,7 @@ struct ExplanationTests {
   func whyNotAgainst() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.chain)
     let answers = Answers(["pain": .options(["knee"]), "stiff": .no, "rotation_full": .yes])
-    let explanation = try #require(kb.assess(answers).whyNot("hip_rotation"))
+    let explanation = try #require(kb.assess(validated: answers).whyNot("hip_rotation"))
     #expect(explanation.candidates.map(\.rule.id) == ["stiff-hips-load-the-knee", "full-rotation-argues-against"])
     let against = explanation.candidates[1]
     #expect(against.role == .opposes && against.state == .fired && close(against.contribution, -0.5))
@@ -165,13 +165,13 @@ struct ExplanationTests {
   @Test("why-not: red flags and recommendations set aside")
   func whyNotOtherSubjects() throws {
     let flags = try TreeFixtures.compile(TreeFixtures.redFlags)
-    let flag = try #require(flags.assess(Answers(["numb": .no])).whyNot("cauda"))
+    let flag = try #require(flags.assess(validated: Answers(["numb": .no])).whyNot("cauda"))
     #expect(flag.summary == "not raised" && flag.candidates.map(\.rule.id) == ["saddle"])
     #expect(flag.candidates[0].wouldFireWith.map(\.suggested) == [.yes] && flag.candidates[0].verified)
 
     let conflict = try TreeFixtures.compile(TreeFixtures.conflict)
     let answers = Answers(["hurts": .yes, "arch": .option("flat"), "boots": .yes, "diabetes": .yes])
-    let minimal = try #require(conflict.assess(answers).whyNot("minimal"))
+    let minimal = try #require(conflict.assess(validated: answers).whyNot("minimal"))
     #expect(!minimal.concluded)
     #expect(minimal.summary == "set aside in favour of Supportive insoles")
     #expect(minimal.notes.first?.hasPrefix("insoles chosen over minimal: prefer insoles when diabetes (holds)") == true)
@@ -181,7 +181,7 @@ struct ExplanationTests {
   @Test("why-not: a score requirement is not turned into answers, and says so")
   func whyNotScore() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.redFlags)
-    let explanation = try #require(kb.assess(Answers(["worry": .no, "walk_less": .no])).whyNot("physio"))
+    let explanation = try #require(kb.assess(validated: Answers(["worry": .no, "walk_less": .no])).whyNot("physio"))
     let candidate = try #require(explanation.candidates.first)
     #expect(candidate.state == .failed && candidate.blockedAt == "risk is high")
     #expect(candidate.blockers.first?.description == "Risk score is 0 (Low risk)")
@@ -189,7 +189,7 @@ struct ExplanationTests {
     let text = WhyNotTextRenderer(audience: .clinician, width: 100).render(explanation)
     #expect(text.contains("and risk is high (not a single answer)"))
     // With the tree: high risk calls for physio, which addresses nothing: other advice.
-    let high = kb.assess(Answers(["worry": .yes, "walk_less": .yes])).tree
+    let high = kb.assess(validated: Answers(["worry": .yes, "walk_less": .yes])).tree
     #expect(high.otherRecommendations.map(\.id) == ["physio"])
   }
 
@@ -201,7 +201,7 @@ struct ExplanationTests {
     var after = Self.answersA
     after["stiff"] = .no
     after["flat"] = .no
-    let comparison = Assessment.compare(kb.assess(Self.answersA), kb.assess(after))
+    let comparison = Assessment.compare(kb.assess(validated: Self.answersA), kb.assess(validated: after))
     #expect(comparison.answers.map(\.questionID) == ["flat", "stiff"])
     #expect(comparison.answers[0].before == .yes && comparison.answers[0].after == .no)
     let lost = comparison.placements.filter { $0.change == .lost }.map { "\($0.finding.id)<\($0.under?.id ?? "")" }
@@ -222,7 +222,7 @@ struct ExplanationTests {
     var before = Self.answersA
     before["stiff"] = .no
     // Before: arches only through hip pain, 0.4 × 0.8 = 0.32 (less likely). After (A): 0.592.
-    let comparison = Assessment.compare(kb.assess(before), kb.assess(Self.answersA))
+    let comparison = Assessment.compare(kb.assess(validated: before), kb.assess(validated: Self.answersA))
     let gained = comparison.placements.filter { $0.change == .gained }.map { "\($0.finding.id)<\($0.under?.id ?? "")" }
     #expect(gained == ["hip_rotation<knee_pain", "arches<hip_rotation"])
     let moved = try #require(comparison.placements.first { $0.change == .reranked && $0.finding.id == "arches" })
@@ -242,7 +242,7 @@ struct ExplanationTests {
     let before = Answers(["hurts": .yes, "flat": .yes, "numb": .no])
     var after = before
     after["numb"] = .yes
-    let comparison = Assessment.compare(kb.assess(before), kb.assess(after))
+    let comparison = Assessment.compare(kb.assess(validated: before), kb.assess(validated: after))
     #expect(comparison.redFlags.map(\.id) == ["cauda"] && comparison.redFlags[0].before == nil && comparison.redFlags[0].after == .emergency)
     #expect(comparison.recommendations.map(\.id) == ["roll"])
     #expect(comparison.recommendations[0].change == .lost && comparison.recommendations[0].after == "withheld")
@@ -251,7 +251,7 @@ struct ExplanationTests {
   @Test("what-if: the same answers change nothing")
   func whatIfNothing() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.chain)
-    let comparison = Assessment.compare(kb.assess(Self.answersA), kb.assess(Self.answersA))
+    let comparison = Assessment.compare(kb.assess(validated: Self.answersA), kb.assess(validated: Self.answersA))
     #expect(comparison.isEmpty && comparison.answers.isEmpty)
     #expect(WhatIfTextRenderer().render(comparison).contains("The tree does not change."))
   }

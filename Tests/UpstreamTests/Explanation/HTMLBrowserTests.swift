@@ -51,7 +51,7 @@ struct HTMLBrowserTests {
 
   static func report(_ answers: Answers) throws -> String {
     let kb = try TreeFixtures.compile(TreeFixtures.redFlags)
-    return TreeHTMLRenderer(audience: .patient).render(kb.assess(answers).tree)
+    return TreeHTMLRenderer(audience: .patient).render(kb.assess(validated: answers).tree)
   }
 
   @Test("a phone-sized screenshot shows the page, with the red-flag panel in red", .enabled(if: HTMLBrowserTests.available))

@@ -11,7 +11,7 @@ struct RecommendationTreeTests {
   @Test("complaints are the roots, ranked by certainty; contributors nest as deep as the links go")
   func rankingAndChainDepth() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.chain)
-    let tree = kb.assess(Self.answersA).tree
+    let tree = kb.assess(validated: Self.answersA).tree
     // knee_pain 1.0 (rule knee), hip_pain 0.8 (rule hip): knee first.
     #expect(tree.complaints.map(\.id) == ["knee_pain", "hip_pain"])
     #expect(tree.complaints.map(\.rank) == [1, 2])
@@ -40,7 +40,7 @@ struct RecommendationTreeTests {
 
   @Test("a contributor behind several findings appears under each, marked shared")
   func sharedContributors() throws {
-    let tree = try TreeFixtures.compile(TreeFixtures.chain).assess(Self.answersA).tree
+    let tree = try TreeFixtures.compile(TreeFixtures.chain).assess(validated: Self.answersA).tree
     let underRotation = try #require(tree.complaints[0].child("hip_rotation")?.child("arches"))
     let underHip = try #require(tree.complaints[1].child("arches"))
     #expect(underRotation.shared && underHip.shared)
@@ -53,7 +53,7 @@ struct RecommendationTreeTests {
 
   @Test("recommendations sit under what they address, once per place, naming the other places")
   func recommendationsUnderContributors() throws {
-    let tree = try TreeFixtures.compile(TreeFixtures.chain).assess(Self.answersA).tree
+    let tree = try TreeFixtures.compile(TreeFixtures.chain).assess(validated: Self.answersA).tree
     let rotation = try #require(tree.node("hip_rotation"))
     let arches = try #require(tree.node("arches"))
     #expect(rotation.recommendations.map(\.id) == ["rotate"])
@@ -129,7 +129,7 @@ struct RecommendationTreeTests {
           source s
 
         """)
-    let tree = kb.assess(Answers(["q": .yes])).tree
+    let tree = kb.assess(validated: Answers(["q": .yes])).tree
     // pain ← a ← b; b's link back to a (already on the path) is not followed.
     let a = try #require(tree.complaints.first?.child("a"))
     let b = try #require(a.child("b"))
@@ -148,7 +148,7 @@ struct RecommendationTreeTests {
     // diabetes: `prefer insoles when diabetes` holds.
     var answers = Answers(base)
     answers["diabetes"] = .yes
-    var tree = kb.assess(answers).tree
+    var tree = kb.assess(validated: answers).tree
     var insoles = try #require(tree.node("arches")?.recommendations.first)
     var minimal = try #require(tree.node("stiff_shoes")?.recommendations.first)
     #expect(insoles.id == "insoles" && insoles.status == .given)
@@ -164,7 +164,7 @@ struct RecommendationTreeTests {
 
     // No diabetes: `otherwise prefer stronger`: insoles 0.6 (arches) over minimal 0.45 (stiff shoes).
     answers["diabetes"] = .no
-    tree = kb.assess(answers).tree
+    tree = kb.assess(validated: answers).tree
     insoles = try #require(tree.node("arches")?.recommendations.first)
     minimal = try #require(tree.node("stiff_shoes")?.recommendations.first)
     #expect(insoles.status == .given && minimal.status == .setAside)
@@ -173,14 +173,14 @@ struct RecommendationTreeTests {
 
     // Diabetes not answered: the preference is unknown, which is not a preference holding.
     answers["diabetes"] = nil
-    #expect(kb.assess(answers).tree.settlements.first?.basis == .stronger)
+    #expect(kb.assess(validated: answers).tree.settlements.first?.basis == .stronger)
   }
 
   @Test("a conflict that keeps both gives both, and the tree still says the two were weighed")
   func conflictKeptBoth() throws {
     let keepBoth = TreeFixtures.conflict.replacingOccurrences(of: "otherwise prefer stronger", with: "otherwise keep both")
     let kb = try TreeFixtures.compile(keepBoth)
-    let tree = kb.assess(Answers(["hurts": .yes, "arch": .option("flat"), "boots": .yes, "diabetes": .no])).tree
+    let tree = kb.assess(validated: Answers(["hurts": .yes, "arch": .option("flat"), "boots": .yes, "diabetes": .no])).tree
     let insoles = try #require(tree.node("arches")?.recommendations.first)
     let minimal = try #require(tree.node("stiff_shoes")?.recommendations.first)
     #expect(insoles.status == .given && minimal.status == .given)
@@ -192,7 +192,7 @@ struct RecommendationTreeTests {
     #expect(insoles.settlements == [settlement])
     #expect(TreeTextRenderer(audience: .clinician, width: 200).render(tree).contains("insoles and minimal both kept"))
     // The preference still wins when it holds.
-    let preferred = kb.assess(Answers(["hurts": .yes, "arch": .option("flat"), "boots": .yes, "diabetes": .yes])).tree
+    let preferred = kb.assess(validated: Answers(["hurts": .yes, "arch": .option("flat"), "boots": .yes, "diabetes": .yes])).tree
     #expect(preferred.settlements.map(\.basis) == [.preference])
     #expect(preferred.node("stiff_shoes")?.recommendations.first?.status == .setAside)
   }
@@ -200,7 +200,7 @@ struct RecommendationTreeTests {
   @Test("red-flag questions left open are listed near the top, in every format; answered ones are not")
   func unansweredSafetyQuestions() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.redFlags)
-    let open = kb.assess(Answers(["hurts": .yes, "flat": .yes])).tree
+    let open = kb.assess(validated: Answers(["hurts": .yes, "flat": .yes])).tree
     #expect(open.unansweredSafetyQuestions.map(\.id) == ["numb", "weight_loss"])
     #expect(open.unansweredSafetyQuestions.allSatisfy { !$0.notSure })
     let text = TreeTextRenderer(audience: .patient, width: 100).render(open)
@@ -213,7 +213,7 @@ struct RecommendationTreeTests {
     #expect(AssessmentJSONRenderer().render(open).contains("\"unansweredSafetyQuestions\": [\n    {\n      \"id\": \"numb\""))
 
     // Both answered: nothing is open, and the section is not shown.
-    let answered = kb.assess(Answers(["hurts": .yes, "numb": .no, "weight_loss": .no])).tree
+    let answered = kb.assess(validated: Answers(["hurts": .yes, "numb": .no, "weight_loss": .no])).tree
     #expect(answered.unansweredSafetyQuestions.isEmpty)
     #expect(!TreeTextRenderer().render(answered).contains("SAFETY QUESTIONS"))
   }
@@ -221,7 +221,7 @@ struct RecommendationTreeTests {
   @Test("an emergency red flag comes first and withholds self-care advice, listed with the reason")
   func redFlagOverride() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.redFlags)
-    let tree = kb.assess(Answers(["numb": .yes, "hurts": .yes, "flat": .yes])).tree
+    let tree = kb.assess(validated: Answers(["numb": .yes, "hurts": .yes, "flat": .yes])).tree
     #expect(tree.redFlags.map(\.id) == ["cauda"])
     #expect(tree.redFlags.first?.urgency == .emergency)
     #expect(tree.redFlags.first?.raisedBy.map(\.rule.id) == ["saddle"])
@@ -235,19 +235,19 @@ struct RecommendationTreeTests {
     #expect(tree.firstSteps.first?.text == "Go to an emergency department now.")
 
     // Nothing upstream and an emergency: no general self-care advice either.
-    let nothing = kb.assess(Answers(["numb": .yes, "hurts": .yes, "flat": .no])).tree
+    let nothing = kb.assess(validated: Answers(["numb": .yes, "hurts": .yes, "flat": .no])).tree
     #expect(nothing.nothingFound && nothing.generalAdvice == nil)
   }
 
   @Test("a routine referral comes first and keeps only the self-care marked safe to start while waiting")
   func routineRedFlag() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.redFlags)
-    let tree = kb.assess(Answers(["weight_loss": .yes, "numb": .yes, "hurts": .yes, "flat": .yes])).tree
+    let tree = kb.assess(validated: Answers(["weight_loss": .yes, "numb": .yes, "hurts": .yes, "flat": .yes])).tree
     // Most urgent first.
     #expect(tree.redFlags.map(\.id) == ["cauda", "unexplained_weight_loss"])
     #expect(tree.careLevel == .emergency)
     // Not marked safe meanwhile: held back, with the reason in words.
-    let routine = kb.assess(Answers(["weight_loss": .yes, "hurts": .yes, "flat": .yes])).tree
+    let routine = kb.assess(validated: Answers(["weight_loss": .yes, "hurts": .yes, "flat": .yes])).tree
     #expect(routine.careLevel == .routineReferral)
     #expect(routine.withheld.map(\.id) == ["roll"])
     #expect(routine.withheld.first?.reason.contains("not marked safe to start while you wait") == true)
@@ -258,7 +258,7 @@ struct RecommendationTreeTests {
     let marked = try TreeFixtures.compile(
       TreeFixtures.redFlags.replacingOccurrences(
         of: "  dose \"2 minutes\"\n  addresses arches\n", with: "  dose \"2 minutes\"\n  addresses arches\n  safe while awaiting referral\n"))
-    let kept = marked.assess(Answers(["weight_loss": .yes, "hurts": .yes, "flat": .yes])).tree
+    let kept = marked.assess(validated: Answers(["weight_loss": .yes, "hurts": .yes, "flat": .yes])).tree
     #expect(kept.withheld.isEmpty)
     #expect(kept.node("arches")?.recommendations.map(\.id) == ["roll"])
     #expect(kept.firstSteps.map(\.id) == ["unexplained_weight_loss", "roll"])
@@ -270,7 +270,7 @@ struct RecommendationTreeTests {
   @Test("when nothing is found the tree says so and gives the general advice")
   func nothingFound() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.redFlags)
-    let tree = kb.assess(Answers(["hurts": .yes, "flat": .no])).tree
+    let tree = kb.assess(validated: Answers(["hurts": .yes, "flat": .no])).tree
     #expect(tree.nothingFound)
     #expect(tree.generalAdvice == "Keep moving.")
     #expect(tree.complaints.map(\.id) == ["back_pain"])
@@ -284,23 +284,23 @@ struct RecommendationTreeTests {
   func scores() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.redFlags)
     // Both items: 1 + 1 = 2, `risk >= 2`: high.
-    let high = try #require(kb.assess(Answers(["worry": .yes, "walk_less": .yes])).tree.scores.first)
+    let high = try #require(kb.assess(validated: Answers(["worry": .yes, "walk_less": .yes])).tree.scores.first)
     #expect(high.total == 2 && high.complete && high.stratum == "high" && high.stratumLabel == "High risk")
     #expect(high.contributions.map(\.rule.id).sorted() == ["item-walk", "item-worry"])
     // Both answered no: 0, low; still shown because its own items were answered.
-    let low = try #require(kb.assess(Answers(["worry": .no, "walk_less": .no])).tree.scores.first)
+    let low = try #require(kb.assess(validated: Answers(["worry": .no, "walk_less": .no])).tree.scores.first)
     #expect(low.total == 0 && low.stratum == "low" && low.stratumMeaning == "Most get better with advice.")
     // One item unanswered: 1, could be 1 to 2, so the stratum is not decided.
-    let partial = try #require(kb.assess(Answers(["worry": .yes])).tree.scores.first)
+    let partial = try #require(kb.assess(validated: Answers(["worry": .yes])).tree.scores.first)
     #expect(partial.total == 1 && !partial.complete && partial.lowest == 1 && partial.highest == 2)
     #expect(partial.stratum == nil)
-    #expect(TreeTextRenderer().render(kb.assess(Answers(["worry": .yes])).tree).contains("Risk score: 1 (incomplete: could be 1 to 2)"))
+    #expect(TreeTextRenderer().render(kb.assess(validated: Answers(["worry": .yes])).tree).contains("Risk score: 1 (incomplete: could be 1 to 2)"))
   }
 
   @Test("every tree is stamped with the knowledge base, its content hash and the answers")
   func stamp() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.chain)
-    let tree = kb.assess(Self.answersA).tree
+    let tree = kb.assess(validated: Self.answersA).tree
     #expect(tree.stamp.knowledgeBaseName == "Tree tests")
     #expect(tree.stamp.knowledgeBaseVersion == "1.2")
     #expect(tree.stamp.contentHash == kb.contentHash)

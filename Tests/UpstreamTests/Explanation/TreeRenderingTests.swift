@@ -59,7 +59,7 @@ struct TreeRenderingTests {
 
   @Test("colour only when asked for")
   func colour() throws {
-    let tree = try TreeFixtures.compile(TreeFixtures.redFlags).assess(Answers(["numb": .yes, "hurts": .yes, "flat": .yes])).tree
+    let tree = try TreeFixtures.compile(TreeFixtures.redFlags).assess(validated: Answers(["numb": .yes, "hurts": .yes, "flat": .yes])).tree
     #expect(!TreeTextRenderer(colour: false).render(tree).contains("\u{1B}["))
     let coloured = TreeTextRenderer(colour: true).render(tree)
     #expect(coloured.contains("\u{1B}[1;31m! Possible cauda equina — EMERGENCY — now\u{1B}[0m"))
@@ -67,7 +67,7 @@ struct TreeRenderingTests {
 
   @Test("red flags open the text, and withheld advice is listed there with the reason")
   func textRedFlags() throws {
-    let tree = try TreeFixtures.compile(TreeFixtures.redFlags).assess(Answers(["numb": .yes, "hurts": .yes, "flat": .yes])).tree
+    let tree = try TreeFixtures.compile(TreeFixtures.redFlags).assess(validated: Answers(["numb": .yes, "hurts": .yes, "flat": .yes])).tree
     let text = TreeTextRenderer(audience: .patient, width: 100).render(tree)
     let flag = try #require(text.range(of: "SEE A CLINICIAN FIRST"))
     let tree2 = try #require(text.range(of: "WHERE IT HURTS"))
@@ -98,7 +98,7 @@ struct TreeRenderingTests {
 
   @Test("HTML is one self-contained page: inline CSS, collapsible tree, why panels, print and phone ready")
   func html() throws {
-    let tree = try TreeFixtures.compile(TreeFixtures.redFlags).assess(Answers(["weight_loss": .yes, "hurts": .yes, "flat": .yes])).tree
+    let tree = try TreeFixtures.compile(TreeFixtures.redFlags).assess(validated: Answers(["weight_loss": .yes, "hurts": .yes, "flat": .yes])).tree
     let html = TreeHTMLRenderer(audience: .patient).render(tree)
     #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
     #expect(html.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"))

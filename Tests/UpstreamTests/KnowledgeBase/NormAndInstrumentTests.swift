@@ -48,7 +48,7 @@ struct NormAndInstrumentTests {
     var answers = Answers()
     if let age { answers["age"] = .number(age) }
     answers["stance"] = .number(stance)
-    let assessment = kb.assess(answers)
+    let assessment = kb.assess(validated: answers)
     let finding = try #require(kb.findings.firstIndex { $0.id == "poor_balance" })
     return assessment.findings[finding].certainty
   }
@@ -69,7 +69,7 @@ struct NormAndInstrumentTests {
     let kb = try knowledgeBase(Self.text)
     var answers = Answers()
     answers["stance"] = .number(25)
-    let assessment = kb.assess(answers)
+    let assessment = kb.assess(validated: answers)
     let finding = try #require(kb.findings.firstIndex { $0.id == "poor_balance" })
     #expect(assessment.findings[finding].certainty == 0)
     #expect(assessment.findings[finding].highest == 0.6, "the rule should still be able to fire once the age is known")
@@ -109,7 +109,7 @@ struct NormAndInstrumentTests {
     let line = "Item Tool © Example University 2007; used under licence."
     var answers = Answers()
     answers["item"] = .yes
-    let tree = kb.assess(answers).tree
+    let tree = kb.assess(validated: answers).tree
     #expect(tree.scores.first?.copyright == line)
     for audience in Audience.allCases {
       #expect(TreeTextRenderer(audience: audience, width: 200).render(tree).contains(line))
@@ -157,11 +157,11 @@ struct NormAndInstrumentTests {
     var answers = Answers()
     answers["joint_hot"] = .yes
     answers["fever"] = .no
-    let sameDay = kb.assess(answers).tree
+    let sameDay = kb.assess(validated: answers).tree
     #expect(sameDay.redFlags.first?.advice == "See a doctor today.")
     #expect(sameDay.careLevel == .urgentSameDay)
     answers["fever"] = .yes
-    let emergency = kb.assess(answers).tree
+    let emergency = kb.assess(validated: answers).tree
     #expect(emergency.redFlags.first?.urgency == .emergency)
     #expect(emergency.redFlags.first?.advice == "Go to an emergency department now.")
     #expect(emergency.firstSteps.first?.text == "Go to an emergency department now.")

@@ -242,7 +242,7 @@ struct AdaptivityTests {
     let full = Answers(["pain": .options(["back"]), "numb": .no, "sitting": .number(10), "worse_sitting": .yes])
     var partial = full
     partial["worse_sitting"] = nil
-    let differences = AssessmentOutcome(kb.assess(partial)).differences(from: AssessmentOutcome(kb.assess(full)))
+    let differences = AssessmentOutcome(kb.assess(validated: partial)).differences(from: AssessmentOutcome(kb.assess(validated: full)))
     #expect(differences.contains { $0.hasPrefix("finding long_sitting: 0.0 (0.0…0.5) here, 0.5 (0.5…0.5) there") })
     #expect(differences.contains("fired only there: sitting-tightens-the-back 1.0"))
     #expect(differences.contains("link only there: long_sitting upstream of back_pain"))

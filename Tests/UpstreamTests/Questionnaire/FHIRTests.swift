@@ -349,7 +349,7 @@ struct FHIRTests {
       #expect(output.diagnostics.filter { $0.severity == .error }.map(\.message) == [], "case \(id)")
       let imported = try #require(output.answers, "case \(id)")
       #expect(imported == answers, "case \(id)")
-      #expect(AssessmentOutcome(kb.assess(imported)) == AssessmentOutcome(kb.assess(answers)), "case \(id)")
+      #expect(AssessmentOutcome(kb.assess(validated: imported)) == AssessmentOutcome(kb.assess(validated: answers)), "case \(id)")
     }
   }
 

@@ -25,7 +25,7 @@ struct ClinicalSafetyTests {
     let kb = Self.kb
     var raisedAbove = 0
     for answers in Self.answerSets(count: 600, seed: 21) {
-      let tree = kb.assess(answers).tree
+      let tree = kb.assess(validated: answers).tree
       for entry in tree.redFlags {
         guard let flag = kb.redFlag(entry.id) else { continue }
         let worded = entry.urgency == flag.urgency ? flag.advice : flag.adviceByUrgency[entry.urgency]
@@ -59,7 +59,7 @@ struct ClinicalSafetyTests {
     let kb = Self.kb
     var routineSeen = 0
     for answers in Self.answerSets(count: 600, seed: 34) {
-      let assessment = kb.assess(answers)
+      let assessment = kb.assess(validated: answers)
       let tree = assessment.tree
       let given = assessment.recommendations.filter(\.isGiven).map { kb.recommendations[$0.recommendation] }
       switch tree.careLevel {
@@ -89,7 +89,7 @@ struct ClinicalSafetyTests {
     #expect(items.count >= 2, "the shipped knowledge base has no safety netting")
     var checked = 0
     for (index, answers) in Self.answerSets(count: 160, seed: 55).enumerated() {
-      let assessment = kb.assess(answers)
+      let assessment = kb.assess(validated: answers)
       let tree = assessment.tree
       let givesSelfCare = assessment.recommendations.contains(where: \.isGiven) || tree.generalAdvice != nil
       if givesSelfCare { #expect(tree.safetyNetting == items, "self-care given without safety netting") }
@@ -209,8 +209,8 @@ extension ClinicalSafetyTests {
         let possible = SafetyInvariantTests.possibleAnswers(question)
         after[question.id] = random.next() % 4 == 0 ? nil : possible[Int(random.next() % UInt64(possible.count))]
       }
-      let old = kb.assess(before)
-      let new = kb.assess(after)
+      let old = kb.assess(validated: before)
+      let new = kb.assess(validated: after)
       let comparison = Assessment.compare(old, new)
       let differs = Self.conclusions(old.tree) != Self.conclusions(new.tree)
       #expect(comparison.isEmpty == !differs, "what-if says \(comparison.isEmpty ? "no change" : "a change") for \(comparison.answers.map(\.questionID))")

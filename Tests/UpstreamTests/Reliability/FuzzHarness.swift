@@ -50,7 +50,7 @@ enum FuzzHarness {
     if data.count % 4 == 0 {
       let together = KnowledgeBase.compile(bundledSources + [file])
       render(together.diagnostics, sources: together.files)
-      if let knowledgeBase = together.knowledgeBase { _ = knowledgeBase.assess(Answers()).tree }
+      if let knowledgeBase = together.knowledgeBase { _ = knowledgeBase.assess(validated: Answers()).tree }
     }
 
     // The same text as a case file, checked against the bundled rules and run.
@@ -77,7 +77,7 @@ enum FuzzHarness {
   /// Runs what a compiled knowledge base offers: an assessment with no answers, its tree in
   /// every format, every explanation, the graph, the FHIR export and a questionnaire.
   private static func exercise(_ knowledgeBase: KnowledgeBase) {
-    let assessment = knowledgeBase.assess(Answers())
+    let assessment = knowledgeBase.assess(validated: Answers())
     let tree = assessment.tree
     _ = TreeTextRenderer().render(tree)
     _ = AssessmentJSONRenderer().render(tree)
@@ -129,12 +129,12 @@ enum FuzzHarness {
     guard AnswersReader.read(SourceFile(path: "written.json", text: written), for: bundled).answers == answers else {
       preconditionFailure("answers written out did not read back the same")
     }
-    let assessment = bundled.assess(answers)
+    let assessment = bundled.assess(validated: answers)
     let tree = assessment.tree
     let json = AssessmentJSONRenderer().render(tree)
     _ = TreeTextRenderer(audience: .patient).render(tree)
     let reversed = Answers(Dictionary(uniqueKeysWithValues: answers.values.reversed()))
-    guard AssessmentJSONRenderer().render(bundled.assess(reversed).tree) == json else {
+    guard AssessmentJSONRenderer().render(bundled.assess(validated: reversed).tree) == json else {
       preconditionFailure("the order of the answers changed the assessment")
     }
     let urgencies = assessment.redFlags.map(\.urgency)

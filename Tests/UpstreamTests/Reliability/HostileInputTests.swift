@@ -148,3 +148,35 @@ extension HostileInputTests {
     #expect(!read.diagnostics.contains { $0.message.contains("values") })
   }
 }
+
+// MARK: - The library cannot drop a misspelt answer
+
+extension HostileInputTests {
+  @Test("KnowledgeBase.assess refuses answers that do not fit, listing every problem with a suggestion")
+  func libraryRefusesUnfitAnswers() throws {
+    let kb = FuzzHarness.bundled
+    var answers = Answers()
+    answers["saddle_numbnes"] = .yes
+    answers["foot_rolls"] = .option("rols_in")
+    answers["sitting_hours"] = .number(30)
+    answers["pain_areas"] = .options(["hip"])
+    let problems = kb.validate(answers)
+    #expect(problems.map(\.code).sorted { $0.rawValue < $1.rawValue } == [.unknownQuestion, .answerOutOfRange, .unknownAnswerOption])
+    #expect(problems.first { $0.code == .unknownQuestion }?.fix?.replacement == "saddle_numbness")
+    #expect(problems.first { $0.code == .unknownAnswerOption }?.fix?.replacement == "rolls_in")
+    #expect(throws: AnswersRejected.self) { try kb.assess(answers) }
+    do {
+      _ = try kb.assess(answers)
+    } catch {
+      #expect(error.problems.count == 3)
+    }
+    // Fitting answers are assessed exactly as the validated path does.
+    var fitting = Answers()
+    fitting["saddle_numbness"] = .yes
+    fitting["pain_areas"] = .options(["lower_back"])
+    #expect(kb.validate(fitting).isEmpty)
+    let safe = try kb.assess(fitting)
+    #expect(safe.redFlags.map { kb.redFlags[$0.flag].id }.contains("cauda_equina"))
+    #expect(AssessmentOutcome(safe) == AssessmentOutcome(kb.assess(validated: fitting)))
+  }
+}

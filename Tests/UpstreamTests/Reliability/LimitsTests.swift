@@ -72,7 +72,7 @@ struct LimitsTests {
       guard let kb = loaded.knowledgeBase else { return loaded.diagnostics.map(\.message) }
       var answers = Answers()
       answers["q"] = .yes
-      let assessment = kb.assess(answers)
+      let assessment = kb.assess(validated: answers)
       let trace = assessment.trace(rule: 0)
       let formatted = RuleFormatter.format(SourceFile(path: "test.rules", text: text)).text ?? ""
       let graph = KnowledgeGraphDOTRenderer().render(KnowledgeGraph(kb))
@@ -165,7 +165,7 @@ struct LimitsTests {
     #expect(kb.finding("f")?.explanation == megabyte)
     var answers = Answers()
     answers["q"] = .yes
-    #expect(TreeHTMLRenderer(audience: .patient).render(kb.assess(answers).tree).contains(megabyte))
+    #expect(TreeHTMLRenderer(audience: .patient).render(kb.assess(validated: answers).tree).contains(megabyte))
 
     let tooLong = String(repeating: "é", count: Lexer.maximumTextLength + 1)
     let loaded = compile(Self.base.replacingOccurrences(of: "explain \"F.\"", with: "explain \"\(tooLong)\""))
@@ -190,7 +190,7 @@ struct LimitsTests {
     #expect(kb.rules.count == 100_000)
     var answers = Answers()
     for question in 0..<1_000 { answers["q\(question)"] = question < 500 ? .yes : .no }
-    let assessment = kb.assess(answers)
+    let assessment = kb.assess(validated: answers)
     // Both questions below 500: first < 500 and first + offset + 1 < 500 (mod 1,000).
     let expected = (0..<100_000).filter { index in
       let first = index % 1_000
@@ -218,7 +218,7 @@ struct LimitsTests {
     let kb = try knowledgeBase(Self.base + Self.rule(when: tests))
     var answers = Answers()
     answers["n"] = .number(3)
-    #expect(kb.assess(answers).finding("f")?.certainty == 0.5)
+    #expect(kb.assess(validated: answers).finding("f")?.certainty == 0.5)
     #expect(ConditionText.describe(kb.rules[0].condition, in: kb).utf8.count > 1_000_000)
 
     let garbage = Self.base + "rule r\n  when " + String(repeating: "@ ) q ", count: 200_000) + "\n"

@@ -19,7 +19,7 @@ struct SafetyInvariantTests {
     var covered: Set<Int> = []
     var random = SeededGenerator(seed: 8)
     for clinicalCase in cases {
-      let assessment = kb.assess(clinicalCase.answers)
+      let assessment = kb.assess(validated: clinicalCase.answers)
       guard !assessment.redFlags.isEmpty else { continue }
       // The answers the firing red-flag rules read (through any findings they test) stay;
       // every other question gets a random answer, or none.
@@ -28,7 +28,7 @@ struct SafetyInvariantTests {
       for _ in 0..<25 {
         var answers = Self.randomAnswers(in: kb, answering: 0.7, using: &random)
         for question in kept { answers[kb.questions[question].id] = clinicalCase.answers[kb.questions[question].id] }
-        let other = kb.assess(answers)
+        let other = kb.assess(validated: answers)
         for raised in assessment.redFlags {
           let again = other.redFlags.first { $0.flag == raised.flag }
           #expect(again != nil, "case \(clinicalCase.id): red flag \(kb.redFlags[raised.flag].id) lost with \(answers.json)")
@@ -59,11 +59,11 @@ struct SafetyInvariantTests {
       // A growing prefix of the answers, in a random order.
       let order = full.questionIDs.shuffled(using: &random)
       var answers = Answers()
-      var previous = kb.assess(answers)
+      var previous = kb.assess(validated: answers)
       for (step, id) in order.enumerated() {
         answers[id] = full[id]
         guard step % 4 == 3 || step == order.count - 1 else { continue }
-        let current = kb.assess(answers)
+        let current = kb.assess(validated: answers)
         let before = Set(previous.redFlags.map(\.flag))
         #expect(before.isSubset(of: Set(current.redFlags.map(\.flag))), "a flag disappeared when \(id) was answered")
         if let earlier = previous.highestUrgency {
@@ -110,12 +110,12 @@ struct SafetyInvariantTests {
         let id = kb.questions[question].id
         var without = answers
         without[id] = nil
-        let unknown = kb.assess(without)
+        let unknown = kb.assess(validated: without)
         let outcomes = kb.rules.indices.map { unknown.trace(rule: $0).outcome }
         for value in Self.possibleAnswers(kb.questions[question]) {
           var with = without
           with[id] = value
-          let known = kb.assess(with)
+          let known = kb.assess(validated: with)
           for rule in kb.rules.indices {
             let before = outcomes[rule]
             guard before != .unknown else { continue }
@@ -130,7 +130,7 @@ struct SafetyInvariantTests {
         if kb.questions[question].notSureAllowed {
           var notSure = without
           notSure[id] = .notSure
-          let unsure = kb.assess(notSure)
+          let unsure = kb.assess(validated: notSure)
           #expect(unsure.firings == unknown.firings && unsure.findings == unknown.findings)
           #expect(unsure.redFlags == unknown.redFlags && unsure.undecidedRules == unknown.undecidedRules)
         }
@@ -147,7 +147,7 @@ struct SafetyInvariantTests {
     let reference = Self.kb
     var random = SeededGenerator(seed: 21)
     let answerSets = (0..<30).map { _ in Self.randomAnswers(in: reference, answering: 0.8, using: &random) }
-    let expected = answerSets.map { AssessmentJSONRenderer().render(reference.assess($0)) }
+    let expected = answerSets.map { AssessmentJSONRenderer().render(reference.assess(validated: $0)) }
 
     for round in 0..<4 {
       // Files in another order: byte-identical output, content hash included.
@@ -163,9 +163,9 @@ struct SafetyInvariantTests {
       for (index, answers) in answerSets.enumerated() {
         var shuffledAnswers = Answers()
         for id in answers.questionIDs.shuffled(using: &random) { shuffledAnswers[id] = answers[id] }
-        #expect(AssessmentJSONRenderer().render(reordered.assess(shuffledAnswers)) == expected[index])
+        #expect(AssessmentJSONRenderer().render(reordered.assess(validated: shuffledAnswers)) == expected[index])
         #expect(
-          Self.withoutPlaces(AssessmentJSONRenderer().render(rearranged.assess(shuffledAnswers)))
+          Self.withoutPlaces(AssessmentJSONRenderer().render(rearranged.assess(validated: shuffledAnswers)))
             == Self.withoutPlaces(expected[index]))
       }
     }

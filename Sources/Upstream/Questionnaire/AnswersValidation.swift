@@ -1,0 +1,33 @@
+// MARK: - Validating answers built in code
+
+/// Answers that do not fit the knowledge base, with every problem.
+public struct AnswersRejected: Error, Sendable, CustomStringConvertible {
+  /// Every problem, as the same diagnostics an answers file would get (codes UP04xx).
+  public let problems: [Diagnostic]
+
+  public var description: String { problems.map(\.message).joined(separator: "; ") }
+}
+
+extension KnowledgeBase {
+  /// Every problem with answers built in code rather than read from a file: unknown
+  /// question ids (with a "did you mean"), answers of the wrong type, numbers out of
+  /// range, unknown options (with a "did you mean") and "not sure" where it is not allowed.
+  ///
+  /// The checks and messages are those of an answers file (`AnswersReader`); the range of
+  /// each diagnostic names the question, as there is no file.
+  public func validate(_ answers: Answers) -> [Diagnostic] {
+    var problems: [Diagnostic] = []
+    for id in answers.questionIDs {
+      let place = SourceRange.wholeFile("answers[\"\(id)\"]")
+      guard let question = question(id) else {
+        problems.append(
+          Diagnostic.error(.unknownQuestion, "the knowledge base has no question '\(id)'", at: place)
+            .suggesting(id, from: questions.map(\.id)))
+        continue
+      }
+      guard let value = answers[id] else { continue }
+      if case .failure(let problem) = AnswersReader.answer(value.json, to: question, at: place) { problems.append(problem) }
+    }
+    return problems
+  }
+}
