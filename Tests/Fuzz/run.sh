@@ -105,7 +105,7 @@ for target in "${targets[@]}"; do
   output=$build/$target.log
   log "fuzzing $target for $seconds s (log: $output)"
   status=0
-  "$build/$target-fuzzer" -max_total_time="$seconds" -max_len=65536 -timeout=20 -rss_limit_mb=2048 \
+  "$build/$target-fuzzer" -max_total_time="$seconds" -max_len=65536 -timeout=60 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$artifacts/$target-" \
     "$corpus" "$seeds" >"$output" 2>&1 || status=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$output" | awk '{ sum += $2 } END { print sum + 0 }')

@@ -79,7 +79,7 @@ enum FuzzHarness {
   private static func exercise(_ knowledgeBase: KnowledgeBase) {
     let assessment = knowledgeBase.assess(validated: Answers())
     let tree = assessment.tree
-    _ = TreeTextRenderer().render(tree)
+    terminalSafe(TreeTextRenderer().render(tree), "the text tree")
     _ = AssessmentJSONRenderer().render(tree)
     _ = TreeHTMLRenderer().render(tree)
     for id in knowledgeBase.allIDs.prefix(8) {
@@ -132,7 +132,7 @@ enum FuzzHarness {
     let assessment = bundled.assess(validated: answers)
     let tree = assessment.tree
     let json = AssessmentJSONRenderer().render(tree)
-    _ = TreeTextRenderer(audience: .patient).render(tree)
+    terminalSafe(TreeTextRenderer(audience: .patient).render(tree), "the patient text tree")
     let reversed = Answers(Dictionary(uniqueKeysWithValues: answers.values.reversed()))
     guard AssessmentJSONRenderer().render(bundled.assess(validated: reversed).tree) == json else {
       preconditionFailure("the order of the answers changed the assessment")
@@ -153,7 +153,17 @@ enum FuzzHarness {
 
   private static func render(_ diagnostics: [Diagnostic], sources: [SourceFile]) {
     let renderer = DiagnosticRenderer(sources: sources)
-    _ = renderer.text(diagnostics)
+    terminalSafe(renderer.text(diagnostics), "diagnostics")
     _ = renderer.json(diagnostics)
+  }
+
+  /// The terminal-output property: text bound for a terminal (uncoloured) holds no raw
+  /// control character but new lines and tabs, whatever the input held.
+  private static func terminalSafe(_ text: String, _ what: String) {
+    for scalar in text.unicodeScalars where (scalar.value < 0x20 && scalar.value != 0x0A && scalar.value != 0x09)
+      || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
+    {
+      preconditionFailure("\(what) wrote the raw control character U+\(String(scalar.value, radix: 16))")
+    }
   }
 }
