@@ -345,7 +345,10 @@ struct TerminalQuestionnaire {
       console.write("\n")
       return nil
     }
-    if echo { console.write(TerminalText.sanitised(line) + "\n") }
+    if echo {
+      let shown = line.utf8.count > TypedReply.maximumLength ? "(\(line.utf8.count) characters)" : line
+      console.write(TerminalText.sanitised(shown) + "\n")
+    }
     return line
   }
 

@@ -106,3 +106,15 @@ extension TypedReplyTests {
     #expect(hint.contains("longer than 1000 characters"))
   }
 }
+
+extension TypedReplyTests {
+  @Test("a 20 MB reply line through the binary is refused with a hint and the questionnaire carries on")
+  func overlongReplyThroughTheBinary() throws {
+    let folder = try TemporaryFolder()
+    let result = try UpstreamBinary.run(
+      ["ask", "--session", "s.json"], input: String(repeating: "x", count: 20_000_000) + "\nquit\n", in: folder.url)
+    #expect(result.output.contains("That reply is longer than 1000 characters; please answer in a few words."))
+    #expect(result.output.contains("Stopped. Your answers so far are saved in s.json."))
+    #expect(!result.output.contains("xxxxxxxxxx"), "the reply is not echoed back")
+  }
+}
