@@ -113,7 +113,8 @@ public enum AtomicFile {
     return current
   }
 
-  private static func describe(_ kind: mode_t) -> String {
+  /// What a file of this kind (`st_mode & S_IFMT`) is, in words.
+  static func describe(_ kind: mode_t) -> String {
     switch kind {
     case S_IFDIR: "a folder"
     case S_IFIFO: "a FIFO (named pipe)"

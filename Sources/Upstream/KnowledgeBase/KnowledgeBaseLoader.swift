@@ -102,13 +102,7 @@ extension KnowledgeBase {
       return .failure(.error(.unreadableFile, "cannot read '\(path)': \(reason)", at: .wholeFile(path)))
     }
     guard info.st_mode & S_IFMT == S_IFREG else {
-      let kind =
-        switch info.st_mode & S_IFMT {
-        case S_IFDIR: "a folder"
-        case S_IFIFO: "a FIFO (named pipe)"
-        case S_IFCHR, S_IFBLK: "a device"
-        default: "not a regular file"
-        }
+      let kind = AtomicFile.describe(info.st_mode & S_IFMT)
       return .failure(.error(.unreadableFile, "cannot read '\(path)': it is \(kind); only regular files are read", at: .wholeFile(path)))
     }
     guard let handle = FileHandle(forReadingAtPath: path) else {

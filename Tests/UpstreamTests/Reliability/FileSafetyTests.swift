@@ -17,6 +17,15 @@ struct FileSafetyTests {
     return info.st_mode
   }
 
+  /// Copies the shipped rule files into `folder/rules`; returns the shipped rules folder.
+  static func copyShippedRules(into folder: TemporaryFolder) throws -> URL {
+    let source = UpstreamBinary.packageRoot.appendingPathComponent("rules")
+    for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where name.hasSuffix(".rules") {
+      try folder.write("rules/" + name, try String(contentsOf: source.appendingPathComponent(name), encoding: .utf8))
+    }
+    return source
+  }
+
   @Test("--output refuses a FIFO, a folder, the answers file itself and a read-only file, touching none of them")
   func outputRefusals() throws {
     let folder = try TemporaryFolder()
@@ -63,10 +72,7 @@ struct FileSafetyTests {
   @Test("fmt formats a symlinked rule file in place and keeps its mode")
   func fmtKeepsLinksAndModes() throws {
     let folder = try TemporaryFolder()
-    let source = UpstreamBinary.packageRoot.appendingPathComponent("rules")
-    for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where name.hasSuffix(".rules") {
-      try folder.write("rules/" + name, try String(contentsOf: source.appendingPathComponent(name), encoding: .utf8))
-    }
+    let source = try Self.copyShippedRules(into: folder)
     // One file lives elsewhere, linked in, messily laid out, readable by its owner only.
     let outside = try folder.write(
       "elsewhere/footwear.rules",
@@ -99,24 +105,13 @@ struct FileSafetyTests {
   @Test("a session file in use by one questionnaire is refused to a second; default names never overwrite")
   func sessionLocked() throws {
     let folder = try TemporaryFolder()
-    let first = Process()
-    first.executableURL = URL(fileURLWithPath: UpstreamBinary.path)
-    first.arguments = ["ask", "--session", "s.json"]
-    first.currentDirectoryURL = folder.url
-    var environment = ChildEnvironment.clean()
-    environment["NO_COLOR"] = "1"
-    first.environment = environment
-    let input = Pipe()
-    first.standardInput = input
-    first.standardOutput = FileHandle.nullDevice
-    first.standardError = FileHandle.nullDevice
-    try first.run()
+    let (first, input) = try NoLostWorkTests.start(["ask", "--session", folder.path + "/s.json"])
     defer { if first.isRunning { first.terminate() } }
     let deadline = Date().addingTimeInterval(30)
     while !FileManager.default.fileExists(atPath: folder.path + "/.s.json.lock"), Date() < deadline { usleep(10_000) }
-    let second = try UpstreamBinary.run(["ask", "--resume", "s.json"], input: "no\n", in: folder.url)
+    let second = try UpstreamBinary.run(["ask", "--resume", folder.path + "/s.json"], input: "no\n", in: folder.url)
     #expect(second.status == 4)
-    #expect(second.errors.contains("the session file 's.json' is in use by another questionnaire"))
+    #expect(second.errors.contains("the session file '\(folder.path)/s.json' is in use by another questionnaire"))
     try input.fileHandleForWriting.close()
     first.waitUntilExit()
     // Once the first has ended, the file can be resumed.
@@ -137,10 +132,7 @@ extension FileSafetyTests {
   @Test("only regular files are read as rules: a FIFO, a link loop and a folder named .rules are reported, never waited on")
   func onlyRegularFilesAreRead() throws {
     let folder = try TemporaryFolder()
-    let source = UpstreamBinary.packageRoot.appendingPathComponent("rules")
-    for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where name.hasSuffix(".rules") {
-      try folder.write("rules/" + name, try String(contentsOf: source.appendingPathComponent(name), encoding: .utf8))
-    }
+    _ = try Self.copyShippedRules(into: folder)
     let rules = folder.path + "/rules"
     #expect(mkfifo(rules + "/waiting.rules", 0o644) == 0)
     try FileManager.default.createSymbolicLink(atPath: rules + "/loop-a.rules", withDestinationPath: "loop-b.rules")

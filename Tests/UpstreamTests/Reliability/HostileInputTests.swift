@@ -73,29 +73,28 @@ struct HostileInputTests {
     #expect(!check.output.contains("\u{1B}"))
   }
 
+  /// Runs `upstream ARGUMENTS REDIRECTION` in a shell and returns what it wrote to
+  /// standard error, followed by `exit N`.
+  static func shell(_ arguments: String, _ redirection: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", "'\(UpstreamBinary.path)' \(arguments) \(redirection); echo \"exit $?\" >&2"]
+    process.environment = ChildEnvironment.clean()
+    let errors = Pipe()
+    process.standardError = errors
+    try process.run()
+    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return text
+  }
+
   @Test("a closed or full standard output ends with exit 4 and a message, never a crash")
   func closedOutput() throws {
-    let full = Process()
-    full.executableURL = URL(fileURLWithPath: "/bin/sh")
-    full.arguments = ["-c", "'\(UpstreamBinary.path)' --version > /dev/full; echo \"exit $?\" >&2"]
-    full.environment = ChildEnvironment.clean()
-    let errors = Pipe()
-    full.standardError = errors
-    try full.run()
-    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    full.waitUntilExit()
-    #expect(text.contains("error: cannot write to standard output"))
-    #expect(text.contains("exit 4"))
-    let closed = Process()
-    closed.executableURL = URL(fileURLWithPath: "/bin/sh")
-    closed.arguments = ["-c", "'\(UpstreamBinary.path)' check >&-; echo \"exit $?\" >&2"]
-    closed.environment = ChildEnvironment.clean()
-    let closedErrors = Pipe()
-    closed.standardError = closedErrors
-    try closed.run()
-    let closedText = String(decoding: closedErrors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    closed.waitUntilExit()
-    #expect(closedText.contains("exit 4"), "\(closedText)")
+    let full = try Self.shell("--version", "> /dev/full")
+    #expect(full.contains("error: cannot write to standard output"))
+    #expect(full.contains("exit 4"))
+    let closed = try Self.shell("check", ">&-")
+    #expect(closed.contains("exit 4"), "\(closed)")
   }
 
   @Test("what-if --unset of a safety question says it is now unanswered, as assess does")
