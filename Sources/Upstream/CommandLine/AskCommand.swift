@@ -338,18 +338,26 @@ struct TerminalQuestionnaire {
     for line in rationale.lines { say(line, hang: line.hasPrefix("  - ") ? 4 : 0) }
   }
 
-  /// Writes the prompt and reads one reply; nil at the end of input.
+  /// Writes the prompt and reads one reply; nil at the end of input. A line that cannot
+  /// be read (too long, not UTF-8) is refused with a hint and the prompt comes again.
   private func prompt() -> String? {
-    console.write("> ")
-    guard let line = console.readLine() else {
-      console.write("\n")
-      return nil
+    while true {
+      console.write("> ")
+      switch console.readLine() {
+      case nil:
+        console.write("\n")
+        return nil
+      case .text(let line):
+        if echo {
+          let shown = line.utf8.count > TypedReply.maximumLength ? "(\(line.utf8.count) characters)" : line
+          console.write(TerminalText.sanitised(shown) + "\n")
+        }
+        return line
+      case .unreadable(let problem):
+        if echo { console.write("(a reply that cannot be read)\n") }
+        say(problem.code == .inputTooLarge ? TypedReply.tooLongHint : "That reply is not UTF-8 text; please type it again.")
+      }
     }
-    if echo {
-      let shown = line.utf8.count > TypedReply.maximumLength ? "(\(line.utf8.count) characters)" : line
-      console.write(TerminalText.sanitised(shown) + "\n")
-    }
-    return line
   }
 
   private var stoppedMessage: String {

@@ -70,8 +70,9 @@ public struct Console: Sendable {
   public let write: @Sendable (String) -> Void
   public let writeError: @Sendable (String) -> Void
   public let readInput: @Sendable () -> Data
-  /// Reads one line of standard input without its line break; nil at the end of input.
-  public let readLine: @Sendable () -> String?
+  /// Reads one line of standard input without its line break (or why it cannot be
+  /// read: not UTF-8, or too long); nil at the end of input.
+  public let readLine: @Sendable () -> InputLine?
   /// Whether standard input / output / error is a terminal (colour and progress only then).
   public let inputIsTerminal: Bool
   public let outputIsTerminal: Bool
@@ -81,7 +82,7 @@ public struct Console: Sendable {
   /// A console; without `readLine`, lines are split from what `readInput` returns.
   public init(
     write: @escaping @Sendable (String) -> Void, writeError: @escaping @Sendable (String) -> Void,
-    readInput: @escaping @Sendable () -> Data, readLine: (@Sendable () -> String?)? = nil,
+    readInput: @escaping @Sendable () -> Data, readLine: (@Sendable () -> InputLine?)? = nil,
     inputIsTerminal: Bool = false, outputIsTerminal: Bool = false, errorIsTerminal: Bool = false,
     environment: [String: String] = [:]
   ) {
@@ -89,12 +90,16 @@ public struct Console: Sendable {
     self.writeError = writeError
     self.readInput = readInput
     let lines = LineBuffer(readInput)
-    self.readLine = readLine ?? { lines.next() }
+    self.readLine = readLine ?? { lines.next().map(InputLine.text) }
     self.inputIsTerminal = inputIsTerminal
     self.outputIsTerminal = outputIsTerminal
     self.errorIsTerminal = errorIsTerminal
     self.environment = environment
   }
+
+  /// The most of one typed line that is held (a longer one is dropped as it is read).
+  static let maximumLineLength = 64 << 10
+  private static let standardInput = LineReader(descriptor: 0, maximumLineLength: maximumLineLength)
 
   /// The process's own standard streams.
   public static var standard: Console {
@@ -102,7 +107,7 @@ public struct Console: Sendable {
       write: { Console.writeOrExit($0, to: 1, named: "standard output") },
       writeError: { Console.writeOrExit($0, to: 2, named: "standard error") },
       readInput: { FileHandle.standardInput.readDataToEndOfFile() },
-      readLine: { StandardInputLines.shared.next() },
+      readLine: { standardInput.nextLine() },
       inputIsTerminal: isatty(0) == 1, outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1,
       environment: ProcessInfo.processInfo.environment)
   }
@@ -186,63 +191,3 @@ private final class LineBuffer: @unchecked Sendable {
     return lines[position - 1]
   }
 }
-
-/// The lines typed or piped to standard input, read with one `read` at a time (so a
-/// terminal's line comes as soon as it is typed) and held to a bounded size: a line longer
-/// than `maximumLength` bytes is given cut to that size (the questionnaire then refuses it
-/// as too long) and the rest of it is read and dropped, so a 200 MB line costs no memory.
-final class StandardInputLines: @unchecked Sendable {
-  static let shared = StandardInputLines()
-  /// The most of one line that is kept, in bytes.
-  static let maximumLength = 64 << 10
-
-  private let lock = NSLock()
-  private var buffer: [UInt8] = []
-  private var searched = 0
-  private var finished = false
-
-  func next() -> String? {
-    lock.lock()
-    defer { lock.unlock() }
-    var dropping = false
-    var kept: [UInt8] = []
-    while true {
-      if let newline = buffer[searched...].firstIndex(of: UInt8(ascii: "\n")) {
-        let line = dropping ? kept : Array(buffer[..<newline])
-        buffer.removeSubrange(...newline)
-        searched = 0
-        return Self.text(line)
-      }
-      searched = buffer.count
-      if !dropping, buffer.count > Self.maximumLength {
-        dropping = true
-        kept = Array(buffer.prefix(Self.maximumLength + 1))
-      }
-      if dropping {
-        buffer.removeAll(keepingCapacity: true)
-        searched = 0
-      }
-      if finished {
-        guard dropping || !buffer.isEmpty else { return nil }
-        let line = dropping ? kept : buffer
-        buffer = []
-        searched = 0
-        return Self.text(line)
-      }
-      var chunk = [UInt8](repeating: 0, count: 4096)
-      let count = read(0, &chunk, chunk.count)
-      if count > 0 {
-        buffer.append(contentsOf: chunk[0..<count])
-      } else if count == 0 || errno != EINTR {
-        finished = true
-      }
-    }
-  }
-
-  private static func text(_ bytes: [UInt8]) -> String {
-    var line = bytes
-    if line.last == UInt8(ascii: "\r") { line.removeLast() }
-    return String(decoding: line, as: UTF8.self)
-  }
-}
-

@@ -92,19 +92,9 @@ public struct DiagnosticRenderer: Sendable {
     } else {
       length = max(1, line.count - caretColumn + 1)
     }
-    // Control characters become their one-column pictures (U+2400…), so the caret stays
-    // under the right column and nothing reaches the terminal raw.
-    let expanded = String(
-      String.UnicodeScalarView(
-        line.unicodeScalars.map { scalar in
-          switch scalar.value {
-          case 0x09: " "
-          case 0..<0x20: Unicode.Scalar(0x2400 + scalar.value) ?? "?"
-          case 0x7F: "\u{2421}"
-          case 0x80..<0xA0, 0x202A...0x202E, 0x2066...0x2069: "\u{FFFD}"
-          default: scalar
-          }
-        }))
+    // Control characters become their one-column pictures, so the caret stays under the
+    // right column and nothing reaches the terminal raw.
+    let expanded = TerminalText.pictured(line)
     let underline = String(repeating: " ", count: max(0, caretColumn - 1)) + "^" + String(repeating: "~", count: max(0, length - 1))
     return [
       String(repeating: " ", count: width - number.count) + number + " | " + expanded,

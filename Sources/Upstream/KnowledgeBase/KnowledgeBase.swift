@@ -399,14 +399,8 @@ public struct Norm: Sendable, Hashable {
   public let bands: [Band]
   public let provenance: Provenance
   public let location: Location
-  /// The ids of the rules that compare with it.
-  public var readBy: [String] = []
-
-  func readBy(_ rules: [String]) -> Norm {
-    var copy = self
-    copy.readBy = rules
-    return copy
-  }
+  /// The ids of the rules that compare with it, set once the rules are resolved.
+  public internal(set) var readBy: [String] = []
 }
 
 /// The level of care an assessment calls for: the highest urgency of its red flags, or

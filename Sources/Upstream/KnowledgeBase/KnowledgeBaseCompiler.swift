@@ -260,7 +260,11 @@ private struct Resolver {
     let knowledgeBase = KnowledgeBase(
       header: header, sources: sources, questions: finalQuestions, findings: findings, scores: scores,
       redFlags: redFlags, recommendations: recommendations,
-      norms: norms.enumerated().compactMap { index, norm in norm.map { $0.readBy(Array(Set(normReaders[index] ?? [])).sorted()) } },
+      norms: norms.enumerated().compactMap { index, norm in
+        var used = norm
+        used?.readBy = Set(normReaders[index] ?? []).sorted()
+        return used
+      },
       rules: order.map { rules[$0] },
       contentHash: contentHash, symbols: symbolsByRule)
     return DraftKnowledgeBase(

@@ -28,12 +28,12 @@ public enum TypedReply: Sendable, Hashable {
 
   /// The longest reply read, in bytes: no answer needs more, and reading stays quick.
   public static let maximumLength = 1_000
+  /// What a person is told when a reply is longer.
+  public static let tooLongHint = "That reply is longer than \(maximumLength) characters; please answer in a few words."
 
   /// Reads one line typed in reply to `question`.
   public static func read(_ text: String, for question: Question) -> TypedReply {
-    guard text.utf8.count <= maximumLength else {
-      return .invalid("That reply is longer than \(maximumLength) characters; please answer in a few words.")
-    }
+    guard text.utf8.count <= maximumLength else { return .invalid(tooLongHint) }
     let typed = text.trimmingCharacters(in: .whitespacesAndNewlines)
     let namesAnOption = question.kind.options.contains {
       $0.id.lowercased() == typed.lowercased() || $0.label.lowercased() == typed.lowercased()

@@ -9,6 +9,23 @@
 /// DEL, `\u{…}` for C1 controls and bidirectional overrides), while new lines and tabs
 /// are kept.
 public enum TerminalText {
+  /// `text` with each character that must not reach a terminal as its one-column
+  /// picture (U+2400… for C0 controls, U+2421 for DEL, U+FFFD for the rest) and tabs as
+  /// spaces, so a caret under a source line stays under the right column.
+  static func pictured(_ line: String) -> String {
+    String(
+      String.UnicodeScalarView(
+        line.unicodeScalars.map { scalar in
+          switch scalar.value {
+          case 0x09: " "
+          case _ where !needsEscape(scalar): scalar
+          case 0..<0x20: Unicode.Scalar(0x2400 + scalar.value) ?? "\u{FFFD}"
+          case 0x7F: "\u{2421}"
+          default: "\u{FFFD}"
+          }
+        }))
+  }
+
   /// `text` with every control character shown escaped, new lines and tabs kept.
   public static func sanitised(_ text: String) -> String {
     guard text.unicodeScalars.contains(where: needsEscape) else { return text }
@@ -31,7 +48,7 @@ public enum TerminalText {
   }
 
   /// Whether a scalar must not reach a terminal as it is.
-  private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+  static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
     switch scalar.value {
     case 0x0A, 0x09: false
     case 0..<0x20, 0x7F, 0x80..<0xA0: true

@@ -95,7 +95,7 @@ extension BatchTests {
     bytes += Array("{\"pain_areas\": []}".utf8)
     FileManager.default.createFile(atPath: path, contents: Data(bytes))
     let reader = LineReader(try #require(FileHandle(forReadingAtPath: path)), blockSize: 100, maximumLineLength: 1_000)
-    var lines: [BatchLine] = []
+    var lines: [InputLine] = []
     while let line = reader.nextLine() { lines.append(line) }
     #expect(lines.count == 5)
     #expect(lines[0] == .text("{\"pain_areas\": [\"hip\"]}"))
