@@ -1,6 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The targets follow the architecture (Docs/Architecture.md):
+//   Upstream               the library: rule language → knowledge base → engine → explanation
+//                          → questionnaire → rendering, behind a deliberate public API
+//   UpstreamCommandLine    the `upstream` commands: parse arguments, call the library, print
+//   upstream               the executable: hands its arguments to UpstreamCommandLine
+//   UpstreamTestSupport    synthetic knowledge bases for the tests and benchmarks
+// Internals shared between these targets use `package` access, never `public`.
 let package = Package(
   name: "Upstream",
   platforms: [.macOS(.v13), .iOS(.v16)],
@@ -16,9 +23,12 @@ let package = Package(
       name: "EmbedRulesPlugin", capability: .buildTool(), dependencies: ["EmbedRules"],
       path: "Sources/EmbedRulesPlugin"),
     .target(name: "Upstream", plugins: [.plugin(name: "EmbedRulesPlugin")]),
-    .executableTarget(name: "UpstreamCLI", dependencies: ["Upstream"], path: "Sources/UpstreamCLI"),
+    .target(name: "UpstreamCommandLine", dependencies: ["Upstream"]),
+    .executableTarget(name: "UpstreamCLI", dependencies: ["UpstreamCommandLine"], path: "Sources/UpstreamCLI"),
+    .target(name: "UpstreamTestSupport", dependencies: ["Upstream"]),
     // Benchmarks: `swift run -c release upstream-bench` (never timed tests).
-    .executableTarget(name: "upstream-bench", dependencies: ["Upstream"], path: "Sources/UpstreamBench"),
-    .testTarget(name: "UpstreamTests", dependencies: ["Upstream"]),
+    .executableTarget(
+      name: "upstream-bench", dependencies: ["Upstream", "UpstreamTestSupport"], path: "Sources/UpstreamBench"),
+    .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "UpstreamCommandLine", "UpstreamTestSupport"]),
   ]
 )

@@ -12,6 +12,7 @@
 import Dispatch
 import Foundation
 import Upstream
+import UpstreamTestSupport
 
 // MARK: - Options
 

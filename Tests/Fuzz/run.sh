@@ -57,12 +57,12 @@ else
   log "compiling the Upstream library ($optimize, $sanitize)"
   start=$SECONDS
   mapfile -t library < <(find "$root/Sources/Upstream" -name '*.swift' | sort)
-  swiftc $optimize -g -enable-testing -parse-as-library -module-name Upstream -emit-module \
+  swiftc $optimize -g -enable-testing -parse-as-library -module-name Upstream -package-name upstream -emit-module \
     -emit-module-path "$build/Upstream.swiftmodule" -emit-library -static $sanitize \
     "${library[@]}" "$build/EmbeddedRules.swift" -o "$build/libUpstream.a" 2>&1 | quiet
   for target in rules answers; do
     entry=$([ $target = rules ] && echo RulesFuzzer.swift || echo AnswersFuzzer.swift)
-    swiftc $optimize -g -parse-as-library $sanitize -I "$build" \
+    swiftc $optimize -g -parse-as-library -package-name upstream $sanitize -I "$build" \
       "$root/Tests/UpstreamTests/Reliability/FuzzHarness.swift" "$root/Tests/Fuzz/$entry" \
       "$build/libUpstream.a" -o "$build/$target-fuzzer" 2>&1 | quiet
   done

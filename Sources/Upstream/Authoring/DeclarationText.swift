@@ -8,9 +8,9 @@ enum DeclarationText {
   /// `add 2 to startback_total`, `recommend foot_rolling`, `red flag cauda_equina urgency emergency`.
   static func conclusion(_ conclusion: Conclusion, in kb: KnowledgeBase) -> String {
     switch conclusion {
-    case .certainty(let finding, let value): "\(kb.findings[finding].id) certainty \(format(value))"
+    case .certainty(let finding, let value): "\(kb.findings[finding].id) certainty \(NumberText.plain(value))"
     case .upstream(let contributor, let finding): "\(kb.findings[contributor].id) upstream of \(kb.findings[finding].id)"
-    case .addPoints(let score, let thousandths): "add \(format(Double(thousandths) / 1000)) to \(kb.scores[score].id)"
+    case .addPoints(let score, let thousandths): "add \(NumberText.plain(Double(thousandths) / 1000)) to \(kb.scores[score].id)"
     case .recommend(let recommendation): "recommend \(kb.recommendations[recommendation].id)"
     case .redFlag(let flag, let urgency): "red flag \(kb.redFlags[flag].id) urgency \(urgency.rawValue)"
     }
@@ -33,7 +33,7 @@ enum DeclarationText {
   static func type(_ question: Question) -> String {
     switch question.kind {
     case .number(let low, let high, let unit, let decimals):
-      "number \(format(low)) to \(format(high))" + (unit.map { " " + $0 } ?? "") + (decimals ? ", decimals allowed" : "")
+      "number \(NumberText.plain(low)) to \(NumberText.plain(high))" + (unit.map { " " + $0 } ?? "") + (decimals ? ", decimals allowed" : "")
     case .scale: "scale 0 to 10"
     default: question.kind.name
     }

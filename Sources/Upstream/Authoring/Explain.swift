@@ -2,41 +2,41 @@
 
 /// Everything the knowledge base says about one id: what it is, where it is defined, its
 /// attributes, and every declaration it uses or that uses it.
-public struct IDReport: Sendable {
+package struct IDReport: Sendable {
   /// Another declaration this one is connected to.
-  public struct Reference: Sendable, Hashable {
+  package struct Reference: Sendable, Hashable {
     /// `question`, `complaint`, `contributor`, `score`, `rule`, `recommendation`, `red flag` or `source`.
-    public let kind: String
-    public let id: String
-    public let location: Location
+    package let kind: String
+    package let id: String
+    package let location: Location
     /// What the connection is, when the group's title does not say it all (a certainty, a condition).
-    public let note: String?
+    package let note: String?
   }
 
   /// Connections of one kind, such as "read by" or "concludes".
-  public struct Group: Sendable {
-    public let title: String
-    public let references: [Reference]
+  package struct Group: Sendable {
+    package let title: String
+    package let references: [Reference]
   }
 
-  public let id: String
+  package let id: String
   /// `question`, `complaint`, `contributor`, `score`, `rule`, `recommendation`, `red flag` or `source`.
-  public let kind: String
+  package let kind: String
   /// The name, title or wording a person reads, if any.
-  public let title: String?
-  public let location: Location
+  package let title: String?
+  package let location: Location
   /// Its attributes as written, in the order of the rule language.
-  public let facts: [(label: String, value: String)]
+  package let facts: [(label: String, value: String)]
   /// What it uses: questions it reads, what it concludes or addresses, sources it cites.
-  public let uses: [Group]
+  package let uses: [Group]
   /// What uses it: rules that read or conclude it, recommendations that address it…
-  public let usedBy: [Group]
+  package let usedBy: [Group]
 }
 
 /// Builds the `IDReport` for an id: `upstream explain ID`.
-public enum Explain {
+package enum Explain {
   /// The report for an id, or nil when the knowledge base has no such id.
-  public static func report(_ id: String, in kb: KnowledgeBase) -> IDReport? {
+  package static func report(_ id: String, in kb: KnowledgeBase) -> IDReport? {
     switch kb.symbols[id] {
     case .question(let index)?: return report(question: index, kb)
     case .finding(let index)?: return report(finding: index, kb)
@@ -51,7 +51,7 @@ public enum Explain {
   }
 
   /// "a question", "a contributor"… for an id, or nil when there is none.
-  public static func kind(of id: String, in kb: KnowledgeBase) -> String? {
+  package static func kind(of id: String, in kb: KnowledgeBase) -> String? {
     if kb.question(id) != nil { return "a question" }
     if let finding = kb.finding(id) { return "a \(finding.kind.rawValue)" }
     if kb.score(id) != nil { return "a score" }
@@ -149,7 +149,7 @@ public enum Explain {
     for rule in kb.rules {
       for conclusion in rule.conclusions {
         switch conclusion {
-        case .certainty(index, let value): concludedBy.append(ref(rule, "certainty \(format(value))"))
+        case .certainty(index, let value): concludedBy.append(ref(rule, "certainty \(NumberText.plain(value))"))
         case .upstream(index, let target): upstreamOf.append(ref(kb.findings[target], "by rule \(rule.id)"))
         case .upstream(let contributor, index): hasUpstream.append(ref(kb.findings[contributor], "by rule \(rule.id)"))
         default: break
@@ -167,12 +167,12 @@ public enum Explain {
   private static func report(score index: Int, _ kb: KnowledgeBase) -> IDReport {
     let score = kb.scores[index]
     var facts: [(label: String, value: String)] = [("name", score.name)]
-    if let range = score.range { facts.append(("range", "\(format(range.lowerBound)) to \(format(range.upperBound))")) }
+    if let range = score.range { facts.append(("range", "\(NumberText.plain(range.lowerBound)) to \(NumberText.plain(range.upperBound))")) }
     for stratum in score.strata { facts.append(("stratum", DeclarationText.stratum(stratum, in: kb))) }
     var pointsFrom: [IDReport.Reference] = []
     for rule in kb.rules {
       for case .addPoints(index, let thousandths) in rule.conclusions {
-        pointsFrom.append(ref(rule, "adds \(format(Double(thousandths) / 1000))"))
+        pointsFrom.append(ref(rule, "adds \(NumberText.plain(Double(thousandths) / 1000))"))
       }
     }
     let strataRead = score.strata.flatMap { $0.condition.questionsRead }.map { ref(kb.questions[$0]) }
@@ -288,7 +288,7 @@ public enum Explain {
     let by = kb.questions[norm.by].id
     var facts: [(label: String, value: String)] = [("name", norm.name), ("by", by)]
     for band in norm.bands {
-      facts.append(("band", "\(format(band.answers.lowerBound)) to \(format(band.answers.upperBound)) value \(format(band.value))"))
+      facts.append(("band", "\(NumberText.plain(band.answers.lowerBound)) to \(NumberText.plain(band.answers.upperBound)) value \(NumberText.plain(band.value))"))
     }
     facts += provenanceFacts(norm.provenance, kb)
     return IDReport(

@@ -7,58 +7,65 @@
 /// rule language. Behaviour assesses each set of answers with both versions and lists
 /// what a clinician would notice: red flags, findings gained or lost, certainties that
 /// moved, a different top contributor, recommendations, scores.
-public struct KnowledgeBaseDiff: Sendable {
+package struct KnowledgeBaseDiff: Sendable {
   /// A declaration added, removed or changed.
-  public struct Change: Sendable {
-    public enum Kind: String, Sendable { case added, removed, changed }
+  package struct Change: Sendable {
+    package enum Kind: String, Sendable { case added, removed, changed }
 
     /// `rule`, `question`, `complaint`… (`knowledge base` for the header).
-    public let declaration: String
-    public let id: String
-    public let kind: Kind
+    package let declaration: String
+    package let id: String
+    package let kind: Kind
     /// Where it is declared: in the new version, or in the old one when removed.
-    public let location: Location?
+    package let location: Location?
     /// For a changed declaration, each attribute that changed.
-    public let details: [Detail]
+    package let details: [Detail]
   }
 
   /// One attribute of a declaration: added, removed or changed.
-  public struct Detail: Sendable, Hashable {
-    public let attribute: String
-    public let old: String?
-    public let new: String?
+  package struct Detail: Sendable, Hashable {
+    package let attribute: String
+    package let old: String?
+    package let new: String?
   }
 
   /// One set of answers whose assessment changed.
-  public struct Behaviour: Sendable {
+  package struct Behaviour: Sendable {
     /// `case ID` or the answers file's path.
-    public let name: String
-    public let location: String?
+    package let name: String
+    package let location: String?
     /// What a clinician would notice, one line each.
-    public let changes: [String]
+    package let changes: [String]
     /// The largest change in any finding's certainty, signed, with the finding's id.
-    public let largestMove: (finding: String, by: Double)?
+    package let largestMove: (finding: String, by: Double)?
   }
 
   /// Answers assessed with both versions.
-  public struct Subject: Sendable {
-    public let name: String
-    public let location: String?
-    public let old: Answers
-    public let new: Answers
+  package struct Subject: Sendable {
+    package let name: String
+    package let location: String?
+    package let old: Answers
+    package let new: Answers
+
+    package init(name: String, location: String?, old: Answers, new: Answers) {
+      self.name = name
+      self.location = location
+      self.old = old
+      self.new = new
+    }
   }
 
-  public let structure: [Change]
+  package let structure: [Change]
   /// The answer sets whose assessment changed, in the order given.
-  public let behaviour: [Behaviour]
+  package let behaviour: [Behaviour]
   /// How many answer sets were compared.
-  public let compared: Int
+  package let compared: Int
 
   /// Whether any assessment changed.
-  public var behaviourChanged: Bool { !behaviour.isEmpty }
+  package var behaviourChanged: Bool { !behaviour.isEmpty }
 
   /// Compares two knowledge bases, assessing each subject's answers with both.
-  public init(old: KnowledgeBase, new: KnowledgeBase, subjects: [Subject]) {
+  package init(old: KnowledgeBase, new: KnowledgeBase, subjects: [Subject]) {
     structure = StructureComparison(old: old, new: new).changes
     behaviour = subjects.compactMap { subject in
       BehaviourComparison(old: old.assess(validated: subject.old), new: new.assess(validated: subject.new)).behaviour(subject)
@@ -152,7 +159,7 @@ private struct StructureComparison {
   private func fields(_ header: Header) -> Fields {
     [
       ("name", header.name), ("version", header.version), ("author", header.authors.joined(separator: "; ")),
-      ("disclaimer", header.disclaimer), ("general advice", header.generalAdvice), ("less likely below", format(header.lessLikelyBelow)),
+      ("disclaimer", header.disclaimer), ("general advice", header.generalAdvice), ("less likely below", NumberText.plain(header.lessLikelyBelow)),
     ]
   }
 
@@ -183,7 +190,7 @@ private struct StructureComparison {
 
   private func fields(_ score: Score, _ kb: KnowledgeBase) -> Fields {
     var fields: Fields = [("name", score.name)]
-    if let range = score.range { fields.append(("range", "\(format(range.lowerBound)) to \(format(range.upperBound))")) }
+    if let range = score.range { fields.append(("range", "\(NumberText.plain(range.lowerBound)) to \(NumberText.plain(range.upperBound))")) }
     for stratum in score.strata {
       fields.append(("stratum \(stratum.id)", DeclarationText.stratum(stratum, in: kb)))
       if let meaning = stratum.meaning { fields.append(("stratum \(stratum.id) means", meaning)) }
@@ -227,8 +234,8 @@ private struct StructureComparison {
     for conclusion in rule.conclusions {
       let key = "then " + DeclarationText.conclusionKey(conclusion, in: kb)
       switch conclusion {
-      case .certainty(_, let value): fields.append((key, format(value)))
-      case .addPoints(_, let thousandths): fields.append((key, format(Double(thousandths) / 1000)))
+      case .certainty(_, let value): fields.append((key, NumberText.plain(value)))
+      case .addPoints(_, let thousandths): fields.append((key, NumberText.plain(Double(thousandths) / 1000)))
       case .redFlag(_, let urgency): fields.append((key, "urgency " + urgency.rawValue))
       case .upstream, .recommend: fields.append((key, ""))
       }
@@ -386,7 +393,7 @@ private struct BehaviourComparison {
     for result in assessment.scores {
       let score = kb.scores[result.score]
       let stratum = result.stratum.map { " (\(score.strata[$0].id))" } ?? ""
-      values[score.id] = format(result.total) + stratum
+      values[score.id] = NumberText.plain(result.total) + stratum
     }
     return values
   }

@@ -7,30 +7,30 @@
 /// The graph is data; `KnowledgeGraphDOTRenderer` and `KnowledgeGraphMermaidRenderer`
 /// draw it. `focused(on:depth:)` keeps the neighbourhood of one id and `tracing(_:)` marks
 /// what one assessment answered, found and fired.
-public struct KnowledgeGraph: Sendable {
+package struct KnowledgeGraph: Sendable {
   /// What a node stands for.
-  public enum NodeKind: String, Sendable, Hashable, CaseIterable {
+  package enum NodeKind: String, Sendable, Hashable, CaseIterable {
     case question, complaint, contributor, score, recommendation, redFlag = "red-flag"
   }
 
   /// One question, finding, score, recommendation or red flag.
-  public struct Node: Sendable, Hashable {
+  package struct Node: Sendable, Hashable {
     /// The id in the knowledge base (ids are unique across kinds).
-    public let id: String
-    public let kind: NodeKind
+    package let id: String
+    package let kind: NodeKind
     /// The name a person reads: the finding's name, the recommendation's title…
-    public let label: String
+    package let label: String
     /// Whether the node belongs with the red flags, set apart from the rest: a red flag,
     /// or a question that only red-flag rules read.
-    public let setApart: Bool
+    package let setApart: Bool
     /// In a trace: the answer, certainty or total; nil when not traced or not reached.
-    public var detail: String?
+    package var detail: String?
     /// In a trace: whether the assessment answered, found, raised or gave it.
-    public var highlighted = false
+    package var highlighted = false
   }
 
   /// What an edge says.
-  public enum EdgeKind: String, Sendable, Hashable, CaseIterable {
+  package enum EdgeKind: String, Sendable, Hashable, CaseIterable {
     /// A rule reads the source and concludes the target with a positive certainty.
     case evidence
     /// A rule reads the source and concludes the target with a negative certainty.
@@ -49,27 +49,27 @@ public struct KnowledgeGraph: Sendable {
   }
 
   /// A link between two nodes, with the rules that make it.
-  public struct Edge: Sendable, Hashable {
-    public let from: String
-    public let to: String
-    public let kind: EdgeKind
+  package struct Edge: Sendable, Hashable {
+    package let from: String
+    package let to: String
+    package let kind: EdgeKind
     /// The rules behind the edge, by id (empty for `addresses`).
-    public let rules: [String]
+    package let rules: [String]
     /// In a trace: whether a rule behind it fired (or, for `addresses`, whether the
     /// recommendation was given for a finding that was found).
-    public var highlighted = false
+    package var highlighted = false
   }
 
   /// Nodes in a fixed order: questions in asking order, then findings, scores,
   /// recommendations and red flags, each by id.
-  public private(set) var nodes: [Node]
+  package private(set) var nodes: [Node]
   /// Edges sorted by source, target and kind.
-  public private(set) var edges: [Edge]
+  package private(set) var edges: [Edge]
   /// Whether the graph shows an assessment's trace.
-  public private(set) var isTrace = false
+  package private(set) var isTrace = false
 
   /// The whole network of a knowledge base.
-  public init(_ knowledgeBase: KnowledgeBase) {
+  package init(_ knowledgeBase: KnowledgeBase) {
     let redFlagOnly = Self.questionsReadOnlyByRedFlagRules(knowledgeBase)
     var nodes: [Node] = knowledgeBase.questions.enumerated().map { index, question in
       Node(id: question.id, kind: .question, label: question.id, setApart: redFlagOnly.contains(index))
@@ -163,11 +163,11 @@ public struct KnowledgeGraph: Sendable {
   // MARK: Selecting and tracing
 
   /// The node with an id.
-  public func node(_ id: String) -> Node? { nodes.first { $0.id == id } }
+  package func node(_ id: String) -> Node? { nodes.first { $0.id == id } }
 
   /// The nodes within `depth` edges of the seeds (edges followed either way), and the
   /// edges between them.
-  public func focused(on seeds: Set<String>, depth: Int) -> KnowledgeGraph {
+  package func focused(on seeds: Set<String>, depth: Int) -> KnowledgeGraph {
     var neighbours: [String: Set<String>] = [:]
     for edge in edges {
       neighbours[edge.from, default: []].insert(edge.to)
@@ -187,14 +187,14 @@ public struct KnowledgeGraph: Sendable {
   }
 
   /// The nodes an id names: the node itself, or for a rule every node its edges touch.
-  public func seeds(for id: String) -> Set<String>? {
+  package func seeds(for id: String) -> Set<String>? {
     if node(id) != nil { return [id] }
     let touched = edges.filter { $0.rules.contains(id) }.flatMap { [$0.from, $0.to] }
     return touched.isEmpty ? nil : Set(touched)
   }
 
   /// Only what a trace reached: highlighted nodes, and the highlighted edges between them.
-  public func reachedOnly() -> KnowledgeGraph {
+  package func reachedOnly() -> KnowledgeGraph {
     var copy = self
     copy.nodes = nodes.filter(\.highlighted)
     let kept = Set(copy.nodes.map(\.id))
@@ -205,7 +205,7 @@ public struct KnowledgeGraph: Sendable {
   /// The graph with one assessment's trace: what was answered, found, scored, raised and
   /// given is highlighted, with its answer or certainty, and so are the edges of the
   /// rules that fired.
-  public func tracing(_ assessment: Assessment) -> KnowledgeGraph {
+  package func tracing(_ assessment: Assessment) -> KnowledgeGraph {
     let kb = assessment.knowledgeBase
     var details: [String: String] = [:]
     for question in kb.questions {
@@ -215,7 +215,7 @@ public struct KnowledgeGraph: Sendable {
       details[kb.findings[result.finding].id] = Certainty.number(result.certainty)
     }
     for result in assessment.scores where result.contributions.count > 0 {
-      details[kb.scores[result.score].id] = format(result.total)
+      details[kb.scores[result.score].id] = NumberText.plain(result.total)
     }
     for flag in assessment.redFlags { details[kb.redFlags[flag.flag].id] = flag.urgency.rawValue }
     for result in assessment.recommendations {

@@ -7,12 +7,12 @@
 /// certainties, texts and evaluation order. The formatter uses it to prove that a file it
 /// laid out still compiles to the same knowledge base (and the same cases); tests use it
 /// to compare knowledge bases compiled from differently written files.
-public enum MeaningFingerprint {
+package enum MeaningFingerprint {
   /// The fingerprint of a compiled knowledge base.
-  public static func of(_ knowledgeBase: KnowledgeBase) -> String { describe(knowledgeBase) }
+  package static func of(_ knowledgeBase: KnowledgeBase) -> String { describe(knowledgeBase) }
 
   /// The fingerprint of parsed case files' cases, in order.
-  public static func of(cases files: [SyntaxFile]) -> String {
+  package static func of(cases files: [SyntaxFile]) -> String {
     files.map { file in file.declarations.map(describe).joined(separator: "\n") }.joined(separator: "\n")
   }
 

@@ -20,17 +20,17 @@
 /// The file is printed from its tokens, in order, so only white space changes: the
 /// formatted file compiles to the same knowledge base. Formatting is idempotent. A file
 /// with errors is not formatted.
-public enum RuleFormatter {
+package enum RuleFormatter {
   /// A file's formatted text, or the errors that stop it from being formatted.
-  public struct Output: Sendable {
+  package struct Output: Sendable {
     /// The formatted text, when the file has no errors.
-    public let text: String?
+    package let text: String?
     /// The file's syntax errors.
-    public let errors: [Diagnostic]
+    package let errors: [Diagnostic]
   }
 
   /// Formats one file.
-  public static func format(_ source: SourceFile) -> Output {
+  package static func format(_ source: SourceFile) -> Output {
     let parsed = Parser.parse(source)
     let errors = parsed.diagnostics.filter { $0.severity == .error }
     guard errors.isEmpty else { return Output(text: nil, errors: errors) }

@@ -10,21 +10,21 @@ import Foundation
 /// line is independent: a bad line yields an error record with its line number and the
 /// run goes on. This is also the unit of scale beyond one machine: any engine that pipes
 /// records through a command (Spark's `RDD.pipe`, Hadoop Streaming) can run it unchanged.
-public struct BatchAssessment: Sendable {
+package struct BatchAssessment: Sendable {
   /// What a batch run did.
-  public struct Summary: Sendable, Equatable {
-    public var assessed = 0
-    public var failed = 0
+  package struct Summary: Sendable, Equatable {
+    package var assessed = 0
+    package var failed = 0
   }
 
-  public let knowledgeBase: KnowledgeBase
-  public let audience: Audience
+  package let knowledgeBase: KnowledgeBase
+  package let audience: Audience
   /// How many lines are assessed at once (one chunk per `jobs` × this).
-  public let linesPerJob: Int
+  package let linesPerJob: Int
   /// How many assessments run in parallel.
-  public let jobs: Int
+  package let jobs: Int
 
-  public init(_ knowledgeBase: KnowledgeBase, audience: Audience = .clinician, jobs: Int? = nil, linesPerJob: Int = 64) {
+  package init(_ knowledgeBase: KnowledgeBase, audience: Audience = .clinician, jobs: Int? = nil, linesPerJob: Int = 64) {
     self.knowledgeBase = knowledgeBase
     self.audience = audience
     self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
@@ -33,7 +33,7 @@ public struct BatchAssessment: Sendable {
 
   /// Runs over every line `nextLine` returns (nil at the end), writing each result line
   /// with `write` in input order; `progress` is told after each chunk.
-  public func run(
+  package func run(
     nextLine: () -> String?, write: (String) -> Void, progress: (Summary) -> Void = { _ in }
   ) -> Summary {
     run(nextLine: { nextLine().map(InputLine.text) }, write: write, progress: progress)
@@ -41,7 +41,7 @@ public struct BatchAssessment: Sendable {
 
   /// Runs over every line, as `LineReader.nextLine()` gives them: an unreadable line gets
   /// an error record, as an invalid one does.
-  public func run(
+  package func run(
     nextLine: () -> InputLine?, write: (String) -> Void, progress: (Summary) -> Void = { _ in }
   ) -> Summary {
     var summary = Summary()
@@ -100,7 +100,7 @@ public struct BatchAssessment: Sendable {
   }
 
   /// One line's result: the assessment as compact JSON, or an error record.
-  public func assess(line: String, number: Int) -> (json: String, failed: Bool) {
+  package func assess(line: String, number: Int) -> (json: String, failed: Bool) {
     let file = SourceFile(path: "line \(number)", text: line)
     let read = AnswersReader.read(file, for: knowledgeBase)
     guard let answers = read.answers else {

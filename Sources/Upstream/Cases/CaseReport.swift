@@ -2,18 +2,18 @@
 
 /// Renders case results for `upstream test`: a line per case, each failure as expected vs
 /// actual with the relevant why-trace, and the closing `N passed, N failed` line.
-public struct CaseReport: Sendable {
-  public let knowledgeBase: KnowledgeBase
+package struct CaseReport: Sendable {
+  package let knowledgeBase: KnowledgeBase
   /// Whether to list every passing case too (otherwise only failures are detailed).
-  public let verbose: Bool
+  package let verbose: Bool
 
-  public init(_ knowledgeBase: KnowledgeBase, verbose: Bool = true) {
+  package init(_ knowledgeBase: KnowledgeBase, verbose: Bool = true) {
     self.knowledgeBase = knowledgeBase
     self.verbose = verbose
   }
 
   /// The whole report.
-  public func render(_ results: [CaseResult], coverage: CaseRunner.Coverage? = nil) -> String {
+  package func render(_ results: [CaseResult], coverage: CaseRunner.Coverage? = nil) -> String {
     var lines: [String] = []
     for result in results {
       if result.passed {
@@ -61,13 +61,13 @@ public struct CaseReport: Sendable {
 }
 
 /// A finding's justification as indented text lines: each rule with its conditions.
-public struct WhyTrace: Sendable {
-  public let assessment: Assessment
+package struct WhyTrace: Sendable {
+  package let assessment: Assessment
 
-  public init(_ assessment: Assessment) { self.assessment = assessment }
+  package init(_ assessment: Assessment) { self.assessment = assessment }
 
   /// The rules that fired for or against a finding, and those left undecided.
-  public func lines(for finding: Int) -> [String] {
+  package func lines(for finding: Int) -> [String] {
     let justification = assessment.justification(for: finding)
     var lines: [String] = []
     for trace in justification.fired { lines.append(contentsOf: self.lines(for: trace)) }
@@ -79,7 +79,7 @@ public struct WhyTrace: Sendable {
   }
 
   /// One rule's part: its contribution, `because` text, file:line and conditions.
-  public func lines(for trace: RuleTrace) -> [String] {
+  package func lines(for trace: RuleTrace) -> [String] {
     let rule = assessment.knowledgeBase.rules[trace.rule]
     let head: String
     if let contribution = trace.contribution {

@@ -1,30 +1,30 @@
 // MARK: - Running clinician cases
 
 /// The outcome of one case: each expectation that failed, with what was found instead.
-public struct CaseResult: Sendable {
+package struct CaseResult: Sendable {
   /// An expectation that the assessment did not meet.
-  public struct Failure: Sendable {
-    public let expectation: ClinicalCase.Expectation
+  package struct Failure: Sendable {
+    package let expectation: ClinicalCase.Expectation
     /// What the assessment actually shows, in words.
-    public let actual: String
+    package let actual: String
     /// The finding whose why-trace explains the difference, if any.
-    public let finding: Int?
+    package let finding: Int?
   }
 
-  public let testCase: ClinicalCase
-  public let assessment: Assessment
-  public let failures: [Failure]
+  package let testCase: ClinicalCase
+  package let assessment: Assessment
+  package let failures: [Failure]
 
-  public var passed: Bool { failures.isEmpty }
+  package var passed: Bool { failures.isEmpty }
 }
 
 /// Runs clinician cases against a knowledge base.
-public struct CaseRunner: Sendable {
-  public let knowledgeBase: KnowledgeBase
+package struct CaseRunner: Sendable {
+  package let knowledgeBase: KnowledgeBase
   /// Which questions the questionnaire would ask for these answers, for `expect not asked`.
-  public let askedQuestions: @Sendable (KnowledgeBase, Answers) -> Set<String>
+  package let askedQuestions: @Sendable (KnowledgeBase, Answers) -> Set<String>
 
-  public init(
+  package init(
     _ knowledgeBase: KnowledgeBase,
     askedQuestions: @escaping @Sendable (KnowledgeBase, Answers) -> Set<String> = CaseRunner.questionsAsked
   ) {
@@ -33,15 +33,15 @@ public struct CaseRunner: Sendable {
   }
 
   /// The questions the adaptive questionnaire asks when answered from these answers.
-  public static let questionsAsked: @Sendable (KnowledgeBase, Answers) -> Set<String> = { knowledgeBase, answers in
+  package static let questionsAsked: @Sendable (KnowledgeBase, Answers) -> Set<String> = { knowledgeBase, answers in
     Set(QuestionnaireSession.answering(answers, with: knowledgeBase).replies.map(\.question))
   }
 
   /// Runs every case, in order.
-  public func run(_ cases: [ClinicalCase]) -> [CaseResult] { cases.map(run) }
+  package func run(_ cases: [ClinicalCase]) -> [CaseResult] { cases.map(run) }
 
   /// Runs one case: assesses its answers and checks each expectation.
-  public func run(_ testCase: ClinicalCase) -> CaseResult {
+  package func run(_ testCase: ClinicalCase) -> CaseResult {
     let assessment = knowledgeBase.assess(validated: testCase.answers)
     var asked: Set<String>?
     let failures = testCase.expectations.compactMap { expectation -> CaseResult.Failure? in
@@ -101,7 +101,7 @@ public struct CaseRunner: Sendable {
       guard case .score(let index)? = kb.symbols[name.text] else { return failure("no such score") }
       let result = assessment.scores[index]
       let stratum = result.stratum.map { kb.scores[index].strata[$0].id }
-      let actual = "\(name.text) is \(format(result.total))" + (stratum.map { " (\($0))" } ?? " (no stratum)")
+      let actual = "\(name.text) is \(NumberText.plain(result.total))" + (stratum.map { " (\($0))" } ?? " (no stratum)")
       switch value {
       case .number(let number): return (number.value * 1000).rounded() == Double(result.thousandths) ? nil : failure(actual)
       case .word(let word): return stratum == word.text ? nil : failure(actual)
@@ -131,19 +131,19 @@ public struct CaseRunner: Sendable {
 
   /// What no case exercises: rules that never fired, findings never present, and
   /// recommendations never called for.
-  public struct Coverage: Sendable {
-    public let rulesNeverFired: [String]
-    public let findingsNeverPresent: [String]
-    public let recommendationsNeverCalledFor: [String]
-    public let redFlagsNeverRaised: [String]
+  package struct Coverage: Sendable {
+    package let rulesNeverFired: [String]
+    package let findingsNeverPresent: [String]
+    package let recommendationsNeverCalledFor: [String]
+    package let redFlagsNeverRaised: [String]
 
-    public var isComplete: Bool {
+    package var isComplete: Bool {
       rulesNeverFired.isEmpty && findingsNeverPresent.isEmpty && recommendationsNeverCalledFor.isEmpty && redFlagsNeverRaised.isEmpty
     }
   }
 
   /// Coverage over a set of results.
-  public func coverage(_ results: [CaseResult]) -> Coverage {
+  package func coverage(_ results: [CaseResult]) -> Coverage {
     var fired = Set<Int>()
     var present = Set<Int>()
     var called = Set<Int>()

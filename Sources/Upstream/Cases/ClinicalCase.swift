@@ -3,38 +3,38 @@ import Foundation
 // MARK: - Clinician case tests
 
 /// A clinician's test case: a person's answers and what the knowledge base should conclude.
-public struct ClinicalCase: Sendable {
+package struct ClinicalCase: Sendable {
   /// One expectation, with ids checked against the knowledge base.
-  public struct Expectation: Sendable {
-    public let claim: ExpectationSyntax.Claim
+  package struct Expectation: Sendable {
+    package let claim: ExpectationSyntax.Claim
     /// The expectation as written, for reports.
-    public let text: String
-    public let range: SourceRange
+    package let text: String
+    package let range: SourceRange
   }
 
-  public let id: String
-  public let description: String?
-  public let answers: Answers
-  public let expectations: [Expectation]
-  public let range: SourceRange
+  package let id: String
+  package let description: String?
+  package let answers: Answers
+  package let expectations: [Expectation]
+  package let range: SourceRange
 }
 
 /// Reads `*.case` files and checks them against a knowledge base.
-public enum CaseLoader {
+package enum CaseLoader {
   /// The cases read and every problem found in them.
-  public struct Output: Sendable {
-    public let cases: [ClinicalCase]
-    public let diagnostics: [Diagnostic]
-    public let files: [SourceFile]
+  package struct Output: Sendable {
+    package let cases: [ClinicalCase]
+    package let diagnostics: [Diagnostic]
+    package let files: [SourceFile]
   }
 
   /// The bundled cases (`rules/cases/*.case`).
-  public static func bundled(for knowledgeBase: KnowledgeBase) -> Output {
+  package static func bundled(for knowledgeBase: KnowledgeBase) -> Output {
     load(KnowledgeBase.bundledFiles(extension: "case"), for: knowledgeBase)
   }
 
   /// Reads cases from files and folders (a folder means every `*.case` file in it).
-  public static func load(paths: [String], for knowledgeBase: KnowledgeBase) -> Output {
+  package static func load(paths: [String], for knowledgeBase: KnowledgeBase) -> Output {
     var files: [SourceFile] = []
     var diagnostics: [Diagnostic] = []
     for path in paths {
@@ -57,7 +57,7 @@ public enum CaseLoader {
   }
 
   /// Parses and checks case files.
-  public static func load(_ files: [SourceFile], for knowledgeBase: KnowledgeBase) -> Output {
+  package static func load(_ files: [SourceFile], for knowledgeBase: KnowledgeBase) -> Output {
     var cases: [ClinicalCase] = []
     var diagnostics: [Diagnostic] = []
     var seen: [String: SourceRange] = [:]

@@ -4,9 +4,9 @@
 ///
 /// The lexer, the parser, the checks and the answers validator all add to the same list of
 /// diagnostics; `DiagnosticRenderer` turns that list into text or JSON.
-public struct Diagnostic: Sendable, Hashable, Codable {
+package struct Diagnostic: Sendable, Hashable, Codable {
   /// How serious a diagnostic is. Errors stop a knowledge base or answers from being used.
-  public enum Severity: String, Sendable, Codable, Comparable {
+  package enum Severity: String, Sendable, Codable, Comparable {
     case error, warning, note
 
     private var rank: Int {
@@ -17,37 +17,37 @@ public struct Diagnostic: Sendable, Hashable, Codable {
       }
     }
 
-    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+    package static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
   }
 
   /// A further remark, usually pointing at another place ("first declared here").
-  public struct Note: Sendable, Hashable, Codable {
-    public let message: String
-    public let range: SourceRange?
+  package struct Note: Sendable, Hashable, Codable {
+    package let message: String
+    package let range: SourceRange?
 
-    public init(_ message: String, at range: SourceRange? = nil) {
+    package init(_ message: String, at range: SourceRange? = nil) {
       self.message = message
       self.range = range
     }
   }
 
   /// A concrete edit that would fix the problem, such as a "did you mean" spelling.
-  public struct FixSuggestion: Sendable, Hashable, Codable {
+  package struct FixSuggestion: Sendable, Hashable, Codable {
     /// What to tell the person, e.g. "did you mean 'arch_shape'?".
-    public let message: String
+    package let message: String
     /// The text that would replace `range`.
-    public let replacement: String
-    public let range: SourceRange
+    package let replacement: String
+    package let range: SourceRange
   }
 
-  public let severity: Severity
-  public let code: DiagnosticCode
-  public let message: String
-  public let range: SourceRange
-  public var notes: [Note]
-  public var fix: FixSuggestion?
+  package let severity: Severity
+  package let code: DiagnosticCode
+  package let message: String
+  package let range: SourceRange
+  package var notes: [Note]
+  package var fix: FixSuggestion?
 
-  public init(
+  package init(
     _ severity: Severity, _ code: DiagnosticCode, _ message: String, at range: SourceRange,
     notes: [Note] = [], fix: FixSuggestion? = nil
   ) {
@@ -60,10 +60,10 @@ public struct Diagnostic: Sendable, Hashable, Codable {
   }
 
   /// The message that ends a file's list of problems once it is too long to be useful.
-  public static let tooManyMessage = "too many problems in this file; stopping here"
+  package static let tooManyMessage = "too many problems in this file; stopping here"
 
   /// An error.
-  public static func error(
+  package static func error(
     _ code: DiagnosticCode, _ message: String, at range: SourceRange, notes: [Note] = [],
     fix: FixSuggestion? = nil
   ) -> Diagnostic {
@@ -71,7 +71,7 @@ public struct Diagnostic: Sendable, Hashable, Codable {
   }
 
   /// A warning: worth a reviewer's attention, but the knowledge base can still run.
-  public static func warning(
+  package static func warning(
     _ code: DiagnosticCode, _ message: String, at range: SourceRange, notes: [Note] = [],
     fix: FixSuggestion? = nil
   ) -> Diagnostic {
@@ -79,7 +79,7 @@ public struct Diagnostic: Sendable, Hashable, Codable {
   }
 
   /// Adds a "did you mean" fix when `name` is close to one of `candidates`.
-  func suggesting<S: Sequence>(_ name: String, from candidates: S) -> Diagnostic
+  package func suggesting<S: Sequence>(_ name: String, from candidates: S) -> Diagnostic
   where S.Element == String {
     guard let best = Suggestion.closest(to: name, in: candidates) else { return self }
     var copy = self
@@ -90,10 +90,10 @@ public struct Diagnostic: Sendable, Hashable, Codable {
 
 extension Array where Element == Diagnostic {
   /// Whether any diagnostic is an error.
-  public var hasErrors: Bool { contains { $0.severity == .error } }
+  package var hasErrors: Bool { contains { $0.severity == .error } }
 
   /// The diagnostics in a stable order: by file, position, then code and message.
-  public func sortedForDisplay() -> [Diagnostic] {
+  package func sortedForDisplay() -> [Diagnostic] {
     sorted {
       ($0.range.file, $0.range.start.offset, $0.severity, $0.code.rawValue, $0.message)
         < ($1.range.file, $1.range.start.offset, $1.severity, $1.code.rawValue, $1.message)

@@ -4,11 +4,11 @@
 ///
 /// Shared by the rule checker, the answers validator and the command-line parser, so
 /// every "did you mean" in Upstream agrees.
-public enum Suggestion {
+package enum Suggestion {
   /// The edit distance between two strings, in characters: insertions, deletions,
   /// substitutions and swaps of neighbouring characters each count one (optimal string
   /// alignment), so `hihg` is one edit from `high`.
-  public static func editDistance(_ a: String, _ b: String) -> Int {
+  package static func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a)
     let b = Array(b)
     return distance(a, b, limit: max(a.count, b.count))
@@ -55,7 +55,7 @@ public enum Suggestion {
   /// candidates and allocates nothing per candidate: one whose length, or whose count of
   /// each character, already differs by more than the limit is skipped before any
   /// distance is worked out, and a distance is only worked out within the limit.
-  public static func closest<S: Sequence>(to name: String, in candidates: S) -> String?
+  package static func closest<S: Sequence>(to name: String, in candidates: S) -> String?
   where S.Element == String {
     let lowered = Array(name.lowercased().utf8)
     let length = lowered.count

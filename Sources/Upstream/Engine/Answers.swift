@@ -1,7 +1,7 @@
 // MARK: - Answers
 
 /// One answer as a person gives it.
-public enum AnswerValue: Sendable, Hashable, Codable {
+package enum AnswerValue: Sendable, Hashable, Codable {
   case yes
   case no
   case number(Double)
@@ -10,11 +10,11 @@ public enum AnswerValue: Sendable, Hashable, Codable {
   case notSure
 
   /// The answer as a person reads it: `yes`, `7`, `flat`, `running, cycling`, `not sure`.
-  public var description: String {
+  package var description: String {
     switch self {
     case .yes: "yes"
     case .no: "no"
-    case .number(let value): format(value)
+    case .number(let value): NumberText.plain(value)
     case .option(let option): option
     case .options(let options): options.isEmpty ? "none" : options.joined(separator: ", ")
     case .notSure: "not sure"
@@ -22,7 +22,7 @@ public enum AnswerValue: Sendable, Hashable, Codable {
   }
 
   /// The answer as JSON, as in an answers file.
-  public var json: JSONValue {
+  package var json: JSONValue {
     switch self {
     case .yes: .bool(true)
     case .no: .bool(false)
@@ -33,7 +33,7 @@ public enum AnswerValue: Sendable, Hashable, Codable {
     }
   }
 
-  public init(from decoder: Decoder) throws {
+  package init(from decoder: Decoder) throws {
     let container = try decoder.singleValueContainer()
     if let flag = try? container.decode(Bool.self) {
       self = flag ? .yes : .no
@@ -47,7 +47,7 @@ public enum AnswerValue: Sendable, Hashable, Codable {
     }
   }
 
-  public func encode(to encoder: Encoder) throws {
+  package func encode(to encoder: Encoder) throws {
     var container = encoder.singleValueContainer()
     switch self {
     case .yes: try container.encode(true)
@@ -61,27 +61,27 @@ public enum AnswerValue: Sendable, Hashable, Codable {
 }
 
 /// A person's answers, by question id.
-public struct Answers: Sendable, Hashable, Codable {
-  public private(set) var values: [String: AnswerValue]
+package struct Answers: Sendable, Hashable, Codable {
+  package private(set) var values: [String: AnswerValue]
 
-  public init(_ values: [String: AnswerValue] = [:]) { self.values = values }
+  package init(_ values: [String: AnswerValue] = [:]) { self.values = values }
 
-  public subscript(question: String) -> AnswerValue? {
+  package subscript(question: String) -> AnswerValue? {
     get { values[question] }
     set { values[question] = newValue }
   }
 
   /// The question ids answered, sorted.
-  public var questionIDs: [String] { values.keys.sorted() }
+  package var questionIDs: [String] { values.keys.sorted() }
 
   /// The answers as a JSON object in question-id order: the answers-file format.
-  public var json: JSONValue { .object(questionIDs.map { ($0, values[$0]?.json ?? .null) }) }
+  package var json: JSONValue { .object(questionIDs.map { ($0, values[$0]?.json ?? .null) }) }
 
-  public init(from decoder: Decoder) throws {
+  package init(from decoder: Decoder) throws {
     values = try decoder.singleValueContainer().decode([String: AnswerValue].self)
   }
 
-  public func encode(to encoder: Encoder) throws {
+  package func encode(to encoder: Encoder) throws {
     var container = encoder.singleValueContainer()
     try container.encode(values)
   }

@@ -4,126 +4,126 @@
 ///
 /// The record (which rules fired, with what certainty, which were undecided) is data;
 /// explanations and the recommendation tree are built from it.
-public struct Assessment: Sendable {
-  public let knowledgeBase: KnowledgeBase
-  public let answers: Answers
+package struct Assessment: Sendable {
+  package let knowledgeBase: KnowledgeBase
+  package let answers: Answers
   let sheet: AnswerSheet
   /// One result per finding, by the knowledge base's finding index.
-  public let findings: [FindingResult]
+  package let findings: [FindingResult]
   /// One result per score, by the knowledge base's score index.
-  public let scores: [ScoreResult]
+  package let scores: [ScoreResult]
   /// The rules that fired, in evaluation order.
-  public let firings: [Firing]
+  package let firings: [Firing]
   /// The rules whose condition was unknown, in evaluation order.
-  public let undecidedRules: [Int]
+  package let undecidedRules: [Int]
   /// Red flags raised, most urgent first, then by id.
-  public let redFlags: [RaisedRedFlag]
+  package let redFlags: [RaisedRedFlag]
   /// Recommendations called for, by id.
-  public let recommendations: [RecommendationResult]
+  package let recommendations: [RecommendationResult]
   /// `contributor upstream of finding` links from rules that fired, by contributor then finding.
-  public let links: [UpstreamLink]
+  package let links: [UpstreamLink]
 
   /// The result for a finding id.
-  public func finding(_ id: String) -> FindingResult? {
+  package func finding(_ id: String) -> FindingResult? {
     guard case .finding(let index) = knowledgeBase.symbols[id] else { return nil }
     return findings[index]
   }
 
   /// The result for a score id.
-  public func score(_ id: String) -> ScoreResult? {
+  package func score(_ id: String) -> ScoreResult? {
     guard case .score(let index) = knowledgeBase.symbols[id] else { return nil }
     return scores[index]
   }
 
   /// The most urgent red flag raised, if any.
-  public var highestUrgency: Urgency? { redFlags.first?.urgency }
+  package var highestUrgency: Urgency? { redFlags.first?.urgency }
   /// The level of care called for: the highest urgency, or self-care with no red flag.
-  public var careLevel: CareLevel { CareLevel(highestUrgency) }
+  package var careLevel: CareLevel { CareLevel(highestUrgency) }
 
   /// Findings present (certainty above the 0.2 threshold), most certain first, then by id.
-  public var presentFindings: [FindingResult] {
+  package var presentFindings: [FindingResult] {
     findings.filter(\.isPresent).sorted { ($1.certainty, knowledgeBase.findings[$0.finding].id) < ($0.certainty, knowledgeBase.findings[$1.finding].id) }
   }
 }
 
 /// The combined certainty of one finding and the evidence behind it.
-public struct FindingResult: Sendable, Hashable {
-  public let finding: Int
+package struct FindingResult: Sendable, Hashable {
+  package let finding: Int
   /// The combined certainty, -1…1.
-  public let certainty: Double
+  package let certainty: Double
   /// The lowest and highest certainty the finding could still reach if the undecided
   /// rules were decided.
-  public let lowest: Double
-  public let highest: Double
+  package let lowest: Double
+  package let highest: Double
   /// Rules that fired for (certainty > 0) or against the finding.
-  public let evidence: [Evidence]
+  package let evidence: [Evidence]
   /// Rules that could conclude the finding but whose condition was unknown.
-  public let undecidedRules: [Int]
+  package let undecidedRules: [Int]
 
   /// Whether the finding is present: certainty above the default 0.2 threshold.
-  public var isPresent: Bool { certainty > Condition.defaultThreshold }
+  package var isPresent: Bool { certainty > Condition.defaultThreshold }
 }
 
 /// One rule's contribution to a finding.
-public struct Evidence: Sendable, Hashable {
+package struct Evidence: Sendable, Hashable {
   /// The rule, by evaluation index.
-  public let rule: Int
+  package let rule: Int
   /// The certainty of the rule's condition.
-  public let premise: Double
+  package let premise: Double
   /// What the rule gave the finding: rule certainty × premise (negative is against).
-  public let certainty: Double
+  package let certainty: Double
 }
 
 /// A score's total and stratum.
-public struct ScoreResult: Sendable, Hashable {
-  public let score: Int
+package struct ScoreResult: Sendable, Hashable {
+  package let score: Int
   /// The total in thousandths of a point (exact).
-  public let thousandths: Int
+  package let thousandths: Int
   /// The lowest and highest total the undecided rules could still produce.
-  public let lowestThousandths: Int
-  public let highestThousandths: Int
+  package let lowestThousandths: Int
+  package let highestThousandths: Int
   /// The stratum, by index into the score's strata, when decided.
-  public let stratum: Int?
+  package let stratum: Int?
   /// Whether the stratum is decided (false when undecided rules could still change it).
-  public let stratumDecided: Bool
+  package let stratumDecided: Bool
   /// The rules that added points, with the points in thousandths.
-  public let contributions: [(rule: Int, thousandths: Int)]
+  package let contributions: [(rule: Int, thousandths: Int)]
 
   /// The total as a number.
-  public var total: Double { Double(thousandths) / 1000 }
+  package var total: Double { Double(thousandths) / 1000 }
 
-  public static func == (lhs: ScoreResult, rhs: ScoreResult) -> Bool {
+  package static func == (lhs: ScoreResult, rhs: ScoreResult) -> Bool {
     lhs.score == rhs.score && lhs.thousandths == rhs.thousandths && lhs.stratum == rhs.stratum
       && lhs.lowestThousandths == rhs.lowestThousandths && lhs.highestThousandths == rhs.highestThousandths
       && lhs.stratumDecided == rhs.stratumDecided && lhs.contributions.map(\.rule) == rhs.contributions.map(\.rule)
       && lhs.contributions.map(\.thousandths) == rhs.contributions.map(\.thousandths)
   }
 
-  public func hash(into hasher: inout Hasher) {
+  package func hash(into hasher: inout Hasher) {
     hasher.combine(score)
     hasher.combine(thousandths)
   }
 }
 
 /// A rule that fired and the certainty of its condition.
-public struct Firing: Sendable, Hashable {
-  public let rule: Int
-  public let premise: Double
+package struct Firing: Sendable, Hashable {
+  package let rule: Int
+  package let premise: Double
 }
 
 /// A red flag that was raised.
-public struct RaisedRedFlag: Sendable, Hashable {
-  public let flag: Int
+package struct RaisedRedFlag: Sendable, Hashable {
+  package let flag: Int
   /// The most urgent urgency any rule raised it with.
-  public let urgency: Urgency
+  package let urgency: Urgency
   /// The rules that raised it.
-  public let rules: [Int]
+  package let rules: [Int]
 }
 
 /// A recommendation that rules called for, and what became of it.
-public struct RecommendationResult: Sendable, Hashable {
+package struct RecommendationResult: Sendable, Hashable {
   /// Why a recommendation called for is not given as self-care advice.
-  public enum Status: Sendable, Hashable {
+  package enum Status: Sendable, Hashable {
     /// Given.
     case given
     /// Set aside in a declared conflict.
@@ -133,23 +133,23 @@ public struct RecommendationResult: Sendable, Hashable {
     case withheld(redFlag: Int)
   }
 
-  public let recommendation: Int
+  package let recommendation: Int
   /// How strongly it is called for: the combined certainty of the rules' conditions.
-  public let strength: Double
+  package let strength: Double
   /// The rules that called for it.
-  public let rules: [Int]
-  public let status: Status
+  package let rules: [Int]
+  package let status: Status
   /// Conflicts this recommendation won, so the tree can show what it displaced.
-  public let settlementsWon: [Settlement]
+  package let settlementsWon: [Settlement]
 
   /// Whether the recommendation is given.
-  public var isGiven: Bool { status == .given }
+  package var isGiven: Bool { status == .given }
 }
 
 /// How a declared conflict between two recommendations was settled.
-public struct Settlement: Sendable, Hashable {
+package struct Settlement: Sendable, Hashable {
   /// What decided the conflict.
-  public enum Reason: Sendable, Hashable {
+  package enum Reason: Sendable, Hashable {
     /// The `prefer … when` at this position held.
     case preference(Int)
     /// No preference held; `otherwise prefer` decided.
@@ -162,19 +162,19 @@ public struct Settlement: Sendable, Hashable {
   }
 
   /// The recommendation chosen (for `keptBoth`, the one that declares the conflict).
-  public let winner: Int
+  package let winner: Int
   /// The recommendation set aside (for `keptBoth`, the other one, which is kept too).
-  public let loser: Int
+  package let loser: Int
   /// The recommendation whose declaration holds the conflict.
-  public let declaredBy: Int
+  package let declaredBy: Int
   /// The conflict's position in that recommendation's conflicts.
-  public let conflict: Int
-  public let reason: Reason
+  package let conflict: Int
+  package let reason: Reason
 }
 
 /// A fired `contributor upstream of finding` link.
-public struct UpstreamLink: Sendable, Hashable {
-  public let contributor: Int
-  public let finding: Int
-  public let rules: [Int]
+package struct UpstreamLink: Sendable, Hashable {
+  package let contributor: Int
+  package let finding: Int
+  package let rules: [Int]
 }

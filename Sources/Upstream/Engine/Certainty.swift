@@ -1,14 +1,14 @@
 // MARK: - Certainty factors
 
 /// MYCIN-style certainty factors in -1…1, and how evidence combines.
-public enum Certainty {
+package enum Certainty {
   /// Combines all evidence for and against a conclusion, independent of order.
   ///
   /// Evidence for (`c > 0`) combines as `1 − Π(1 − cᵢ)`, evidence against likewise on
   /// `|cᵢ|`, and the two as `(for − against) / (1 − min(for, against))`. Certain evidence
   /// for meeting certain evidence against gives 0. Factors are sorted before multiplying,
   /// so the result is bit-for-bit the same whatever order the rules fired in.
-  public static func combine(for supporting: [Double], against opposing: [Double]) -> Double {
+  package static func combine(for supporting: [Double], against opposing: [Double]) -> Double {
     let positive = combinePositive(supporting)
     let negative = combinePositive(opposing)
     if positive == 1 && negative == 1 { return 0 }
@@ -24,7 +24,7 @@ public enum Certainty {
   }
 
   /// `1 − Π(1 − cᵢ)` over the factors (each in 0…1), multiplied in sorted order.
-  public static func combinePositive(_ factors: [Double]) -> Double {
+  package static func combinePositive(_ factors: [Double]) -> Double {
     switch factors.count {
     case 0: return 0
     case 1: return factors[0]
@@ -36,7 +36,7 @@ public enum Certainty {
   }
 
   /// A certainty in words, as a patient reads it.
-  public static func words(_ value: Double) -> String {
+  package static func words(_ value: Double) -> String {
     switch value {
     case 0.8...: "very likely"
     case 0.6..<0.8: "likely"
@@ -49,7 +49,7 @@ public enum Certainty {
   }
 
   /// A certainty with two decimals, as `0.72`.
-  public static func number(_ value: Double) -> String {
+  package static func number(_ value: Double) -> String {
     let hundredths = (value * 100).rounded()
     let sign = hundredths < 0 ? "-" : ""
     let magnitude = Int(abs(hundredths))
@@ -58,7 +58,7 @@ public enum Certainty {
   }
 
   /// Words and number together: `likely (0.72)`.
-  public static func describe(_ value: Double) -> String { "\(words(value)) (\(number(value)))" }
+  package static func describe(_ value: Double) -> String { "\(words(value)) (\(number(value)))" }
 }
 
 // MARK: - Three-valued truth
@@ -68,16 +68,16 @@ public enum Certainty {
 /// Unknown means the answers given do not decide it: a question was not asked, skipped or
 /// answered "not sure", or a finding or score could still move either way. Unknown is
 /// never treated as false.
-public enum Truth: Sendable, Hashable {
+package enum Truth: Sendable, Hashable {
   case holds(Double)
   case fails
   case unknown
 
   /// Whether the condition holds.
-  public var isHolding: Bool { if case .holds = self { true } else { false } }
+  package var isHolding: Bool { if case .holds = self { true } else { false } }
 
   /// `not`: holds ⇄ fails (a negation that holds is certain); unknown stays unknown.
-  public var negated: Truth {
+  package var negated: Truth {
     switch self {
     case .holds: .fails
     case .fails: .holds(1)

@@ -4,7 +4,7 @@
 ///
 /// Compiled once from the syntax tree; the engine evaluates it against answers and the
 /// current certainties without looking anything up by name.
-public indirect enum Condition: Sendable, Hashable {
+package indirect enum Condition: Sendable, Hashable {
   case answer(question: Int, AnswerTest)
   /// A finding's certainty compared with a threshold (`hip_pain` alone is `> 0.2`).
   case finding(Int, ComparisonOperator, Double)
@@ -15,10 +15,10 @@ public indirect enum Condition: Sendable, Hashable {
   case atLeast(Int, [Condition])
 
   /// The threshold a bare finding test uses, as in MYCIN.
-  public static let defaultThreshold = 0.2
+  package static let defaultThreshold = 0.2
 
   /// The questions this condition reads.
-  public var questionsRead: [Int] {
+  package var questionsRead: [Int] {
     switch self {
     case .answer(let question, _): [question]
     case .finding, .score: []
@@ -59,7 +59,7 @@ public indirect enum Condition: Sendable, Hashable {
 }
 
 /// A test on one answer.
-public enum AnswerTest: Sendable, Hashable {
+package enum AnswerTest: Sendable, Hashable {
   /// A yes/no answer is yes (`true`) or no (`false`).
   case yesNo(Bool)
   /// A choice answer is (or, negated, is not) this option.
@@ -77,7 +77,7 @@ public enum AnswerTest: Sendable, Hashable {
 }
 
 /// A test on a score.
-public enum ScoreTest: Sendable, Hashable {
+package enum ScoreTest: Sendable, Hashable {
   /// The total compares so with the bound (in thousandths).
   case compare(ComparisonOperator, Int)
   /// The total equals (or differs from) the value (in thousandths).

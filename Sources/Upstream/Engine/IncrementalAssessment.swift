@@ -3,7 +3,7 @@
 extension Assessment {
   /// The rules whose outcome can change when these questions' answers change: those that
   /// read them, and, in turn, every rule that reads what those conclude.
-  public func rulesDownstream(of questions: [String]) -> Set<Int> {
+  package func rulesDownstream(of questions: [String]) -> Set<Int> {
     let kb = knowledgeBase
     var pending = questions.compactMap { id -> Int? in
       if case .question(let index)? = kb.symbols[id] { return index }
@@ -22,7 +22,7 @@ extension Assessment {
   ///
   /// Gives exactly what a full `assess(_:)` of the new answers gives (a test checks it),
   /// for the interactive session, `what-if` and `diff`, which change one answer at a time.
-  public func reassessing(_ newAnswers: Answers) -> Assessment {
+  package func reassessing(_ newAnswers: Answers) -> Assessment {
     let changed = Set(answers.values.keys).union(newAnswers.values.keys).filter { answers[$0] != newAnswers[$0] }
     let downstream = rulesDownstream(of: Array(changed))
     var premises = [Double?](repeating: nil, count: knowledgeBase.rules.count)

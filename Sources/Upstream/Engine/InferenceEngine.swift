@@ -6,10 +6,10 @@
 /// rule reads is final before the rule runs: `match` evaluates a condition, `fire`
 /// applies a rule's conclusions, `conclude` combines a finding's evidence, and `settle`
 /// decides declared conflicts between recommendations. The result records what fired.
-public struct InferenceEngine: Sendable {
-  public let knowledgeBase: KnowledgeBase
+package struct InferenceEngine: Sendable {
+  package let knowledgeBase: KnowledgeBase
 
-  public init(_ knowledgeBase: KnowledgeBase) { self.knowledgeBase = knowledgeBase }
+  package init(_ knowledgeBase: KnowledgeBase) { self.knowledgeBase = knowledgeBase }
 
   /// Assesses answers the caller has already validated against the knowledge base (with
   /// `KnowledgeBase.validate(_:)`, or by reading them with `AnswersReader`).
@@ -17,7 +17,7 @@ public struct InferenceEngine: Sendable {
   /// An answer that does not fit its question (an unknown id, a wrong option) is treated
   /// as unknown here, without a word: call `KnowledgeBase.assess(_:)`, which refuses
   /// such answers, unless the answers were validated on the way in.
-  public func assess(validated answers: Answers) -> Assessment {
+  package func assess(validated answers: Answers) -> Assessment {
     var run = Run(knowledgeBase, AnswerSheet(answers, for: knowledgeBase))
     run.evaluateAllRules()
     return run.finish(answers)
@@ -29,7 +29,7 @@ extension KnowledgeBase {
   /// question id, a wrong type, a number out of range, an unknown option or a "not sure"
   /// the question does not allow throws `AnswersRejected` with every problem, so a
   /// misspelt safety answer can never be dropped silently.
-  public func assess(_ answers: Answers) throws(AnswersRejected) -> Assessment {
+  package func assess(_ answers: Answers) throws(AnswersRejected) -> Assessment {
     let problems = validate(answers).filter { $0.severity == .error }
     guard problems.isEmpty else { throw AnswersRejected(problems: problems) }
     return InferenceEngine(self).assess(validated: answers)
@@ -38,7 +38,7 @@ extension KnowledgeBase {
   /// Assesses answers the caller has already validated (see
   /// `InferenceEngine.assess(validated:)`): the fast path for answers read by
   /// `AnswersReader` or checked with `validate(_:)`.
-  public func assess(validated answers: Answers) -> Assessment { InferenceEngine(self).assess(validated: answers) }
+  package func assess(validated answers: Answers) -> Assessment { InferenceEngine(self).assess(validated: answers) }
 }
 
 // MARK: - One run

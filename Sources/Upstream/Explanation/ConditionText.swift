@@ -4,9 +4,9 @@
 ///
 /// `arch_shape is flat and (sitting_hours >= 7 or not hip_pain)`; parentheses only where
 /// needed.
-public enum ConditionText {
+package enum ConditionText {
   /// The condition as rule-language text.
-  public static func describe(_ condition: Condition, in knowledgeBase: KnowledgeBase) -> String {
+  package static func describe(_ condition: Condition, in knowledgeBase: KnowledgeBase) -> String {
     describe(condition, knowledgeBase, parent: 0)
   }
 
@@ -16,13 +16,13 @@ public enum ConditionText {
     case .answer(let question, let test): return describe(test, kb.questions[question])
     case .finding(let finding, let op, let bound):
       let id = kb.findings[finding].id
-      return op == .greater && bound == Condition.defaultThreshold ? id : "\(id) certainty \(op.rawValue) \(format(bound))"
+      return op == .greater && bound == Condition.defaultThreshold ? id : "\(id) certainty \(op.rawValue) \(NumberText.plain(bound))"
     case .score(let score, let test):
       let id = kb.scores[score].id
       switch test {
-      case .compare(let op, let bound): return "\(id) \(op.rawValue) \(format(Double(bound) / 1000))"
-      case .equals(let value, let negated): return "\(id) is \(negated ? "not " : "")\(format(Double(value) / 1000))"
-      case .between(let low, let high): return "\(id) between \(format(Double(low) / 1000)) and \(format(Double(high) / 1000))"
+      case .compare(let op, let bound): return "\(id) \(op.rawValue) \(NumberText.plain(Double(bound) / 1000))"
+      case .equals(let value, let negated): return "\(id) is \(negated ? "not " : "")\(NumberText.plain(Double(value) / 1000))"
+      case .between(let low, let high): return "\(id) between \(NumberText.plain(Double(low) / 1000)) and \(NumberText.plain(Double(high) / 1000))"
       case .stratum(let stratum, let negated): return "\(id) is \(negated ? "not " : "")\(kb.scores[score].strata[stratum].id)"
       }
     case .all(let parts):
@@ -47,9 +47,9 @@ public enum ConditionText {
     case .option(let index, let negated): return "\(id) is \(negated ? "not " : "")\(option(index))"
     case .oneOf(let indices): return "\(id) in (\(indices.map(option).joined(separator: ", ")))"
     case .includes(let index): return "\(id) includes \(option(index))"
-    case .compare(let op, let bound): return "\(id) \(op.rawValue) \(format(bound))"
-    case .equals(let value, let negated): return "\(id) is \(negated ? "not " : "")\(format(value))"
-    case .between(let low, let high): return "\(id) between \(format(low)) and \(format(high))"
+    case .compare(let op, let bound): return "\(id) \(op.rawValue) \(NumberText.plain(bound))"
+    case .equals(let value, let negated): return "\(id) is \(negated ? "not " : "")\(NumberText.plain(value))"
+    case .between(let low, let high): return "\(id) between \(NumberText.plain(low)) and \(NumberText.plain(high))"
     }
   }
 }

@@ -5,49 +5,49 @@
 /// The patient reads plain words: certainty in words, a rule's patient wording, no rule
 /// ids. The clinician reads rule ids, file:line, certainties as numbers, sources and
 /// evidence levels. Both read the same assessment model.
-public enum Audience: String, Sendable, Hashable, CaseIterable {
+package enum Audience: String, Sendable, Hashable, CaseIterable {
   case patient, clinician
 }
 
 // MARK: - The parts explanations are made of
 
 /// A source as explanations cite it: id, title and how strong its evidence is.
-public struct SourceReference: Sendable, Hashable {
-  public let id: String
-  public let title: String
-  public let citation: String?
-  public let url: String?
-  public let evidence: EvidenceLevel
+package struct SourceReference: Sendable, Hashable {
+  package let id: String
+  package let title: String
+  package let citation: String?
+  package let url: String?
+  package let evidence: EvidenceLevel
 }
 
 /// A rule as explanations cite it: id, place, wordings and sources.
-public struct RuleReference: Sendable, Hashable {
-  public let id: String
-  public let location: Location
+package struct RuleReference: Sendable, Hashable {
+  package let id: String
+  package let location: Location
   /// The rule's `because` text.
-  public let because: String
+  package let because: String
   /// `patient wording`, or `because` when the rule has none.
-  public let patientWording: String
+  package let patientWording: String
   /// `clinician wording`, or `because` when the rule has none.
-  public let clinicianWording: String
-  public let sources: [SourceReference]
+  package let clinicianWording: String
+  package let sources: [SourceReference]
 
   /// The wording this audience reads.
-  public func wording(for audience: Audience) -> String {
+  package func wording(for audience: Audience) -> String {
     audience == .patient ? patientWording : clinicianWording
   }
 }
 
 /// A finding named in an explanation: its id and its name.
-public struct FindingLabel: Sendable, Hashable {
-  public let id: String
-  public let name: String
+package struct FindingLabel: Sendable, Hashable {
+  package let id: String
+  package let name: String
 }
 
 /// One test of a rule's condition as it was evaluated, with the fact it read in words.
-public struct ConditionFact: Sendable, Hashable {
+package struct ConditionFact: Sendable, Hashable {
   /// What a test read.
-  public enum Fact: Sendable, Hashable {
+  package enum Fact: Sendable, Hashable {
     /// A question's answer; nil when it was not answered.
     case answer(questionID: String, wording: String, answer: AnswerValue?)
     /// A finding's certainty.
@@ -57,22 +57,22 @@ public struct ConditionFact: Sendable, Hashable {
   }
 
   /// The test in the rule language, e.g. `arch_shape is flat`.
-  public let test: String
-  public let outcome: Truth
-  public let fact: Fact?
+  package let test: String
+  package let outcome: Truth
+  package let fact: Fact?
   /// The fact in plain words: `you answered 'yes' to "…"`, `"…" was not asked`.
-  public let description: String
+  package let description: String
 }
 
 /// One rule's evidence for or against a finding.
-public struct Reason: Sendable, Hashable {
-  public let rule: RuleReference
+package struct Reason: Sendable, Hashable {
+  package let rule: RuleReference
   /// What the rule gave the finding: rule certainty × condition certainty (negative is against).
-  public let certainty: Double
+  package let certainty: Double
   /// The certainty of the rule's condition.
-  public let premise: Double
+  package let premise: Double
   /// The rule's tests, with the facts they read.
-  public let conditions: [ConditionFact]
+  package let conditions: [ConditionFact]
 }
 
 // MARK: - Building the parts
@@ -146,7 +146,7 @@ extension Assessment {
 
 extension Truth {
   /// `holds`, `fails` or `unknown`, as JSON and tests name outcomes.
-  public var name: String {
+  package var name: String {
     switch self {
     case .holds: "holds"
     case .fails: "fails"

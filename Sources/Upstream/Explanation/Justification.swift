@@ -2,9 +2,9 @@
 
 /// One condition of a rule as it was evaluated: its text, its outcome, and the fact it
 /// read (the person's answer and the question's wording, a finding's certainty, a score).
-public struct ConditionTrace: Sendable, Hashable {
+package struct ConditionTrace: Sendable, Hashable {
   /// The fact a leaf test read.
-  public enum Fact: Sendable, Hashable {
+  package enum Fact: Sendable, Hashable {
     /// An answer (nil when the question was not answered).
     case answer(question: Int, answer: AnswerValue?)
     /// A finding's certainty.
@@ -14,41 +14,41 @@ public struct ConditionTrace: Sendable, Hashable {
   }
 
   /// The condition in the rule language, e.g. `arch_shape is flat`.
-  public let text: String
-  public let outcome: Truth
+  package let text: String
+  package let outcome: Truth
   /// What a leaf test read; nil for `and`, `or`, `not`, `at least`.
-  public let fact: Fact?
+  package let fact: Fact?
   /// The parts of a combined condition.
-  public let parts: [ConditionTrace]
+  package let parts: [ConditionTrace]
 
   /// The leaf tests, depth first.
-  public var leaves: [ConditionTrace] { parts.isEmpty ? [self] : parts.flatMap(\.leaves) }
+  package var leaves: [ConditionTrace] { parts.isEmpty ? [self] : parts.flatMap(\.leaves) }
 }
 
 /// One rule's part in a conclusion: whether it fired, with what certainty, and each of its
 /// conditions with the facts they read.
-public struct RuleTrace: Sendable, Hashable {
-  public let rule: Int
+package struct RuleTrace: Sendable, Hashable {
+  package let rule: Int
   /// The outcome of the rule's condition.
-  public let outcome: Truth
+  package let outcome: Truth
   /// What the rule gave the finding (rule certainty × premise), when it fired.
-  public let contribution: Double?
-  public let condition: ConditionTrace
+  package let contribution: Double?
+  package let condition: ConditionTrace
 }
 
 /// Everything behind one finding: the combined certainty and every rule that bears on it.
-public struct Justification: Sendable, Hashable {
-  public let finding: Int
-  public let certainty: Double
+package struct Justification: Sendable, Hashable {
+  package let finding: Int
+  package let certainty: Double
   /// Rules that fired for or against the finding, in evaluation order.
-  public let fired: [RuleTrace]
+  package let fired: [RuleTrace]
   /// Rules that could conclude it but whose condition was unknown.
-  public let undecided: [RuleTrace]
+  package let undecided: [RuleTrace]
 }
 
 extension Assessment {
   /// How a finding's certainty was reached: each rule that fired, with its conditions.
-  public func justification(for finding: Int) -> Justification {
+  package func justification(for finding: Int) -> Justification {
     let result = findings[finding]
     let fired = result.evidence.map { evidence in
       RuleTrace(
@@ -62,7 +62,7 @@ extension Assessment {
   }
 
   /// A rule's condition evaluated against this assessment's final facts.
-  public func trace(rule: Int) -> RuleTrace {
+  package func trace(rule: Int) -> RuleTrace {
     let condition = trace(knowledgeBase.rules[rule].condition)
     let contribution = findingsContribution(of: rule)
     return RuleTrace(rule: rule, outcome: condition.outcome, contribution: contribution, condition: condition)
@@ -77,7 +77,7 @@ extension Assessment {
   ///
   /// Rules run in an order where everything they read is final, so this replays exactly
   /// what the engine saw when the rule ran.
-  public func trace(_ condition: Condition) -> ConditionTrace {
+  package func trace(_ condition: Condition) -> ConditionTrace {
     let text = ConditionText.describe(condition, in: knowledgeBase)
     switch condition {
     case .answer(let question, let test):
@@ -108,7 +108,7 @@ extension Assessment {
   }
 
   /// A fact in plain words: `you answered "flat" to "How do your arches look?"`.
-  public func describe(_ fact: ConditionTrace.Fact) -> String {
+  package func describe(_ fact: ConditionTrace.Fact) -> String {
     switch fact {
     case .answer(let question, let answer):
       let wording = knowledgeBase.questions[question].wording
@@ -119,12 +119,12 @@ extension Assessment {
       return "\(knowledgeBase.findings[finding].name) is \(Certainty.describe(certainty))"
     case .score(let score, let total, let stratum):
       let label = stratum.flatMap { id in knowledgeBase.scores[score].strata.first { $0.id == id }?.label }
-      return "\(knowledgeBase.scores[score].name) is \(format(total))" + (label.map { " (\($0))" } ?? "")
+      return "\(knowledgeBase.scores[score].name) is \(NumberText.plain(total))" + (label.map { " (\($0))" } ?? "")
     }
   }
 
   /// An answer in words, using option labels: `'yes'`, `'Flat: the inside …'`.
-  public func answerText(_ answer: AnswerValue, question: Int) -> String {
+  package func answerText(_ answer: AnswerValue, question: Int) -> String {
     let options = knowledgeBase.questions[question].kind.options
     func label(_ id: String) -> String { options.first { $0.id == id }?.label ?? id }
     switch answer {

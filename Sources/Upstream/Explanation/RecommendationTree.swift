@@ -18,143 +18,143 @@
 ///   appears in each place, naming the others.
 /// - Recommendations withheld by an emergency or urgent red flag are listed with the red
 ///   flags, with the reason, never under a finding.
-public struct RecommendationTree: Sendable, Hashable {
+package struct RecommendationTree: Sendable, Hashable {
   /// What reproduces the assessment: the knowledge base and the answers.
-  public struct Stamp: Sendable, Hashable {
-    public let knowledgeBaseName: String
-    public let knowledgeBaseVersion: String
+  package struct Stamp: Sendable, Hashable {
+    package let knowledgeBaseName: String
+    package let knowledgeBaseVersion: String
     /// SHA-256 of the rule files (hex).
-    public let contentHash: String
-    public let answers: Answers
+    package let contentHash: String
+    package let answers: Answers
     /// SHA-256 (hex) of the answers as compact JSON in question-id order.
-    public let answersHash: String
+    package let answersHash: String
   }
 
   /// A first thing to do: see a clinician for a red flag, or a recommendation.
-  public struct FirstStep: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable {
+  package struct FirstStep: Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable {
       case redFlag = "red-flag"
       case recommendation
     }
 
-    public let kind: Kind
-    public let id: String
+    package let kind: Kind
+    package let id: String
     /// The red flag's advice, or the recommendation's title.
-    public let text: String
+    package let text: String
     /// The recommendation's dose, if any.
-    public let detail: String?
+    package let detail: String?
   }
 
-  public let stamp: Stamp
-  public let disclaimer: String
+  package let stamp: Stamp
+  package let disclaimer: String
   /// Contributors below this certainty are "possible, less likely".
-  public let lessLikelyBelow: Double
+  package let lessLikelyBelow: Double
   /// Red flags raised, most urgent first, then by id.
-  public let redFlags: [RedFlagEntry]
+  package let redFlags: [RedFlagEntry]
   /// The level of care called for: the highest urgency, or self-care.
-  public let careLevel: CareLevel
+  package let careLevel: CareLevel
   /// Recommendations withheld because of a red flag (all under an emergency or urgent
   /// flag; those not safe to start meanwhile under a routine referral).
-  public let withheld: [WithheldRecommendation]
+  package let withheld: [WithheldRecommendation]
   /// Red-flag questions left unanswered or answered "not sure", by id: no
   /// red flag can be ruled out on them, so the tree says so near the top.
-  public let unansweredSafetyQuestions: [UnansweredSafetyQuestion]
+  package let unansweredSafetyQuestions: [UnansweredSafetyQuestion]
   /// What to do first: red-flag advice, or the recommendations for the most likely contributors.
-  public let firstSteps: [FirstStep]
+  package let firstSteps: [FirstStep]
   /// Complaints present, most certain first: the roots of the tree.
-  public let complaints: [FindingNode]
+  package let complaints: [FindingNode]
   /// Contributors present but upstream of no complaint, with their own contributors.
-  public let otherFindings: [FindingNode]
+  package let otherFindings: [FindingNode]
   /// Whether no contributor was found.
-  public let nothingFound: Bool
+  package let nothingFound: Bool
   /// The knowledge base's general advice, when no contributor was found and no red flag
   /// withholds self-care.
-  public let generalAdvice: String?
+  package let generalAdvice: String?
   /// When to seek help and how fast (the knowledge base's `safety netting`): on every
   /// tree that gives self-care, empty when an emergency or urgent flag withholds it.
-  public let safetyNetting: [String]
+  package let safetyNetting: [String]
   /// Said when a routine referral comes first and only self-care that is safe meanwhile
   /// is kept; nil otherwise.
-  public let whileWaiting: String?
+  package let whileWaiting: String?
   /// Recommendations called for that belong under no finding in the tree.
-  public let otherRecommendations: [RecommendationEntry]
+  package let otherRecommendations: [RecommendationEntry]
   /// Scored instruments that were filled in, with total and stratum.
-  public let scores: [ScoreEntry]
+  package let scores: [ScoreEntry]
   /// Every declared conflict settled, by winner then loser.
-  public let settlements: [SettlementEntry]
+  package let settlements: [SettlementEntry]
 
   /// Every finding node, depth first (complaints, then other findings).
-  public var allNodes: [FindingNode] { (complaints + otherFindings).flatMap(\.selfAndDescendants) }
+  package var allNodes: [FindingNode] { (complaints + otherFindings).flatMap(\.selfAndDescendants) }
 }
 
 /// A complaint or contributor in the tree, with its reasons, recommendations and its own
 /// upstream contributors.
-public struct FindingNode: Sendable, Hashable {
-  public let id: String
-  public let name: String
-  public let kind: FindingKind
-  public let region: BodyRegion?
-  public let explanation: String?
-  public let certainty: Double
+package struct FindingNode: Sendable, Hashable {
+  package let id: String
+  package let name: String
+  package let kind: FindingKind
+  package let region: BodyRegion?
+  package let explanation: String?
+  package let certainty: Double
   /// 1-based rank among its siblings (certainty, then id).
-  public let rank: Int
+  package let rank: Int
   /// Below the knowledge base's `less likely below`: "possible, less likely".
-  public let lessLikely: Bool
+  package let lessLikely: Bool
   /// The other findings in the tree this contributor is upstream of (it appears under each).
-  public let alsoUpstreamOf: [FindingLabel]
+  package let alsoUpstreamOf: [FindingLabel]
   /// The rules that linked it to the finding it appears under (empty for roots).
-  public let linkedBy: [RuleReference]
+  package let linkedBy: [RuleReference]
   /// The rules behind its certainty, for and against.
-  public let reasons: [Reason]
+  package let reasons: [Reason]
   /// What to do about it.
-  public let recommendations: [RecommendationEntry]
+  package let recommendations: [RecommendationEntry]
   /// Its own upstream contributors, ranked (less likely ones flagged).
-  public let contributors: [FindingNode]
+  package let contributors: [FindingNode]
 
   /// Whether it explains more than one finding in the tree.
-  public var shared: Bool { !alsoUpstreamOf.isEmpty }
+  package var shared: Bool { !alsoUpstreamOf.isEmpty }
 
   /// The node and every node below it, depth first.
-  public var selfAndDescendants: [FindingNode] { [self] + contributors.flatMap(\.selfAndDescendants) }
+  package var selfAndDescendants: [FindingNode] { [self] + contributors.flatMap(\.selfAndDescendants) }
 }
 
 /// A recommendation in one place of the tree.
-public struct RecommendationEntry: Sendable, Hashable {
+package struct RecommendationEntry: Sendable, Hashable {
   /// Given, or set aside in a declared conflict.
-  public enum Status: String, Sendable, Hashable {
+  package enum Status: String, Sendable, Hashable {
     case given
     case setAside = "set-aside"
   }
 
-  public let id: String
-  public let title: String
-  public let dose: String?
-  public let instructions: String?
-  public let cautions: [String]
-  public let status: Status
+  package let id: String
+  package let title: String
+  package let dose: String?
+  package let instructions: String?
+  package let cautions: [String]
+  package let status: Status
   /// How strongly it is called for: the combined certainty of the rules' conditions.
-  public let strength: Double
+  package let strength: Double
   /// The rules that called for it.
-  public let calledForBy: [RuleReference]
+  package let calledForBy: [RuleReference]
   /// The other findings in the tree it also addresses.
-  public let alsoFor: [FindingLabel]
+  package let alsoFor: [FindingLabel]
   /// Conflicts it was part of: won (chosen over another) or lost (set aside).
-  public let settlements: [SettlementEntry]
-  public let sources: [SourceReference]
+  package let settlements: [SettlementEntry]
+  package let sources: [SourceReference]
 }
 
 /// A red-flag question the answers leave open.
-public struct UnansweredSafetyQuestion: Sendable, Hashable {
-  public let id: String
-  public let wording: String
+package struct UnansweredSafetyQuestion: Sendable, Hashable {
+  package let id: String
+  package let wording: String
   /// Whether it was answered "not sure" (otherwise it was not answered at all).
-  public let notSure: Bool
+  package let notSure: Bool
 }
 
 /// How a declared conflict between two recommendations was settled, in words.
-public struct SettlementEntry: Sendable, Hashable {
+package struct SettlementEntry: Sendable, Hashable {
   /// What decided it.
-  public enum Basis: String, Sendable, Hashable {
+  package enum Basis: String, Sendable, Hashable {
     /// A `prefer … when` held.
     case preference
     /// No preference held; `otherwise prefer` decided.
@@ -166,75 +166,75 @@ public struct SettlementEntry: Sendable, Hashable {
     case keptBoth = "kept-both"
   }
 
-  public let chosen: String
-  public let chosenTitle: String
-  public let setAside: String
-  public let setAsideTitle: String
-  public let basis: Basis
+  package let chosen: String
+  package let chosenTitle: String
+  package let setAside: String
+  package let setAsideTitle: String
+  package let basis: Basis
   /// The `prefer … when` condition that held, in the rule language.
-  public let condition: String?
+  package let condition: String?
   /// Where the conflict is declared.
-  public let declaredAt: Location
+  package let declaredAt: Location
   /// Why, in plain words (the answers that decided it).
-  public let patientReason: String
+  package let patientReason: String
   /// Why, with the condition and the declaration's place.
-  public let clinicianReason: String
+  package let clinicianReason: String
 
   /// The reason this audience reads.
-  public func reason(for audience: Audience) -> String { audience == .patient ? patientReason : clinicianReason }
+  package func reason(for audience: Audience) -> String { audience == .patient ? patientReason : clinicianReason }
 }
 
 /// A red flag raised: how urgent, what to do, and why.
-public struct RedFlagEntry: Sendable, Hashable {
-  public let id: String
-  public let name: String
-  public let urgency: Urgency
+package struct RedFlagEntry: Sendable, Hashable {
+  package let id: String
+  package let name: String
+  package let urgency: Urgency
   /// What to do, worded for `urgency` (the urgency it ended at).
-  public let advice: String
-  public let explanation: String?
+  package let advice: String
+  package let explanation: String?
   /// The rules that raised it, with the answers that did.
-  public let raisedBy: [Reason]
-  public let sources: [SourceReference]
+  package let raisedBy: [Reason]
+  package let sources: [SourceReference]
 }
 
 /// A recommendation held back until a clinician has seen a red flag.
-public struct WithheldRecommendation: Sendable, Hashable {
-  public let id: String
-  public let title: String
-  public let redFlag: String
-  public let redFlagName: String
-  public let urgency: Urgency
+package struct WithheldRecommendation: Sendable, Hashable {
+  package let id: String
+  package let title: String
+  package let redFlag: String
+  package let redFlagName: String
+  package let urgency: Urgency
   /// The findings in the tree it would have been for.
-  public let wouldAddress: [FindingLabel]
+  package let wouldAddress: [FindingLabel]
   /// Why it is withheld, in words.
-  public let reason: String
+  package let reason: String
 }
 
 /// A scored instrument's result.
-public struct ScoreEntry: Sendable, Hashable {
-  public let id: String
-  public let name: String
-  public let total: Double
+package struct ScoreEntry: Sendable, Hashable {
+  package let id: String
+  package let name: String
+  package let total: Double
   /// Whether every item was answered (the total cannot change).
-  public let complete: Bool
-  public let lowest: Double
-  public let highest: Double
-  public let stratum: String?
-  public let stratumLabel: String?
-  public let stratumMeaning: String?
+  package let complete: Bool
+  package let lowest: Double
+  package let highest: Double
+  package let stratum: String?
+  package let stratumLabel: String?
+  package let stratumMeaning: String?
   /// The instrument's copyright and licence line, if it declares one.
-  public let copyright: String?
+  package let copyright: String?
   /// The rules that added points, and how many.
-  public let contributions: [(rule: RuleReference, points: Double)]
+  package let contributions: [(rule: RuleReference, points: Double)]
 
-  public static func == (lhs: ScoreEntry, rhs: ScoreEntry) -> Bool {
+  package static func == (lhs: ScoreEntry, rhs: ScoreEntry) -> Bool {
     lhs.id == rhs.id && lhs.total == rhs.total && lhs.complete == rhs.complete && lhs.lowest == rhs.lowest
       && lhs.highest == rhs.highest && lhs.stratum == rhs.stratum
       && lhs.contributions.map(\.rule) == rhs.contributions.map(\.rule)
       && lhs.contributions.map(\.points) == rhs.contributions.map(\.points)
   }
 
-  public func hash(into hasher: inout Hasher) {
+  package func hash(into hasher: inout Hasher) {
     hasher.combine(id)
     hasher.combine(total)
   }

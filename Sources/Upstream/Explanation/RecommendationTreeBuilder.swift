@@ -3,11 +3,11 @@
 extension Assessment {
   /// The explained recommendation tree: red flags, complaints, their upstream
   /// contributors and what to do, with why (see `RecommendationTree`).
-  public var tree: RecommendationTree { RecommendationTreeBuilder(self).build() }
+  package var tree: RecommendationTree { RecommendationTreeBuilder(self).build() }
 
   /// What reproduces this assessment: the knowledge base's name, version and content
   /// hash, and the answers with their hash.
-  public var stamp: RecommendationTree.Stamp {
+  package var stamp: RecommendationTree.Stamp {
     RecommendationTree.Stamp(
       knowledgeBaseName: knowledgeBase.header.name, knowledgeBaseVersion: knowledgeBase.header.version,
       contentHash: knowledgeBase.contentHash, answers: answers,

@@ -2,110 +2,110 @@
 
 /// The difference between two assessments' trees: answers changed, red flags, contributors
 /// gained, lost and re-ranked, certainty changes, recommendations gained and lost, scores.
-public struct TreeComparison: Sendable, Hashable {
+package struct TreeComparison: Sendable, Hashable {
   /// One answer that differs.
-  public struct AnswerDifference: Sendable, Hashable {
-    public let questionID: String
-    public let wording: String
-    public let before: AnswerValue?
-    public let after: AnswerValue?
+  package struct AnswerDifference: Sendable, Hashable {
+    package let questionID: String
+    package let wording: String
+    package let before: AnswerValue?
+    package let after: AnswerValue?
     /// The answers in words (option labels), nil when not answered.
-    public let beforeText: String?
-    public let afterText: String?
+    package let beforeText: String?
+    package let afterText: String?
   }
 
   /// A red flag raised in only one, or with another urgency.
-  public struct RedFlagDifference: Sendable, Hashable {
-    public let id: String
-    public let name: String
-    public let before: Urgency?
-    public let after: Urgency?
+  package struct RedFlagDifference: Sendable, Hashable {
+    package let id: String
+    package let name: String
+    package let before: Urgency?
+    package let after: Urgency?
   }
 
   /// A red-flag question left open (unanswered or "not sure") in one tree and not the
   /// other: no red flag can be ruled out on an open one, so `assess` lists it near the top.
-  public struct SafetyQuestionDifference: Sendable, Hashable {
-    public let id: String
-    public let wording: String
+  package struct SafetyQuestionDifference: Sendable, Hashable {
+    package let id: String
+    package let wording: String
     /// Whether it was open before, and is open after.
-    public let openBefore: Bool
-    public let openAfter: Bool
+    package let openBefore: Bool
+    package let openAfter: Bool
   }
 
   /// Where a contributor sits under one finding: its rank and group.
-  public struct Placement: Sendable, Hashable {
-    public let rank: Int
-    public let lessLikely: Bool
-    public let certainty: Double
+  package struct Placement: Sendable, Hashable {
+    package let rank: Int
+    package let lessLikely: Bool
+    package let certainty: Double
   }
 
   /// A contributor gained, lost or re-ranked under one finding (or a complaint gained or lost).
-  public struct PlacementDifference: Sendable, Hashable {
-    public enum Change: String, Sendable, Hashable {
+  package struct PlacementDifference: Sendable, Hashable {
+    package enum Change: String, Sendable, Hashable {
       case gained, lost, reranked
     }
 
-    public let finding: FindingLabel
+    package let finding: FindingLabel
     /// The finding it sits under; nil for complaints (the roots) and other findings.
-    public let under: FindingLabel?
-    public let before: Placement?
-    public let after: Placement?
+    package let under: FindingLabel?
+    package let before: Placement?
+    package let after: Placement?
 
-    public var change: Change { before == nil ? .gained : (after == nil ? .lost : .reranked) }
+    package var change: Change { before == nil ? .gained : (after == nil ? .lost : .reranked) }
   }
 
   /// A finding in both trees whose certainty changed.
-  public struct CertaintyDifference: Sendable, Hashable {
-    public let finding: FindingLabel
-    public let before: Double
-    public let after: Double
+  package struct CertaintyDifference: Sendable, Hashable {
+    package let finding: FindingLabel
+    package let before: Double
+    package let after: Double
   }
 
   /// A recommendation whose status changed: `given`, `set-aside`, `withheld`, or nil (not called for).
-  public struct RecommendationDifference: Sendable, Hashable {
-    public enum Change: String, Sendable, Hashable {
+  package struct RecommendationDifference: Sendable, Hashable {
+    package enum Change: String, Sendable, Hashable {
       case gained, lost, changed
     }
 
-    public let id: String
-    public let title: String
-    public let before: String?
-    public let after: String?
+    package let id: String
+    package let title: String
+    package let before: String?
+    package let after: String?
 
-    public var change: Change {
+    package var change: Change {
       after == "given" ? .gained : (before == "given" ? .lost : .changed)
     }
   }
 
   /// A score whose total or stratum changed.
-  public struct ScoreDifference: Sendable, Hashable {
-    public let id: String
-    public let name: String
-    public let before: ScoreEntry?
-    public let after: ScoreEntry?
+  package struct ScoreDifference: Sendable, Hashable {
+    package let id: String
+    package let name: String
+    package let before: ScoreEntry?
+    package let after: ScoreEntry?
   }
 
-  public let before: RecommendationTree
-  public let after: RecommendationTree
-  public let answers: [AnswerDifference]
-  public let redFlags: [RedFlagDifference]
+  package let before: RecommendationTree
+  package let after: RecommendationTree
+  package let answers: [AnswerDifference]
+  package let redFlags: [RedFlagDifference]
   /// Red-flag questions that became open or were answered, by id.
-  public let safetyQuestions: [SafetyQuestionDifference]
+  package let safetyQuestions: [SafetyQuestionDifference]
   /// Complaints and contributors gained, lost or re-ranked, in the after tree's order then the before tree's.
-  public let placements: [PlacementDifference]
-  public let certainties: [CertaintyDifference]
-  public let recommendations: [RecommendationDifference]
-  public let scores: [ScoreDifference]
+  package let placements: [PlacementDifference]
+  package let certainties: [CertaintyDifference]
+  package let recommendations: [RecommendationDifference]
+  package let scores: [ScoreDifference]
 
   /// Whether the two trees say the same.
-  public var isEmpty: Bool {
+  package var isEmpty: Bool {
     redFlags.isEmpty && safetyQuestions.isEmpty && placements.isEmpty && certainties.isEmpty && recommendations.isEmpty && scores.isEmpty
   }
 }
 
 extension Assessment {
   /// Compares two assessments (usually the same knowledge base, different answers).
-  public static func compare(_ before: Assessment, _ after: Assessment) -> TreeComparison {
+  package static func compare(_ before: Assessment, _ after: Assessment) -> TreeComparison {
     let old = before.tree
     let new = after.tree
     return TreeComparison(

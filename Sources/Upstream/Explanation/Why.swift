@@ -6,37 +6,37 @@
 /// it), with its certainty, its wording, each test with the person's actual answer and the
 /// question's wording, and its file:line and sources. A test on another finding carries
 /// that finding's own explanation, so the chain runs back to answers.
-public struct Explanation: Sendable, Hashable {
+package struct Explanation: Sendable, Hashable {
   /// What is explained.
-  public enum Subject: String, Sendable, Hashable {
+  package enum Subject: String, Sendable, Hashable {
     case finding
     case redFlag = "red-flag"
     case recommendation
     case score
   }
 
-  public let subject: Subject
-  public let id: String
-  public let name: String
+  package let subject: Subject
+  package let id: String
+  package let name: String
   /// For findings: the combined certainty. For recommendations: how strongly called for.
-  public let certainty: Double?
+  package let certainty: Double?
   /// The state in words: `likely (0.72)`, `given`, `withheld …`, `4: Medium risk`.
-  public let summary: String
+  package let summary: String
   /// Rules that fired: for (then against), raising, calling for or adding points.
-  public let steps: [ExplanationStep]
+  package let steps: [ExplanationStep]
   /// Rules that could have changed it but whose condition was unknown.
-  public let undecided: [ExplanationStep]
+  package let undecided: [ExplanationStep]
   /// For findings that unanswered questions could still move: the lowest and highest
   /// certainty reachable.
-  public let range: ClosedRange<Double>?
+  package let range: ClosedRange<Double>?
   /// Further facts: a conflict settled, a red flag withholding advice, a stratum.
-  public let notes: [String]
+  package let notes: [String]
 }
 
 /// One rule's part in a conclusion.
-public struct ExplanationStep: Sendable, Hashable {
+package struct ExplanationStep: Sendable, Hashable {
   /// What the rule did.
-  public enum Role: String, Sendable, Hashable {
+  package enum Role: String, Sendable, Hashable {
     case supports = "for"
     case opposes = "against"
     case raises
@@ -45,28 +45,28 @@ public struct ExplanationStep: Sendable, Hashable {
     case undecided
   }
 
-  public let role: Role
-  public let rule: RuleReference
+  package let role: Role
+  package let rule: RuleReference
   /// The certainty of the rule's condition, when it fired.
-  public let premise: Double?
+  package let premise: Double?
   /// The rule's own certainty for the conclusion (`then X certainty 0.6`).
-  public let ruleCertainty: Double?
+  package let ruleCertainty: Double?
   /// What it gave: rule certainty × premise for findings, points for scores.
-  public let contribution: Double?
-  public let conditions: [ExplanationCondition]
+  package let contribution: Double?
+  package let conditions: [ExplanationCondition]
 }
 
 /// One test of a rule's condition, and, when it reads a finding, how that was reached.
-public struct ExplanationCondition: Sendable, Hashable {
-  public let fact: ConditionFact
+package struct ExplanationCondition: Sendable, Hashable {
+  package let fact: ConditionFact
   /// The explanation of the finding the test reads, if it reads one.
-  public let chain: Explanation?
+  package let chain: Explanation?
 }
 
 extension Assessment {
   /// How a finding, red flag, recommendation or score was reached; nil when the
   /// knowledge base declares no such id.
-  public func explain(_ id: String) -> Explanation? {
+  package func explain(_ id: String) -> Explanation? {
     switch knowledgeBase.symbols[id] {
     case .finding(let index): explainFinding(index)
     case .redFlag(let index): explainRedFlag(index)
@@ -77,7 +77,7 @@ extension Assessment {
   }
 
   /// The ids `explain` and `whyNot` accept, for "did you mean" suggestions.
-  public var explainableIDs: [String] {
+  package var explainableIDs: [String] {
     knowledgeBase.findings.map(\.id) + knowledgeBase.redFlags.map(\.id) + knowledgeBase.recommendations.map(\.id)
       + knowledgeBase.scores.map(\.id)
   }
@@ -171,13 +171,13 @@ extension Assessment {
       step($0, role: .undecided, premise: nil, ruleCertainty: nil, contribution: nil)
     }
     let stratum = result.stratum.map { declared.strata[$0] }
-    var summary = format(result.total)
+    var summary = NumberText.plain(result.total)
     if let stratum { summary += ": \(stratum.label)" }
     var notes: [String] = []
     if result.lowestThousandths != result.highestThousandths {
       notes.append(
-        "Unanswered items leave the total between \(format(Double(result.lowestThousandths) / 1000)) and "
-          + "\(format(Double(result.highestThousandths) / 1000)).")
+        "Unanswered items leave the total between \(NumberText.plain(Double(result.lowestThousandths) / 1000)) and "
+          + "\(NumberText.plain(Double(result.highestThousandths) / 1000)).")
     }
     if let stratum {
       notes.append("\(stratum.label): \(ConditionText.describe(stratum.condition, in: knowledgeBase))")

@@ -2,27 +2,27 @@
 
 /// Why something was not concluded: every rule that could have concluded it, and for each
 /// the first condition that failed or was unknown, and answers that would have made it fire.
-public struct WhyNotExplanation: Sendable, Hashable {
-  public let subject: Explanation.Subject
-  public let id: String
-  public let name: String
+package struct WhyNotExplanation: Sendable, Hashable {
+  package let subject: Explanation.Subject
+  package let id: String
+  package let name: String
   /// Whether it was concluded after all (present, raised, given, or points added).
-  public let concluded: Bool
+  package let concluded: Bool
   /// For findings: the certainty it has.
-  public let certainty: Double?
+  package let certainty: Double?
   /// The state in words: `unclear (0.00)`, `not raised`, `not called for`, …
-  public let summary: String
+  package let summary: String
   /// Each rule that could have concluded it, in evaluation order; for findings, then the
   /// rules that fired against it.
-  public let candidates: [WhyNotCandidate]
+  package let candidates: [WhyNotCandidate]
   /// Further facts: a conflict that set it aside, a red flag that withholds it.
-  public let notes: [String]
+  package let notes: [String]
 }
 
 /// One rule that could have concluded something, and what stopped it.
-public struct WhyNotCandidate: Sendable, Hashable {
+package struct WhyNotCandidate: Sendable, Hashable {
   /// What became of the rule.
-  public enum State: String, Sendable, Hashable {
+  package enum State: String, Sendable, Hashable {
     /// It fired (for findings: its evidence is in the certainty).
     case fired
     /// Its condition failed.
@@ -31,46 +31,46 @@ public struct WhyNotCandidate: Sendable, Hashable {
     case unknown
   }
 
-  public let rule: RuleReference
-  public let role: ExplanationStep.Role
-  public let state: State
+  package let rule: RuleReference
+  package let role: ExplanationStep.Role
+  package let state: State
   /// The rule's own certainty for the finding, for findings.
-  public let ruleCertainty: Double?
+  package let ruleCertainty: Double?
   /// What it gave the finding, when it fired.
-  public let contribution: Double?
+  package let contribution: Double?
   /// The first part of the condition that failed or was unknown, in the rule language.
-  public let blockedAt: String?
+  package let blockedAt: String?
   /// That part's tests, with the person's answers.
-  public let blockers: [ConditionFact]
+  package let blockers: [ConditionFact]
   /// Answers that would have made it fire (changes from the answers given).
-  public let wouldFireWith: [AnswerChange]
+  package let wouldFireWith: [AnswerChange]
   /// Requirements no single answer meets (a score's total), if any.
-  public let unmet: [String]
+  package let unmet: [String]
   /// Whether re-assessing with `wouldFireWith` makes the rule fire.
-  public let verified: Bool
+  package let verified: Bool
   /// For findings: the certainty the finding would then have.
-  public let resultingCertainty: Double?
+  package let resultingCertainty: Double?
 }
 
 /// One answer that would have to change.
-public struct AnswerChange: Sendable, Hashable {
-  public let questionID: String
-  public let wording: String
+package struct AnswerChange: Sendable, Hashable {
+  package let questionID: String
+  package let wording: String
   /// The answer given; nil when the question was not answered.
-  public let current: AnswerValue?
-  public let suggested: AnswerValue
+  package let current: AnswerValue?
+  package let suggested: AnswerValue
   /// The answer in words: `'yes'`, `'Flat: …'`, `7 or more`.
-  public let suggestedText: String
+  package let suggestedText: String
   /// The answer given in words, or nil when it was not answered.
-  public let currentText: String?
+  package let currentText: String?
   /// The tests the answer must pass, in the rule language.
-  public let tests: [String]
+  package let tests: [String]
 }
 
 extension Assessment {
   /// Why a finding, red flag, recommendation or score was not concluded (or not more
   /// strongly); nil when the knowledge base declares no such id.
-  public func whyNot(_ id: String) -> WhyNotExplanation? {
+  package func whyNot(_ id: String) -> WhyNotExplanation? {
     let kb = knowledgeBase
     switch kb.symbols[id] {
     case .finding(let index):

@@ -8,20 +8,20 @@ import Foundation
 /// built, so every `KnowledgeBase` value can be run. Rules are stored in evaluation order
 /// (each rule after every rule whose conclusions it reads). It is an immutable class, so
 /// assessments share it without copying.
-public final class KnowledgeBase: Sendable {
-  public let header: Header
-  public let sources: [Source]
-  public let questions: [Question]
-  public let findings: [Finding]
-  public let scores: [Score]
-  public let redFlags: [RedFlag]
-  public let recommendations: [Recommendation]
+package final class KnowledgeBase: Sendable {
+  package let header: Header
+  package let sources: [Source]
+  package let questions: [Question]
+  package let findings: [Finding]
+  package let scores: [Score]
+  package let redFlags: [RedFlag]
+  package let recommendations: [Recommendation]
   /// Published norms that depend on another answer (rules compare with them).
-  public let norms: [Norm]
+  package let norms: [Norm]
   /// Rules in evaluation order.
-  public let rules: [Rule]
+  package let rules: [Rule]
   /// A SHA-256 of the rule files' paths and texts, in path order.
-  public let contentHash: String
+  package let contentHash: String
 
   let symbols: [String: Symbol]
   /// For each question, the rules whose condition reads it.
@@ -105,7 +105,7 @@ public final class KnowledgeBase: Sendable {
 
   /// The copyright lines of the scored instruments a question is an item of (a question
   /// read only by rules that add to scores), in score order, without repeats.
-  public func instrumentCopyrights(ofQuestion index: Int) -> [String] {
+  package func instrumentCopyrights(ofQuestion index: Int) -> [String] {
     let readers = rulesReadingQuestion[index]
     let addsPoints = { (rule: Int) in self.rules[rule].conclusions.contains { if case .addPoints = $0 { true } else { false } } }
     guard !readers.isEmpty, readers.allSatisfy(addsPoints) else { return [] }
@@ -119,75 +119,75 @@ public final class KnowledgeBase: Sendable {
   }
 
   /// Every scored instrument's copyright line, in score order.
-  public var instrumentCopyrights: [String] { scores.compactMap(\.copyright) }
+  package var instrumentCopyrights: [String] { scores.compactMap(\.copyright) }
 
   // MARK: Lookup by id
 
-  public func question(_ id: String) -> Question? {
+  package func question(_ id: String) -> Question? {
     if case .question(let index) = symbols[id] { return questions[index] }
     return nil
   }
 
-  public func finding(_ id: String) -> Finding? {
+  package func finding(_ id: String) -> Finding? {
     if case .finding(let index) = symbols[id] { return findings[index] }
     return nil
   }
 
-  public func rule(_ id: String) -> Rule? {
+  package func rule(_ id: String) -> Rule? {
     if case .rule(let index) = symbols[id] { return rules[index] }
     return nil
   }
 
-  public func recommendation(_ id: String) -> Recommendation? {
+  package func recommendation(_ id: String) -> Recommendation? {
     if case .recommendation(let index) = symbols[id] { return recommendations[index] }
     return nil
   }
 
-  public func redFlag(_ id: String) -> RedFlag? {
+  package func redFlag(_ id: String) -> RedFlag? {
     if case .redFlag(let index) = symbols[id] { return redFlags[index] }
     return nil
   }
 
-  public func score(_ id: String) -> Score? {
+  package func score(_ id: String) -> Score? {
     if case .score(let index) = symbols[id] { return scores[index] }
     return nil
   }
 
-  public func source(_ id: String) -> Source? {
+  package func source(_ id: String) -> Source? {
     if case .source(let index) = symbols[id] { return sources[index] }
     return nil
   }
 
   /// Every id the knowledge base declares, for "did you mean" suggestions.
-  public var allIDs: [String] { symbols.keys.sorted() }
+  package var allIDs: [String] { symbols.keys.sorted() }
 }
 
 // MARK: - Parts
 
 /// Where something was declared: file and line.
-public struct Location: Sendable, Hashable, Codable, CustomStringConvertible {
-  public let file: String
-  public let line: Int
-  public let column: Int
+package struct Location: Sendable, Hashable, Codable, CustomStringConvertible {
+  package let file: String
+  package let line: Int
+  package let column: Int
 
-  public var description: String { "\(file):\(line)" }
+  package var description: String { "\(file):\(line)" }
 }
 
 /// The knowledge base's name, version, authors and texts shown on every assessment.
-public struct Header: Sendable, Hashable {
-  public let name: String
-  public let version: String
-  public let authors: [String]
-  public let disclaimer: String
-  public let generalAdvice: String
+package struct Header: Sendable, Hashable {
+  package let name: String
+  package let version: String
+  package let authors: [String]
+  package let disclaimer: String
+  package let generalAdvice: String
   /// When to seek help and how fast, one item each: shown with every self-care plan.
-  public let safetyNetting: [String]
+  package let safetyNetting: [String]
   /// Contributors below this certainty are "possible, less likely".
-  public let lessLikelyBelow: Double
+  package let lessLikelyBelow: Double
 }
 
 /// How strong a source's evidence is, strongest first.
-public enum EvidenceLevel: String, Sendable, Hashable, Codable, CaseIterable {
+package enum EvidenceLevel: String, Sendable, Hashable, Codable, CaseIterable {
   case guideline
   case systematicReview = "systematic-review"
   case trial
@@ -198,7 +198,7 @@ public enum EvidenceLevel: String, Sendable, Hashable, Codable, CaseIterable {
   case practitionerArticle = "practitioner-article"
 
   /// The level in plain words.
-  public var description: String {
+  package var description: String {
     switch self {
     case .guideline: "clinical guideline"
     case .systematicReview: "systematic review"
@@ -213,26 +213,26 @@ public enum EvidenceLevel: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// A publication that rules and recommendations cite.
-public struct Source: Sendable, Hashable {
-  public let id: String
-  public let title: String
-  public let citation: String?
-  public let url: String?
-  public let evidence: EvidenceLevel
-  public let location: Location
+package struct Source: Sendable, Hashable {
+  package let id: String
+  package let title: String
+  package let citation: String?
+  package let url: String?
+  package let evidence: EvidenceLevel
+  package let location: Location
 }
 
 /// Who stands behind a rule, recommendation or red flag, and when it was last reviewed.
-public struct Provenance: Sendable, Hashable {
-  public let sources: [Int]
-  public let author: String?
-  public let reviewed: String?
+package struct Provenance: Sendable, Hashable {
+  package let sources: [Int]
+  package let author: String?
+  package let reviewed: String?
 }
 
 /// A question put to the person.
-public struct Question: Sendable, Hashable {
+package struct Question: Sendable, Hashable {
   /// What kind of answer a question takes.
-  public enum Kind: Sendable, Hashable {
+  package enum Kind: Sendable, Hashable {
     case yesNo
     case number(low: Double, high: Double, unit: String?, decimals: Bool)
     case scale
@@ -240,7 +240,7 @@ public struct Question: Sendable, Hashable {
     case choices([Option])
 
     /// The options of a `choice` or `choices` question.
-    public var options: [Option] {
+    package var options: [Option] {
       switch self {
       case .choice(let options), .choices(let options): options
       default: []
@@ -249,12 +249,12 @@ public struct Question: Sendable, Hashable {
 
     /// The lowest and highest number allowed, for `number` and `scale`.
     /// Whether a number answer may have decimals (whole numbers otherwise).
-    public var allowsDecimals: Bool {
+    package var allowsDecimals: Bool {
       if case .number(_, _, _, let decimals) = self { return decimals }
       return false
     }
 
-    public var numberRange: ClosedRange<Double>? {
+    package var numberRange: ClosedRange<Double>? {
       switch self {
       case .number(let low, let high, _, _): low...high
       case .scale: 0...10
@@ -263,7 +263,7 @@ public struct Question: Sendable, Hashable {
     }
 
     /// The type's name as written in rule files.
-    public var name: String {
+    package var name: String {
       switch self {
       case .yesNo: "yes/no"
       case .number: "number"
@@ -275,32 +275,32 @@ public struct Question: Sendable, Hashable {
   }
 
   /// One named option of a choice question.
-  public struct Option: Sendable, Hashable {
-    public let id: String
-    public let label: String
+  package struct Option: Sendable, Hashable {
+    package let id: String
+    package let label: String
   }
 
-  public let id: String
-  public let wording: String
-  public let help: String?
-  public let kind: Kind
-  public let notSureAllowed: Bool
-  public let askWhen: Condition?
+  package let id: String
+  package let wording: String
+  package let help: String?
+  package let kind: Kind
+  package let notSureAllowed: Bool
+  package let askWhen: Condition?
   /// Whether a red-flag rule reads this question: asked first, never skipped.
-  public let isRedFlagQuestion: Bool
-  public let location: Location
+  package let isRedFlagQuestion: Bool
+  package let location: Location
 
   /// The index of an option id, for choice questions.
-  public func optionIndex(_ id: String) -> Int? { kind.options.firstIndex { $0.id == id } }
+  package func optionIndex(_ id: String) -> Int? { kind.options.firstIndex { $0.id == id } }
 }
 
 /// Whether a finding is where it hurts or something behind it.
-public enum FindingKind: String, Sendable, Hashable, Codable {
+package enum FindingKind: String, Sendable, Hashable, Codable {
   case complaint, contributor
 }
 
 /// Parts of the body a finding belongs to.
-public enum BodyRegion: String, Sendable, Hashable, Codable, CaseIterable {
+package enum BodyRegion: String, Sendable, Hashable, Codable, CaseIterable {
   case foot, ankle
   case lowerLeg = "lower-leg"
   case knee, thigh, hip, pelvis
@@ -309,43 +309,43 @@ public enum BodyRegion: String, Sendable, Hashable, Codable, CaseIterable {
   case wholeBody = "whole-body"
 
   /// The region in plain words.
-  public var description: String { rawValue.replacingOccurrences(of: "-", with: " ") }
+  package var description: String { rawValue.replacingOccurrences(of: "-", with: " ") }
 }
 
 /// A complaint or contributor that rules conclude with a certainty.
-public struct Finding: Sendable, Hashable {
-  public let id: String
-  public let kind: FindingKind
-  public let name: String
-  public let region: BodyRegion?
-  public let explanation: String?
-  public let location: Location
+package struct Finding: Sendable, Hashable {
+  package let id: String
+  package let kind: FindingKind
+  package let name: String
+  package let region: BodyRegion?
+  package let explanation: String?
+  package let location: Location
 }
 
 /// A score that rules add points to, with its strata.
-public struct Score: Sendable, Hashable {
+package struct Score: Sendable, Hashable {
   /// A named band of a score, such as "high risk".
-  public struct Stratum: Sendable, Hashable {
-    public let id: String
-    public let label: String
-    public let condition: Condition
-    public let meaning: String?
+  package struct Stratum: Sendable, Hashable {
+    package let id: String
+    package let label: String
+    package let condition: Condition
+    package let meaning: String?
   }
 
-  public let id: String
-  public let name: String
-  public let range: ClosedRange<Double>?
-  public let strata: [Stratum]
+  package let id: String
+  package let name: String
+  package let range: ClosedRange<Double>?
+  package let strata: [Stratum]
   /// The instrument's copyright and licence line (`copyright`), shown wherever its items
   /// or its result are: the questionnaire, every report, the FHIR Questionnaire.
-  public let copyright: String?
-  public let location: Location
+  package let copyright: String?
+  package let location: Location
 }
 
 /// How soon a red flag needs a clinician, most urgent first.
 ///
 /// With no red flag an assessment is at the self-care level (see ``CareLevel``).
-public enum Urgency: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+package enum Urgency: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
   /// Now: an emergency department or an ambulance.
   case emergency
   /// Today: a same-day GP, urgent care or specialist service.
@@ -363,10 +363,10 @@ public enum Urgency: String, Sendable, Hashable, Codable, CaseIterable, Comparab
 
   /// Whether the urgency withholds all self-care advice (a routine referral keeps the
   /// recommendations marked `safe while awaiting referral`).
-  public var withholdsSelfCare: Bool { self != .routineReferral }
+  package var withholdsSelfCare: Bool { self != .routineReferral }
 
   /// The urgency in plain words.
-  public var description: String {
+  package var description: String {
     switch self {
     case .emergency: "emergency: now"
     case .urgentSameDay: "urgent: the same day"
@@ -375,7 +375,7 @@ public enum Urgency: String, Sendable, Hashable, Codable, CaseIterable, Comparab
   }
 
   /// `a < b` when `a` is more urgent.
-  public static func < (lhs: Urgency, rhs: Urgency) -> Bool { lhs.rank < rhs.rank }
+  package static func < (lhs: Urgency, rhs: Urgency) -> Bool { lhs.rank < rhs.rank }
 }
 
 /// A published normal value that depends on another answer, such as the time people of
@@ -384,35 +384,35 @@ public enum Urgency: String, Sendable, Hashable, Codable, CaseIterable, Comparab
 /// A rule that compares a number with a norm (`stance_seconds < stance_norm`) is
 /// compiled into one test per band (`age between 60 and 69 and stance_seconds < 27`, …),
 /// so an unknown age leaves the comparison unknown, never false.
-public struct Norm: Sendable, Hashable {
+package struct Norm: Sendable, Hashable {
   /// One row of the table.
-  public struct Band: Sendable, Hashable {
-    public let answers: ClosedRange<Double>
-    public let value: Double
+  package struct Band: Sendable, Hashable {
+    package let answers: ClosedRange<Double>
+    package let value: Double
   }
 
-  public let id: String
-  public let name: String
+  package let id: String
+  package let name: String
   /// The question whose answer picks the band.
-  public let by: Int
+  package let by: Int
   /// The bands, lowest answers first.
-  public let bands: [Band]
-  public let provenance: Provenance
-  public let location: Location
+  package let bands: [Band]
+  package let provenance: Provenance
+  package let location: Location
   /// The ids of the rules that compare with it, set once the rules are resolved.
-  public internal(set) var readBy: [String] = []
+  package internal(set) var readBy: [String] = []
 }
 
 /// The level of care an assessment calls for: the highest urgency of its red flags, or
 /// self-care when none was raised.
-public enum CareLevel: String, Sendable, Hashable, Codable, CaseIterable {
+package enum CareLevel: String, Sendable, Hashable, Codable, CaseIterable {
   case emergency
   case urgentSameDay = "urgent-same-day"
   case routineReferral = "routine-referral"
   case selfCare = "self-care"
 
   /// The care level of a highest urgency (nil: no red flag).
-  public init(_ urgency: Urgency?) {
+  package init(_ urgency: Urgency?) {
     switch urgency {
     case .emergency: self = .emergency
     case .urgentSameDay: self = .urgentSameDay
@@ -423,88 +423,88 @@ public enum CareLevel: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// A sign that needs a doctor.
-public struct RedFlag: Sendable, Hashable {
-  public let id: String
-  public let name: String
+package struct RedFlag: Sendable, Hashable {
+  package let id: String
+  package let name: String
   /// The urgency it has unless a rule raises it with another.
-  public let urgency: Urgency
+  package let urgency: Urgency
   /// What to do, at the flag's own urgency.
-  public let advice: String
+  package let advice: String
   /// What to do at the other urgencies rules raise it to (`advice URGENCY "…"`).
-  public let adviceByUrgency: [Urgency: String]
-  public let explanation: String?
-  public let provenance: Provenance
-  public let location: Location
+  package let adviceByUrgency: [Urgency: String]
+  package let explanation: String?
+  package let provenance: Provenance
+  package let location: Location
 
   /// What to do when the flag ends at `urgency`: its wording for that urgency, never the
   /// wording of the level it started at (the compiler makes sure every urgency a rule
   /// raises it to has its own wording).
-  public func advice(at urgency: Urgency) -> String {
+  package func advice(at urgency: Urgency) -> String {
     urgency == self.urgency ? advice : adviceByUrgency[urgency] ?? advice
   }
 }
 
 /// Something to do: an exercise, a change, a referral.
-public struct Recommendation: Sendable, Hashable {
+package struct Recommendation: Sendable, Hashable {
   /// A declared conflict with another recommendation and how it is settled.
-  public struct Conflict: Sendable, Hashable {
+  package struct Conflict: Sendable, Hashable {
     /// What happens when no `prefer … when` holds.
-    public enum Otherwise: Sendable, Hashable {
+    package enum Otherwise: Sendable, Hashable {
       case prefer(Int)
       case stronger
       case keepBoth
     }
 
-    public let other: Int
-    public let preferences: [(recommendation: Int, when: Condition)]
-    public let otherwise: Otherwise
-    public let location: Location
+    package let other: Int
+    package let preferences: [(recommendation: Int, when: Condition)]
+    package let otherwise: Otherwise
+    package let location: Location
 
-    public static func == (lhs: Conflict, rhs: Conflict) -> Bool {
+    package static func == (lhs: Conflict, rhs: Conflict) -> Bool {
       lhs.other == rhs.other && lhs.otherwise == rhs.otherwise && lhs.location == rhs.location
         && lhs.preferences.map(\.recommendation) == rhs.preferences.map(\.recommendation)
         && lhs.preferences.map(\.when) == rhs.preferences.map(\.when)
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
       hasher.combine(other)
       hasher.combine(location)
     }
   }
 
-  public let id: String
-  public let title: String
-  public let dose: String?
-  public let instructions: String?
-  public let cautions: [String]
-  public let addresses: [Int]
-  public let conflicts: [Conflict]
+  package let id: String
+  package let title: String
+  package let dose: String?
+  package let instructions: String?
+  package let cautions: [String]
+  package let addresses: [Int]
+  package let conflicts: [Conflict]
   /// Whether it may be started while waiting for a routine referral
   /// (`safe while awaiting referral`); under an emergency or urgent flag nothing is.
-  public let safeWhileAwaitingReferral: Bool
-  public let provenance: Provenance
-  public let location: Location
+  package let safeWhileAwaitingReferral: Bool
+  package let provenance: Provenance
+  package let location: Location
 }
 
 /// A rule: when its condition holds, its conclusions follow.
-public struct Rule: Sendable, Hashable {
-  public let id: String
-  public let condition: Condition
-  public let conclusions: [Conclusion]
-  public let because: String
-  public let patientWording: String?
-  public let clinicianWording: String?
-  public let provenance: Provenance
-  public let location: Location
+package struct Rule: Sendable, Hashable {
+  package let id: String
+  package let condition: Condition
+  package let conclusions: [Conclusion]
+  package let because: String
+  package let patientWording: String?
+  package let clinicianWording: String?
+  package let provenance: Provenance
+  package let location: Location
 
   /// Whether the rule raises a red flag.
-  public var raisesRedFlag: Bool {
+  package var raisesRedFlag: Bool {
     conclusions.contains { if case .redFlag = $0 { return true } else { return false } }
   }
 }
 
 /// One conclusion of a rule, with ids resolved.
-public enum Conclusion: Sendable, Hashable {
+package enum Conclusion: Sendable, Hashable {
   case certainty(finding: Int, Double)
   case upstream(contributor: Int, of: Int)
   /// Points in thousandths, so sums are exact.

@@ -5,17 +5,17 @@
 /// The stages add to one list of diagnostics: the parser's, then resolution (ids, types,
 /// options, ranges), then ordering (cycles), then the checks in `Checks/`. A knowledge base
 /// is returned only when there is no error.
-public enum KnowledgeBaseCompiler {
+package enum KnowledgeBaseCompiler {
   /// The result of compiling: the knowledge base when there were no errors, and all diagnostics.
-  public struct Output: Sendable {
-    public let knowledgeBase: KnowledgeBase?
-    public let diagnostics: [Diagnostic]
+  package struct Output: Sendable {
+    package let knowledgeBase: KnowledgeBase?
+    package let diagnostics: [Diagnostic]
     /// The parsed files, for tools such as the formatter.
-    public let syntax: [SyntaxFile]
+    package let syntax: [SyntaxFile]
   }
 
   /// Compiles rule files (their order does not matter), running `checks` on the result.
-  public static func compile(_ files: [SourceFile], checks: [any KnowledgeBaseCheck] = allChecks) -> Output {
+  package static func compile(_ files: [SourceFile], checks: [any KnowledgeBaseCheck] = allChecks) -> Output {
     let ordered = files.sorted { $0.path < $1.path }
     var diagnostics: [Diagnostic] = []
     var syntax: [SyntaxFile] = []
@@ -71,8 +71,8 @@ public enum KnowledgeBaseCompiler {
 }
 
 /// A resolved knowledge base together with the syntax it came from, which checks read.
-public struct DraftKnowledgeBase: Sendable {
-  public let knowledgeBase: KnowledgeBase
+package struct DraftKnowledgeBase: Sendable {
+  package let knowledgeBase: KnowledgeBase
   /// Each rule's condition syntax, by rule index, for checks that point at a test.
   let ruleConditions: [ConditionSyntax]
   /// Each rule's declaration range, by rule index.
@@ -346,7 +346,7 @@ private struct Resolver {
       }
       if range.low.value > range.high.value {
         error(
-          .invalidRange, "the range \(format(range.low.value)) to \(format(range.high.value)) runs backwards; write the low end first",
+          .invalidRange, "the range \(NumberText.plain(range.low.value)) to \(NumberText.plain(range.high.value)) runs backwards; write the low end first",
           at: range.low.range.through(range.high.range))
       }
       kind = .number(
@@ -523,28 +523,28 @@ private struct Resolver {
     var gaps: [String] = []
     for band in syntax.bands.sorted(by: { $0.low.value < $1.low.value }) {
       guard band.low.value <= band.high.value else {
-        error(.invalidRange, "'band \(format(band.low.value)) to \(format(band.high.value))' runs backwards; write the low end first", at: band.range)
+        error(.invalidRange, "'band \(NumberText.plain(band.low.value)) to \(NumberText.plain(band.high.value))' runs backwards; write the low end first", at: band.range)
         continue
       }
       if let previous = bands.last, band.low.value <= previous.answers.upperBound {
         error(
           .overlappingRanges,
-          "this band starts at \(format(band.low.value)), inside the band before it (\(format(previous.answers.lowerBound)) to "
-            + "\(format(previous.answers.upperBound))); a norm's bands must not overlap",
+          "this band starts at \(NumberText.plain(band.low.value)), inside the band before it (\(NumberText.plain(previous.answers.lowerBound)) to "
+            + "\(NumberText.plain(previous.answers.upperBound))); a norm's bands must not overlap",
           at: band.range)
         continue
       }
       if let previous = bands.last {
         let next = questions[by].kind.allowsDecimals ? previous.answers.upperBound : previous.answers.upperBound + 1
-        if band.low.value > next { gaps.append("\(format(next)) to \(format(band.low.value))") }
+        if band.low.value > next { gaps.append("\(NumberText.plain(next)) to \(NumberText.plain(band.low.value))") }
       }
       bands.append(.init(answers: band.low.value...band.high.value, value: band.value.value))
     }
     // An answer no band covers would rule every comparison out: the bands must cover the
     // whole range the question is asked over.
     if let range = questions[by].kind.numberRange, let first = bands.first, let last = bands.last {
-      if first.answers.lowerBound > range.lowerBound { gaps.insert("\(format(range.lowerBound)) to \(format(first.answers.lowerBound))", at: 0) }
-      if last.answers.upperBound < range.upperBound { gaps.append("\(format(last.answers.upperBound)) to \(format(range.upperBound))") }
+      if first.answers.lowerBound > range.lowerBound { gaps.insert("\(NumberText.plain(range.lowerBound)) to \(NumberText.plain(first.answers.lowerBound))", at: 0) }
+      if last.answers.upperBound < range.upperBound { gaps.append("\(NumberText.plain(last.answers.upperBound)) to \(NumberText.plain(range.upperBound))") }
     }
     if !gaps.isEmpty {
       error(
@@ -584,7 +584,7 @@ private struct Resolver {
       guard (-1...1).contains(certainty.value) else {
         error(
           .certaintyOutOfRange,
-          "a certainty must be between -1 and 1 (negative is evidence against); found \(format(certainty.value))",
+          "a certainty must be between -1 and 1 (negative is evidence against); found \(NumberText.plain(certainty.value))",
           at: certainty.range)
         return nil
       }
@@ -727,7 +727,7 @@ private struct Resolver {
       case .bare: return .finding(index, .greater, Condition.defaultThreshold)
       case .certainty(let op, let bound):
         guard (0...1).contains(bound.value) else {
-          error(.certaintyOutOfRange, "a certainty threshold must be between 0 and 1; found \(format(bound.value))", at: bound.range)
+          error(.certaintyOutOfRange, "a certainty threshold must be between 0 and 1; found \(NumberText.plain(bound.value))", at: bound.range)
           return nil
         }
         return .finding(index, op, bound.value)
@@ -802,7 +802,7 @@ private struct Resolver {
         diagnostics.append(
           .warning(
             .valueOutOfRange,
-            "no answer to '\(name)' can be \(format(bound.value)): it is asked from \(format(range.lowerBound)) to \(format(range.upperBound))",
+            "no answer to '\(name)' can be \(NumberText.plain(bound.value)): it is asked from \(NumberText.plain(range.lowerBound)) to \(NumberText.plain(range.upperBound))",
             at: bound.range))
       }
     }
@@ -827,7 +827,7 @@ private struct Resolver {
       return .compare(op, bound.value)
     case (.number, .between(let low, let high)), (.scale, .between(let low, let high)):
       if low.value > high.value {
-        error(.invalidRange, "'between \(format(low.value)) and \(format(high.value))' runs backwards; write the low end first", at: test.range)
+        error(.invalidRange, "'between \(NumberText.plain(low.value)) and \(NumberText.plain(high.value))' runs backwards; write the low end first", at: test.range)
         return nil
       }
       return .between(low.value, high.value)
@@ -866,7 +866,7 @@ private struct Resolver {
   private mutating func scoreThousandths(_ number: Spelled<Double>) -> Int? {
     let thousandths = (number.value * 1000).rounded()
     guard abs(thousandths) < 1e12 else {
-      error(.invalidNumber, "scores are compared with numbers below a billion; found \(format(number.value))", at: number.range)
+      error(.invalidNumber, "scores are compared with numbers below a billion; found \(NumberText.plain(number.value))", at: number.range)
       return nil
     }
     return Int(thousandths)
@@ -966,8 +966,3 @@ private struct Resolver {
   }
 }
 
-/// A number as a person writes it: `3`, not `3.0`.
-func format(_ value: Double) -> String {
-  if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-  return "\(value)"
-}

@@ -3,28 +3,28 @@ import Foundation
 // MARK: - Loading knowledge bases
 
 /// Where a knowledge base comes from, and what loading it found.
-public struct LoadedKnowledgeBase: Sendable {
+package struct LoadedKnowledgeBase: Sendable {
   /// The knowledge base, when its files have no errors.
-  public let knowledgeBase: KnowledgeBase?
+  package let knowledgeBase: KnowledgeBase?
   /// Every diagnostic, sorted by file and position.
-  public let diagnostics: [Diagnostic]
+  package let diagnostics: [Diagnostic]
   /// The rule files read, by the path shown in diagnostics.
-  public let files: [SourceFile]
+  package let files: [SourceFile]
   /// The parsed files.
-  public let syntax: [SyntaxFile]
+  package let syntax: [SyntaxFile]
 }
 
 extension KnowledgeBase {
   /// The largest rule file accepted, in bytes.
-  public static let maximumFileSize = 64 << 20
+  package static let maximumFileSize = 64 << 20
 
   /// Compiles a knowledge base from in-memory files: (name, text) pairs.
-  public static func compile(files: [(name: String, text: String)]) -> LoadedKnowledgeBase {
+  package static func compile(files: [(name: String, text: String)]) -> LoadedKnowledgeBase {
     compile(files.map { SourceFile(path: $0.name, text: $0.text) })
   }
 
   /// Compiles source files into a knowledge base, running `checks` (by default every check).
-  public static func compile(_ files: [SourceFile], checks: [any KnowledgeBaseCheck] = allChecks) -> LoadedKnowledgeBase {
+  package static func compile(_ files: [SourceFile], checks: [any KnowledgeBaseCheck] = allChecks) -> LoadedKnowledgeBase {
     let output = KnowledgeBaseCompiler.compile(files, checks: checks)
     return LoadedKnowledgeBase(
       knowledgeBase: output.knowledgeBase, diagnostics: output.diagnostics,
@@ -32,7 +32,7 @@ extension KnowledgeBase {
   }
 
   /// The default knowledge base that ships inside Upstream (the `rules/` folder).
-  public static func bundled(checks: [any KnowledgeBaseCheck] = allChecks) -> LoadedKnowledgeBase {
+  package static func bundled(checks: [any KnowledgeBaseCheck] = allChecks) -> LoadedKnowledgeBase {
     compile(bundledFiles(extension: "rules"), checks: checks)
   }
 
@@ -44,7 +44,7 @@ extension KnowledgeBase {
   }
 
   /// Loads every `*.rules` file directly inside a folder as one knowledge base.
-  public static func load(directory path: String, checks: [any KnowledgeBaseCheck] = allChecks) -> LoadedKnowledgeBase {
+  package static func load(directory path: String, checks: [any KnowledgeBaseCheck] = allChecks) -> LoadedKnowledgeBase {
     let read = readFiles(in: path, extension: "rules")
     guard read.diagnostics.isEmpty || !read.diagnostics.hasErrors else {
       return LoadedKnowledgeBase(knowledgeBase: nil, diagnostics: read.diagnostics, files: read.files, syntax: [])
@@ -58,7 +58,7 @@ extension KnowledgeBase {
   }
 
   /// Reads the files with an extension directly inside a folder, reporting problems.
-  static func readFiles(in path: String, extension fileExtension: String) -> (files: [SourceFile], diagnostics: [Diagnostic]) {
+  package static func readFiles(in path: String, extension fileExtension: String) -> (files: [SourceFile], diagnostics: [Diagnostic]) {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       return ([], [.error(.folderNotFound, "there is no folder '\(path)'", at: .wholeFile(path))])
@@ -95,14 +95,14 @@ extension KnowledgeBase {
 
   /// Reads one UTF-8 file, refusing files that are too large or not UTF-8, and anything
   /// but a regular file (a FIFO would block for ever, a link loop has no end).
-  static func readSource(_ path: String) -> Result<SourceFile, Diagnostic> {
+  package static func readSource(_ path: String) -> Result<SourceFile, Diagnostic> {
     var info = stat()
     guard stat(path, &info) == 0 else {
       let reason = errno == ELOOP ? "it is a symbolic link that leads back to itself" : String(cString: strerror(errno))
       return .failure(.error(.unreadableFile, "cannot read '\(path)': \(reason)", at: .wholeFile(path)))
     }
     guard info.st_mode & S_IFMT == S_IFREG else {
-      let kind = AtomicFile.describe(info.st_mode & S_IFMT)
+      let kind = FileKind.describe(info.st_mode & S_IFMT)
       return .failure(.error(.unreadableFile, "cannot read '\(path)': it is \(kind); only regular files are read", at: .wholeFile(path)))
     }
     guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -123,7 +123,7 @@ extension KnowledgeBase {
   }
 
   /// Decodes UTF-8, pointing at the first invalid byte.
-  static func decodeUTF8(_ data: Data, path: String) -> Result<String, Diagnostic> {
+  package static func decodeUTF8(_ data: Data, path: String) -> Result<String, Diagnostic> {
     if let text = String(data: data, encoding: .utf8) {
       return .success(text)
     }

@@ -69,11 +69,11 @@
 /// Each `parseX()` below repeats its grammar rule. On an error the parser records a
 /// diagnostic and resumes at the next line, so one file can report many problems.
 /// Conditions may nest at most `maximumDepth` levels.
-public struct Parser {
+package struct Parser {
   /// How deeply conditions may nest (parentheses, `not`, `at least`).
-  public static let maximumDepth = 100
+  package static let maximumDepth = 100
   /// Diagnostics reported per file before the parser stops reporting more.
-  public static let maximumDiagnostics = 200
+  package static let maximumDiagnostics = 200
 
   /// The words that open a declaration when written in the first column.
   static let declarationKeywords = [
@@ -82,7 +82,7 @@ public struct Parser {
   ]
 
   /// Words of the language that cannot be ids.
-  public static let reservedWords: Set<String> = [
+  package static let reservedWords: Set<String> = [
     "and", "or", "not", "is", "in", "includes", "between", "at", "least", "of", "certainty",
     "when", "then", "to", "upstream", "recommend", "add", "red", "flag", "urgency", "prefer",
     "otherwise", "keep", "both", "stronger", "yes", "no", "sure", "allowed", "asked", "expect",
@@ -108,7 +108,7 @@ public struct Parser {
   }
 
   /// Parses `source`, returning its syntax tree and every problem found on the way.
-  public static func parse(_ source: SourceFile) -> (file: SyntaxFile, diagnostics: [Diagnostic]) {
+  package static func parse(_ source: SourceFile) -> (file: SyntaxFile, diagnostics: [Diagnostic]) {
     var parser = Parser(source: source)
     let declarations = parser.parseFile()
     let file = SyntaxFile(

@@ -1,17 +1,17 @@
 // MARK: - Source files and positions
 
 /// A rule or case file's text, with the name it is reported under.
-public struct SourceFile: Sendable, Hashable {
+package struct SourceFile: Sendable, Hashable {
   /// The path or name shown in diagnostics (e.g. `rules/foot-to-hip.rules`).
-  public let path: String
+  package let path: String
   /// The full text of the file.
-  public let text: String
+  package let text: String
   /// The UTF-8 bytes of `text`, which the lexer reads.
   let bytes: [UInt8]
   /// The byte offset at which each line starts.
   private let lineStarts: [Int]
 
-  public init(path: String, text: String) {
+  package init(path: String, text: String) {
     self.path = path
     self.text = text
     self.bytes = Array(text.utf8)
@@ -53,42 +53,42 @@ public struct SourceFile: Sendable, Hashable {
   }
 
   /// The source range covering bytes `start..<end`.
-  func range(_ start: Int, _ end: Int) -> SourceRange {
+  package func range(_ start: Int, _ end: Int) -> SourceRange {
     SourceRange(file: path, start: location(ofOffset: start), end: location(ofOffset: end))
   }
 }
 
 /// A position in a source file: 1-based line and column, and the byte offset.
-public struct SourceLocation: Sendable, Hashable, Codable, Comparable {
-  public let line: Int
-  public let column: Int
-  public let offset: Int
+package struct SourceLocation: Sendable, Hashable, Codable, Comparable {
+  package let line: Int
+  package let column: Int
+  package let offset: Int
 
-  public init(line: Int, column: Int, offset: Int) {
+  package init(line: Int, column: Int, offset: Int) {
     self.line = line
     self.column = column
     self.offset = offset
   }
 
-  public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+  package static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
     lhs.offset < rhs.offset
   }
 }
 
 /// A span of text in a named file, from `start` up to (not including) `end`.
-public struct SourceRange: Sendable, Hashable, Codable, Comparable {
-  public let file: String
-  public let start: SourceLocation
-  public let end: SourceLocation
+package struct SourceRange: Sendable, Hashable, Codable, Comparable {
+  package let file: String
+  package let start: SourceLocation
+  package let end: SourceLocation
 
-  public init(file: String, start: SourceLocation, end: SourceLocation) {
+  package init(file: String, start: SourceLocation, end: SourceLocation) {
     self.file = file
     self.start = start
     self.end = end
   }
 
   /// A range for a whole file or a place with no text (line 1, column 1).
-  public static func wholeFile(_ file: String) -> SourceRange {
+  package static func wholeFile(_ file: String) -> SourceRange {
     let start = SourceLocation(line: 1, column: 1, offset: 0)
     return SourceRange(file: file, start: start, end: start)
   }
@@ -99,9 +99,9 @@ public struct SourceRange: Sendable, Hashable, Codable, Comparable {
   }
 
   /// `file:line:column`, as editors and terminals recognise it.
-  public var description: String { "\(file):\(start.line):\(start.column)" }
+  package var description: String { "\(file):\(start.line):\(start.column)" }
 
-  public static func < (lhs: SourceRange, rhs: SourceRange) -> Bool {
+  package static func < (lhs: SourceRange, rhs: SourceRange) -> Bool {
     (lhs.file, lhs.start.offset, lhs.end.offset) < (rhs.file, rhs.start.offset, rhs.end.offset)
   }
 }

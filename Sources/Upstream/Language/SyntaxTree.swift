@@ -4,38 +4,38 @@
 ///
 /// The tree says what was written, not what it means: ids are not yet resolved. The
 /// `KnowledgeBaseCompiler` checks and resolves it into a `KnowledgeBase`.
-public struct SyntaxFile: Sendable {
-  public let path: String
-  public let declarations: [Declaration]
+package struct SyntaxFile: Sendable {
+  package let path: String
+  package let declarations: [Declaration]
   /// The file's `#` comments, in order.
-  public let comments: [Comment]
+  package let comments: [Comment]
   /// The byte offset of each attribute's first word (`ask`, `when`, `source`…), in order,
   /// so the formatter can put each attribute on its own line.
   let attributeOffsets: [Int]
 }
 
 /// A `#` comment, kept for the formatter.
-public struct Comment: Sendable, Hashable {
-  public let text: String
-  public let range: SourceRange
+package struct Comment: Sendable, Hashable {
+  package let text: String
+  package let range: SourceRange
   /// Whether the comment is alone on its line (rather than after code).
-  public let ownLine: Bool
+  package let ownLine: Bool
 }
 
 /// An id as written, with where it was written.
-public struct Name: Sendable, Hashable {
-  public let text: String
-  public let range: SourceRange
+package struct Name: Sendable, Hashable {
+  package let text: String
+  package let range: SourceRange
 }
 
 /// A value as written, with where it was written.
-public struct Spelled<Value: Sendable & Hashable>: Sendable, Hashable {
-  public let value: Value
-  public let range: SourceRange
+package struct Spelled<Value: Sendable & Hashable>: Sendable, Hashable {
+  package let value: Value
+  package let range: SourceRange
 }
 
 /// One top-level declaration.
-public enum Declaration: Sendable {
+package enum Declaration: Sendable {
   case header(HeaderSyntax)
   case source(SourceSyntax)
   case question(QuestionSyntax)
@@ -48,7 +48,7 @@ public enum Declaration: Sendable {
   case testCase(CaseSyntax)
 
   /// The range of the declaration's keyword and id.
-  public var range: SourceRange {
+  package var range: SourceRange {
     switch self {
     case .header(let d): d.range
     case .source(let d): d.range
@@ -67,133 +67,133 @@ public enum Declaration: Sendable {
 // MARK: - Declarations
 
 /// Provenance shared by rules, recommendations and red flags.
-public struct ProvenanceSyntax: Sendable, Hashable {
-  public var sources: [Name] = []
-  public var author: Spelled<String>?
-  public var reviewed: Spelled<String>?
+package struct ProvenanceSyntax: Sendable, Hashable {
+  package var sources: [Name] = []
+  package var author: Spelled<String>?
+  package var reviewed: Spelled<String>?
 }
 
 /// `knowledge base "…"` and its attributes.
-public struct HeaderSyntax: Sendable {
-  public let title: Spelled<String>
-  public var version: Spelled<String>?
-  public var authors: [Spelled<String>] = []
-  public var disclaimer: Spelled<String>?
-  public var generalAdvice: Spelled<String>?
+package struct HeaderSyntax: Sendable {
+  package let title: Spelled<String>
+  package var version: Spelled<String>?
+  package var authors: [Spelled<String>] = []
+  package var disclaimer: Spelled<String>?
+  package var generalAdvice: Spelled<String>?
   /// `safety netting TEXT`, one per item, in order.
-  public var safetyNetting: [Spelled<String>] = []
-  public var lessLikelyBelow: Spelled<Double>?
-  public let range: SourceRange
+  package var safetyNetting: [Spelled<String>] = []
+  package var lessLikelyBelow: Spelled<Double>?
+  package let range: SourceRange
 }
 
 /// `source ID` and its attributes.
-public struct SourceSyntax: Sendable {
-  public let id: Name
-  public var title: Spelled<String>?
-  public var citation: Spelled<String>?
-  public var url: Spelled<String>?
-  public var evidence: Name?
-  public let range: SourceRange
+package struct SourceSyntax: Sendable {
+  package let id: Name
+  package var title: Spelled<String>?
+  package var citation: Spelled<String>?
+  package var url: Spelled<String>?
+  package var evidence: Name?
+  package let range: SourceRange
 }
 
 /// `question ID: TYPE` and its attributes.
-public struct QuestionSyntax: Sendable {
-  public let id: Name
-  public let type: Name
-  public var wording: Spelled<String>?
-  public var help: Spelled<String>?
-  public var options: [(id: Name, label: Spelled<String>)] = []
-  public var range_: (low: Spelled<Double>, high: Spelled<Double>)?
-  public var unit: Spelled<String>?
-  public var decimalsAllowed: SourceRange?
-  public var notSureAllowed: SourceRange?
-  public var askWhen: ConditionSyntax?
-  public let range: SourceRange
+package struct QuestionSyntax: Sendable {
+  package let id: Name
+  package let type: Name
+  package var wording: Spelled<String>?
+  package var help: Spelled<String>?
+  package var options: [(id: Name, label: Spelled<String>)] = []
+  package var range_: (low: Spelled<Double>, high: Spelled<Double>)?
+  package var unit: Spelled<String>?
+  package var decimalsAllowed: SourceRange?
+  package var notSureAllowed: SourceRange?
+  package var askWhen: ConditionSyntax?
+  package let range: SourceRange
 }
 
 /// `complaint ID` or `contributor ID` and its attributes.
-public struct FindingSyntax: Sendable {
-  public let kind: Name
-  public let id: Name
-  public var name: Spelled<String>?
-  public var region: Name?
-  public var explanation: Spelled<String>?
-  public let range: SourceRange
+package struct FindingSyntax: Sendable {
+  package let kind: Name
+  package let id: Name
+  package var name: Spelled<String>?
+  package var region: Name?
+  package var explanation: Spelled<String>?
+  package let range: SourceRange
 }
 
 /// `score ID` and its attributes.
-public struct ScoreSyntax: Sendable {
+package struct ScoreSyntax: Sendable {
   /// `stratum ID "label" when CONDITION [means "…"]`.
-  public struct Stratum: Sendable {
-    public let id: Name
-    public let label: Spelled<String>
-    public let condition: ConditionSyntax
-    public var meaning: Spelled<String>?
+  package struct Stratum: Sendable {
+    package let id: Name
+    package let label: Spelled<String>
+    package let condition: ConditionSyntax
+    package var meaning: Spelled<String>?
   }
 
-  public let id: Name
-  public var name: Spelled<String>?
-  public var range_: (low: Spelled<Double>, high: Spelled<Double>)?
-  public var strata: [Stratum] = []
+  package let id: Name
+  package var name: Spelled<String>?
+  package var range_: (low: Spelled<Double>, high: Spelled<Double>)?
+  package var strata: [Stratum] = []
   /// `copyright TEXT`: the instrument's copyright and licence line.
-  public var copyright: Spelled<String>?
-  public let range: SourceRange
+  package var copyright: Spelled<String>?
+  package let range: SourceRange
 }
 
 /// `red flag ID` and its attributes.
-public struct RedFlagSyntax: Sendable {
-  public let id: Name
-  public var name: Spelled<String>?
-  public var urgency: Name?
-  public var advice: Spelled<String>?
+package struct RedFlagSyntax: Sendable {
+  package let id: Name
+  package var name: Spelled<String>?
+  package var urgency: Name?
+  package var advice: Spelled<String>?
   /// `advice URGENCY TEXT`: the wording when a rule raises the flag to that urgency.
-  public var adviceByUrgency: [(urgency: Name, text: Spelled<String>)] = []
-  public var explanation: Spelled<String>?
-  public var provenance = ProvenanceSyntax()
-  public let range: SourceRange
+  package var adviceByUrgency: [(urgency: Name, text: Spelled<String>)] = []
+  package var explanation: Spelled<String>?
+  package var provenance = ProvenanceSyntax()
+  package let range: SourceRange
 }
 
 /// `norm ID`: a published normal value that depends on another answer (usually age),
 /// as a table of bands.
-public struct NormSyntax: Sendable {
+package struct NormSyntax: Sendable {
   /// One row of the table: for answers `low` to `high` (both included), the norm is `value`.
-  public struct Band: Sendable {
-    public let low: Spelled<Double>
-    public let high: Spelled<Double>
-    public let value: Spelled<Double>
-    public let range: SourceRange
+  package struct Band: Sendable {
+    package let low: Spelled<Double>
+    package let high: Spelled<Double>
+    package let value: Spelled<Double>
+    package let range: SourceRange
   }
 
-  public let id: Name
-  public var name: Spelled<String>?
+  package let id: Name
+  package var name: Spelled<String>?
   /// The question whose answer picks the band (`by age`).
-  public var by: Name?
-  public var bands: [Band] = []
-  public var provenance = ProvenanceSyntax()
-  public let range: SourceRange
+  package var by: Name?
+  package var bands: [Band] = []
+  package var provenance = ProvenanceSyntax()
+  package let range: SourceRange
 }
 
 /// `rule ID when … then …` and its attributes.
-public struct RuleSyntax: Sendable {
-  public let id: Name
-  public let condition: ConditionSyntax?
-  public var conclusions: [ConclusionSyntax] = []
-  public var because: Spelled<String>?
-  public var patientWording: Spelled<String>?
-  public var clinicianWording: Spelled<String>?
-  public var provenance = ProvenanceSyntax()
-  public let range: SourceRange
+package struct RuleSyntax: Sendable {
+  package let id: Name
+  package let condition: ConditionSyntax?
+  package var conclusions: [ConclusionSyntax] = []
+  package var because: Spelled<String>?
+  package var patientWording: Spelled<String>?
+  package var clinicianWording: Spelled<String>?
+  package var provenance = ProvenanceSyntax()
+  package let range: SourceRange
 }
 
 /// One conclusion after `then`.
-public enum ConclusionSyntax: Sendable {
+package enum ConclusionSyntax: Sendable {
   case certainty(finding: Name, certainty: Spelled<Double>)
   case upstream(contributor: Name, of: Name)
   case addPoints(points: Spelled<Double>, score: Name)
   case recommend(Name)
   case redFlag(Name, urgency: Name?)
 
-  public var range: SourceRange {
+  package var range: SourceRange {
     switch self {
     case .certainty(let finding, let certainty): finding.range.through(certainty.range)
     case .upstream(let contributor, let of): contributor.range.through(of.range)
@@ -205,46 +205,46 @@ public enum ConclusionSyntax: Sendable {
 }
 
 /// `recommendation ID` and its attributes.
-public struct RecommendationSyntax: Sendable {
-  public let id: Name
-  public var title: Spelled<String>?
-  public var dose: Spelled<String>?
-  public var instructions: Spelled<String>?
-  public var cautions: [Spelled<String>] = []
-  public var addresses: [Name] = []
-  public var conflicts: [ConflictSyntax] = []
+package struct RecommendationSyntax: Sendable {
+  package let id: Name
+  package var title: Spelled<String>?
+  package var dose: Spelled<String>?
+  package var instructions: Spelled<String>?
+  package var cautions: [Spelled<String>] = []
+  package var addresses: [Name] = []
+  package var conflicts: [ConflictSyntax] = []
   /// Where `safe while awaiting referral` is written, when it is.
-  public var safeWhileAwaitingReferral: SourceRange?
-  public var provenance = ProvenanceSyntax()
-  public let range: SourceRange
+  package var safeWhileAwaitingReferral: SourceRange?
+  package var provenance = ProvenanceSyntax()
+  package let range: SourceRange
 }
 
 /// `conflicts with ID` and how it is settled.
-public struct ConflictSyntax: Sendable {
+package struct ConflictSyntax: Sendable {
   /// What happens when no `prefer … when` holds.
-  public enum Otherwise: Sendable {
+  package enum Otherwise: Sendable {
     case prefer(Name)
     case stronger(SourceRange)
     case keepBoth(SourceRange)
   }
 
-  public let other: Name
-  public var preferences: [(prefer: Name, when: ConditionSyntax)] = []
-  public var otherwise: Otherwise?
-  public let range: SourceRange
+  package let other: Name
+  package var preferences: [(prefer: Name, when: ConditionSyntax)] = []
+  package var otherwise: Otherwise?
+  package let range: SourceRange
 }
 
 /// `case ID` with its answers and expectations.
-public struct CaseSyntax: Sendable {
-  public let id: Name
-  public var description: Spelled<String>?
-  public var answers: [(question: Name, answer: AnswerSyntax)] = []
-  public var expectations: [ExpectationSyntax] = []
-  public let range: SourceRange
+package struct CaseSyntax: Sendable {
+  package let id: Name
+  package var description: Spelled<String>?
+  package var answers: [(question: Name, answer: AnswerSyntax)] = []
+  package var expectations: [ExpectationSyntax] = []
+  package let range: SourceRange
 }
 
 /// An answer written in a case file.
-public enum AnswerSyntax: Sendable, Hashable {
+package enum AnswerSyntax: Sendable, Hashable {
   case yes, no, notSure
   case number(Double)
   case option(String)
@@ -252,9 +252,9 @@ public enum AnswerSyntax: Sendable, Hashable {
 }
 
 /// One `expect …` line of a case file.
-public struct ExpectationSyntax: Sendable {
+package struct ExpectationSyntax: Sendable {
   /// What is expected.
-  public enum Claim: Sendable {
+  package enum Claim: Sendable {
     case finding(Name, present: Bool, certainty: NumberTest?)
     case upstream(Name, of: Name)
     case topContributor(of: Name, is: Name)
@@ -266,17 +266,17 @@ public struct ExpectationSyntax: Sendable {
     case notAsked(Name)
   }
 
-  public let claim: Claim
-  public let range: SourceRange
+  package let claim: Claim
+  package let range: SourceRange
 }
 
 /// A numeric test in an expectation: `>= 0.5` or `between 0.3 and 0.8`.
-public enum NumberTest: Sendable, Hashable {
+package enum NumberTest: Sendable, Hashable {
   case compare(ComparisonOperator, Double)
   case between(Double, Double)
 
   /// Whether `value` passes.
-  public func holds(for value: Double) -> Bool {
+  package func holds(for value: Double) -> Bool {
     switch self {
     case .compare(let op, let bound): op.holds(value, bound)
     case .between(let low, let high): value >= low && value <= high
@@ -287,14 +287,14 @@ public enum NumberTest: Sendable, Hashable {
 // MARK: - Conditions
 
 /// A condition as written: tests combined with and, or, not and `at least N of`.
-public indirect enum ConditionSyntax: Sendable {
+package indirect enum ConditionSyntax: Sendable {
   case test(TestSyntax)
   case all([ConditionSyntax], SourceRange)
   case any([ConditionSyntax], SourceRange)
   case not(ConditionSyntax, SourceRange)
   case atLeast(Int, [ConditionSyntax], SourceRange)
 
-  public var range: SourceRange {
+  package var range: SourceRange {
     switch self {
     case .test(let test): test.range
     case .all(_, let range), .any(_, let range), .not(_, let range), .atLeast(_, _, let range): range
@@ -303,14 +303,14 @@ public indirect enum ConditionSyntax: Sendable {
 }
 
 /// `<`, `<=`, `>` or `>=`.
-public enum ComparisonOperator: String, Sendable, Hashable, Codable {
+package enum ComparisonOperator: String, Sendable, Hashable, Codable {
   case less = "<"
   case lessOrEqual = "<="
   case greater = ">"
   case greaterOrEqual = ">="
 
   /// Whether `value OP bound` holds.
-  public func holds(_ value: Double, _ bound: Double) -> Bool {
+  package func holds(_ value: Double, _ bound: Double) -> Bool {
     switch self {
     case .less: value < bound
     case .lessOrEqual: value <= bound
@@ -321,11 +321,11 @@ public enum ComparisonOperator: String, Sendable, Hashable, Codable {
 }
 
 /// A value on the right of `is` or inside `in (…)`: an option or stratum id, or a number.
-public enum ValueSyntax: Sendable, Hashable {
+package enum ValueSyntax: Sendable, Hashable {
   case word(Name)
   case number(Spelled<Double>)
 
-  public var range: SourceRange {
+  package var range: SourceRange {
     switch self {
     case .word(let name): name.range
     case .number(let number): number.range
@@ -334,9 +334,9 @@ public enum ValueSyntax: Sendable, Hashable {
 }
 
 /// One test on a question, finding or score.
-public struct TestSyntax: Sendable {
+package struct TestSyntax: Sendable {
   /// What the subject is compared with.
-  public enum Comparison: Sendable {
+  package enum Comparison: Sendable {
     /// `ID` alone: a yes/no answered yes, or a finding above 0.2.
     case bare
     case certainty(ComparisonOperator, Spelled<Double>)
@@ -349,7 +349,7 @@ public struct TestSyntax: Sendable {
     case between(Spelled<Double>, Spelled<Double>)
 
     /// The numbers an answer is compared with (not certainties).
-    public var numbers: [Spelled<Double>] {
+    package var numbers: [Spelled<Double>] {
       switch self {
       case .compare(_, let bound): [bound]
       case .between(let low, let high): [low, high]
@@ -359,7 +359,7 @@ public struct TestSyntax: Sendable {
     }
   }
 
-  public let subject: Name
-  public let comparison: Comparison
-  public let range: SourceRange
+  package let subject: Name
+  package let comparison: Comparison
+  package let range: SourceRange
 }

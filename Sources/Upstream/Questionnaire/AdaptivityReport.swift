@@ -7,31 +7,31 @@
 /// answers (a question the case leaves out stays unanswered). Its outcome is compared
 /// with the assessment of the case's answers as the questionnaire could have collected
 /// them: without answers to questions whose `ask when` does not hold.
-public struct AdaptivityReport: Sendable {
+package struct AdaptivityReport: Sendable {
   /// One case: how many questions were asked and whether the outcomes agree.
-  public struct CaseRun: Sendable {
-    public let id: String
+  package struct CaseRun: Sendable {
+    package let id: String
     /// The questions the session asked, in order.
-    public let asked: [String]
+    package let asked: [String]
     /// Every question in the knowledge base.
-    public let total: Int
+    package let total: Int
     /// How the adaptive outcome differs from the full one (empty when identical).
-    public let differences: [String]
+    package let differences: [String]
 
     /// The share of all questions asked, 0…1.
-    public var share: Double { total == 0 ? 0 : Double(asked.count) / Double(total) }
-    public var isIdentical: Bool { differences.isEmpty }
+    package var share: Double { total == 0 ? 0 : Double(asked.count) / Double(total) }
+    package var isIdentical: Bool { differences.isEmpty }
   }
 
-  public let cases: [CaseRun]
+  package let cases: [CaseRun]
 
   /// The mean share of questions asked.
-  public var meanShare: Double { cases.isEmpty ? 0 : cases.map(\.share).reduce(0, +) / Double(cases.count) }
+  package var meanShare: Double { cases.isEmpty ? 0 : cases.map(\.share).reduce(0, +) / Double(cases.count) }
   /// The largest share of questions asked.
-  public var maximumShare: Double { cases.map(\.share).max() ?? 0 }
+  package var maximumShare: Double { cases.map(\.share).max() ?? 0 }
 
   /// Runs the adaptive session against each case's answers.
-  public init(
+  package init(
     _ knowledgeBase: KnowledgeBase, cases: [(id: String, answers: Answers)], mode: QuestionnaireSession.Mode = .adaptive
   ) {
     self.cases = cases.map { testCase in
@@ -45,7 +45,7 @@ public struct AdaptivityReport: Sendable {
 
   /// The report for the bundled knowledge base and its bundled cases, or nil when the
   /// knowledge base does not compile.
-  public static func bundled() -> AdaptivityReport? {
+  package static func bundled() -> AdaptivityReport? {
     guard let knowledgeBase = KnowledgeBase.bundled().knowledgeBase else { return nil }
     return AdaptivityReport(knowledgeBase, cases: bundledCases())
   }
@@ -62,8 +62,8 @@ public struct AdaptivityReport: Sendable {
 
   /// A one-line summary: `49 cases: mean 61.7% of questions asked, at most 91.8%; all 49
   /// assessments identical to those from the full answers`.
-  public var summary: String {
-    func percent(_ share: Double) -> String { "\(format((share * 1000).rounded() / 10))%" }
+  package var summary: String {
+    func percent(_ share: Double) -> String { "\(NumberText.plain((share * 1000).rounded() / 10))%" }
     let differing = cases.filter { !$0.isIdentical }.count
     return "\(cases.count) cases: mean \(percent(meanShare)) of questions asked, at most \(percent(maximumShare)); "
       + (differing == 0
@@ -95,7 +95,7 @@ extension Answers {
   ///
   /// Leaving one answer out can leave another question's `ask when` undecided, so this
   /// repeats until nothing more is left out.
-  public func collectable(in knowledgeBase: KnowledgeBase) -> Answers {
+  package func collectable(in knowledgeBase: KnowledgeBase) -> Answers {
     var answers = self
     while true {
       var run = Run(knowledgeBase, AnswerSheet(answers, for: knowledgeBase))

@@ -7,9 +7,9 @@
 /// id, a list of option ids, or `"not sure"`. `null` means not answered. Nothing is
 /// returned to assess when there is an error. A FHIR R4 QuestionnaireResponse (a JSON
 /// object with a `resourceType`) is read by `FHIRQuestionnaireResponse`.
-public enum AnswersReader {
+package enum AnswersReader {
   /// What kind of file the answers came from.
-  public enum Format: Sendable, Hashable {
+  package enum Format: Sendable, Hashable {
     /// An answers file (also what `upstream ask` saves as its session file).
     case answers
     /// A FHIR R4 QuestionnaireResponse.
@@ -17,17 +17,17 @@ public enum AnswersReader {
   }
 
   /// The answers, when there is no error, and every problem found.
-  public struct Output: Sendable {
-    public let answers: Answers?
-    public let diagnostics: [Diagnostic]
+  package struct Output: Sendable {
+    package let answers: Answers?
+    package let diagnostics: [Diagnostic]
     /// The question ids the file names, in the order it names them (with those left
     /// unanswered, `null` in an answers file).
-    public internal(set) var order: [String] = []
-    public internal(set) var format: Format = .answers
+    package internal(set) var order: [String] = []
+    package internal(set) var format: Format = .answers
   }
 
   /// Reads answers from JSON text.
-  public static func read(_ file: SourceFile, for knowledgeBase: KnowledgeBase) -> Output {
+  package static func read(_ file: SourceFile, for knowledgeBase: KnowledgeBase) -> Output {
     switch JSONReader.read(file) {
     case .failure(let error):
       return Output(answers: nil, diagnostics: [error.diagnostic(notJSON: .answersNotJSON, what: "this answers file")])
@@ -37,7 +37,7 @@ public enum AnswersReader {
   }
 
   /// Validates a parsed JSON value as an answers object.
-  static func read(_ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase) -> Output {
+  package static func read(_ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase) -> Output {
     if case .object(let fields) = root.node, fields.contains(where: { $0.key == "resourceType" }),
       knowledgeBase.question("resourceType") == nil
     {
@@ -82,7 +82,7 @@ public enum AnswersReader {
   }
 
   /// The most problems listed for one file; a file with more says so and stops there.
-  public static let maximumDiagnostics = 200
+  package static let maximumDiagnostics = 200
 
   /// Whether `diagnostics` has reached the limit, adding the note that says so the first time.
   static func tooMany(_ diagnostics: inout [Diagnostic], at range: SourceRange) -> Bool {
@@ -95,7 +95,7 @@ public enum AnswersReader {
   }
 
   /// Converts one JSON value into an answer to `question`, or explains what was expected.
-  static func answer(_ value: JSONValue, to question: Question, at range: SourceRange) -> Result<AnswerValue?, Diagnostic> {
+  package static func answer(_ value: JSONValue, to question: Question, at range: SourceRange) -> Result<AnswerValue?, Diagnostic> {
     let id = question.id
     func wrong(_ expected: String) -> Result<AnswerValue?, Diagnostic> {
       .failure(.error(.wrongAnswerType, "question '\(id)' expects \(expected); found \(describe(value))", at: range))
@@ -117,19 +117,19 @@ public enum AnswersReader {
       }
     case .number, .scale:
       guard case .number(let number) = value else {
-        return wrong(question.kind.numberRange.map { "a number from \(format($0.lowerBound)) to \(format($0.upperBound))" } ?? "a number")
+        return wrong(question.kind.numberRange.map { "a number from \(NumberText.plain($0.lowerBound)) to \(NumberText.plain($0.upperBound))" } ?? "a number")
       }
       if let allowed = question.kind.numberRange, !allowed.contains(number) {
         let unit = if case .number(_, _, let unit?, _) = question.kind { " \(unit)" } else { "" }
         return .failure(
           .error(
             .answerOutOfRange,
-            "question '\(id)' takes a number from \(format(allowed.lowerBound)) to \(format(allowed.upperBound))\(unit); found \(format(number))",
+            "question '\(id)' takes a number from \(NumberText.plain(allowed.lowerBound)) to \(NumberText.plain(allowed.upperBound))\(unit); found \(NumberText.plain(number))",
             at: range))
       }
       let decimals = if case .number(_, _, _, let allowed) = question.kind { allowed } else { false }
       if !decimals && number != number.rounded() {
-        return .failure(.error(.wrongAnswerType, "question '\(id)' takes a whole number; found \(format(number))", at: range))
+        return .failure(.error(.wrongAnswerType, "question '\(id)' takes a whole number; found \(NumberText.plain(number))", at: range))
       }
       return .success(.number(number))
     case .choice(let options):
@@ -173,7 +173,7 @@ public enum AnswersReader {
   private static func describe(_ value: JSONValue) -> String {
     switch value {
     case .string(let text): "the text \"\(text)\""
-    case .number(let number): "the number \(format(number))"
+    case .number(let number): "the number \(NumberText.plain(number))"
     case .bool(let flag): flag ? "true" : "false"
     default: value.kindDescription
     }

@@ -1,11 +1,11 @@
 // MARK: - Validating answers built in code
 
 /// Answers that do not fit the knowledge base, with every problem.
-public struct AnswersRejected: Error, Sendable, CustomStringConvertible {
+package struct AnswersRejected: Error, Sendable, CustomStringConvertible {
   /// Every problem, as the same diagnostics an answers file would get (codes UP04xx).
-  public let problems: [Diagnostic]
+  package let problems: [Diagnostic]
 
-  public var description: String { problems.map(\.message).joined(separator: "; ") }
+  package var description: String { problems.map(\.message).joined(separator: "; ") }
 }
 
 extension KnowledgeBase {
@@ -15,7 +15,7 @@ extension KnowledgeBase {
   ///
   /// The checks and messages are those of an answers file (`AnswersReader`); the range of
   /// each diagnostic names the question, as there is no file.
-  public func validate(_ answers: Answers) -> [Diagnostic] {
+  package func validate(_ answers: Answers) -> [Diagnostic] {
     var problems: [Diagnostic] = []
     for id in answers.questionIDs {
       let place = SourceRange.wholeFile("answers[\"\(id)\"]")

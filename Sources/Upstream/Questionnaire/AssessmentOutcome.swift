@@ -8,17 +8,17 @@
 /// The adaptive questionnaire stops only when no open question could change any of
 /// this, so the assessment it ends with has the same outcome as the assessment of the
 /// full answers (see `AdaptivityReport`); only the answers differ.
-public struct AssessmentOutcome: Sendable, Hashable {
-  public let findings: [FindingResult]
-  public let scores: [ScoreResult]
-  public let firings: [Firing]
-  public let undecidedRules: [Int]
-  public let redFlags: [RaisedRedFlag]
-  public let recommendations: [RecommendationResult]
-  public let links: [UpstreamLink]
+package struct AssessmentOutcome: Sendable, Hashable {
+  package let findings: [FindingResult]
+  package let scores: [ScoreResult]
+  package let firings: [Firing]
+  package let undecidedRules: [Int]
+  package let redFlags: [RaisedRedFlag]
+  package let recommendations: [RecommendationResult]
+  package let links: [UpstreamLink]
   private let knowledgeBase: KnowledgeBase
 
-  public init(_ assessment: Assessment) {
+  package init(_ assessment: Assessment) {
     findings = assessment.findings
     scores = assessment.scores
     firings = assessment.firings
@@ -29,19 +29,19 @@ public struct AssessmentOutcome: Sendable, Hashable {
     knowledgeBase = assessment.knowledgeBase
   }
 
-  public static func == (lhs: AssessmentOutcome, rhs: AssessmentOutcome) -> Bool {
+  package static func == (lhs: AssessmentOutcome, rhs: AssessmentOutcome) -> Bool {
     lhs.findings == rhs.findings && lhs.scores == rhs.scores && lhs.firings == rhs.firings
       && lhs.undecidedRules == rhs.undecidedRules && lhs.redFlags == rhs.redFlags
       && lhs.recommendations == rhs.recommendations && lhs.links == rhs.links
   }
 
-  public func hash(into hasher: inout Hasher) {
+  package func hash(into hasher: inout Hasher) {
     hasher.combine(findings)
     hasher.combine(firings)
   }
 
   /// How this outcome differs from another, one line per difference, in ids.
-  public func differences(from other: AssessmentOutcome) -> [String] {
+  package func differences(from other: AssessmentOutcome) -> [String] {
     let kb = knowledgeBase
     var lines: [String] = []
     for (mine, theirs) in zip(findings, other.findings) where mine != theirs {

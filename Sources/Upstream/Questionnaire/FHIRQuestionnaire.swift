@@ -19,24 +19,24 @@
 /// | `help` | a `display` item with display category `help` |
 ///
 /// The output is deterministic: the same knowledge base gives byte-identical JSON.
-public struct FHIRQuestionnaire: Sendable {
+package struct FHIRQuestionnaire: Sendable {
   /// The code system of a question's options is this prefix followed by the question id.
-  public static let optionSystemPrefix = "urn:upstream:options:"
+  package static let optionSystemPrefix = "urn:upstream:options:"
   /// The FHIR code system for "asked but unknown", read as "not sure".
-  public static let dataAbsentReason = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+  package static let dataAbsentReason = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
   /// Upstream's own answers: `none` is "none of these" for a several-choices question.
-  public static let answerSystem = "urn:upstream:answers"
+  package static let answerSystem = "urn:upstream:answers"
 
   static let displayCategory = "http://hl7.org/fhir/StructureDefinition/questionnaire-displayCategory"
   static let displayCategorySystem = "http://hl7.org/fhir/questionnaire-display-category"
 
-  public let knowledgeBase: KnowledgeBase
+  package let knowledgeBase: KnowledgeBase
 
-  public init(_ knowledgeBase: KnowledgeBase) { self.knowledgeBase = knowledgeBase }
+  package init(_ knowledgeBase: KnowledgeBase) { self.knowledgeBase = knowledgeBase }
 
   /// Questions whose `ask when` FHIR enableWhen cannot express, with the condition in the
   /// rule language: a FHIR form shows these questions to everyone.
-  public var inexpressible: [(question: String, askWhen: String)] {
+  package var inexpressible: [(question: String, askWhen: String)] {
     orderedQuestions.compactMap { question in
       guard !question.isRedFlagQuestion, let askWhen = question.askWhen, Self.enableWhen(askWhen, in: knowledgeBase) == nil
       else { return nil }
@@ -45,10 +45,10 @@ public struct FHIRQuestionnaire: Sendable {
   }
 
   /// The Questionnaire as pretty-printed JSON.
-  public func render() -> String { JSONWriter.pretty(resource) }
+  package func render() -> String { JSONWriter.pretty(resource) }
 
   /// The Questionnaire resource.
-  public var resource: JSONValue {
+  package var resource: JSONValue {
     let header = knowledgeBase.header
     var fields: [(key: String, value: JSONValue)] = [
       ("resourceType", .string("Questionnaire")),
@@ -73,12 +73,12 @@ public struct FHIRQuestionnaire: Sendable {
   }
 
   /// The canonical URL the Questionnaire is published under.
-  public static func url(_ knowledgeBase: KnowledgeBase) -> String {
+  package static func url(_ knowledgeBase: KnowledgeBase) -> String {
     "urn:upstream:questionnaire:" + resourceID(knowledgeBase.header.name)
   }
 
   /// The code system of a question's options.
-  public static func optionSystem(_ question: Question) -> String { optionSystemPrefix + question.id }
+  package static func optionSystem(_ question: Question) -> String { optionSystemPrefix + question.id }
 
   /// The questions in the order the questionnaire asks them: red-flag questions first.
   var orderedQuestions: [Question] {

@@ -17,7 +17,7 @@
 ///
 /// Items nested in groups or under answers are read too; items without answers (groups,
 /// display items) are passed over. An item Upstream cannot map is an error that says why.
-public enum FHIRQuestionnaireResponse {
+package enum FHIRQuestionnaireResponse {
   /// The HL7 v2 yes/no code system (Y, N).
   static let yesNoSystem = "http://terminology.hl7.org/CodeSystem/v2-0136"
 

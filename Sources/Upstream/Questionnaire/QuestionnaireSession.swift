@@ -13,9 +13,9 @@
 /// The session is a value with no input or output of its own: the terminal front end
 /// (`upstream ask`) is a thin layer on it, and an app can drive it from its own screens.
 /// `json` is the session as an answers file, in the order the questions were answered.
-public struct QuestionnaireSession: Sendable {
+package struct QuestionnaireSession: Sendable {
   /// Which questions the session asks.
-  public enum Mode: Sendable, Hashable {
+  package enum Mode: Sendable, Hashable {
     /// Red-flag questions, then only questions that can still change the result.
     case adaptive
     /// Every question whose `ask when` allows.
@@ -23,28 +23,28 @@ public struct QuestionnaireSession: Sendable {
   }
 
   /// One reply: an answer, or nil for a question the person skipped.
-  public struct Reply: Sendable, Hashable {
-    public let question: String
-    public let answer: AnswerValue?
+  package struct Reply: Sendable, Hashable {
+    package let question: String
+    package let answer: AnswerValue?
 
-    public init(question: String, answer: AnswerValue?) {
+    package init(question: String, answer: AnswerValue?) {
       self.question = question
       self.answer = answer
     }
   }
 
   /// How far the person has come.
-  public struct Progress: Sendable, Hashable {
+  package struct Progress: Sendable, Hashable {
     /// The number of the question being asked (the number answered, once complete).
-    public let number: Int
+    package let number: Int
     /// The most questions the session can ask in all, given the answers so far.
-    public let atMost: Int
+    package let atMost: Int
     /// Every question in the knowledge base.
-    public let total: Int
+    package let total: Int
   }
 
   /// Why the session refused a step.
-  public enum Problem: Error, Sendable, Hashable, CustomStringConvertible {
+  package enum Problem: Error, Sendable, Hashable, CustomStringConvertible {
     /// Every question needed has been answered.
     case complete
     /// The answer does not fit the question; the message says what was expected.
@@ -56,7 +56,7 @@ public struct QuestionnaireSession: Sendable {
     /// A reply names a question the knowledge base does not have.
     case unknownQuestion(String)
 
-    public var description: String {
+    package var description: String {
       switch self {
       case .complete: "every question needed has been answered"
       case .invalidAnswer(let message): message
@@ -68,14 +68,14 @@ public struct QuestionnaireSession: Sendable {
     }
   }
 
-  public let knowledgeBase: KnowledgeBase
-  public let mode: Mode
+  package let knowledgeBase: KnowledgeBase
+  package let mode: Mode
   /// Every reply so far, in order.
-  public private(set) var replies: [Reply] = []
+  package private(set) var replies: [Reply] = []
   /// The answers so far (skipped questions are left out).
-  public private(set) var answers = Answers()
+  package private(set) var answers = Answers()
   /// The assessment of the answers so far.
-  public private(set) var assessment: Assessment
+  package private(set) var assessment: Assessment
 
   private var skipped: Set<String> = []
   /// A question the person went back to, asked next.
@@ -89,7 +89,7 @@ public struct QuestionnaireSession: Sendable {
   }
 
   /// Starts a session with no answers.
-  public init(_ knowledgeBase: KnowledgeBase, mode: Mode = .adaptive) {
+  package init(_ knowledgeBase: KnowledgeBase, mode: Mode = .adaptive) {
     self.knowledgeBase = knowledgeBase
     self.mode = mode
     self.assessment = knowledgeBase.assess(validated: Answers())
@@ -97,7 +97,7 @@ public struct QuestionnaireSession: Sendable {
   }
 
   /// Resumes a session from earlier replies (a session file), checking each answer.
-  public init(_ knowledgeBase: KnowledgeBase, resuming earlier: [Reply], mode: Mode = .adaptive) throws {
+  package init(_ knowledgeBase: KnowledgeBase, resuming earlier: [Reply], mode: Mode = .adaptive) throws {
     self.init(knowledgeBase, mode: mode)
     for reply in earlier {
       guard let question = knowledgeBase.question(reply.question) else { throw Problem.unknownQuestion(reply.question) }
@@ -114,29 +114,29 @@ public struct QuestionnaireSession: Sendable {
   // MARK: Where the person is
 
   /// The question to ask now, or nil when the session is complete.
-  public var currentQuestion: Question? { plan.next.map { knowledgeBase.questions[$0] } }
+  package var currentQuestion: Question? { plan.next.map { knowledgeBase.questions[$0] } }
 
   /// Whether every question that could change the result has been asked.
-  public var isComplete: Bool { plan.next == nil }
+  package var isComplete: Bool { plan.next == nil }
 
   /// The question's number and the most that may be asked.
-  public var progress: Progress {
+  package var progress: Progress {
     Progress(
       number: replies.count + (isComplete ? 0 : 1), atMost: replies.count + plan.remaining,
       total: knowledgeBase.questions.count)
   }
 
   /// The answer given to a question, if any.
-  public func answer(to question: String) -> AnswerValue? { answers[question] }
+  package func answer(to question: String) -> AnswerValue? { answers[question] }
 
   /// The session as an answers file: question id → answer (null for skipped), in the order
   /// answered.
-  public var json: JSONValue { .object(replies.map { ($0.question, $0.answer?.json ?? .null) }) }
+  package var json: JSONValue { .object(replies.map { ($0.question, $0.answer?.json ?? .null) }) }
 
   // MARK: Replying
 
   /// Answers the current question.
-  public mutating func answer(_ value: AnswerValue) throws {
+  package mutating func answer(_ value: AnswerValue) throws {
     guard let index = plan.next else { throw Problem.complete }
     let question = knowledgeBase.questions[index]
     guard let checked = try Self.checked(value, for: question) else { throw Problem.invalidAnswer("no answer given") }
@@ -145,7 +145,7 @@ public struct QuestionnaireSession: Sendable {
 
   /// Skips the current question, leaving its answer unknown. Red-flag questions cannot be
   /// skipped.
-  public mutating func skip() throws {
+  package mutating func skip() throws {
     guard let index = plan.next else { throw Problem.complete }
     let question = knowledgeBase.questions[index]
     guard !question.isRedFlagQuestion else { throw Problem.safetyQuestionCannotBeSkipped(question.id) }
@@ -154,7 +154,7 @@ public struct QuestionnaireSession: Sendable {
 
   /// Goes back: takes back the last reply and returns its question, which is asked next.
   @discardableResult
-  public mutating func undo() throws -> Question {
+  package mutating func undo() throws -> Question {
     guard let last = replies.popLast(), let question = knowledgeBase.question(last.question) else { throw Problem.nothingToUndo }
     answers[question.id] = nil
     skipped.remove(question.id)
@@ -289,7 +289,7 @@ public struct QuestionnaireSession: Sendable {
   // MARK: Why a question is asked
 
   /// What a question can still change given the other answers, and the rules that use it.
-  public func why(_ questionID: String) -> QuestionRationale? {
+  package func why(_ questionID: String) -> QuestionRationale? {
     guard let index = knowledgeBase.questions.firstIndex(where: { $0.id == questionID }) else { return nil }
     let question = knowledgeBase.questions[index]
     var others = answers
@@ -326,7 +326,7 @@ public struct QuestionnaireSession: Sendable {
 
   /// Runs a session to the end, answering each question it asks from `answers` and
   /// leaving unanswered any question they leave out.
-  public static func answering(_ answers: Answers, with knowledgeBase: KnowledgeBase, mode: Mode = .adaptive)
+  package static func answering(_ answers: Answers, with knowledgeBase: KnowledgeBase, mode: Mode = .adaptive)
     -> QuestionnaireSession
   {
     var session = QuestionnaireSession(knowledgeBase, mode: mode)
@@ -339,30 +339,30 @@ public struct QuestionnaireSession: Sendable {
 
 /// Why a question is asked: what it can still change given the other answers, and the
 /// rules that use it.
-public struct QuestionRationale: Sendable {
-  public let question: Question
+package struct QuestionRationale: Sendable {
+  package let question: Question
   /// Red flags the answer can still raise.
-  public let redFlags: [RedFlag]
+  package let redFlags: [RedFlag]
   /// Findings (contributors first) whose certainty the answer can still change.
-  public let findings: [Finding]
+  package let findings: [Finding]
   /// Recommendations the answer can still call for, or change the strength of.
-  public let recommendations: [Recommendation]
+  package let recommendations: [Recommendation]
   /// Scores whose total or stratum the answer can still change.
-  public let scores: [Score]
+  package let scores: [Score]
   /// Rules that read the question and whose outcome it can still change.
-  public let rules: [Rule]
+  package let rules: [Rule]
   /// How many rules read the question in all.
-  public let rulesReading: Int
+  package let rulesReading: Int
   /// The question's `ask when`, in the rule language.
-  public let askWhen: String?
+  package let askWhen: String?
 
   /// Whether the answer can still change anything.
-  public var mattersNow: Bool { !(redFlags.isEmpty && findings.isEmpty && recommendations.isEmpty && scores.isEmpty) }
+  package var mattersNow: Bool { !(redFlags.isEmpty && findings.isEmpty && recommendations.isEmpty && scores.isEmpty) }
 
   /// The reasons in plain words, one line each: the red flags, contributors and scores
   /// the answer can still change (the advice only when it changes nothing else), and the
   /// rules that use it.
-  public var lines: [String] {
+  package var lines: [String] {
     var lines: [String] = []
     if question.isRedFlagQuestion {
       lines.append("This is a safety question: everyone is asked it, before anything else.")

@@ -11,7 +11,7 @@ import Foundation
 /// `skip` and `quit` are commands, except where the question has an option of that
 /// exact name (then `undo` still goes back). Anything else gets a hint that says what
 /// would do.
-public enum TypedReply: Sendable, Hashable {
+package enum TypedReply: Sendable, Hashable {
   case answer(AnswerValue)
   /// `?` or `help`: the question's help text.
   case help
@@ -27,12 +27,12 @@ public enum TypedReply: Sendable, Hashable {
   case invalid(String)
 
   /// The longest reply read, in bytes: no answer needs more, and reading stays quick.
-  public static let maximumLength = 1_000
+  package static let maximumLength = 1_000
   /// What a person is told when a reply is longer.
-  public static let tooLongHint = "That reply is longer than \(maximumLength) characters; please answer in a few words."
+  package static let tooLongHint = "That reply is longer than \(maximumLength) characters; please answer in a few words."
 
   /// Reads one line typed in reply to `question`.
-  public static func read(_ text: String, for question: Question) -> TypedReply {
+  package static func read(_ text: String, for question: Question) -> TypedReply {
     guard text.utf8.count <= maximumLength else { return .invalid(tooLongHint) }
     let typed = text.trimmingCharacters(in: .whitespacesAndNewlines)
     let namesAnOption = question.kind.options.contains {
@@ -65,12 +65,12 @@ public enum TypedReply: Sendable, Hashable {
   }
 
   /// What a question takes, in words: `yes or no`, `a number from 0 to 24 (hours)`.
-  public static func expectation(_ question: Question) -> String {
+  package static func expectation(_ question: Question) -> String {
     var text: String
     switch question.kind {
     case .yesNo: text = "yes or no"
     case .number(let low, let high, let unit, let decimals):
-      text = "\(decimals ? "a number" : "a whole number") from \(format(low)) to \(format(high))\(unit.map { " \($0)" } ?? "")"
+      text = "\(decimals ? "a number" : "a whole number") from \(NumberText.plain(low)) to \(NumberText.plain(high))\(unit.map { " \($0)" } ?? "")"
     case .scale: text = "a whole number from 0 to 10"
     case .choice(let options): text = "one option: its number (1–\(options.count)) or its name"
     case .choices: text = "any of the options: numbers or names separated by commas, or none"
@@ -106,7 +106,7 @@ public enum TypedReply: Sendable, Hashable {
       return .invalid("Please give \(expectation(question)).")
     }
     if let range = question.kind.numberRange, !range.contains(value) {
-      return .invalid("\(format(value)) is outside the range: please give \(expectation(question)).")
+      return .invalid("\(NumberText.plain(value)) is outside the range: please give \(expectation(question)).")
     }
     let decimals = if case .number(_, _, _, let allowed) = question.kind { allowed } else { false }
     if !decimals && value != value.rounded() {

@@ -6,22 +6,22 @@
 ///
 /// JSON is the full model for both audiences: every rule carries its patient and its
 /// clinician wording, and `audience` records which one was asked for.
-public struct AssessmentJSONRenderer: Sendable {
+package struct AssessmentJSONRenderer: Sendable {
   /// The version of the `upstream-assessment` format.
-  public static let formatVersion = 4
+  package static let formatVersion = 4
 
-  public let audience: Audience
+  package let audience: Audience
 
-  public init(audience: Audience = .clinician) { self.audience = audience }
+  package init(audience: Audience = .clinician) { self.audience = audience }
 
   /// The assessment's tree as pretty-printed JSON.
-  public func render(_ assessment: Assessment) -> String { render(assessment.tree) }
+  package func render(_ assessment: Assessment) -> String { render(assessment.tree) }
 
   /// The tree as pretty-printed JSON.
-  public func render(_ tree: RecommendationTree) -> String { JSONWriter.pretty(value(tree)) }
+  package func render(_ tree: RecommendationTree) -> String { JSONWriter.pretty(value(tree)) }
 
   /// The tree as a JSON value.
-  public func value(_ tree: RecommendationTree) -> JSONValue {
+  package func value(_ tree: RecommendationTree) -> JSONValue {
     .object([
       ("format", .string("upstream-assessment")),
       ("version", .number(Double(Self.formatVersion))),

@@ -1,19 +1,19 @@
 // MARK: - Why, why not and what if as text
 
 /// Renders an `Explanation` (`upstream why`) as a box-drawn chain back to the answers.
-public struct WhyTextRenderer: Sendable {
-  public let audience: Audience
-  public let width: Int
-  public let colour: Bool
+package struct WhyTextRenderer: Sendable {
+  package let audience: Audience
+  package let width: Int
+  package let colour: Bool
 
-  public init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
+  package init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
     self.audience = audience
     self.width = width
     self.colour = colour
   }
 
   /// The explanation as text, ending with a newline.
-  public func render(_ explanation: Explanation) -> String {
+  package func render(_ explanation: Explanation) -> String {
     let words = TreeWording(audience: audience)
     let outline = TextOutline(width: width, colour: colour)
     var explained = Set<String>()
@@ -66,7 +66,7 @@ public struct WhyTextRenderer: Sendable {
       details.append(.init(text: step.rule.clinicianWording, hang: 2))
       if let certainty = step.ruleCertainty, let premise = step.premise, let contribution = step.contribution {
         details.append(
-          .init(text: "rule certainty \(format(certainty)) × condition \(Certainty.number(premise)) = \(Certainty.number(contribution))"))
+          .init(text: "rule certainty \(NumberText.plain(certainty)) × condition \(Certainty.number(premise)) = \(Certainty.number(contribution))"))
       }
       if let sources = words.sources(step.rule.sources) { details.append(.init(text: "Sources: \(sources)", hang: 2)) }
     }
@@ -93,7 +93,7 @@ public struct WhyTextRenderer: Sendable {
       return "\(value >= 0 ? "+" : "−")\(Certainty.number(abs(value))) \(step.role.rawValue)"
     case .addsPoints:
       let points = step.contribution ?? 0
-      return "\(points >= 0 ? "+" : "")\(format(points)) point\(abs(points) == 1 ? "" : "s")"
+      return "\(points >= 0 ? "+" : "")\(NumberText.plain(points)) point\(abs(points) == 1 ? "" : "s")"
     case .raises: return "raises it"
     case .recommends: return "calls for it (condition \(Certainty.number(step.premise ?? 0)))"
     case .undecided: return "undecided"
@@ -125,19 +125,19 @@ public struct WhyTextRenderer: Sendable {
 
 /// Renders a `WhyNotExplanation` (`upstream why-not`): each rule that could have concluded
 /// it, what stopped it, and the answers that would have made it fire.
-public struct WhyNotTextRenderer: Sendable {
-  public let audience: Audience
-  public let width: Int
-  public let colour: Bool
+package struct WhyNotTextRenderer: Sendable {
+  package let audience: Audience
+  package let width: Int
+  package let colour: Bool
 
-  public init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
+  package init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
     self.audience = audience
     self.width = width
     self.colour = colour
   }
 
   /// The explanation as text, ending with a newline.
-  public func render(_ explanation: WhyNotExplanation) -> String {
+  package func render(_ explanation: WhyNotExplanation) -> String {
     let words = TreeWording(audience: audience)
     let outline = TextOutline(width: width, colour: colour)
     let name = words.isPatient ? explanation.name : "\(explanation.name) (\(explanation.id))"
@@ -160,7 +160,7 @@ public struct WhyNotTextRenderer: Sendable {
       let mark = candidate.state == .fired ? "✓ fired" : (candidate.state == .unknown ? "? unknown" : "✗ failed")
       headline = "\(mark) — rule \(candidate.rule.id) (\(candidate.rule.location))"
       if candidate.role == .opposes { headline += " against it" }
-      if let certainty = candidate.ruleCertainty { headline += ", certainty \(format(certainty))" }
+      if let certainty = candidate.ruleCertainty { headline += ", certainty \(NumberText.plain(certainty))" }
       details.append(.init(text: candidate.rule.clinicianWording, hang: 2))
       if let contribution = candidate.contribution {
         details.append(.init(text: "gave \(contribution >= 0 ? "+" : "−")\(Certainty.number(abs(contribution)))"))
@@ -207,19 +207,19 @@ public struct WhyNotTextRenderer: Sendable {
 }
 
 /// Renders a `TreeComparison` (`upstream what-if`) as a diff: `+` gained, `−` lost, `~` changed.
-public struct WhatIfTextRenderer: Sendable {
-  public let audience: Audience
-  public let width: Int
-  public let colour: Bool
+package struct WhatIfTextRenderer: Sendable {
+  package let audience: Audience
+  package let width: Int
+  package let colour: Bool
 
-  public init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
+  package init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
     self.audience = audience
     self.width = width
     self.colour = colour
   }
 
   /// The comparison as text, ending with a newline.
-  public func render(_ comparison: TreeComparison) -> String {
+  package func render(_ comparison: TreeComparison) -> String {
     let words = TreeWording(audience: audience)
     let outline = TextOutline(width: width, colour: colour)
     var sections: [[String]] = []

@@ -17,10 +17,10 @@
 ///   addressed by:
 ///     recommendation foot_rolling (rules/recommendations.rules:10)
 /// ```
-public struct IDReportTextRenderer: Sendable {
-  public init() {}
+package struct IDReportTextRenderer: Sendable {
+  package init() {}
 
-  public func render(_ report: IDReport) -> String {
+  package func render(_ report: IDReport) -> String {
     var lines = ["\(report.kind) \(report.id)" + (report.title.map { ": \($0)" } ?? "")]
     lines.append("defined at \(report.location)")
     lines.append("")

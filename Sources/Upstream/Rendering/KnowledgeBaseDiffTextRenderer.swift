@@ -15,10 +15,10 @@
 ///
 /// Behaviour changed: review the changes above before the edit ships.
 /// ```
-public struct KnowledgeBaseDiffTextRenderer: Sendable {
-  public init() {}
+package struct KnowledgeBaseDiffTextRenderer: Sendable {
+  package init() {}
 
-  public func render(_ diff: KnowledgeBaseDiff) -> String {
+  package func render(_ diff: KnowledgeBaseDiff) -> String {
     var lines = structure(diff.structure)
     lines.append("")
     lines += behaviour(diff)

@@ -7,11 +7,11 @@
 /// the questions only they read sit apart in a red cluster. Upstream links are thick,
 /// evidence against is dashed red, `addresses` dotted. In a trace, what the assessment
 /// reached is coloured and labelled with its answer or certainty, and the rest is grey.
-public struct KnowledgeGraphDOTRenderer: Sendable {
-  public init() {}
+package struct KnowledgeGraphDOTRenderer: Sendable {
+  package init() {}
 
   /// The whole DOT document.
-  public func render(_ graph: KnowledgeGraph) -> String {
+  package func render(_ graph: KnowledgeGraph) -> String {
     var lines = [
       "digraph upstream {",
       "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, nodesep=0.15, ranksep=1.2, label=\(quote(title(graph))), labelloc=t];",

@@ -7,11 +7,11 @@
 /// scores hexagons, recommendations parallelograms, red flags (in their own subgraph)
 /// rhombi. Upstream links are thick arrows, `addresses` dotted lines. In a trace, what
 /// the assessment reached is coloured and the edges of the rules that fired are thick red.
-public struct KnowledgeGraphMermaidRenderer: Sendable {
-  public init() {}
+package struct KnowledgeGraphMermaidRenderer: Sendable {
+  package init() {}
 
   /// The whole flowchart.
-  public func render(_ graph: KnowledgeGraph) -> String {
+  package func render(_ graph: KnowledgeGraph) -> String {
     var names: [String: String] = [:]
     for (index, node) in graph.nodes.enumerated() { names[node.id] = "n\(index)" }
     var lines = ["flowchart LR"]

@@ -13,7 +13,7 @@
 /// │  └─ Do: Roll out your feet
 /// └─ Possible, less likely
 /// ```
-struct TextOutline {
+package struct TextOutline {
   /// How a line is painted on a terminal.
   enum Style {
     case plain, bold, dim, alert, good
@@ -48,6 +48,11 @@ struct TextOutline {
   /// A paragraph wrapped to the width, with no tree guides.
   func paragraph(_ line: Line) -> [String] {
     wrap(line, first: "", rest: String(repeating: " ", count: line.hang))
+  }
+
+  /// Plain text wrapped to `width` columns, continuation lines indented `hang` columns.
+  package static func wrapped(_ text: String, width: Int, hang: Int = 0) -> [String] {
+    TextOutline(width: width, colour: false).paragraph(Line(text: text, hang: hang))
   }
 
   private func draw(_ node: Node, prefix: String, isLast: Bool, isRoot: Bool) -> [String] {

@@ -2,21 +2,21 @@
 
 /// Renders a recommendation tree as a box-drawn text tree that wraps to a width, with
 /// colour only when asked (on a terminal).
-public struct TreeTextRenderer: Sendable {
-  public let audience: Audience
+package struct TreeTextRenderer: Sendable {
+  package let audience: Audience
   /// The width to wrap to, in characters.
-  public let width: Int
+  package let width: Int
   /// Whether to use ANSI colour.
-  public let colour: Bool
+  package let colour: Bool
 
-  public init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
+  package init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
     self.audience = audience
     self.width = width
     self.colour = colour
   }
 
   /// The whole tree as text, ending with a newline.
-  public func render(_ tree: RecommendationTree) -> String {
+  package func render(_ tree: RecommendationTree) -> String {
     let words = TreeWording(audience: audience)
     let outline = TextOutline(width: width, colour: colour)
     var sections: [[String]] = []

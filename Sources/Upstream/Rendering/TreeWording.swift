@@ -131,9 +131,9 @@ struct TreeWording {
 
   /// A score: `STarT Back total score: 5 — Medium risk`.
   func headline(_ score: ScoreEntry) -> String {
-    var line = "\(score.name): \(format(score.total))"
+    var line = "\(score.name): \(NumberText.plain(score.total))"
     if let label = score.stratumLabel { line += " — \(label)" }
-    if !score.complete { line += " (incomplete: could be \(format(score.lowest)) to \(format(score.highest)))" }
+    if !score.complete { line += " (incomplete: could be \(NumberText.plain(score.lowest)) to \(NumberText.plain(score.highest)))" }
     return line
   }
 
@@ -141,7 +141,7 @@ struct TreeWording {
     var lines: [String] = []
     if let meaning = score.stratumMeaning { lines.append(meaning) }
     if !isPatient {
-      lines += score.contributions.map { "\($0.points >= 0 ? "+" : "")\(format($0.points)) \($0.rule.id) (\($0.rule.location))" }
+      lines += score.contributions.map { "\($0.points >= 0 ? "+" : "")\(NumberText.plain($0.points)) \($0.rule.id) (\($0.rule.location))" }
     }
     if let copyright = score.copyright { lines.append(copyright) }
     return lines

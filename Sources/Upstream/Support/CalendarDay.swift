@@ -6,14 +6,14 @@ import Foundation
 ///
 /// Review dates are whole days with no time zone, so they are compared as day numbers:
 /// no calendar, locale or clock is involved once a day is made.
-public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertible {
   /// Days since 1970-01-01 (negative before it).
-  public let daysSince1970: Int
+  package let daysSince1970: Int
 
-  public init(daysSince1970: Int) { self.daysSince1970 = daysSince1970 }
+  package init(daysSince1970: Int) { self.daysSince1970 = daysSince1970 }
 
   /// The day written `YYYY-MM-DD`, or nil when the text is not a real date.
-  public init?(_ text: String) {
+  package init?(_ text: String) {
     let parts = text.split(separator: "-", omittingEmptySubsequences: false)
     guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
       let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
@@ -23,15 +23,15 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
   }
 
   /// The day (in UTC) that a moment falls on.
-  public init(_ date: Date) {
+  package init(_ date: Date) {
     daysSince1970 = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
   }
 
   /// The day `days` later (or earlier, when negative).
-  public func adding(days: Int) -> CalendarDay { CalendarDay(daysSince1970: daysSince1970 + days) }
+  package func adding(days: Int) -> CalendarDay { CalendarDay(daysSince1970: daysSince1970 + days) }
 
   /// `YYYY-MM-DD`.
-  public var description: String {
+  package var description: String {
     // Howard Hinnant's civil-from-days algorithm.
     let z = daysSince1970 + 719_468
     let era = (z >= 0 ? z : z - 146_096) / 146_097
@@ -49,7 +49,7 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
     return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
   }
 
-  public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool { lhs.daysSince1970 < rhs.daysSince1970 }
+  package static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool { lhs.daysSince1970 < rhs.daysSince1970 }
 
   // MARK: Arithmetic
 

@@ -10,35 +10,35 @@ import Foundation
 /// The command line builds its clock once, from `--today`, `UPSTREAM_TODAY` or
 /// `SOURCE_DATE_EPOCH` (see ``Clock/init(environment:)``); the library defaults to
 /// ``Clock/system``, which reads the day each time it is asked, never once for good.
-public struct Clock: Sendable {
+package struct Clock: Sendable {
   private let readToday: @Sendable () -> CalendarDay
 
   /// A clock that answers "today" with `today()`.
-  public init(today: @escaping @Sendable () -> CalendarDay) { readToday = today }
+  package init(today: @escaping @Sendable () -> CalendarDay) { readToday = today }
 
   /// The machine's clock: today's date in UTC, read afresh on every call.
-  public static let system = Clock { CalendarDay(Date()) }
+  package static let system = Clock { CalendarDay(Date()) }
 
   /// A clock that always answers `day`.
-  public static func fixed(_ day: CalendarDay) -> Clock { Clock { day } }
+  package static func fixed(_ day: CalendarDay) -> Clock { Clock { day } }
 
   /// Today, as this clock tells it.
-  public var today: CalendarDay { readToday() }
+  package var today: CalendarDay { readToday() }
 }
 
 // MARK: - The clock a process uses
 
 extension Clock {
   /// Why the environment's date could not be read.
-  public struct EnvironmentError: Error, Sendable, CustomStringConvertible {
+  package struct EnvironmentError: Error, Sendable, CustomStringConvertible {
     /// What was wrong, in plain words, quoting the value found.
-    public let description: String
+    package let description: String
   }
 
   /// The clock a process should use: `UPSTREAM_TODAY` (a day, `YYYY-MM-DD`), else
   /// `SOURCE_DATE_EPOCH` (whole seconds since 1970, the reproducible-builds convention),
   /// else the machine's clock.
-  public init(environment: [String: String]) throws(EnvironmentError) {
+  package init(environment: [String: String]) throws(EnvironmentError) {
     if let text = environment["UPSTREAM_TODAY"] {
       guard let day = CalendarDay(text) else {
         throw EnvironmentError(description: "UPSTREAM_TODAY must be a day written YYYY-MM-DD (e.g. 2026-12-01); found '\(text)'")

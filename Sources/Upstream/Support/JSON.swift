@@ -5,7 +5,7 @@
 /// Upstream writes JSON with a stable field order (the order fields are added) and reads
 /// answers files with line and column for every value, so validation can point at the exact
 /// answer that is wrong. Foundation's `JSONSerialization` gives neither.
-public indirect enum JSONValue: Sendable, Hashable {
+package indirect enum JSONValue: Sendable, Hashable {
   case null
   case bool(Bool)
   case number(Double)
@@ -13,7 +13,7 @@ public indirect enum JSONValue: Sendable, Hashable {
   case array([JSONValue])
   case object([(key: String, value: JSONValue)])
 
-  public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+  package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
     switch (lhs, rhs) {
     case (.null, .null): true
     case (.bool(let a), .bool(let b)): a == b
@@ -26,18 +26,18 @@ public indirect enum JSONValue: Sendable, Hashable {
     }
   }
 
-  public func hash(into hasher: inout Hasher) {
+  package func hash(into hasher: inout Hasher) {
     hasher.combine(JSONWriter.compact(self))
   }
 
   /// The value for `key` when this is an object.
-  public subscript(key: String) -> JSONValue? {
+  package subscript(key: String) -> JSONValue? {
     guard case .object(let fields) = self else { return nil }
     return fields.first { $0.key == key }?.value
   }
 
   /// A short name of the value's JSON type, for messages ("a number", "a list").
-  public var kindDescription: String {
+  package var kindDescription: String {
     switch self {
     case .null: "null"
     case .bool: "true or false"
@@ -52,23 +52,23 @@ public indirect enum JSONValue: Sendable, Hashable {
 // MARK: - Writing
 
 /// Writes `JSONValue`s as text: pretty (two-space indent) or compact, deterministic.
-public enum JSONWriter {
+package enum JSONWriter {
   /// Pretty-printed JSON with two-space indentation and a final newline.
-  public static func pretty(_ value: JSONValue) -> String {
+  package static func pretty(_ value: JSONValue) -> String {
     var out = ""
     write(value, indent: 0, pretty: true, into: &out)
     return out + "\n"
   }
 
   /// Compact JSON on one line, as used for JSON Lines.
-  public static func compact(_ value: JSONValue) -> String {
+  package static func compact(_ value: JSONValue) -> String {
     var out = ""
     write(value, indent: 0, pretty: false, into: &out)
     return out
   }
 
   /// A number as JSON: whole numbers without a decimal point, others in shortest form.
-  public static func number(_ value: Double) -> String {
+  package static func number(_ value: Double) -> String {
     guard value.isFinite else { return "null" }
     if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
     return "\(value)"
@@ -133,9 +133,9 @@ public enum JSONWriter {
 // MARK: - Reading
 
 /// A JSON value as read from a file, with the position of each value.
-public struct JSONDocument: Sendable {
+package struct JSONDocument: Sendable {
   /// A parsed value and where it starts.
-  public indirect enum Node: Sendable {
+  package indirect enum Node: Sendable {
     case null
     case bool(Bool)
     case number(Double, literal: String)
@@ -145,12 +145,17 @@ public struct JSONDocument: Sendable {
   }
 
   /// A node with its source range.
-  public struct Located: Sendable {
-    public let node: Node
-    public let range: SourceRange
+  package struct Located: Sendable {
+    package let node: Node
+    package let range: SourceRange
+
+    package init(node: Node, range: SourceRange) {
+      self.node = node
+      self.range = range
+    }
 
     /// The plain value, without positions.
-    public var value: JSONValue {
+    package var value: JSONValue {
       switch node {
       case .null: .null
       case .bool(let flag): .bool(flag)
@@ -162,13 +167,13 @@ public struct JSONDocument: Sendable {
     }
   }
 
-  public let root: Located
+  package let root: Located
 }
 
 /// A JSON syntax error with its position.
-public struct JSONSyntaxError: Error, Sendable {
+package struct JSONSyntaxError: Error, Sendable {
   /// What kind of problem it is.
-  public enum Kind: Sendable {
+  package enum Kind: Sendable {
     /// Not JSON at all at this point.
     case syntax
     /// A key given twice in one object: valid JSON by the letter of RFC 8259, but readers
@@ -177,15 +182,15 @@ public struct JSONSyntaxError: Error, Sendable {
     case duplicateKey
   }
 
-  public let message: String
-  public let range: SourceRange
-  public var kind: Kind = .syntax
+  package let message: String
+  package let range: SourceRange
+  package var kind: Kind = .syntax
   /// Where else the problem points (the key's first place, for a duplicate).
-  public var notes: [Diagnostic.Note] = []
+  package var notes: [Diagnostic.Note] = []
 
   /// The error as a diagnostic of an answers file: UP0409 for a duplicate key, else
   /// `notJSON` with the syntax message.
-  public func diagnostic(notJSON: DiagnosticCode, what: String) -> Diagnostic {
+  package func diagnostic(notJSON: DiagnosticCode, what: String) -> Diagnostic {
     switch kind {
     case .duplicateKey: .error(.duplicateJSONKey, message, at: range, notes: notes)
     case .syntax: .error(notJSON, "\(what) is not valid JSON: \(message)", at: range, notes: notes)
@@ -194,13 +199,13 @@ public struct JSONSyntaxError: Error, Sendable {
 }
 
 /// Reads JSON text (RFC 8259) into a `JSONDocument`, with a nesting limit.
-public struct JSONReader {
+package struct JSONReader {
   /// How deeply arrays and objects may nest before reading stops with an error.
-  public static let maximumDepth = 512
+  package static let maximumDepth = 512
   /// How many values (objects, lists, texts, numbers, …) one document may hold: far more
   /// than any answers file needs, and it keeps the memory a document takes a small
   /// multiple of its size (a 62 MiB list of zeros would otherwise take gigabytes).
-  public static let maximumValues = 1_000_000
+  package static let maximumValues = 1_000_000
 
   private let source: SourceFile
   private let bytes: [UInt8]
@@ -216,7 +221,7 @@ public struct JSONReader {
   }
 
   /// Parses the whole file as one JSON value.
-  public static func read(_ source: SourceFile) -> Result<JSONDocument, JSONSyntaxError> {
+  package static func read(_ source: SourceFile) -> Result<JSONDocument, JSONSyntaxError> {
     var reader = JSONReader(source)
     do {
       try reader.countValues()

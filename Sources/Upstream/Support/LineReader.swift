@@ -4,7 +4,7 @@ import Foundation
 
 /// One line of input (a batch file, or a reply typed in the questionnaire): its text, or
 /// why it cannot be read.
-public enum InputLine: Sendable, Equatable {
+package enum InputLine: Sendable, Equatable {
   case text(String)
   /// Not UTF-8, or longer than `LineReader.maximumLineLength`: the diagnostic says which.
   case unreadable(Diagnostic)
@@ -19,9 +19,9 @@ public enum InputLine: Sendable, Equatable {
 /// `maximumLineLength` bytes (the answers-file limit; longer lines are skipped to their
 /// end, UP0016, without being held in memory). Reading is linear in the input: each byte
 /// is looked at once, and what has been read is dropped only when it is most of the buffer.
-public final class LineReader: @unchecked Sendable {
+package final class LineReader: @unchecked Sendable {
   /// The longest line accepted, in bytes: the size limit of an answers file.
-  public static let maximumLineLength = KnowledgeBase.maximumFileSize
+  package static let maximumLineLength = KnowledgeBase.maximumFileSize
 
   /// Reads the next bytes; empty at the end of input.
   private let readChunk: () -> [UInt8]
@@ -38,14 +38,14 @@ public final class LineReader: @unchecked Sendable {
   private let maximumLength: Int
 
   /// Reads a file in blocks of `blockSize` bytes.
-  public init(_ handle: FileHandle, blockSize: Int = 1 << 16, maximumLineLength: Int = LineReader.maximumLineLength) {
+  package init(_ handle: FileHandle, blockSize: Int = 1 << 16, maximumLineLength: Int = LineReader.maximumLineLength) {
     self.readChunk = { [UInt8](handle.readData(ofLength: blockSize)) }
     self.maximumLength = maximumLineLength
   }
 
   /// Reads a descriptor with one `read` at a time, so a line typed at a terminal is
   /// given as soon as Enter is pressed.
-  public init(descriptor: Int32, maximumLineLength: Int) {
+  package init(descriptor: Int32, maximumLineLength: Int) {
     self.readChunk = {
       var chunk = [UInt8](repeating: 0, count: 4096)
       while true {
@@ -60,7 +60,7 @@ public final class LineReader: @unchecked Sendable {
 
   /// The next line's text without its line break (lines that cannot be read as nil
   /// text are given as empty), or nil at the end. Prefer `nextLine()`, which says why.
-  public func next() -> String? {
+  package func next() -> String? {
     switch nextLine() {
     case .text(let text): text
     case .unreadable: ""
@@ -69,7 +69,7 @@ public final class LineReader: @unchecked Sendable {
   }
 
   /// The next line, or nil at the end.
-  public func nextLine() -> InputLine? {
+  package func nextLine() -> InputLine? {
     lock.lock()
     defer { lock.unlock() }
     while true {

@@ -4,7 +4,7 @@
 ///
 /// Foundation on Linux has no hashing API and Upstream takes no package dependencies, so
 /// this small implementation is checked against the standard test vectors.
-public enum SHA256 {
+package enum SHA256 {
   private static let roundConstants: [UInt32] = [
     0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
     0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
@@ -17,7 +17,7 @@ public enum SHA256 {
   ]
 
   /// The digest of `bytes` as 64 lowercase hex digits.
-  public static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+  package static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
     digest(bytes).map { byte in
       let hex = String(byte, radix: 16)
       return byte < 16 ? "0" + hex : hex
@@ -25,7 +25,7 @@ public enum SHA256 {
   }
 
   /// The 32-byte digest of `bytes`.
-  public static func digest<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
+  package static func digest<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
     var message = Array(bytes)
     let bitLength = UInt64(message.count) &* 8
     message.append(0x80)

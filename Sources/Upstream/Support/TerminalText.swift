@@ -8,7 +8,7 @@
 /// characters are shown escaped (`\e` for ESC, `^X` for the other C0 controls, `^?` for
 /// DEL, `\u{…}` for C1 controls and bidirectional overrides), while new lines and tabs
 /// are kept.
-public enum TerminalText {
+package enum TerminalText {
   /// `text` with each character that must not reach a terminal as its one-column
   /// picture (U+2400… for C0 controls, U+2421 for DEL, U+FFFD for the rest) and tabs as
   /// spaces, so a caret under a source line stays under the right column.
@@ -27,7 +27,7 @@ public enum TerminalText {
   }
 
   /// `text` with every control character shown escaped, new lines and tabs kept.
-  public static func sanitised(_ text: String) -> String {
+  package static func sanitised(_ text: String) -> String {
     guard text.unicodeScalars.contains(where: needsEscape) else { return text }
     var out = String.UnicodeScalarView()
     for scalar in text.unicodeScalars {

@@ -1,6 +1,7 @@
 import Foundation
 
 @testable import Upstream
+import UpstreamTestSupport
 
 /// Writes random but valid knowledge bases and cases, each laid out at random: attributes
 /// run together on one line or split over several, odd indentation, blank lines, extra

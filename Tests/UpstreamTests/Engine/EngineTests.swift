@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Upstream
+import UpstreamTestSupport
 
 @Suite("Inference engine")
 struct EngineTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Upstream
+import UpstreamTestSupport
 
 /// The compiled plan the engine runs must decide every rule exactly as the condition trees
 /// that explanations replay.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Upstream
+@testable import UpstreamCommandLine
 
 /// The transcripts in Docs/Explanations.md and Docs/OutputFormat.md are real output: each
 /// ```` ```console ```` block starting `$ upstream …` is run from the package root (at 80

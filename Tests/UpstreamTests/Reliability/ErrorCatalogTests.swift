@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Upstream
+@testable import UpstreamCommandLine
 
 /// Docs/Errors.md, the bad-input catalogue, is generated from the code: every diagnostic
 /// code with its cause and fix (`DiagnosticCode.summary` and `.fix`) and a message that

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Upstream
+@testable import UpstreamCommandLine
 
 /// Nothing a user owns is destroyed: `--output` and `fmt` replace only regular files they
 /// may replace, follow symbolic links, keep modes, never write over their own input, and

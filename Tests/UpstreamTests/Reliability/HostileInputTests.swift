@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Upstream
+@testable import UpstreamCommandLine
 
 /// What a hostile tester found, each through the real binary: duplicate JSON keys and
 /// stray members cannot hide a safety answer, numbers do not underflow to 0, control

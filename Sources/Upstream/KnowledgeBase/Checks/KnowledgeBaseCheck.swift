@@ -5,7 +5,7 @@
 /// Each check lives in its own file, states its rule in its doc comment, and carries
 /// examples that must and must not trigger it. One shared test runs every check's
 /// examples, each appended to `CheckExamples.preamble`.
-public protocol KnowledgeBaseCheck: Sendable {
+package protocol KnowledgeBaseCheck: Sendable {
   /// The diagnostic code this check reports.
   var code: DiagnosticCode { get }
   /// Rule text that must trigger the check (appended to the preamble).
@@ -18,11 +18,11 @@ public protocol KnowledgeBaseCheck: Sendable {
 
 /// Every check, run in this order by the compiler; reviews are stale after two years,
 /// measured from the machine's clock at the moment each check runs.
-public let allChecks: [any KnowledgeBaseCheck] = standardChecks()
+package let allChecks: [any KnowledgeBaseCheck] = standardChecks()
 
 /// Every check, with the age after which a review is stale and the clock that says
 /// which day to measure from.
-public func standardChecks(
+package func standardChecks(
   staleAfterDays: Int = StaleReviewCheck.defaultStaleAfterDays, clock: Clock = .system
 ) -> [any KnowledgeBaseCheck] {
   [
@@ -45,13 +45,13 @@ public func standardChecks(
 }
 
 /// Shared text for check examples.
-public enum CheckExamples {
+package enum CheckExamples {
   /// The day check examples are measured from (only the stale-review check reads it):
   /// fixed, so the examples and the error catalogue built from them never go stale.
-  public static let day = CalendarDay(daysSince1970: 20_758)  // 2026-11-01
+  package static let day = CalendarDay(daysSince1970: 20_758)  // 2026-11-01
 
   /// A header and a cited source that every example builds on.
-  public static let preamble = """
+  package static let preamble = """
     knowledge base "Examples"
       version "1"
       disclaimer "Examples only."

@@ -173,12 +173,12 @@ struct NumberRange: Sendable, Hashable {
 
   /// The range in words: `7`, `6 to 8`, `above 6 and below 8`, `6 to below 8`.
   var text: String {
-    if low == high { return format(low) }
+    if low == high { return NumberText.plain(low) }
     switch (lowOpen, highOpen) {
-    case (false, false): return "\(format(low)) to \(format(high))"
-    case (true, true): return "above \(format(low)) and below \(format(high))"
-    case (false, true): return "\(format(low)) to below \(format(high))"
-    case (true, false): return "above \(format(low)) up to \(format(high))"
+    case (false, false): return "\(NumberText.plain(low)) to \(NumberText.plain(high))"
+    case (true, true): return "above \(NumberText.plain(low)) and below \(NumberText.plain(high))"
+    case (false, true): return "\(NumberText.plain(low)) to below \(NumberText.plain(high))"
+    case (true, false): return "above \(NumberText.plain(low)) up to \(NumberText.plain(high))"
     }
   }
 }

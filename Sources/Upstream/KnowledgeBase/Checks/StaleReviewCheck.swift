@@ -9,24 +9,24 @@
 ///
 /// The examples are measured from ``CheckExamples/day`` (2026-11-01): reviewed
 /// 2024-10-01 is stale then, reviewed 2026-10-20 is not.
-public struct StaleReviewCheck: KnowledgeBaseCheck {
+package struct StaleReviewCheck: KnowledgeBaseCheck {
   /// The default age after which a review is stale: two years.
-  public static let defaultStaleAfterDays = 730
+  package static let defaultStaleAfterDays = 730
 
-  public let code = DiagnosticCode.staleReview
+  package let code = DiagnosticCode.staleReview
   /// How many days a review stays current.
-  public let staleAfterDays: Int
+  package let staleAfterDays: Int
   /// Where the day to measure from comes from.
-  public let clock: Clock
+  package let clock: Clock
 
-  public init(staleAfterDays: Int = StaleReviewCheck.defaultStaleAfterDays, clock: Clock = .system) {
+  package init(staleAfterDays: Int = StaleReviewCheck.defaultStaleAfterDays, clock: Clock = .system) {
     self.staleAfterDays = staleAfterDays
     self.clock = clock
   }
 
-  public var triggeringExamples: [String] { [example(reviewed: "2024-10-01")] }
+  package var triggeringExamples: [String] { [example(reviewed: "2024-10-01")] }
 
-  public var nonTriggeringExamples: [String] { [example(reviewed: "2026-10-20")] }
+  package var nonTriggeringExamples: [String] { [example(reviewed: "2026-10-20")] }
 
   private func example(reviewed: String) -> String {
     """
@@ -43,7 +43,7 @@ public struct StaleReviewCheck: KnowledgeBaseCheck {
     """
   }
 
-  public func check(_ draft: DraftKnowledgeBase) -> [Diagnostic] {
+  package func check(_ draft: DraftKnowledgeBase) -> [Diagnostic] {
     let knowledgeBase = draft.knowledgeBase
     let today = clock.today
     var diagnostics: [Diagnostic] = []

@@ -1,4 +1,5 @@
 import Foundation
+import Upstream
 
 /// `upstream what-if --answers FILE --set QUESTION=VALUE …`: the tree before and after
 /// changing answers, as a diff.

@@ -1,9 +1,10 @@
 import Foundation
+import Upstream
 
 // MARK: - The `upstream` command line
 
 /// One `upstream` subcommand: its table of options and what it does.
-public protocol UpstreamCommand: Sendable {
+package protocol UpstreamCommand: Sendable {
   /// The command's name, summary and options, from which help is generated.
   static var spec: CommandSpec { get }
   /// Runs the command; throws `CommandError` for anything that stops it.
@@ -12,12 +13,12 @@ public protocol UpstreamCommand: Sendable {
 
 /// Parses the command line, dispatches to a command, and turns errors into text and exit
 /// codes: the only place that does.
-public enum UpstreamCommandLine {
+package enum UpstreamCommandLine {
   /// Upstream's version.
-  public static let version = "0.1.0"
+  package static let version = "0.1.0"
 
   /// Every command, in the order `upstream --help` lists them.
-  public static let commands: [any UpstreamCommand.Type] = [
+  package static let commands: [any UpstreamCommand.Type] = [
     AskCommand.self,
     CheckCommand.self,
     AssessCommand.self,
@@ -28,7 +29,7 @@ public enum UpstreamCommandLine {
   ]
 
   /// Runs `upstream` with the arguments after the program name; returns the exit code.
-  public static func run(_ arguments: [String], console: Console) -> ExitCode {
+  package static func run(_ arguments: [String], console: Console) -> ExitCode {
     guard let first = arguments.first else {
       // `upstream` alone runs the questionnaire; `upstream --help` prints the overview.
       return run(["ask"], console: console)
@@ -79,7 +80,7 @@ public enum UpstreamCommandLine {
   }
 
   /// `upstream --help`: every command with its summary.
-  public static var overview: String {
+  package static var overview: String {
     let width = commands.map { $0.spec.name.count }.max() ?? 0
     var lines = [
       "upstream \(version) — finds where pain starts: screening for upstream contributors along the kinetic chain.",

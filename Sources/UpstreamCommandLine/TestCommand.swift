@@ -1,4 +1,5 @@
 import Foundation
+import Upstream
 
 /// `upstream test`: runs clinician cases and reports expected vs actual.
 enum TestCommand: UpstreamCommand {

@@ -1,3 +1,5 @@
+import Upstream
+
 // MARK: - Synthetic knowledge bases for benchmarks and tests
 
 /// Generates a knowledge base of a given size, with answer sets, in Upstream's rule language
@@ -7,13 +9,13 @@
 /// `depth` layers: rules for layer 0 read only answers; rules for a deeper layer also read
 /// at least one finding of the layer above, so chains run `depth` findings deep. Each rule
 /// has 1–5 tests combined with and, or and not, and a certainty for (mostly) or against.
-public struct SyntheticKnowledgeBase: Sendable {
+package struct SyntheticKnowledgeBase: Sendable {
   /// The sizes named in the benchmarks.
-  public enum Size: String, Sendable, CaseIterable {
+  package enum Size: String, Sendable, CaseIterable {
     case small, medium, large
 
     /// (questions, rules, depth).
-    public var shape: (questions: Int, rules: Int, depth: Int) {
+    package var shape: (questions: Int, rules: Int, depth: Int) {
       switch self {
       case .small: (30, 60, 4)
       case .medium: (200, 1_000, 6)
@@ -33,15 +35,15 @@ public struct SyntheticKnowledgeBase: Sendable {
 
   private enum Kind: Sendable { case yesNo, number, choice }
 
-  public let questionCount: Int
-  public let ruleCount: Int
-  public let depth: Int
+  package let questionCount: Int
+  package let ruleCount: Int
+  package let depth: Int
   private let kinds: [Kind]
   private let findingLayers: [Int]
   private let rules: [(finding: Int, certainty: Double, condition: Test)]
 
   /// Generates a knowledge base of the given shape from a seed.
-  public init(questions: Int, rules ruleCount: Int, depth: Int, seed: UInt64) {
+  package init(questions: Int, rules ruleCount: Int, depth: Int, seed: UInt64) {
     var random = SplitMix64(seed: seed)
     questionCount = questions
     self.ruleCount = ruleCount
@@ -122,18 +124,18 @@ public struct SyntheticKnowledgeBase: Sendable {
   }
 
   /// The named size with a fixed seed.
-  public init(_ size: Size, seed: UInt64 = 42) {
+  package init(_ size: Size, seed: UInt64 = 42) {
     let shape = size.shape
     self.init(questions: shape.questions, rules: shape.rules, depth: shape.depth, seed: seed)
   }
 
   /// The number of findings.
-  public var findingCount: Int { findingLayers.count }
+  package var findingCount: Int { findingLayers.count }
 
   // MARK: Upstream rule text
 
   /// The knowledge base in Upstream's rule language, as one file.
-  public var ruleText: String {
+  package var ruleText: String {
     var out = """
       knowledge base "Synthetic"
         version "1"
@@ -154,7 +156,7 @@ public struct SyntheticKnowledgeBase: Sendable {
     }
     for finding in 0..<findingCount { out += "contributor f\(finding)\n  name \"F\(finding)\"\n" }
     for (index, rule) in rules.enumerated() {
-      out += "rule r\(index)\n  when \(text(rule.condition, top: true))\n  then f\(rule.finding) certainty \(format(rule.certainty))\n"
+      out += "rule r\(index)\n  when \(text(rule.condition, top: true))\n  then f\(rule.finding) certainty \(NumberText.plain(rule.certainty))\n"
       out += "  because \"generated\"\n  source generated\n"
     }
     return out
@@ -175,7 +177,7 @@ public struct SyntheticKnowledgeBase: Sendable {
   // MARK: Answers
 
   /// `count` complete answer sets (every question answered).
-  public func answerSets(count: Int, seed: UInt64 = 7) -> [Answers] {
+  package func answerSets(count: Int, seed: UInt64 = 7) -> [Answers] {
     var random = SplitMix64(seed: seed)
     return (0..<count).map { _ in
       var answers = Answers()
@@ -199,7 +201,7 @@ public struct SyntheticKnowledgeBase: Sendable {
   /// evidence into the finding's running products (globals). After each layer a combining
   /// rule per finding applies the MYCIN combination and asserts the finding's certainty,
   /// so the deeper layers read final certainties, as in Upstream.
-  public var clipsProgram: String {
+  package var clipsProgram: String {
     var out = """
       (deftemplate answer (slot q) (slot v))
       (deftemplate cf (slot f) (slot v))
@@ -221,7 +223,7 @@ public struct SyntheticKnowledgeBase: Sendable {
       out += "(defrule r\(index) (declare (salience \(10_000 - 20 * layer)))\n"
       out += patterns.map { "  " + $0 + "\n" }.joined()
       out += "  =>\n  (bind ?p \(clips(rule.condition, variables)))\n"
-      out += "  (if (> ?p 0.0) then (bind \(product) (* \(product) (- 1.0 (* \(format(abs(rule.certainty))) ?p))))))\n"
+      out += "  (if (> ?p 0.0) then (bind \(product) (* \(product) (- 1.0 (* \(NumberText.plain(abs(rule.certainty))) ?p))))))\n"
     }
     for finding in 0..<findingCount {
       let layer = findingLayers[finding]
@@ -263,13 +265,13 @@ public struct SyntheticKnowledgeBase: Sendable {
   }
 
   /// A CLIPS `(assert …)` of one answer set.
-  public func clipsFacts(_ answers: Answers) -> String {
+  package func clipsFacts(_ answers: Answers) -> String {
     (0..<questionCount).map { index -> String in
       let value: String
       switch answers["q\(index)"] {
       case .yes?: value = "yes"
       case .no?: value = "no"
-      case .number(let number)?: value = format(number)
+      case .number(let number)?: value = NumberText.plain(number)
       case .option(let option)?: value = option
       default: value = "unknown"
       }
@@ -279,12 +281,12 @@ public struct SyntheticKnowledgeBase: Sendable {
 }
 
 /// SplitMix64: a small, fast, seedable random number generator for reproducible data.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+package struct SplitMix64: RandomNumberGenerator, Sendable {
   private var state: UInt64
 
-  public init(seed: UInt64) { state = seed }
+  package init(seed: UInt64) { state = seed }
 
-  public mutating func next() -> UInt64 {
+  package mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -1,4 +1,5 @@
 import Foundation
+import Upstream
 
 #if canImport(Glibc)
   import Glibc
@@ -24,9 +25,9 @@ import Foundation
 ///   alone when it no longer holds those bytes (someone saved it meanwhile).
 ///
 /// Every refusal is a `CommandError.file` (exit 4) that names the path and says why.
-public enum AtomicFile {
+package enum AtomicFile {
   /// What became of a write.
-  public enum Outcome: Sendable, Equatable {
+  package enum Outcome: Sendable, Equatable {
     case written
     /// The file changed on disk since it was read; it was left as it is.
     case skippedChangedMeanwhile
@@ -34,7 +35,7 @@ public enum AtomicFile {
 
   /// Writes `text` to `path` by the rules above.
   @discardableResult
-  public static func write(
+  package static func write(
     _ text: String, to path: String, inputs: [String] = [], unlessChangedFrom original: Data? = nil
   ) throws -> Outcome {
     let target = resolvingLinks(path)
@@ -43,7 +44,7 @@ public enum AtomicFile {
     if exists {
       let kind = existing.st_mode & S_IFMT
       guard kind == S_IFREG else {
-        throw CommandError.file("cannot write '\(path)': it is \(describe(kind)), not a regular file; choose a file name")
+        throw CommandError.file("cannot write '\(path)': it is \(FileKind.describe(kind)), not a regular file; choose a file name")
       }
       for input in inputs {
         var read = stat()
@@ -111,17 +112,6 @@ public enum AtomicFile {
         ? destination : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(destination)
     }
     return current
-  }
-
-  /// What a file of this kind (`st_mode & S_IFMT`) is, in words.
-  static func describe(_ kind: mode_t) -> String {
-    switch kind {
-    case S_IFDIR: "a folder"
-    case S_IFIFO: "a FIFO (named pipe)"
-    case S_IFCHR, S_IFBLK: "a device"
-    case S_IFSOCK: "a socket"
-    default: "not a regular file"
-    }
   }
 
   /// Copies the extended attributes of the file at `path` onto an open file (best effort).

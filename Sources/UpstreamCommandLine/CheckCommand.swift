@@ -1,4 +1,5 @@
 import Foundation
+import Upstream
 
 /// `upstream check`: compiles a knowledge base and reports every problem.
 enum CheckCommand: UpstreamCommand {

@@ -1,16 +1,17 @@
+import Upstream
 // MARK: - Command-line arguments
 
 /// One option a command accepts, as listed in its help.
-public struct OptionSpec: Sendable {
+package struct OptionSpec: Sendable {
   /// The option's name with its dashes, e.g. `--rules`.
-  public let name: String
+  package let name: String
   /// The value's placeholder (e.g. `DIR`), or nil for a flag.
-  public let value: String?
-  public let help: String
+  package let value: String?
+  package let help: String
   /// Whether the option may be given more than once.
-  public let repeatable: Bool
+  package let repeatable: Bool
 
-  public init(_ name: String, value: String? = nil, help: String, repeatable: Bool = false) {
+  package init(_ name: String, value: String? = nil, help: String, repeatable: Bool = false) {
     self.name = name
     self.value = value
     self.help = help
@@ -19,16 +20,16 @@ public struct OptionSpec: Sendable {
 }
 
 /// A command's name, summary, arguments and options: the one table help is generated from.
-public struct CommandSpec: Sendable {
-  public let name: String
-  public let summary: String
+package struct CommandSpec: Sendable {
+  package let name: String
+  package let summary: String
   /// Positional arguments, e.g. `["NODE"]`; a trailing `…` means any number.
-  public let arguments: [(name: String, help: String)]
-  public let options: [OptionSpec]
+  package let arguments: [(name: String, help: String)]
+  package let options: [OptionSpec]
   /// Example invocations shown at the end of the help.
-  public let examples: [String]
+  package let examples: [String]
 
-  public init(
+  package init(
     name: String, summary: String, arguments: [(name: String, help: String)] = [], options: [OptionSpec],
     examples: [String] = []
   ) {
@@ -40,7 +41,7 @@ public struct CommandSpec: Sendable {
   }
 
   /// The help text, generated from the table.
-  public var help: String {
+  package var help: String {
     let usageArguments = arguments.map { " " + $0.name }.joined()
     var lines = ["upstream \(name) — \(summary)", "", "Usage: upstream \(name)\(options.count > 1 ? " [options]" : "")\(usageArguments)"]
     if !arguments.isEmpty {
@@ -68,25 +69,25 @@ public struct CommandSpec: Sendable {
 }
 
 /// The arguments of one command after parsing.
-public struct ParsedArguments: Sendable {
-  public private(set) var values: [String: [String]] = [:]
-  public private(set) var flags: Set<String> = []
-  public private(set) var positionals: [String] = []
+package struct ParsedArguments: Sendable {
+  package private(set) var values: [String: [String]] = [:]
+  package private(set) var flags: Set<String> = []
+  package private(set) var positionals: [String] = []
 
   /// The last value of an option, if given.
-  public func value(_ name: String) -> String? { values[name]?.last }
+  package func value(_ name: String) -> String? { values[name]?.last }
 
   /// Every value of a repeatable option.
-  public func all(_ name: String) -> [String] { values[name] ?? [] }
+  package func all(_ name: String) -> [String] { values[name] ?? [] }
 
   /// Whether a flag was given.
-  public func flag(_ name: String) -> Bool { flags.contains(name) }
+  package func flag(_ name: String) -> Bool { flags.contains(name) }
 
   /// Parses `arguments` against a command's table.
   ///
   /// Accepts `--name value`, `--name=value`, flags, positionals, and `--` to end options.
   /// An unknown option gets a "did you mean" from the shared edit-distance helper.
-  public static func parse(_ arguments: [String], for spec: CommandSpec) -> Result<ParsedArguments, CommandError> {
+  package static func parse(_ arguments: [String], for spec: CommandSpec) -> Result<ParsedArguments, CommandError> {
     var parsed = ParsedArguments()
     var index = 0
     var optionsEnded = false

@@ -1,4 +1,5 @@
 import Foundation
+import Upstream
 
 /// `upstream diff OLD_DIR NEW_DIR`: what an edit changes, in the rules and in the assessments.
 enum DiffCommand: UpstreamCommand {

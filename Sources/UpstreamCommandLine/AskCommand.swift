@@ -1,4 +1,5 @@
 import Foundation
+import Upstream
 
 // MARK: - upstream ask
 
@@ -439,8 +440,7 @@ struct TerminalQuestionnaire {
   private func say(_ line: String, hang: Int = 0) {
     let indent = line.prefix { $0 == " " }.count
     let text = String(line.dropFirst(indent))
-    let outline = TextOutline(width: max(20, width - indent), colour: false)
-    let wrapped = outline.paragraph(.init(text: text, hang: max(0, hang - indent)))
+    let wrapped = TextOutline.wrapped(text, width: max(20, width - indent), hang: max(0, hang - indent))
     let margin = String(repeating: " ", count: indent)
     console.write(wrapped.map { $0.isEmpty ? $0 : margin + $0 }.joined(separator: "\n") + "\n")
   }

@@ -1,3 +1,4 @@
+import Upstream
 // MARK: - Options shared by the commands that print trees and explanations
 
 /// `--audience patient|clinician`.

@@ -1,4 +1,5 @@
 import Foundation
+import Upstream
 
 /// `upstream fmt`: lays out every rule and case file of a folder in the canonical layout.
 enum FmtCommand: UpstreamCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import Upstream
 
 /// `upstream assess`: assesses one answers file and prints the explained recommendation tree.
 enum AssessCommand: UpstreamCommand {

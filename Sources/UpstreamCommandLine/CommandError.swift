@@ -1,9 +1,10 @@
 import Foundation
+import Upstream
 
 // MARK: - Exit codes and errors
 
 /// The exit codes of `upstream`, documented in README.md and Docs/Errors.md.
-public enum ExitCode: Int32, Sendable {
+package enum ExitCode: Int32, Sendable {
   /// Success (warnings allowed).
   case success = 0
   /// The knowledge base has errors or cannot be loaded, cases failed, or behaviour changed.
@@ -17,7 +18,7 @@ public enum ExitCode: Int32, Sendable {
 }
 
 /// Everything that can stop a command, turned into text and an exit code in one place.
-public enum CommandError: Error, Sendable {
+package enum CommandError: Error, Sendable {
   /// A usage error, with an optional "did you mean" and the command whose help applies.
   case usage(String, suggestion: String?, command: String?)
   /// The knowledge base has errors (or its folder is missing).
@@ -30,7 +31,7 @@ public enum CommandError: Error, Sendable {
   case file(String)
 
   /// The exit code for this error.
-  public var exitCode: ExitCode {
+  package var exitCode: ExitCode {
     switch self {
     case .usage: .usage
     case .knowledgeBase: .failure
@@ -66,21 +67,21 @@ public enum CommandError: Error, Sendable {
 // MARK: - Console
 
 /// Where a command reads and writes: the real terminal, or a capture in tests.
-public struct Console: Sendable {
-  public let write: @Sendable (String) -> Void
-  public let writeError: @Sendable (String) -> Void
-  public let readInput: @Sendable () -> Data
+package struct Console: Sendable {
+  package let write: @Sendable (String) -> Void
+  package let writeError: @Sendable (String) -> Void
+  package let readInput: @Sendable () -> Data
   /// Reads one line of standard input without its line break (or why it cannot be
   /// read: not UTF-8, or too long); nil at the end of input.
-  public let readLine: @Sendable () -> InputLine?
+  package let readLine: @Sendable () -> InputLine?
   /// Whether standard input / output / error is a terminal (colour and progress only then).
-  public let inputIsTerminal: Bool
-  public let outputIsTerminal: Bool
-  public let errorIsTerminal: Bool
-  public let environment: [String: String]
+  package let inputIsTerminal: Bool
+  package let outputIsTerminal: Bool
+  package let errorIsTerminal: Bool
+  package let environment: [String: String]
 
   /// A console; without `readLine`, lines are split from what `readInput` returns.
-  public init(
+  package init(
     write: @escaping @Sendable (String) -> Void, writeError: @escaping @Sendable (String) -> Void,
     readInput: @escaping @Sendable () -> Data, readLine: (@Sendable () -> InputLine?)? = nil,
     inputIsTerminal: Bool = false, outputIsTerminal: Bool = false, errorIsTerminal: Bool = false,
@@ -102,7 +103,7 @@ public struct Console: Sendable {
   private static let standardInput = LineReader(descriptor: 0, maximumLineLength: maximumLineLength)
 
   /// The process's own standard streams.
-  public static var standard: Console {
+  package static var standard: Console {
     Console(
       write: { Console.writeOrExit($0, to: 1, named: "standard output") },
       writeError: { Console.writeOrExit($0, to: 2, named: "standard error") },
@@ -113,9 +114,9 @@ public struct Console: Sendable {
   }
 
   /// Whether to colour standard output (a terminal, NO_COLOR unset, TERM not `dumb`).
-  public var colourOutput: Bool { outputIsTerminal && coloursAllowed }
+  package var colourOutput: Bool { outputIsTerminal && coloursAllowed }
   /// Whether to colour standard error.
-  public var colourErrors: Bool { errorIsTerminal && coloursAllowed }
+  package var colourErrors: Bool { errorIsTerminal && coloursAllowed }
 
   private var coloursAllowed: Bool { environment["NO_COLOR"] == nil && environment["TERM"] != "dumb" }
 
@@ -158,7 +159,7 @@ public struct Console: Sendable {
   /// the process was started with one closed (`upstream check >&-`), the next file opened
   /// would take its number and output would go into it. A closed output is kept closed
   /// in effect: it becomes a read-only /dev/null, so writing to it fails (exit 4).
-  public static func reserveStandardDescriptors() {
+  package static func reserveStandardDescriptors() {
     for descriptor: Int32 in 0...2 where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
       let opened = open("/dev/null", O_RDONLY)
       if opened >= 0, opened != descriptor {
