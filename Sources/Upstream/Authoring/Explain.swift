@@ -8,7 +8,7 @@ package struct IDReport: Sendable {
     /// `question`, `complaint`, `contributor`, `score`, `rule`, `recommendation`, `red flag` or `source`.
     package let kind: String
     package let id: String
-    package let location: Location
+    package let location: DeclarationSite
     /// What the connection is, when the group's title does not say it all (a certainty, a condition).
     package let note: String?
   }
@@ -24,7 +24,7 @@ package struct IDReport: Sendable {
   package let kind: String
   /// The name, title or wording a person reads, if any.
   package let title: String?
-  package let location: Location
+  package let location: DeclarationSite
   /// Its attributes as written, in the order of the rule language.
   package let facts: [(label: String, value: String)]
   /// What it uses: questions it reads, what it concludes or addresses, sources it cites.

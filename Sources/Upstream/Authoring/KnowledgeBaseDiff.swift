@@ -17,7 +17,7 @@ package struct KnowledgeBaseDiff: Sendable {
     package let id: String
     package let kind: Kind
     /// Where it is declared: in the new version, or in the old one when removed.
-    package let location: Location?
+    package let location: DeclarationSite?
     /// For a changed declaration, each attribute that changed.
     package let details: [Detail]
   }
@@ -119,8 +119,8 @@ private struct StructureComparison {
   }
 
   private func compare(
-    _ declaration: String, _ before: [String: Fields], _ after: [String: Fields], locations: [String: Location],
-    oldLocations: [String: Location]
+    _ declaration: String, _ before: [String: Fields], _ after: [String: Fields], locations: [String: DeclarationSite],
+    oldLocations: [String: DeclarationSite]
   ) -> [KnowledgeBaseDiff.Change] {
     var changes: [KnowledgeBaseDiff.Change] = []
     for id in Set(before.keys).union(after.keys).sorted() {

@@ -21,7 +21,7 @@ package enum MeaningFingerprint {
 
   /// Any value, field by field; sets and dictionaries in sorted order.
   static func describe(_ value: Any) -> String {
-    if value is SourceRange || value is SourceLocation || value is Location { return "_" }
+    if value is SourceRange || value is SourceLocation || value is DeclarationSite { return "_" }
     let mirror = Mirror(reflecting: value)
     switch mirror.displayStyle {
     case .struct?, .class?:

@@ -4,9 +4,9 @@
 ///
 /// The lexer, the parser, the checks and the answers validator all add to the same list of
 /// diagnostics; `DiagnosticRenderer` turns that list into text or JSON.
-package struct Diagnostic: Sendable, Hashable, Codable {
+public struct Diagnostic: Sendable, Hashable, Codable {
   /// How serious a diagnostic is. Errors stop a knowledge base or answers from being used.
-  package enum Severity: String, Sendable, Codable, Comparable {
+  public enum Severity: String, Sendable, Codable, Comparable {
     case error, warning, note
 
     private var rank: Int {
@@ -17,13 +17,13 @@ package struct Diagnostic: Sendable, Hashable, Codable {
       }
     }
 
-    package static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
   }
 
   /// A further remark, usually pointing at another place ("first declared here").
-  package struct Note: Sendable, Hashable, Codable {
-    package let message: String
-    package let range: SourceRange?
+  public struct Note: Sendable, Hashable, Codable {
+    public let message: String
+    public let range: SourceRange?
 
     package init(_ message: String, at range: SourceRange? = nil) {
       self.message = message
@@ -32,20 +32,20 @@ package struct Diagnostic: Sendable, Hashable, Codable {
   }
 
   /// A concrete edit that would fix the problem, such as a "did you mean" spelling.
-  package struct FixSuggestion: Sendable, Hashable, Codable {
+  public struct FixSuggestion: Sendable, Hashable, Codable {
     /// What to tell the person, e.g. "did you mean 'arch_shape'?".
-    package let message: String
+    public let message: String
     /// The text that would replace `range`.
-    package let replacement: String
-    package let range: SourceRange
+    public let replacement: String
+    public let range: SourceRange
   }
 
-  package let severity: Severity
-  package let code: DiagnosticCode
-  package let message: String
-  package let range: SourceRange
-  package var notes: [Note]
-  package var fix: FixSuggestion?
+  public let severity: Severity
+  public let code: DiagnosticCode
+  public let message: String
+  public let range: SourceRange
+  public var notes: [Note]
+  public var fix: FixSuggestion?
 
   package init(
     _ severity: Severity, _ code: DiagnosticCode, _ message: String, at range: SourceRange,

@@ -6,7 +6,7 @@
 /// them. `UP00xx` are problems in the text itself, `UP01xx` in what the rules mean,
 /// `UP02xx` reviewer warnings, `UP03xx` case files, `UP04xx` answers, `UP05xx` files and
 /// folders.
-package enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
+public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
   // Text (lexer and parser)
   case invalidCharacter = "UP0001"
   case unterminatedText = "UP0002"
@@ -76,7 +76,7 @@ package enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
   case unreadableFile = "UP0503"
 
   /// A one-line summary of what the code means, for Docs/Errors.md and `--format json`.
-  package var summary: String {
+  public var summary: String {
     switch self {
     case .invalidCharacter: "a character the rule language does not use"
     case .unterminatedText: "a quoted text with no closing quote on its line"
@@ -138,7 +138,7 @@ package enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
   }
 
   /// What to do about it, in a sentence, for Docs/Errors.md.
-  package var fix: String {
+  public var fix: String {
     switch self {
     case .invalidCharacter: "Delete the character, or put it inside a quoted text; ids use letters, digits, `_` and `-`."
     case .unterminatedText: "Close the text with `\"` on the same line; a long text can continue as a second quoted text on the next line."

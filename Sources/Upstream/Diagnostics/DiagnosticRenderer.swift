@@ -10,13 +10,13 @@
 ///       |        ^~~~~~~~~
 ///       = help: did you mean 'arch_shape'?
 /// ```
-package struct DiagnosticRenderer: Sendable {
+public struct DiagnosticRenderer: Sendable {
   /// The files the diagnostics point into, by path, for source snippets.
-  package let sources: [String: SourceFile]
+  public let sources: [String: SourceFile]
   /// Whether to use ANSI colours (only on a terminal, and never with NO_COLOR set).
-  package let colour: Bool
+  public let colour: Bool
 
-  package init(sources: [SourceFile], colour: Bool = false) {
+  public init(sources: [SourceFile], colour: Bool = false) {
     var byPath: [String: SourceFile] = [:]
     for source in sources { byPath[source.path] = source }
     self.sources = byPath
@@ -26,7 +26,7 @@ package struct DiagnosticRenderer: Sendable {
   // MARK: Text
 
   /// All diagnostics as text, followed by a one-line summary when there are any.
-  package func text(_ diagnostics: [Diagnostic]) -> String {
+  public func text(_ diagnostics: [Diagnostic]) -> String {
     guard !diagnostics.isEmpty else { return "" }
     var out = diagnostics.map(text).joined(separator: "\n")
     let errors = diagnostics.filter { $0.severity == .error }.count
@@ -36,13 +36,13 @@ package struct DiagnosticRenderer: Sendable {
   }
 
   /// "2 errors, 1 warning".
-  package func summary(errors: Int, warnings: Int) -> String {
+  public func summary(errors: Int, warnings: Int) -> String {
     func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
     return "\(count(errors, "error")), \(count(warnings, "warning"))"
   }
 
   /// One diagnostic with its source line and a caret underline.
-  package func text(_ diagnostic: Diagnostic) -> String {
+  public func text(_ diagnostic: Diagnostic) -> String {
     let severity = paint(diagnostic.severity.rawValue + "[\(diagnostic.code.rawValue)]", colour: severityColour(diagnostic.severity))
     let message = TerminalText.sanitised(diagnostic.message)
     var lines = ["\(paint(TerminalText.sanitised(diagnostic.range.description) + ":", colour: "1")) \(severity): \(message)"]
@@ -117,7 +117,7 @@ package struct DiagnosticRenderer: Sendable {
   // MARK: JSON
 
   /// All diagnostics as a JSON document (see Docs/OutputFormat.md).
-  package func json(_ diagnostics: [Diagnostic]) -> String {
+  public func json(_ diagnostics: [Diagnostic]) -> String {
     JSONWriter.pretty(.object([
       ("format", .string("upstream-diagnostics")),
       ("version", .number(1)),

@@ -1,7 +1,7 @@
 // MARK: - Answers
 
 /// One answer as a person gives it.
-package enum AnswerValue: Sendable, Hashable, Codable {
+public enum AnswerValue: Sendable, Hashable, Codable {
   case yes
   case no
   case number(Double)
@@ -10,7 +10,7 @@ package enum AnswerValue: Sendable, Hashable, Codable {
   case notSure
 
   /// The answer as a person reads it: `yes`, `7`, `flat`, `running, cycling`, `not sure`.
-  package var description: String {
+  public var description: String {
     switch self {
     case .yes: "yes"
     case .no: "no"
@@ -33,7 +33,7 @@ package enum AnswerValue: Sendable, Hashable, Codable {
     }
   }
 
-  package init(from decoder: Decoder) throws {
+  public init(from decoder: Decoder) throws {
     let container = try decoder.singleValueContainer()
     if let flag = try? container.decode(Bool.self) {
       self = flag ? .yes : .no
@@ -47,7 +47,7 @@ package enum AnswerValue: Sendable, Hashable, Codable {
     }
   }
 
-  package func encode(to encoder: Encoder) throws {
+  public func encode(to encoder: Encoder) throws {
     var container = encoder.singleValueContainer()
     switch self {
     case .yes: try container.encode(true)
@@ -61,27 +61,27 @@ package enum AnswerValue: Sendable, Hashable, Codable {
 }
 
 /// A person's answers, by question id.
-package struct Answers: Sendable, Hashable, Codable {
-  package private(set) var values: [String: AnswerValue]
+public struct Answers: Sendable, Hashable, Codable {
+  public private(set) var values: [String: AnswerValue]
 
-  package init(_ values: [String: AnswerValue] = [:]) { self.values = values }
+  public init(_ values: [String: AnswerValue] = [:]) { self.values = values }
 
-  package subscript(question: String) -> AnswerValue? {
+  public subscript(question: String) -> AnswerValue? {
     get { values[question] }
     set { values[question] = newValue }
   }
 
   /// The question ids answered, sorted.
-  package var questionIDs: [String] { values.keys.sorted() }
+  public var questionIDs: [String] { values.keys.sorted() }
 
   /// The answers as a JSON object in question-id order: the answers-file format.
   package var json: JSONValue { .object(questionIDs.map { ($0, values[$0]?.json ?? .null) }) }
 
-  package init(from decoder: Decoder) throws {
+  public init(from decoder: Decoder) throws {
     values = try decoder.singleValueContainer().decode([String: AnswerValue].self)
   }
 
-  package func encode(to encoder: Encoder) throws {
+  public func encode(to encoder: Encoder) throws {
     var container = encoder.singleValueContainer()
     try container.encode(values)
   }

@@ -4,9 +4,9 @@
 ///
 /// The record (which rules fired, with what certainty, which were undecided) is data;
 /// explanations and the recommendation tree are built from it.
-package struct Assessment: Sendable {
-  package let knowledgeBase: KnowledgeBase
-  package let answers: Answers
+public struct Assessment: Sendable {
+  public let knowledgeBase: KnowledgeBase
+  public let answers: Answers
   let sheet: AnswerSheet
   /// One result per finding, by the knowledge base's finding index.
   package let findings: [FindingResult]
@@ -36,9 +36,9 @@ package struct Assessment: Sendable {
   }
 
   /// The most urgent red flag raised, if any.
-  package var highestUrgency: Urgency? { redFlags.first?.urgency }
+  public var highestUrgency: Urgency? { redFlags.first?.urgency }
   /// The level of care called for: the highest urgency, or self-care with no red flag.
-  package var careLevel: CareLevel { CareLevel(highestUrgency) }
+  public var careLevel: CareLevel { CareLevel(highestUrgency) }
 
   /// Findings present (certainty above the 0.2 threshold), most certain first, then by id.
   package var presentFindings: [FindingResult] {
@@ -177,4 +177,47 @@ package struct UpstreamLink: Sendable, Hashable {
   package let contributor: Int
   package let finding: Int
   package let rules: [Int]
+}
+
+// MARK: - What an app reads
+
+extension Assessment {
+  /// A finding the answers point to, with its combined certainty.
+  public struct LikelyFinding: Sendable, Hashable {
+    public let finding: Finding
+    /// The combined certainty, above the 0.2 threshold, up to 1.
+    public let certainty: Double
+  }
+
+  /// A red flag the answers raised, at the urgency it ended at, with what to do.
+  public struct RaisedFlag: Sendable, Hashable {
+    public let redFlag: RedFlag
+    public let urgency: Urgency
+    /// What to do, worded for `urgency`.
+    public let advice: String
+  }
+
+  /// The combined certainty of a finding, -1…1 (0 when nothing concluded it); nil when
+  /// the knowledge base declares no finding with this id.
+  public func certainty(of findingID: String) -> Double? { finding(findingID)?.certainty }
+
+  /// The findings present (certainty above 0.2), most certain first, then by id.
+  public var likelyFindings: [LikelyFinding] {
+    presentFindings.map { LikelyFinding(finding: knowledgeBase.findings[$0.finding], certainty: $0.certainty) }
+  }
+
+  /// The red flags raised, most urgent first, then by id. When this is not empty the
+  /// person needs a clinician before any self-care advice (see ``careLevel``).
+  public var raisedRedFlags: [RaisedFlag] {
+    redFlags.map { raised in
+      let flag = knowledgeBase.redFlags[raised.flag]
+      return RaisedFlag(redFlag: flag, urgency: raised.urgency, advice: flag.advice(at: raised.urgency))
+    }
+  }
+
+  /// The recommendations given as self-care advice (not set aside, not withheld by a red
+  /// flag), by id.
+  public var givenRecommendations: [Recommendation] {
+    recommendations.filter(\.isGiven).map { knowledgeBase.recommendations[$0.recommendation] }
+  }
 }

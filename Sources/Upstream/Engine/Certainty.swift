@@ -68,16 +68,16 @@ package enum Certainty {
 /// Unknown means the answers given do not decide it: a question was not asked, skipped or
 /// answered "not sure", or a finding or score could still move either way. Unknown is
 /// never treated as false.
-package enum Truth: Sendable, Hashable {
+public enum Truth: Sendable, Hashable, Codable {
   case holds(Double)
   case fails
   case unknown
 
   /// Whether the condition holds.
-  package var isHolding: Bool { if case .holds = self { true } else { false } }
+  public var isHolding: Bool { if case .holds = self { true } else { false } }
 
   /// `not`: holds ⇄ fails (a negation that holds is certain); unknown stays unknown.
-  package var negated: Truth {
+  public var negated: Truth {
     switch self {
     case .holds: .fails
     case .fails: .holds(1)

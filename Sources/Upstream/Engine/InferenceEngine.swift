@@ -29,7 +29,7 @@ extension KnowledgeBase {
   /// question id, a wrong type, a number out of range, an unknown option or a "not sure"
   /// the question does not allow throws `AnswersRejected` with every problem, so a
   /// misspelt safety answer can never be dropped silently.
-  package func assess(_ answers: Answers) throws(AnswersRejected) -> Assessment {
+  public func assess(_ answers: Answers) throws(AnswersRejected) -> Assessment {
     let problems = validate(answers).filter { $0.severity == .error }
     guard problems.isEmpty else { throw AnswersRejected(problems: problems) }
     return InferenceEngine(self).assess(validated: answers)

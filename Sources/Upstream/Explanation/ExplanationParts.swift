@@ -5,49 +5,49 @@
 /// The patient reads plain words: certainty in words, a rule's patient wording, no rule
 /// ids. The clinician reads rule ids, file:line, certainties as numbers, sources and
 /// evidence levels. Both read the same assessment model.
-package enum Audience: String, Sendable, Hashable, CaseIterable {
+public enum Audience: String, Sendable, Hashable, Codable, CaseIterable {
   case patient, clinician
 }
 
 // MARK: - The parts explanations are made of
 
 /// A source as explanations cite it: id, title and how strong its evidence is.
-package struct SourceReference: Sendable, Hashable {
-  package let id: String
-  package let title: String
-  package let citation: String?
-  package let url: String?
-  package let evidence: EvidenceLevel
+public struct SourceReference: Sendable, Hashable, Codable {
+  public let id: String
+  public let title: String
+  public let citation: String?
+  public let url: String?
+  public let evidence: EvidenceLevel
 }
 
 /// A rule as explanations cite it: id, place, wordings and sources.
-package struct RuleReference: Sendable, Hashable {
-  package let id: String
-  package let location: Location
+public struct RuleReference: Sendable, Hashable, Codable {
+  public let id: String
+  public let location: DeclarationSite
   /// The rule's `because` text.
-  package let because: String
+  public let because: String
   /// `patient wording`, or `because` when the rule has none.
-  package let patientWording: String
+  public let patientWording: String
   /// `clinician wording`, or `because` when the rule has none.
-  package let clinicianWording: String
-  package let sources: [SourceReference]
+  public let clinicianWording: String
+  public let sources: [SourceReference]
 
   /// The wording this audience reads.
-  package func wording(for audience: Audience) -> String {
+  public func wording(for audience: Audience) -> String {
     audience == .patient ? patientWording : clinicianWording
   }
 }
 
 /// A finding named in an explanation: its id and its name.
-package struct FindingLabel: Sendable, Hashable {
-  package let id: String
-  package let name: String
+public struct FindingLabel: Sendable, Hashable, Codable {
+  public let id: String
+  public let name: String
 }
 
 /// One test of a rule's condition as it was evaluated, with the fact it read in words.
-package struct ConditionFact: Sendable, Hashable {
+public struct ConditionFact: Sendable, Hashable, Codable {
   /// What a test read.
-  package enum Fact: Sendable, Hashable {
+  public enum Fact: Sendable, Hashable, Codable {
     /// A question's answer; nil when it was not answered.
     case answer(questionID: String, wording: String, answer: AnswerValue?)
     /// A finding's certainty.
@@ -57,22 +57,22 @@ package struct ConditionFact: Sendable, Hashable {
   }
 
   /// The test in the rule language, e.g. `arch_shape is flat`.
-  package let test: String
-  package let outcome: Truth
-  package let fact: Fact?
+  public let test: String
+  public let outcome: Truth
+  public let fact: Fact?
   /// The fact in plain words: `you answered 'yes' to "…"`, `"…" was not asked`.
-  package let description: String
+  public let description: String
 }
 
 /// One rule's evidence for or against a finding.
-package struct Reason: Sendable, Hashable {
-  package let rule: RuleReference
+public struct Reason: Sendable, Hashable, Codable {
+  public let rule: RuleReference
   /// What the rule gave the finding: rule certainty × condition certainty (negative is against).
-  package let certainty: Double
+  public let certainty: Double
   /// The certainty of the rule's condition.
-  package let premise: Double
+  public let premise: Double
   /// The rule's tests, with the facts they read.
-  package let conditions: [ConditionFact]
+  public let conditions: [ConditionFact]
 }
 
 // MARK: - Building the parts

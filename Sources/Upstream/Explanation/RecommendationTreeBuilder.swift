@@ -3,7 +3,7 @@
 extension Assessment {
   /// The explained recommendation tree: red flags, complaints, their upstream
   /// contributors and what to do, with why (see `RecommendationTree`).
-  package var tree: RecommendationTree { RecommendationTreeBuilder(self).build() }
+  public var tree: RecommendationTree { RecommendationTreeBuilder(self).build() }
 
   /// What reproduces this assessment: the knowledge base's name, version and content
   /// hash, and the answers with their hash.
@@ -288,7 +288,7 @@ struct RecommendationTreeBuilder {
         complete: result.lowestThousandths == result.highestThousandths,
         lowest: Double(result.lowestThousandths) / 1000, highest: Double(result.highestThousandths) / 1000,
         stratum: stratum?.id, stratumLabel: stratum?.label, stratumMeaning: stratum?.meaning,
-        copyright: declared.copyright, contributions: result.contributions.map { (kb.ruleReference($0.rule), Double($0.thousandths) / 1000) })
+        copyright: declared.copyright, contributions: result.contributions.map { .init(rule: kb.ruleReference($0.rule), points: Double($0.thousandths) / 1000) })
     }
   }
 }

@@ -2,103 +2,103 @@
 
 /// The difference between two assessments' trees: answers changed, red flags, contributors
 /// gained, lost and re-ranked, certainty changes, recommendations gained and lost, scores.
-package struct TreeComparison: Sendable, Hashable {
+public struct TreeComparison: Sendable, Hashable, Codable {
   /// One answer that differs.
-  package struct AnswerDifference: Sendable, Hashable {
-    package let questionID: String
-    package let wording: String
-    package let before: AnswerValue?
-    package let after: AnswerValue?
+  public struct AnswerDifference: Sendable, Hashable, Codable {
+    public let questionID: String
+    public let wording: String
+    public let before: AnswerValue?
+    public let after: AnswerValue?
     /// The answers in words (option labels), nil when not answered.
-    package let beforeText: String?
-    package let afterText: String?
+    public let beforeText: String?
+    public let afterText: String?
   }
 
   /// A red flag raised in only one, or with another urgency.
-  package struct RedFlagDifference: Sendable, Hashable {
-    package let id: String
-    package let name: String
-    package let before: Urgency?
-    package let after: Urgency?
+  public struct RedFlagDifference: Sendable, Hashable, Codable {
+    public let id: String
+    public let name: String
+    public let before: Urgency?
+    public let after: Urgency?
   }
 
   /// A red-flag question left open (unanswered or "not sure") in one tree and not the
   /// other: no red flag can be ruled out on an open one, so `assess` lists it near the top.
-  package struct SafetyQuestionDifference: Sendable, Hashable {
-    package let id: String
-    package let wording: String
+  public struct SafetyQuestionDifference: Sendable, Hashable, Codable {
+    public let id: String
+    public let wording: String
     /// Whether it was open before, and is open after.
-    package let openBefore: Bool
-    package let openAfter: Bool
+    public let openBefore: Bool
+    public let openAfter: Bool
   }
 
   /// Where a contributor sits under one finding: its rank and group.
-  package struct Placement: Sendable, Hashable {
-    package let rank: Int
-    package let lessLikely: Bool
-    package let certainty: Double
+  public struct Placement: Sendable, Hashable, Codable {
+    public let rank: Int
+    public let lessLikely: Bool
+    public let certainty: Double
   }
 
   /// A contributor gained, lost or re-ranked under one finding (or a complaint gained or lost).
-  package struct PlacementDifference: Sendable, Hashable {
-    package enum Change: String, Sendable, Hashable {
+  public struct PlacementDifference: Sendable, Hashable, Codable {
+    public enum Change: String, Sendable, Hashable, Codable {
       case gained, lost, reranked
     }
 
-    package let finding: FindingLabel
+    public let finding: FindingLabel
     /// The finding it sits under; nil for complaints (the roots) and other findings.
-    package let under: FindingLabel?
-    package let before: Placement?
-    package let after: Placement?
+    public let under: FindingLabel?
+    public let before: Placement?
+    public let after: Placement?
 
-    package var change: Change { before == nil ? .gained : (after == nil ? .lost : .reranked) }
+    public var change: Change { before == nil ? .gained : (after == nil ? .lost : .reranked) }
   }
 
   /// A finding in both trees whose certainty changed.
-  package struct CertaintyDifference: Sendable, Hashable {
-    package let finding: FindingLabel
-    package let before: Double
-    package let after: Double
+  public struct CertaintyDifference: Sendable, Hashable, Codable {
+    public let finding: FindingLabel
+    public let before: Double
+    public let after: Double
   }
 
   /// A recommendation whose status changed: `given`, `set-aside`, `withheld`, or nil (not called for).
-  package struct RecommendationDifference: Sendable, Hashable {
-    package enum Change: String, Sendable, Hashable {
+  public struct RecommendationDifference: Sendable, Hashable, Codable {
+    public enum Change: String, Sendable, Hashable, Codable {
       case gained, lost, changed
     }
 
-    package let id: String
-    package let title: String
-    package let before: String?
-    package let after: String?
+    public let id: String
+    public let title: String
+    public let before: String?
+    public let after: String?
 
-    package var change: Change {
+    public var change: Change {
       after == "given" ? .gained : (before == "given" ? .lost : .changed)
     }
   }
 
   /// A score whose total or stratum changed.
-  package struct ScoreDifference: Sendable, Hashable {
-    package let id: String
-    package let name: String
-    package let before: ScoreEntry?
-    package let after: ScoreEntry?
+  public struct ScoreDifference: Sendable, Hashable, Codable {
+    public let id: String
+    public let name: String
+    public let before: ScoreEntry?
+    public let after: ScoreEntry?
   }
 
-  package let before: RecommendationTree
-  package let after: RecommendationTree
-  package let answers: [AnswerDifference]
-  package let redFlags: [RedFlagDifference]
+  public let before: RecommendationTree
+  public let after: RecommendationTree
+  public let answers: [AnswerDifference]
+  public let redFlags: [RedFlagDifference]
   /// Red-flag questions that became open or were answered, by id.
-  package let safetyQuestions: [SafetyQuestionDifference]
+  public let safetyQuestions: [SafetyQuestionDifference]
   /// Complaints and contributors gained, lost or re-ranked, in the after tree's order then the before tree's.
-  package let placements: [PlacementDifference]
-  package let certainties: [CertaintyDifference]
-  package let recommendations: [RecommendationDifference]
-  package let scores: [ScoreDifference]
+  public let placements: [PlacementDifference]
+  public let certainties: [CertaintyDifference]
+  public let recommendations: [RecommendationDifference]
+  public let scores: [ScoreDifference]
 
   /// Whether the two trees say the same.
-  package var isEmpty: Bool {
+  public var isEmpty: Bool {
     redFlags.isEmpty && safetyQuestions.isEmpty && placements.isEmpty && certainties.isEmpty && recommendations.isEmpty && scores.isEmpty
   }
 }

@@ -6,37 +6,37 @@
 /// it), with its certainty, its wording, each test with the person's actual answer and the
 /// question's wording, and its file:line and sources. A test on another finding carries
 /// that finding's own explanation, so the chain runs back to answers.
-package struct Explanation: Sendable, Hashable {
+public struct WhyExplanation: Sendable, Hashable, Codable {
   /// What is explained.
-  package enum Subject: String, Sendable, Hashable {
+  public enum Subject: String, Sendable, Hashable, Codable {
     case finding
     case redFlag = "red-flag"
     case recommendation
     case score
   }
 
-  package let subject: Subject
-  package let id: String
-  package let name: String
+  public let subject: Subject
+  public let id: String
+  public let name: String
   /// For findings: the combined certainty. For recommendations: how strongly called for.
-  package let certainty: Double?
+  public let certainty: Double?
   /// The state in words: `likely (0.72)`, `given`, `withheld …`, `4: Medium risk`.
-  package let summary: String
+  public let summary: String
   /// Rules that fired: for (then against), raising, calling for or adding points.
-  package let steps: [ExplanationStep]
+  public let steps: [ExplanationStep]
   /// Rules that could have changed it but whose condition was unknown.
-  package let undecided: [ExplanationStep]
+  public let undecided: [ExplanationStep]
   /// For findings that unanswered questions could still move: the lowest and highest
   /// certainty reachable.
-  package let range: ClosedRange<Double>?
+  public let range: ClosedRange<Double>?
   /// Further facts: a conflict settled, a red flag withholding advice, a stratum.
-  package let notes: [String]
+  public let notes: [String]
 }
 
 /// One rule's part in a conclusion.
-package struct ExplanationStep: Sendable, Hashable {
+public struct ExplanationStep: Sendable, Hashable, Codable {
   /// What the rule did.
-  package enum Role: String, Sendable, Hashable {
+  public enum Role: String, Sendable, Hashable, Codable {
     case supports = "for"
     case opposes = "against"
     case raises
@@ -45,28 +45,28 @@ package struct ExplanationStep: Sendable, Hashable {
     case undecided
   }
 
-  package let role: Role
-  package let rule: RuleReference
+  public let role: Role
+  public let rule: RuleReference
   /// The certainty of the rule's condition, when it fired.
-  package let premise: Double?
+  public let premise: Double?
   /// The rule's own certainty for the conclusion (`then X certainty 0.6`).
-  package let ruleCertainty: Double?
+  public let ruleCertainty: Double?
   /// What it gave: rule certainty × premise for findings, points for scores.
-  package let contribution: Double?
-  package let conditions: [ExplanationCondition]
+  public let contribution: Double?
+  public let conditions: [ExplanationCondition]
 }
 
 /// One test of a rule's condition, and, when it reads a finding, how that was reached.
-package struct ExplanationCondition: Sendable, Hashable {
-  package let fact: ConditionFact
+public struct ExplanationCondition: Sendable, Hashable, Codable {
+  public let fact: ConditionFact
   /// The explanation of the finding the test reads, if it reads one.
-  package let chain: Explanation?
+  public let chain: WhyExplanation?
 }
 
 extension Assessment {
   /// How a finding, red flag, recommendation or score was reached; nil when the
   /// knowledge base declares no such id.
-  package func explain(_ id: String) -> Explanation? {
+  public func explain(_ id: String) -> WhyExplanation? {
     switch knowledgeBase.symbols[id] {
     case .finding(let index): explainFinding(index)
     case .redFlag(let index): explainRedFlag(index)
@@ -77,14 +77,14 @@ extension Assessment {
   }
 
   /// The ids `explain` and `whyNot` accept, for "did you mean" suggestions.
-  package var explainableIDs: [String] {
+  public var explainableIDs: [String] {
     knowledgeBase.findings.map(\.id) + knowledgeBase.redFlags.map(\.id) + knowledgeBase.recommendations.map(\.id)
       + knowledgeBase.scores.map(\.id)
   }
 
   // MARK: Findings
 
-  func explainFinding(_ index: Int) -> Explanation {
+  func explainFinding(_ index: Int) -> WhyExplanation {
     let result = findings[index]
     let declared = knowledgeBase.findings[index]
     let evidence = result.evidence.filter { $0.certainty >= 0 } + result.evidence.filter { $0.certainty < 0 }
@@ -96,7 +96,7 @@ extension Assessment {
     let undecided = result.undecidedRules.map {
       step($0, role: .undecided, premise: nil, ruleCertainty: ruleCertainty($0, finding: index), contribution: nil)
     }
-    return Explanation(
+    return WhyExplanation(
       subject: .finding, id: declared.id, name: declared.name, certainty: result.certainty,
       summary: Certainty.describe(result.certainty), steps: steps, undecided: undecided,
       range: result.lowest != result.highest ? result.lowest...result.highest : nil, notes: [])
@@ -111,7 +111,7 @@ extension Assessment {
 
   // MARK: Red flags, recommendations, scores
 
-  func explainRedFlag(_ index: Int) -> Explanation {
+  func explainRedFlag(_ index: Int) -> WhyExplanation {
     let flag = knowledgeBase.redFlags[index]
     let raised = redFlags.first { $0.flag == index }
     let steps = (raised?.rules ?? []).map { step($0, role: .raises, premise: premise(of: $0), ruleCertainty: nil, contribution: nil) }
@@ -124,12 +124,12 @@ extension Assessment {
       notes.append(flag.advice(at: raised.urgency))
       if raised.urgency.withholdsSelfCare { notes.append("Self-care advice is withheld until a clinician has seen you.") }
     }
-    return Explanation(
+    return WhyExplanation(
       subject: .redFlag, id: flag.id, name: flag.name, certainty: nil, summary: summary, steps: steps, undecided: undecided,
       range: nil, notes: notes)
   }
 
-  func explainRecommendation(_ index: Int) -> Explanation {
+  func explainRecommendation(_ index: Int) -> WhyExplanation {
     let declared = knowledgeBase.recommendations[index]
     let result = recommendations.first { $0.recommendation == index }
     let steps = (result?.rules ?? []).map {
@@ -156,12 +156,12 @@ extension Assessment {
         notes.append(withheld.reason)
       }
     }
-    return Explanation(
+    return WhyExplanation(
       subject: .recommendation, id: declared.id, name: declared.title, certainty: result?.strength, summary: summary,
       steps: steps, undecided: undecided, range: nil, notes: notes)
   }
 
-  func explainScore(_ index: Int) -> Explanation {
+  func explainScore(_ index: Int) -> WhyExplanation {
     let declared = knowledgeBase.scores[index]
     let result = scores[index]
     let steps = result.contributions.map {
@@ -183,7 +183,7 @@ extension Assessment {
       notes.append("\(stratum.label): \(ConditionText.describe(stratum.condition, in: knowledgeBase))")
       if let meaning = stratum.meaning { notes.append(meaning) }
     }
-    return Explanation(
+    return WhyExplanation(
       subject: .score, id: declared.id, name: declared.name, certainty: nil, summary: summary, steps: steps,
       undecided: undecided, range: nil, notes: notes)
   }
@@ -194,7 +194,7 @@ extension Assessment {
 
   private func step(_ rule: Int, role: ExplanationStep.Role, premise: Double?, ruleCertainty: Double?, contribution: Double?) -> ExplanationStep {
     let conditions = trace(knowledgeBase.rules[rule].condition).leaves.map { leaf in
-      var chain: Explanation?
+      var chain: WhyExplanation?
       if case .finding(let finding, _) = leaf.fact { chain = explainFinding(finding) }
       return ExplanationCondition(fact: conditionFact(leaf), chain: chain)
     }

@@ -2,27 +2,27 @@
 
 /// Why something was not concluded: every rule that could have concluded it, and for each
 /// the first condition that failed or was unknown, and answers that would have made it fire.
-package struct WhyNotExplanation: Sendable, Hashable {
-  package let subject: Explanation.Subject
-  package let id: String
-  package let name: String
+public struct WhyNotExplanation: Sendable, Hashable, Codable {
+  public let subject: WhyExplanation.Subject
+  public let id: String
+  public let name: String
   /// Whether it was concluded after all (present, raised, given, or points added).
-  package let concluded: Bool
+  public let concluded: Bool
   /// For findings: the certainty it has.
-  package let certainty: Double?
+  public let certainty: Double?
   /// The state in words: `unclear (0.00)`, `not raised`, `not called for`, …
-  package let summary: String
+  public let summary: String
   /// Each rule that could have concluded it, in evaluation order; for findings, then the
   /// rules that fired against it.
-  package let candidates: [WhyNotCandidate]
+  public let candidates: [WhyNotCandidate]
   /// Further facts: a conflict that set it aside, a red flag that withholds it.
-  package let notes: [String]
+  public let notes: [String]
 }
 
 /// One rule that could have concluded something, and what stopped it.
-package struct WhyNotCandidate: Sendable, Hashable {
+public struct WhyNotCandidate: Sendable, Hashable, Codable {
   /// What became of the rule.
-  package enum State: String, Sendable, Hashable {
+  public enum State: String, Sendable, Hashable, Codable {
     /// It fired (for findings: its evidence is in the certainty).
     case fired
     /// Its condition failed.
@@ -31,46 +31,46 @@ package struct WhyNotCandidate: Sendable, Hashable {
     case unknown
   }
 
-  package let rule: RuleReference
-  package let role: ExplanationStep.Role
-  package let state: State
+  public let rule: RuleReference
+  public let role: ExplanationStep.Role
+  public let state: State
   /// The rule's own certainty for the finding, for findings.
-  package let ruleCertainty: Double?
+  public let ruleCertainty: Double?
   /// What it gave the finding, when it fired.
-  package let contribution: Double?
+  public let contribution: Double?
   /// The first part of the condition that failed or was unknown, in the rule language.
-  package let blockedAt: String?
+  public let blockedAt: String?
   /// That part's tests, with the person's answers.
-  package let blockers: [ConditionFact]
+  public let blockers: [ConditionFact]
   /// Answers that would have made it fire (changes from the answers given).
-  package let wouldFireWith: [AnswerChange]
+  public let wouldFireWith: [AnswerChange]
   /// Requirements no single answer meets (a score's total), if any.
-  package let unmet: [String]
+  public let unmet: [String]
   /// Whether re-assessing with `wouldFireWith` makes the rule fire.
-  package let verified: Bool
+  public let verified: Bool
   /// For findings: the certainty the finding would then have.
-  package let resultingCertainty: Double?
+  public let resultingCertainty: Double?
 }
 
 /// One answer that would have to change.
-package struct AnswerChange: Sendable, Hashable {
-  package let questionID: String
-  package let wording: String
+public struct AnswerChange: Sendable, Hashable, Codable {
+  public let questionID: String
+  public let wording: String
   /// The answer given; nil when the question was not answered.
-  package let current: AnswerValue?
-  package let suggested: AnswerValue
+  public let current: AnswerValue?
+  public let suggested: AnswerValue
   /// The answer in words: `'yes'`, `'Flat: …'`, `7 or more`.
-  package let suggestedText: String
+  public let suggestedText: String
   /// The answer given in words, or nil when it was not answered.
-  package let currentText: String?
+  public let currentText: String?
   /// The tests the answer must pass, in the rule language.
-  package let tests: [String]
+  public let tests: [String]
 }
 
 extension Assessment {
   /// Why a finding, red flag, recommendation or score was not concluded (or not more
   /// strongly); nil when the knowledge base declares no such id.
-  package func whyNot(_ id: String) -> WhyNotExplanation? {
+  public func whyNot(_ id: String) -> WhyNotExplanation? {
     let kb = knowledgeBase
     switch kb.symbols[id] {
     case .finding(let index):

@@ -8,20 +8,20 @@ import Foundation
 /// built, so every `KnowledgeBase` value can be run. Rules are stored in evaluation order
 /// (each rule after every rule whose conclusions it reads). It is an immutable class, so
 /// assessments share it without copying.
-package final class KnowledgeBase: Sendable {
+public final class KnowledgeBase: Sendable {
   package let header: Header
   package let sources: [Source]
-  package let questions: [Question]
-  package let findings: [Finding]
-  package let scores: [Score]
-  package let redFlags: [RedFlag]
-  package let recommendations: [Recommendation]
+  public let questions: [Question]
+  public let findings: [Finding]
+  public let scores: [Score]
+  public let redFlags: [RedFlag]
+  public let recommendations: [Recommendation]
   /// Published norms that depend on another answer (rules compare with them).
   package let norms: [Norm]
   /// Rules in evaluation order.
   package let rules: [Rule]
   /// A SHA-256 of the rule files' paths and texts, in path order.
-  package let contentHash: String
+  public let contentHash: String
 
   let symbols: [String: Symbol]
   /// For each question, the rules whose condition reads it.
@@ -101,11 +101,20 @@ package final class KnowledgeBase: Sendable {
     case source(Int), question(Int), finding(Int), score(Int), redFlag(Int), recommendation(Int), rule(Int), norm(Int)
   }
 
+  // MARK: Name and texts
+
+  /// The knowledge base's name, as its header declares it.
+  public var name: String { header.name }
+  /// The knowledge base's version, as its header declares it.
+  public var version: String { header.version }
+  /// The screening disclaimer shown with every assessment.
+  public var disclaimer: String { header.disclaimer }
+
   // MARK: Instruments
 
   /// The copyright lines of the scored instruments a question is an item of (a question
   /// read only by rules that add to scores), in score order, without repeats.
-  package func instrumentCopyrights(ofQuestion index: Int) -> [String] {
+  public func instrumentCopyrights(ofQuestion index: Int) -> [String] {
     let readers = rulesReadingQuestion[index]
     let addsPoints = { (rule: Int) in self.rules[rule].conclusions.contains { if case .addPoints = $0 { true } else { false } } }
     guard !readers.isEmpty, readers.allSatisfy(addsPoints) else { return [] }
@@ -119,16 +128,16 @@ package final class KnowledgeBase: Sendable {
   }
 
   /// Every scored instrument's copyright line, in score order.
-  package var instrumentCopyrights: [String] { scores.compactMap(\.copyright) }
+  public var instrumentCopyrights: [String] { scores.compactMap(\.copyright) }
 
   // MARK: Lookup by id
 
-  package func question(_ id: String) -> Question? {
+  public func question(_ id: String) -> Question? {
     if case .question(let index) = symbols[id] { return questions[index] }
     return nil
   }
 
-  package func finding(_ id: String) -> Finding? {
+  public func finding(_ id: String) -> Finding? {
     if case .finding(let index) = symbols[id] { return findings[index] }
     return nil
   }
@@ -138,17 +147,17 @@ package final class KnowledgeBase: Sendable {
     return nil
   }
 
-  package func recommendation(_ id: String) -> Recommendation? {
+  public func recommendation(_ id: String) -> Recommendation? {
     if case .recommendation(let index) = symbols[id] { return recommendations[index] }
     return nil
   }
 
-  package func redFlag(_ id: String) -> RedFlag? {
+  public func redFlag(_ id: String) -> RedFlag? {
     if case .redFlag(let index) = symbols[id] { return redFlags[index] }
     return nil
   }
 
-  package func score(_ id: String) -> Score? {
+  public func score(_ id: String) -> Score? {
     if case .score(let index) = symbols[id] { return scores[index] }
     return nil
   }
@@ -165,12 +174,12 @@ package final class KnowledgeBase: Sendable {
 // MARK: - Parts
 
 /// Where something was declared: file and line.
-package struct Location: Sendable, Hashable, Codable, CustomStringConvertible {
-  package let file: String
-  package let line: Int
-  package let column: Int
+public struct DeclarationSite: Sendable, Hashable, Codable, CustomStringConvertible {
+  public let file: String
+  public let line: Int
+  public let column: Int
 
-  package var description: String { "\(file):\(line)" }
+  public var description: String { "\(file):\(line)" }
 }
 
 /// The knowledge base's name, version, authors and texts shown on every assessment.
@@ -187,7 +196,7 @@ package struct Header: Sendable, Hashable {
 }
 
 /// How strong a source's evidence is, strongest first.
-package enum EvidenceLevel: String, Sendable, Hashable, Codable, CaseIterable {
+public enum EvidenceLevel: String, Sendable, Hashable, Codable, CaseIterable {
   case guideline
   case systematicReview = "systematic-review"
   case trial
@@ -198,7 +207,7 @@ package enum EvidenceLevel: String, Sendable, Hashable, Codable, CaseIterable {
   case practitionerArticle = "practitioner-article"
 
   /// The level in plain words.
-  package var description: String {
+  public var description: String {
     switch self {
     case .guideline: "clinical guideline"
     case .systematicReview: "systematic review"
@@ -219,7 +228,7 @@ package struct Source: Sendable, Hashable {
   package let citation: String?
   package let url: String?
   package let evidence: EvidenceLevel
-  package let location: Location
+  package let location: DeclarationSite
 }
 
 /// Who stands behind a rule, recommendation or red flag, and when it was last reviewed.
@@ -230,9 +239,9 @@ package struct Provenance: Sendable, Hashable {
 }
 
 /// A question put to the person.
-package struct Question: Sendable, Hashable {
+public struct Question: Sendable, Hashable {
   /// What kind of answer a question takes.
-  package enum Kind: Sendable, Hashable {
+  public enum Kind: Sendable, Hashable {
     case yesNo
     case number(low: Double, high: Double, unit: String?, decimals: Bool)
     case scale
@@ -240,7 +249,7 @@ package struct Question: Sendable, Hashable {
     case choices([Option])
 
     /// The options of a `choice` or `choices` question.
-    package var options: [Option] {
+    public var options: [Option] {
       switch self {
       case .choice(let options), .choices(let options): options
       default: []
@@ -249,12 +258,12 @@ package struct Question: Sendable, Hashable {
 
     /// The lowest and highest number allowed, for `number` and `scale`.
     /// Whether a number answer may have decimals (whole numbers otherwise).
-    package var allowsDecimals: Bool {
+    public var allowsDecimals: Bool {
       if case .number(_, _, _, let decimals) = self { return decimals }
       return false
     }
 
-    package var numberRange: ClosedRange<Double>? {
+    public var numberRange: ClosedRange<Double>? {
       switch self {
       case .number(let low, let high, _, _): low...high
       case .scale: 0...10
@@ -263,7 +272,7 @@ package struct Question: Sendable, Hashable {
     }
 
     /// The type's name as written in rule files.
-    package var name: String {
+    public var name: String {
       switch self {
       case .yesNo: "yes/no"
       case .number: "number"
@@ -275,32 +284,32 @@ package struct Question: Sendable, Hashable {
   }
 
   /// One named option of a choice question.
-  package struct Option: Sendable, Hashable {
-    package let id: String
-    package let label: String
+  public struct Option: Sendable, Hashable {
+    public let id: String
+    public let label: String
   }
 
-  package let id: String
-  package let wording: String
-  package let help: String?
-  package let kind: Kind
-  package let notSureAllowed: Bool
+  public let id: String
+  public let wording: String
+  public let help: String?
+  public let kind: Kind
+  public let notSureAllowed: Bool
   package let askWhen: Condition?
   /// Whether a red-flag rule reads this question: asked first, never skipped.
-  package let isRedFlagQuestion: Bool
-  package let location: Location
+  public let isRedFlagQuestion: Bool
+  public let location: DeclarationSite
 
   /// The index of an option id, for choice questions.
   package func optionIndex(_ id: String) -> Int? { kind.options.firstIndex { $0.id == id } }
 }
 
 /// Whether a finding is where it hurts or something behind it.
-package enum FindingKind: String, Sendable, Hashable, Codable {
+public enum FindingKind: String, Sendable, Hashable, Codable {
   case complaint, contributor
 }
 
 /// Parts of the body a finding belongs to.
-package enum BodyRegion: String, Sendable, Hashable, Codable, CaseIterable {
+public enum BodyRegion: String, Sendable, Hashable, Codable, CaseIterable {
   case foot, ankle
   case lowerLeg = "lower-leg"
   case knee, thigh, hip, pelvis
@@ -309,43 +318,43 @@ package enum BodyRegion: String, Sendable, Hashable, Codable, CaseIterable {
   case wholeBody = "whole-body"
 
   /// The region in plain words.
-  package var description: String { rawValue.replacingOccurrences(of: "-", with: " ") }
+  public var description: String { rawValue.replacingOccurrences(of: "-", with: " ") }
 }
 
 /// A complaint or contributor that rules conclude with a certainty.
-package struct Finding: Sendable, Hashable {
-  package let id: String
-  package let kind: FindingKind
-  package let name: String
-  package let region: BodyRegion?
-  package let explanation: String?
-  package let location: Location
+public struct Finding: Sendable, Hashable {
+  public let id: String
+  public let kind: FindingKind
+  public let name: String
+  public let region: BodyRegion?
+  public let explanation: String?
+  public let location: DeclarationSite
 }
 
 /// A score that rules add points to, with its strata.
-package struct Score: Sendable, Hashable {
+public struct Score: Sendable, Hashable {
   /// A named band of a score, such as "high risk".
   package struct Stratum: Sendable, Hashable {
-    package let id: String
-    package let label: String
+    public let id: String
+    public let label: String
     package let condition: Condition
-    package let meaning: String?
+    public let meaning: String?
   }
 
-  package let id: String
-  package let name: String
-  package let range: ClosedRange<Double>?
+  public let id: String
+  public let name: String
+  public let range: ClosedRange<Double>?
   package let strata: [Stratum]
   /// The instrument's copyright and licence line (`copyright`), shown wherever its items
   /// or its result are: the questionnaire, every report, the FHIR Questionnaire.
-  package let copyright: String?
-  package let location: Location
+  public let copyright: String?
+  public let location: DeclarationSite
 }
 
 /// How soon a red flag needs a clinician, most urgent first.
 ///
 /// With no red flag an assessment is at the self-care level (see ``CareLevel``).
-package enum Urgency: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+public enum Urgency: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
   /// Now: an emergency department or an ambulance.
   case emergency
   /// Today: a same-day GP, urgent care or specialist service.
@@ -363,10 +372,10 @@ package enum Urgency: String, Sendable, Hashable, Codable, CaseIterable, Compara
 
   /// Whether the urgency withholds all self-care advice (a routine referral keeps the
   /// recommendations marked `safe while awaiting referral`).
-  package var withholdsSelfCare: Bool { self != .routineReferral }
+  public var withholdsSelfCare: Bool { self != .routineReferral }
 
   /// The urgency in plain words.
-  package var description: String {
+  public var description: String {
     switch self {
     case .emergency: "emergency: now"
     case .urgentSameDay: "urgent: the same day"
@@ -375,7 +384,7 @@ package enum Urgency: String, Sendable, Hashable, Codable, CaseIterable, Compara
   }
 
   /// `a < b` when `a` is more urgent.
-  package static func < (lhs: Urgency, rhs: Urgency) -> Bool { lhs.rank < rhs.rank }
+  public static func < (lhs: Urgency, rhs: Urgency) -> Bool { lhs.rank < rhs.rank }
 }
 
 /// A published normal value that depends on another answer, such as the time people of
@@ -398,21 +407,21 @@ package struct Norm: Sendable, Hashable {
   /// The bands, lowest answers first.
   package let bands: [Band]
   package let provenance: Provenance
-  package let location: Location
+  package let location: DeclarationSite
   /// The ids of the rules that compare with it, set once the rules are resolved.
   package internal(set) var readBy: [String] = []
 }
 
 /// The level of care an assessment calls for: the highest urgency of its red flags, or
 /// self-care when none was raised.
-package enum CareLevel: String, Sendable, Hashable, Codable, CaseIterable {
+public enum CareLevel: String, Sendable, Hashable, Codable, CaseIterable {
   case emergency
   case urgentSameDay = "urgent-same-day"
   case routineReferral = "routine-referral"
   case selfCare = "self-care"
 
   /// The care level of a highest urgency (nil: no red flag).
-  package init(_ urgency: Urgency?) {
+  public init(_ urgency: Urgency?) {
     switch urgency {
     case .emergency: self = .emergency
     case .urgentSameDay: self = .urgentSameDay
@@ -423,33 +432,33 @@ package enum CareLevel: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// A sign that needs a doctor.
-package struct RedFlag: Sendable, Hashable {
-  package let id: String
-  package let name: String
+public struct RedFlag: Sendable, Hashable {
+  public let id: String
+  public let name: String
   /// The urgency it has unless a rule raises it with another.
-  package let urgency: Urgency
+  public let urgency: Urgency
   /// What to do, at the flag's own urgency.
-  package let advice: String
+  public let advice: String
   /// What to do at the other urgencies rules raise it to (`advice URGENCY "…"`).
-  package let adviceByUrgency: [Urgency: String]
-  package let explanation: String?
+  public let adviceByUrgency: [Urgency: String]
+  public let explanation: String?
   package let provenance: Provenance
-  package let location: Location
+  public let location: DeclarationSite
 
   /// What to do when the flag ends at `urgency`: its wording for that urgency, never the
   /// wording of the level it started at (the compiler makes sure every urgency a rule
   /// raises it to has its own wording).
-  package func advice(at urgency: Urgency) -> String {
+  public func advice(at urgency: Urgency) -> String {
     urgency == self.urgency ? advice : adviceByUrgency[urgency] ?? advice
   }
 }
 
 /// Something to do: an exercise, a change, a referral.
-package struct Recommendation: Sendable, Hashable {
+public struct Recommendation: Sendable, Hashable {
   /// A declared conflict with another recommendation and how it is settled.
   package struct Conflict: Sendable, Hashable {
     /// What happens when no `prefer … when` holds.
-    package enum Otherwise: Sendable, Hashable {
+    public enum Otherwise: Sendable, Hashable {
       case prefer(Int)
       case stronger
       case keepBoth
@@ -458,7 +467,7 @@ package struct Recommendation: Sendable, Hashable {
     package let other: Int
     package let preferences: [(recommendation: Int, when: Condition)]
     package let otherwise: Otherwise
-    package let location: Location
+    public let location: DeclarationSite
 
     package static func == (lhs: Conflict, rhs: Conflict) -> Bool {
       lhs.other == rhs.other && lhs.otherwise == rhs.otherwise && lhs.location == rhs.location
@@ -472,18 +481,18 @@ package struct Recommendation: Sendable, Hashable {
     }
   }
 
-  package let id: String
-  package let title: String
-  package let dose: String?
-  package let instructions: String?
-  package let cautions: [String]
-  package let addresses: [Int]
+  public let id: String
+  public let title: String
+  public let dose: String?
+  public let instructions: String?
+  public let cautions: [String]
+  public let addresses: [Int]
   package let conflicts: [Conflict]
   /// Whether it may be started while waiting for a routine referral
   /// (`safe while awaiting referral`); under an emergency or urgent flag nothing is.
-  package let safeWhileAwaitingReferral: Bool
+  public let safeWhileAwaitingReferral: Bool
   package let provenance: Provenance
-  package let location: Location
+  public let location: DeclarationSite
 }
 
 /// A rule: when its condition holds, its conclusions follow.
@@ -495,7 +504,7 @@ package struct Rule: Sendable, Hashable {
   package let patientWording: String?
   package let clinicianWording: String?
   package let provenance: Provenance
-  package let location: Location
+  package let location: DeclarationSite
 
   /// Whether the rule raises a red flag.
   package var raisesRedFlag: Bool {

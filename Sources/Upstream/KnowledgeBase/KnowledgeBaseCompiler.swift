@@ -175,8 +175,8 @@ private struct Resolver {
     return true
   }
 
-  private func location(_ range: SourceRange) -> Location {
-    Location(file: range.file, line: range.start.line, column: range.start.column)
+  private func location(_ range: SourceRange) -> DeclarationSite {
+    DeclarationSite(file: range.file, line: range.start.line, column: range.start.column)
   }
 
   /// Parses a word into one of a fixed set of values, or reports it with a suggestion.

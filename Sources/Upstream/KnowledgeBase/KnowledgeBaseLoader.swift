@@ -3,13 +3,13 @@ import Foundation
 // MARK: - Loading knowledge bases
 
 /// Where a knowledge base comes from, and what loading it found.
-package struct LoadedKnowledgeBase: Sendable {
+public struct LoadedKnowledgeBase: Sendable {
   /// The knowledge base, when its files have no errors.
-  package let knowledgeBase: KnowledgeBase?
+  public let knowledgeBase: KnowledgeBase?
   /// Every diagnostic, sorted by file and position.
-  package let diagnostics: [Diagnostic]
+  public let diagnostics: [Diagnostic]
   /// The rule files read, by the path shown in diagnostics.
-  package let files: [SourceFile]
+  public let files: [SourceFile]
   /// The parsed files.
   package let syntax: [SyntaxFile]
 }
@@ -19,12 +19,15 @@ extension KnowledgeBase {
   package static let maximumFileSize = 64 << 20
 
   /// Compiles a knowledge base from in-memory files: (name, text) pairs.
-  package static func compile(files: [(name: String, text: String)]) -> LoadedKnowledgeBase {
+  public static func compile(files: [(name: String, text: String)]) -> LoadedKnowledgeBase {
     compile(files.map { SourceFile(path: $0.name, text: $0.text) })
   }
 
-  /// Compiles source files into a knowledge base, running `checks` (by default every check).
-  package static func compile(_ files: [SourceFile], checks: [any KnowledgeBaseCheck] = allChecks) -> LoadedKnowledgeBase {
+  /// Compiles source files into a knowledge base, running every reviewer check.
+  public static func compile(_ files: [SourceFile]) -> LoadedKnowledgeBase { compile(files, checks: allChecks) }
+
+  /// Compiles source files into a knowledge base, running `checks`.
+  package static func compile(_ files: [SourceFile], checks: [any KnowledgeBaseCheck]) -> LoadedKnowledgeBase {
     let output = KnowledgeBaseCompiler.compile(files, checks: checks)
     return LoadedKnowledgeBase(
       knowledgeBase: output.knowledgeBase, diagnostics: output.diagnostics,
@@ -32,7 +35,16 @@ extension KnowledgeBase {
   }
 
   /// The default knowledge base that ships inside Upstream (the `rules/` folder).
-  package static func bundled(checks: [any KnowledgeBaseCheck] = allChecks) -> LoadedKnowledgeBase {
+  ///
+  /// Compiled once per process, on first use, and shared: call it as often as is
+  /// convenient (a `KnowledgeBase` is immutable and `Sendable`).
+  public static func bundled() -> LoadedKnowledgeBase { bundledOnce }
+
+  /// The bundled knowledge base, compiled on first use (Swift runs a static initialiser once).
+  private static let bundledOnce = compile(bundledFiles(extension: "rules"), checks: allChecks)
+
+  /// The bundled knowledge base compiled afresh with `checks`.
+  package static func bundled(checks: [any KnowledgeBaseCheck]) -> LoadedKnowledgeBase {
     compile(bundledFiles(extension: "rules"), checks: checks)
   }
 
@@ -44,7 +56,10 @@ extension KnowledgeBase {
   }
 
   /// Loads every `*.rules` file directly inside a folder as one knowledge base.
-  package static func load(directory path: String, checks: [any KnowledgeBaseCheck] = allChecks) -> LoadedKnowledgeBase {
+  public static func load(directory path: String) -> LoadedKnowledgeBase { load(directory: path, checks: allChecks) }
+
+  /// Loads every `*.rules` file directly inside a folder, running `checks`.
+  package static func load(directory path: String, checks: [any KnowledgeBaseCheck]) -> LoadedKnowledgeBase {
     let read = readFiles(in: path, extension: "rules")
     guard read.diagnostics.isEmpty || !read.diagnostics.hasErrors else {
       return LoadedKnowledgeBase(knowledgeBase: nil, diagnostics: read.diagnostics, files: read.files, syntax: [])

@@ -1,17 +1,17 @@
 // MARK: - Source files and positions
 
 /// A rule or case file's text, with the name it is reported under.
-package struct SourceFile: Sendable, Hashable {
+public struct SourceFile: Sendable, Hashable {
   /// The path or name shown in diagnostics (e.g. `rules/foot-to-hip.rules`).
-  package let path: String
+  public let path: String
   /// The full text of the file.
-  package let text: String
+  public let text: String
   /// The UTF-8 bytes of `text`, which the lexer reads.
   let bytes: [UInt8]
   /// The byte offset at which each line starts.
   private let lineStarts: [Int]
 
-  package init(path: String, text: String) {
+  public init(path: String, text: String) {
     self.path = path
     self.text = text
     self.bytes = Array(text.utf8)
@@ -59,10 +59,10 @@ package struct SourceFile: Sendable, Hashable {
 }
 
 /// A position in a source file: 1-based line and column, and the byte offset.
-package struct SourceLocation: Sendable, Hashable, Codable, Comparable {
-  package let line: Int
-  package let column: Int
-  package let offset: Int
+public struct SourceLocation: Sendable, Hashable, Codable, Comparable {
+  public let line: Int
+  public let column: Int
+  public let offset: Int
 
   package init(line: Int, column: Int, offset: Int) {
     self.line = line
@@ -70,16 +70,16 @@ package struct SourceLocation: Sendable, Hashable, Codable, Comparable {
     self.offset = offset
   }
 
-  package static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+  public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
     lhs.offset < rhs.offset
   }
 }
 
 /// A span of text in a named file, from `start` up to (not including) `end`.
-package struct SourceRange: Sendable, Hashable, Codable, Comparable {
-  package let file: String
-  package let start: SourceLocation
-  package let end: SourceLocation
+public struct SourceRange: Sendable, Hashable, Codable, Comparable {
+  public let file: String
+  public let start: SourceLocation
+  public let end: SourceLocation
 
   package init(file: String, start: SourceLocation, end: SourceLocation) {
     self.file = file
@@ -99,9 +99,9 @@ package struct SourceRange: Sendable, Hashable, Codable, Comparable {
   }
 
   /// `file:line:column`, as editors and terminals recognise it.
-  package var description: String { "\(file):\(start.line):\(start.column)" }
+  public var description: String { "\(file):\(start.line):\(start.column)" }
 
-  package static func < (lhs: SourceRange, rhs: SourceRange) -> Bool {
+  public static func < (lhs: SourceRange, rhs: SourceRange) -> Bool {
     (lhs.file, lhs.start.offset, lhs.end.offset) < (rhs.file, rhs.start.offset, rhs.end.offset)
   }
 }

@@ -1,11 +1,11 @@
 // MARK: - Validating answers built in code
 
 /// Answers that do not fit the knowledge base, with every problem.
-package struct AnswersRejected: Error, Sendable, CustomStringConvertible {
+public struct AnswersRejected: Error, Sendable, CustomStringConvertible {
   /// Every problem, as the same diagnostics an answers file would get (codes UP04xx).
-  package let problems: [Diagnostic]
+  public let problems: [Diagnostic]
 
-  package var description: String { problems.map(\.message).joined(separator: "; ") }
+  public var description: String { problems.map(\.message).joined(separator: "; ") }
 }
 
 extension KnowledgeBase {
@@ -15,7 +15,7 @@ extension KnowledgeBase {
   ///
   /// The checks and messages are those of an answers file (`AnswersReader`); the range of
   /// each diagnostic names the question, as there is no file.
-  package func validate(_ answers: Answers) -> [Diagnostic] {
+  public func validate(_ answers: Answers) -> [Diagnostic] {
     var problems: [Diagnostic] = []
     for id in answers.questionIDs {
       let place = SourceRange.wholeFile("answers[\"\(id)\"]")
@@ -29,5 +29,24 @@ extension KnowledgeBase {
       if case .failure(let problem) = AnswersReader.answer(value.json, to: question, at: place) { problems.append(problem) }
     }
     return problems
+  }
+}
+
+// MARK: - Reading answers from JSON
+
+extension KnowledgeBase {
+  /// Reads answers from JSON text: an answers object (question id → answer, as
+  /// `upstream assess --answers` takes) or a FHIR R4 QuestionnaireResponse.
+  ///
+  /// Every answer is checked against the knowledge base; any error throws
+  /// `AnswersRejected` with all of them (positions in `file`), so what is returned can be
+  /// assessed as it is. Warnings (such as a QuestionnaireResponse that is not `completed`)
+  /// come back beside the answers.
+  public func readAnswers(_ file: SourceFile) throws(AnswersRejected) -> (answers: Answers, warnings: [Diagnostic]) {
+    let output = AnswersReader.read(file, for: self)
+    guard let answers = output.answers else {
+      throw AnswersRejected(problems: output.diagnostics.filter { $0.severity == .error })
+    }
+    return (answers, output.diagnostics)
   }
 }

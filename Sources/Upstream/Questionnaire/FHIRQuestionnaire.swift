@@ -19,20 +19,20 @@
 /// | `help` | a `display` item with display category `help` |
 ///
 /// The output is deterministic: the same knowledge base gives byte-identical JSON.
-package struct FHIRQuestionnaire: Sendable {
+public struct FHIRQuestionnaire: Sendable {
   /// The code system of a question's options is this prefix followed by the question id.
-  package static let optionSystemPrefix = "urn:upstream:options:"
+  public static let optionSystemPrefix = "urn:upstream:options:"
   /// The FHIR code system for "asked but unknown", read as "not sure".
-  package static let dataAbsentReason = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+  public static let dataAbsentReason = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
   /// Upstream's own answers: `none` is "none of these" for a several-choices question.
-  package static let answerSystem = "urn:upstream:answers"
+  public static let answerSystem = "urn:upstream:answers"
 
   static let displayCategory = "http://hl7.org/fhir/StructureDefinition/questionnaire-displayCategory"
   static let displayCategorySystem = "http://hl7.org/fhir/questionnaire-display-category"
 
-  package let knowledgeBase: KnowledgeBase
+  public let knowledgeBase: KnowledgeBase
 
-  package init(_ knowledgeBase: KnowledgeBase) { self.knowledgeBase = knowledgeBase }
+  public init(_ knowledgeBase: KnowledgeBase) { self.knowledgeBase = knowledgeBase }
 
   /// Questions whose `ask when` FHIR enableWhen cannot express, with the condition in the
   /// rule language: a FHIR form shows these questions to everyone.
@@ -73,12 +73,12 @@ package struct FHIRQuestionnaire: Sendable {
   }
 
   /// The canonical URL the Questionnaire is published under.
-  package static func url(_ knowledgeBase: KnowledgeBase) -> String {
+  public static func url(_ knowledgeBase: KnowledgeBase) -> String {
     "urn:upstream:questionnaire:" + resourceID(knowledgeBase.header.name)
   }
 
   /// The code system of a question's options.
-  package static func optionSystem(_ question: Question) -> String { optionSystemPrefix + question.id }
+  public static func optionSystem(_ question: Question) -> String { optionSystemPrefix + question.id }
 
   /// The questions in the order the questionnaire asks them: red-flag questions first.
   var orderedQuestions: [Question] {

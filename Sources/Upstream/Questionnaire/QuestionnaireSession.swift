@@ -13,38 +13,38 @@
 /// The session is a value with no input or output of its own: the terminal front end
 /// (`upstream ask`) is a thin layer on it, and an app can drive it from its own screens.
 /// `json` is the session as an answers file, in the order the questions were answered.
-package struct QuestionnaireSession: Sendable {
+public struct QuestionnaireSession: Sendable {
   /// Which questions the session asks.
-  package enum Mode: Sendable, Hashable {
+  public enum Mode: String, Sendable, Hashable, Codable {
     /// Red-flag questions, then only questions that can still change the result.
     case adaptive
     /// Every question whose `ask when` allows.
-    case everyQuestion
+    case everyQuestion = "every-question"
   }
 
   /// One reply: an answer, or nil for a question the person skipped.
-  package struct Reply: Sendable, Hashable {
-    package let question: String
-    package let answer: AnswerValue?
+  public struct Reply: Sendable, Hashable, Codable {
+    public let question: String
+    public let answer: AnswerValue?
 
-    package init(question: String, answer: AnswerValue?) {
+    public init(question: String, answer: AnswerValue?) {
       self.question = question
       self.answer = answer
     }
   }
 
   /// How far the person has come.
-  package struct Progress: Sendable, Hashable {
+  public struct Progress: Sendable, Hashable {
     /// The number of the question being asked (the number answered, once complete).
-    package let number: Int
+    public let number: Int
     /// The most questions the session can ask in all, given the answers so far.
-    package let atMost: Int
+    public let atMost: Int
     /// Every question in the knowledge base.
-    package let total: Int
+    public let total: Int
   }
 
   /// Why the session refused a step.
-  package enum Problem: Error, Sendable, Hashable, CustomStringConvertible {
+  public enum Problem: Error, Sendable, Hashable, CustomStringConvertible {
     /// Every question needed has been answered.
     case complete
     /// The answer does not fit the question; the message says what was expected.
@@ -56,7 +56,7 @@ package struct QuestionnaireSession: Sendable {
     /// A reply names a question the knowledge base does not have.
     case unknownQuestion(String)
 
-    package var description: String {
+    public var description: String {
       switch self {
       case .complete: "every question needed has been answered"
       case .invalidAnswer(let message): message
@@ -68,14 +68,14 @@ package struct QuestionnaireSession: Sendable {
     }
   }
 
-  package let knowledgeBase: KnowledgeBase
-  package let mode: Mode
+  public let knowledgeBase: KnowledgeBase
+  public let mode: Mode
   /// Every reply so far, in order.
-  package private(set) var replies: [Reply] = []
+  public private(set) var replies: [Reply] = []
   /// The answers so far (skipped questions are left out).
-  package private(set) var answers = Answers()
+  public private(set) var answers = Answers()
   /// The assessment of the answers so far.
-  package private(set) var assessment: Assessment
+  public private(set) var assessment: Assessment
 
   private var skipped: Set<String> = []
   /// A question the person went back to, asked next.
@@ -89,7 +89,7 @@ package struct QuestionnaireSession: Sendable {
   }
 
   /// Starts a session with no answers.
-  package init(_ knowledgeBase: KnowledgeBase, mode: Mode = .adaptive) {
+  public init(_ knowledgeBase: KnowledgeBase, mode: Mode = .adaptive) {
     self.knowledgeBase = knowledgeBase
     self.mode = mode
     self.assessment = knowledgeBase.assess(validated: Answers())
@@ -97,7 +97,7 @@ package struct QuestionnaireSession: Sendable {
   }
 
   /// Resumes a session from earlier replies (a session file), checking each answer.
-  package init(_ knowledgeBase: KnowledgeBase, resuming earlier: [Reply], mode: Mode = .adaptive) throws {
+  public init(_ knowledgeBase: KnowledgeBase, resuming earlier: [Reply], mode: Mode = .adaptive) throws {
     self.init(knowledgeBase, mode: mode)
     for reply in earlier {
       guard let question = knowledgeBase.question(reply.question) else { throw Problem.unknownQuestion(reply.question) }
@@ -114,20 +114,68 @@ package struct QuestionnaireSession: Sendable {
   // MARK: Where the person is
 
   /// The question to ask now, or nil when the session is complete.
-  package var currentQuestion: Question? { plan.next.map { knowledgeBase.questions[$0] } }
+  public var currentQuestion: Question? { plan.next.map { knowledgeBase.questions[$0] } }
 
   /// Whether every question that could change the result has been asked.
-  package var isComplete: Bool { plan.next == nil }
+  public var isComplete: Bool { plan.next == nil }
 
   /// The question's number and the most that may be asked.
-  package var progress: Progress {
+  public var progress: Progress {
     Progress(
       number: replies.count + (isComplete ? 0 : 1), atMost: replies.count + plan.remaining,
       total: knowledgeBase.questions.count)
   }
 
   /// The answer given to a question, if any.
-  package func answer(to question: String) -> AnswerValue? { answers[question] }
+  public func answer(to question: String) -> AnswerValue? { answers[question] }
+
+  // MARK: Saving and restoring
+
+  /// What a session needs to be restored: the replies in order and the mode, with the
+  /// knowledge base they were given against.
+  ///
+  /// Encoded (with any `Encoder`) as `{"format": 1, "knowledgeBase": {"name", "version",
+  /// "contentHash"}, "mode": "adaptive" | "every-question", "replies": [{"question", "answer"}]}`;
+  /// an answer encodes as `AnswerValue` does (true/false, a number, an option id, a list of
+  /// option ids, "not sure"), a skipped question as no answer. `format` changes whenever
+  /// the encoding does.
+  public struct SavedState: Sendable, Hashable, Codable {
+    /// The knowledge base a session was run against.
+    public struct KnowledgeBaseStamp: Sendable, Hashable, Codable {
+      public let name: String
+      public let version: String
+      public let contentHash: String
+    }
+
+    /// The version of this encoding.
+    public static let currentFormat = 1
+
+    public let format: Int
+    public let knowledgeBase: KnowledgeBaseStamp
+    public let mode: Mode
+    public let replies: [Reply]
+  }
+
+  /// The session's replies and mode, to save and restore later with
+  /// ``init(_:restoring:)``.
+  public var savedState: SavedState {
+    SavedState(
+      format: SavedState.currentFormat,
+      knowledgeBase: .init(
+        name: knowledgeBase.header.name, version: knowledgeBase.header.version, contentHash: knowledgeBase.contentHash),
+      mode: mode, replies: replies)
+  }
+
+  /// Restores a saved session, checking every reply against the knowledge base as
+  /// ``init(_:resuming:mode:)`` does. The knowledge base may have changed since (the
+  /// stamp is information, not a lock): a reply it no longer accepts throws.
+  public init(_ knowledgeBase: KnowledgeBase, restoring state: SavedState) throws {
+    guard state.format == SavedState.currentFormat else {
+      throw Problem.invalidAnswer(
+        "this saved session is in format \(state.format); this version of Upstream reads format \(SavedState.currentFormat)")
+    }
+    try self.init(knowledgeBase, resuming: state.replies, mode: state.mode)
+  }
 
   /// The session as an answers file: question id → answer (null for skipped), in the order
   /// answered.
@@ -136,7 +184,7 @@ package struct QuestionnaireSession: Sendable {
   // MARK: Replying
 
   /// Answers the current question.
-  package mutating func answer(_ value: AnswerValue) throws {
+  public mutating func answer(_ value: AnswerValue) throws {
     guard let index = plan.next else { throw Problem.complete }
     let question = knowledgeBase.questions[index]
     guard let checked = try Self.checked(value, for: question) else { throw Problem.invalidAnswer("no answer given") }
@@ -145,7 +193,7 @@ package struct QuestionnaireSession: Sendable {
 
   /// Skips the current question, leaving its answer unknown. Red-flag questions cannot be
   /// skipped.
-  package mutating func skip() throws {
+  public mutating func skip() throws {
     guard let index = plan.next else { throw Problem.complete }
     let question = knowledgeBase.questions[index]
     guard !question.isRedFlagQuestion else { throw Problem.safetyQuestionCannotBeSkipped(question.id) }
@@ -154,7 +202,7 @@ package struct QuestionnaireSession: Sendable {
 
   /// Goes back: takes back the last reply and returns its question, which is asked next.
   @discardableResult
-  package mutating func undo() throws -> Question {
+  public mutating func undo() throws -> Question {
     guard let last = replies.popLast(), let question = knowledgeBase.question(last.question) else { throw Problem.nothingToUndo }
     answers[question.id] = nil
     skipped.remove(question.id)
@@ -289,7 +337,7 @@ package struct QuestionnaireSession: Sendable {
   // MARK: Why a question is asked
 
   /// What a question can still change given the other answers, and the rules that use it.
-  package func why(_ questionID: String) -> QuestionRationale? {
+  public func why(_ questionID: String) -> QuestionRationale? {
     guard let index = knowledgeBase.questions.firstIndex(where: { $0.id == questionID }) else { return nil }
     let question = knowledgeBase.questions[index]
     var others = answers
@@ -326,7 +374,7 @@ package struct QuestionnaireSession: Sendable {
 
   /// Runs a session to the end, answering each question it asks from `answers` and
   /// leaving unanswered any question they leave out.
-  package static func answering(_ answers: Answers, with knowledgeBase: KnowledgeBase, mode: Mode = .adaptive)
+  public static func answering(_ answers: Answers, with knowledgeBase: KnowledgeBase, mode: Mode = .adaptive)
     -> QuestionnaireSession
   {
     var session = QuestionnaireSession(knowledgeBase, mode: mode)
@@ -339,30 +387,30 @@ package struct QuestionnaireSession: Sendable {
 
 /// Why a question is asked: what it can still change given the other answers, and the
 /// rules that use it.
-package struct QuestionRationale: Sendable {
-  package let question: Question
+public struct QuestionRationale: Sendable {
+  public let question: Question
   /// Red flags the answer can still raise.
-  package let redFlags: [RedFlag]
+  public let redFlags: [RedFlag]
   /// Findings (contributors first) whose certainty the answer can still change.
-  package let findings: [Finding]
+  public let findings: [Finding]
   /// Recommendations the answer can still call for, or change the strength of.
-  package let recommendations: [Recommendation]
+  public let recommendations: [Recommendation]
   /// Scores whose total or stratum the answer can still change.
-  package let scores: [Score]
+  public let scores: [Score]
   /// Rules that read the question and whose outcome it can still change.
   package let rules: [Rule]
   /// How many rules read the question in all.
-  package let rulesReading: Int
+  public let rulesReading: Int
   /// The question's `ask when`, in the rule language.
-  package let askWhen: String?
+  public let askWhen: String?
 
   /// Whether the answer can still change anything.
-  package var mattersNow: Bool { !(redFlags.isEmpty && findings.isEmpty && recommendations.isEmpty && scores.isEmpty) }
+  public var mattersNow: Bool { !(redFlags.isEmpty && findings.isEmpty && recommendations.isEmpty && scores.isEmpty) }
 
   /// The reasons in plain words, one line each: the red flags, contributors and scores
   /// the answer can still change (the advice only when it changes nothing else), and the
   /// rules that use it.
-  package var lines: [String] {
+  public var lines: [String] {
     var lines: [String] = []
     if question.isRedFlagQuestion {
       lines.append("This is a safety question: everyone is asked it, before anything else.")

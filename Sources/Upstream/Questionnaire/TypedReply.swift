@@ -11,7 +11,7 @@ import Foundation
 /// `skip` and `quit` are commands, except where the question has an option of that
 /// exact name (then `undo` still goes back). Anything else gets a hint that says what
 /// would do.
-package enum TypedReply: Sendable, Hashable {
+public enum TypedReply: Sendable, Hashable {
   case answer(AnswerValue)
   /// `?` or `help`: the question's help text.
   case help
@@ -27,12 +27,12 @@ package enum TypedReply: Sendable, Hashable {
   case invalid(String)
 
   /// The longest reply read, in bytes: no answer needs more, and reading stays quick.
-  package static let maximumLength = 1_000
+  public static let maximumLength = 1_000
   /// What a person is told when a reply is longer.
-  package static let tooLongHint = "That reply is longer than \(maximumLength) characters; please answer in a few words."
+  public static let tooLongHint = "That reply is longer than \(maximumLength) characters; please answer in a few words."
 
   /// Reads one line typed in reply to `question`.
-  package static func read(_ text: String, for question: Question) -> TypedReply {
+  public static func read(_ text: String, for question: Question) -> TypedReply {
     guard text.utf8.count <= maximumLength else { return .invalid(tooLongHint) }
     let typed = text.trimmingCharacters(in: .whitespacesAndNewlines)
     let namesAnOption = question.kind.options.contains {
@@ -65,7 +65,7 @@ package enum TypedReply: Sendable, Hashable {
   }
 
   /// What a question takes, in words: `yes or no`, `a number from 0 to 24 (hours)`.
-  package static func expectation(_ question: Question) -> String {
+  public static func expectation(_ question: Question) -> String {
     var text: String
     switch question.kind {
     case .yesNo: text = "yes or no"

@@ -6,16 +6,16 @@
 ///
 /// JSON is the full model for both audiences: every rule carries its patient and its
 /// clinician wording, and `audience` records which one was asked for.
-package struct AssessmentJSONRenderer: Sendable {
+public struct AssessmentJSONRenderer: Sendable {
   /// The version of the `upstream-assessment` format.
-  package static let formatVersion = 4
+  public static let formatVersion = 4
 
-  package let audience: Audience
+  public let audience: Audience
 
-  package init(audience: Audience = .clinician) { self.audience = audience }
+  public init(audience: Audience = .clinician) { self.audience = audience }
 
   /// The assessment's tree as pretty-printed JSON.
-  package func render(_ assessment: Assessment) -> String { render(assessment.tree) }
+  public func render(_ assessment: Assessment) -> String { render(assessment.tree) }
 
   /// The tree as pretty-printed JSON.
   package func render(_ tree: RecommendationTree) -> String { JSONWriter.pretty(value(tree)) }

@@ -1,20 +1,20 @@
 // MARK: - Why, why not and what if as JSON
 
-/// Renders an `Explanation` as the `upstream-why` JSON format (Docs/OutputFormat.md).
-package struct WhyJSONRenderer: Sendable {
-  package static let formatVersion = 1
-  package let audience: Audience
+/// Renders an `WhyExplanation` as the `upstream-why` JSON format (Docs/OutputFormat.md).
+public struct WhyJSONRenderer: Sendable {
+  public static let formatVersion = 1
+  public let audience: Audience
 
-  package init(audience: Audience = .clinician) { self.audience = audience }
+  public init(audience: Audience = .clinician) { self.audience = audience }
 
   /// The explanation, stamped with the assessment it explains, as pretty-printed JSON.
-  package func render(_ explanation: Explanation, stamp: RecommendationTree.Stamp) -> String {
+  public func render(_ explanation: WhyExplanation, stamp: RecommendationTree.Stamp) -> String {
     JSONWriter.pretty(
       .object(
         JSONParts.header("upstream-why", Self.formatVersion, audience, stamp) + [("explanation", value(explanation))]))
   }
 
-  func value(_ explanation: Explanation) -> JSONValue {
+  func value(_ explanation: WhyExplanation) -> JSONValue {
     .object([
       ("subject", .string(explanation.subject.rawValue)), ("id", .string(explanation.id)), ("name", .string(explanation.name)),
       ("certainty", JSONParts.optionalCertainty(explanation.certainty)),
@@ -41,13 +41,13 @@ package struct WhyJSONRenderer: Sendable {
 }
 
 /// Renders a `WhyNotExplanation` as the `upstream-why-not` JSON format.
-package struct WhyNotJSONRenderer: Sendable {
-  package static let formatVersion = 1
-  package let audience: Audience
+public struct WhyNotJSONRenderer: Sendable {
+  public static let formatVersion = 1
+  public let audience: Audience
 
-  package init(audience: Audience = .clinician) { self.audience = audience }
+  public init(audience: Audience = .clinician) { self.audience = audience }
 
-  package func render(_ explanation: WhyNotExplanation, stamp: RecommendationTree.Stamp) -> String {
+  public func render(_ explanation: WhyNotExplanation, stamp: RecommendationTree.Stamp) -> String {
     JSONWriter.pretty(
       .object(
         JSONParts.header("upstream-why-not", Self.formatVersion, audience, stamp) + [("explanation", value(explanation))]))
@@ -84,13 +84,13 @@ package struct WhyNotJSONRenderer: Sendable {
 }
 
 /// Renders a `TreeComparison` as the `upstream-what-if` JSON format.
-package struct WhatIfJSONRenderer: Sendable {
-  package static let formatVersion = 2
-  package let audience: Audience
+public struct WhatIfJSONRenderer: Sendable {
+  public static let formatVersion = 2
+  public let audience: Audience
 
-  package init(audience: Audience = .clinician) { self.audience = audience }
+  public init(audience: Audience = .clinician) { self.audience = audience }
 
-  package func render(_ comparison: TreeComparison) -> String {
+  public func render(_ comparison: TreeComparison) -> String {
     let stamp = comparison.after.stamp
     return JSONWriter.pretty(
       .object([

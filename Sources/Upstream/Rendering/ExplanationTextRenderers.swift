@@ -1,19 +1,19 @@
 // MARK: - Why, why not and what if as text
 
-/// Renders an `Explanation` (`upstream why`) as a box-drawn chain back to the answers.
-package struct WhyTextRenderer: Sendable {
-  package let audience: Audience
-  package let width: Int
-  package let colour: Bool
+/// Renders an `WhyExplanation` (`upstream why`) as a box-drawn chain back to the answers.
+public struct WhyTextRenderer: Sendable {
+  public let audience: Audience
+  public let width: Int
+  public let colour: Bool
 
-  package init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
+  public init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
     self.audience = audience
     self.width = width
     self.colour = colour
   }
 
   /// The explanation as text, ending with a newline.
-  package func render(_ explanation: Explanation) -> String {
+  public func render(_ explanation: WhyExplanation) -> String {
     let words = TreeWording(audience: audience)
     let outline = TextOutline(width: width, colour: colour)
     var explained = Set<String>()
@@ -21,7 +21,7 @@ package struct WhyTextRenderer: Sendable {
     return outline.draw([root]).joined(separator: "\n") + "\n"
   }
 
-  private func headline(_ explanation: Explanation, _ words: TreeWording) -> String {
+  private func headline(_ explanation: WhyExplanation, _ words: TreeWording) -> String {
     let name = words.isPatient ? explanation.name : "\(explanation.name) (\(explanation.id))"
     let state: String
     switch explanation.subject {
@@ -32,7 +32,7 @@ package struct WhyTextRenderer: Sendable {
     return "Why \(name) \(state)"
   }
 
-  private func node(_ explanation: Explanation, _ words: TreeWording, _ explained: inout Set<String>) -> TextOutline.Node {
+  private func node(_ explanation: WhyExplanation, _ words: TreeWording, _ explained: inout Set<String>) -> TextOutline.Node {
     var details: [TextOutline.Line] = []
     explained.insert(explanation.id)
     if !words.isPatient, explanation.subject == .finding, let combination = Self.combination(explanation.steps) {
@@ -125,19 +125,19 @@ package struct WhyTextRenderer: Sendable {
 
 /// Renders a `WhyNotExplanation` (`upstream why-not`): each rule that could have concluded
 /// it, what stopped it, and the answers that would have made it fire.
-package struct WhyNotTextRenderer: Sendable {
-  package let audience: Audience
-  package let width: Int
-  package let colour: Bool
+public struct WhyNotTextRenderer: Sendable {
+  public let audience: Audience
+  public let width: Int
+  public let colour: Bool
 
-  package init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
+  public init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
     self.audience = audience
     self.width = width
     self.colour = colour
   }
 
   /// The explanation as text, ending with a newline.
-  package func render(_ explanation: WhyNotExplanation) -> String {
+  public func render(_ explanation: WhyNotExplanation) -> String {
     let words = TreeWording(audience: audience)
     let outline = TextOutline(width: width, colour: colour)
     let name = words.isPatient ? explanation.name : "\(explanation.name) (\(explanation.id))"
@@ -207,19 +207,19 @@ package struct WhyNotTextRenderer: Sendable {
 }
 
 /// Renders a `TreeComparison` (`upstream what-if`) as a diff: `+` gained, `−` lost, `~` changed.
-package struct WhatIfTextRenderer: Sendable {
-  package let audience: Audience
-  package let width: Int
-  package let colour: Bool
+public struct WhatIfTextRenderer: Sendable {
+  public let audience: Audience
+  public let width: Int
+  public let colour: Bool
 
-  package init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
+  public init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
     self.audience = audience
     self.width = width
     self.colour = colour
   }
 
   /// The comparison as text, ending with a newline.
-  package func render(_ comparison: TreeComparison) -> String {
+  public func render(_ comparison: TreeComparison) -> String {
     let words = TreeWording(audience: audience)
     let outline = TextOutline(width: width, colour: colour)
     var sections: [[String]] = []

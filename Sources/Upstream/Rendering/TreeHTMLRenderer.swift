@@ -4,13 +4,13 @@
 /// assets and no network; a collapsible tree (`<details>`) with "Why?" panels; readable on
 /// a phone (viewport meta, fluid layout) and printable as a handout (a print stylesheet,
 /// and every panel opened before printing).
-package struct TreeHTMLRenderer: Sendable {
-  package let audience: Audience
+public struct TreeHTMLRenderer: Sendable {
+  public let audience: Audience
 
-  package init(audience: Audience = .clinician) { self.audience = audience }
+  public init(audience: Audience = .clinician) { self.audience = audience }
 
   /// The whole page, ending with a newline.
-  package func render(_ tree: RecommendationTree) -> String {
+  public func render(_ tree: RecommendationTree) -> String {
     let words = TreeWording(audience: audience)
     var body: [String] = []
     body.append("<header>")

@@ -2,13 +2,13 @@
 
 /// Renders a recommendation tree as a Markdown report to paste into notes: headings for
 /// the sections, nested lists for the tree, and the answers as a JSON block.
-package struct TreeMarkdownRenderer: Sendable {
-  package let audience: Audience
+public struct TreeMarkdownRenderer: Sendable {
+  public let audience: Audience
 
-  package init(audience: Audience = .clinician) { self.audience = audience }
+  public init(audience: Audience = .clinician) { self.audience = audience }
 
   /// The whole tree as Markdown, ending with a newline.
-  package func render(_ tree: RecommendationTree) -> String {
+  public func render(_ tree: RecommendationTree) -> String {
     let words = TreeWording(audience: audience)
     var blocks: [String] = []
     blocks.append("# " + escape("\(tree.stamp.knowledgeBaseName) \(tree.stamp.knowledgeBaseVersion)"))

@@ -2,21 +2,21 @@
 
 /// Renders a recommendation tree as a box-drawn text tree that wraps to a width, with
 /// colour only when asked (on a terminal).
-package struct TreeTextRenderer: Sendable {
-  package let audience: Audience
+public struct TreeTextRenderer: Sendable {
+  public let audience: Audience
   /// The width to wrap to, in characters.
-  package let width: Int
+  public let width: Int
   /// Whether to use ANSI colour.
-  package let colour: Bool
+  public let colour: Bool
 
-  package init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
+  public init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
     self.audience = audience
     self.width = width
     self.colour = colour
   }
 
   /// The whole tree as text, ending with a newline.
-  package func render(_ tree: RecommendationTree) -> String {
+  public func render(_ tree: RecommendationTree) -> String {
     let words = TreeWording(audience: audience)
     let outline = TextOutline(width: width, colour: colour)
     var sections: [[String]] = []

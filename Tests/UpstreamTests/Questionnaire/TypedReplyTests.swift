@@ -66,7 +66,7 @@ struct TypedReplyTests {
       id: "rolls", wording: "?", help: nil,
       kind: .choice([.init(id: "rolls_in", label: "In"), .init(id: "rolls_out", label: "Out")]), notSureAllowed: false,
       askWhen: nil,
-      isRedFlagQuestion: false, location: Location(file: "f", line: 1, column: 1))
+      isRedFlagQuestion: false, location: DeclarationSite(file: "f", line: 1, column: 1))
     #expect(
       TypedReply.read("ro", for: rolls)
         == .invalid("'ro' could be rolls_in or rolls_out; type a little more. The options are rolls_in, rolls_out."))
