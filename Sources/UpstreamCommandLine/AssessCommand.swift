@@ -25,7 +25,7 @@ enum AssessCommand: UpstreamCommand {
 
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
     if let batch = arguments.value("--batch") { return try runBatch(batch, arguments, console: console) }
-    let format = try Shared.format(arguments, allowed: ["text", "json", "markdown", "html"], command: spec.name)
+    let format = try Shared.format(arguments, allowed: [.text, .json, .markdown, .html], command: spec.name)
     let audience = try Shared.audience(arguments, command: spec.name)
     let width = try Shared.width(arguments, console: console, command: spec.name)
     guard let answersPath = arguments.value("--answers") ?? arguments.positionals.first else {
@@ -36,9 +36,9 @@ enum AssessCommand: UpstreamCommand {
     let tree = knowledgeBase.assess(validated: answers).tree
     let text: String
     switch format {
-    case "json": text = AssessmentJSONRenderer(audience: audience).render(tree)
-    case "markdown": text = TreeMarkdownRenderer(audience: audience).render(tree)
-    case "html": text = TreeHTMLRenderer(audience: audience).render(tree)
+    case .json: text = AssessmentJSONRenderer(audience: audience).render(tree)
+    case .markdown: text = TreeMarkdownRenderer(audience: audience).render(tree)
+    case .html: text = TreeHTMLRenderer(audience: audience).render(tree)
     default: text = TreeTextRenderer(audience: audience, width: width, colour: Shared.colour(arguments, console: console)).render(tree)
     }
     try Shared.emit(text, arguments, console: console)

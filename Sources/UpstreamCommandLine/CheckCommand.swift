@@ -23,13 +23,13 @@ enum CheckCommand: UpstreamCommand {
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
-    let format = try Shared.format(arguments, allowed: ["text", "json"], command: spec.name)
+    let format = try Shared.format(arguments, allowed: [.text, .json], command: spec.name)
     let checks = try Shared.checks(arguments, console: console, command: spec.name)
     let loaded =
       arguments.value("--rules").map { KnowledgeBase.load(directory: $0, checks: checks) }
       ?? KnowledgeBase.bundled(checks: checks)
     let renderer = DiagnosticRenderer(sources: loaded.files, colour: console.colourOutput)
-    if format == "json" {
+    if format == .json {
       console.write(renderer.json(loaded.diagnostics))
     } else if loaded.diagnostics.isEmpty, let knowledgeBase = loaded.knowledgeBase {
       console.write(

@@ -56,8 +56,14 @@ enum DiffCommand: UpstreamCommand {
       case .failure(let error):
         throw CommandError.answers([error.diagnostic(notJSON: .answersNotJSON, what: "this answers file")], source: file)
       }
-      let old = try DiffAnswers.answers(root, file: file, for: oldKnowledgeBase, other: newKnowledgeBase, side: "the old rules")
-      let new = try DiffAnswers.answers(root, file: file, for: newKnowledgeBase, other: oldKnowledgeBase, side: "the new rules")
+      let old: (answers: Answers, notes: [String])
+      let new: (answers: Answers, notes: [String])
+      do {
+        old = try DiffAnswers.answers(root, file: file, for: oldKnowledgeBase, other: newKnowledgeBase, side: "the old rules")
+        new = try DiffAnswers.answers(root, file: file, for: newKnowledgeBase, other: oldKnowledgeBase, side: "the new rules")
+      } catch {
+        throw CommandError.answers(error.problems, source: file)
+      }
       notes += old.notes + new.notes
       subjects.append(.init(name: "answers \(path)", location: nil, old: old.answers, new: new.answers))
     }
@@ -76,58 +82,5 @@ enum DiffCommand: UpstreamCommand {
       if FileManager.default.fileExists(atPath: cases, isDirectory: &isDirectory), isDirectory.boolValue { return cases }
     }
     return nil
-  }
-}
-
-/// Answers for one side of a diff: an answer that side cannot take (a question it does not
-/// ask, an option it does not have) is left out there, with a note.
-enum DiffAnswers {
-  /// A case's answers for one knowledge base.
-  static func answers(_ syntax: CaseSyntax, for kb: KnowledgeBase, side: String) -> (answers: Answers, notes: [String]) {
-    var answers = Answers()
-    var notes: [String] = []
-    for (question, answer) in syntax.answers {
-      guard let declared = kb.question(question.text) else {
-        notes.append("case \(syntax.id.text) answers '\(question.text)', which \(side) do not ask; it is left out there")
-        continue
-      }
-      switch AnswersReader.answer(json(answer), to: declared, at: question.range) {
-      case .success(let value?): answers[declared.id] = value
-      case .success(nil): break
-      case .failure(let diagnostic): notes.append("case \(syntax.id.text): \(diagnostic.message) in \(side); it is left out there")
-      }
-    }
-    return (answers, notes)
-  }
-
-  /// An answers file's answers for one knowledge base; answers to questions only the other
-  /// asks are left out, anything else wrong stops the diff.
-  static func answers(
-    _ root: JSONDocument.Located, file: SourceFile, for kb: KnowledgeBase, other: KnowledgeBase, side: String
-  ) throws -> (answers: Answers, notes: [String]) {
-    guard case .object(let fields) = root.node else {
-      let output = AnswersReader.read(file, for: kb)
-      throw CommandError.answers(output.diagnostics, source: file)
-    }
-    var notes: [String] = []
-    let kept = fields.filter { field in
-      guard kb.question(field.key) == nil, other.question(field.key) != nil else { return true }
-      notes.append("\(file.path) answers '\(field.key)', which \(side) do not ask; it is left out there")
-      return false
-    }
-    let output = AnswersReader.read(JSONDocument.Located(node: .object(kept), range: root.range), for: kb)
-    guard let answers = output.answers else { throw CommandError.answers(output.diagnostics, source: file) }
-    return (answers, notes)
-  }
-
-  private static func json(_ answer: AnswerSyntax) -> JSONValue {
-    switch answer {
-    case .yes: .bool(true)
-    case .no: .bool(false)
-    case .notSure: .string("not sure")
-    case .number(let number): .number(number)
-    case .option(let option): .string(option)
-    case .options(let options): .array(options.map { .string($0) })
-    }
   }
 }

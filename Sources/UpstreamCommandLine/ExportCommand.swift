@@ -14,7 +14,7 @@ enum ExportCommand: UpstreamCommand {
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
-    _ = try Shared.format(arguments, allowed: ["fhir-questionnaire"], command: spec.name)
+    _ = try Shared.format(arguments, allowed: [.fhirQuestionnaire], command: spec.name)
     if let extra = arguments.positionals.first {
       throw CommandError.usage("upstream export takes no arguments; found '\(extra)'", suggestion: nil, command: spec.name)
     }

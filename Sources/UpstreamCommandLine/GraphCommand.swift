@@ -19,7 +19,7 @@ enum GraphCommand: UpstreamCommand {
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
-    let format = try Shared.format(arguments, allowed: ["dot", "mermaid"], command: spec.name)
+    let format = try Shared.format(arguments, allowed: [.dot, .mermaid], command: spec.name)
     guard arguments.positionals.isEmpty else {
       throw CommandError.usage("upstream graph takes no arguments; use --focus ID to draw part of the graph", suggestion: nil, command: spec.name)
     }
@@ -48,7 +48,7 @@ enum GraphCommand: UpstreamCommand {
     } else if arguments.flag("--reached-only") {
       throw CommandError.usage("--reached-only needs --answers FILE: it draws what those answers reach", suggestion: nil, command: spec.name)
     }
-    let text = format == "mermaid" ? KnowledgeGraphMermaidRenderer().render(graph) : KnowledgeGraphDOTRenderer().render(graph)
+    let text = format == .mermaid ? KnowledgeGraphMermaidRenderer().render(graph) : KnowledgeGraphDOTRenderer().render(graph)
     try Shared.emit(text, arguments, console: console)
     return .success
   }

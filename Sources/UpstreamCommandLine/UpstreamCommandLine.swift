@@ -3,14 +3,6 @@ import Upstream
 
 // MARK: - The `upstream` command line
 
-/// One `upstream` subcommand: its table of options and what it does.
-package protocol UpstreamCommand: Sendable {
-  /// The command's name, summary and options, from which help is generated.
-  static var spec: CommandSpec { get }
-  /// Runs the command; throws `CommandError` for anything that stops it.
-  static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode
-}
-
 /// Parses the command line, dispatches to a command, and turns errors into text and exit
 /// codes: the only place that does.
 package enum UpstreamCommandLine {
@@ -97,77 +89,5 @@ package enum UpstreamCommandLine {
     lines.append("Run 'upstream COMMAND --help' for a command's options; 'upstream --version' for the version.")
     lines.append("Exit codes: 0 success, 1 errors in the rules or failed cases, 2 usage error, 3 invalid answers, 4 file error.")
     return lines.joined(separator: "\n") + "\n"
-  }
-}
-
-// MARK: - Shared steps
-
-/// The `--rules DIR` option shared by commands that read a knowledge base.
-let rulesOption = OptionSpec("--rules", value: "DIR", help: "Use the .rules files in DIR (default: the bundled knowledge base).")
-
-/// The `--format` option for commands that print text or JSON.
-let formatOption = OptionSpec("--format", value: "FORMAT", help: "Output format: text (default) or json.")
-
-enum Shared {
-  /// Loads the knowledge base from `--rules` or the bundled default; throws on errors.
-  static func knowledgeBase(_ arguments: ParsedArguments, console: Console) throws -> (KnowledgeBase, LoadedKnowledgeBase) {
-    let loaded = arguments.value("--rules").map { KnowledgeBase.load(directory: $0) } ?? KnowledgeBase.bundled()
-    guard let knowledgeBase = loaded.knowledgeBase else {
-      throw CommandError.knowledgeBase(loaded.diagnostics.filter { $0.severity == .error }, sources: loaded.files)
-    }
-    return (knowledgeBase, loaded)
-  }
-
-  /// The `--format` value, checked against the allowed formats.
-  static func format(_ arguments: ParsedArguments, allowed: [String], command: String) throws -> String {
-    let format = arguments.value("--format") ?? allowed[0]
-    guard allowed.contains(format) else {
-      throw CommandError.usage(
-        "'\(format)' is not a format of upstream \(command); use \(allowed.joined(separator: " or "))",
-        suggestion: Suggestion.closest(to: format, in: allowed).map { "did you mean '\($0)'?" }, command: command)
-    }
-    return format
-  }
-
-  /// Reads a file, or standard input for `-`.
-  static func readText(_ path: String, console: Console, what: String) throws -> SourceFile {
-    if path == "-" {
-      let data = console.readInput()
-      switch KnowledgeBase.decodeUTF8(data, path: "<stdin>") {
-      case .success(let text): return SourceFile(path: "<stdin>", text: text)
-      case .failure(let diagnostic): throw CommandError.answers([diagnostic], source: nil)
-      }
-    }
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw CommandError.file("there is no \(what) '\(path)'")
-    }
-    guard !isDirectory.boolValue else { throw CommandError.file("'\(path)' is a folder, not \(what)") }
-    switch KnowledgeBase.readSource(path) {
-    case .success(let file): return file
-    case .failure(let diagnostic): throw CommandError.file(diagnostic.message)
-    }
-  }
-
-  /// Reads and validates an answers file; throws when it has errors, prints warnings.
-  static func answers(_ path: String, for knowledgeBase: KnowledgeBase, console: Console) throws -> Answers {
-    let file = try readText(path, console: console, what: "answers file")
-    let output = AnswersReader.read(file, for: knowledgeBase)
-    guard let answers = output.answers else { throw CommandError.answers(output.diagnostics, source: file) }
-    if !output.diagnostics.isEmpty {
-      console.writeError(DiagnosticRenderer(sources: [file], colour: console.colourErrors).text(output.diagnostics))
-    }
-    return answers
-  }
-
-  /// Writes output to `--output FILE` by `AtomicFile`'s rules (never onto a file the
-  /// command reads), or to standard output (also for `--output -`).
-  static func emit(_ text: String, _ arguments: ParsedArguments, console: Console) throws {
-    if let path = arguments.value("--output"), path != "-" {
-      let inputs = arguments.values.filter { $0.key != "--output" }.flatMap(\.value) + arguments.positionals
-      try AtomicFile.write(text, to: path, inputs: inputs)
-    } else {
-      console.write(text)
-    }
   }
 }

@@ -23,7 +23,7 @@ enum WhatIfCommand: UpstreamCommand {
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
-    let format = try Shared.format(arguments, allowed: ["text", "json"], command: spec.name)
+    let format = try Shared.format(arguments, allowed: [.text, .json], command: spec.name)
     let audience = try Shared.audience(arguments, command: spec.name)
     let width = try Shared.width(arguments, console: console, command: spec.name)
     if arguments.all("--set").isEmpty && arguments.all("--unset").isEmpty {
@@ -38,78 +38,10 @@ enum WhatIfCommand: UpstreamCommand {
     let before = knowledgeBase.assess(validated: answers)
     let comparison = Assessment.compare(before, before.reassessing(changed))
     let text =
-      format == "json"
+      format == .json
       ? WhatIfJSONRenderer(audience: audience).render(comparison)
       : WhatIfTextRenderer(audience: audience, width: width, colour: Shared.colour(arguments, console: console)).render(comparison)
     try Shared.emit(text, arguments, console: console)
     return .success
-  }
-}
-
-/// Reads `--set QUESTION=VALUE` and `--unset QUESTION` and applies them to answers,
-/// checking each value against its question as an answers file would be.
-enum AnswerSetting {
-  static func apply(sets: [String], unsets: [String], to answers: Answers, knowledgeBase: KnowledgeBase) throws -> Answers {
-    var result = answers
-    var diagnostics: [Diagnostic] = []
-    let text = (sets.map { "--set " + $0 } + unsets.map { "--unset " + $0 }).joined(separator: "\n")
-    let source = SourceFile(path: "<command line>", text: text)
-    var offset = 0
-    for setting in sets {
-      let start = offset + "--set ".utf8.count
-      offset += "--set ".utf8.count + setting.utf8.count + 1
-      guard let equals = setting.firstIndex(of: "=") else {
-        throw CommandError.usage("--set takes QUESTION=VALUE, e.g. --set arch_shape=flat; found '\(setting)'", suggestion: nil, command: "what-if")
-      }
-      let id = String(setting[..<equals])
-      let raw = String(setting[setting.index(after: equals)...])
-      let range = source.range(start, start + setting.utf8.count)
-      guard let question = knowledgeBase.question(id) else {
-        diagnostics.append(
-          Diagnostic.error(.unknownQuestion, "the knowledge base has no question '\(id)'", at: source.range(start, start + id.utf8.count))
-            .suggesting(id, from: knowledgeBase.questions.map(\.id)))
-        continue
-      }
-      switch AnswersReader.answer(json(raw, for: question), to: question, at: range) {
-      case .success(let value?): result[id] = value
-      case .success(nil): result[id] = nil
-      case .failure(let diagnostic): diagnostics.append(diagnostic)
-      }
-    }
-    for unset in unsets {
-      let start = offset + "--unset ".utf8.count
-      offset += "--unset ".utf8.count + unset.utf8.count + 1
-      guard knowledgeBase.question(unset) != nil else {
-        diagnostics.append(
-          Diagnostic.error(.unknownQuestion, "the knowledge base has no question '\(unset)'", at: source.range(start, start + unset.utf8.count))
-            .suggesting(unset, from: knowledgeBase.questions.map(\.id)))
-        continue
-      }
-      result[unset] = nil
-    }
-    if diagnostics.hasErrors { throw CommandError.answers(diagnostics, source: source) }
-    return result
-  }
-
-  /// A command-line value as the JSON an answers file would hold for the question.
-  static func json(_ raw: String, for question: Question) -> JSONValue {
-    let value = raw.trimmingCharacters(in: .whitespaces)
-    if value.lowercased() == "not sure" || value.lowercased() == "not-sure" { return .string("not sure") }
-    switch question.kind {
-    case .yesNo:
-      switch value.lowercased() {
-      case "yes", "true": return .bool(true)
-      case "no", "false": return .bool(false)
-      default: return .string(value)
-      }
-    case .number, .scale:
-      return Double(value).map { .number($0) } ?? .string(value)
-    case .choice:
-      return .string(value)
-    case .choices:
-      if value.isEmpty || value == "none" || value == "()" { return .array([]) }
-      let trimmed = value.hasPrefix("(") && value.hasSuffix(")") ? String(value.dropFirst().dropLast()) : value
-      return .array(trimmed.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) })
-    }
   }
 }

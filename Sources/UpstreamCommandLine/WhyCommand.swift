@@ -16,7 +16,7 @@ enum WhyCommand: UpstreamCommand {
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
-    let format = try Shared.format(arguments, allowed: ["text", "json"], command: spec.name)
+    let format = try Shared.format(arguments, allowed: [.text, .json], command: spec.name)
     let audience = try Shared.audience(arguments, command: spec.name)
     let width = try Shared.width(arguments, console: console, command: spec.name)
     let node = try Shared.node(arguments, command: spec.name)
@@ -25,7 +25,7 @@ enum WhyCommand: UpstreamCommand {
     try Shared.explainable(node, in: assessment, command: spec.name)
     guard let explanation = assessment.explain(node) else { return .usage }
     let text =
-      format == "json"
+      format == .json
       ? WhyJSONRenderer(audience: audience).render(explanation, stamp: assessment.stamp)
       : WhyTextRenderer(audience: audience, width: width, colour: Shared.colour(arguments, console: console)).render(explanation)
     try Shared.emit(text, arguments, console: console)

@@ -1,0 +1,255 @@
+import Foundation
+import Upstream
+
+// MARK: - The questionnaire as a conversation
+
+/// The questionnaire as a conversation on standard input and output: a thin layer on
+/// `QuestionnaireSession`.
+struct TerminalQuestionnaire {
+  var session: QuestionnaireSession
+  let store: SessionStore
+  let console: Console
+  /// The width text is wrapped to.
+  let width: Int
+  let resumeCommand: String
+  let tree: TreeTextRenderer
+  let why: WhyTextRenderer
+
+  /// Whether to repeat replies after the prompt: input from a pipe is not echoed by a terminal.
+  private var echo: Bool { !console.inputIsTerminal }
+  private var announcedMainQuestions = false
+  /// Instrument copyright lines already shown with an item.
+  private var shownCopyrights: Set<String> = []
+  /// The reply taken back by the last `back`, shown when its question is asked again.
+  private var undone: QuestionnaireSession.Reply?
+
+  init(
+    session: QuestionnaireSession, store: SessionStore, console: Console, width: Int, resumeCommand: String,
+    tree: TreeTextRenderer, why: WhyTextRenderer
+  ) {
+    self.session = session
+    self.store = store
+    self.console = console
+    self.width = width
+    self.resumeCommand = resumeCommand
+    self.tree = tree
+    self.why = why
+  }
+
+  /// Runs the questionnaire to the end (or to the end of input) and shows the result.
+  mutating func run(resuming: Bool) throws -> ExitCode {
+    let header = session.knowledgeBase.header
+    var interrupt: InterruptNotice?
+    if console.inputIsTerminal || console.outputIsTerminal {
+      interrupt = InterruptNotice(store: store, console: console, message: stoppedMessage)
+    }
+    defer { interrupt?.cancel() }
+    try store.save(session)
+    say("\(header.name) \(header.version)")
+    say(header.disclaimer)
+    say("")
+    if resuming {
+      write("Carrying on from \(store.path): \(session.replies.count) answer\(session.replies.count == 1 ? "" : "s") so far.")
+    }
+    write("Your answers are saved to \(store.path) after every reply.")
+    say(
+      "Type ? for help with a question, why to see why it is asked, back to change your last answer, "
+        + "skip to leave a question out, or quit to stop and carry on later.")
+    if let first = session.currentQuestion, first.isRedFlagQuestion {
+      say("")
+      say("First, the safety questions that everyone is asked.")
+    } else {
+      announcedMainQuestions = true
+    }
+    while let question = session.currentQuestion {
+      if !question.isRedFlagQuestion && !announcedMainQuestions {
+        announcedMainQuestions = true
+        say("")
+        say(
+          session.mode == .adaptive
+            ? "Now the questions about your pain: only those that can still change the result."
+            : "Now the questions about your pain.")
+      }
+      show(question)
+      guard let line = prompt() else { return stopped() }
+      switch TypedReply.read(line, for: question) {
+      case .answer(let value):
+        do {
+          try session.answer(value)
+          try store.save(session)
+        } catch let problem as QuestionnaireSession.Problem {
+          say("Sorry: \(problem).")
+        }
+      case .help: help(question)
+      case .why: explainWhy(question)
+      case .back:
+        do {
+          undone = session.replies.last
+          let earlier = try session.undo()
+          try store.save(session)
+          say("Going back to: \(earlier.wording)")
+        } catch let problem as QuestionnaireSession.Problem {
+          say("Sorry: \(problem).")
+        }
+      case .skip:
+        do {
+          try session.skip()
+          try store.save(session)
+        } catch QuestionnaireSession.Problem.safetyQuestionCannotBeSkipped {
+          say(
+            "This is a safety question: everyone is asked it, so it cannot be skipped. Please answer \(TypedReply.expectation(question))."
+          )
+        }
+      case .quit: return stopped()
+      case .invalid(let hint): say(hint)
+      }
+    }
+    finish()
+    return .success
+  }
+
+  // MARK: Asking
+
+  private mutating func show(_ question: Question) {
+    let progress = session.progress
+    say("")
+    say("Question \(progress.number) of at most \(progress.atMost)\(question.isRedFlagQuestion ? " · safety question" : "")")
+    say(question.wording)
+    for (number, option) in question.kind.options.enumerated() {
+      let label = "  \(number + 1). "
+      say(label + "\(option.label) [\(option.id)]", hang: label.count)
+    }
+    if let earlier = previousAnswer(question) { say("  (your answer was: \(earlier))") }
+    say("  (\(TypedReply.expectation(question)))")
+    if let index = session.knowledgeBase.questions.firstIndex(where: { $0.id == question.id }) {
+      for line in session.knowledgeBase.instrumentCopyrights(ofQuestion: index) where shownCopyrights.insert(line).inserted {
+        say("  " + line)
+      }
+    }
+  }
+
+  /// The answer given before going back, if the person went back to this question.
+  private func previousAnswer(_ question: Question) -> String? {
+    guard let undone, undone.question == question.id else { return nil }
+    guard let answer = undone.answer else { return "skipped" }
+    if case .option(let id) = answer, let option = question.kind.options.first(where: { $0.id == id }) { return option.label }
+    return answer.description
+  }
+
+  private func help(_ question: Question) {
+    say(question.help ?? "There is no extra help for this question.")
+    say("Answer with \(TypedReply.expectation(question)).")
+    say("You can also type: why (why it is asked), back (change your last answer), skip, or quit.")
+  }
+
+  private func explainWhy(_ question: Question) {
+    guard let rationale = session.why(question.id) else { return }
+    for line in rationale.lines { say(line, hang: line.hasPrefix("  - ") ? 4 : 0) }
+  }
+
+  /// Writes the prompt and reads one reply; nil at the end of input. A line that cannot
+  /// be read (too long, not UTF-8) is refused with a hint and the prompt comes again.
+  private func prompt() -> String? {
+    while true {
+      console.write("> ")
+      switch console.readLine() {
+      case nil:
+        console.write("\n")
+        return nil
+      case .text(let line):
+        if echo {
+          let shown = line.utf8.count > TypedReply.maximumLength ? "(\(line.utf8.count) characters)" : line
+          console.write(TerminalText.sanitised(shown) + "\n")
+        }
+        return line
+      case .unreadable(let problem):
+        if echo { console.write("(a reply that cannot be read)\n") }
+        say(problem.code == .inputTooLarge ? TypedReply.tooLongHint : "That reply is not UTF-8 text; please type it again.")
+      }
+    }
+  }
+
+  private var stoppedMessage: String {
+    "Stopped. Your answers so far are saved in \(store.path).\nTo carry on: \(resumeCommand)\n"
+  }
+
+  private func stopped() -> ExitCode {
+    say("")
+    console.write(stoppedMessage)
+    return .success
+  }
+
+  // MARK: The result
+
+  private func finish() {
+    let asked = session.replies.count
+    let total = session.knowledgeBase.questions.count
+    say("")
+    say(
+      session.mode == .adaptive
+        ? "That is every question needed: \(asked) of the \(total) questions were asked; the others could not change the result."
+        : "That is every question: \(asked) of the \(total) were asked.")
+    write("Your answers are saved in \(store.path).")
+    say("")
+    console.write(tree.render(session.assessment.tree))
+    offerExplanations()
+  }
+
+  /// Offers to explain any part of the tree, by number or name, until an empty line.
+  private func offerExplanations() {
+    let assessment = session.assessment
+    let parts = explainable(assessment)
+    guard !parts.isEmpty else { return }
+    say("")
+    say("Would you like any part explained? Type its number or name, or press Enter to finish.")
+    for (number, part) in parts.enumerated() { say("  \(number + 1). \(part.name)", hang: 5) }
+    while let line = prompt() {
+      let typed = line.trimmingCharacters(in: .whitespaces)
+      if typed.isEmpty || ["quit", "exit", "done", "no"].contains(typed.lowercased()) { return }
+      guard let part = choose(typed, from: parts), let explanation = assessment.explain(part.id) else {
+        let names = parts.map(\.id)
+        let suggestion = Suggestion.closest(to: typed, in: names).map { " Did you mean '\($0)'?" } ?? ""
+        say("'\(typed)' is not one of the parts listed; type a number from 1 to \(parts.count).\(suggestion)")
+        continue
+      }
+      console.write(why.render(explanation))
+      say("")
+      say("Another? Type its number or name, or press Enter to finish.")
+    }
+  }
+
+  /// The parts of the tree that can be explained: red flags, findings present,
+  /// recommendations called for and scores, in that order.
+  private func explainable(_ assessment: Assessment) -> [(id: String, name: String)] {
+    let kb = assessment.knowledgeBase
+    var parts: [(id: String, name: String)] = []
+    parts += assessment.redFlags.map { (kb.redFlags[$0.flag].id, kb.redFlags[$0.flag].name) }
+    parts += assessment.presentFindings.map { (kb.findings[$0.finding].id, kb.findings[$0.finding].name) }
+    parts += assessment.recommendations.map {
+      (kb.recommendations[$0.recommendation].id, kb.recommendations[$0.recommendation].title)
+    }
+    parts += assessment.scores.filter { !$0.contributions.isEmpty }.map { (kb.scores[$0.score].id, kb.scores[$0.score].name) }
+    return parts
+  }
+
+  private func choose(_ typed: String, from parts: [(id: String, name: String)]) -> (id: String, name: String)? {
+    if let number = Int(typed), parts.indices.contains(number - 1) { return parts[number - 1] }
+    let lowered = typed.lowercased()
+    if let exact = parts.first(where: { $0.id == typed || $0.name.lowercased() == lowered }) { return exact }
+    let matches = parts.filter { $0.id.hasPrefix(lowered) || $0.name.lowercased().hasPrefix(lowered) }
+    return matches.count == 1 ? matches[0] : nil
+  }
+
+  /// Writes a line as it is, unwrapped (it names a file, which must not be broken).
+  private func write(_ line: String) { console.write(TerminalText.sanitised(line) + "\n") }
+
+  /// Writes a line, wrapped to the width: continuation lines keep its indentation and are
+  /// indented `hang` columns from its start.
+  private func say(_ line: String, hang: Int = 0) {
+    let indent = line.prefix { $0 == " " }.count
+    let text = String(line.dropFirst(indent))
+    let wrapped = TextOutline.wrapped(text, width: max(20, width - indent), hang: max(0, hang - indent))
+    let margin = String(repeating: " ", count: indent)
+    console.write(wrapped.map { $0.isEmpty ? $0 : margin + $0 }.joined(separator: "\n") + "\n")
+  }
+}
