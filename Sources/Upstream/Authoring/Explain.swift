@@ -6,7 +6,7 @@ package struct IDReport: Sendable {
   /// Another declaration this one is connected to.
   package struct Reference: Sendable, Hashable {
     /// `question`, `complaint`, `contributor`, `score`, `rule`, `recommendation`, `red flag` or `source`.
-    package let kind: String
+    package let kind: DeclarationKind
     package let id: String
     package let location: DeclarationSite
     /// What the connection is, when the group's title does not say it all (a certainty, a condition).
@@ -21,7 +21,7 @@ package struct IDReport: Sendable {
 
   package let id: String
   /// `question`, `complaint`, `contributor`, `score`, `rule`, `recommendation`, `red flag` or `source`.
-  package let kind: String
+  package let kind: DeclarationKind
   /// The name, title or wording a person reads, if any.
   package let title: String?
   package let location: DeclarationSite
@@ -66,31 +66,31 @@ package enum Explain {
   // MARK: References
 
   private static func ref(_ rule: Rule, _ note: String? = nil) -> IDReport.Reference {
-    IDReport.Reference(kind: "rule", id: rule.id, location: rule.location, note: note)
+    IDReport.Reference(kind: .rule, id: rule.id, location: rule.location, note: note)
   }
 
   private static func ref(_ question: Question, _ note: String? = nil) -> IDReport.Reference {
-    IDReport.Reference(kind: "question", id: question.id, location: question.location, note: note)
+    IDReport.Reference(kind: .question, id: question.id, location: question.location, note: note)
   }
 
   private static func ref(_ finding: Finding, _ note: String? = nil) -> IDReport.Reference {
-    IDReport.Reference(kind: finding.kind.rawValue, id: finding.id, location: finding.location, note: note)
+    IDReport.Reference(kind: DeclarationKind(finding.kind), id: finding.id, location: finding.location, note: note)
   }
 
   private static func ref(_ score: Score, _ note: String? = nil) -> IDReport.Reference {
-    IDReport.Reference(kind: "score", id: score.id, location: score.location, note: note)
+    IDReport.Reference(kind: .score, id: score.id, location: score.location, note: note)
   }
 
   private static func ref(_ recommendation: Recommendation, _ note: String? = nil) -> IDReport.Reference {
-    IDReport.Reference(kind: "recommendation", id: recommendation.id, location: recommendation.location, note: note)
+    IDReport.Reference(kind: .recommendation, id: recommendation.id, location: recommendation.location, note: note)
   }
 
   private static func ref(_ flag: RedFlag, _ note: String? = nil) -> IDReport.Reference {
-    IDReport.Reference(kind: "red flag", id: flag.id, location: flag.location, note: note)
+    IDReport.Reference(kind: .redFlag, id: flag.id, location: flag.location, note: note)
   }
 
   private static func ref(_ source: Source) -> IDReport.Reference {
-    IDReport.Reference(kind: "source", id: source.id, location: source.location, note: nil)
+    IDReport.Reference(kind: .source, id: source.id, location: source.location, note: nil)
   }
 
   /// Groups with at least one reference, each sorted by kind and id.
@@ -131,7 +131,7 @@ package enum Explain {
     let conflicts = kb.recommendations.filter { $0.conflicts.contains { $0.preferences.contains { $0.when.questionsRead.contains(index) } } }.map { ref($0) }
     let asksAfter = (question.askWhen?.questionsRead ?? []).map { ref(kb.questions[$0]) }
     return IDReport(
-      id: question.id, kind: "question", title: question.wording, location: question.location, facts: facts,
+      id: question.id, kind: .question, title: question.wording, location: question.location, facts: facts,
       uses: groups([("its 'ask when' reads", asksAfter)]),
       usedBy: groups([
         ("read by", readBy), ("decides whether to ask", gates), ("decides the strata of", strata), ("settles conflicts of", conflicts),
@@ -159,7 +159,7 @@ package enum Explain {
     let readBy = kb.rules.filter { $0.condition.findingsRead().contains { $0.finding == index } }.map { ref($0, when($0, kb)) }
     let addressedBy = kb.recommendations.filter { $0.addresses.contains(index) }.map { ref($0) }
     return IDReport(
-      id: finding.id, kind: finding.kind.rawValue, title: finding.name, location: finding.location, facts: facts,
+      id: finding.id, kind: DeclarationKind(finding.kind), title: finding.name, location: finding.location, facts: facts,
       uses: groups([("concluded by", concludedBy), ("has upstream of it", hasUpstream)]),
       usedBy: groups([("sits upstream of", upstreamOf), ("read by", readBy), ("addressed by", addressedBy)]))
   }
@@ -178,7 +178,7 @@ package enum Explain {
     let strataRead = score.strata.flatMap { $0.condition.questionsRead }.map { ref(kb.questions[$0]) }
     let readBy = kb.rules.filter { $0.condition.scoresRead.contains(index) }.map { ref($0, when($0, kb)) }
     return IDReport(
-      id: score.id, kind: "score", title: score.name, location: score.location, facts: facts,
+      id: score.id, kind: .score, title: score.name, location: score.location, facts: facts,
       uses: groups([("points from", pointsFrom), ("strata read", strataRead)]), usedBy: groups([("read by", readBy)]))
   }
 
@@ -220,7 +220,7 @@ package enum Explain {
           || !Set(candidate.condition.scoresRead).isDisjoint(with: concludedScores))
     }.map { ref($0.element, when($0.element, kb)) }
     return IDReport(
-      id: rule.id, kind: "rule", title: nil, location: rule.location, facts: facts,
+      id: rule.id, kind: .rule, title: nil, location: rule.location, facts: facts,
       uses: groups([("reads", reads), ("concludes", concludes), ("cites", cites)]),
       usedBy: groups([("its conclusions are read by", readers)]))
   }
@@ -239,7 +239,7 @@ package enum Explain {
     let calledFor = kb.rules.filter { $0.conclusions.contains(.recommend(index)) }.map { ref($0, when($0, kb)) }
     let conflictsDeclaredElsewhere = kb.recommendations.filter { $0.conflicts.contains { $0.other == index } }.map { ref($0) }
     return IDReport(
-      id: recommendation.id, kind: "recommendation", title: recommendation.title, location: recommendation.location, facts: facts,
+      id: recommendation.id, kind: .recommendation, title: recommendation.title, location: recommendation.location, facts: facts,
       uses: groups([
         ("addresses", recommendation.addresses.map { ref(kb.findings[$0]) }),
         ("conflicts with", recommendation.conflicts.map { ref(kb.recommendations[$0.other]) }),
@@ -265,7 +265,7 @@ package enum Explain {
       }
     }
     return IDReport(
-      id: flag.id, kind: "red flag", title: flag.name, location: flag.location, facts: facts,
+      id: flag.id, kind: .redFlag, title: flag.name, location: flag.location, facts: facts,
       uses: groups([("cites", flag.provenance.sources.map { ref(kb.sources[$0]) })]), usedBy: groups([("raised by", raisedBy)]))
   }
 
@@ -279,7 +279,7 @@ package enum Explain {
     let recommendations = kb.recommendations.filter { $0.provenance.sources.contains(index) }.map { ref($0) }
     let flags = kb.redFlags.filter { $0.provenance.sources.contains(index) }.map { ref($0) }
     return IDReport(
-      id: source.id, kind: "source", title: source.title, location: source.location, facts: facts, uses: [],
+      id: source.id, kind: .source, title: source.title, location: source.location, facts: facts, uses: [],
       usedBy: groups([("cited by", rules + recommendations + flags)]))
   }
 
@@ -292,7 +292,7 @@ package enum Explain {
     }
     facts += provenanceFacts(norm.provenance, kb)
     return IDReport(
-      id: norm.id, kind: "norm", title: norm.name, location: norm.location, facts: facts,
+      id: norm.id, kind: .norm, title: norm.name, location: norm.location, facts: facts,
       uses: groups([("reads", [ref(kb.questions[norm.by], "picks the band")])]),
       usedBy: groups([("compared with by", norm.readBy.compactMap { kb.rule($0) }.map { ref($0) })]))
   }

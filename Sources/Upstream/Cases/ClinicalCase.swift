@@ -123,26 +123,26 @@ private struct CaseChecker {
   private mutating func check(_ expectation: ExpectationSyntax) -> ClinicalCase.Expectation? {
     let ok: Bool
     switch expectation.claim {
-    case .finding(let name, _, _): ok = require(name, "finding") { $0.finding(name.text) != nil }
+    case .finding(let name, _, _): ok = require(name, .finding) { $0.finding(name.text) != nil }
     case .upstream(let contributor, let finding):
-      ok = require(contributor, "finding") { $0.finding(contributor.text) != nil } && require(finding, "finding") { $0.finding(finding.text) != nil }
+      ok = require(contributor, .finding) { $0.finding(contributor.text) != nil } && require(finding, .finding) { $0.finding(finding.text) != nil }
     case .topContributor(let complaint, let contributor):
-      ok = require(complaint, "finding") { $0.finding(complaint.text) != nil } && require(contributor, "finding") { $0.finding(contributor.text) != nil }
+      ok = require(complaint, .finding) { $0.finding(complaint.text) != nil } && require(contributor, .finding) { $0.finding(contributor.text) != nil }
     case .recommend(let name, _), .withheld(let name):
-      ok = require(name, "recommendation") { $0.recommendation(name.text) != nil }
+      ok = require(name, .recommendation) { $0.recommendation(name.text) != nil }
     case .redFlag(let name, _, let urgency):
-      ok = require(name, "red flag") { $0.redFlag(name.text) != nil } && urgencyIsValid(urgency)
+      ok = require(name, .redFlag) { $0.redFlag(name.text) != nil } && urgencyIsValid(urgency)
     case .noRedFlags: ok = true
     case .value(let name, let value):
-      ok = require(name, "score") { $0.score(name.text) != nil } && stratumIsValid(name, value)
-    case .notAsked(let name): ok = require(name, "question") { $0.question(name.text) != nil }
+      ok = require(name, .score) { $0.score(name.text) != nil } && stratumIsValid(name, value)
+    case .notAsked(let name): ok = require(name, .question) { $0.question(name.text) != nil }
     }
     guard ok else { return nil }
     let text = String(file.lineText(expectation.range.start.line).drop { $0 == " " })
     return ClinicalCase.Expectation(claim: expectation.claim, text: text, range: expectation.range)
   }
 
-  private mutating func require(_ name: Name, _ kind: String, _ exists: (KnowledgeBase) -> Bool) -> Bool {
+  private mutating func require(_ name: Name, _ kind: DeclarationKind, _ exists: (KnowledgeBase) -> Bool) -> Bool {
     if exists(knowledgeBase) { return true }
     diagnostics.append(
       Diagnostic.error(.unknownId, "no \(kind) is called '\(name.text)'", at: name.range).suggesting(name.text, from: knowledgeBase.allIDs))

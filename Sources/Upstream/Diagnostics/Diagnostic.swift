@@ -101,15 +101,4 @@ extension Array where Element == Diagnostic {
   }
 }
 
-/// Collects diagnostics as a stage works through its input.
-struct DiagnosticSink {
-  private(set) var diagnostics: [Diagnostic] = []
-
-  mutating func add(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
-
-  mutating func add(contentsOf more: [Diagnostic]) { diagnostics.append(contentsOf: more) }
-
-  var hasErrors: Bool { diagnostics.hasErrors }
-}
-
 extension Diagnostic: Error {}

@@ -234,3 +234,53 @@ public struct ScoreEntry: Sendable, Hashable, Codable {
   public let contributions: [Contribution]
 
 }
+
+// MARK: - The order of a report
+
+extension RecommendationTree {
+  /// A part of a report on the tree. Every renderer (text, Markdown, HTML) shows the parts
+  /// in this order, following ``sections(for:)``, so no renderer restates it.
+  public enum Section: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The knowledge base's name and version, the hashes and the disclaimer.
+    case heading
+    /// Red flags, what they withhold, and what to do while waiting.
+    case redFlags = "red-flags"
+    /// Safety questions left unanswered or answered "not sure".
+    case unansweredSafetyQuestions = "unanswered-safety-questions"
+    /// What to do first (the patient's report only).
+    case firstSteps = "first-steps"
+    /// The complaints, each with its upstream contributors and what to do.
+    case complaints
+    /// Findings that are neither a complaint nor under one.
+    case otherFindings = "other-findings"
+    /// Nothing was found, and the general advice.
+    case nothingFound = "nothing-found"
+    /// Recommendations called for by no finding in the tree.
+    case otherRecommendations = "other-recommendations"
+    /// When to seek help and how fast.
+    case safetyNetting = "safety-netting"
+    /// Scored instruments.
+    case scores
+    /// The answers the report is based on.
+    case answers
+  }
+
+  /// The sections this tree has for an audience, in the order they are shown: empty
+  /// sections are left out, and what to do first is the patient's.
+  public func sections(for audience: Audience) -> [Section] {
+    Section.allCases.filter { section in
+      switch section {
+      case .heading, .answers: true
+      case .redFlags: !redFlags.isEmpty
+      case .unansweredSafetyQuestions: !unansweredSafetyQuestions.isEmpty
+      case .firstSteps: audience == .patient && !firstSteps.isEmpty
+      case .complaints: !complaints.isEmpty
+      case .otherFindings: !otherFindings.isEmpty
+      case .nothingFound: nothingFound
+      case .otherRecommendations: !otherRecommendations.isEmpty
+      case .safetyNetting: !safetyNetting.isEmpty
+      case .scores: !scores.isEmpty
+      }
+    }
+  }
+}

@@ -308,6 +308,16 @@ public enum FindingKind: String, Sendable, Hashable, Codable {
   case complaint, contributor
 }
 
+extension DeclarationKind {
+  /// A finding's kind as a kind of declaration.
+  package init(_ kind: FindingKind) {
+    switch kind {
+    case .complaint: self = .complaint
+    case .contributor: self = .contributor
+    }
+  }
+}
+
 /// Parts of the body a finding belongs to.
 public enum BodyRegion: String, Sendable, Hashable, Codable, CaseIterable {
   case foot, ankle

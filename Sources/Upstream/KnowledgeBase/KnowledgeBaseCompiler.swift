@@ -28,32 +28,13 @@ package enum KnowledgeBaseCompiler {
     let draft = resolver.resolve(contentHash: contentHash(of: ordered))
     diagnostics.append(contentsOf: resolver.diagnostics)
     guard let draft else {
-      return Output(knowledgeBase: nil, diagnostics: capped(diagnostics.sortedForDisplay()), syntax: syntax)
+      return Output(knowledgeBase: nil, diagnostics: DiagnosticCollector.capped(diagnostics.sortedForDisplay()), syntax: syntax)
     }
     for check in checks {
       diagnostics.append(contentsOf: check.check(draft))
     }
     let knowledgeBase = diagnostics.hasErrors ? nil : draft.knowledgeBase
-    return Output(knowledgeBase: knowledgeBase, diagnostics: capped(diagnostics.sortedForDisplay()), syntax: syntax)
-  }
-
-  /// At most `Parser.maximumDiagnostics` problems a file (in display order), then one
-  /// "too many problems" line: past that a list stops being read, and printing it costs
-  /// time linear in a folder's mistakes.
-  static func capped(_ sorted: [Diagnostic]) -> [Diagnostic] {
-    var perFile: [String: Int] = [:]
-    var kept: [Diagnostic] = []
-    kept.reserveCapacity(sorted.count)
-    for diagnostic in sorted {
-      let count = perFile[diagnostic.range.file, default: 0]
-      perFile[diagnostic.range.file] = count + 1
-      if count < Parser.maximumDiagnostics {
-        kept.append(diagnostic)
-      } else if count == Parser.maximumDiagnostics, diagnostic.message != Diagnostic.tooManyMessage {
-        kept.append(.error(diagnostic.code, Diagnostic.tooManyMessage, at: diagnostic.range))
-      }
-    }
-    return kept
+    return Output(knowledgeBase: knowledgeBase, diagnostics: DiagnosticCollector.capped(diagnostics.sortedForDisplay()), syntax: syntax)
   }
 
   /// The SHA-256 of the files' paths and texts, in path order.
@@ -163,7 +144,7 @@ private struct Resolver {
   }
 
   /// Declares an id, reporting a duplicate. Returns false for a duplicate.
-  private mutating func declare(_ name: Name, as symbol: KnowledgeBase.Symbol, kind: String) -> Bool {
+  private mutating func declare(_ name: Name, as symbol: KnowledgeBase.Symbol) -> Bool {
     if let first = declaredAt[name.text] {
       error(
         .duplicateId, "'\(name.text)' is declared twice; ids must be unique across the knowledge base",
@@ -193,7 +174,7 @@ private struct Resolver {
     return nil
   }
 
-  private mutating func require<T>(_ value: T?, _ attribute: String, of what: String, _ id: Name) -> T? {
+  private mutating func require<T>(_ value: T?, _ attribute: String, of what: DeclarationKind, _ id: Name) -> T? {
     if value == nil {
       error(.missingAttribute, "\(what) '\(id.text)' has no '\(attribute)'", at: id.range)
     }
@@ -207,7 +188,7 @@ private struct Resolver {
 
     // Ids first, so that any declaration may refer to any other.
     var questionSlots: [QuestionSyntax] = []
-    for question in questionSyntax where declare(question.id, as: .question(questionSlots.count), kind: "question") {
+    for question in questionSyntax where declare(question.id, as: .question(questionSlots.count)) {
       questionSlots.append(question)
     }
     questionSyntax = questionSlots
@@ -280,7 +261,7 @@ private struct Resolver {
     _ items: [T], id: KeyPath<T, Name>, symbol: (Int) -> KnowledgeBase.Symbol
   ) -> [T] {
     var kept: [T] = []
-    for item in items where declare(item[keyPath: id], as: symbol(kept.count), kind: "") { kept.append(item) }
+    for item in items where declare(item[keyPath: id], as: symbol(kept.count)) { kept.append(item) }
     return kept
   }
 
@@ -304,9 +285,9 @@ private struct Resolver {
     if let below = first.lessLikelyBelow, !(0...1).contains(below.value) {
       error(.certaintyOutOfRange, "'less likely below' must be between 0 and 1, found \(below.value)", at: below.range)
     }
-    let version = require(first.version, "version", of: "knowledge base", Name(text: first.title.value, range: first.range))
+    let version = require(first.version, "version", of: .knowledgeBase, Name(text: first.title.value, range: first.range))
     let disclaimer = require(
-      first.disclaimer, "disclaimer", of: "knowledge base", Name(text: first.title.value, range: first.range))
+      first.disclaimer, "disclaimer", of: .knowledgeBase, Name(text: first.title.value, range: first.range))
     return Header(
       name: first.title.value, version: version?.value ?? "", authors: first.authors.map(\.value),
       disclaimer: disclaimer?.value ?? "", generalAdvice: first.generalAdvice?.value ?? "",
@@ -314,8 +295,8 @@ private struct Resolver {
   }
 
   private mutating func resolveSource(_ syntax: SourceSyntax) -> Source {
-    _ = require(syntax.title, "title", of: "source", syntax.id)
-    let evidence = require(syntax.evidence, "evidence", of: "source", syntax.id)
+    _ = require(syntax.title, "title", of: .source, syntax.id)
+    let evidence = require(syntax.evidence, "evidence", of: .source, syntax.id)
     return Source(
       id: syntax.id.text, title: syntax.title?.value ?? syntax.id.text, citation: syntax.citation?.value,
       url: syntax.url?.value, evidence: word(evidence, as: EvidenceLevel.self, what: "an evidence level") ?? .expertOpinion,
@@ -323,7 +304,7 @@ private struct Resolver {
   }
 
   private mutating func resolveFinding(_ syntax: FindingSyntax) -> Finding {
-    _ = require(syntax.name, "name", of: syntax.kind.text, syntax.id)
+    _ = require(syntax.name, "name", of: DeclarationKind(rawValue: syntax.kind.text) ?? .finding, syntax.id)
     return Finding(
       id: syntax.id.text, kind: syntax.kind.text == "complaint" ? .complaint : .contributor,
       name: syntax.name?.value ?? syntax.id.text, region: word(syntax.region, as: BodyRegion.self, what: "a body region"),
@@ -331,7 +312,7 @@ private struct Resolver {
   }
 
   private mutating func resolveQuestion(_ syntax: QuestionSyntax, askWhen: Condition?) -> Question {
-    _ = require(syntax.wording, "ask", of: "question", syntax.id)
+    _ = require(syntax.wording, "ask", of: .question, syntax.id)
     let kind: Question.Kind
     let typeNames = ["yes/no", "number", "scale", "choice", "choices"]
     let options = syntax.options.map { Question.Option(id: $0.id.text, label: $0.label.value) }
@@ -421,7 +402,7 @@ private struct Resolver {
   private mutating func resolveProvenance(_ syntax: ProvenanceSyntax) -> Provenance {
     let sources = syntax.sources.compactMap { name -> Int? in
       guard let symbol = symbols[name.text] else {
-        unknown(name, expected: "source")
+        unknown(name, expected: DeclarationKind.source.description)
         return nil
       }
       guard case .source(let index) = symbol else {
@@ -434,9 +415,9 @@ private struct Resolver {
   }
 
   private mutating func resolveRedFlag(_ syntax: RedFlagSyntax) -> RedFlag {
-    _ = require(syntax.name, "name", of: "red flag", syntax.id)
-    _ = require(syntax.advice, "advice", of: "red flag", syntax.id)
-    let urgency = require(syntax.urgency, "urgency", of: "red flag", syntax.id)
+    _ = require(syntax.name, "name", of: .redFlag, syntax.id)
+    _ = require(syntax.advice, "advice", of: .redFlag, syntax.id)
+    let urgency = require(syntax.urgency, "urgency", of: .redFlag, syntax.id)
     let declared = word(urgency, as: Urgency.self, what: "an urgency") ?? .routineReferral
     var adviceByUrgency: [Urgency: String] = [:]
     for (name, text) in syntax.adviceByUrgency {
@@ -459,10 +440,10 @@ private struct Resolver {
   }
 
   private mutating func resolveRecommendation(_ syntax: RecommendationSyntax) -> Recommendation {
-    _ = require(syntax.title, "title", of: "recommendation", syntax.id)
-    let addresses = syntax.addresses.compactMap { resolveID($0, expected: "finding") { if case .finding(let i) = $0 { i } else { nil } } }
+    _ = require(syntax.title, "title", of: .recommendation, syntax.id)
+    let addresses = syntax.addresses.compactMap { resolveID($0, expected: .finding) { if case .finding(let i) = $0 { i } else { nil } } }
     let conflicts = syntax.conflicts.compactMap { conflict -> Recommendation.Conflict? in
-      guard let other = resolveID(conflict.other, expected: "recommendation", { if case .recommendation(let i) = $0 { i } else { nil } })
+      guard let other = resolveID(conflict.other, expected: .recommendation, { if case .recommendation(let i) = $0 { i } else { nil } })
       else { return nil }
       if conflict.other.text == syntax.id.text {
         error(.conflictSettlement, "a recommendation cannot conflict with itself", at: conflict.other.range)
@@ -504,11 +485,11 @@ private struct Resolver {
   /// A norm's table: bands in order, each with its low end first, none overlapping, read
   /// by a number question.
   private mutating func resolveNorm(_ syntax: NormSyntax) -> Norm? {
-    _ = require(syntax.name, "name", of: "norm", syntax.id)
-    guard let byName = require(syntax.by, "by", of: "norm", syntax.id) else { return nil }
+    _ = require(syntax.name, "name", of: .norm, syntax.id)
+    guard let byName = require(syntax.by, "by", of: .norm, syntax.id) else { return nil }
     guard case .question(let by)? = symbols[byName.text] else {
       if symbols[byName.text] == nil {
-        unknown(byName, expected: "question") { if case .question = $0 { true } else { false } }
+        unknown(byName, expected: DeclarationKind.question.description) { if case .question = $0 { true } else { false } }
       } else {
         error(.wrongKindOfId, "a norm's 'by' names a number question (e.g. age), and '\(byName.text)' is not one", at: byName.range)
       }
@@ -559,7 +540,7 @@ private struct Resolver {
   }
 
   private mutating func resolveRule(_ syntax: RuleSyntax) -> Rule? {
-    _ = require(syntax.because, "because", of: "rule", syntax.id)
+    _ = require(syntax.because, "because", of: .rule, syntax.id)
     currentRule = syntax.id.text
     defer { currentRule = nil }
     guard let conditionSyntax = syntax.condition, let condition = resolveCondition(conditionSyntax) else {
@@ -576,7 +557,7 @@ private struct Resolver {
 
   private mutating func resolveConclusion(_ syntax: ConclusionSyntax) -> Conclusion? {
     func finding(_ name: Name) -> Int? {
-      resolveID(name, expected: "finding") { if case .finding(let i) = $0 { i } else { nil } }
+      resolveID(name, expected: .finding) { if case .finding(let i) = $0 { i } else { nil } }
     }
     switch syntax {
     case .certainty(let name, let certainty):
@@ -603,7 +584,7 @@ private struct Resolver {
       }
       return .upstream(contributor: from, of: to)
     case .addPoints(let points, let score):
-      guard let index = resolveID(score, expected: "score", { if case .score(let i) = $0 { i } else { nil } }) else { return nil }
+      guard let index = resolveID(score, expected: .score, { if case .score(let i) = $0 { i } else { nil } }) else { return nil }
       let thousandths = (points.value * 1000).rounded()
       guard abs(thousandths) < 1e12, abs(points.value * 1000 - thousandths) < 1e-6 else {
         error(.invalidNumber, "points are written with at most three decimals and below a billion; found \(points.value)", at: points.range)
@@ -611,10 +592,10 @@ private struct Resolver {
       }
       return .addPoints(score: index, thousandths: Int(thousandths))
     case .recommend(let name):
-      return resolveID(name, expected: "recommendation") { if case .recommendation(let i) = $0 { i } else { nil } }
+      return resolveID(name, expected: .recommendation) { if case .recommendation(let i) = $0 { i } else { nil } }
         .map { .recommend($0) }
     case .redFlag(let name, let urgencyName):
-      guard let index = resolveID(name, expected: "red flag", { if case .redFlag(let i) = $0 { i } else { nil } }) else { return nil }
+      guard let index = resolveID(name, expected: .redFlag, { if case .redFlag(let i) = $0 { i } else { nil } }) else { return nil }
       let flag = redFlagSyntax[index]
       let declared = flag.urgency.flatMap { Urgency(rawValue: $0.text) }
       if let urgencyName {
@@ -653,27 +634,23 @@ private struct Resolver {
     // Past the number of problems a file lists, the suggestion would be dropped unread:
     // not working it out keeps a folder full of unknown ids linear to check.
     unknownIDsPerFile[name.range.file, default: 0] += 1
-    guard unknownIDsPerFile[name.range.file, default: 0] <= Parser.maximumDiagnostics else {
+    guard unknownIDsPerFile[name.range.file, default: 0] <= DiagnosticCollector.limitPerFile else {
       diagnostics.append(diagnostic)
       return
     }
     diagnostics.append(diagnostic.suggesting(name.text, from: symbols.filter { kinds($0.value) }.map(\.key)))
   }
 
-  private mutating func resolveID(_ name: Name, expected: String, _ match: (KnowledgeBase.Symbol) -> Int?) -> Int? {
+  private mutating func resolveID(_ name: Name, expected: DeclarationKind, _ match: (KnowledgeBase.Symbol) -> Int?) -> Int? {
     guard let symbol = symbols[name.text] else {
-      unknown(name, expected: expected, kinds: { match($0) != nil })
+      unknown(name, expected: expected.description, kinds: { match($0) != nil })
       return nil
     }
     guard let index = match(symbol) else {
-      error(.wrongKindOfId, "'\(name.text)' is \(describe(symbol)), but \(article(expected)) \(expected) belongs here", at: name.range)
+      error(.wrongKindOfId, "'\(name.text)' is \(describe(symbol)), but \(expected.article) \(expected) belongs here", at: name.range)
       return nil
     }
     return index
-  }
-
-  private func article(_ word: String) -> String {
-    ["a", "e", "i", "o", "u"].contains(word.prefix(1)) ? "an" : "a"
   }
 
   // MARK: Conditions
@@ -752,7 +729,7 @@ private struct Resolver {
     _ test: TestSyntax, question index: Int, _ op: ComparisonOperator, _ normName: Name
   ) -> Condition? {
     guard case .norm(let normIndex)? = symbols[normName.text] else {
-      unknown(normName, expected: "norm") { if case .norm = $0 { true } else { false } }
+      unknown(normName, expected: DeclarationKind.norm.description) { if case .norm = $0 { true } else { false } }
       return nil
     }
     guard questions[index].kind.numberRange != nil else {

@@ -19,10 +19,11 @@ struct Lexer {
   private var line = 1
   private var column = 1
   private var atLineStart = true
-  private(set) var diagnostics: [Diagnostic] = []
+  private var collector = DiagnosticCollector()
+  /// The problems found so far.
+  var diagnostics: [Diagnostic] { collector.diagnostics }
   /// Every `#` comment, in order, so the formatter can keep them.
   private(set) var comments: [Comment] = []
-  private var reportedTooMany = false
 
   init(_ source: SourceFile) {
     self.source = source
@@ -68,15 +69,9 @@ struct Lexer {
     SourceRange(file: source.path, start: start, end: location)
   }
 
-  /// Records a problem; after `Parser.maximumDiagnostics` of them, says so once and
-  /// records no more, so a file of garbage cannot fill memory with diagnostics.
+  /// Records a problem, up to the collector's limit.
   private mutating func report(_ code: DiagnosticCode, _ message: String, from start: SourceLocation) {
-    if diagnostics.count < Parser.maximumDiagnostics {
-      diagnostics.append(.error(code, message, at: range(from: start)))
-    } else if !reportedTooMany {
-      reportedTooMany = true
-      diagnostics.append(.error(code, Diagnostic.tooManyMessage, at: range(from: start)))
-    }
+    collector.add(.error(code, message, at: range(from: start)))
   }
 
   // MARK: Tokens
@@ -153,7 +148,7 @@ struct Lexer {
     // Skip the whole UTF-8 sequence so one character gives one diagnostic.
     advance()
     while let next = current, next & 0xC0 == 0x80 { advance() }
-    guard !reportedTooMany else { return }
+    guard !collector.isFull else { return }
     let text = String(decoding: bytes[start.offset..<position], as: UTF8.self)
     if byte == 0 {
       report(.invalidEncoding, "this file contains a NUL byte, which a rule file cannot have", from: start)

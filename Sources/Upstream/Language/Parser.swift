@@ -72,8 +72,6 @@
 package struct Parser {
   /// How deeply conditions may nest (parentheses, `not`, `at least`).
   package static let maximumDepth = 100
-  /// Diagnostics reported per file before the parser stops reporting more.
-  package static let maximumDiagnostics = 200
 
   /// The words that open a declaration when written in the first column.
   static let declarationKeywords = [
@@ -97,8 +95,7 @@ package struct Parser {
   private var tokens: TokenWindow
   private var index = 0
   private var depth = 0
-  private var diagnostics: [Diagnostic] = []
-  private var reportedTooMany = false
+  private var collector = DiagnosticCollector()
   /// The byte offset of each attribute's first word, for the formatter.
   private var attributeOffsets: [Int] = []
 
@@ -114,7 +111,7 @@ package struct Parser {
     let file = SyntaxFile(
       path: source.path, declarations: declarations, comments: parser.tokens.comments,
       attributeOffsets: parser.attributeOffsets)
-    return (file, parser.tokens.diagnostics + parser.diagnostics)
+    return (file, parser.tokens.diagnostics + parser.collector.diagnostics)
   }
 
   // MARK: Token helpers
@@ -147,13 +144,7 @@ package struct Parser {
   }
 
   private mutating func report(_ diagnostic: Diagnostic) {
-    if tokens.diagnostics.count + diagnostics.count < Self.maximumDiagnostics {
-      diagnostics.append(diagnostic)
-    } else if !reportedTooMany {
-      reportedTooMany = true
-      diagnostics.append(
-        .error(.unexpectedToken, Diagnostic.tooManyMessage, at: current.range))
-    }
+    collector.add(diagnostic, alongside: tokens.diagnostics.count)
   }
 
   /// Reports "expected X, found Y" at the current token and fails the construct.
@@ -282,7 +273,7 @@ package struct Parser {
   /// Runs `parseAttribute` for each attribute until the next declaration, recovering
   /// from errors line by line.
   private mutating func parseAttributes(
-    of what: String, attributes: [String], _ parseAttribute: (inout Parser, Token) throws -> Bool
+    of what: DeclarationKind, attributes: [String], _ parseAttribute: (inout Parser, Token) throws -> Bool
   ) {
     while !atDeclarationStart {
       let keyword = current
@@ -317,7 +308,7 @@ package struct Parser {
     let title = try parseText("the knowledge base's name")
     var header = HeaderSyntax(title: title, range: keyword.range.through(title.range))
     parseAttributes(
-      of: "knowledge base",
+      of: .knowledgeBase,
       attributes: ["version", "author", "disclaimer", "general advice", "safety netting", "less likely below"]
     ) { parser, word in
       switch word.value {
@@ -350,7 +341,7 @@ package struct Parser {
   private mutating func parseSource(_ keyword: Token) throws -> SourceSyntax {
     let id = try parseName("a source id")
     var source = SourceSyntax(id: id, range: keyword.range.through(id.range))
-    parseAttributes(of: "source", attributes: ["title", "citation", "url", "evidence"]) { parser, word in
+    parseAttributes(of: .source, attributes: ["title", "citation", "url", "evidence"]) { parser, word in
       switch word.value {
       case "title":
         parser.checkSingle(source.title, word)
@@ -393,7 +384,7 @@ package struct Parser {
     }
     var question = QuestionSyntax(id: id, type: type, range: keyword.range.through(type.range))
     let attributes = ["ask", "help", "option", "range", "unit", "decimals allowed", "not sure allowed", "ask when"]
-    parseAttributes(of: "question", attributes: attributes) { parser, word in
+    parseAttributes(of: .question, attributes: attributes) { parser, word in
       switch word.value {
       case "ask":
         if parser.takeIfWord("when") != nil {
@@ -438,7 +429,7 @@ package struct Parser {
     let id = try parseName("a finding id")
     var finding = FindingSyntax(
       kind: Name(text: keyword.value, range: keyword.range), id: id, range: keyword.range.through(id.range))
-    parseAttributes(of: keyword.value, attributes: ["name", "region", "explain"]) { parser, word in
+    parseAttributes(of: DeclarationKind(rawValue: keyword.value) ?? .finding, attributes: ["name", "region", "explain"]) { parser, word in
       switch word.value {
       case "name":
         parser.checkSingle(finding.name, word)
@@ -461,7 +452,7 @@ package struct Parser {
   private mutating func parseScore(_ keyword: Token) throws -> ScoreSyntax {
     let id = try parseName("a score id")
     var score = ScoreSyntax(id: id, range: keyword.range.through(id.range))
-    parseAttributes(of: "score", attributes: ["name", "range", "stratum", "means", "copyright"]) { parser, word in
+    parseAttributes(of: .score, attributes: ["name", "range", "stratum", "means", "copyright"]) { parser, word in
       switch word.value {
       case "name":
         parser.checkSingle(score.name, word)
@@ -519,7 +510,7 @@ package struct Parser {
     let id = try parseName("a red flag id")
     var flag = RedFlagSyntax(id: id, range: keyword.range.through(id.range))
     let attributes = ["name", "urgency", "advice", "explain", "source", "author", "reviewed"]
-    parseAttributes(of: "red flag", attributes: attributes) { parser, word in
+    parseAttributes(of: .redFlag, attributes: attributes) { parser, word in
       switch word.value {
       case "name":
         parser.checkSingle(flag.name, word)
@@ -550,7 +541,7 @@ package struct Parser {
   private mutating func parseNorm(_ keyword: Token) throws -> NormSyntax {
     let id = try parseName("a norm id")
     var norm = NormSyntax(id: id, range: keyword.range.through(id.range))
-    parseAttributes(of: "norm", attributes: ["name", "by", "band", "source", "author", "reviewed"]) { parser, word in
+    parseAttributes(of: .norm, attributes: ["name", "by", "band", "source", "author", "reviewed"]) { parser, word in
       switch word.value {
       case "name":
         parser.checkSingle(norm.name, word)
@@ -581,7 +572,7 @@ package struct Parser {
     var rule = RuleSyntax(id: id, condition: nil, range: keyword.range.through(id.range))
     var sawThen = false
     let attributes = ["when", "then", "because", "patient wording", "clinician wording", "source", "author", "reviewed"]
-    parseAttributes(of: "rule", attributes: attributes) { parser, word in
+    parseAttributes(of: .rule, attributes: attributes) { parser, word in
       switch word.value {
       case "when":
         parser.checkSingle(condition, word)
@@ -658,7 +649,7 @@ package struct Parser {
       "title", "dose", "instructions", "caution", "addresses", "conflicts with", "prefer", "otherwise",
       "safe while awaiting referral", "source", "author", "reviewed",
     ]
-    parseAttributes(of: "recommendation", attributes: attributes) { parser, word in
+    parseAttributes(of: .recommendation, attributes: attributes) { parser, word in
       switch word.value {
       case "title":
         parser.checkSingle(recommendation.title, word)
@@ -870,7 +861,7 @@ package struct Parser {
   private mutating func parseCase(_ keyword: Token) throws -> CaseSyntax {
     let id = try parseName("a case id")
     var testCase = CaseSyntax(id: id, range: keyword.range.through(id.range))
-    parseAttributes(of: "case", attributes: ["description", "answer", "expect"]) { parser, word in
+    parseAttributes(of: .clinicalCase, attributes: ["description", "answer", "expect"]) { parser, word in
       switch word.value {
       case "description":
         parser.checkSingle(testCase.description, word)

@@ -57,7 +57,7 @@ package enum AnswersReader {
     var diagnostics: [Diagnostic] = []
     var seen: [String: SourceRange] = [:]
     for field in fields {
-      if tooMany(&diagnostics, at: field.keyRange) { break }
+      if DiagnosticCollector.reachedLimit(&diagnostics, at: field.keyRange) { break }
       if let first = seen[field.key] {
         diagnostics.append(
           .error(.wrongAnswerType, "question '\(field.key)' is answered twice", at: field.keyRange, notes: [.init("first answered here", at: first)]))
@@ -79,19 +79,6 @@ package enum AnswersReader {
     diagnostics.append(contentsOf: askWhenWarnings(answers, knowledgeBase: knowledgeBase, ranges: seen))
     let order = fields.map(\.key).filter { knowledgeBase.question($0) != nil }
     return Output(answers: diagnostics.hasErrors ? nil : answers, diagnostics: diagnostics, order: order)
-  }
-
-  /// The most problems listed for one file; a file with more says so and stops there.
-  package static let maximumDiagnostics = 200
-
-  /// Whether `diagnostics` has reached the limit, adding the note that says so the first time.
-  static func tooMany(_ diagnostics: inout [Diagnostic], at range: SourceRange) -> Bool {
-    guard diagnostics.count >= maximumDiagnostics else { return false }
-    if diagnostics.count == maximumDiagnostics {
-      let code = diagnostics.last?.code ?? .answersNotJSON
-      diagnostics.append(.error(code, Diagnostic.tooManyMessage, at: range))
-    }
-    return true
   }
 
   /// Converts one JSON value into an answer to `question`, or explains what was expected.

@@ -61,7 +61,7 @@ package enum FHIRQuestionnaireResponse {
     // Anything beside the resource's own members is refused: an answer written at the top
     // level (`"diabetes": true`) would otherwise be dropped without a word.
     for field in fields where !Self.members.contains(field.key) {
-      if AnswersReader.tooMany(&diagnostics, at: field.keyRange) { break }
+      if DiagnosticCollector.reachedLimit(&diagnostics, at: field.keyRange) { break }
       let hint =
         knowledgeBase.question(field.key) != nil
         ? "; to answer question '\(field.key)', put it in an item: {\"linkId\": \"\(field.key)\", \"answer\": [...]}" : ""
@@ -81,7 +81,7 @@ package enum FHIRQuestionnaireResponse {
     var seen: [String: SourceRange] = [:]
     var order: [String] = []
     for item in items where !item.answers.isEmpty {
-      if AnswersReader.tooMany(&diagnostics, at: item.range) { break }
+      if DiagnosticCollector.reachedLimit(&diagnostics, at: item.range) { break }
       guard let question = knowledgeBase.question(item.linkId) else {
         diagnostics.append(
           Diagnostic.error(

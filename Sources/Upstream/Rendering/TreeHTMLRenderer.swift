@@ -13,65 +13,64 @@ public struct TreeHTMLRenderer: Sendable {
   public func render(_ tree: RecommendationTree) -> String {
     let words = TreeWording(audience: audience)
     var body: [String] = []
-    body.append("<header>")
-    body.append("<h1>\(escape(tree.stamp.knowledgeBaseName)) <span class=\"version\">\(escape(tree.stamp.knowledgeBaseVersion))</span></h1>")
-    body.append("<p class=\"disclaimer\">\(escape(tree.disclaimer))</p>")
-    body.append("</header>")
-    if !tree.redFlags.isEmpty { body.append(redFlags(tree, words)) }
-    if let waiting = tree.whileWaiting { body.append("<p class=\"while-waiting\"><strong>\(escape(waiting))</strong></p>") }
-    if !tree.unansweredSafetyQuestions.isEmpty {
-      body.append(
-        "<section class=\"safety-open\" role=\"alert\"><h2>\(escape(sentence(words.unansweredSafetyTitle)))</h2>"
-          + "<p>\(escape(words.unansweredSafetyIntro))</p><ul>")
-      body += tree.unansweredSafetyQuestions.map { "<li>\(escape(words.unansweredSafety($0)))</li>" }
-      body.append("</ul></section>")
-    }
-    if audience == .patient, !tree.firstSteps.isEmpty {
-      body.append("<section class=\"first-steps\"><h2>What to do first</h2><ol>")
-      body += tree.firstSteps.map { "<li>\(escape(words.step($0)))</li>" }
-      body.append("</ol></section>")
-    }
     var seen = Set<String>()
-    if !tree.complaints.isEmpty {
-      body.append("<section class=\"tree\"><h2>\(escape(sentence(words.complaintsTitle)))</h2><ul class=\"roots\">")
-      body += tree.complaints.map { node($0, words, &seen) }
-      body.append("</ul></section>")
-    }
-    if !tree.otherFindings.isEmpty {
-      body.append("<section class=\"tree\"><h2>\(escape(sentence(words.otherFindingsTitle)))</h2><ul class=\"roots\">")
-      body += tree.otherFindings.map { node($0, words, &seen) }
-      body.append("</ul></section>")
-    }
-    if tree.nothingFound {
-      body.append("<section class=\"nothing\"><p><strong>\(escape(words.nothingFound))</strong></p>")
-      if let advice = tree.generalAdvice { body.append("<p>\(escape(advice))</p>") }
-      body.append("</section>")
-    }
-    if !tree.otherRecommendations.isEmpty {
-      body.append("<section class=\"other-advice\"><h2>Other advice</h2><ul class=\"recommendations\">")
-      body += tree.otherRecommendations.map { recommendation($0, words, &seen) }
-      body.append("</ul></section>")
-    }
-    if !tree.safetyNetting.isEmpty {
-      body.append("<section class=\"safety-netting\"><h2>\(escape(sentence(words.safetyNettingTitle)))</h2><ul>")
-      body += tree.safetyNetting.map { "<li>\(escape($0))</li>" }
-      body.append("</ul></section>")
-    }
-    if !tree.scores.isEmpty {
-      body.append("<section class=\"scores\"><h2>Scores</h2>")
-      for score in tree.scores {
-        body.append("<div class=\"score\"><p><strong>\(escape(words.headline(score)))</strong></p>")
-        body += words.details(score).map { "<p>\(escape($0))</p>" }
-        body.append("</div>")
+    for section in tree.sections(for: audience) {
+      switch section {
+      case .heading:
+        body.append("<header>")
+        body.append("<h1>\(escape(tree.stamp.knowledgeBaseName)) <span class=\"version\">\(escape(tree.stamp.knowledgeBaseVersion))</span></h1>")
+        body.append("<p class=\"disclaimer\">\(escape(tree.disclaimer))</p>")
+        body.append("</header>")
+      case .redFlags:
+        body.append(redFlags(tree, words))
+        if let waiting = tree.whileWaiting { body.append("<p class=\"while-waiting\"><strong>\(escape(waiting))</strong></p>") }
+      case .unansweredSafetyQuestions:
+        body.append(
+          "<section class=\"safety-open\" role=\"alert\"><h2>\(escape(sentence(words.unansweredSafetyTitle)))</h2>"
+            + "<p>\(escape(words.unansweredSafetyIntro))</p><ul>")
+        body += tree.unansweredSafetyQuestions.map { "<li>\(escape(words.unansweredSafety($0)))</li>" }
+        body.append("</ul></section>")
+      case .firstSteps:
+        body.append("<section class=\"first-steps\"><h2>What to do first</h2><ol>")
+        body += tree.firstSteps.map { "<li>\(escape(words.step($0)))</li>" }
+        body.append("</ol></section>")
+      case .complaints:
+        body.append("<section class=\"tree\"><h2>\(escape(sentence(words.complaintsTitle)))</h2><ul class=\"roots\">")
+        body += tree.complaints.map { node($0, words, &seen) }
+        body.append("</ul></section>")
+      case .otherFindings:
+        body.append("<section class=\"tree\"><h2>\(escape(sentence(words.otherFindingsTitle)))</h2><ul class=\"roots\">")
+        body += tree.otherFindings.map { node($0, words, &seen) }
+        body.append("</ul></section>")
+      case .nothingFound:
+        body.append("<section class=\"nothing\"><p><strong>\(escape(words.nothingFound))</strong></p>")
+        if let advice = tree.generalAdvice { body.append("<p>\(escape(advice))</p>") }
+        body.append("</section>")
+      case .otherRecommendations:
+        body.append("<section class=\"other-advice\"><h2>Other advice</h2><ul class=\"recommendations\">")
+        body += tree.otherRecommendations.map { recommendation($0, words, &seen) }
+        body.append("</ul></section>")
+      case .safetyNetting:
+        body.append("<section class=\"safety-netting\"><h2>\(escape(sentence(words.safetyNettingTitle)))</h2><ul>")
+        body += tree.safetyNetting.map { "<li>\(escape($0))</li>" }
+        body.append("</ul></section>")
+      case .scores:
+        body.append("<section class=\"scores\"><h2>Scores</h2>")
+        for score in tree.scores {
+          body.append("<div class=\"score\"><p><strong>\(escape(words.headline(score)))</strong></p>")
+          body += words.details(score).map { "<p>\(escape($0))</p>" }
+          body.append("</div>")
+        }
+        body.append("</section>")
+      case .answers:
+        body.append(
+          "<footer><p class=\"stamp\">\(escape(tree.stamp.knowledgeBaseName)) \(escape(tree.stamp.knowledgeBaseVersion))<br>"
+            + "Rules <code>sha256:\(escape(tree.stamp.contentHash))</code><br>"
+            + "Answers <code>sha256:\(escape(tree.stamp.answersHash))</code></p>"
+            + "<details><summary>Answers this report is based on</summary><pre>"
+            + escape(JSONWriter.pretty(tree.stamp.answers.json)) + "</pre></details></footer>")
       }
-      body.append("</section>")
     }
-    body.append(
-      "<footer><p class=\"stamp\">\(escape(tree.stamp.knowledgeBaseName)) \(escape(tree.stamp.knowledgeBaseVersion))<br>"
-        + "Rules <code>sha256:\(escape(tree.stamp.contentHash))</code><br>"
-        + "Answers <code>sha256:\(escape(tree.stamp.answersHash))</code></p>"
-        + "<details><summary>Answers this report is based on</summary><pre>"
-        + escape(JSONWriter.pretty(tree.stamp.answers.json)) + "</pre></details></footer>")
     return page(title: "\(tree.stamp.knowledgeBaseName): assessment", body: body.joined(separator: "\n"))
   }
 

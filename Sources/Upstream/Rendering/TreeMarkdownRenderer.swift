@@ -11,65 +11,66 @@ public struct TreeMarkdownRenderer: Sendable {
   public func render(_ tree: RecommendationTree) -> String {
     let words = TreeWording(audience: audience)
     var blocks: [String] = []
-    blocks.append("# " + escape("\(tree.stamp.knowledgeBaseName) \(tree.stamp.knowledgeBaseVersion)"))
-    blocks.append(
-      "Rules `sha256:\(tree.stamp.contentHash)`  \nAnswers `sha256:\(tree.stamp.answersHash)`")
-    blocks.append("> " + escape(tree.disclaimer))
-    if !tree.redFlags.isEmpty {
-      var lines: [String] = []
-      for flag in tree.redFlags {
-        lines.append("- **" + escape("\(flag.name) — \(words.urgency(flag.urgency))") + "**")
-        lines += words.details(flag).map { "  - " + escape($0) }
-      }
-      if !tree.withheld.isEmpty {
-        lines.append("- **" + escape(words.withheldTitle(tree.careLevel)) + "**")
-        lines += tree.withheld.map { "  - " + escape(words.withheld($0)) }
-      }
-      blocks.append("## " + escape(title(words.redFlagsTitle)) + "\n\n" + lines.joined(separator: "\n"))
-      if let waiting = tree.whileWaiting { blocks.append("**" + escape(waiting) + "**") }
-    }
-    if !tree.unansweredSafetyQuestions.isEmpty {
-      let lines = tree.unansweredSafetyQuestions.map { "- " + escape(words.unansweredSafety($0)) }
-      blocks.append(
-        "## " + escape(title(words.unansweredSafetyTitle)) + "\n\n" + escape(words.unansweredSafetyIntro) + "\n\n"
-          + lines.joined(separator: "\n"))
-    }
-    if audience == .patient, !tree.firstSteps.isEmpty {
-      let steps = tree.firstSteps.enumerated().map { "\($0 + 1). " + escape(words.step($1)) }
-      blocks.append("## " + title(words.firstStepsTitle) + "\n\n" + steps.joined(separator: "\n"))
-    }
     var seen = Set<String>()
-    for complaint in tree.complaints {
-      let heading = "## " + escape(words.headline(complaint))
-      var lines = children(complaint, words, depth: 0, seen: &seen)
-      if complaint.contributors.isEmpty { lines.append("- *" + escape(words.nothingUpstream) + "*") }
-      blocks.append(heading + "\n\n" + lines.joined(separator: "\n"))
-    }
-    if !tree.otherFindings.isEmpty {
-      let lines = tree.otherFindings.flatMap { node($0, words, depth: 0, seen: &seen) }
-      blocks.append("## " + escape(title(words.otherFindingsTitle)) + "\n\n" + lines.joined(separator: "\n"))
-    }
-    if tree.nothingFound {
-      blocks.append(escape(words.nothingFound) + (tree.generalAdvice.map { "\n\n" + escape($0) } ?? ""))
-    }
-    if !tree.otherRecommendations.isEmpty {
-      let lines = tree.otherRecommendations.flatMap { recommendation($0, words, depth: 0, seen: &seen) }
-      blocks.append("## " + title(words.otherAdviceTitle) + "\n\n" + lines.joined(separator: "\n"))
-    }
-    if !tree.safetyNetting.isEmpty {
-      let lines = tree.safetyNetting.map { "- " + escape($0) }
-      blocks.append("## " + title(words.safetyNettingTitle) + "\n\n" + lines.joined(separator: "\n"))
-    }
-    if !tree.scores.isEmpty {
-      let lines = tree.scores.flatMap { score in
-        ["- **" + escape(words.headline(score)) + "**"] + words.details(score).map { "  - " + escape($0) }
+    for section in tree.sections(for: audience) {
+      switch section {
+      case .heading:
+        blocks.append("# " + escape("\(tree.stamp.knowledgeBaseName) \(tree.stamp.knowledgeBaseVersion)"))
+        blocks.append(
+          "Rules `sha256:\(tree.stamp.contentHash)`  \nAnswers `sha256:\(tree.stamp.answersHash)`")
+        blocks.append("> " + escape(tree.disclaimer))
+      case .redFlags:
+        var lines: [String] = []
+        for flag in tree.redFlags {
+          lines.append("- **" + escape("\(flag.name) — \(words.urgency(flag.urgency))") + "**")
+          lines += words.details(flag).map { "  - " + escape($0) }
+        }
+        if !tree.withheld.isEmpty {
+          lines.append("- **" + escape(words.withheldTitle(tree.careLevel)) + "**")
+          lines += tree.withheld.map { "  - " + escape(words.withheld($0)) }
+        }
+        blocks.append(heading(words.redFlagsTitle) + lines.joined(separator: "\n"))
+        if let waiting = tree.whileWaiting { blocks.append("**" + escape(waiting) + "**") }
+      case .unansweredSafetyQuestions:
+        let lines = tree.unansweredSafetyQuestions.map { "- " + escape(words.unansweredSafety($0)) }
+        blocks.append(
+          heading(words.unansweredSafetyTitle) + escape(words.unansweredSafetyIntro) + "\n\n" + lines.joined(separator: "\n"))
+      case .firstSteps:
+        let steps = tree.firstSteps.enumerated().map { "\($0 + 1). " + escape(words.step($1)) }
+        blocks.append(heading(words.firstStepsTitle) + steps.joined(separator: "\n"))
+      case .complaints:
+        // Each complaint is its own heading: a report pasted into notes reads by complaint.
+        for complaint in tree.complaints {
+          var lines = children(complaint, words, depth: 0, seen: &seen)
+          if complaint.contributors.isEmpty { lines.append("- *" + escape(words.nothingUpstream) + "*") }
+          blocks.append("## " + escape(words.headline(complaint)) + "\n\n" + lines.joined(separator: "\n"))
+        }
+      case .otherFindings:
+        let lines = tree.otherFindings.flatMap { node($0, words, depth: 0, seen: &seen) }
+        blocks.append(heading(words.otherFindingsTitle) + lines.joined(separator: "\n"))
+      case .nothingFound:
+        blocks.append(escape(words.nothingFound) + (tree.generalAdvice.map { "\n\n" + escape($0) } ?? ""))
+      case .otherRecommendations:
+        let lines = tree.otherRecommendations.flatMap { recommendation($0, words, depth: 0, seen: &seen) }
+        blocks.append(heading(words.otherAdviceTitle) + lines.joined(separator: "\n"))
+      case .safetyNetting:
+        let lines = tree.safetyNetting.map { "- " + escape($0) }
+        blocks.append(heading(words.safetyNettingTitle) + lines.joined(separator: "\n"))
+      case .scores:
+        let lines = tree.scores.flatMap { score in
+          ["- **" + escape(words.headline(score)) + "**"] + words.details(score).map { "  - " + escape($0) }
+        }
+        blocks.append(heading(words.scoresTitle) + lines.joined(separator: "\n"))
+      case .answers:
+        blocks.append(heading(words.answersTitle) + "```json\n" + JSONWriter.pretty(tree.stamp.answers.json) + "```")
       }
-      blocks.append("## " + title(words.scoresTitle) + "\n\n" + lines.joined(separator: "\n"))
     }
-    blocks.append(
-      "## " + title(words.answersTitle) + "\n\n```json\n" + JSONWriter.pretty(tree.stamp.answers.json) + "```")
     return blocks.joined(separator: "\n\n") + "\n"
   }
+
+  /// A section heading (`## What to do first`) and the blank line after it; every
+  /// heading is escaped the same way.
+  private func heading(_ text: String) -> String { "## " + escape(title(text)) + "\n\n" }
 
   /// `WHAT TO DO FIRST` as `What to do first`.
   private func title(_ text: String) -> String {

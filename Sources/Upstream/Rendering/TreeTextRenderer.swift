@@ -21,63 +21,60 @@ public struct TreeTextRenderer: Sendable {
     let outline = TextOutline(width: width, colour: colour)
     var sections: [[String]] = []
     var seen = Seen()
-    sections.append(
-      outline.paragraph(.init(text: words.stamp(tree.stamp), style: .bold))
-        + outline.paragraph(.init(text: tree.disclaimer, style: .dim)))
-    if !tree.redFlags.isEmpty {
-      var roots = tree.redFlags.map { flag in
-        TextOutline.Node(
-          headline: .init(text: "! \(flag.name) — \(words.urgency(flag.urgency))", style: .alert),
-          details: words.details(flag).map { .init(text: $0, hang: 2) })
-      }
-      if !tree.withheld.isEmpty {
-        roots.append(
+    for section in tree.sections(for: audience) {
+      switch section {
+      case .heading:
+        sections.append(
+          outline.paragraph(.init(text: words.stamp(tree.stamp), style: .bold))
+            + outline.paragraph(.init(text: tree.disclaimer, style: .dim)))
+      case .redFlags:
+        var roots = tree.redFlags.map { flag in
           TextOutline.Node(
-            headline: .init(text: words.withheldTitle(tree.careLevel), style: .bold),
-            children: tree.withheld.map { .init(headline: .init(text: words.withheld($0), style: .dim)) }))
+            headline: .init(text: "! \(flag.name) — \(words.urgency(flag.urgency))", style: .alert),
+            details: words.details(flag).map { .init(text: $0, hang: 2) })
+        }
+        if !tree.withheld.isEmpty {
+          roots.append(
+            TextOutline.Node(
+              headline: .init(text: words.withheldTitle(tree.careLevel), style: .bold),
+              children: tree.withheld.map { .init(headline: .init(text: words.withheld($0), style: .dim)) }))
+        }
+        sections.append(title(words.redFlagsTitle, .alert, outline) + outline.draw(roots))
+        if let waiting = tree.whileWaiting { sections.append(outline.paragraph(.init(text: waiting, style: .bold))) }
+      case .unansweredSafetyQuestions:
+        let open = tree.unansweredSafetyQuestions.flatMap { outline.paragraph(.init(text: "- " + words.unansweredSafety($0), hang: 2)) }
+        sections.append(
+          title(words.unansweredSafetyTitle, .alert, outline) + outline.paragraph(.init(text: words.unansweredSafetyIntro))
+            + open)
+      case .firstSteps:
+        let steps = tree.firstSteps.enumerated().flatMap { index, step in
+          outline.paragraph(.init(text: "\(index + 1). \(words.step(step))", hang: 3))
+        }
+        sections.append(title(words.firstStepsTitle, .bold, outline) + steps)
+      case .complaints:
+        sections.append(title(words.complaintsTitle, .bold, outline) + outline.draw(tree.complaints.map { node($0, words, &seen) }))
+      case .otherFindings:
+        sections.append(title(words.otherFindingsTitle, .bold, outline) + outline.draw(tree.otherFindings.map { node($0, words, &seen) }))
+      case .nothingFound:
+        var lines = outline.paragraph(.init(text: words.nothingFound))
+        if let advice = tree.generalAdvice { lines += outline.paragraph(.init(text: advice)) }
+        sections.append(lines)
+      case .otherRecommendations:
+        sections.append(
+          title(words.otherAdviceTitle, .bold, outline) + outline.draw(tree.otherRecommendations.map { recommendation($0, words, &seen) }))
+      case .safetyNetting:
+        let items = tree.safetyNetting.flatMap { outline.paragraph(.init(text: "- " + $0, hang: 2)) }
+        sections.append(title(words.safetyNettingTitle, .alert, outline) + items)
+      case .scores:
+        let roots = tree.scores.map { score in
+          TextOutline.Node(headline: .init(text: words.headline(score)), details: words.details(score).map { .init(text: $0) })
+        }
+        sections.append(title(words.scoresTitle, .bold, outline) + outline.draw(roots))
+      case .answers:
+        sections.append(
+          title(words.answersTitle, .bold, outline) + outline.paragraph(.init(text: words.answers(tree.stamp.answers), style: .dim)))
       }
-      sections.append(title(words.redFlagsTitle, .alert, outline) + outline.draw(roots))
-      if let waiting = tree.whileWaiting { sections.append(outline.paragraph(.init(text: waiting, style: .bold))) }
     }
-    if !tree.unansweredSafetyQuestions.isEmpty {
-      let open = tree.unansweredSafetyQuestions.flatMap { outline.paragraph(.init(text: "- " + words.unansweredSafety($0), hang: 2)) }
-      sections.append(
-        title(words.unansweredSafetyTitle, .alert, outline) + outline.paragraph(.init(text: words.unansweredSafetyIntro))
-          + open)
-    }
-    if audience == .patient, !tree.firstSteps.isEmpty {
-      let steps = tree.firstSteps.enumerated().flatMap { index, step in
-        outline.paragraph(.init(text: "\(index + 1). \(words.step(step))", hang: 3))
-      }
-      sections.append(title(words.firstStepsTitle, .bold, outline) + steps)
-    }
-    if !tree.complaints.isEmpty {
-      sections.append(title(words.complaintsTitle, .bold, outline) + outline.draw(tree.complaints.map { node($0, words, &seen) }))
-    }
-    if !tree.otherFindings.isEmpty {
-      sections.append(title(words.otherFindingsTitle, .bold, outline) + outline.draw(tree.otherFindings.map { node($0, words, &seen) }))
-    }
-    if tree.nothingFound {
-      var lines = outline.paragraph(.init(text: words.nothingFound))
-      if let advice = tree.generalAdvice { lines += outline.paragraph(.init(text: advice)) }
-      sections.append(lines)
-    }
-    if !tree.otherRecommendations.isEmpty {
-      sections.append(
-        title(words.otherAdviceTitle, .bold, outline) + outline.draw(tree.otherRecommendations.map { recommendation($0, words, &seen) }))
-    }
-    if !tree.safetyNetting.isEmpty {
-      let items = tree.safetyNetting.flatMap { outline.paragraph(.init(text: "- " + $0, hang: 2)) }
-      sections.append(title(words.safetyNettingTitle, .alert, outline) + items)
-    }
-    if !tree.scores.isEmpty {
-      let roots = tree.scores.map { score in
-        TextOutline.Node(headline: .init(text: words.headline(score)), details: words.details(score).map { .init(text: $0) })
-      }
-      sections.append(title(words.scoresTitle, .bold, outline) + outline.draw(roots))
-    }
-    sections.append(
-      title(words.answersTitle, .bold, outline) + outline.paragraph(.init(text: words.answers(tree.stamp.answers), style: .dim)))
     return sections.map { $0.joined(separator: "\n") }.joined(separator: "\n\n") + "\n"
   }
 

@@ -47,7 +47,7 @@ package struct StaleReviewCheck: KnowledgeBaseCheck {
     let knowledgeBase = draft.knowledgeBase
     let today = clock.today
     var diagnostics: [Diagnostic] = []
-    func inspect(_ what: String, _ id: String, _ provenance: Provenance, _ range: SourceRange) {
+    func inspect(_ what: DeclarationKind, _ id: String, _ provenance: Provenance, _ range: SourceRange) {
       guard let written = provenance.reviewed, let reviewed = CalendarDay(written),
         reviewed.daysSince1970 < today.daysSince1970 - staleAfterDays
       else { return }
@@ -58,13 +58,13 @@ package struct StaleReviewCheck: KnowledgeBaseCheck {
           at: range))
     }
     for (index, rule) in knowledgeBase.rules.enumerated() {
-      inspect("rule", rule.id, rule.provenance, draft.ruleRanges[index])
+      inspect(.rule, rule.id, rule.provenance, draft.ruleRanges[index])
     }
     for (index, recommendation) in knowledgeBase.recommendations.enumerated() {
-      inspect("recommendation", recommendation.id, recommendation.provenance, draft.recommendationRanges[index])
+      inspect(.recommendation, recommendation.id, recommendation.provenance, draft.recommendationRanges[index])
     }
     for (index, flag) in knowledgeBase.redFlags.enumerated() {
-      inspect("red flag", flag.id, flag.provenance, draft.redFlagRanges[index])
+      inspect(.redFlag, flag.id, flag.provenance, draft.redFlagRanges[index])
     }
     return diagnostics
   }
