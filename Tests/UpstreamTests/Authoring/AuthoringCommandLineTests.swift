@@ -34,7 +34,7 @@ struct AuthoringCommandLineTests {
   func fmtFormats() throws {
     let folder = try TemporaryFolder()
     let path = try folder.write("kb/kb.rules", FormatterTests.messy)
-    let result = try UpstreamBinary.run(["fmt", "--rules", folder.url.appendingPathComponent("kb").path])
+    let result = UpstreamInProcess.run(["fmt", "--rules", folder.url.appendingPathComponent("kb").path])
     #expect(result.status == 0, "\(result.errors)")
     #expect(result.output.contains("formatted 1 of 1 file"))
     #expect(try String(contentsOfFile: path, encoding: .utf8) == FormatterTests.messyFormatted)
@@ -56,7 +56,7 @@ struct AuthoringCommandLineTests {
     #expect(result.output.hasPrefix("would reformat rules/footwear.rules\n"))
     #expect(result.output.contains("1 file of \(Self.shippedFileCount) would be reformatted"))
     #expect(try String(contentsOfFile: footwear, encoding: .utf8) == before)
-    let clean = try UpstreamBinary.run(["fmt", "--check", "--rules", Self.rules.path])
+    let clean = UpstreamInProcess.run(["fmt", "--check", "--rules", Self.rules.path])
     #expect(clean.status == 0, "the shipped rules should already be formatted: \(clean.output)")
   }
 
@@ -74,7 +74,7 @@ struct AuthoringCommandLineTests {
     let withCases = try Self.copyOfRules(in: folder, named: "cased") { name, text in
       name.hasPrefix("cases/desk") ? text.replacingOccurrences(of: "expect low_back_pain\n", with: "expect low_back_pian\n") : text
     }
-    let cases = try UpstreamBinary.run(["fmt", "--rules", withCases])
+    let cases = UpstreamInProcess.run(["fmt", "--rules", withCases])
     #expect(cases.status == 1)
     #expect(cases.errors.contains("did you mean 'low_back_pain'?"))
     #expect(cases.errors.contains("case files"))
@@ -90,7 +90,7 @@ struct AuthoringCommandLineTests {
 
   @Test("graph draws the shipped rules in DOT that Graphviz accepts, and in Mermaid")
   func graphFormats() throws {
-    let dot = try UpstreamBinary.run(["graph"])
+    let dot = UpstreamInProcess.run(["graph"])
     #expect(dot.status == 0)
     #expect(dot.output.hasPrefix("digraph upstream {"))
     #expect(dot.output.contains("\"collapsed_arches\" -> \"hip_pain\" [color=\"#ef6c00\", penwidth=2, tooltip=\"rules: flat-arches-make-hips-stabilise\"];"))
@@ -106,7 +106,7 @@ struct AuthoringCommandLineTests {
       process.waitUntilExit()
       #expect(process.terminationStatus == 0, "dot rejected the graph")
     }
-    let mermaid = try UpstreamBinary.run(["graph", "--format", "mermaid"])
+    let mermaid = UpstreamInProcess.run(["graph", "--format", "mermaid"])
     #expect(mermaid.status == 0)
     #expect(mermaid.output.hasPrefix("flowchart LR\n"))
     #expect(mermaid.output.contains("subgraph red_flags"))
@@ -120,18 +120,18 @@ struct AuthoringCommandLineTests {
 
   @Test("graph --focus keeps one neighbourhood; --answers highlights what fired")
   func graphFocusAndTrace() throws {
-    let focused = try UpstreamBinary.run(["graph", "--focus", "poor_ankle_mobility", "--depth", "1"])
+    let focused = UpstreamInProcess.run(["graph", "--focus", "poor_ankle_mobility", "--depth", "1"])
     #expect(focused.status == 0)
     #expect(focused.output.contains("\"ankle_stiff\" -> \"poor_ankle_mobility\""))
     #expect(!focused.output.contains("cauda_equina"))
     #expect(!focused.output.contains("\"arch_shape\""))
     let answers = UpstreamBinary.packageRoot.appendingPathComponent("Docs/examples/trucker.json").path
-    let trace = try UpstreamBinary.run(["graph", "--answers", answers, "--focus", "hip_pain", "--format", "mermaid"])
+    let trace = UpstreamInProcess.run(["graph", "--answers", answers, "--focus", "hip_pain", "--format", "mermaid"])
     #expect(trace.status == 0, "\(trace.errors)")
     #expect(trace.output.contains("= 0.50"))
     #expect(trace.output.contains("linkStyle"))
     #expect(trace.output.contains("classDef reached"))
-    let reached = try UpstreamBinary.run(["graph", "--answers", answers, "--reached-only"])
+    let reached = UpstreamInProcess.run(["graph", "--answers", answers, "--reached-only"])
     #expect(reached.status == 0)
     #expect(reached.output.contains("\"stiff_footwear\" [label=\"Over-padded or stiff shoes\\nstiff_footwear\\n= 0.40\""))
     #expect(!reached.output.contains("\"knee_pain\""))
@@ -140,21 +140,21 @@ struct AuthoringCommandLineTests {
 
   @Test("graph rejects an unknown id, a wrong format, --depth alone, a folder with errors and a missing folder")
   func graphBadInput() throws {
-    let unknown = try UpstreamBinary.run(["graph", "--focus", "hip_pian"])
+    let unknown = UpstreamInProcess.run(["graph", "--focus", "hip_pian"])
     #expect(unknown.status == 2)
     #expect(unknown.errors.contains("did you mean 'hip_pain'?"))
-    let source = try UpstreamBinary.run(["graph", "--focus", "truckers-guide"])
+    let source = UpstreamInProcess.run(["graph", "--focus", "truckers-guide"])
     #expect(source.status == 2)
     #expect(source.errors.contains("'truckers-guide' is a source"))
-    #expect(try UpstreamBinary.run(["graph", "--format", "svg"]).status == 2)
-    #expect(try UpstreamBinary.run(["graph", "--depth", "2"]).status == 2)
-    #expect(try UpstreamBinary.run(["graph", "--reached-only"]).status == 2)
+    #expect(UpstreamInProcess.run(["graph", "--format", "svg"]).status == 2)
+    #expect(UpstreamInProcess.run(["graph", "--depth", "2"]).status == 2)
+    #expect(UpstreamInProcess.run(["graph", "--reached-only"]).status == 2)
     let folder = try TemporaryFolder()
     let broken = try Self.copyOfRules(in: folder) { name, text in name == "footwear.rules" ? text + Self.brokenRule : text }
-    let errors = try UpstreamBinary.run(["graph", "--rules", broken])
+    let errors = UpstreamInProcess.run(["graph", "--rules", broken])
     #expect(errors.status == 1)
     #expect(errors.errors.contains("arch_shap"))
-    #expect(try UpstreamBinary.run(["graph", "--rules", "/no/such/folder"]).status == 1)
+    #expect(UpstreamInProcess.run(["graph", "--rules", "/no/such/folder"]).status == 1)
   }
 
   // MARK: diff
@@ -166,7 +166,7 @@ struct AuthoringCommandLineTests {
       name == "foot-to-hip.rules"
         ? text.replacingOccurrences(of: "  then collapsed_arches certainty 0.3\n", with: "  then collapsed_arches certainty 0.6\n") : text
     }
-    let result = try UpstreamBinary.run(["diff", Self.rules.path, new])
+    let result = UpstreamInProcess.run(["diff", Self.rules.path, new])
     #expect(result.status == 1, "\(result.output)\(result.errors)")
     #expect(result.output.contains("Structure: 1 rule changed"))
     #expect(result.output.contains("rule flat-arches-stress-the-knee changed"))
@@ -184,11 +184,11 @@ struct AuthoringCommandLineTests {
         ? text.replacingOccurrences(of: "\"Flat arches absorb less shock, so the hips work harder to steady each step.\"", with: "\"Flat arches absorb less shock.\"")
         : text
     }
-    let result = try UpstreamBinary.run(["diff", Self.rules.path, new])
+    let result = UpstreamInProcess.run(["diff", Self.rules.path, new])
     #expect(result.status == 0, "\(result.output)")
     #expect(result.output.contains("because: Flat arches absorb less shock, so the hips work harder to steady each step. → Flat arches absorb less shock."))
     #expect(result.output.contains("Behaviour: no change in any of \(Self.shippedCaseCount) assessments"))
-    let same = try UpstreamBinary.run(["diff", Self.rules.path, Self.rules.path])
+    let same = UpstreamInProcess.run(["diff", Self.rules.path, Self.rules.path])
     #expect(same.status == 0)
     #expect(same.output.hasPrefix("Structure: no declaration added, removed or changed\n"))
   }
@@ -213,7 +213,7 @@ struct AuthoringCommandLineTests {
     let answers = try folder.write("answers.json", #"{"pain_areas": ["hip"], "wears_heels": true}"#)
     let noCases = folder.url.appendingPathComponent("no-cases")
     try FileManager.default.createDirectory(at: noCases, withIntermediateDirectories: true)
-    let result = try UpstreamBinary.run(["diff", Self.rules.path, new, "--cases", noCases.path, "--answers", answers])
+    let result = UpstreamInProcess.run(["diff", Self.rules.path, new, "--cases", noCases.path, "--answers", answers])
     #expect(result.status == 1, "\(result.output)\(result.errors)")
     #expect(result.output.contains("Structure: 1 question added, 1 rule added"))
     #expect(result.errors.contains("answers 'wears_heels', which the old rules do not ask"))
@@ -225,16 +225,16 @@ struct AuthoringCommandLineTests {
   func diffBadInput() throws {
     let folder = try TemporaryFolder()
     let broken = try Self.copyOfRules(in: folder, named: "broken") { name, text in name == "footwear.rules" ? text + Self.brokenRule : text }
-    let errors = try UpstreamBinary.run(["diff", Self.rules.path, broken])
+    let errors = UpstreamInProcess.run(["diff", Self.rules.path, broken])
     #expect(errors.status == 1)
     #expect(errors.errors.contains("did you mean 'arch_shape'?"))
-    let missing = try UpstreamBinary.run(["diff", Self.rules.path, "/no/such/folder"])
+    let missing = UpstreamInProcess.run(["diff", Self.rules.path, "/no/such/folder"])
     #expect(missing.status == 1)
     #expect(missing.errors.contains("there is no folder '/no/such/folder'"))
-    #expect(try UpstreamBinary.run(["diff", Self.rules.path]).status == 2)
-    #expect(try UpstreamBinary.run(["diff", Self.rules.path, Self.rules.path, "--answers", "/no/such.json"]).status == 4)
+    #expect(UpstreamInProcess.run(["diff", Self.rules.path]).status == 2)
+    #expect(UpstreamInProcess.run(["diff", Self.rules.path, Self.rules.path, "--answers", "/no/such.json"]).status == 4)
     let invalid = try folder.write("bad.json", #"{"arch_shape": "flaat"}"#)
-    let wrong = try UpstreamBinary.run(["diff", Self.rules.path, Self.rules.path, "--answers", invalid])
+    let wrong = UpstreamInProcess.run(["diff", Self.rules.path, Self.rules.path, "--answers", invalid])
     #expect(wrong.status == 3)
     #expect(wrong.errors.contains("did you mean 'flat'?"))
   }
@@ -243,39 +243,39 @@ struct AuthoringCommandLineTests {
 
   @Test("explain says what an id is, where it is defined, what it uses and what uses it")
   func explainIDs() throws {
-    let finding = try UpstreamBinary.run(["explain", "poor_ankle_mobility"])
+    let finding = UpstreamInProcess.run(["explain", "poor_ankle_mobility"])
     #expect(finding.status == 0)
     #expect(finding.output.hasPrefix("contributor poor_ankle_mobility: Stiff ankles\ndefined at rules/foot-to-hip.rules:"))
     let footToHip = try String(contentsOf: Self.rules.appendingPathComponent("foot-to-hip.rules"), encoding: .utf8)
     let line = try #require(footToHip.components(separatedBy: "\n").firstIndex(of: "rule stiff-ankle-twists-the-hip")) + 1
     #expect(finding.output.contains("rule stiff-ankle-twists-the-hip (rules/foot-to-hip.rules:\(line)): certainty 0.45"))
     #expect(finding.output.contains("addressed by"))
-    let rule = try UpstreamBinary.run(["explain", "stiff-ankle-twists-the-hip"])
+    let rule = UpstreamInProcess.run(["explain", "stiff-ankle-twists-the-hip"])
     #expect(rule.output.contains("  when               ankle_stiff and hip_pain\n"))
     #expect(rule.output.contains("question ankle_stiff (rules/foot-to-hip.rules:"))
     #expect(rule.output.contains("source truckers-guide (rules/sources.rules:"))
-    let question = try UpstreamBinary.run(["explain", "ankle_stiff"])
+    let question = UpstreamInProcess.run(["explain", "ankle_stiff"])
     #expect(question.output.contains("read by (2):"))
-    let source = try UpstreamBinary.run(["explain", "truckers-guide"])
+    let source = UpstreamInProcess.run(["explain", "truckers-guide"])
     #expect(source.output.contains("cited by ("))
-    let recommendation = try UpstreamBinary.run(["explain", "minimal_shoes"])
+    let recommendation = UpstreamInProcess.run(["explain", "minimal_shoes"])
     #expect(recommendation.output.contains("in a conflict declared by (1):\n    recommendation arch_support_insoles"))
-    let flag = try UpstreamBinary.run(["explain", "cauda_equina"])
+    let flag = UpstreamInProcess.run(["explain", "cauda_equina"])
     #expect(flag.output.contains("raised by"))
   }
 
   @Test("explain rejects an unknown id with a suggestion, no id, and a broken or missing folder")
   func explainBadInput() throws {
-    let unknown = try UpstreamBinary.run(["explain", "poor_ankle_mobilty"])
+    let unknown = UpstreamInProcess.run(["explain", "poor_ankle_mobilty"])
     #expect(unknown.status == 2)
     #expect(unknown.errors.contains("the knowledge base has no id 'poor_ankle_mobilty'"))
     #expect(unknown.errors.contains("did you mean 'poor_ankle_mobility'?"))
-    #expect(try UpstreamBinary.run(["explain"]).status == 2)
-    #expect(try UpstreamBinary.run(["explain", "a", "b"]).status == 2)
+    #expect(UpstreamInProcess.run(["explain"]).status == 2)
+    #expect(UpstreamInProcess.run(["explain", "a", "b"]).status == 2)
     let folder = try TemporaryFolder()
     let broken = try Self.copyOfRules(in: folder) { name, text in name == "footwear.rules" ? text + Self.brokenRule : text }
-    #expect(try UpstreamBinary.run(["explain", "hip_pain", "--rules", broken]).status == 1)
-    #expect(try UpstreamBinary.run(["explain", "hip_pain", "--rules", "/no/such/folder"]).status == 1)
+    #expect(UpstreamInProcess.run(["explain", "hip_pain", "--rules", broken]).status == 1)
+    #expect(UpstreamInProcess.run(["explain", "hip_pain", "--rules", "/no/such/folder"]).status == 1)
   }
 
   // MARK: check
@@ -284,15 +284,15 @@ struct AuthoringCommandLineTests {
   func checkStaleAfter() throws {
     let day = try #require(CalendarDay("2027-01-01"))
     let environment = ["SOURCE_DATE_EPOCH": String(day.daysSince1970 * 86_400)]
-    let recent = try UpstreamBinary.run(["check", "--stale-after", "365"], environment: environment)
+    let recent = UpstreamInProcess.run(["check", "--stale-after", "365"], environment: environment)
     #expect(recent.status == 0)
     #expect(!recent.output.contains("UP0212"))
-    let stale = try UpstreamBinary.run(["check", "--stale-after", "30", "--format", "json"], environment: environment)
+    let stale = UpstreamInProcess.run(["check", "--stale-after", "30", "--format", "json"], environment: environment)
     #expect(stale.status == 0)
     #expect(stale.output.contains("\"code\": \"UP0212\""))
     #expect(stale.output.contains("was last reviewed on 2026-11-01, more than 30 days ago"))
-    #expect(try UpstreamBinary.run(["check", "--stale-after", "soon"]).status == 2)
-    let badEpoch = try UpstreamBinary.run(["check"], environment: ["SOURCE_DATE_EPOCH": "yesterday"])
+    #expect(UpstreamInProcess.run(["check", "--stale-after", "soon"]).status == 2)
+    let badEpoch = UpstreamInProcess.run(["check"], environment: ["SOURCE_DATE_EPOCH": "yesterday"])
     #expect(badEpoch.status == 2)
     #expect(badEpoch.errors.contains("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970; found 'yesterday'"))
   }
@@ -301,7 +301,7 @@ struct AuthoringCommandLineTests {
   func checkToday() throws {
     let epoch2026 = ["SOURCE_DATE_EPOCH": String((try #require(CalendarDay("2026-11-20"))).daysSince1970 * 86_400)]
     func stale(_ arguments: [String], _ environment: [String: String]) throws -> Bool {
-      let result = try UpstreamBinary.run(["check", "--stale-after", "400"] + arguments, environment: environment)
+      let result = UpstreamInProcess.run(["check", "--stale-after", "400"] + arguments, environment: environment)
       #expect(result.status == 0, "\(result.errors)")
       return result.output.contains("UP0212")
     }
@@ -310,10 +310,10 @@ struct AuthoringCommandLineTests {
     #expect(try stale([], epoch2026.merging(["UPSTREAM_TODAY": "2029-12-01"]) { $1 }))
     #expect(try stale(["--today", "2029-12-01"], epoch2026))
     #expect(try !stale(["--today", "2026-11-20"], ["UPSTREAM_TODAY": "2029-12-01"]))
-    let badDay = try UpstreamBinary.run(["check", "--today", "2026-02-30"])
+    let badDay = UpstreamInProcess.run(["check", "--today", "2026-02-30"])
     #expect(badDay.status == 2)
     #expect(badDay.errors.contains("--today needs a day written YYYY-MM-DD (e.g. 2026-12-01); found '2026-02-30'"))
-    let badVariable = try UpstreamBinary.run(["check"], environment: ["UPSTREAM_TODAY": "tomorrow"])
+    let badVariable = UpstreamInProcess.run(["check"], environment: ["UPSTREAM_TODAY": "tomorrow"])
     #expect(badVariable.status == 2)
     #expect(badVariable.errors.contains("UPSTREAM_TODAY must be a day written YYYY-MM-DD"))
   }

@@ -15,10 +15,10 @@ struct CommandLineTests {
 
   @Test("check on the shipped rules is clean and exits 0")
   func checkShippedRules() throws {
-    let result = try UpstreamBinary.run(["check"])
+    let result = UpstreamInProcess.run(["check"])
     #expect(result.status == 0, "\(result.output)\(result.errors)")
     #expect(result.output.contains("no problems"))
-    let folder = try UpstreamBinary.run(["check", "--rules", UpstreamBinary.packageRoot.appendingPathComponent("rules").path])
+    let folder = UpstreamInProcess.run(["check", "--rules", UpstreamBinary.packageRoot.appendingPathComponent("rules").path])
     #expect(folder.status == 0, "\(folder.output)")
   }
 
@@ -35,25 +35,25 @@ struct CommandLineTests {
       }
       try folder.write(name, text)
     }
-    let result = try UpstreamBinary.run(["check", "--rules", folder.path])
+    let result = UpstreamInProcess.run(["check", "--rules", folder.path])
     #expect(result.status == 1)
     #expect(result.output.contains("error[UP0101]: no question, finding or score is called 'arch_shap'"))
     #expect(result.output.contains("did you mean 'arch_shape'?"))
     #expect(result.output.contains("error[UP0104]: question 'shoe_type' has no option 'stif'"))
     #expect(result.output.contains("foot-to-hip.rules:"))
-    let json = try UpstreamBinary.run(["check", "--rules", folder.path, "--format", "json"])
+    let json = UpstreamInProcess.run(["check", "--rules", folder.path, "--format", "json"])
     #expect(json.status == 1)
     #expect(json.output.contains("\"code\": \"UP0101\""))
   }
 
   @Test("a missing rules folder is reported, exit 1; assess refuses to run")
   func missingFolder() throws {
-    let result = try UpstreamBinary.run(["check", "--rules", "/nonexistent/rules"])
+    let result = UpstreamInProcess.run(["check", "--rules", "/nonexistent/rules"])
     #expect(result.status == 1)
     #expect(result.output.contains("error[UP0501]: there is no folder '/nonexistent/rules'"))
     let answers = try TemporaryFolder()
     let path = try answers.write("a.json", "{}")
-    let assess = try UpstreamBinary.run(["assess", "--rules", "/nonexistent/rules", "--answers", path])
+    let assess = UpstreamInProcess.run(["assess", "--rules", "/nonexistent/rules", "--answers", path])
     #expect(assess.status == 1)
     #expect(assess.errors.contains("nothing was assessed"))
   }
@@ -63,7 +63,7 @@ struct CommandLineTests {
     let folder = try TemporaryFolder()
     try folder.write("kb.rules", header + "rule r\n  when nothing\n  then x certainty 1\n  because \"b\"\n")
     let path = try folder.write("a.json", "{}")
-    let result = try UpstreamBinary.run(["assess", "--rules", folder.path, "--answers", path])
+    let result = UpstreamInProcess.run(["assess", "--rules", folder.path, "--answers", path])
     #expect(result.status == 1)
     #expect(result.errors.contains("error[UP0101]"))
     #expect(result.output.isEmpty)
@@ -86,7 +86,7 @@ struct CommandLineTests {
 
   @Test("an answers file that is not JSON: a clear message with its position, exit 3")
   func answersNotJSON() throws {
-    let result = try UpstreamBinary.run(["assess", "--answers", "-"], input: "{\"arch_shape\": flat}")
+    let result = UpstreamInProcess.run(["assess", "--answers", "-"], input: "{\"arch_shape\": flat}")
     #expect(result.status == 3)
     #expect(result.errors.contains("<stdin>:1:16: error[UP0401]: this answers file is not valid JSON"))
     #expect(result.output.isEmpty)
@@ -97,7 +97,7 @@ struct CommandLineTests {
     let input = """
       {"arch_shap": "flat", "sitting_hours": 30, "shoe_type": "sandals", "ankle_stiff": "often", "pain_areas": "hip"}
       """
-    let result = try UpstreamBinary.run(["assess", "--answers", "-"], input: input)
+    let result = UpstreamInProcess.run(["assess", "--answers", "-"], input: input)
     #expect(result.status == 3)
     #expect(result.errors.contains("no question 'arch_shap'"))
     #expect(result.errors.contains("did you mean 'arch_shape'?"))
@@ -118,16 +118,16 @@ struct CommandLineTests {
 
   @Test("unknown commands and options get a suggestion and exit 2")
   func usageErrors() throws {
-    let command = try UpstreamBinary.run(["chek"])
+    let command = UpstreamInProcess.run(["chek"])
     #expect(command.status == 2)
     #expect(command.errors.contains("did you mean 'check'?"))
-    let option = try UpstreamBinary.run(["check", "--rulez", "x"])
+    let option = UpstreamInProcess.run(["check", "--rulez", "x"])
     #expect(option.status == 2)
     #expect(option.errors.contains("upstream check has no option '--rulez'"))
     #expect(option.errors.contains("did you mean '--rules'?"))
-    let missing = try UpstreamBinary.run(["assess"])
+    let missing = UpstreamInProcess.run(["assess"])
     #expect(missing.status == 2)
-    let format = try UpstreamBinary.run(["check", "--format", "jsn"])
+    let format = UpstreamInProcess.run(["check", "--format", "jsn"])
     #expect(format.status == 2)
     #expect(format.errors.contains("did you mean 'json'?"))
   }
@@ -149,7 +149,7 @@ struct CommandLineTests {
     let folder = try TemporaryFolder()
     let answers = try folder.write("a.json", Self.trucker)
     let target = folder.url.appendingPathComponent("report.json").path
-    let result = try UpstreamBinary.run(["assess", "--answers", answers, "--format", "json", "--output", target])
+    let result = UpstreamInProcess.run(["assess", "--answers", answers, "--format", "json", "--output", target])
     #expect(result.status == 0)
     #expect(result.output.isEmpty)
     let written = try String(contentsOfFile: target, encoding: .utf8)

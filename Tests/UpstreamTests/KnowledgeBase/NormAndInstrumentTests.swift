@@ -97,7 +97,7 @@ struct NormAndInstrumentTests {
   func explainNorm() throws {
     let kb = try knowledgeBase(Self.text)
     let report = try #require(Explain.report("stance_norm", in: kb))
-    #expect(report.kind == "norm")
+    #expect(report.kind == .norm)
     #expect(report.facts.contains { $0.label == "band" && $0.value == "70 to 79 value 15" })
     #expect(report.usedBy.flatMap(\.references).map(\.id) == ["short-stance"])
     #expect(report.uses.flatMap(\.references).map(\.id) == ["age"])

@@ -132,7 +132,7 @@ struct ErrorCatalogTests {
       "     Regenerate with: UPSTREAM_UPDATE_DOCS=1 swift test --filter ErrorCatalog -->",
       "",
       "Every problem Upstream reports has a stable code. Rule files, case files and answers files",
-      "are checked whole: every problem is listed at once (at most \(Parser.maximumDiagnostics) a file), each with",
+      "are checked whole: every problem is listed at once (at most \(DiagnosticCollector.limitPerFile) a file), each with",
       "file, line and column, what was found and what was expected, and a \"did you mean\" where",
       "one is plausible. Nothing runs while there is an error; warnings do not stop anything.",
       "`--format json` on `upstream check` gives the same diagnostics as data (Docs/editors/).",

@@ -52,7 +52,7 @@ struct FuzzRegressionTests {
       try String(contentsOf: Self.root.appendingPathComponent("Tests/Fuzz/regressions/" + path), encoding: .utf8)
     }
     let invalid = compile(try text("rules/invalid-characters-100k.rules"))
-    #expect(invalid.diagnostics.count <= Parser.maximumDiagnostics + 4)
+    #expect(invalid.diagnostics.count <= DiagnosticCollector.limitPerFile + 4)
     #expect(invalid.diagnostics.contains { $0.message == Diagnostic.tooManyMessage })
 
     let score = compile(header + (try text("rules/score-compared-beyond-int.rules")))

@@ -51,12 +51,12 @@ struct LimitsTests {
       let loaded = onSmallStack { compile(text) }
       #expect(loaded.knowledgeBase == nil)
       #expect(Self.errorCodes(loaded).filter { $0 == .nestingTooDeep }.count == 1)
-      #expect(loaded.diagnostics.count <= Parser.maximumDiagnostics + 2)
+      #expect(loaded.diagnostics.count <= DiagnosticCollector.limitPerFile + 2)
     }
     // One parenthesis per line: each line is its own error, and the errors stop at the limit.
     let lines = Self.base + "rule r\n  when q\n" + String(repeating: "  (\n", count: 100_000)
     let parsed = onSmallStack { Parser.parse(SourceFile(path: "test.rules", text: lines)).diagnostics }
-    #expect(parsed.count == Parser.maximumDiagnostics + 1)
+    #expect(parsed.count == DiagnosticCollector.limitPerFile + 1)
     #expect(parsed.last?.message == Diagnostic.tooManyMessage)
   }
 
@@ -223,7 +223,7 @@ struct LimitsTests {
 
     let garbage = Self.base + "rule r\n  when " + String(repeating: "@ ) q ", count: 200_000) + "\n"
     let loaded = compile(garbage)
-    #expect(loaded.diagnostics.count <= 2 * Parser.maximumDiagnostics + 2)
+    #expect(loaded.diagnostics.count <= 2 * DiagnosticCollector.limitPerFile + 2)
     let rendered = DiagnosticRenderer(sources: loaded.files).text(loaded.diagnostics)
     // Each snippet shows the part of the line around the problem, not the whole megabyte.
     #expect(rendered.split(separator: "\n").allSatisfy { $0.count < 300 })
@@ -237,7 +237,7 @@ struct LimitsTests {
     let file = SourceFile(path: "a.json", text: unknown)
     let output = AnswersReader.read(file, for: kb)
     #expect(output.answers == nil)
-    #expect(output.diagnostics.count == AnswersReader.maximumDiagnostics + 1)
+    #expect(output.diagnostics.count == DiagnosticCollector.limitPerFile + 1)
     #expect(output.diagnostics.last?.message == Diagnostic.tooManyMessage)
     #expect(DiagnosticRenderer(sources: [file]).text(output.diagnostics).split(separator: "\n").allSatisfy { $0.count < 300 })
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Upstream
+@testable import UpstreamCommandLine
 
 // MARK: - Shared test helpers
 
@@ -75,6 +76,46 @@ enum UpstreamBinary {
     return Result(
       status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
       errors: String(decoding: errData, as: UTF8.self))
+  }
+}
+
+/// Runs `upstream` inside the test process: the same `UpstreamCommandLine.run` the
+/// executable calls, on a console that captures both streams, with the environment the
+/// binary would get from `UpstreamBinary.run`.
+///
+/// For tests of what a command prints and its exit code. Tests of what only a process
+/// shows (signals, closed streams, the working folder, file descriptors, a terminal)
+/// launch the real binary with `UpstreamBinary.run`, as do a few end-to-end checks.
+enum UpstreamInProcess {
+  /// Output captured from a console, safe to append to from any thread.
+  private final class Capture: @unchecked Sendable {
+    private let lock = NSLock()
+    private var text = ""
+
+    func append(_ more: String) {
+      lock.lock()
+      text += more
+      lock.unlock()
+    }
+
+    var value: String {
+      lock.lock()
+      defer { lock.unlock() }
+      return text
+    }
+  }
+
+  /// Runs `upstream` with arguments and optional standard input.
+  static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) -> UpstreamBinary.Result {
+    var env = ["NO_COLOR": "1", "SOURCE_DATE_EPOCH": String(testDay.daysSince1970 * 86_400)]
+    for (key, value) in environment { env[key] = value }
+    let output = Capture()
+    let errors = Capture()
+    let data = Data((input ?? "").utf8)
+    let console = Console(
+      write: { output.append($0) }, writeError: { errors.append($0) }, readInput: { data }, environment: env)
+    let status = UpstreamCommandLine.run(arguments, console: console)
+    return UpstreamBinary.Result(status: status.rawValue, output: output.value, errors: errors.value)
   }
 }
 
