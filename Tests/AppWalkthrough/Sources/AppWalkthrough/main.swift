@@ -489,10 +489,14 @@ do {
       // A manifest excerpt is not app code; an import must stand at the top of a file.
       if lines.first?.hasPrefix("// Package.swift") == true { continue }
       let code = lines.filter { !$0.hasPrefix("import ") }
-      let found = here.indices.contains { start in
-        start + code.count <= here.count && Array(here[start..<start + code.count]) == code
-      }
-      expect(found, "\(document): the snippet starting \"\(code.first { !$0.isEmpty } ?? "")\" is here, word for word")
+      // The longest run of the snippet's lines found here, from its first line.
+      let matched = here.indices.map { start in
+        zip(here[start...], code).prefix { $0 == $1 }.count
+      }.max() ?? 0
+      let differs = matched < code.count ? " (first line not matched: \"\(code[matched])\")" : ""
+      expect(
+        matched == code.count,
+        "\(document): the snippet starting \"\(code.first { !$0.isEmpty } ?? "")\" is here, word for word\(differs)")
     }
   }
 } catch {
@@ -526,6 +530,7 @@ if Walkthrough.failures.isEmpty {
     "\nAppWalkthrough: \(Walkthrough.failures.count) of \(Walkthrough.checks) checks failed:\n"
     + Walkthrough.failures.map { "  \($0)\n" }.joined()
     + "(run with --verbose to see everything the examples print)\n"
+  fflush(nil)  // the checks above first, then the verdict
   FileHandle.standardError.write(Data(message.utf8))
   exit(1)
 }
