@@ -37,7 +37,9 @@ public struct Assessment: Sendable {
 
   /// The most urgent red flag raised, if any.
   public var highestUrgency: Urgency? { redFlags.first?.urgency }
-  /// The level of care called for: the highest urgency, or self-care with no red flag.
+  /// The level of care called for: the highest urgency, or self-care with no red flag
+  /// (self-care assumes the safety questions were answered: see
+  /// ``unansweredSafetyQuestions``).
   public var careLevel: CareLevel { CareLevel(highestUrgency) }
 
   /// Findings present (certainty above the 0.2 threshold), most certain first, then by id.
@@ -212,6 +214,18 @@ extension Assessment {
     redFlags.map { raised in
       let flag = knowledgeBase.redFlags[raised.flag]
       return RaisedFlag(redFlag: flag, urgency: raised.urgency, advice: flag.advice(at: raised.urgency))
+    }
+  }
+
+  /// The safety (red-flag) questions with no answer or answered "not sure", by id.
+  ///
+  /// A red flag is raised only by answers, so ``careLevel`` is self-care when these are
+  /// open: show them, and say that the advice stands only if none of them applies,
+  /// before any self-care advice (the tree and every report do).
+  public var unansweredSafetyQuestions: [Question] {
+    knowledgeBase.questions.filter(\.isRedFlagQuestion).sorted { $0.id < $1.id }.filter { question in
+      let answer = answers[question.id]
+      return answer == nil || answer == .notSure
     }
   }
 

@@ -1,7 +1,7 @@
 // MARK: - Certainty factors
 
 /// MYCIN-style certainty factors in -1…1, and how evidence combines.
-package enum Certainty {
+public enum Certainty {
   /// Combines all evidence for and against a conclusion, independent of order.
   ///
   /// Evidence for (`c > 0`) combines as `1 − Π(1 − cᵢ)`, evidence against likewise on
@@ -36,7 +36,7 @@ package enum Certainty {
   }
 
   /// A certainty in words, as a patient reads it.
-  package static func words(_ value: Double) -> String {
+  public static func words(_ value: Double) -> String {
     switch value {
     case 0.8...: "very likely"
     case 0.6..<0.8: "likely"
@@ -49,7 +49,7 @@ package enum Certainty {
   }
 
   /// A certainty with two decimals, as `0.72`.
-  package static func number(_ value: Double) -> String {
+  public static func number(_ value: Double) -> String {
     let hundredths = (value * 100).rounded()
     let sign = hundredths < 0 ? "-" : ""
     let magnitude = Int(abs(hundredths))
@@ -58,7 +58,7 @@ package enum Certainty {
   }
 
   /// Words and number together: `likely (0.72)`.
-  package static func describe(_ value: Double) -> String { "\(words(value)) (\(number(value)))" }
+  public static func describe(_ value: Double) -> String { "\(words(value)) (\(number(value)))" }
 }
 
 // MARK: - Three-valued truth

@@ -2,7 +2,10 @@
 
 extension Assessment {
   /// The explained recommendation tree: red flags, complaints, their upstream
-  /// contributors and what to do, with why (see `RecommendationTree`).
+  /// contributors and what to do, with why (see ``RecommendationTree``).
+  ///
+  /// Built from the assessment's record each time it is read (it is a value, not cached):
+  /// keep it in a constant when it is used more than once.
   public var tree: RecommendationTree { RecommendationTreeBuilder(self).build() }
 
   /// What reproduces this assessment: the knowledge base's name, version and content
@@ -209,10 +212,8 @@ struct RecommendationTreeBuilder {
   /// The red-flag questions with no answer, or "not sure", by id (so the order of the
   /// rule files does not change it).
   private var unansweredSafetyQuestions: [UnansweredSafetyQuestion] {
-    kb.questions.filter(\.isRedFlagQuestion).sorted { $0.id < $1.id }.compactMap { question in
-      let answer = assessment.answers[question.id]
-      guard answer == nil || answer == .notSure else { return nil }
-      return UnansweredSafetyQuestion(id: question.id, wording: question.wording, notSure: answer == .notSure)
+    assessment.unansweredSafetyQuestions.map { question in
+      UnansweredSafetyQuestion(id: question.id, wording: question.wording, notSure: assessment.answers[question.id] == .notSure)
     }
   }
 

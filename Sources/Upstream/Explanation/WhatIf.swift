@@ -61,7 +61,20 @@ public struct TreeComparison: Sendable, Hashable, Codable {
     public let after: Double
   }
 
-  /// A recommendation whose status changed: `given`, `set-aside`, `withheld`, or nil (not called for).
+  /// What became of a recommendation in one tree.
+  public enum RecommendationStatus: String, Sendable, Hashable, Codable {
+    /// Given as advice.
+    case given
+    /// Set aside in a declared conflict.
+    case setAside = "set-aside"
+    /// Held back by a red flag.
+    case withheld
+
+    /// The status in words: `set aside`.
+    public var words: String { rawValue.replacingOccurrences(of: "-", with: " ") }
+  }
+
+  /// A recommendation whose status changed; nil is "not called for".
   public struct RecommendationDifference: Sendable, Hashable, Codable {
     public enum Change: String, Sendable, Hashable, Codable {
       case gained, lost, changed
@@ -69,11 +82,11 @@ public struct TreeComparison: Sendable, Hashable, Codable {
 
     public let id: String
     public let title: String
-    public let before: String?
-    public let after: String?
+    public let before: RecommendationStatus?
+    public let after: RecommendationStatus?
 
     public var change: Change {
-      after == "given" ? .gained : (before == "given" ? .lost : .changed)
+      after == .given ? .gained : (before == .given ? .lost : .changed)
     }
   }
 
@@ -105,7 +118,7 @@ public struct TreeComparison: Sendable, Hashable, Codable {
 
 extension Assessment {
   /// Compares two assessments (usually the same knowledge base, different answers).
-  package static func compare(_ before: Assessment, _ after: Assessment) -> TreeComparison {
+  public static func compare(_ before: Assessment, _ after: Assessment) -> TreeComparison {
     let old = before.tree
     let new = after.tree
     return TreeComparison(
@@ -200,11 +213,11 @@ extension Assessment {
   private static func rounded(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
 
   /// Every recommendation in a tree with its status and title.
-  private static func statuses(_ tree: RecommendationTree) -> [String: (title: String, status: String)] {
-    var result: [String: (title: String, status: String)] = [:]
+  private static func statuses(_ tree: RecommendationTree) -> [String: (title: String, status: TreeComparison.RecommendationStatus)] {
+    var result: [String: (title: String, status: TreeComparison.RecommendationStatus)] = [:]
     let placed = tree.allNodes.flatMap(\.recommendations) + tree.otherRecommendations
-    for entry in placed { result[entry.id] = (entry.title, entry.status.rawValue) }
-    for entry in tree.withheld { result[entry.id] = (entry.title, "withheld") }
+    for entry in placed { result[entry.id] = (entry.title, entry.status == .given ? .given : .setAside) }
+    for entry in tree.withheld { result[entry.id] = (entry.title, .withheld) }
     return result
   }
 

@@ -4,7 +4,8 @@ import Foundation
 
 /// A checked, compiled knowledge base: every id resolved to an index, ready to assess.
 ///
-/// Built by `KnowledgeBaseCompiler` from rule files; a knowledge base with errors is never
+/// Built from rule files (``KnowledgeBase/load(directory:)``, ``KnowledgeBase/compile(_:)``,
+/// ``KnowledgeBase/bundled()``); a knowledge base with errors is never
 /// built, so every `KnowledgeBase` value can be run. Rules are stored in evaluation order
 /// (each rule after every rule whose conclusions it reads). It is an immutable class, so
 /// assessments share it without copying.
@@ -114,7 +115,14 @@ public final class KnowledgeBase: Sendable {
 
   /// The copyright lines of the scored instruments a question is an item of (a question
   /// read only by rules that add to scores), in score order, without repeats.
-  public func instrumentCopyrights(ofQuestion index: Int) -> [String] {
+  /// The copyright lines of the scored instruments a question is an item of, in score
+  /// order (empty for a question that is not an instrument's item).
+  public func instrumentCopyrights(of question: Question) -> [String] {
+    guard let index = questions.firstIndex(where: { $0.id == question.id }) else { return [] }
+    return instrumentCopyrights(ofQuestion: index)
+  }
+
+  package func instrumentCopyrights(ofQuestion index: Int) -> [String] {
     let readers = rulesReadingQuestion[index]
     let addsPoints = { (rule: Int) in self.rules[rule].conclusions.contains { if case .addPoints = $0 { true } else { false } } }
     guard !readers.isEmpty, readers.allSatisfy(addsPoints) else { return [] }
@@ -256,13 +264,13 @@ public struct Question: Sendable, Hashable {
       }
     }
 
-    /// The lowest and highest number allowed, for `number` and `scale`.
     /// Whether a number answer may have decimals (whole numbers otherwise).
     public var allowsDecimals: Bool {
       if case .number(_, _, _, let decimals) = self { return decimals }
       return false
     }
 
+    /// The lowest and highest number allowed, for `number` and `scale`.
     public var numberRange: ClosedRange<Double>? {
       switch self {
       case .number(let low, let high, _, _): low...high
@@ -496,7 +504,7 @@ public struct Recommendation: Sendable, Hashable {
   public let dose: String?
   public let instructions: String?
   public let cautions: [String]
-  public let addresses: [Int]
+  package let addresses: [Int]
   package let conflicts: [Conflict]
   /// Whether it may be started while waiting for a routine referral
   /// (`safe while awaiting referral`); under an emergency or urgent flag nothing is.

@@ -19,7 +19,7 @@ extension KnowledgeBase {
   package static let maximumFileSize = 64 << 20
 
   /// Compiles a knowledge base from in-memory files: (name, text) pairs.
-  public static func compile(files: [(name: String, text: String)]) -> LoadedKnowledgeBase {
+  package static func compile(files: [(name: String, text: String)]) -> LoadedKnowledgeBase {
     compile(files.map { SourceFile(path: $0.name, text: $0.text) })
   }
 

@@ -5,7 +5,10 @@ public struct AnswersRejected: Error, Sendable, CustomStringConvertible {
   /// Every problem, as the same diagnostics an answers file would get (codes UP04xx).
   public let problems: [Diagnostic]
 
-  public var description: String { problems.map(\.message).joined(separator: "; ") }
+  /// Every problem in one line each, with its "did you mean" where there is one.
+  public var description: String {
+    problems.map { problem in problem.message + (problem.fix.map { " (\($0.message))" } ?? "") }.joined(separator: "\n")
+  }
 }
 
 extension KnowledgeBase {
@@ -13,7 +16,7 @@ extension KnowledgeBase {
   /// question ids (with a "did you mean"), answers of the wrong type, numbers out of
   /// range, unknown options (with a "did you mean") and "not sure" where it is not allowed.
   ///
-  /// The checks and messages are those of an answers file (`AnswersReader`); the range of
+  /// The checks and messages are those of an answers file (``readAnswers(_:)``); the range of
   /// each diagnostic names the question, as there is no file.
   public func validate(_ answers: Answers) -> [Diagnostic] {
     var problems: [Diagnostic] = []

@@ -2,7 +2,7 @@
 
 /// The knowledge base's questions as a FHIR R4 Questionnaire resource, so that other
 /// clinical systems can collect answers in their own forms and hand them back as a
-/// QuestionnaireResponse (read by `FHIRQuestionnaireResponse`).
+/// QuestionnaireResponse (read by ``KnowledgeBase/readAnswers(_:)``).
 ///
 /// Each question is an item whose `linkId` is the question id, in the order the
 /// questionnaire asks them (red-flag questions first):
@@ -45,7 +45,7 @@ public struct FHIRQuestionnaire: Sendable {
   }
 
   /// The Questionnaire as pretty-printed JSON.
-  package func render() -> String { JSONWriter.pretty(resource) }
+  public func render() -> String { JSONWriter.pretty(resource) }
 
   /// The Questionnaire resource.
   package var resource: JSONValue {

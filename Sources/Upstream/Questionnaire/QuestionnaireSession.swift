@@ -4,7 +4,7 @@
 /// going back, why a question is asked, progress, and the assessment so far.
 ///
 /// Red-flag questions come first and are always asked. After them the session is
-/// adaptive: it asks only questions that can still change the result (see `Relevance`),
+/// adaptive: it asks only questions that can still change the result,
 /// skips a question whose `ask when` is false, and asks first the questions that bear on
 /// the most undecided rules, so the leading contributors settle early. In
 /// `.everyQuestion` mode it asks every question whose `ask when` allows, in the order
@@ -12,7 +12,7 @@
 ///
 /// The session is a value with no input or output of its own: the terminal front end
 /// (`upstream ask`) is a thin layer on it, and an app can drive it from its own screens.
-/// `json` is the session as an answers file, in the order the questions were answered.
+/// ``savedState`` is what to keep to carry on later (``init(_:restoring:)``).
 public struct QuestionnaireSession: Sendable {
   /// Which questions the session asks.
   public enum Mode: String, Sendable, Hashable, Codable {
@@ -55,6 +55,8 @@ public struct QuestionnaireSession: Sendable {
     case nothingToUndo
     /// A reply names a question the knowledge base does not have.
     case unknownQuestion(String)
+    /// A saved session this version cannot read; the message says why.
+    case unreadableSavedState(String)
 
     public var description: String {
       switch self {
@@ -64,6 +66,7 @@ public struct QuestionnaireSession: Sendable {
         "question '\(id)' is a safety question: it is asked of everyone and cannot be skipped"
       case .nothingToUndo: "there is no earlier answer to change"
       case .unknownQuestion(let id): "the knowledge base has no question '\(id)'"
+      case .unreadableSavedState(let message): message
       }
     }
   }
@@ -97,7 +100,7 @@ public struct QuestionnaireSession: Sendable {
   }
 
   /// Resumes a session from earlier replies (a session file), checking each answer.
-  public init(_ knowledgeBase: KnowledgeBase, resuming earlier: [Reply], mode: Mode = .adaptive) throws {
+  public init(_ knowledgeBase: KnowledgeBase, resuming earlier: [Reply], mode: Mode = .adaptive) throws(Problem) {
     self.init(knowledgeBase, mode: mode)
     for reply in earlier {
       guard let question = knowledgeBase.question(reply.question) else { throw Problem.unknownQuestion(reply.question) }
@@ -169,9 +172,9 @@ public struct QuestionnaireSession: Sendable {
   /// Restores a saved session, checking every reply against the knowledge base as
   /// ``init(_:resuming:mode:)`` does. The knowledge base may have changed since (the
   /// stamp is information, not a lock): a reply it no longer accepts throws.
-  public init(_ knowledgeBase: KnowledgeBase, restoring state: SavedState) throws {
+  public init(_ knowledgeBase: KnowledgeBase, restoring state: SavedState) throws(Problem) {
     guard state.format == SavedState.currentFormat else {
-      throw Problem.invalidAnswer(
+      throw Problem.unreadableSavedState(
         "this saved session is in format \(state.format); this version of Upstream reads format \(SavedState.currentFormat)")
     }
     try self.init(knowledgeBase, resuming: state.replies, mode: state.mode)
@@ -184,7 +187,7 @@ public struct QuestionnaireSession: Sendable {
   // MARK: Replying
 
   /// Answers the current question.
-  public mutating func answer(_ value: AnswerValue) throws {
+  public mutating func answer(_ value: AnswerValue) throws(Problem) {
     guard let index = plan.next else { throw Problem.complete }
     let question = knowledgeBase.questions[index]
     guard let checked = try Self.checked(value, for: question) else { throw Problem.invalidAnswer("no answer given") }
@@ -193,7 +196,7 @@ public struct QuestionnaireSession: Sendable {
 
   /// Skips the current question, leaving its answer unknown. Red-flag questions cannot be
   /// skipped.
-  public mutating func skip() throws {
+  public mutating func skip() throws(Problem) {
     guard let index = plan.next else { throw Problem.complete }
     let question = knowledgeBase.questions[index]
     guard !question.isRedFlagQuestion else { throw Problem.safetyQuestionCannotBeSkipped(question.id) }
@@ -202,7 +205,7 @@ public struct QuestionnaireSession: Sendable {
 
   /// Goes back: takes back the last reply and returns its question, which is asked next.
   @discardableResult
-  public mutating func undo() throws -> Question {
+  public mutating func undo() throws(Problem) -> Question {
     guard let last = replies.popLast(), let question = knowledgeBase.question(last.question) else { throw Problem.nothingToUndo }
     answers[question.id] = nil
     skipped.remove(question.id)
@@ -219,7 +222,7 @@ public struct QuestionnaireSession: Sendable {
   }
 
   /// Checks an answer against its question, as an answers file would be.
-  private static func checked(_ value: AnswerValue?, for question: Question) throws -> AnswerValue? {
+  private static func checked(_ value: AnswerValue?, for question: Question) throws(Problem) -> AnswerValue? {
     guard let value else { return nil }
     switch AnswersReader.answer(value.json, to: question, at: .wholeFile("reply")) {
     case .success(let answer): return answer

@@ -132,7 +132,7 @@ public struct WhatIfJSONRenderer: Sendable {
         ("recommendations", .array(comparison.recommendations.map { change in
           .object([
             ("change", .string(change.change.rawValue)), ("id", .string(change.id)), ("title", .string(change.title)),
-            ("before", JSONParts.optional(change.before)), ("after", JSONParts.optional(change.after)),
+            ("before", JSONParts.optional(change.before?.rawValue)), ("after", JSONParts.optional(change.after?.rawValue)),
           ])
         })),
         ("scores", .array(comparison.scores.map { change in

@@ -282,7 +282,7 @@ public struct WhatIfTextRenderer: Sendable {
 
   private func answer(_ value: AnswerValue?) -> String { value.map { JSONWriter.compact($0.json) } ?? "(not answered)" }
 
-  private func status(_ status: String) -> String { status == "set-aside" ? "set aside" : status }
+  private func status(_ status: TreeComparison.RecommendationStatus) -> String { status.words }
 
   private func placement(_ difference: TreeComparison.PlacementDifference, _ words: TreeWording) -> (String, TextOutline.Style) {
     let name = words.label(difference.finding)

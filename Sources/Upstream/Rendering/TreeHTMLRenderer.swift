@@ -153,7 +153,7 @@ public struct TreeHTMLRenderer: Sendable {
   private func recommendation(_ entry: RecommendationEntry, _ words: TreeWording, _ seen: inout Set<String>) -> String {
     let first = seen.insert("recommendation:" + entry.id).inserted
     let details = first ? words.details(entry) : words.repeatDetails(entry)
-    let status = entry.status == .given ? "given" : "set-aside"
+    let status = entry.status.rawValue
     return "<li class=\"recommendation \(status)\"><p class=\"do\">\(escape(words.headline(entry)))"
       + (first ? "" : " <span class=\"see-above\">(see above)</span>") + "</p>"
       + (details.isEmpty ? "" : "<ul>" + details.map { "<li>\(escape($0))</li>" }.joined() + "</ul>") + "</li>"

@@ -212,7 +212,7 @@ struct ExplanationTests {
     #expect(reranked.first?.before?.rank == 2 && reranked.first?.after?.rank == 1)
     #expect(comparison.certainties.isEmpty)
     #expect(comparison.recommendations.map(\.id) == ["roll", "rotate"])
-    #expect(comparison.recommendations.allSatisfy { $0.change == .lost && $0.before == "given" && $0.after == nil })
+    #expect(comparison.recommendations.allSatisfy { $0.change == .lost && $0.before == .given && $0.after == nil })
     #expect(comparison.redFlags.isEmpty && !comparison.isEmpty)
   }
 
@@ -245,7 +245,7 @@ struct ExplanationTests {
     let comparison = Assessment.compare(kb.assess(validated: before), kb.assess(validated: after))
     #expect(comparison.redFlags.map(\.id) == ["cauda"] && comparison.redFlags[0].before == nil && comparison.redFlags[0].after == .emergency)
     #expect(comparison.recommendations.map(\.id) == ["roll"])
-    #expect(comparison.recommendations[0].change == .lost && comparison.recommendations[0].after == "withheld")
+    #expect(comparison.recommendations[0].change == .lost && comparison.recommendations[0].after == .withheld)
   }
 
   @Test("what-if: the same answers change nothing")
