@@ -78,3 +78,33 @@ extension Shared {
     return node
   }
 }
+
+// MARK: - What `why` and `why-not` read
+
+/// The node to explain, the assessment it is explained in, and how to write it: what
+/// `upstream why` and `upstream why-not` share.
+struct ExplanationRequest {
+  let format: OutputFormat
+  let audience: Audience
+  let width: Int
+  let colour: Bool
+  let node: String
+  let assessment: Assessment
+}
+
+extension Shared {
+  /// Reads the options and the node, assesses the answers and checks the node can be
+  /// explained (a "did you mean" when it cannot).
+  static func explanationRequest(_ arguments: ParsedArguments, console: Console, command: String) throws -> ExplanationRequest {
+    let format = try format(arguments, allowed: [.text, .json], command: command)
+    let audience = try audience(arguments, command: command)
+    let width = try width(arguments, console: console, command: command)
+    let node = try node(arguments, command: command)
+    let (knowledgeBase, _) = try knowledgeBase(arguments, console: console)
+    let assessment = knowledgeBase.assess(validated: try answers(arguments, for: knowledgeBase, console: console, command: command))
+    try explainable(node, in: assessment, command: command)
+    return ExplanationRequest(
+      format: format, audience: audience, width: width, colour: colour(arguments, console: console), node: node,
+      assessment: assessment)
+  }
+}

@@ -16,18 +16,12 @@ enum WhyCommand: UpstreamCommand {
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
-    let format = try Shared.format(arguments, allowed: [.text, .json], command: spec.name)
-    let audience = try Shared.audience(arguments, command: spec.name)
-    let width = try Shared.width(arguments, console: console, command: spec.name)
-    let node = try Shared.node(arguments, command: spec.name)
-    let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
-    let assessment = knowledgeBase.assess(validated: try Shared.answers(arguments, for: knowledgeBase, console: console, command: spec.name))
-    try Shared.explainable(node, in: assessment, command: spec.name)
-    guard let explanation = assessment.explain(node) else { return .usage }
+    let request = try Shared.explanationRequest(arguments, console: console, command: spec.name)
+    guard let explanation = request.assessment.explain(request.node) else { return .usage }
     let text =
-      format == .json
-      ? WhyJSONRenderer(audience: audience).render(explanation, stamp: assessment.stamp)
-      : WhyTextRenderer(audience: audience, width: width, colour: Shared.colour(arguments, console: console)).render(explanation)
+      request.format == .json
+      ? WhyJSONRenderer(audience: request.audience).render(explanation, stamp: request.assessment.stamp)
+      : WhyTextRenderer(audience: request.audience, width: request.width, colour: request.colour).render(explanation)
     try Shared.emit(text, arguments, console: console)
     return .success
   }

@@ -12,7 +12,7 @@ package enum DiffAnswers {
         notes.append("case \(syntax.id.text) answers '\(question.text)', which \(side) do not ask; it is left out there")
         continue
       }
-      switch AnswersReader.answer(json(answer), to: declared, at: question.range) {
+      switch AnswersReader.answer(answer.json, to: declared, at: question.range) {
       case .success(let value?): answers[declared.id] = value
       case .success(nil): break
       case .failure(let diagnostic): notes.append("case \(syntax.id.text): \(diagnostic.message) in \(side); it is left out there")
@@ -40,14 +40,4 @@ package enum DiffAnswers {
     return (answers, notes)
   }
 
-  private static func json(_ answer: AnswerSyntax) -> JSONValue {
-    switch answer {
-    case .yes: .bool(true)
-    case .no: .bool(false)
-    case .notSure: .string("not sure")
-    case .number(let number): .number(number)
-    case .option(let option): .string(option)
-    case .options(let options): .array(options.map { .string($0) })
-    }
-  }
 }

@@ -98,7 +98,7 @@ private struct CaseChecker {
             .suggesting(question.text, from: knowledgeBase.questions.map(\.id)))
         continue
       }
-      switch AnswersReader.answer(json(answer), to: declared, at: question.range) {
+      switch AnswersReader.answer(answer.json, to: declared, at: question.range) {
       case .success(let value?): answers[declared.id] = value
       case .success(nil): break
       case .failure(let diagnostic): diagnostics.append(diagnostic)
@@ -109,16 +109,6 @@ private struct CaseChecker {
     return ClinicalCase(id: syntax.id.text, description: syntax.description?.value, answers: answers, expectations: expectations, range: syntax.id.range)
   }
 
-  private func json(_ answer: AnswerSyntax) -> JSONValue {
-    switch answer {
-    case .yes: .bool(true)
-    case .no: .bool(false)
-    case .notSure: .string("not sure")
-    case .number(let number): .number(number)
-    case .option(let option): .string(option)
-    case .options(let options): .array(options.map { .string($0) })
-    }
-  }
 
   private mutating func check(_ expectation: ExpectationSyntax) -> ClinicalCase.Expectation? {
     let ok: Bool

@@ -249,6 +249,18 @@ package enum AnswerSyntax: Sendable, Hashable {
   case number(Double)
   case option(String)
   case options([String])
+
+  /// The answer as an answers file holds it, to be checked against its question as one.
+  package var json: JSONValue {
+    switch self {
+    case .yes: .bool(true)
+    case .no: .bool(false)
+    case .notSure: .string("not sure")
+    case .number(let number): .number(number)
+    case .option(let option): .string(option)
+    case .options(let options): .array(options.map { .string($0) })
+    }
+  }
 }
 
 /// One `expect …` line of a case file.
