@@ -1,4 +1,4 @@
-// MARK: - Reading
+// MARK: - Reading JSON with positions (the value and its writer are in Support/JSONValue.swift)
 
 /// A JSON value as read from a file, with the position of each value.
 package struct JSONDocument: Sendable {

@@ -1,6 +1,7 @@
-// MARK: - A small JSON value with positions
+// MARK: - A small JSON value, and its writer
 
-/// A JSON value that keeps object keys in order and remembers where it was written.
+/// A JSON value that keeps object keys in order. (`JSONDocument`, in Language/JSONReader.swift,
+/// is the form read from a file, which remembers where each value was written.)
 ///
 /// Upstream writes JSON with a stable field order (the order fields are added) and reads
 /// answers files with line and column for every value, so validation can point at the exact
