@@ -31,9 +31,11 @@ struct LayeringTests {
     // Why an assessment came out so: justifications, the recommendation tree, why, why
     // not, what if, the answer planner.
     ["Explanation"],
-    // Answers coming in (files, FHIR, lines, the questionnaire) | tools for rule authors
-    // (formatter, diff, knowledge graph, explain).
-    ["Questionnaire", "Authoring"],
+    // Answers coming in: answers files, FHIR, lines, the questionnaire.
+    ["Questionnaire"],
+    // Tools for rule authors: formatter, diff (which reads answers files), knowledge
+    // graph, explain.
+    ["Authoring"],
     // Text, Markdown, HTML, JSON, DOT and Mermaid renderers of the layers below.
     ["Rendering"],
     // Clinical cases run against the rules | many answers files assessed at once.
@@ -147,13 +149,13 @@ struct LayeringTests {
     let files = [
       SwiftSource(path: "Sources/Upstream/Support/Low.swift", text: "struct Low { let high: High }\n"),
       SwiftSource(path: "Sources/Upstream/Engine/High.swift", text: "struct High { let low: Low }\n"),
-      SwiftSource(path: "Sources/Upstream/Questionnaire/Asking.swift", text: "struct Asking {}\n"),
-      SwiftSource(path: "Sources/Upstream/Authoring/Tool.swift", text: "\nextension Asking {}\n"),
+      SwiftSource(path: "Sources/Upstream/Cases/Case.swift", text: "struct Case {}\n"),
+      SwiftSource(path: "Sources/Upstream/Batch/Tool.swift", text: "\nextension Case {}\n"),
     ]
     let messages = Self.violations(files)
     #expect(messages.count == 2)
     #expect(messages.contains { $0.hasPrefix("Sources/Upstream/Support/Low.swift:1: 'High' (declared in Engine, layer 5) is used from Support (layer 1): Support → Engine is upward") })
-    #expect(messages.contains { $0.hasPrefix("Sources/Upstream/Authoring/Tool.swift:2: 'Asking' (declared in Questionnaire, layer 7) is used from Authoring (layer 7): Authoring → Questionnaire is sideways") })
+    #expect(messages.contains { $0.hasPrefix("Sources/Upstream/Batch/Tool.swift:2: 'Case' (declared in Cases, layer 10) is used from Batch (layer 10): Batch → Cases is sideways") })
   }
 
   // MARK: Imports and platforms
