@@ -25,16 +25,6 @@ package struct InferenceEngine: Sendable {
 }
 
 extension KnowledgeBase {
-  /// Assesses answers after checking every one against the knowledge base: an unknown
-  /// question id, a wrong type, a number out of range, an unknown option or a "not sure"
-  /// the question does not allow throws `AnswersRejected` with every problem, so a
-  /// misspelt safety answer can never be dropped silently.
-  public func assess(_ answers: Answers) throws(AnswersRejected) -> Assessment {
-    let problems = validate(answers).filter { $0.severity == .error }
-    guard problems.isEmpty else { throw AnswersRejected(problems: problems) }
-    return InferenceEngine(self).assess(validated: answers)
-  }
-
   /// Assesses answers the caller has already validated (see
   /// `InferenceEngine.assess(validated:)`): the fast path for answers read by
   /// `AnswersReader` or checked with `validate(_:)`.
@@ -123,11 +113,11 @@ struct Run {
       let step = steps[index]
       switch step.operation {
       case .yesNo, .option, .oneOf, .includes, .compare, .equals, .between:
-        stack[top] = EvaluationPlan.matchAnswer(step, slots[Int(step.subject)])
+        stack[top] = ConditionMatcher.matchAnswer(step, slots[Int(step.subject)])
         top += 1
       case .finding:
         let (certainty, lowest, highest) = conclude(Int(step.subject))
-        stack[top] = Self.match(certainty: certainty, lowest: lowest, highest: highest, step.comparison, step.low)
+        stack[top] = ConditionMatcher.match(certainty: certainty, lowest: lowest, highest: highest, step.comparison, step.low)
         top += 1
       case .score:
         stack[top] = matchScore(Int(step.subject), plan.scoreTests[Int(step.argument)])
@@ -258,10 +248,10 @@ struct Run {
   /// Evaluates a condition to holds (with a certainty), fails or unknown.
   mutating func match(_ condition: Condition) -> Truth {
     switch condition {
-    case .answer(let question, let test): return Self.match(test, sheet.slots[question])
+    case .answer(let question, let test): return ConditionMatcher.match(test, sheet.slots[question])
     case .finding(let finding, let op, let bound):
       let (certainty, lowest, highest) = conclude(finding)
-      return Self.match(certainty: certainty, lowest: lowest, highest: highest, op, bound)
+      return ConditionMatcher.match(certainty: certainty, lowest: lowest, highest: highest, op, bound)
     case .score(let score, let test): return matchScore(score, test)
     case .all(let parts):
       var certainty = 1.0
@@ -295,64 +285,11 @@ struct Run {
     }
   }
 
-  /// Evaluates a test on one answer; an unknown answer gives unknown.
-  static func match(_ test: AnswerTest, _ slot: AnswerSheet.Slot) -> Truth {
-    func truth(_ flag: Bool) -> Truth { flag ? .holds(1) : .fails }
-    switch (test, slot) {
-    case (_, .unknown): return .unknown
-    case (.yesNo(let expected), .yesNo(let answer)): return truth(expected == answer)
-    case (.option(let option, let negated), .option(let answer)): return truth((option == answer) != negated)
-    case (.oneOf(let options), .option(let answer)): return truth(options.contains(answer))
-    case (.includes(let option), .options(let mask)): return truth(mask & (UInt64(1) << UInt64(option)) != 0)
-    case (.compare(let op, let bound), .number(let value)): return truth(op.holds(value, bound))
-    case (.equals(let expected, let negated), .number(let value)): return truth((value == expected) != negated)
-    case (.between(let low, let high), .number(let value)): return truth(value >= low && value <= high)
-    default: return .unknown
-    }
-  }
-
   private mutating func matchScore(_ score: Int, _ test: ScoreTest) -> Truth {
     let low = points[score] + undecidedDown[score]
     let high = points[score] + undecidedUp[score]
-    if case .stratum = test { return Self.match(test, low: low, high: high, stratum: stratum(of: score)) }
-    return Self.match(test, low: low, high: high, stratum: (nil, false))
-  }
-
-  /// Evaluates a finding test over the range of certainties the finding could still reach.
-  static func match(_ result: FindingResult, _ op: ComparisonOperator, _ bound: Double) -> Truth {
-    match(certainty: result.certainty, lowest: result.lowest, highest: result.highest, op, bound)
-  }
-
-  /// Evaluates a finding test: decided only if it holds (or fails) over the whole range.
-  static func match(certainty: Double, lowest: Double, highest: Double, _ op: ComparisonOperator, _ bound: Double) -> Truth {
-    let atLowest = op.holds(lowest, bound)
-    let atHighest = op.holds(highest, bound)
-    if atLowest && atHighest {
-      // A test that a finding is present carries its certainty; a test that it is weak
-      // or absent is certain when it holds.
-      return .holds(op == .greater || op == .greaterOrEqual ? certainty : 1)
-    }
-    return !atLowest && !atHighest ? .fails : .unknown
-  }
-
-  /// Evaluates a score test over the range of totals the score could still reach.
-  static func match(_ test: ScoreTest, low: Int, high: Int, stratum: (stratum: Int?, decided: Bool)) -> Truth {
-    func decide(_ atLow: Bool, _ atHigh: Bool) -> Truth {
-      atLow && atHigh ? .holds(1) : (!atLow && !atHigh ? .fails : .unknown)
-    }
-    switch test {
-    case .compare(let op, let bound): return decide(op.holds(Double(low), Double(bound)), op.holds(Double(high), Double(bound)))
-    case .equals(let value, let negated):
-      let outcome: Truth = low == high ? (low == value ? .holds(1) : .fails) : ((low...high).contains(value) ? .unknown : .fails)
-      return negated ? outcome.negated : outcome
-    case .between(let a, let b):
-      if low >= a && high <= b { return .holds(1) }
-      return high < a || low > b ? .fails : .unknown
-    case .stratum(let target, let negated):
-      guard stratum.decided else { return .unknown }
-      let outcome: Truth = stratum.stratum == target ? .holds(1) : .fails
-      return negated ? outcome.negated : outcome
-    }
+    if case .stratum = test { return ConditionMatcher.match(test, low: low, high: high, stratum: stratum(of: score)) }
+    return ConditionMatcher.match(test, low: low, high: high, stratum: (nil, false))
   }
 
   // MARK: Finishing

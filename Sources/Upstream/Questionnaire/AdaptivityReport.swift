@@ -98,7 +98,7 @@ extension Answers {
   package func collectable(in knowledgeBase: KnowledgeBase) -> Answers {
     var answers = self
     while true {
-      var run = Run(knowledgeBase, AnswerSheet(answers, for: knowledgeBase))
+      var run = ConditionMatcher(knowledgeBase, answers)
       let notAsked = knowledgeBase.questions.filter { question in
         guard answers[question.id] != nil, !question.isRedFlagQuestion, let askWhen = question.askWhen else { return false }
         return !run.match(askWhen).isHolding

@@ -168,7 +168,7 @@ package enum AnswersReader {
 
   /// Warnings for answers to questions whose `ask when` is false given the other answers.
   static func askWhenWarnings(_ answers: Answers, knowledgeBase: KnowledgeBase, ranges: [String: SourceRange]) -> [Diagnostic] {
-    var run = Run(knowledgeBase, AnswerSheet(answers, for: knowledgeBase))
+    var run = ConditionMatcher(knowledgeBase, answers)
     var warnings: [Diagnostic] = []
     for question in knowledgeBase.questions where answers[question.id] != nil && !question.isRedFlagQuestion {
       guard let askWhen = question.askWhen, case .fails = run.match(askWhen) else { continue }

@@ -35,6 +35,20 @@ extension KnowledgeBase {
   }
 }
 
+// MARK: - Assessing answers built in code
+
+extension KnowledgeBase {
+  /// Assesses answers after checking every one against the knowledge base: an unknown
+  /// question id, a wrong type, a number out of range, an unknown option or a "not sure"
+  /// the question does not allow throws `AnswersRejected` with every problem, so a
+  /// misspelt safety answer can never be dropped silently.
+  public func assess(_ answers: Answers) throws(AnswersRejected) -> Assessment {
+    let problems = validate(answers).filter { $0.severity == .error }
+    guard problems.isEmpty else { throw AnswersRejected(problems: problems) }
+    return InferenceEngine(self).assess(validated: answers)
+  }
+}
+
 // MARK: - Reading answers from JSON
 
 extension KnowledgeBase {

@@ -164,11 +164,11 @@ struct Relevance {
   private mutating func evaluateParts(_ condition: Condition) -> (Truth, Dependence) {
     switch condition {
     case .answer(let question, let test):
-      let outcome = Run.match(test, assessment.sheet.slots[question])
+      let outcome = ConditionMatcher.match(test, assessment.sheet.slots[question])
       if outcome == .unknown && open[question] { return (outcome, .both(QuestionSet(question))) }
       return (outcome, .none)
     case .finding(let finding, let op, let bound):
-      let outcome = Run.match(assessment.findings[finding], op, bound)
+      let outcome = ConditionMatcher.match(assessment.findings[finding], op, bound)
       let dependence = findingDependence[finding]
       if dependence.isEmpty { return (outcome, .none) }
       if outcome != .unknown && findingRangeExact[finding] {
@@ -180,7 +180,7 @@ struct Relevance {
       return (outcome, .both(dependence))
     case .score(let score, let test):
       let result = assessment.scores[score]
-      let outcome = Run.match(
+      let outcome = ConditionMatcher.match(
         test, low: result.lowestThousandths, high: result.highestThousandths,
         stratum: (result.stratum, result.stratumDecided))
       if case .stratum = test { return (outcome, .both(stratumDependence(score))) }

@@ -101,20 +101,4 @@ struct EvaluationPlan: Sendable {
       push(Step(operation: .atLeast, subject: Int32(list.count), argument: Int32(count)))
     }
   }
-
-  /// The outcome of an answer test step on a slot, exactly as `Run.match(_:_:)` decides it.
-  static func matchAnswer(_ step: Step, _ slot: AnswerSheet.Slot) -> Truth {
-    func truth(_ flag: Bool) -> Truth { flag ? .holds(1) : .fails }
-    switch (step.operation, slot) {
-    case (_, .unknown): return .unknown
-    case (.yesNo, .yesNo(let answer)): return truth(answer != step.negated)
-    case (.option, .option(let answer)): return truth((Int32(answer) == step.argument) != step.negated)
-    case (.oneOf, .option(let answer)): return truth(step.mask & (UInt64(1) << UInt64(answer)) != 0)
-    case (.includes, .options(let mask)): return truth(mask & (UInt64(1) << UInt64(step.argument)) != 0)
-    case (.compare, .number(let value)): return truth(step.comparison.holds(value, step.low))
-    case (.equals, .number(let value)): return truth((value == step.low) != step.negated)
-    case (.between, .number(let value)): return truth(value >= step.low && value <= step.high)
-    default: return .unknown
-    }
-  }
 }
