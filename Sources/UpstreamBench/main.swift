@@ -70,15 +70,15 @@ func fixed(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(d
 func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
 #if os(Linux)
-  let RUSAGE_SELF_VALUE = __rusage_who_t(RUSAGE_SELF.rawValue)
+  let rusageSelf = __rusage_who_t(RUSAGE_SELF.rawValue)
 #else
-  let RUSAGE_SELF_VALUE = RUSAGE_SELF
+  let rusageSelf = RUSAGE_SELF
 #endif
 
 /// The process's peak resident memory in MiB.
 func peakMemoryMiB() -> Double {
   var usage = rusage()
-  getrusage(RUSAGE_SELF_VALUE, &usage)
+  getrusage(rusageSelf, &usage)
   #if os(Linux)
     return Double(usage.ru_maxrss) / 1024
   #else
@@ -138,7 +138,10 @@ func allCores(_ knowledgeBase: KnowledgeBase, _ answers: [Answers], seconds: Dou
   DispatchQueue.concurrentPerform(iterations: workers) { worker in
     var count = 0
     repeat {
-      for answer in answers { _ = knowledgeBase.assess(validated: answer); count += 1 }
+      for answer in answers {
+        _ = knowledgeBase.assess(validated: answer)
+        count += 1
+      }
     } while now() < deadline
     shared[worker] = count
   }
@@ -161,7 +164,9 @@ func loadTime(_ files: [(name: String, text: String)]) -> (milliseconds: Double,
 // MARK: - CLIPS
 
 /// Runs the workload in CLIPS: returns cases per second and whether every certainty agrees.
-func runCLIPS(_ synthetic: SyntheticKnowledgeBase, _ knowledgeBase: KnowledgeBase, _ answers: [Answers], seconds: Double) -> (perSecond: Double, agreement: String)? {
+func runCLIPS(_ synthetic: SyntheticKnowledgeBase, _ knowledgeBase: KnowledgeBase, _ answers: [Answers], seconds: Double) -> (
+  perSecond: Double, agreement: String
+)? {
   guard let clips = ["/usr/bin/clips", "/usr/local/bin/clips"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
     return nil
   }
@@ -225,7 +230,9 @@ func runCLIPS(_ synthetic: SyntheticKnowledgeBase, _ knowledgeBase: KnowledgeBas
       compared += 1
       if !(abs(ours - value) <= 0.000_05 + 1e-12) {
         mismatches += 1
-        if ProcessInfo.processInfo.environment["UPSTREAM_BENCH_KEEP"] != nil { print("mismatch case \(index) \(id): upstream \(ours), CLIPS \(value)") }
+        if ProcessInfo.processInfo.environment["UPSTREAM_BENCH_KEEP"] != nil {
+          print("mismatch case \(index) \(id): upstream \(ours), CLIPS \(value)")
+        }
       }
     }
   }
@@ -251,7 +258,9 @@ func processWallTime(answersFile: String) -> Double? {
   for _ in 0..<5 {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", "i=0; while [ $i -lt \(runs) ]; do \"$0\" assess --answers \"$1\" --format json >/dev/null; i=$((i+1)); done", binary, answersFile]
+    process.arguments = [
+      "-c", "i=0; while [ $i -lt \(runs) ]; do \"$0\" assess --answers \"$1\" --format json >/dev/null; i=$((i+1)); done", binary, answersFile,
+    ]
     let start = now()
     guard (try? process.run()) != nil else { return nil }
     process.waitUntilExit()
@@ -316,10 +325,11 @@ if let bundled {
     return Double(written) / (Double(now() - start) / 1e9)
   }
   if options.batch {
-  let batchOne = batchRate(jobs: 1)
-  let batchAll = batchRate(jobs: ProcessInfo.processInfo.activeProcessorCount)
-  batchLine = "Batch (`assess --batch`, JSON in and JSON out, \(lines.count) lines): \(fixed(batchOne, 0))/s on 1 job, \(fixed(batchAll, 0))/s on \(ProcessInfo.processInfo.activeProcessorCount) jobs (\(fixed(batchAll / batchOne, 2))×)."
-  print(batchLine)
+    let batchOne = batchRate(jobs: 1)
+    let batchAll = batchRate(jobs: ProcessInfo.processInfo.activeProcessorCount)
+    batchLine =
+      "Batch (`assess --batch`, JSON in and JSON out, \(lines.count) lines): \(fixed(batchOne, 0))/s on 1 job, \(fixed(batchAll, 0))/s on \(ProcessInfo.processInfo.activeProcessorCount) jobs (\(fixed(batchAll / batchOne, 2))×)."
+    print(batchLine)
   }
   results.append(measurement)
   print(measurement)
@@ -331,14 +341,16 @@ print(adaptivityLine)
 
 // MARK: - Report
 
-
-var table = "| workload | load + check | 1 core | \(ProcessInfo.processInfo.activeProcessorCount) cores | speed-up | p50 | p99 | peak memory | CLIPS 6.30 | Upstream ÷ CLIPS | agreement |\n"
+var table =
+  "| workload | load + check | 1 core | \(ProcessInfo.processInfo.activeProcessorCount) cores | speed-up | p50 | p99 | peak memory | CLIPS 6.30 | Upstream ÷ CLIPS | agreement |\n"
 table += "|---|---|---|---|---|---|---|---|---|---|---|\n"
 for result in results {
   let clips = result.clipsPerSecond.map { fixed($0, 0) + "/s" } ?? "–"
   let ratio = result.clipsPerSecond.map { fixed(result.singleCorePerSecond / $0) + "×" } ?? "–"
-  table += "| \(result.name) | \(fixed(result.loadMilliseconds)) ms | \(fixed(result.singleCorePerSecond, 0))/s | \(fixed(result.allCoresPerSecond, 0))/s | "
-  table += "\(fixed(result.allCoresPerSecond / result.singleCorePerSecond, 2))× | \(fixed(result.p50Microseconds)) µs | \(fixed(result.p99Microseconds)) µs | "
+  table +=
+    "| \(result.name) | \(fixed(result.loadMilliseconds)) ms | \(fixed(result.singleCorePerSecond, 0))/s | \(fixed(result.allCoresPerSecond, 0))/s | "
+  table +=
+    "\(fixed(result.allCoresPerSecond / result.singleCorePerSecond, 2))× | \(fixed(result.p50Microseconds)) µs | \(fixed(result.p99Microseconds)) µs | "
   table += "\(fixed(result.peakMiB)) MiB | \(clips) | \(ratio) | \(result.agreement ?? "–") |\n"
 }
 print("")
@@ -347,7 +359,8 @@ if let process = results.last?.processMilliseconds {
   print("upstream assess (one answers file, whole process, median of 5 × 20 runs): \(fixed(process)) ms")
 }
 if let path = options.markdown {
-  let machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(fixed(Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824, 0)) GiB, \(ProcessInfo.processInfo.operatingSystemVersionString)"
+  let machine =
+    "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(fixed(Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824, 0)) GiB, \(ProcessInfo.processInfo.operatingSystemVersionString)"
   var document = try String(contentsOfFile: path, encoding: .utf8)
   let begin = "<!-- benchmark results: begin -->"
   let end = "<!-- benchmark results: end -->"

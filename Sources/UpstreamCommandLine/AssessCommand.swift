@@ -12,7 +12,11 @@ enum AssessCommand: UpstreamCommand {
       audienceOption,
       widthOption,
       outputOption,
-      OptionSpec("--batch", value: "FILE", help: "Assess JSON Lines (one answers object or QuestionnaireResponse per line; '-' for standard input), writing one JSON result per line in input order."),
+      OptionSpec(
+        "--batch", value: "FILE",
+        help:
+          "Assess JSON Lines (one answers object or QuestionnaireResponse per line; '-' for standard input), writing one JSON result per line in input order."
+      ),
       OptionSpec("--jobs", value: "N", help: "With --batch: how many assessments run in parallel (default: every core)."),
     ],
     examples: [
@@ -48,7 +52,8 @@ enum AssessCommand: UpstreamCommand {
   /// `--batch`: JSON Lines in, JSON Lines out, on every core; exit 3 if any line failed.
   private static func runBatch(_ path: String, _ arguments: ParsedArguments, console: Console) throws -> ExitCode {
     if arguments.value("--answers") != nil || arguments.value("--format").map({ $0 != "json" }) == true {
-      throw CommandError.usage("--batch reads its own answers and always writes JSON Lines; drop --answers and --format", suggestion: nil, command: spec.name)
+      throw CommandError.usage(
+        "--batch reads its own answers and always writes JSON Lines; drop --answers and --format", suggestion: nil, command: spec.name)
     }
     var jobs: Int?
     if let text = arguments.value("--jobs") {

@@ -1,4 +1,5 @@
 import Upstream
+
 /// `upstream explain ID`: what an id is, where it is defined, what it uses and what uses it.
 ///
 /// An id the knowledge base does not have is a usage error (exit 2) with a "did you mean".

@@ -1,4 +1,5 @@
 import Upstream
+
 /// `upstream export`: the knowledge base's questions for other clinical systems.
 enum ExportCommand: UpstreamCommand {
   static let spec = CommandSpec(

@@ -31,7 +31,8 @@ enum FmtCommand: UpstreamCommand {
       console.write(
         changed.isEmpty
           ? "\(count(plan.fileCount, "file")) already formatted\n"
-          : "\(count(changed.count, "file")) of \(plan.fileCount) would be reformatted; run 'upstream fmt\(arguments.value("--rules").map { " --rules \($0)" } ?? "")'\n")
+          : "\(count(changed.count, "file")) of \(plan.fileCount) would be reformatted; run 'upstream fmt\(arguments.value("--rules").map { " --rules \($0)" } ?? "")'\n"
+      )
       return changed.isEmpty ? .success : .failure
     }
     var skipped = 0

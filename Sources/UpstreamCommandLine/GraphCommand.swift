@@ -1,4 +1,5 @@
 import Upstream
+
 /// `upstream graph`: the knowledge network as a picture, optionally with one assessment's trace.
 enum GraphCommand: UpstreamCommand {
   static let spec = CommandSpec(

@@ -45,7 +45,8 @@ package struct ParsedArguments: Sendable {
       }
       guard let option = spec.options.first(where: { $0.name == name }) else {
         let suggestion = Suggestion.closest(to: name, in: spec.options.map(\.name))
-        return .failure(.usage("upstream \(spec.name) has no option '\(name)'", suggestion: suggestion.map { "did you mean '\($0)'?" }, command: spec.name))
+        return .failure(
+          .usage("upstream \(spec.name) has no option '\(name)'", suggestion: suggestion.map { "did you mean '\($0)'?" }, command: spec.name))
       }
       guard option.value != nil else {
         if inlineValue != nil {

@@ -1,4 +1,5 @@
 import Upstream
+
 // MARK: - Options shared by the commands that print trees and explanations
 
 /// `--audience patient|clinician`.
@@ -73,7 +74,8 @@ extension Shared {
       throw CommandError.usage("upstream \(command) needs a NODE: a finding, red flag, recommendation or score id", suggestion: nil, command: command)
     }
     if arguments.positionals.count > 1 {
-      throw CommandError.usage("upstream \(command) explains one NODE at a time; found '\(arguments.positionals.joined(separator: " "))'", suggestion: nil, command: command)
+      throw CommandError.usage(
+        "upstream \(command) explains one NODE at a time; found '\(arguments.positionals.joined(separator: " "))'", suggestion: nil, command: command)
     }
     return node
   }

@@ -1,4 +1,5 @@
 import Upstream
+
 /// `upstream why NODE`: how a finding, red flag, recommendation or score was reached, as a
 /// chain back to the answers.
 enum WhyCommand: UpstreamCommand {

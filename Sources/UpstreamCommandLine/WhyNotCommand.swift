@@ -1,4 +1,5 @@
 import Upstream
+
 /// `upstream why-not NODE`: every rule that could have concluded it, what stopped each,
 /// and the answers that would have made it fire.
 enum WhyNotCommand: UpstreamCommand {

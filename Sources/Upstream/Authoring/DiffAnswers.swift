@@ -39,5 +39,4 @@ package enum DiffAnswers {
     guard let answers = output.answers else { throw AnswersRejected(problems: output.diagnostics) }
     return (answers, notes)
   }
-
 }

@@ -128,7 +128,9 @@ package enum Explain {
       return ref(other, "ask when " + ConditionText.describe(askWhen, in: kb))
     }
     let strata = kb.scores.filter { $0.strata.contains { $0.condition.questionsRead.contains(index) } }.map { ref($0) }
-    let conflicts = kb.recommendations.filter { $0.conflicts.contains { $0.preferences.contains { $0.when.questionsRead.contains(index) } } }.map { ref($0) }
+    let conflicts = kb.recommendations.filter { $0.conflicts.contains { $0.preferences.contains { $0.when.questionsRead.contains(index) } } }.map {
+      ref($0)
+    }
     let asksAfter = (question.askWhen?.questionsRead ?? []).map { ref(kb.questions[$0]) }
     return IDReport(
       id: question.id, kind: .question, title: question.wording, location: question.location, facts: facts,
@@ -288,7 +290,9 @@ package enum Explain {
     let by = kb.questions[norm.by].id
     var facts: [(label: String, value: String)] = [("name", norm.name), ("by", by)]
     for band in norm.bands {
-      facts.append(("band", "\(NumberText.plain(band.answers.lowerBound)) to \(NumberText.plain(band.answers.upperBound)) value \(NumberText.plain(band.value))"))
+      facts.append(
+        ("band", "\(NumberText.plain(band.answers.lowerBound)) to \(NumberText.plain(band.answers.upperBound)) value \(NumberText.plain(band.value))")
+      )
     }
     facts += provenanceFacts(norm.provenance, kb)
     return IDReport(

@@ -347,9 +347,10 @@ private struct BehaviourComparison {
 
   private func links(_ assessment: Assessment) -> Set<String> {
     let kb = assessment.knowledgeBase
-    return Set(assessment.links.filter { assessment.findings[$0.contributor].isPresent }.map {
-      "\(kb.findings[$0.contributor].id) upstream of \(kb.findings[$0.finding].id)"
-    })
+    return Set(
+      assessment.links.filter { assessment.findings[$0.contributor].isPresent }.map {
+        "\(kb.findings[$0.contributor].id) upstream of \(kb.findings[$0.finding].id)"
+      })
   }
 
   private func linkChanges() -> [String] {

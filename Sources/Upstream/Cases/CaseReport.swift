@@ -24,7 +24,8 @@ package struct CaseReport: Sendable {
       for failure in result.failures {
         let place = failure.expectation.range.start
         lines.append(
-          "    \(failure.expectation.range.file):\(place.line):\(place.column): error[\(DiagnosticCode.caseFailed.rawValue)]: \(failure.expectation.text)")
+          "    \(failure.expectation.range.file):\(place.line):\(place.column): error[\(DiagnosticCode.caseFailed.rawValue)]: \(failure.expectation.text)"
+        )
         lines.append("      expected: \(failure.expectation.text.replacingOccurrences(of: "expect ", with: ""))")
         lines.append("      actual:   \(failure.actual)")
         if let finding = failure.finding {

@@ -45,10 +45,12 @@ package struct CaseRunner: Sendable {
     let assessment = knowledgeBase.assess(validated: testCase.answers)
     var asked: Set<String>?
     let failures = testCase.expectations.compactMap { expectation -> CaseResult.Failure? in
-      check(expectation, assessment, asked: {
-        if asked == nil { asked = askedQuestions(knowledgeBase, testCase.answers) }
-        return asked ?? []
-      })
+      check(
+        expectation, assessment,
+        asked: {
+          if asked == nil { asked = askedQuestions(knowledgeBase, testCase.answers) }
+          return asked ?? []
+        })
     }
     return CaseResult(testCase: testCase, assessment: assessment, failures: failures)
   }
@@ -69,7 +71,11 @@ package struct CaseRunner: Sendable {
     case .upstream(let contributor, let finding):
       let linked = assessment.links.contains { kb.findings[$0.contributor].id == contributor.text && kb.findings[$0.finding].id == finding.text }
       let linkedTo = assessment.links.filter { kb.findings[$0.finding].id == finding.text }.map { kb.findings[$0.contributor].id }
-      return linked ? nil : failure("no rule linked \(contributor.text) upstream of \(finding.text); linked: \(list(linkedTo))", finding: kb.symbols[contributor.text].flatMap(findingIndex))
+      return linked
+        ? nil
+        : failure(
+          "no rule linked \(contributor.text) upstream of \(finding.text); linked: \(list(linkedTo))",
+          finding: kb.symbols[contributor.text].flatMap(findingIndex))
     case .topContributor(let complaint, let expected):
       let ranked = assessment.links.filter { kb.findings[$0.finding].id == complaint.text && assessment.findings[$0.contributor].isPresent }
         .map(\.contributor)
@@ -77,7 +83,9 @@ package struct CaseRunner: Sendable {
       guard let top = ranked.first else { return failure("no contributor is linked upstream of \(complaint.text)") }
       if kb.findings[top].id == expected.text { return nil }
       let described = ranked.prefix(4).map { "\(kb.findings[$0].id) \(Certainty.number(assessment.findings[$0].certainty))" }
-      return failure("the top contributor is \(kb.findings[top].id); ranked: \(described.joined(separator: ", "))", finding: kb.symbols[expected.text].flatMap(findingIndex))
+      return failure(
+        "the top contributor is \(kb.findings[top].id); ranked: \(described.joined(separator: ", "))",
+        finding: kb.symbols[expected.text].flatMap(findingIndex))
     case .recommend(let name, let present):
       let result = assessment.recommendations.first { kb.recommendations[$0.recommendation].id == name.text }
       let given = result?.isGiven ?? false

@@ -70,7 +70,8 @@ package enum CaseLoader {
           continue
         }
         if let first = seen[syntax.id.text] {
-          diagnostics.append(.error(.duplicateId, "case '\(syntax.id.text)' is declared twice", at: syntax.id.range, notes: [.init("first declared here", at: first)]))
+          diagnostics.append(
+            .error(.duplicateId, "case '\(syntax.id.text)' is declared twice", at: syntax.id.range, notes: [.init("first declared here", at: first)]))
           continue
         }
         seen[syntax.id.text] = syntax.id.range
@@ -94,8 +95,10 @@ private struct CaseChecker {
     for (question, answer) in syntax.answers {
       guard let declared = knowledgeBase.question(question.text) else {
         diagnostics.append(
-          Diagnostic.error(.unknownQuestion, "case '\(syntax.id.text)' answers '\(question.text)', which the knowledge base does not ask", at: question.range)
-            .suggesting(question.text, from: knowledgeBase.questions.map(\.id)))
+          Diagnostic.error(
+            .unknownQuestion, "case '\(syntax.id.text)' answers '\(question.text)', which the knowledge base does not ask", at: question.range
+          )
+          .suggesting(question.text, from: knowledgeBase.questions.map(\.id)))
         continue
       }
       switch AnswersReader.answer(answer.json, to: declared, at: question.range) {
@@ -106,9 +109,9 @@ private struct CaseChecker {
     }
     let expectations = syntax.expectations.compactMap { check($0) }
     guard !diagnostics.hasErrors else { return nil }
-    return ClinicalCase(id: syntax.id.text, description: syntax.description?.value, answers: answers, expectations: expectations, range: syntax.id.range)
+    return ClinicalCase(
+      id: syntax.id.text, description: syntax.description?.value, answers: answers, expectations: expectations, range: syntax.id.range)
   }
-
 
   private mutating func check(_ expectation: ExpectationSyntax) -> ClinicalCase.Expectation? {
     let ok: Bool
@@ -117,7 +120,8 @@ private struct CaseChecker {
     case .upstream(let contributor, let finding):
       ok = require(contributor, .finding) { $0.finding(contributor.text) != nil } && require(finding, .finding) { $0.finding(finding.text) != nil }
     case .topContributor(let complaint, let contributor):
-      ok = require(complaint, .finding) { $0.finding(complaint.text) != nil } && require(contributor, .finding) { $0.finding(contributor.text) != nil }
+      ok =
+        require(complaint, .finding) { $0.finding(complaint.text) != nil } && require(contributor, .finding) { $0.finding(contributor.text) != nil }
     case .recommend(let name, _), .withheld(let name):
       ok = require(name, .recommendation) { $0.recommendation(name.text) != nil }
     case .redFlag(let name, _, let urgency):
@@ -152,8 +156,10 @@ private struct CaseChecker {
     let strata = declared.strata.map(\.id)
     if strata.contains(word.text) { return true }
     diagnostics.append(
-      Diagnostic.error(.unknownOption, "score '\(score.text)' has no stratum '\(word.text)'; its strata are \(strata.joined(separator: ", "))", at: word.range)
-        .suggesting(word.text, from: strata))
+      Diagnostic.error(
+        .unknownOption, "score '\(score.text)' has no stratum '\(word.text)'; its strata are \(strata.joined(separator: ", "))", at: word.range
+      )
+      .suggesting(word.text, from: strata))
     return false
   }
 }

@@ -155,9 +155,11 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .inputTooLarge: "Split the file or text: a file holds at most 64 MiB, a line or a text at most 1 MiB (Docs/Limits.md)."
     case .unknownId: "Check the spelling (take the \"did you mean\"), or declare the question, finding, score or recommendation."
     case .duplicateId: "Give one of the two declarations another id; ids are shared by every kind of declaration in the folder."
-    case .wrongKindOfId: "Use an id of the kind the place needs: a question or finding in a condition, a finding after `then`, a recommendation after `recommend`."
+    case .wrongKindOfId:
+      "Use an id of the kind the place needs: a question or finding in a condition, a finding after `then`, a recommendation after `recommend`."
     case .unknownOption: "Use one of the question's options (the message lists them), or add the option to the question."
-    case .typeMismatch: "Compare the question the way its type allows: `is`/`in` for choices, `includes` for several choices, numbers with `<`, `between`, …."
+    case .typeMismatch:
+      "Compare the question the way its type allows: `is`/`in` for choices, `includes` for several choices, numbers with `<`, `between`, …."
     case .valueOutOfRange: "Use a number inside the question's or score's declared range, or widen the range."
     case .certaintyOutOfRange: "A certainty is between -1 and 1 (a threshold between 0 and 1); write e.g. `certainty 0.6`."
     case .unknownWord: "Use one of the words the message lists (regions, evidence levels, urgencies, question types)."
@@ -168,7 +170,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .ruleNeverFires: "Fix the condition so that some answers satisfy it (a value inside the range, tests that do not contradict each other)."
     case .askWhenExcludes: "Change the rule or the question's `ask when`: the rule needs an answer the question is never asked for."
     case .conflictSettlement: "Prefer one of the two recommendations in the conflict (`prefer THIS when …`, `otherwise prefer OTHER`)."
-    case .adviceUrgencyMissing: "Add `advice URGENCY \"…\"` to the red flag, worded for that urgency (an emergency's advice opens with going to an emergency department now)."
+    case .adviceUrgencyMissing:
+      "Add `advice URGENCY \"…\"` to the red flag, worded for that urgency (an emergency's advice opens with going to an emergency department now)."
     case .unusedQuestion: "Use the question in a rule, or remove it so that nobody is asked it for nothing."
     case .findingNeverConcluded: "Add a rule that concludes the finding, or remove it."
     case .recommendationNeverTriggered: "Add `recommend ID` to a rule, or remove the recommendation."
@@ -181,7 +184,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .gappedRanges: "Close the gap between the ranges (e.g. `< 8` and `>= 8`), or say in a comment why the gap is meant."
     case .missingExplanation: "Add `explain \"…\"`: the plain-language text a person reads about this finding."
     case .staleReview: "Review the rule or recommendation and update `reviewed YYYY-MM-DD`; `--stale-after DAYS` sets the allowed age."
-    case .missingSafetyNetting: "Add `safety netting \"…\"` lines to the `knowledge base` header: when to seek emergency help, same-day help, and a routine review."
+    case .missingSafetyNetting:
+      "Add `safety netting \"…\"` lines to the `knowledge base` header: when to seek emergency help, same-day help, and a routine review."
     case .caseFailed: "Read the expected and actual lines and the why-trace: mend the rule, or the case if the expectation was wrong."
     case .answersNotJSON: "Write the answers as one JSON object of question id → answer, saved as UTF-8 (see Docs/examples/)."
     case .unknownQuestion: "Check the id (take the \"did you mean\"); `upstream explain ID` or the FHIR export lists the questions."
@@ -190,9 +194,12 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .unknownAnswerOption: "Use one of the options the message lists."
     case .answeredButNotAsked: "A warning: the answer is kept, but the question's `ask when` says it would not be asked; check the other answers."
     case .notSureNotAllowed: "Leave the question out instead: this question does not allow \"not sure\"."
-    case .duplicateJSONKey: "Keep one of the two: readers disagree on which of two equal keys counts (Python and JavaScript take the last), so Upstream uses neither."
-    case .unknownResourceMember: "Put answers inside `item` (linkId and answer), or send a plain answers file; a QuestionnaireResponse holds only its FHIR R4 members (`resourceType`, `id`, `meta`, `status`, `questionnaire`, `subject`, `authored`, `item`, …)."
-    case .unmappableFHIRItem: "Give each answered item a linkId naming a question and a value of the question's type (valueBoolean, valueInteger, valueDecimal, valueCoding)."
+    case .duplicateJSONKey:
+      "Keep one of the two: readers disagree on which of two equal keys counts (Python and JavaScript take the last), so Upstream uses neither."
+    case .unknownResourceMember:
+      "Put answers inside `item` (linkId and answer), or send a plain answers file; a QuestionnaireResponse holds only its FHIR R4 members (`resourceType`, `id`, `meta`, `status`, `questionnaire`, `subject`, `authored`, `item`, …)."
+    case .unmappableFHIRItem:
+      "Give each answered item a linkId naming a question and a value of the question's type (valueBoolean, valueInteger, valueDecimal, valueCoding)."
     case .folderNotFound: "Check the path given to `--rules`; without it the bundled rules are used."
     case .noRuleFiles: "Point `--rules` at the folder that holds the `.rules` files."
     case .unreadableFile: "Check that the file exists and can be read (permissions, not a folder)."

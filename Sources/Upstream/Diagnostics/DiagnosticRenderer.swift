@@ -118,13 +118,14 @@ public struct DiagnosticRenderer: Sendable {
 
   /// All diagnostics as a JSON document (see Docs/OutputFormat.md).
   public func json(_ diagnostics: [Diagnostic]) -> String {
-    JSONWriter.pretty(.object([
-      ("format", .string("upstream-diagnostics")),
-      ("version", .number(1)),
-      ("errors", .number(Double(diagnostics.filter { $0.severity == .error }.count))),
-      ("warnings", .number(Double(diagnostics.filter { $0.severity == .warning }.count))),
-      ("diagnostics", .array(diagnostics.map(Self.json))),
-    ]))
+    JSONWriter.pretty(
+      .object([
+        ("format", .string("upstream-diagnostics")),
+        ("version", .number(1)),
+        ("errors", .number(Double(diagnostics.filter { $0.severity == .error }.count))),
+        ("warnings", .number(Double(diagnostics.filter { $0.severity == .warning }.count))),
+        ("diagnostics", .array(diagnostics.map(Self.json))),
+      ]))
   }
 
   /// One diagnostic as a JSON object.
@@ -139,11 +140,16 @@ public struct DiagnosticRenderer: Sendable {
       fields.append(("fix", .object([("message", .string(fix.message)), ("replacement", .string(fix.replacement)), ("range", json(fix.range))])))
     }
     if !diagnostic.notes.isEmpty {
-      fields.append(("notes", .array(diagnostic.notes.map { note in
-        var noteFields: [(key: String, value: JSONValue)] = [("message", .string(note.message))]
-        if let range = note.range { noteFields.append(("range", json(range))) }
-        return .object(noteFields)
-      })))
+      fields.append(
+        (
+          "notes",
+          .array(
+            diagnostic.notes.map { note in
+              var noteFields: [(key: String, value: JSONValue)] = [("message", .string(note.message))]
+              if let range = note.range { noteFields.append(("range", json(range))) }
+              return .object(noteFields)
+            })
+        ))
     }
     return .object(fields)
   }

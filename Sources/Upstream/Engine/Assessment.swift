@@ -44,7 +44,9 @@ public struct Assessment: Sendable {
 
   /// Findings present (certainty above the 0.2 threshold), most certain first, then by id.
   package var presentFindings: [FindingResult] {
-    findings.filter(\.isPresent).sorted { ($1.certainty, knowledgeBase.findings[$0.finding].id) < ($0.certainty, knowledgeBase.findings[$1.finding].id) }
+    findings.filter(\.isPresent).sorted {
+      ($1.certainty, knowledgeBase.findings[$0.finding].id) < ($0.certainty, knowledgeBase.findings[$1.finding].id)
+    }
   }
 }
 

@@ -105,9 +105,10 @@ struct AnswerPlanner {
   private func raise(_ finding: Int, depth: Int) -> Plan? {
     let fired = Set(assessment.firings.map(\.rule))
     let candidates = kb.rulesConcludingFinding[finding].filter { rule in
-      !fired.contains(rule) && kb.rules[rule].conclusions.contains {
-        if case .certainty(finding, let certainty) = $0 { certainty > 0 } else { false }
-      }
+      !fired.contains(rule)
+        && kb.rules[rule].conclusions.contains {
+          if case .certainty(finding, let certainty) = $0 { certainty > 0 } else { false }
+        }
     }
     return cheapest(candidates.map { satisfy(kb.rules[$0].condition, depth: depth + 1) })
   }

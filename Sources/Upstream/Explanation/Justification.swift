@@ -86,10 +86,12 @@ extension Assessment {
         text: text, outcome: outcome, fact: .answer(question: question, answer: answers[knowledgeBase.questions[question].id]), parts: [])
     case .finding(let finding, let op, let bound):
       let result = findings[finding]
-      return ConditionTrace(text: text, outcome: ConditionMatcher.match(result, op, bound), fact: .finding(finding, certainty: result.certainty), parts: [])
+      return ConditionTrace(
+        text: text, outcome: ConditionMatcher.match(result, op, bound), fact: .finding(finding, certainty: result.certainty), parts: [])
     case .score(let score, let test):
       let result = scores[score]
-      let outcome = ConditionMatcher.match(test, low: result.lowestThousandths, high: result.highestThousandths, stratum: (result.stratum, result.stratumDecided))
+      let outcome = ConditionMatcher.match(
+        test, low: result.lowestThousandths, high: result.highestThousandths, stratum: (result.stratum, result.stratumDecided))
       let stratum = result.stratum.map { knowledgeBase.scores[score].strata[$0].id }
       return ConditionTrace(text: text, outcome: outcome, fact: .score(score, total: result.total, stratum: stratum), parts: [])
     case .all(let parts):

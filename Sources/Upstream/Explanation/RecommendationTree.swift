@@ -232,7 +232,6 @@ public struct ScoreEntry: Sendable, Hashable, Codable {
 
   /// The rules that added points, and how many.
   public let contributions: [Contribution]
-
 }
 
 // MARK: - The order of a report

@@ -239,7 +239,8 @@ struct RecommendationTreeBuilder {
           .map(kb.findingLabel),
         reason: urgency.withholdsSelfCare
           ? "Withheld until a clinician has seen you about the red flag \"\(flag.name)\" (\(urgency.description))."
-          : "Not to start until a clinician has seen you about \"\(flag.name)\" (\(urgency.description)); it is not marked safe to start while you wait.")
+          : "Not to start until a clinician has seen you about \"\(flag.name)\" (\(urgency.description)); it is not marked safe to start while you wait."
+      )
     }
   }
 
@@ -289,7 +290,8 @@ struct RecommendationTreeBuilder {
         complete: result.lowestThousandths == result.highestThousandths,
         lowest: Double(result.lowestThousandths) / 1000, highest: Double(result.highestThousandths) / 1000,
         stratum: stratum?.id, stratumLabel: stratum?.label, stratumMeaning: stratum?.meaning,
-        copyright: declared.copyright, contributions: result.contributions.map { .init(rule: kb.ruleReference($0.rule), points: Double($0.thousandths) / 1000) })
+        copyright: declared.copyright,
+        contributions: result.contributions.map { .init(rule: kb.ruleReference($0.rule), points: Double($0.thousandths) / 1000) })
     }
   }
 }

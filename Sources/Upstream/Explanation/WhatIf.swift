@@ -165,15 +165,19 @@ extension Assessment {
   }
 
   /// Every (finding, parent) placement in a tree, in tree order, first occurrence kept.
-  private static func placements(_ tree: RecommendationTree) -> [(key: [String], finding: FindingLabel, under: FindingLabel?, placement: TreeComparison.Placement)] {
+  private static func placements(_ tree: RecommendationTree) -> [(
+    key: [String], finding: FindingLabel, under: FindingLabel?, placement: TreeComparison.Placement
+  )] {
     var seen = Set<[String]>()
     var result: [(key: [String], finding: FindingLabel, under: FindingLabel?, placement: TreeComparison.Placement)] = []
     func visit(_ node: FindingNode, parent: FindingNode?) {
       let key = [node.id, parent?.id ?? ""]
       if seen.insert(key).inserted {
         result.append(
-          (key, FindingLabel(id: node.id, name: node.name), parent.map { FindingLabel(id: $0.id, name: $0.name) },
-           TreeComparison.Placement(rank: node.rank, lessLikely: node.lessLikely, certainty: node.certainty)))
+          (
+            key, FindingLabel(id: node.id, name: node.name), parent.map { FindingLabel(id: $0.id, name: $0.name) },
+            TreeComparison.Placement(rank: node.rank, lessLikely: node.lessLikely, certainty: node.certainty)
+          ))
       }
       for child in node.contributors { visit(child, parent: node) }
     }

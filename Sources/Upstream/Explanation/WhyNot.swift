@@ -79,7 +79,8 @@ extension Assessment {
         kb.rules[rule].conclusions.contains { if case .certainty(index, let c) = $0 { c > 0 } else { false } }
       }
       let opposing = result.evidence.filter { $0.certainty < 0 }.map(\.rule)
-      let candidates = supporting.map { candidate($0, role: .supports, finding: index) }
+      let candidates =
+        supporting.map { candidate($0, role: .supports, finding: index) }
         + opposing.map { candidate($0, role: .opposes, finding: index) }
       var notes: [String] = []
       if result.isPresent { notes.append("\(kb.findings[index].name) is present: \(Certainty.describe(result.certainty)).") }
@@ -139,7 +140,11 @@ extension Assessment {
     var resulting: Double?
     if let plan = planner.satisfy(knowledgeBase.rules[rule].condition) {
       changes = plan.changes.keys.sorted { knowledgeBase.questions[$0].id < knowledgeBase.questions[$1].id }.compactMap { question in
-        plan.changes[question].map { answerChange(question, planner.answer($0, question: question, current: answers[knowledgeBase.questions[question].id]), tests: plan.tests[question] ?? []) }
+        plan.changes[question].map {
+          answerChange(
+            question, planner.answer($0, question: question, current: answers[knowledgeBase.questions[question].id]),
+            tests: plan.tests[question] ?? [])
+        }
       }
       unmet = plan.unmet
       if !plan.changes.isEmpty {

@@ -204,7 +204,7 @@ private struct Resolver {
     let sources = sourceSyntax.map { resolveSource($0) }
     let findings = findingSyntax.map { resolveFinding($0) }
     scoreStrata = scoreSyntax.map { $0.strata.map(\.id.text) }
-    scoreRanges = scoreSyntax.map { score in score.range_.map { $0.low.value...max($0.low.value, $0.high.value) } }
+    scoreRanges = scoreSyntax.map { score in score.declaredRange.map { $0.low.value...max($0.low.value, $0.high.value) } }
 
     // Questions without their `ask when` first, so that conditions can see every type.
     questions = questionSyntax.map { resolveQuestion($0, askWhen: nil) }
@@ -253,7 +253,8 @@ private struct Resolver {
       ruleRanges: order.map { ruleRanges[$0] }, questionRanges: questionSyntax.map(\.id.range),
       findingRanges: findingSyntax.map(\.id.range), recommendationRanges: recommendationSyntax.map(\.id.range),
       sourceRanges: sourceSyntax.map(\.id.range), redFlagRanges: redFlagSyntax.map(\.id.range),
-      headerRange: headers.first?.range ?? .wholeFile(files.first?.path ?? "rules"), askWhenSyntax: questionSyntax.map(\.askWhen), recommendationDoses: recommendationSyntax.map { $0.dose != nil },
+      headerRange: headers.first?.range ?? .wholeFile(files.first?.path ?? "rules"), askWhenSyntax: questionSyntax.map(\.askWhen),
+      recommendationDoses: recommendationSyntax.map { $0.dose != nil },
       numberBands: NumberBands(knowledgeBase))
   }
 
@@ -320,14 +321,15 @@ private struct Resolver {
     case "yes/no": kind = .yesNo
     case "scale": kind = .scale
     case "number":
-      guard let range = syntax.range_ else {
+      guard let range = syntax.declaredRange else {
         error(.missingAttribute, "number question '\(syntax.id.text)' has no 'range LOW to HIGH'", at: syntax.id.range)
         kind = .number(low: 0, high: 0, unit: syntax.unit?.value, decimals: syntax.decimalsAllowed != nil)
         break
       }
       if range.low.value > range.high.value {
         error(
-          .invalidRange, "the range \(NumberText.plain(range.low.value)) to \(NumberText.plain(range.high.value)) runs backwards; write the low end first",
+          .invalidRange,
+          "the range \(NumberText.plain(range.low.value)) to \(NumberText.plain(range.high.value)) runs backwards; write the low end first",
           at: range.low.range.through(range.high.range))
       }
       kind = .number(
@@ -361,7 +363,7 @@ private struct Resolver {
     if !options.isEmpty, !["choice", "choices"].contains(syntax.type.text), let first = syntax.options.first {
       error(.typeMismatch, "only choice and choices questions have options; '\(syntax.id.text)' is \(syntax.type.text)", at: first.id.range)
     }
-    if let range = syntax.range_, syntax.type.text != "number" {
+    if let range = syntax.declaredRange, syntax.type.text != "number" {
       error(.typeMismatch, "only number questions have a range; '\(syntax.id.text)' is \(syntax.type.text)", at: range.low.range)
     }
     return Question(
@@ -386,11 +388,11 @@ private struct Resolver {
       }
       seen[stratum.id.text] = stratum.id.range
     }
-    if let range = syntax.range_, range.low.value > range.high.value {
+    if let range = syntax.declaredRange, range.low.value > range.high.value {
       error(.invalidRange, "the range runs backwards; write the low end first", at: range.low.range.through(range.high.range))
     }
-    var range = syntax.range_.map { $0.low.value...max($0.low.value, $0.high.value) }
-    if let declared = syntax.range_, scoreThousandths(declared.low) == nil || scoreThousandths(declared.high) == nil {
+    var range = syntax.declaredRange.map { $0.low.value...max($0.low.value, $0.high.value) }
+    if let declared = syntax.declaredRange, scoreThousandths(declared.low) == nil || scoreThousandths(declared.high) == nil {
       range = nil
     }
     return Score(
@@ -479,7 +481,8 @@ private struct Resolver {
     return Recommendation(
       id: syntax.id.text, title: syntax.title?.value ?? syntax.id.text, dose: syntax.dose?.value,
       instructions: syntax.instructions?.value, cautions: syntax.cautions.map(\.value), addresses: addresses,
-      conflicts: conflicts, safeWhileAwaitingReferral: syntax.safeWhileAwaitingReferral != nil, provenance: resolveProvenance(syntax.provenance), location: location(syntax.id.range))
+      conflicts: conflicts, safeWhileAwaitingReferral: syntax.safeWhileAwaitingReferral != nil, provenance: resolveProvenance(syntax.provenance),
+      location: location(syntax.id.range))
   }
 
   /// A norm's table: bands in order, each with its low end first, none overlapping, read
@@ -504,7 +507,9 @@ private struct Resolver {
     var gaps: [String] = []
     for band in syntax.bands.sorted(by: { $0.low.value < $1.low.value }) {
       guard band.low.value <= band.high.value else {
-        error(.invalidRange, "'band \(NumberText.plain(band.low.value)) to \(NumberText.plain(band.high.value))' runs backwards; write the low end first", at: band.range)
+        error(
+          .invalidRange, "'band \(NumberText.plain(band.low.value)) to \(NumberText.plain(band.high.value))' runs backwards; write the low end first",
+          at: band.range)
         continue
       }
       if let previous = bands.last, band.low.value <= previous.answers.upperBound {
@@ -524,8 +529,12 @@ private struct Resolver {
     // An answer no band covers would rule every comparison out: the bands must cover the
     // whole range the question is asked over.
     if let range = questions[by].kind.numberRange, let first = bands.first, let last = bands.last {
-      if first.answers.lowerBound > range.lowerBound { gaps.insert("\(NumberText.plain(range.lowerBound)) to \(NumberText.plain(first.answers.lowerBound))", at: 0) }
-      if last.answers.upperBound < range.upperBound { gaps.append("\(NumberText.plain(last.answers.upperBound)) to \(NumberText.plain(range.upperBound))") }
+      if first.answers.lowerBound > range.lowerBound {
+        gaps.insert("\(NumberText.plain(range.lowerBound)) to \(NumberText.plain(first.answers.lowerBound))", at: 0)
+      }
+      if last.answers.upperBound < range.upperBound {
+        gaps.append("\(NumberText.plain(last.answers.upperBound)) to \(NumberText.plain(range.upperBound))")
+      }
     }
     if !gaps.isEmpty {
       error(
@@ -804,7 +813,9 @@ private struct Resolver {
       return .compare(op, bound.value)
     case (.number, .between(let low, let high)), (.scale, .between(let low, let high)):
       if low.value > high.value {
-        error(.invalidRange, "'between \(NumberText.plain(low.value)) and \(NumberText.plain(high.value))' runs backwards; write the low end first", at: test.range)
+        error(
+          .invalidRange, "'between \(NumberText.plain(low.value)) and \(NumberText.plain(high.value))' runs backwards; write the low end first",
+          at: test.range)
         return nil
       }
       return .between(low.value, high.value)
@@ -942,4 +953,3 @@ private struct Resolver {
     }
   }
 }
-

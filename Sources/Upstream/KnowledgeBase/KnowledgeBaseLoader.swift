@@ -161,6 +161,7 @@ extension KnowledgeBase {
     let source = SourceFile(path: path, text: prefix)
     let location = source.location(ofOffset: prefix.utf8.count)
     let range = SourceRange(file: path, start: location, end: location)
-    return .failure(.error(.invalidEncoding, "'\(path)' is not valid UTF-8 text (first bad byte at line \(location.line)); save it as UTF-8", at: range))
+    return .failure(
+      .error(.invalidEncoding, "'\(path)' is not valid UTF-8 text (first bad byte at line \(location.line)); save it as UTF-8", at: range))
   }
 }

@@ -30,4 +30,3 @@ package enum DeclarationKind: String, Sendable, Hashable, CaseIterable, Comparab
   /// Ordered by name, as reports list references.
   package static func < (lhs: DeclarationKind, rhs: DeclarationKind) -> Bool { lhs.rawValue < rhs.rawValue }
 }
-

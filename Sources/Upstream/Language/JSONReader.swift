@@ -145,9 +145,15 @@ package struct JSONReader {
     case UInt8(ascii: "{"): node = try readObject()
     case UInt8(ascii: "["): node = try readArray()
     case UInt8(ascii: "\""): node = .string(try readString())
-    case UInt8(ascii: "t"): try expectWord("true"); node = .bool(true)
-    case UInt8(ascii: "f"): try expectWord("false"); node = .bool(false)
-    case UInt8(ascii: "n"): try expectWord("null"); node = .null
+    case UInt8(ascii: "t"):
+      try expectWord("true")
+      node = .bool(true)
+    case UInt8(ascii: "f"):
+      try expectWord("false")
+      node = .bool(false)
+    case UInt8(ascii: "n"):
+      try expectWord("null")
+      node = .null
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): node = try readNumber()
     default:
       throw failure("expected a JSON value (an object, list, text, number, true, false or null)")
@@ -175,7 +181,10 @@ package struct JSONReader {
     position += 1
     var fields: [(key: String, keyRange: SourceRange, value: JSONDocument.Located)] = []
     skipWhitespace()
-    if current == UInt8(ascii: "}") { position += 1; return .object(fields) }
+    if current == UInt8(ascii: "}") {
+      position += 1
+      return .object(fields)
+    }
     while true {
       skipWhitespace()
       guard current == UInt8(ascii: "\"") else { throw failure("expected a key in double quotes") }
@@ -188,7 +197,10 @@ package struct JSONReader {
       skipWhitespace()
       fields.append((key, keyRange, try readValue()))
       skipWhitespace()
-      if current == UInt8(ascii: ",") { position += 1; continue }
+      if current == UInt8(ascii: ",") {
+        position += 1
+        continue
+      }
       if current == UInt8(ascii: "}") {
         position += 1
         try Self.refuseDuplicateKeys(fields)
@@ -234,7 +246,8 @@ package struct JSONReader {
     for field in fields {
       if let first = firstPlace[field.key] {
         var error = JSONSyntaxError(
-          message: "the key \(JSONWriter.quoted(field.key)) is given twice in one object; JSON readers disagree on which value counts, so neither is used",
+          message:
+            "the key \(JSONWriter.quoted(field.key)) is given twice in one object; JSON readers disagree on which value counts, so neither is used",
           range: field.keyRange)
         error.kind = .duplicateKey
         error.notes = [.init("first given here", at: first)]
@@ -250,13 +263,22 @@ package struct JSONReader {
     position += 1
     var items: [JSONDocument.Located] = []
     skipWhitespace()
-    if current == UInt8(ascii: "]") { position += 1; return .array(items) }
+    if current == UInt8(ascii: "]") {
+      position += 1
+      return .array(items)
+    }
     while true {
       skipWhitespace()
       items.append(try readValue())
       skipWhitespace()
-      if current == UInt8(ascii: ",") { position += 1; continue }
-      if current == UInt8(ascii: "]") { position += 1; return .array(items) }
+      if current == UInt8(ascii: ",") {
+        position += 1
+        continue
+      }
+      if current == UInt8(ascii: "]") {
+        position += 1
+        return .array(items)
+      }
       throw failure("expected ',' or ']' in the list")
     }
   }

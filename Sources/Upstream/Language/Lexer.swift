@@ -104,18 +104,34 @@ struct Lexer {
       return readNumberOrDate(from: start, startsLine: startsLine)
     case UInt8(ascii: "\""):
       return token(.text, readText(from: start))
-    case UInt8(ascii: ":"): advance(); return token(.colon, ":")
-    case UInt8(ascii: ","): advance(); return token(.comma, ",")
-    case UInt8(ascii: "("): advance(); return token(.openParenthesis, "(")
-    case UInt8(ascii: ")"): advance(); return token(.closeParenthesis, ")")
-    case UInt8(ascii: "/"): advance(); return token(.slash, "/")
+    case UInt8(ascii: ":"):
+      advance()
+      return token(.colon, ":")
+    case UInt8(ascii: ","):
+      advance()
+      return token(.comma, ",")
+    case UInt8(ascii: "("):
+      advance()
+      return token(.openParenthesis, "(")
+    case UInt8(ascii: ")"):
+      advance()
+      return token(.closeParenthesis, ")")
+    case UInt8(ascii: "/"):
+      advance()
+      return token(.slash, "/")
     case UInt8(ascii: "<"):
       advance()
-      if current == UInt8(ascii: "=") { advance(); return token(.lessOrEqual, "<=") }
+      if current == UInt8(ascii: "=") {
+        advance()
+        return token(.lessOrEqual, "<=")
+      }
       return token(.less, "<")
     case UInt8(ascii: ">"):
       advance()
-      if current == UInt8(ascii: "=") { advance(); return token(.greaterOrEqual, ">=") }
+      if current == UInt8(ascii: "=") {
+        advance()
+        return token(.greaterOrEqual, ">=")
+      }
       return token(.greater, ">")
     default:
       skipInvalidCharacter(from: start)

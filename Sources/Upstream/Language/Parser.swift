@@ -232,7 +232,8 @@ package struct Parser {
     var declarations: [Declaration] = []
     while !atEnd {
       guard atDeclarationStart else {
-        let what = current.kind == .word && current.range.start.column > 1 && Self.declarationKeywords.contains(current.value)
+        let what =
+          current.kind == .word && current.range.start.column > 1 && Self.declarationKeywords.contains(current.value)
           ? "a declaration starting in the first column (remove the indentation before '\(current.value)')"
           : "a declaration (question, complaint, contributor, rule, recommendation, red flag, score, source, case or knowledge base)"
         _ = fail(expected: what, suggestionsFrom: Self.declarationKeywords)
@@ -403,10 +404,10 @@ package struct Parser {
         let option = try parser.parseName("an option id")
         question.options.append((option, try parser.parseText("the option's label")))
       case "range":
-        parser.checkSingle(question.range_.map { $0.low }, word)
+        parser.checkSingle(question.declaredRange.map { $0.low }, word)
         let low = try parser.parseNumber("the lowest allowed number")
         try parser.expectWord("to")
-        question.range_ = (low, try parser.parseNumber("the highest allowed number"))
+        question.declaredRange = (low, try parser.parseNumber("the highest allowed number"))
       case "unit":
         parser.checkSingle(question.unit, word)
         question.unit = try parser.parseText("the unit")
@@ -458,10 +459,10 @@ package struct Parser {
         parser.checkSingle(score.name, word)
         score.name = try parser.parseText("the score's name")
       case "range":
-        parser.checkSingle(score.range_.map { $0.low }, word)
+        parser.checkSingle(score.declaredRange.map { $0.low }, word)
         let low = try parser.parseNumber("the lowest possible score")
         try parser.expectWord("to")
-        score.range_ = (low, try parser.parseNumber("the highest possible score"))
+        score.declaredRange = (low, try parser.parseNumber("the highest possible score"))
       case "stratum":
         let stratumID = try parser.parseName("a stratum id")
         let label = try parser.parseText("the stratum's label")

@@ -103,7 +103,7 @@ package struct QuestionSyntax: Sendable {
   package var wording: Spelled<String>?
   package var help: Spelled<String>?
   package var options: [(id: Name, label: Spelled<String>)] = []
-  package var range_: (low: Spelled<Double>, high: Spelled<Double>)?
+  package var declaredRange: (low: Spelled<Double>, high: Spelled<Double>)?
   package var unit: Spelled<String>?
   package var decimalsAllowed: SourceRange?
   package var notSureAllowed: SourceRange?
@@ -133,7 +133,7 @@ package struct ScoreSyntax: Sendable {
 
   package let id: Name
   package var name: Spelled<String>?
-  package var range_: (low: Spelled<Double>, high: Spelled<Double>)?
+  package var declaredRange: (low: Spelled<Double>, high: Spelled<Double>)?
   package var strata: [Stratum] = []
   /// `copyright TEXT`: the instrument's copyright and licence line.
   package var copyright: Spelled<String>?

@@ -104,7 +104,8 @@ package enum AnswersReader {
       }
     case .number, .scale:
       guard case .number(let number) = value else {
-        return wrong(question.kind.numberRange.map { "a number from \(NumberText.plain($0.lowerBound)) to \(NumberText.plain($0.upperBound))" } ?? "a number")
+        return wrong(
+          question.kind.numberRange.map { "a number from \(NumberText.plain($0.lowerBound)) to \(NumberText.plain($0.upperBound))" } ?? "a number")
       }
       if let allowed = question.kind.numberRange, !allowed.contains(number) {
         let unit = if case .number(_, _, let unit?, _) = question.kind { " \(unit)" } else { "" }

@@ -35,12 +35,16 @@ public struct AssessmentJSONRenderer: Sendable {
       ("redFlags", .array(tree.redFlags.map(redFlag))),
       ("withheld", .array(tree.withheld.map(withheld))),
       ("unansweredSafetyQuestions", .array(tree.unansweredSafetyQuestions.map(unansweredSafety))),
-      ("firstSteps", .array(tree.firstSteps.map { step in
-        .object([
-          ("kind", .string(step.kind.rawValue)), ("id", .string(step.id)), ("text", .string(step.text)),
-          ("detail", JSONParts.optional(step.detail)),
-        ])
-      })),
+      (
+        "firstSteps",
+        .array(
+          tree.firstSteps.map { step in
+            .object([
+              ("kind", .string(step.kind.rawValue)), ("id", .string(step.id)), ("text", .string(step.text)),
+              ("detail", JSONParts.optional(step.detail)),
+            ])
+          })
+      ),
       ("complaints", .array(tree.complaints.map(node))),
       ("otherFindings", .array(tree.otherFindings.map(node))),
       ("nothingFound", .bool(tree.nothingFound)),
@@ -96,12 +100,16 @@ public struct AssessmentJSONRenderer: Sendable {
       ("stratum", JSONParts.optional(score.stratum)), ("stratumLabel", JSONParts.optional(score.stratumLabel)),
       ("stratumMeaning", JSONParts.optional(score.stratumMeaning)),
       ("copyright", JSONParts.optional(score.copyright)),
-      ("contributions", .array(score.contributions.map { contribution in
-        .object([
-          ("rule", .string(contribution.rule.id)), ("file", .string(contribution.rule.location.file)),
-          ("line", .number(Double(contribution.rule.location.line))), ("points", .number(contribution.points)),
-        ])
-      })),
+      (
+        "contributions",
+        .array(
+          score.contributions.map { contribution in
+            .object([
+              ("rule", .string(contribution.rule.id)), ("file", .string(contribution.rule.location.file)),
+              ("line", .number(Double(contribution.rule.location.line))), ("points", .number(contribution.points)),
+            ])
+          })
+      ),
     ])
   }
 }

@@ -20,7 +20,10 @@ public struct WhyJSONRenderer: Sendable {
       ("certainty", JSONParts.optionalCertainty(explanation.certainty)),
       ("certaintyWords", JSONParts.optional(explanation.subject == .finding ? explanation.certainty.map(Certainty.words) : nil)),
       ("summary", .string(explanation.summary)),
-      ("range", explanation.range.map { .object([("lowest", JSONParts.certainty($0.lowerBound)), ("highest", JSONParts.certainty($0.upperBound))]) } ?? .null),
+      (
+        "range",
+        explanation.range.map { .object([("lowest", JSONParts.certainty($0.lowerBound)), ("highest", JSONParts.certainty($0.upperBound))]) } ?? .null
+      ),
       ("steps", .array(explanation.steps.map(step))), ("undecided", .array(explanation.undecided.map(step))),
       ("notes", .array(explanation.notes.map { .string($0) })),
     ])
@@ -31,11 +34,15 @@ public struct WhyJSONRenderer: Sendable {
       ("role", .string(step.role.rawValue)), ("rule", JSONParts.rule(step.rule)),
       ("premise", JSONParts.optionalCertainty(step.premise)), ("ruleCertainty", step.ruleCertainty.map { .number($0) } ?? .null),
       ("contribution", JSONParts.optionalCertainty(step.contribution)),
-      ("conditions", .array(step.conditions.map { condition in
-        guard case .object(var fields) = JSONParts.condition(condition.fact) else { return .null }
-        fields.append(("chain", condition.chain.map(value) ?? .null))
-        return .object(fields)
-      })),
+      (
+        "conditions",
+        .array(
+          step.conditions.map { condition in
+            guard case .object(var fields) = JSONParts.condition(condition.fact) else { return .null }
+            fields.append(("chain", condition.chain.map(value) ?? .null))
+            return .object(fields)
+          })
+      ),
     ])
   }
 }
@@ -70,13 +77,17 @@ public struct WhyNotJSONRenderer: Sendable {
       ("contribution", JSONParts.optionalCertainty(candidate.contribution)),
       ("blockedAt", JSONParts.optional(candidate.blockedAt)),
       ("blockers", .array(candidate.blockers.map(JSONParts.condition))),
-      ("wouldFireWith", .array(candidate.wouldFireWith.map { change in
-        .object([
-          ("question", .string(change.questionID)), ("wording", .string(change.wording)),
-          ("current", change.current?.json ?? .null), ("suggested", change.suggested.json),
-          ("suggestedText", .string(change.suggestedText)), ("tests", .array(change.tests.map { .string($0) })),
-        ])
-      })),
+      (
+        "wouldFireWith",
+        .array(
+          candidate.wouldFireWith.map { change in
+            .object([
+              ("question", .string(change.questionID)), ("wording", .string(change.wording)),
+              ("current", change.current?.json ?? .null), ("suggested", change.suggested.json),
+              ("suggestedText", .string(change.suggestedText)), ("tests", .array(change.tests.map { .string($0) })),
+            ])
+          })
+      ),
       ("unmet", .array(candidate.unmet.map { .string($0) })), ("verified", .bool(candidate.verified)),
       ("resultingCertainty", JSONParts.optionalCertainty(candidate.resultingCertainty)),
     ])
@@ -98,49 +109,77 @@ public struct WhatIfJSONRenderer: Sendable {
         ("audience", .string(audience.rawValue)), ("knowledgeBase", JSONParts.knowledgeBase(stamp)),
         ("before", .object([("answersHash", .string("sha256:" + comparison.before.stamp.answersHash))])),
         ("after", .object([("answersHash", .string("sha256:" + stamp.answersHash))])),
-        ("answers", .array(comparison.answers.map { change in
-          .object([
-            ("question", .string(change.questionID)), ("wording", .string(change.wording)),
-            ("before", change.before?.json ?? .null), ("after", change.after?.json ?? .null),
-          ])
-        })),
-        ("redFlags", .array(comparison.redFlags.map { flag in
-          .object([
-            ("id", .string(flag.id)), ("name", .string(flag.name)), ("before", JSONParts.optional(flag.before?.rawValue)),
-            ("after", JSONParts.optional(flag.after?.rawValue)),
-          ])
-        })),
-        ("safetyQuestions", .array(comparison.safetyQuestions.map { question in
-          .object([
-            ("id", .string(question.id)), ("wording", .string(question.wording)),
-            ("openBefore", .bool(question.openBefore)), ("openAfter", .bool(question.openAfter)),
-          ])
-        })),
-        ("placements", .array(comparison.placements.map { difference in
-          .object([
-            ("change", .string(difference.change.rawValue)), ("finding", JSONParts.finding(difference.finding)),
-            ("under", difference.under.map(JSONParts.finding) ?? .null),
-            ("before", difference.before.map(placement) ?? .null), ("after", difference.after.map(placement) ?? .null),
-          ])
-        })),
-        ("certainties", .array(comparison.certainties.map { change in
-          .object([
-            ("finding", JSONParts.finding(change.finding)), ("before", JSONParts.certainty(change.before)),
-            ("after", JSONParts.certainty(change.after)),
-          ])
-        })),
-        ("recommendations", .array(comparison.recommendations.map { change in
-          .object([
-            ("change", .string(change.change.rawValue)), ("id", .string(change.id)), ("title", .string(change.title)),
-            ("before", JSONParts.optional(change.before?.rawValue)), ("after", JSONParts.optional(change.after?.rawValue)),
-          ])
-        })),
-        ("scores", .array(comparison.scores.map { change in
-          .object([
-            ("id", .string(change.id)), ("name", .string(change.name)),
-            ("before", change.before.map(score) ?? .null), ("after", change.after.map(score) ?? .null),
-          ])
-        })),
+        (
+          "answers",
+          .array(
+            comparison.answers.map { change in
+              .object([
+                ("question", .string(change.questionID)), ("wording", .string(change.wording)),
+                ("before", change.before?.json ?? .null), ("after", change.after?.json ?? .null),
+              ])
+            })
+        ),
+        (
+          "redFlags",
+          .array(
+            comparison.redFlags.map { flag in
+              .object([
+                ("id", .string(flag.id)), ("name", .string(flag.name)), ("before", JSONParts.optional(flag.before?.rawValue)),
+                ("after", JSONParts.optional(flag.after?.rawValue)),
+              ])
+            })
+        ),
+        (
+          "safetyQuestions",
+          .array(
+            comparison.safetyQuestions.map { question in
+              .object([
+                ("id", .string(question.id)), ("wording", .string(question.wording)),
+                ("openBefore", .bool(question.openBefore)), ("openAfter", .bool(question.openAfter)),
+              ])
+            })
+        ),
+        (
+          "placements",
+          .array(
+            comparison.placements.map { difference in
+              .object([
+                ("change", .string(difference.change.rawValue)), ("finding", JSONParts.finding(difference.finding)),
+                ("under", difference.under.map(JSONParts.finding) ?? .null),
+                ("before", difference.before.map(placement) ?? .null), ("after", difference.after.map(placement) ?? .null),
+              ])
+            })
+        ),
+        (
+          "certainties",
+          .array(
+            comparison.certainties.map { change in
+              .object([
+                ("finding", JSONParts.finding(change.finding)), ("before", JSONParts.certainty(change.before)),
+                ("after", JSONParts.certainty(change.after)),
+              ])
+            })
+        ),
+        (
+          "recommendations",
+          .array(
+            comparison.recommendations.map { change in
+              .object([
+                ("change", .string(change.change.rawValue)), ("id", .string(change.id)), ("title", .string(change.title)),
+                ("before", JSONParts.optional(change.before?.rawValue)), ("after", JSONParts.optional(change.after?.rawValue)),
+              ])
+            })
+        ),
+        (
+          "scores",
+          .array(
+            comparison.scores.map { change in
+              .object([
+                ("id", .string(change.id)), ("name", .string(change.name)),
+                ("before", change.before.map(score) ?? .null), ("after", change.after.map(score) ?? .null),
+              ])
+            })
+        ),
       ]))
   }
 

@@ -117,7 +117,8 @@ public struct WhyTextRenderer: Sendable {
     if parts.count == 2 {
       let (plus, minus) = (parts[0].1, parts[1].1)
       let combined = Certainty.combine(for: supporting, against: opposing)
-      text += "; combined: (\(Certainty.number(plus)) − \(Certainty.number(minus))) / (1 − \(Certainty.number(min(plus, minus)))) = \(Certainty.number(combined))"
+      text +=
+        "; combined: (\(Certainty.number(plus)) − \(Certainty.number(minus))) / (1 − \(Certainty.number(min(plus, minus)))) = \(Certainty.number(combined))"
     }
     return text
   }
@@ -154,7 +155,8 @@ public struct WhyNotTextRenderer: Sendable {
     var details: [TextOutline.Line] = []
     var headline: String
     if words.isPatient {
-      headline = (candidate.state == .fired ? (candidate.role == .opposes ? "Against it: " : "This applies: ") : "Not this: ")
+      headline =
+        (candidate.state == .fired ? (candidate.role == .opposes ? "Against it: " : "This applies: ") : "Not this: ")
         + "\"\(candidate.rule.patientWording)\""
     } else {
       let mark = candidate.state == .fired ? "✓ fired" : (candidate.state == .unknown ? "? unknown" : "✗ failed")
@@ -224,10 +226,15 @@ public struct WhatIfTextRenderer: Sendable {
     let outline = TextOutline(width: width, colour: colour)
     var sections: [[String]] = []
     sections.append(
-      outline.paragraph(.init(text: "What if — before: answers sha256:\(comparison.before.stamp.answersHash.prefix(12)), after: answers sha256:\(comparison.after.stamp.answersHash.prefix(12))", style: .bold)))
+      outline.paragraph(
+        .init(
+          text:
+            "What if — before: answers sha256:\(comparison.before.stamp.answersHash.prefix(12)), after: answers sha256:\(comparison.after.stamp.answersHash.prefix(12))",
+          style: .bold)))
     func section(_ title: String, _ lines: [(String, TextOutline.Style)]) {
       guard !lines.isEmpty else { return }
-      sections.append(outline.paragraph(.init(text: title, style: .bold)) + lines.flatMap { outline.paragraph(.init(text: $0.0, style: $0.1, hang: 2)) })
+      sections.append(
+        outline.paragraph(.init(text: title, style: .bold)) + lines.flatMap { outline.paragraph(.init(text: $0.0, style: $0.1, hang: 2)) })
     }
     section(
       "ANSWERS CHANGED",
@@ -268,7 +275,8 @@ public struct WhatIfTextRenderer: Sendable {
         switch change.change {
         case .gained: return ("+ \(title)" + (change.before.map { " (was \(status($0)))" } ?? ""), .good)
         case .lost: return ("− \(title)" + (change.after.map { " (now \(status($0)))" } ?? " (no longer called for)"), .dim)
-        case .changed: return ("~ \(title): \(change.before.map(status) ?? "not called for") → \(change.after.map(status) ?? "not called for")", .plain)
+        case .changed:
+          return ("~ \(title): \(change.before.map(status) ?? "not called for") → \(change.after.map(status) ?? "not called for")", .plain)
         }
       })
     section(

@@ -50,7 +50,8 @@ package struct KnowledgeGraphDOTRenderer: Sendable {
     for kind in kinds {
       let (shape, style, fill, border) = look(kind)
       lines.append(
-        "    \(quote("key:" + kind.rawValue)) [label=\(quote(names[kind] ?? kind.rawValue)), shape=\(shape), style=\(quote(style)), color=\(quote(border)), fillcolor=\(quote(fill))];")
+        "    \(quote("key:" + kind.rawValue)) [label=\(quote(names[kind] ?? kind.rawValue)), shape=\(shape), style=\(quote(style)), color=\(quote(border)), fillcolor=\(quote(fill))];"
+      )
     }
     let edgeKinds = KnowledgeGraph.EdgeKind.allCases.filter { kind in graph.edges.contains { $0.kind == kind } }
     let edgeNames: [KnowledgeGraph.EdgeKind: String] = [

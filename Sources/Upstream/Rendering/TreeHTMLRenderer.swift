@@ -137,7 +137,8 @@ public struct TreeHTMLRenderer: Sendable {
       var item = "<li>"
       if audience == .clinician {
         let sign = reason.certainty >= 0 ? "+" : "−"
-        item += "<span class=\"rule\">\(sign)\(Certainty.number(abs(reason.certainty))) \(escape(reason.rule.id))"
+        item +=
+          "<span class=\"rule\">\(sign)\(Certainty.number(abs(reason.certainty))) \(escape(reason.rule.id))"
           + " <code>\(escape(reason.rule.location.description))</code></span> "
       }
       item += escape(reason.rule.wording(for: audience))

@@ -84,8 +84,10 @@ public struct TreeMarkdownRenderer: Sendable {
   /// A finding as a list item, with its details and children nested below.
   private func node(_ finding: FindingNode, _ words: TreeWording, depth: Int, seen: inout Set<String>) -> [String] {
     let pad = indent(depth)
-    var lines = [pad + "- **" + escape(title(finding, words)) + "** — " + escape(words.certainty(finding.certainty))
-      + (finding.shared ? " · *shared*" : "")]
+    var lines = [
+      pad + "- **" + escape(title(finding, words)) + "** — " + escape(words.certainty(finding.certainty))
+        + (finding.shared ? " · *shared*" : "")
+    ]
     if let also = words.alsoBehind(finding) { lines.append(pad + "  - " + escape(also)) }
     if seen.insert("finding:" + finding.id).inserted {
       let reasons = words.reasons(finding.reasons)

@@ -85,7 +85,10 @@ package enum JSONWriter {
     case .number(let number): out += Self.number(number)
     case .string(let text): out += quoted(text)
     case .array(let items):
-      if items.isEmpty { out += "[]"; return }
+      if items.isEmpty {
+        out += "[]"
+        return
+      }
       out += "[" + newline
       for (index, item) in items.enumerated() {
         out += pad
@@ -94,7 +97,10 @@ package enum JSONWriter {
       }
       out += closePad + "]"
     case .object(let fields):
-      if fields.isEmpty { out += "{}"; return }
+      if fields.isEmpty {
+        out += "{}"
+        return
+      }
       out += "{" + newline
       for (index, field) in fields.enumerated() {
         out += pad

@@ -154,8 +154,16 @@ struct LayeringTests {
     ]
     let messages = Self.violations(files)
     #expect(messages.count == 2)
-    #expect(messages.contains { $0.hasPrefix("Sources/Upstream/Support/Low.swift:1: 'High' (declared in Engine, layer 5) is used from Support (layer 1): Support → Engine is upward") })
-    #expect(messages.contains { $0.hasPrefix("Sources/Upstream/Batch/Tool.swift:2: 'Case' (declared in Cases, layer 10) is used from Batch (layer 10): Batch → Cases is sideways") })
+    #expect(
+      messages.contains {
+        $0.hasPrefix(
+          "Sources/Upstream/Support/Low.swift:1: 'High' (declared in Engine, layer 5) is used from Support (layer 1): Support → Engine is upward")
+      })
+    #expect(
+      messages.contains {
+        $0.hasPrefix(
+          "Sources/Upstream/Batch/Tool.swift:2: 'Case' (declared in Cases, layer 10) is used from Batch (layer 10): Batch → Cases is sideways")
+      })
   }
 
   // MARK: Imports and platforms

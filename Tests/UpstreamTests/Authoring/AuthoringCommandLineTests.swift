@@ -10,7 +10,9 @@ struct AuthoringCommandLineTests {
   static let rules = UpstreamBinary.packageRoot.appendingPathComponent("rules")
 
   /// A copy of the shipped rules (and cases) in a temporary folder, optionally edited.
-  static func copyOfRules(in folder: TemporaryFolder, named name: String = "rules", edit: (String, String) -> String = { _, text in text }) throws -> String {
+  static func copyOfRules(in folder: TemporaryFolder, named name: String = "rules", edit: (String, String) -> String = { _, text in text }) throws
+    -> String
+  {
     for entry in ["", "cases"] {
       let source = entry.isEmpty ? rules : rules.appendingPathComponent(entry)
       for file in try FileManager.default.contentsOfDirectory(atPath: source.path) where file.hasSuffix(".rules") || file.hasSuffix(".case") {
@@ -93,7 +95,9 @@ struct AuthoringCommandLineTests {
     let dot = UpstreamInProcess.run(["graph"])
     #expect(dot.status == 0)
     #expect(dot.output.hasPrefix("digraph upstream {"))
-    #expect(dot.output.contains("\"collapsed_arches\" -> \"hip_pain\" [color=\"#ef6c00\", penwidth=2, tooltip=\"rules: flat-arches-make-hips-stabilise\"];"))
+    #expect(
+      dot.output.contains("\"collapsed_arches\" -> \"hip_pain\" [color=\"#ef6c00\", penwidth=2, tooltip=\"rules: flat-arches-make-hips-stabilise\"];")
+    )
     #expect(dot.output.contains("subgraph cluster_red_flags"))
     if let graphviz = Self.graphviz {
       let folder = try TemporaryFolder()
@@ -181,12 +185,14 @@ struct AuthoringCommandLineTests {
     let folder = try TemporaryFolder()
     let new = try Self.copyOfRules(in: folder, named: "new") { name, text in
       name == "foot-to-hip.rules"
-        ? text.replacingOccurrences(of: "\"Flat arches absorb less shock, so the hips work harder to steady each step.\"", with: "\"Flat arches absorb less shock.\"")
+        ? text.replacingOccurrences(
+          of: "\"Flat arches absorb less shock, so the hips work harder to steady each step.\"", with: "\"Flat arches absorb less shock.\"")
         : text
     }
     let result = UpstreamInProcess.run(["diff", Self.rules.path, new])
     #expect(result.status == 0, "\(result.output)")
-    #expect(result.output.contains("because: Flat arches absorb less shock, so the hips work harder to steady each step. → Flat arches absorb less shock."))
+    #expect(
+      result.output.contains("because: Flat arches absorb less shock, so the hips work harder to steady each step. → Flat arches absorb less shock."))
     #expect(result.output.contains("Behaviour: no change in any of \(Self.shippedCaseCount) assessments"))
     let same = UpstreamInProcess.run(["diff", Self.rules.path, Self.rules.path])
     #expect(same.status == 0)

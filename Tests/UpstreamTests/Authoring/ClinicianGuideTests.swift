@@ -98,7 +98,9 @@ struct ClinicianGuideTests {
         try (text + "\n" + block[0].joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
       case "excerpt":
         let text = try String(contentsOf: file, encoding: .utf8)
-        #expect(text.contains(block[0].joined(separator: "\n") + "\n"), "the guide shows text that \(step.argument) does not hold:\n\(block[0].joined(separator: "\n"))")
+        #expect(
+          text.contains(block[0].joined(separator: "\n") + "\n"),
+          "the guide shows text that \(step.argument) does not hold:\n\(block[0].joined(separator: "\n"))")
       case "create":
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try (block[0].joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)

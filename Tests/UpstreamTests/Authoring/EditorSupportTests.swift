@@ -79,7 +79,9 @@ struct EditorSupportTests {
     let line = "  when arch_shape is flat and hip_pain certainty >= 0.5 # note"
     func matches(_ name: String, _ text: String) throws -> [String] {
       let expression = try NSRegularExpression(pattern: try Self.pattern(name), options: [.anchorsMatchLines])
-      return expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Range($0.range, in: text).map { String(text[$0]) } }
+      return expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
+        Range($0.range, in: text).map { String(text[$0]) }
+      }
     }
     #expect(try matches("attribute", line) == ["  when"])
     #expect(try matches("reserved-word", line) == ["when", "is", "and", "certainty"])

@@ -201,7 +201,8 @@ struct FormatterTests {
     let changed = base.replacingOccurrences(of: "flat_feet certainty 0.5", with: "flat_feet certainty 0.6")
     let one = try #require(KnowledgeBase.compile(files: [("a.rules", base)]).knowledgeBase)
     let other = try #require(KnowledgeBase.compile(files: [("a.rules", changed)]).knowledgeBase)
-    let moved = try #require(KnowledgeBase.compile(files: [("b.rules", "\n\n" + base.replacingOccurrences(of: "\n  ", with: "\n      "))]).knowledgeBase)
+    let moved = try #require(
+      KnowledgeBase.compile(files: [("b.rules", "\n\n" + base.replacingOccurrences(of: "\n  ", with: "\n      "))]).knowledgeBase)
     #expect(MeaningFingerprint.of(one) != MeaningFingerprint.of(other))
     #expect(MeaningFingerprint.of(one) == MeaningFingerprint.of(moved))
   }

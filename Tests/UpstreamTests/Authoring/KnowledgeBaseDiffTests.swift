@@ -11,7 +11,9 @@ struct KnowledgeBaseDiffTests {
   static func diff(_ new: String, answers: [Answers]) throws -> KnowledgeBaseDiff {
     let before = try knowledgeBase(old)
     let after = try knowledgeBase(new)
-    let subjects = answers.enumerated().map { KnowledgeBaseDiff.Subject(name: "person \($0.offset)", location: nil, old: $0.element, new: $0.element) }
+    let subjects = answers.enumerated().map {
+      KnowledgeBaseDiff.Subject(name: "person \($0.offset)", location: nil, old: $0.element, new: $0.element)
+    }
     return KnowledgeBaseDiff(old: before, new: after, subjects: subjects)
   }
 
@@ -47,29 +49,39 @@ struct KnowledgeBaseDiffTests {
       .replacingOccurrences(of: "  advice \"Go now.\"\n", with: "  advice \"Go now.\"\n  advice urgent-same-day \"See a doctor today.\"\n")
     let diff = try Self.diff(new, answers: [Self.flatHip, Self.high])
     let flat = try #require(diff.behaviour.first { $0.name == "person 0" })
-    #expect(flat.changes == [
-      "loses contributor flat_feet: 0.60 → 0.00 (−0.60)", "top contributor of hip_pain: flat_feet (0.60) → none",
-      "link gone: flat_feet upstream of hip_pain", "no longer recommends insoles",
-    ])
+    #expect(
+      flat.changes == [
+        "loses contributor flat_feet: 0.60 → 0.00 (−0.60)", "top contributor of hip_pain: flat_feet (0.60) → none",
+        "link gone: flat_feet upstream of hip_pain", "no longer recommends insoles",
+      ])
     let high = try #require(diff.behaviour.first { $0.name == "person 1" })
-    #expect(high.changes == [
-      "red flag numbness: emergency → urgent-same-day", "gains contributor flat_feet: -0.40 → 0.33 (+0.73)",
-      "top contributor of hip_pain: none → flat_feet (0.33)", "new link: flat_feet upstream of hip_pain",
-      "recommendation insoles: not called for → withheld (red flag numbness)",
-    ])
+    #expect(
+      high.changes == [
+        "red flag numbness: emergency → urgent-same-day", "gains contributor flat_feet: -0.40 → 0.33 (+0.73)",
+        "top contributor of hip_pain: none → flat_feet (0.33)", "new link: flat_feet upstream of hip_pain",
+        "recommendation insoles: not called for → withheld (red flag numbness)",
+      ])
   }
 
   @Test("added and removed declarations are listed, and texts that change no behaviour are structure only")
   func addedAndRemoved() throws {
     let new = Self.old
-      .replacingOccurrences(of: "question numb: yes/no\n  ask \"Numb?\"\n", with: "question numb: yes/no\n  ask \"Any numbness?\"\nquestion extra: yes/no\n  ask \"Extra?\"\n")
+      .replacingOccurrences(
+        of: "question numb: yes/no\n  ask \"Numb?\"\n",
+        with: "question numb: yes/no\n  ask \"Any numbness?\"\nquestion extra: yes/no\n  ask \"Extra?\"\n"
+      )
       .replacingOccurrences(of: "rule not-high\n  when arch is high\n  then flat_feet certainty -0.4\n  because \"b\"\n  source s\n", with: "")
     let diff = try Self.diff(new, answers: [Self.flatHip])
-    #expect(diff.structure.map { "\($0.declaration) \($0.id) \($0.kind.rawValue)" } == ["question extra added", "question numb changed", "rule not-high removed"])
+    #expect(
+      diff.structure.map { "\($0.declaration) \($0.id) \($0.kind.rawValue)" } == [
+        "question extra added", "question numb changed", "rule not-high removed",
+      ])
     #expect(diff.structure[1].details == [.init(attribute: "ask", old: "Numb?", new: "Any numbness?")])
     #expect(!diff.behaviourChanged)
     let text = KnowledgeBaseDiffTextRenderer().render(diff)
-    #expect(text.hasPrefix("Structure: 2 questions added, 1 question changed, 1 rule removed\n") || text.hasPrefix("Structure: 1 question added, 1 question changed, 1 rule removed\n"))
+    #expect(
+      text.hasPrefix("Structure: 2 questions added, 1 question changed, 1 rule removed\n")
+        || text.hasPrefix("Structure: 1 question added, 1 question changed, 1 rule removed\n"))
     #expect(text.contains("    ask: Numb? → Any numbness?\n"))
   }
 }

@@ -6,53 +6,54 @@ import Testing
 /// The knowledge network: which edges a rule makes, focusing, tracing, and both drawings.
 @Suite("Knowledge graph")
 struct KnowledgeGraphTests {
-  static let text = header + """
-    question arch: choice
-      ask "Arch?"
-      option flat "Flat"
-      option high "High"
-    question numb: yes/no
-      ask "Numb?"
-    complaint hip_pain
-      name "Hip \\"pain\\""
-      explain "e"
-    contributor flat_feet
-      name "Flat feet"
-      explain "e"
-    recommendation insoles
-      title "Insoles"
-      dose "d"
-      addresses flat_feet
-      source s
-    red flag numbness
-      name "Numbness"
-      urgency emergency
-      advice "Go now."
-      source s
-    rule hip
-      when arch in (flat, high)
-      then hip_pain certainty 1
-      because "b"
-      source s
-    rule flat
-      when arch is flat and hip_pain
-      then flat_feet certainty 0.6
-      and flat_feet upstream of hip_pain
-      and recommend insoles
-      because "b"
-      source s
-    rule not-high
-      when arch is high
-      then flat_feet certainty -0.4
-      because "b"
-      source s
-    rule numb-flag
-      when numb
-      then red flag numbness
-      because "b"
-      source s
+  static let text =
+    header + """
+      question arch: choice
+        ask "Arch?"
+        option flat "Flat"
+        option high "High"
+      question numb: yes/no
+        ask "Numb?"
+      complaint hip_pain
+        name "Hip \\"pain\\""
+        explain "e"
+      contributor flat_feet
+        name "Flat feet"
+        explain "e"
+      recommendation insoles
+        title "Insoles"
+        dose "d"
+        addresses flat_feet
+        source s
+      red flag numbness
+        name "Numbness"
+        urgency emergency
+        advice "Go now."
+        source s
+      rule hip
+        when arch in (flat, high)
+        then hip_pain certainty 1
+        because "b"
+        source s
+      rule flat
+        when arch is flat and hip_pain
+        then flat_feet certainty 0.6
+        and flat_feet upstream of hip_pain
+        and recommend insoles
+        because "b"
+        source s
+      rule not-high
+        when arch is high
+        then flat_feet certainty -0.4
+        because "b"
+        source s
+      rule numb-flag
+        when numb
+        then red flag numbness
+        because "b"
+        source s
 
-    """
+      """
 
   static func graph() throws -> (KnowledgeGraph, KnowledgeBase) {
     let kb = try knowledgeBase(text)
@@ -66,10 +67,11 @@ struct KnowledgeGraphTests {
   @Test("rules become edges: evidence, against, upstream, raises, addresses; the linked complaint is not drawn as evidence")
   func edgesFromRules() throws {
     let (graph, _) = try Self.graph()
-    #expect(Self.edges(graph) == [
-      "arch against flat_feet", "arch evidence flat_feet", "arch evidence hip_pain", "flat_feet upstream hip_pain",
-      "insoles addresses flat_feet", "numb raises numbness",
-    ])
+    #expect(
+      Self.edges(graph) == [
+        "arch against flat_feet", "arch evidence flat_feet", "arch evidence hip_pain", "flat_feet upstream hip_pain",
+        "insoles addresses flat_feet", "numb raises numbness",
+      ])
     #expect(graph.edges.first { $0.kind == .upstream }?.rules == ["flat"])
     #expect(graph.nodes.filter(\.setApart).map(\.id) == ["numb", "numbness"])
   }

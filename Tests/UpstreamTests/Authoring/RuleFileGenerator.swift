@@ -1,7 +1,7 @@
 import Foundation
+import UpstreamTestSupport
 
 @testable import Upstream
-import UpstreamTestSupport
 
 /// Writes random but valid knowledge bases and cases, each laid out at random: attributes
 /// run together on one line or split over several, odd indentation, blank lines, extra
@@ -95,8 +95,10 @@ struct RuleFileGenerator {
       ["stratum", "low", "\"Low\"", "when", "total", "<=", "3"], ["means", text()],
       ["stratum", "high", "\"High\"", "when", "total", ">=", "4"],
     ])
-    declarations.append([["red", "flag", "alarm"], ["name", text()], ["urgency", "urgent-same-day"], ["advice", text()],
-      ["advice", "emergency", text()], ["source", "s"]])
+    declarations.append([
+      ["red", "flag", "alarm"], ["name", text()], ["urgency", "urgent-same-day"], ["advice", text()],
+      ["advice", "emergency", text()], ["source", "s"],
+    ])
     declarations.append([
       ["recommendation", "r0"], ["title", text()], ["dose", text()], ["caution", text()], ["caution", text()],
       ["addresses", findings[findings.count - 1], ",", findings[0]], ["conflicts", "with", "r1"],

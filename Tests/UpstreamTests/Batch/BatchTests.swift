@@ -61,7 +61,8 @@ struct BatchTests {
     let output = result.output.split(separator: "\n")
     #expect(output.count == lines.count)
     #expect(output.filter { $0.contains("\"error\":") && $0.hasPrefix("{\"line\":") }.count == bad.count)
-    let good = try UpstreamBinary.run(["assess", "--batch", "-"], input: lines.enumerated().filter { !bad.contains($0.offset + 1) }.map(\.element).joined(separator: "\n"))
+    let good = try UpstreamBinary.run(
+      ["assess", "--batch", "-"], input: lines.enumerated().filter { !bad.contains($0.offset + 1) }.map(\.element).joined(separator: "\n"))
     #expect(good.status == 0, "\(good.errors)")
     let usage = try UpstreamBinary.run(["assess", "--batch", "-", "--jobs", "0"], input: "")
     #expect(usage.status == 2)

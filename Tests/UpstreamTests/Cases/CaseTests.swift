@@ -39,33 +39,34 @@ struct CaseTests {
     #expect(coverage.redFlagsNeverRaised.isEmpty, "\(coverage.redFlagsNeverRaised)")
   }
 
-  static let rules = header + """
-    question pain: yes/no
-      ask "Pain?"
-    question flat: yes/no
-      ask "Flat arches?"
-    complaint hip_pain
-      name "Hip pain"
-    contributor flat_feet
-      name "Flat feet"
-    recommendation roll
-      title "Roll your feet"
-      dose "2 minutes"
-      source s
-    rule pain-reported
-      when pain
-      then hip_pain certainty 1
-      because "b"
-      source s
-    rule flat-to-hip
-      when flat and hip_pain
-      then flat_feet certainty 0.5
-      and flat_feet upstream of hip_pain
-      and recommend roll
-      because "Flat arches load the hip."
-      source s
+  static let rules =
+    header + """
+      question pain: yes/no
+        ask "Pain?"
+      question flat: yes/no
+        ask "Flat arches?"
+      complaint hip_pain
+        name "Hip pain"
+      contributor flat_feet
+        name "Flat feet"
+      recommendation roll
+        title "Roll your feet"
+        dose "2 minutes"
+        source s
+      rule pain-reported
+        when pain
+        then hip_pain certainty 1
+        because "b"
+        source s
+      rule flat-to-hip
+        when flat and hip_pain
+        then flat_feet certainty 0.5
+        and flat_feet upstream of hip_pain
+        and recommend roll
+        because "Flat arches load the hip."
+        source s
 
-    """
+      """
 
   @Test("expectations are checked: a failing one shows expected, actual and the why-trace")
   func failingExpectation() throws {

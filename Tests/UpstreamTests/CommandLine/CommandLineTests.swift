@@ -162,7 +162,10 @@ struct CommandLineTests {
 struct ArgumentParsingTests {
   static let spec = CommandSpec(
     name: "demo", summary: "Demo.",
-    options: [OptionSpec("--rules", value: "DIR", help: "Rules."), OptionSpec("--all", help: "All."), OptionSpec("--set", value: "Q=V", help: "Set.", repeatable: true)])
+    options: [
+      OptionSpec("--rules", value: "DIR", help: "Rules."), OptionSpec("--all", help: "All."),
+      OptionSpec("--set", value: "Q=V", help: "Set.", repeatable: true),
+    ])
 
   @Test("values, flags, repeatable options, --name=value and positionals")
   func parses() throws {

@@ -1,46 +1,47 @@
 import Foundation
 import Testing
+import UpstreamTestSupport
 
 @testable import Upstream
-import UpstreamTestSupport
 
 @Suite("Inference engine")
 struct EngineTests {
   /// Three yes/no questions, one finding concluded by three rules (two for, one against).
-  static let evidence = header + """
-    question a: yes/no
-      ask "A?"
-      not sure allowed
-    question b: yes/no
-      ask "B?"
-    question c: yes/no
-      ask "C?"
-    contributor x
-      name "X"
-    contributor y
-      name "Y"
-    rule for-a
-      when a
-      then x certainty 0.6
-      because "a supports x"
-      source s
-    rule for-b
-      when b
-      then x certainty 0.5
-      because "b supports x"
-      source s
-    rule against-c
-      when c
-      then x certainty -0.4
-      because "c speaks against x"
-      source s
-    rule x-leads-to-y
-      when x certainty >= 0.5 and not c
-      then y certainty 0.8
-      because "x leads to y"
-      source s
+  static let evidence =
+    header + """
+      question a: yes/no
+        ask "A?"
+        not sure allowed
+      question b: yes/no
+        ask "B?"
+      question c: yes/no
+        ask "C?"
+      contributor x
+        name "X"
+      contributor y
+        name "Y"
+      rule for-a
+        when a
+        then x certainty 0.6
+        because "a supports x"
+        source s
+      rule for-b
+        when b
+        then x certainty 0.5
+        because "b supports x"
+        source s
+      rule against-c
+        when c
+        then x certainty -0.4
+        because "c speaks against x"
+        source s
+      rule x-leads-to-y
+        when x certainty >= 0.5 and not c
+        then y certainty 0.8
+        because "x leads to y"
+        source s
 
-    """
+      """
 
   private func certainty(_ kb: KnowledgeBase, _ answers: [String: AnswerValue], _ finding: String) throws -> Double {
     try #require(kb.assess(validated: Answers(answers)).finding(finding)).certainty

@@ -1,7 +1,7 @@
 import Testing
+import UpstreamTestSupport
 
 @testable import Upstream
-import UpstreamTestSupport
 
 /// The compiled plan the engine runs must decide every rule exactly as the condition trees
 /// that explanations replay.

@@ -1,7 +1,7 @@
 import Testing
+import UpstreamTestSupport
 
 @testable import Upstream
-import UpstreamTestSupport
 
 /// Re-assessing after an answer changes re-runs only the rules downstream of it, and must
 /// give exactly what a full assessment gives.

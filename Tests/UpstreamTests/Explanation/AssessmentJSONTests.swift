@@ -72,7 +72,8 @@ struct AssessmentJSONTests {
     fields.append(("extra", .null))
     #expect(validator.validate(.object(fields)) == ["$: unexpected field 'extra'"])
     // Deep inside the tree: a contributor with a bad certainty word.
-    let text = AssessmentJSONRenderer().render(assessment).replacingOccurrences(of: "\"certaintyWords\": \"possible\"", with: "\"certaintyWords\": \"maybe\"")
+    let text = AssessmentJSONRenderer().render(assessment).replacingOccurrences(
+      of: "\"certaintyWords\": \"possible\"", with: "\"certaintyWords\": \"maybe\"")
     #expect(validator.validate(try JSONValue.parse(text)).contains { $0.contains(".certaintyWords: \"maybe\" is not one of") })
   }
 

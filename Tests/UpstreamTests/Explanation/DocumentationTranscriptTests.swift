@@ -89,7 +89,10 @@ struct DocumentationTranscriptTests {
 
   @Test("the transcript reader splits commands and finds blocks")
   func reader() {
-    #expect(Self.words("upstream what-if --set 'arch_shape=not sure' --width 80") == ["upstream", "what-if", "--set", "arch_shape=not sure", "--width", "80"])
+    #expect(
+      Self.words("upstream what-if --set 'arch_shape=not sure' --width 80") == [
+        "upstream", "what-if", "--set", "arch_shape=not sure", "--width", "80",
+      ])
     let text = "Intro\n\n```console\n$ upstream why x --answers a.json\nWhy X\n└─ y\n```\n\nEnd\n"
     let found = Self.transcripts(in: text)
     #expect(found.map(\.command) == ["upstream why x --answers a.json"])

@@ -34,10 +34,11 @@ struct HTMLBrowserTests {
     guard let chromium else { throw ChromiumMissing() }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: chromium)
-    process.arguments = [
-      "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-      "--user-data-dir=\(folder.path)/profile",
-    ] + arguments
+    process.arguments =
+      [
+        "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+        "--user-data-dir=\(folder.path)/profile",
+      ] + arguments
     process.currentDirectoryURL = folder.url
     process.environment = ChildEnvironment.clean()
     let output = Pipe()

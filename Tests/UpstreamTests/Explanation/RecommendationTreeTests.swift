@@ -159,7 +159,9 @@ struct RecommendationTreeTests {
     #expect(settlement.condition == "diabetes")
     #expect(settlement.patientReason == "Supportive insoles was chosen over Minimal shoes because you answered 'yes' to \"Do you have diabetes?\".")
     #expect(settlement.clinicianReason.contains("prefer insoles when diabetes (holds)"))
-    #expect(settlement.clinicianReason.contains("tree.rules:\(TreeFixtures.line(of: "recommendation insoles", in: TreeFixtures.conflict).map { $0 + 4 } ?? 0)"))
+    #expect(
+      settlement.clinicianReason.contains(
+        "tree.rules:\(TreeFixtures.line(of: "recommendation insoles", in: TreeFixtures.conflict).map { $0 + 4 } ?? 0)"))
     #expect(insoles.settlements == [settlement] && minimal.settlements == [settlement])
 
     // No diabetes: `otherwise prefer stronger`: insoles 0.6 (arches) over minimal 0.45 (stiff shoes).

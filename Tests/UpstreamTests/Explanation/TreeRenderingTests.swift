@@ -85,7 +85,8 @@ struct TreeRenderingTests {
     let tree = try Self.chainTree()
     let markdown = TreeMarkdownRenderer(audience: .clinician).render(tree)
     #expect(markdown.hasPrefix("# Tree tests 1.2\n"))
-    #expect(markdown.contains("## Knee pain (knee\\_pain) — very likely (1.00)\n\n- **Restricted hip rotation (hip\\_rotation)** — very likely (0.80)\n"))
+    #expect(
+      markdown.contains("## Knee pain (knee\\_pain) — very likely (1.00)\n\n- **Restricted hip rotation (hip\\_rotation)** — very likely (0.80)\n"))
     #expect(markdown.contains("  - **Collapsed arches (arches)** — possible (0.59) · *shared*"))
     #expect(markdown.contains("- *Possible, less likely*\n  - **Long sitting (sitting)** — less likely (0.24)"))
     #expect(markdown.contains("✅ **Do: Roll your feet (roll)**"))

@@ -9,95 +9,123 @@ import Testing
 struct DiagnosticTests {
   /// A small knowledge base the examples add to: one question of each kind, findings, a
   /// score, a recommendation and a red flag, all used.
-  static let base = header.replacingOccurrences(
-    of: "  disclaimer \"Examples only.\"\n",
-    with: "  disclaimer \"Examples only.\"\n  safety netting \"Go to an emergency department now if it gets much worse.\"\n")
-    + """
-    question pain: yes/no
-      ask "Pain?"
-    question arch: choice
-      ask "Arch?"
-      option flat "Flat"
-      option high "High"
-    question hours: number
-      ask "Hours sitting?"
-      range 0 to 24
-    question sports: choices
-      ask "Sports?"
-      option running "Running"
-      option cycling "Cycling"
-    complaint hip_pain
-      name "Hip pain"
-      region hip
-      explain "Pain in or around the hip."
-    contributor flat_feet
-      name "Flat feet"
-      region foot
-      explain "Arches that touch the floor."
-    score total
-      name "Total"
-      range 0 to 3
-      stratum low "Low" when total <= 1
-      stratum high "High" when total >= 2
-    recommendation walk
-      title "Walk"
-      dose "10 minutes"
-      source s
-    red flag emergency_sign
-      name "Emergency sign"
-      urgency emergency
-      advice "Go now."
-      source s
-    rule base-rule
-      when pain and arch is flat and hours >= 0 and sports includes running
-      then hip_pain certainty 1
-      and flat_feet certainty 0.5
-      and flat_feet upstream of hip_pain
-      and add 1 to total
-      and recommend walk
-      because "b"
-      source s
-    rule base-flag
-      when pain and total is high
-      then red flag emergency_sign
-      because "b"
-      source s
+  static let base =
+    header.replacingOccurrences(
+      of: "  disclaimer \"Examples only.\"\n",
+      with: "  disclaimer \"Examples only.\"\n  safety netting \"Go to an emergency department now if it gets much worse.\"\n")
+      + """
+      question pain: yes/no
+        ask "Pain?"
+      question arch: choice
+        ask "Arch?"
+        option flat "Flat"
+        option high "High"
+      question hours: number
+        ask "Hours sitting?"
+        range 0 to 24
+      question sports: choices
+        ask "Sports?"
+        option running "Running"
+        option cycling "Cycling"
+      complaint hip_pain
+        name "Hip pain"
+        region hip
+        explain "Pain in or around the hip."
+      contributor flat_feet
+        name "Flat feet"
+        region foot
+        explain "Arches that touch the floor."
+      score total
+        name "Total"
+        range 0 to 3
+        stratum low "Low" when total <= 1
+        stratum high "High" when total >= 2
+      recommendation walk
+        title "Walk"
+        dose "10 minutes"
+        source s
+      red flag emergency_sign
+        name "Emergency sign"
+        urgency emergency
+        advice "Go now."
+        source s
+      rule base-rule
+        when pain and arch is flat and hours >= 0 and sports includes running
+        then hip_pain certainty 1
+        and flat_feet certainty 0.5
+        and flat_feet upstream of hip_pain
+        and add 1 to total
+        and recommend walk
+        because "b"
+        source s
+      rule base-flag
+        when pain and total is high
+        then red flag emergency_sign
+        because "b"
+        source s
 
-    """
+      """
 
   /// (code, rule text that must trigger it, rule text that must not).
   static let examples: [(DiagnosticCode, String, String)] = [
-    (.unknownId, "rule r\n  when pian\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n",
-     "rule r\n  when pain\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n"),
-    (.duplicateId, "question pain: yes/no\n  ask \"Again?\"\n", "question pain_again: yes/no\n  ask \"Again?\"\nrule r\n  when pain_again\n  then flat_feet certainty 0.1\n  because \"b\"\n  source s\n"),
-    (.wrongKindOfId, "rule r\n  when walk\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n",
-     "rule r\n  when flat_feet\n  then recommend walk\n  because \"b\"\n  source s\n"),
-    (.unknownOption, "rule r\n  when arch is flatt\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n",
-     "rule r\n  when arch is flat\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n"),
-    (.typeMismatch, "rule r\n  when arch >= 3\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n",
-     "rule r\n  when hours >= 3\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n"),
-    (.valueOutOfRange, "rule r\n  when hours < 30\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n",
-     "rule r\n  when hours between 0 and 24\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n"),
-    (.certaintyOutOfRange, "rule r\n  when pain\n  then flat_feet certainty 1.5\n  because \"b\"\n  source s\n",
-     "rule r\n  when pain\n  then flat_feet certainty -0.5\n  because \"b\"\n  source s\n"),
+    (
+      .unknownId, "rule r\n  when pian\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n",
+      "rule r\n  when pain\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n"
+    ),
+    (
+      .duplicateId, "question pain: yes/no\n  ask \"Again?\"\n",
+      "question pain_again: yes/no\n  ask \"Again?\"\nrule r\n  when pain_again\n  then flat_feet certainty 0.1\n  because \"b\"\n  source s\n"
+    ),
+    (
+      .wrongKindOfId, "rule r\n  when walk\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n",
+      "rule r\n  when flat_feet\n  then recommend walk\n  because \"b\"\n  source s\n"
+    ),
+    (
+      .unknownOption, "rule r\n  when arch is flatt\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n",
+      "rule r\n  when arch is flat\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n"
+    ),
+    (
+      .typeMismatch, "rule r\n  when arch >= 3\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n",
+      "rule r\n  when hours >= 3\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n"
+    ),
+    (
+      .valueOutOfRange, "rule r\n  when hours < 30\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n",
+      "rule r\n  when hours between 0 and 24\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n"
+    ),
+    (
+      .certaintyOutOfRange, "rule r\n  when pain\n  then flat_feet certainty 1.5\n  because \"b\"\n  source s\n",
+      "rule r\n  when pain\n  then flat_feet certainty -0.5\n  because \"b\"\n  source s\n"
+    ),
     (.unknownWord, "contributor knee_x\n  name \"K\"\n  region kneee\n", "contributor knee_x\n  name \"K\"\n  region knee\n"),
     (.invalidRange, "question h2: number\n  ask \"?\"\n  range 10 to 1\n", "question h2: number\n  ask \"?\"\n  range 1 to 10\n"),
-    (.ruleCycle,
-     "contributor a\n  name \"A\"\ncontributor b\n  name \"B\"\nrule r1\n  when a\n  then b certainty 0.5\n  because \"b\"\n  source s\nrule r2\n  when b\n  then a certainty 0.5\n  because \"b\"\n  source s\n",
-     "contributor a\n  name \"A\"\ncontributor b\n  name \"B\"\nrule r1\n  when pain\n  then a certainty 0.5\n  because \"b\"\n  source s\nrule r2\n  when a\n  then b certainty 0.5\n  because \"b\"\n  source s\n"),
-    (.negationCycle,
-     "contributor a\n  name \"A\"\nrule r1\n  when not a\n  then a certainty 0.5\n  because \"b\"\n  source s\n",
-     "contributor a\n  name \"A\"\nrule r1\n  when not flat_feet\n  then a certainty 0.5\n  because \"b\"\n  source s\n"),
-    (.missingAttribute, "rule r\n  when pain\n  then flat_feet certainty 0.5\n  source s\n",
-     "rule r\n  when pain\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n"),
-    (.duplicateAttribute, "recommendation run\n  title \"Run\"\n  title \"Jog\"\n  dose \"d\"\n  source s\n",
-     "recommendation run\n  title \"Run\"\n  dose \"d\"\n  source s\n"),
-    (.conflictSettlement,
-     "recommendation run\n  title \"Run\"\n  dose \"d\"\n  source s\n  conflicts with walk\n    prefer flat_feet when pain\n",
-     "recommendation run\n  title \"Run\"\n  dose \"d\"\n  source s\n  conflicts with walk\n    prefer run when pain\n"),
-    (.adviceUrgencyMissing,
-     "red flag soon_sign\n  name \"Soon\"\n  urgency urgent-same-day\n  advice \"See a doctor today.\"\n  source s\nrule r\n  when pain and arch is high\n  then red flag soon_sign urgency emergency\n  because \"b\"\n  source s\n",
-     "red flag soon_sign\n  name \"Soon\"\n  urgency urgent-same-day\n  advice \"See a doctor today.\"\n  advice emergency \"Go to an emergency department now.\"\n  source s\nrule r\n  when pain and arch is high\n  then red flag soon_sign urgency emergency\n  because \"b\"\n  source s\n"),
+    (
+      .ruleCycle,
+      "contributor a\n  name \"A\"\ncontributor b\n  name \"B\"\nrule r1\n  when a\n  then b certainty 0.5\n  because \"b\"\n  source s\nrule r2\n  when b\n  then a certainty 0.5\n  because \"b\"\n  source s\n",
+      "contributor a\n  name \"A\"\ncontributor b\n  name \"B\"\nrule r1\n  when pain\n  then a certainty 0.5\n  because \"b\"\n  source s\nrule r2\n  when a\n  then b certainty 0.5\n  because \"b\"\n  source s\n"
+    ),
+    (
+      .negationCycle,
+      "contributor a\n  name \"A\"\nrule r1\n  when not a\n  then a certainty 0.5\n  because \"b\"\n  source s\n",
+      "contributor a\n  name \"A\"\nrule r1\n  when not flat_feet\n  then a certainty 0.5\n  because \"b\"\n  source s\n"
+    ),
+    (
+      .missingAttribute, "rule r\n  when pain\n  then flat_feet certainty 0.5\n  source s\n",
+      "rule r\n  when pain\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n"
+    ),
+    (
+      .duplicateAttribute, "recommendation run\n  title \"Run\"\n  title \"Jog\"\n  dose \"d\"\n  source s\n",
+      "recommendation run\n  title \"Run\"\n  dose \"d\"\n  source s\n"
+    ),
+    (
+      .conflictSettlement,
+      "recommendation run\n  title \"Run\"\n  dose \"d\"\n  source s\n  conflicts with walk\n    prefer flat_feet when pain\n",
+      "recommendation run\n  title \"Run\"\n  dose \"d\"\n  source s\n  conflicts with walk\n    prefer run when pain\n"
+    ),
+    (
+      .adviceUrgencyMissing,
+      "red flag soon_sign\n  name \"Soon\"\n  urgency urgent-same-day\n  advice \"See a doctor today.\"\n  source s\nrule r\n  when pain and arch is high\n  then red flag soon_sign urgency emergency\n  because \"b\"\n  source s\n",
+      "red flag soon_sign\n  name \"Soon\"\n  urgency urgent-same-day\n  advice \"See a doctor today.\"\n  advice emergency \"Go to an emergency department now.\"\n  source s\nrule r\n  when pain and arch is high\n  then red flag soon_sign urgency emergency\n  because \"b\"\n  source s\n"
+    ),
     (.knowledgeBaseHeader, "knowledge base \"Second\"\n  version \"2\"\n  disclaimer \"d\"\n", "# no second header\n"),
   ]
 

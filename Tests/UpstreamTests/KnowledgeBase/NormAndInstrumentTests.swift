@@ -7,42 +7,43 @@ import Testing
 /// and advice worded for each urgency.
 @Suite("Norms, instrument licences and advice by urgency")
 struct NormAndInstrumentTests {
-  static let text = header + """
-    question age: number
-      ask "How old are you?"
-      range 16 to 110
-    question stance: number
-      ask "Seconds on one leg?"
-      range 0 to 60
-    contributor poor_balance
-      name "Poor balance for your age"
-      explain "e"
-    norm stance_norm
-      name "Single-leg stance norm"
-      by age
-      band 16 to 59 value 30
-      band 60 to 69 value 20
-      band 70 to 79 value 15
-      band 80 to 110 value 6
-      source s
-    rule short-stance
-      when stance < stance_norm
-      then poor_balance certainty 0.6
-      because "b"
-      source s
-    score item_total
-      name "Item total"
-      range 0 to 1
-      copyright "Item Tool © Example University 2007; used under licence."
-    question item: yes/no
-      ask "Item?"
-    rule item-scores
-      when item
-      then add 1 to item_total
-      because "b"
-      source s
+  static let text =
+    header + """
+      question age: number
+        ask "How old are you?"
+        range 16 to 110
+      question stance: number
+        ask "Seconds on one leg?"
+        range 0 to 60
+      contributor poor_balance
+        name "Poor balance for your age"
+        explain "e"
+      norm stance_norm
+        name "Single-leg stance norm"
+        by age
+        band 16 to 59 value 30
+        band 60 to 69 value 20
+        band 70 to 79 value 15
+        band 80 to 110 value 6
+        source s
+      rule short-stance
+        when stance < stance_norm
+        then poor_balance certainty 0.6
+        because "b"
+        source s
+      score item_total
+        name "Item total"
+        range 0 to 1
+        copyright "Item Tool © Example University 2007; used under licence."
+      question item: yes/no
+        ask "Item?"
+      rule item-scores
+        when item
+        then add 1 to item_total
+        because "b"
+        source s
 
-    """
+      """
 
   static func certainty(_ kb: KnowledgeBase, age: Double?, stance: Double) throws -> Double {
     var answers = Answers()
@@ -127,29 +128,30 @@ struct NormAndInstrumentTests {
 
   // MARK: Advice by urgency
 
-  static let flagText = header + """
-    question joint_hot: yes/no
-      ask "Hot joint?"
-    question fever: yes/no
-      ask "Fever?"
-    red flag hot_joint
-      name "Hot joint"
-      urgency urgent-same-day
-      advice "See a doctor today."
-      advice emergency "Go to an emergency department now."
-      source s
-    rule hot
-      when joint_hot
-      then red flag hot_joint
-      because "b"
-      source s
-    rule hot-with-fever
-      when joint_hot and fever
-      then red flag hot_joint urgency emergency
-      because "b"
-      source s
+  static let flagText =
+    header + """
+      question joint_hot: yes/no
+        ask "Hot joint?"
+      question fever: yes/no
+        ask "Fever?"
+      red flag hot_joint
+        name "Hot joint"
+        urgency urgent-same-day
+        advice "See a doctor today."
+        advice emergency "Go to an emergency department now."
+        source s
+      rule hot
+        when joint_hot
+        then red flag hot_joint
+        because "b"
+        source s
+      rule hot-with-fever
+        when joint_hot and fever
+        then red flag hot_joint urgency emergency
+        because "b"
+        source s
 
-    """
+      """
 
   @Test("a flag raised to emergency reads its emergency wording, never the same-day one")
   func adviceFollowsTheFinalUrgency() throws {

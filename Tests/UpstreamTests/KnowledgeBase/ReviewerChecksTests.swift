@@ -75,32 +75,33 @@ struct ReviewerChecksTests {
 
   @Test("rules that test other things too, or conclude other things, are not bands of one another")
   func unrelatedRulesAreNotBands() {
-    let otherFinding = header + Self.hours + """
-      question pain: yes/no
-        ask "Pain?"
-      contributor sitting
-        name "S"
-        explain "e"
-      contributor other
-        name "O"
-        explain "e"
-      rule low-band
-        when hours <= 7
-        then sitting certainty 0.3
-        because "b"
-        source s
-      rule high-band
-        when hours >= 7
-        then other certainty 0.6
-        because "b"
-        source s
-      rule gated
-        when hours >= 12 and pain
-        then sitting certainty 0.6
-        because "b"
-        source s
+    let otherFinding =
+      header + Self.hours + """
+        question pain: yes/no
+          ask "Pain?"
+        contributor sitting
+          name "S"
+          explain "e"
+        contributor other
+          name "O"
+          explain "e"
+        rule low-band
+          when hours <= 7
+          then sitting certainty 0.3
+          because "b"
+          source s
+        rule high-band
+          when hours >= 7
+          then other certainty 0.6
+          because "b"
+          source s
+        rule gated
+          when hours >= 12 and pain
+          then sitting certainty 0.6
+          because "b"
+          source s
 
-      """
+        """
     #expect(Self.warnings(otherFinding, .overlappingRanges).isEmpty)
     #expect(Self.warnings(otherFinding, .gappedRanges).isEmpty)
   }
@@ -137,7 +138,8 @@ struct ReviewerChecksTests {
     #expect(try Self.staleWarnings(text, days: 30, today: "2026-01-31").isEmpty)
     let stale = try Self.staleWarnings(text, days: 30, today: "2026-02-01")
     #expect(stale.count == 1)
-    #expect(stale.first?.message == "rule 'high-band' was last reviewed on 2026-01-01, more than 30 days ago; review it and update its 'reviewed' date")
+    #expect(
+      stale.first?.message == "rule 'high-band' was last reviewed on 2026-01-01, more than 30 days ago; review it and update its 'reviewed' date")
     #expect(try Self.staleWarnings(text, days: 730, today: "2027-12-31").isEmpty)
     #expect(try Self.staleWarnings(text, days: 730, today: "2028-01-02").count == 1)
   }

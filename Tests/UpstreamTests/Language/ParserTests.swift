@@ -125,7 +125,8 @@ struct ParserTests {
   @Test("deep nesting is a diagnostic, not a stack overflow")
   func deepNesting() {
     let depth = 100_000
-    let text = "rule r\n  when " + String(repeating: "(", count: depth) + "a" + String(repeating: ")", count: depth)
+    let text =
+      "rule r\n  when " + String(repeating: "(", count: depth) + "a" + String(repeating: ")", count: depth)
       + "\n  then x certainty 1\n  because \"b\"\n"
     let (_, diagnostics) = parse(text)
     #expect(diagnostics.contains { $0.code == .nestingTooDeep })
@@ -134,7 +135,8 @@ struct ParserTests {
   @Test("nesting within the limit parses")
   func nestingWithinLimit() {
     let depth = 50
-    let text = "rule r\n  when " + String(repeating: "(", count: depth) + "a" + String(repeating: ")", count: depth)
+    let text =
+      "rule r\n  when " + String(repeating: "(", count: depth) + "a" + String(repeating: ")", count: depth)
       + "\n  then x certainty 1\n  because \"b\"\n"
     #expect(parse(text).diagnostics.isEmpty)
   }

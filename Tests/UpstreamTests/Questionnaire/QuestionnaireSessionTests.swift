@@ -100,15 +100,13 @@ struct QuestionnaireSessionTests {
     let kb = try QuestionnaireFixtures.knowledgeBase()
     var session = QuestionnaireSession(kb)
     #expect(throws: QuestionnaireSession.Problem.self) { try session.answer(.yes) }
-    #expect(throws: QuestionnaireSession.Problem.invalidAnswer("question 'pain' has no option 'knee'; its options are back, hip"))
-    {
+    #expect(throws: QuestionnaireSession.Problem.invalidAnswer("question 'pain' has no option 'knee'; its options are back, hip")) {
       try session.answer(.options(["knee"]))
     }
     try session.answer(.options(["back"]))
     try session.answer(.no)
     #expect(session.currentQuestion?.id == "sitting")
-    #expect(throws: QuestionnaireSession.Problem.invalidAnswer("question 'sitting' takes a number from 0 to 24 hours; found 30"))
-    {
+    #expect(throws: QuestionnaireSession.Problem.invalidAnswer("question 'sitting' takes a number from 0 to 24 hours; found 30")) {
       try session.answer(.number(30))
     }
     #expect(session.replies.count == 2)

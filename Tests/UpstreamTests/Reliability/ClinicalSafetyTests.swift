@@ -136,7 +136,8 @@ struct ClinicalSafetyTests {
   static func testNames() throws -> Set<String> {
     let folder = UpstreamBinary.packageRoot.appendingPathComponent("Tests/UpstreamTests")
     var names = Set<String>()
-    let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?
+    let files =
+      FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?
       .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
     for file in files {
       let text = try String(contentsOf: file, encoding: .utf8)
@@ -213,7 +214,8 @@ extension ClinicalSafetyTests {
       let new = kb.assess(validated: after)
       let comparison = Assessment.compare(old, new)
       let differs = Self.conclusions(old.tree) != Self.conclusions(new.tree)
-      #expect(comparison.isEmpty == !differs, "what-if says \(comparison.isEmpty ? "no change" : "a change") for \(comparison.answers.map(\.questionID))")
+      #expect(
+        comparison.isEmpty == !differs, "what-if says \(comparison.isEmpty ? "no change" : "a change") for \(comparison.answers.map(\.questionID))")
       let opened = Set(new.tree.unansweredSafetyQuestions.map(\.id)).subtracting(old.tree.unansweredSafetyQuestions.map(\.id))
       #expect(Set(comparison.safetyQuestions.filter(\.openAfter).map(\.id)) == opened)
       if differs { changed += 1 } else { unchanged += 1 }

@@ -29,7 +29,10 @@ struct ErrorCatalogTests {
     (.nestingTooDeep, "rule r\n  when " + String(repeating: "(", count: 300) + "pain\n"),
     (.reservedWordAsId, "question when: yes/no\n  ask \"When?\"\n"),
     (.inputTooLarge, "question pain: yes/no\n  ask \"" + String(repeating: "a", count: Lexer.maximumTextLength + 1) + "\"\n"),
-    (.valueOutOfRange, "question hours: number\n  ask \"Hours?\"\n  range 0 to 24\ncontributor sits\n  name \"Sits\"\n  explain \"S.\"\nrule r\n  when hours > 30\n  then sits certainty 0.5\n  because \"b\"\n  source s\n"),
+    (
+      .valueOutOfRange,
+      "question hours: number\n  ask \"Hours?\"\n  range 0 to 24\ncontributor sits\n  name \"Sits\"\n  explain \"S.\"\nrule r\n  when hours > 30\n  then sits certainty 0.5\n  because \"b\"\n  source s\n"
+    ),
   ]
 
   /// Answers files (for the bundled knowledge base) for the answers codes.
@@ -145,9 +148,15 @@ struct ErrorCatalogTests {
     ]
     let exitMeanings: [(ExitCode, String)] = [
       (.success, "success; warnings allowed"),
-      (.failure, "the knowledge base has errors or cannot be loaded; a case failed (`test`); behaviour changed (`diff`); files would change (`fmt --check`)"),
+      (
+        .failure,
+        "the knowledge base has errors or cannot be loaded; a case failed (`test`); behaviour changed (`diff`); files would change (`fmt --check`)"
+      ),
       (.usage, "usage error: unknown command or option, missing or extra argument, unknown id (`explain`), with a \"did you mean\""),
-      (.invalidAnswers, "invalid answers or session file: not JSON, unknown question, wrong type, out of range, unknown option; a failed line in `assess --batch`"),
+      (
+        .invalidAnswers,
+        "invalid answers or session file: not JSON, unknown question, wrong type, out of range, unknown option; a failed line in `assess --batch`"
+      ),
       (.fileError, "a file could not be read or written"),
     ]
     for (code, meaning) in exitMeanings { lines.append("| \(code.rawValue) | \(meaning) |") }

@@ -160,7 +160,8 @@ enum FuzzHarness {
   /// The terminal-output property: text bound for a terminal (uncoloured) holds no raw
   /// control character but new lines and tabs, whatever the input held.
   private static func terminalSafe(_ text: String, _ what: String) {
-    for scalar in text.unicodeScalars where (scalar.value < 0x20 && scalar.value != 0x0A && scalar.value != 0x09)
+    for scalar in text.unicodeScalars
+    where (scalar.value < 0x20 && scalar.value != 0x0A && scalar.value != 0x09)
       || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
     {
       preconditionFailure("\(what) wrote the raw control character U+\(String(scalar.value, radix: 16))")

@@ -38,7 +38,9 @@ struct HostileInputTests {
     let file = try folder.write("response.json", #"{"diabetes": true, "resourceType": "QuestionnaireResponse", "status": "completed"}"# + "\n")
     let result = try UpstreamBinary.run(["assess", "--answers", file])
     #expect(result.status == 3)
-    #expect(result.errors.contains("error[UP0410]: a FHIR QuestionnaireResponse has no member \"diabetes\"; to answer question 'diabetes', put it in an item"))
+    #expect(
+      result.errors.contains(
+        "error[UP0410]: a FHIR QuestionnaireResponse has no member \"diabetes\"; to answer question 'diabetes', put it in an item"))
   }
 
   @Test("a number too small to tell from 0 is refused like one too large")

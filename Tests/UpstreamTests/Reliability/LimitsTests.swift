@@ -11,25 +11,26 @@ struct LimitsTests {
   // MARK: Helpers
 
   /// A small knowledge base with one question and one finding, for rules to use.
-  static let base = header + """
+  static let base =
+    header + """
 
-    question q: yes/no
-      ask "Q?"
-    question n: number
-      ask "N?"
-      range 0 to 100
-    question c: choice
-      ask "C?"
-      option a "A"
-      option b "B"
-    contributor f
-      name "F"
-      explain "F."
-    score total
-      name "Total"
-      range 0 to 10
+      question q: yes/no
+        ask "Q?"
+      question n: number
+        ask "N?"
+        range 0 to 100
+      question c: choice
+        ask "C?"
+        option a "A"
+        option b "B"
+      contributor f
+        name "F"
+        explain "F."
+      score total
+        name "Total"
+        range 0 to 10
 
-    """
+      """
 
   /// A rule with the given condition, concluding `f`.
   static func rule(_ id: String = "r", when condition: String) -> String {
@@ -203,7 +204,8 @@ struct LimitsTests {
   @Test("an id of 200 characters is fine; a longer one gives UP0016")
   func longWords() {
     let longest = "f" + String(repeating: "x", count: Lexer.maximumWordLength - 1)
-    let fine = Self.base + "contributor \(longest)\n  name \"L\"\n  explain \"L.\"\n"
+    let fine =
+      Self.base + "contributor \(longest)\n  name \"L\"\n  explain \"L.\"\n"
       + Self.rule(when: "q").replacingOccurrences(of: "then f", with: "then \(longest)")
     #expect(Self.errorCodes(compile(fine)) == [])
     #expect(Self.errorCodes(compile(fine.replacingOccurrences(of: longest, with: longest + "x"))).contains(.inputTooLarge))
@@ -296,21 +298,22 @@ struct LimitsTests {
     let digits = String(repeating: "9", count: 100_000)
     #expect(Self.errorCodes(compile(Self.base + Self.rule(when: "n > \(digits)"))) == [.invalidNumber])
     let eighteen = "999999999999999999"
-    let scoreText = header + """
+    let scoreText =
+      header + """
 
-      question q: yes/no
-        ask "Q?"
-      score total
-        name "Total"
-        range 0 to \(eighteen)
-        stratum low "Low" when total <= \(eighteen)
-      rule r
-        when q and total >= \(eighteen) or total between 0 and \(eighteen) or total is \(eighteen)
-        then add \(eighteen) to total
-        because "b"
-        source s
+        question q: yes/no
+          ask "Q?"
+        score total
+          name "Total"
+          range 0 to \(eighteen)
+          stratum low "Low" when total <= \(eighteen)
+        rule r
+          when q and total >= \(eighteen) or total between 0 and \(eighteen) or total is \(eighteen)
+          then add \(eighteen) to total
+          because "b"
+          source s
 
-      """
+        """
     let scores = compile(scoreText)
     #expect(Self.errorCodes(scores) == Array(repeating: .invalidNumber, count: 6))
     #expect(Self.errorCodes(compile(Self.base + Self.rule(when: "at least \(eighteen) of (q, n > 1)"))).count == 1)
@@ -328,19 +331,20 @@ struct LimitsTests {
     #expect(outOfRange.diagnostics.map(\.code) == [.answerOutOfRange])
 
     // A case expecting a score beyond any total fails as a case, without trapping.
-    let caseKB = try knowledgeBase(header + """
+    let caseKB = try knowledgeBase(
+      header + """
 
-      question q: yes/no
-        ask "Q?"
-      score total
-        name "Total"
-      rule r
-        when q
-        then add 1 to total
-        because "b"
-        source s
+        question q: yes/no
+          ask "Q?"
+        score total
+          name "Total"
+        rule r
+          when q
+          then add 1 to total
+          because "b"
+          source s
 
-      """)
+        """)
     let cases = CaseLoader.load(
       [SourceFile(path: "c.case", text: "case c\n  answer q yes\n  expect total is \(eighteen)\n")], for: caseKB)
     #expect(cases.diagnostics.filter { $0.severity == .error }.isEmpty)

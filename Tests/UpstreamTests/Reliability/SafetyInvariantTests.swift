@@ -46,7 +46,8 @@ struct SafetyInvariantTests {
       }
     }
     // The cases raise every red flag the knowledge base declares, so every flag was checked.
-    #expect(covered.count == kb.redFlags.count, "flags no case raises: \(kb.redFlags.indices.filter { !covered.contains($0) }.map { kb.redFlags[$0].id })")
+    #expect(
+      covered.count == kb.redFlags.count, "flags no case raises: \(kb.redFlags.indices.filter { !covered.contains($0) }.map { kb.redFlags[$0].id })")
   }
 
   @Test("adding answers never lowers the highest urgency, nor takes away a raised flag")

@@ -170,7 +170,8 @@ private struct Inflater {
         output += input[position..<position + length]
         position += length
       case 1:
-        let lengths = [Int](repeating: 8, count: 144) + [Int](repeating: 9, count: 112) + [Int](repeating: 7, count: 24)
+        let lengths =
+          [Int](repeating: 8, count: 144) + [Int](repeating: 9, count: 112) + [Int](repeating: 7, count: 24)
           + [Int](repeating: 8, count: 8)
         try block(Huffman(lengths: lengths), Huffman(lengths: [Int](repeating: 5, count: 30)))
       case 2:

@@ -128,15 +128,13 @@ private struct Constraint {
 
   private mutating func raiseLow(_ bound: Double, strict: Bool) {
     var value = bound
-    if wholeNumbers { value = strict ? bound.rounded(.down) + 1 : bound.rounded(.up) }
-    else if strict { value = bound.nextUp }
+    if wholeNumbers { value = strict ? bound.rounded(.down) + 1 : bound.rounded(.up) } else if strict { value = bound.nextUp }
     low = max(low, value)
   }
 
   private mutating func lowerHigh(_ bound: Double, strict: Bool) {
     var value = bound
-    if wholeNumbers { value = strict ? bound.rounded(.up) - 1 : bound.rounded(.down) }
-    else if strict { value = bound.nextDown }
+    if wholeNumbers { value = strict ? bound.rounded(.up) - 1 : bound.rounded(.down) } else if strict { value = bound.nextDown }
     high = min(high, value)
   }
 

@@ -28,12 +28,13 @@ struct NumberBands {
     for (index, rule) in knowledgeBase.rules.enumerated() {
       let parts = Self.conjuncts(rule.condition)
       let targets = rule.conclusions.map(Self.target).sorted().joined(separator: ";")
-      let numberQuestions = Set(parts.compactMap { part -> Int? in
-        guard case .answer(let question, let test) = part, Self.isRangeTest(test),
-          knowledgeBase.questions[question].kind.numberRange != nil
-        else { return nil }
-        return question
-      })
+      let numberQuestions = Set(
+        parts.compactMap { part -> Int? in
+          guard case .answer(let question, let test) = part, Self.isRangeTest(test),
+            knowledgeBase.questions[question].kind.numberRange != nil
+          else { return nil }
+          return question
+        })
       for question in numberQuestions.sorted() {
         let kind = knowledgeBase.questions[question].kind
         guard var range = NumberRange(kind) else { continue }

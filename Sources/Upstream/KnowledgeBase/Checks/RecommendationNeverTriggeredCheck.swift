@@ -38,7 +38,8 @@ struct RecommendationNeverTriggeredCheck: KnowledgeBaseCheck {
     }
     return knowledgeBase.recommendations.indices.filter { !triggered.contains($0) }.map {
       .warning(
-        code, "no rule recommends '\(knowledgeBase.recommendations[$0].id)', so it is never given; add 'recommend \(knowledgeBase.recommendations[$0].id)' to a rule or remove it",
+        code,
+        "no rule recommends '\(knowledgeBase.recommendations[$0].id)', so it is never given; add 'recommend \(knowledgeBase.recommendations[$0].id)' to a rule or remove it",
         at: draft.recommendationRanges[$0])
     }
   }
