@@ -44,7 +44,8 @@ public struct FindingLabel: Sendable, Hashable, Codable {
   public let name: String
 }
 
-/// One test of a rule's condition as it was evaluated, with the fact it read in words.
+/// One test of a rule's condition as it was evaluated, with the fact it read in words: the
+/// one way every explanation (the tree's reasons, why, why not) shows a test.
 public struct ConditionFact: Sendable, Hashable, Codable {
   /// What a test read.
   public enum Fact: Sendable, Hashable, Codable {
@@ -62,17 +63,9 @@ public struct ConditionFact: Sendable, Hashable, Codable {
   public let fact: Fact?
   /// The fact in plain words: `you answered 'yes' to "…"`, `"…" was not asked`.
   public let description: String
-}
-
-/// One rule's evidence for or against a finding.
-public struct Reason: Sendable, Hashable, Codable {
-  public let rule: RuleReference
-  /// What the rule gave the finding: rule certainty × condition certainty (negative is against).
-  public let certainty: Double
-  /// The certainty of the rule's condition.
-  public let premise: Double
-  /// The rule's tests, with the facts they read.
-  public let conditions: [ConditionFact]
+  /// In a why explanation, how the finding the test reads was reached in turn (the chain
+  /// back to the answers); nil elsewhere, and for tests of answers and scores.
+  public let chain: WhyExplanation?
 }
 
 // MARK: - Building the parts
@@ -105,11 +98,11 @@ extension Assessment {
 
   /// The leaf tests of an evaluated condition, each with its fact in words.
   func conditionFacts(_ trace: ConditionTrace) -> [ConditionFact] {
-    trace.leaves.map(conditionFact)
+    trace.leaves.map { conditionFact($0) }
   }
 
   /// One evaluated test with its fact in words.
-  func conditionFact(_ leaf: ConditionTrace) -> ConditionFact {
+  func conditionFact(_ leaf: ConditionTrace, chain: WhyExplanation? = nil) -> ConditionFact {
     let kb = knowledgeBase
     let fact: ConditionFact.Fact? =
       switch leaf.fact {
@@ -119,24 +112,27 @@ extension Assessment {
       case .score(let score, let total, let stratum): .score(id: kb.scores[score].id, name: kb.scores[score].name, total: total, stratum: stratum)
       case nil: nil
       }
-    return ConditionFact(test: leaf.text, outcome: leaf.outcome, fact: fact, description: leaf.fact.map(describe) ?? leaf.text)
+    return ConditionFact(
+      test: leaf.text, outcome: leaf.outcome, fact: fact, description: leaf.fact.map(describe) ?? leaf.text, chain: chain)
   }
 
-  /// The rules behind a finding's certainty, for and against, in evaluation order.
-  func reasons(for finding: Int) -> [Reason] {
+  /// The rules behind a finding's certainty, for and against, in evaluation order: the
+  /// steps of its why explanation, without the chains.
+  func reasons(for finding: Int) -> [ExplanationStep] {
     findings[finding].evidence.map { evidence in
-      Reason(
-        rule: knowledgeBase.ruleReference(evidence.rule), certainty: evidence.certainty, premise: evidence.premise,
-        conditions: conditionFacts(knowledgeBase.rules[evidence.rule].condition))
+      ExplanationStep(
+        role: evidence.certainty >= 0 ? .supports : .opposes, rule: knowledgeBase.ruleReference(evidence.rule),
+        premise: evidence.premise, ruleCertainty: ruleCertainty(evidence.rule, finding: finding),
+        contribution: evidence.certainty, conditions: conditionFacts(knowledgeBase.rules[evidence.rule].condition))
     }
   }
 
-  /// The rules that fired, as reasons with no finding certainty (red flags, recommendations).
-  func firedReasons(_ rules: [Int]) -> [Reason] {
+  /// The rules that raised a red flag, each with the certainty of its condition.
+  func firedReasons(_ rules: [Int]) -> [ExplanationStep] {
     rules.map { rule in
       let premise = firings.first { $0.rule == rule }?.premise ?? 0
-      return Reason(
-        rule: knowledgeBase.ruleReference(rule), certainty: premise, premise: premise,
+      return ExplanationStep(
+        role: .raises, rule: knowledgeBase.ruleReference(rule), premise: premise, ruleCertainty: nil, contribution: premise,
         conditions: conditionFacts(knowledgeBase.rules[rule].condition))
     }
   }

@@ -105,7 +105,7 @@ public struct FindingNode: Sendable, Hashable, Codable {
   /// The rules that linked it to the finding it appears under (empty for roots).
   public let linkedBy: [RuleReference]
   /// The rules behind its certainty, for and against.
-  public let reasons: [Reason]
+  public let reasons: [ExplanationStep]
   /// What to do about it.
   public let recommendations: [RecommendationEntry]
   /// Its own upstream contributors, ranked (less likely ones flagged).
@@ -193,7 +193,7 @@ public struct RedFlagEntry: Sendable, Hashable, Codable {
   public let advice: String
   public let explanation: String?
   /// The rules that raised it, with the answers that did.
-  public let raisedBy: [Reason]
+  public let raisedBy: [ExplanationStep]
   public let sources: [SourceReference]
 }
 

@@ -33,7 +33,8 @@ public struct WhyExplanation: Sendable, Hashable, Codable {
   public let notes: [String]
 }
 
-/// One rule's part in a conclusion.
+/// One rule's part in a conclusion: in a why explanation, and as the tree's reasons for a
+/// finding (`supports`, `opposes`) and a red flag (`raises`).
 public struct ExplanationStep: Sendable, Hashable, Codable {
   /// What the rule did.
   public enum Role: String, Sendable, Hashable, Codable {
@@ -53,14 +54,7 @@ public struct ExplanationStep: Sendable, Hashable, Codable {
   public let ruleCertainty: Double?
   /// What it gave: rule certainty × premise for findings, points for scores.
   public let contribution: Double?
-  public let conditions: [ExplanationCondition]
-}
-
-/// One test of a rule's condition, and, when it reads a finding, how that was reached.
-public struct ExplanationCondition: Sendable, Hashable, Codable {
-  public let fact: ConditionFact
-  /// The explanation of the finding the test reads, if it reads one.
-  public let chain: WhyExplanation?
+  public let conditions: [ConditionFact]
 }
 
 extension Assessment {
@@ -102,7 +96,7 @@ extension Assessment {
       range: result.lowest != result.highest ? result.lowest...result.highest : nil, notes: [])
   }
 
-  private func ruleCertainty(_ rule: Int, finding: Int) -> Double? {
+  func ruleCertainty(_ rule: Int, finding: Int) -> Double? {
     for case .certainty(let concluded, let certainty) in knowledgeBase.rules[rule].conclusions where concluded == finding {
       return certainty
     }
@@ -196,7 +190,7 @@ extension Assessment {
     let conditions = trace(knowledgeBase.rules[rule].condition).leaves.map { leaf in
       var chain: WhyExplanation?
       if case .finding(let finding, _) = leaf.fact { chain = explainFinding(finding) }
-      return ExplanationCondition(fact: conditionFact(leaf), chain: chain)
+      return conditionFact(leaf, chain: chain)
     }
     return ExplanationStep(
       role: role, rule: knowledgeBase.ruleReference(rule), premise: premise, ruleCertainty: ruleCertainty,

@@ -155,7 +155,7 @@ extension Assessment {
     }
     return WhyNotCandidate(
       rule: reference, role: role, state: traced.outcome == .unknown ? .unknown : .failed, ruleCertainty: ruleCertainty,
-      contribution: nil, blockedAt: blocking?.text, blockers: blocking.map { $0.leaves.map(conditionFact) } ?? [],
+      contribution: nil, blockedAt: blocking?.text, blockers: blocking.map { $0.leaves.map { conditionFact($0) } } ?? [],
       wouldFireWith: changes, unmet: unmet, verified: verified, resultingCertainty: resulting)
   }
 

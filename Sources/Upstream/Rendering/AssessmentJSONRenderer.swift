@@ -176,9 +176,9 @@ enum JSONParts {
     }
   }
 
-  static func reason(_ reason: Reason) -> JSONValue {
+  static func reason(_ reason: ExplanationStep) -> JSONValue {
     .object([
-      ("rule", rule(reason.rule)), ("certainty", certainty(reason.certainty)), ("premise", certainty(reason.premise)),
+      ("rule", rule(reason.rule)), ("certainty", certainty(reason.contribution ?? 0)), ("premise", certainty(reason.premise ?? 0)),
       ("conditions", .array(reason.conditions.map(condition))),
     ])
   }

@@ -38,7 +38,7 @@ public struct WhyJSONRenderer: Sendable {
         "conditions",
         .array(
           step.conditions.map { condition in
-            guard case .object(var fields) = JSONParts.condition(condition.fact) else { return .null }
+            guard case .object(var fields) = JSONParts.condition(condition) else { return .null }
             fields.append(("chain", condition.chain.map(value) ?? .null))
             return .object(fields)
           })

@@ -71,7 +71,7 @@ public struct WhyTextRenderer: Sendable {
       if let sources = words.sources(step.rule.sources) { details.append(.init(text: "Sources: \(sources)", hang: 2)) }
     }
     let children = step.conditions.map { condition -> TextOutline.Node in
-      var node = TextOutline.Node(headline: .init(text: "\(words.mark(condition.fact.outcome)) " + words.fact(condition.fact), hang: 2))
+      var node = TextOutline.Node(headline: .init(text: "\(words.mark(condition.outcome)) " + words.fact(condition), hang: 2))
       if let chain = condition.chain {
         if explained.contains(chain.id) {
           node.details.append(.init(text: "(explained above)", style: .dim))

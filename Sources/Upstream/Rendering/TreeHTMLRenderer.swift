@@ -133,12 +133,13 @@ public struct TreeHTMLRenderer: Sendable {
   /// The "Why?" panel: each rule for or against, with the answers it read.
   private func why(_ finding: FindingNode, _ words: TreeWording) -> String {
     var parts = ["<details class=\"why\"><summary>Why?</summary><ul>"]
-    for reason in finding.reasons where audience == .clinician || reason.certainty > 0 {
+    for reason in finding.reasons where audience == .clinician || (reason.contribution ?? 0) > 0 {
       var item = "<li>"
       if audience == .clinician {
-        let sign = reason.certainty >= 0 ? "+" : "−"
+        let contribution = reason.contribution ?? 0
+        let sign = contribution >= 0 ? "+" : "−"
         item +=
-          "<span class=\"rule\">\(sign)\(Certainty.number(abs(reason.certainty))) \(escape(reason.rule.id))"
+          "<span class=\"rule\">\(sign)\(Certainty.number(abs(contribution))) \(escape(reason.rule.id))"
           + " <code>\(escape(reason.rule.location.description))</code></span> "
       }
       item += escape(reason.rule.wording(for: audience))

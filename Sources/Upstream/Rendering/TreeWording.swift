@@ -27,14 +27,15 @@ struct TreeWording {
 
   /// Why a finding is thought likely: patients read each distinct wording of the rules for
   /// it; clinicians read every rule, for and against, with its certainty, place and sources.
-  func reasons(_ reasons: [Reason]) -> [String] {
+  func reasons(_ reasons: [ExplanationStep]) -> [String] {
     if isPatient {
       var seen = Set<String>()
-      return reasons.filter { $0.certainty > 0 && seen.insert($0.rule.patientWording).inserted }.map { $0.rule.patientWording }
+      return reasons.filter { ($0.contribution ?? 0) > 0 && seen.insert($0.rule.patientWording).inserted }.map { $0.rule.patientWording }
     }
     return reasons.map { reason in
-      let sign = reason.certainty >= 0 ? "+" : "−"
-      return "\(sign)\(Certainty.number(abs(reason.certainty))) \(reason.rule.id) (\(reason.rule.location)): "
+      let contribution = reason.contribution ?? 0
+      let sign = contribution >= 0 ? "+" : "−"
+      return "\(sign)\(Certainty.number(abs(contribution))) \(reason.rule.id) (\(reason.rule.location)): "
         + reason.rule.clinicianWording + (sources(reason.rule.sources).map { " [\($0)]" } ?? "")
     }
   }
@@ -46,7 +47,7 @@ struct TreeWording {
   }
 
   /// The facts a rule read that held, in words.
-  func facts(_ reason: Reason) -> [String] {
+  func facts(_ reason: ExplanationStep) -> [String] {
     reason.conditions.filter { $0.outcome.isHolding }.map(fact)
   }
 

@@ -25,7 +25,7 @@ struct ExplanationTests {
     #expect(close(steps[1].contribution, 0.4))
     let line = try #require(TreeFixtures.line(of: "rule arches-turn-the-hip", in: TreeFixtures.chain))
     #expect(steps[1].rule.location.description == "tree.rules:\(line)")
-    let flat = steps[1].conditions[0].fact
+    let flat = steps[1].conditions[0]
     #expect(flat.test == "flat" && flat.outcome == .holds(1))
     #expect(flat.fact == .answer(questionID: "flat", wording: "Are your arches flat?", answer: .yes))
     #expect(flat.description == "you answered 'yes' to \"Are your arches flat?\"")
@@ -41,7 +41,7 @@ struct ExplanationTests {
     #expect(text.contains("Unanswered questions leave it between likely (0.60) and very likely (0.80)."))
     let knee = try #require(rotation.steps[0].conditions.compactMap(\.chain).first)
     #expect(knee.id == "knee_pain")
-    #expect(knee.steps[0].conditions[0].fact.description == "you answered 'Knee', 'Hip' to \"Where does it hurt?\"")
+    #expect(knee.steps[0].conditions[0].description == "you answered 'Knee', 'Hip' to \"Where does it hurt?\"")
   }
 
   @Test("why: evidence against is shown and combined as MYCIN does")
