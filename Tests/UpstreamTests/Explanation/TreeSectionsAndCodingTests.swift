@@ -22,7 +22,7 @@ struct TreeSectionsAndCodingTests {
     #expect(first === second)
   }
 
-  @Test("sections: red flags before everything the person does; what to do first only for the patient")
+  @Test("sections: red flags and open safety questions before everything the person does; what to do first only for the patient")
   func sectionsOrder() throws {
     let (_, flagged) = try Self.example("red-flag-back")
     let flaggedSections = flagged.tree.sections(for: .clinician)
@@ -34,6 +34,13 @@ struct TreeSectionsAndCodingTests {
     #expect(tree.sections(for: .patient).contains(.firstSteps))
     #expect(!tree.sections(for: .clinician).contains(.firstSteps))
     #expect(!tree.sections(for: .patient).contains(.redFlags))
+    // Safety questions left open come before any self-care advice, and an app reads the
+    // same list from the assessment (the care level alone says self-care).
+    #expect(trucker.careLevel == .selfCare)
+    #expect(!trucker.unansweredSafetyQuestions.isEmpty)
+    #expect(trucker.unansweredSafetyQuestions.map(\.id) == tree.unansweredSafetyQuestions.map(\.id))
+    let patient = tree.sections(for: .patient)
+    #expect(patient.firstIndex(of: .unansweredSafetyQuestions)! < patient.firstIndex(of: .firstSteps)!)
     // Every renderer shows the sections in that order: the text report's headings appear
     // in the order the walk gives.
     let text = TreeTextRenderer(audience: .patient, width: 100).render(tree)
