@@ -10,7 +10,6 @@
 // (`--verbose` also prints everything the examples print).
 
 import Foundation
-import Upstream
 
 // MARK: - What the examples print, and the checks
 
@@ -74,7 +73,9 @@ let readmeStart = Shown.lines.count
 
 // MARK: - README.md, "A five-minute tour", 5. Embed the library
 
-let loaded = KnowledgeBase.bundled()  // compiled once per process; or .load(directory:), .compile(_:)
+import Upstream
+
+let loaded = KnowledgeBase.bundled()            // compiled once per process; or .load(directory:), .compile(_:)
 guard let knowledgeBase = loaded.knowledgeBase else {
   fatalError(DiagnosticRenderer(sources: loaded.files).text(loaded.diagnostics))
 }
@@ -85,10 +86,10 @@ answers["sitting_hours"] = .number(11)
 // Every answer is checked first: a misspelt id or option throws AnswersRejected with
 // every problem (and a "did you mean"), never a silently dropped answer.
 let assessment = try knowledgeBase.assess(answers)
-for flag in assessment.raisedRedFlags {  // red flags first: they need a clinician
+for flag in assessment.raisedRedFlags {          // red flags first: they need a clinician
   print(flag.redFlag.name, flag.urgency.description, flag.advice)
 }
-for likely in assessment.likelyFindings {  // complaints and their upstream contributors
+for likely in assessment.likelyFindings {        // complaints and their upstream contributors
   print(likely.finding.name, likely.certainty)
 }
 print(TreeTextRenderer(audience: .patient).render(assessment.tree))
@@ -151,15 +152,15 @@ article("GettingStartedInAnApp.md") {
 
   start = Shown.lines.count
   var answers = Answers()
-  answers["pain_areas"] = .options(["hip"])  // choices: option ids
-  answers["arch_shape"] = .option("flat")  // choice: one option id
-  answers["sitting_hours"] = .number(11)  // number, 0 to 24 hours
-  answers["sits_without_break"] = .yes  // yes/no
-  answers["ankle_stiff"] = .notSure  // allowed here: `not sure allowed`
+  answers["pain_areas"] = .options(["hip"])      // choices: option ids
+  answers["arch_shape"] = .option("flat")         // choice: one option id
+  answers["sitting_hours"] = .number(11)          // number, 0 to 24 hours
+  answers["sits_without_break"] = .yes            // yes/no
+  answers["ankle_stiff"] = .notSure               // allowed here: `not sure allowed`
 
   if let question = Screening.knowledgeBase.question("arch_shape") {
-    print(question.wording)  // "Stand barefoot. How do the arches…"
-    print(question.kind.options.map(\.id))  // ["flat", "normal", "high_arched"]
+    print(question.wording)                      // "Stand barefoot. How do the arches…"
+    print(question.kind.options.map(\.id))       // ["flat", "normal", "high_arched"]
   }
 
   expect(Shown.text(since: start).contains(#"["flat", "normal", "high_arched"]"#), "arch_shape's options are listed")
@@ -169,7 +170,7 @@ article("GettingStartedInAnApp.md") {
 
   let json = #"{"pain_areas": ["hip"], "arch_shape": "flat", "sitting_hours": 11}"#
   let read = try Screening.knowledgeBase.readAnswers(SourceFile(path: "answers.json", text: json))
-  print(read.warnings.count)  // e.g. a QuestionnaireResponse not `completed`
+  print(read.warnings.count)                    // e.g. a QuestionnaireResponse not `completed`
 
   expect(read.answers["arch_shape"] == .option("flat") && read.answers["sitting_hours"] == .number(11), "JSON answers are read")
   do {
@@ -187,9 +188,9 @@ article("GettingStartedInAnApp.md") {
     } catch {
       // `error` is an AnswersRejected (typed throws): every problem at once.
       for problem in error.problems {
-        print(problem.message)  // "question 'arch_shape' has no option 'flatt'; …"
+        print(problem.message)                 // "question 'arch_shape' has no option 'flatt'; …"
         if let fix = problem.fix {
-          print("  \(fix.message)")  // "did you mean 'flat'?"
+          print("  \(fix.message)")           // "did you mean 'flat'?"
         }
       }
       return nil
@@ -220,12 +221,12 @@ article("GettingStartedInAnApp.md") {
         print(raised.advice)
       }
     }
-    let tree = assessment.tree  // built afresh on each use: keep it
+    let tree = assessment.tree                    // built afresh on each use: keep it
     if !tree.unansweredSafetyQuestions.isEmpty {
       print("\(tree.unansweredSafetyQuestions.count) safety questions are unanswered: no red flag is ruled out.")
     }
     for likely in assessment.likelyFindings where likely.finding.kind == .contributor {
-      print("Likely contributor: \(likely.finding.name)")  // most certain first
+      print("Likely contributor: \(likely.finding.name)")      // most certain first
     }
     for recommendation in assessment.givenRecommendations {
       print("Try: \(recommendation.title)" + (recommendation.dose.map { ", \($0)" } ?? ""))
@@ -256,10 +257,10 @@ article("GettingStartedInAnApp.md") {
   guard let result = assess(answers) else { return }
   show(result)
   let tree = result.tree
-  let text = TreeTextRenderer(audience: .patient, width: 60).render(tree)  // a text view
-  let page = TreeHTMLRenderer(audience: .patient).render(tree)  // a web view: one self-contained page
-  let notes = TreeMarkdownRenderer(audience: .clinician).render(tree)  // a referral letter
-  let record = AssessmentJSONRenderer().render(result)  // a server: Docs/OutputFormat.md
+  let text = TreeTextRenderer(audience: .patient, width: 60).render(tree)   // a text view
+  let page = TreeHTMLRenderer(audience: .patient).render(tree)              // a web view: one self-contained page
+  let notes = TreeMarkdownRenderer(audience: .clinician).render(tree)       // a referral letter
+  let record = AssessmentJSONRenderer().render(result)                      // a server: Docs/OutputFormat.md
 
   let shown = Shown.text(since: start)
   expect(shown.contains("Likely contributor: Collapsed arches"), "the trucker is told collapsed arches are a likely contributor")
@@ -327,9 +328,9 @@ article("RunningAQuestionnaire.md") {
   // MARK: RunningAQuestionnaire.md, "Start a session"
 
   guard let knowledgeBase = KnowledgeBase.bundled().knowledgeBase else {
-    fatalError("the bundled rules do not compile")  // see Getting started: load it once
+    fatalError("the bundled rules do not compile")   // see Getting started: load it once
   }
-  var session = QuestionnaireSession(knowledgeBase)  // or mode: .everyQuestion
+  var session = QuestionnaireSession(knowledgeBase)          // or mode: .everyQuestion
 
   // MARK: RunningAQuestionnaire.md, "Show the current question"
 
@@ -343,14 +344,14 @@ article("RunningAQuestionnaire.md") {
   }
 
   func screen(for session: QuestionnaireSession) -> QuestionScreen? {
-    guard let question = session.currentQuestion else { return nil }  // complete
+    guard let question = session.currentQuestion else { return nil }   // complete
     let progress = session.progress
     return QuestionScreen(
       heading: "Question \(progress.number) of at most \(progress.atMost)"
         + (question.isRedFlagQuestion ? " · safety question" : ""),
       wording: question.wording,
       options: question.kind.options.map { ($0.id, $0.label) },
-      expecting: TypedReply.expectation(question),  // "yes or no", "a number from 0 to 24 hours, or not sure"
+      expecting: TypedReply.expectation(question),   // "yes or no", "a number from 0 to 24 hours, or not sure"
       help: question.help)
   }
 
@@ -374,7 +375,7 @@ article("RunningAQuestionnaire.md") {
       case .invalid(let hint): return hint
       }
     } catch {
-      return "Sorry: \(error)."  // e.g. a safety question cannot be skipped
+      return "Sorry: \(error)."                   // e.g. a safety question cannot be skipped
     }
     return nil
   }
@@ -424,7 +425,7 @@ article("RunningAQuestionnaire.md") {
   let whyStart = Shown.lines.count
   if let question = session.currentQuestion, let rationale = session.why(question.id) {
     for line in rationale.lines {
-      print(line)  // "This is a safety question: everyone is asked it, before anything else."
+      print(line)        // "This is a safety question: everyone is asked it, before anything else."
     }
     print(rationale.redFlags.map(\.name), rationale.findings.map(\.name))
   }
@@ -458,8 +459,7 @@ article("RunningAQuestionnaire.md") {
   }
 
   expect(restored.isComplete, "the questionnaire comes to an end")
-  expect(
-    restored.progress.number < knowledgeBase.questions.count, "it asked \(restored.progress.number) of \(knowledgeBase.questions.count) questions")
+  expect(restored.progress.number < knowledgeBase.questions.count, "it asked \(restored.progress.number) of \(knowledgeBase.questions.count) questions")
   let assessed = try knowledgeBase.assess(restored.answers)
   expect(restored.assessment.tree == assessed.tree, "the finished questionnaire's tree is the tree assess(_:) gives for its answers")
   expect(
@@ -490,10 +490,9 @@ do {
       if lines.first?.hasPrefix("// Package.swift") == true { continue }
       let code = lines.filter { !$0.hasPrefix("import ") }
       // The longest run of the snippet's lines found here, from its first line.
-      let matched =
-        here.indices.map { start in
-          zip(here[start...], code).prefix { $0 == $1 }.count
-        }.max() ?? 0
+      let matched = here.indices.map { start in
+        zip(here[start...], code).prefix { $0 == $1 }.count
+      }.max() ?? 0
       let differs = matched < code.count ? " (first line not matched: \"\(code[matched])\")" : ""
       expect(
         matched == code.count,
