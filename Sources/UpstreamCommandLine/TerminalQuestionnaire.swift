@@ -55,9 +55,9 @@ struct TerminalQuestionnaire {
     say(
       "Type ? for help with a question, why to see why it is asked, back to change your last answer, "
         + "skip to leave a question out, or quit to stop and carry on later.")
-    if let first = session.currentQuestion, first.isRedFlagQuestion {
+    if let first = session.currentQuestion, first.isRedFlagQuestion || first.asksFirst {
       say("")
-      say("First, the safety questions that everyone is asked.")
+      say("First, where it hurts, then the safety questions that apply to you.")
     } else {
       announcedMainQuestions = true
     }
@@ -97,7 +97,7 @@ struct TerminalQuestionnaire {
           try store.save(session)
         } catch QuestionnaireSession.Problem.safetyQuestionCannotBeSkipped {
           say(
-            "This is a safety question: everyone is asked it, so it cannot be skipped. Please answer \(TypedReply.expectation(question))."
+            "This is a safety question, so it cannot be skipped. Please answer \(TypedReply.expectation(question))."
           )
         }
       case .quit: return stopped()
@@ -113,11 +113,11 @@ struct TerminalQuestionnaire {
   private mutating func show(_ question: Question) {
     let progress = session.progress
     say("")
-    say("Question \(progress.number) of at most \(progress.atMost)\(question.isRedFlagQuestion ? " · safety question" : "")")
+    say("\(progress)\(question.isRedFlagQuestion ? " · safety question" : "")")
     say(question.wording)
     for (number, option) in question.kind.options.enumerated() {
       let label = "  \(number + 1). "
-      say(label + "\(option.label) [\(option.id)]", hang: label.count)
+      say(label + option.label, hang: label.count)
     }
     if let earlier = previousAnswer(question) { say("  (your answer was: \(earlier))") }
     say("  (\(TypedReply.expectation(question)))")

@@ -295,6 +295,14 @@ public struct Question: Sendable, Hashable {
   public struct Option: Sendable, Hashable {
     public let id: String
     public let label: String
+    /// Other words or phrases a person might type for it (`synonyms` in the rule file).
+    public let synonyms: [String]
+
+    package init(id: String, label: String, synonyms: [String] = []) {
+      self.id = id
+      self.label = label
+      self.synonyms = synonyms
+    }
   }
 
   public let id: String
@@ -303,7 +311,11 @@ public struct Question: Sendable, Hashable {
   public let kind: Kind
   public let notSureAllowed: Bool
   package let askWhen: Condition?
-  /// Whether a red-flag rule reads this question: asked first, never skipped.
+  /// Whether the question is asked before every other (`ask first`): where it hurts, and
+  /// whether there was an injury, decide which safety questions apply.
+  public let asksFirst: Bool
+  /// Whether a red-flag rule reads this question: asked before any question that is not,
+  /// whenever its answer could still raise a flag, and never skipped.
   public let isRedFlagQuestion: Bool
   public let location: DeclarationSite
 

@@ -228,7 +228,7 @@ private struct Resolver {
     let finalQuestions = questions.enumerated().map { index, question in
       Question(
         id: question.id, wording: question.wording, help: question.help, kind: question.kind,
-        notSureAllowed: question.notSureAllowed, askWhen: askWhens[index],
+        notSureAllowed: question.notSureAllowed, askWhen: askWhens[index], asksFirst: question.asksFirst,
         isRedFlagQuestion: redFlagQuestions.contains(index), location: question.location)
     }
 
@@ -316,7 +316,18 @@ private struct Resolver {
     _ = require(syntax.wording, "ask", of: .question, syntax.id)
     let kind: Question.Kind
     let typeNames = ["yes/no", "number", "scale", "choice", "choices"]
-    let options = syntax.options.map { Question.Option(id: $0.id.text, label: $0.label.value) }
+    for synonyms in syntax.synonyms where !syntax.options.contains(where: { $0.id.text == synonyms.option.text }) {
+      diagnostics.append(
+        Diagnostic.error(
+          .unknownId, "question '\(syntax.id.text)' has no option '\(synonyms.option.text)' to give synonyms for",
+          at: synonyms.option.range
+        ).suggesting(synonyms.option.text, from: syntax.options.map(\.id.text)))
+    }
+    let options = syntax.options.map { option in
+      Question.Option(
+        id: option.id.text, label: option.label.value,
+        synonyms: syntax.synonyms.filter { $0.option.text == option.id.text }.flatMap { $0.words.map(\.value) })
+    }
     switch syntax.type.text {
     case "yes/no": kind = .yesNo
     case "scale": kind = .scale
@@ -368,8 +379,8 @@ private struct Resolver {
     }
     return Question(
       id: syntax.id.text, wording: syntax.wording?.value ?? "", help: syntax.help?.value, kind: kind,
-      notSureAllowed: syntax.notSureAllowed != nil, askWhen: askWhen, isRedFlagQuestion: false,
-      location: location(syntax.id.range))
+      notSureAllowed: syntax.notSureAllowed != nil, askWhen: askWhen, asksFirst: syntax.askFirst != nil,
+      isRedFlagQuestion: false, location: location(syntax.id.range))
   }
 
   private mutating func resolveScore(_ syntax: ScoreSyntax) -> Score {

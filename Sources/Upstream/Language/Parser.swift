@@ -16,7 +16,8 @@
 //   question-type   = "yes" "/" "no" | "number" | "scale" | "choice" | "choices" ;
 //   question-attr   = "ask" TEXT | "help" TEXT | "option" ID TEXT
 //                   | "range" NUMBER "to" NUMBER | "unit" TEXT | "decimals" "allowed"
-//                   | "not" "sure" "allowed" | "ask" "when" condition ;
+//                   | "not" "sure" "allowed" | "ask" "when" condition | "ask" "first"
+//                   | "synonyms" ID TEXT { "," TEXT } ;
 //   finding         = ( "complaint" | "contributor" ) ID
 //                     { "name" TEXT | "region" ID | "explain" TEXT } ;
 //   score           = "score" ID { "name" TEXT | "range" NUMBER "to" NUMBER
@@ -384,7 +385,9 @@ package struct Parser {
       type = Name(text: token.value, range: token.range)
     }
     var question = QuestionSyntax(id: id, type: type, range: keyword.range.through(type.range))
-    let attributes = ["ask", "help", "option", "range", "unit", "decimals allowed", "not sure allowed", "ask when"]
+    let attributes = [
+      "ask", "help", "option", "range", "unit", "decimals allowed", "not sure allowed", "ask when", "ask first", "synonyms",
+    ]
     parseAttributes(of: .question, attributes: attributes) { parser, word in
       switch word.value {
       case "ask":
@@ -393,6 +396,9 @@ package struct Parser {
             parser.report(.error(.duplicateAttribute, "'ask when' is given twice; join the conditions with 'and'", at: word.range))
           }
           question.askWhen = try parser.parseCondition()
+        } else if parser.takeIfWord("first") != nil {
+          parser.checkSingle(question.askFirst, word)
+          question.askFirst = word.range
         } else {
           parser.checkSingle(question.wording, word)
           question.wording = try parser.parseText("the question's wording")
@@ -403,6 +409,14 @@ package struct Parser {
       case "option":
         let option = try parser.parseName("an option id")
         question.options.append((option, try parser.parseText("the option's label")))
+      case "synonyms":
+        let option = try parser.parseName("the id of the option these words stand for")
+        var words = [try parser.parseText("a word or phrase a person might type for the option")]
+        while parser.current.kind == .comma {
+          parser.take()
+          words.append(try parser.parseText("another word or phrase"))
+        }
+        question.synonyms.append((option, words))
       case "range":
         parser.checkSingle(question.declaredRange.map { $0.low }, word)
         let low = try parser.parseNumber("the lowest allowed number")

@@ -108,6 +108,10 @@ package struct QuestionSyntax: Sendable {
   package var decimalsAllowed: SourceRange?
   package var notSureAllowed: SourceRange?
   package var askWhen: ConditionSyntax?
+  /// `ask first`: asked before every other question.
+  package var askFirst: SourceRange?
+  /// `synonyms OPTION "word", …`: what a person might type for an option.
+  package var synonyms: [(option: Name, words: [Spelled<String>])] = []
   package let range: SourceRange
 }
 

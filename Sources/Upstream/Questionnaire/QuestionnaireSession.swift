@@ -34,13 +34,26 @@ public struct QuestionnaireSession: Sendable {
   }
 
   /// How far the person has come.
-  public struct Progress: Sendable, Hashable {
+  public struct Progress: Sendable, Hashable, CustomStringConvertible {
     /// The number of the question being asked (the number answered, once complete).
     public let number: Int
     /// The most questions the session can ask in all, given the answers so far.
     public let atMost: Int
     /// Every question in the knowledge base.
     public let total: Int
+    /// How many more questions are likely after this one: those a person with no warning
+    /// signs and nothing else to report would still be asked (answering "no" and "none",
+    /// and leaving numbers and single choices open). Never more than `atMost` allows.
+    public let likelyRemaining: Int
+
+    /// The progress line a person reads: `Question 5 · about 12 more`.
+    public var description: String {
+      switch likelyRemaining {
+      case 0: "Question \(number) · probably the last"
+      case 1: "Question \(number) · about 1 more"
+      default: "Question \(number) · about \(likelyRemaining) more"
+      }
+    }
   }
 
   /// Why the session refused a step.
@@ -126,7 +139,42 @@ public struct QuestionnaireSession: Sendable {
   public var progress: Progress {
     Progress(
       number: replies.count + (isComplete ? 0 : 1), atMost: replies.count + plan.remaining,
-      total: knowledgeBase.questions.count)
+      total: knowledgeBase.questions.count, likelyRemaining: likelyRemaining())
+  }
+
+  /// How many questions are likely after the current one: the mean, over the answers
+  /// the current question can get (each option, or yes and no), of how many a person
+  /// with nothing more to report would then be asked — the session run on answering "no"
+  /// to yes/no questions and "none" to lists, and leaving numbers and single choices
+  /// unanswered (which keeps what they could decide open, so the estimate errs high).
+  private func likelyRemaining() -> Int {
+    guard let current = currentQuestion else { return 0 }
+    let answers: [AnswerValue?] =
+      switch current.kind {
+      case .yesNo: [.yes, .no]
+      case .choice(let options): options.map { .option($0.id) }
+      case .choices(let options): [.options([])] + options.map { .options([$0.id]) }
+      case .number, .scale: [nil]
+      }
+    var total = 0
+    for answer in answers {
+      var rest = self
+      rest.record(current, answer)
+      while let question = rest.currentQuestion, rest.replies.count < replies.count + knowledgeBase.questions.count {
+        rest.record(question, Self.unremarkableAnswer(question))
+        total += 1
+      }
+    }
+    return Int((Double(total) / Double(max(1, answers.count))).rounded())
+  }
+
+  /// The answer of a person with nothing to report, where there is one.
+  private static func unremarkableAnswer(_ question: Question) -> AnswerValue? {
+    switch question.kind {
+    case .yesNo: .no
+    case .choices: .options([])
+    case .number, .scale, .choice: nil
+    }
   }
 
   /// The answer given to a question, if any.
@@ -248,14 +296,16 @@ public struct QuestionnaireSession: Sendable {
     let open = openQuestions(knowledgeBase, assessment, skipped: skipped)
     var relevance = Relevance(assessment, open: open)
     let questions = knowledgeBase.questions
-    let redFlagQuestions = questions.indices.filter { open[$0] && questions[$0].isRedFlagQuestion }
-
     var wanted: QuestionSet
     switch mode {
     case .adaptive: wanted = relevance.resultDependence()
     case .everyQuestion: wanted = QuestionSet(questions.indices.filter { open[$0] })
     }
-    for question in redFlagQuestions { wanted.insert(question) }
+    // Questions asked first (where it hurts, an injury) are asked whatever the mode; then
+    // every red-flag question whose answer could still raise a flag, in declared order.
+    let opening = questions.indices.filter { open[$0] && questions[$0].asksFirst }
+    for question in opening { wanted.insert(question) }
+    let redFlagQuestions = questions.indices.filter { open[$0] && questions[$0].isRedFlagQuestion && wanted.contains($0) }
 
     // A question whose `ask when` is still undecided waits for the questions that decide it.
     var gated = QuestionSet()
@@ -271,8 +321,8 @@ public struct QuestionnaireSession: Sendable {
     let next: Int?
     if let returning = returningTo, wanted.contains(returning), !gated.contains(returning) {
       next = returning
-    } else if let redFlag = redFlagQuestions.first {
-      next = redFlag
+    } else if let first = opening.first ?? redFlagQuestions.first {
+      next = first
     } else {
       let askable = wanted.members.filter { !gated.contains($0) }
       next = (mode == .adaptive ? mostUseful(askable, relevance) : askable.first) ?? wanted.members.first
@@ -416,7 +466,7 @@ public struct QuestionRationale: Sendable {
   public var lines: [String] {
     var lines: [String] = []
     if question.isRedFlagQuestion {
-      lines.append("This is a safety question: everyone is asked it, before anything else.")
+      lines.append("This is a safety question: it is asked before anything else, and cannot be skipped.")
     }
     if mattersNow {
       lines.append("Your answer can still change:")

@@ -4,10 +4,13 @@ import Foundation
 
 /// What a person typed in reply to a question, read forgivingly.
 ///
-/// Accepts `yes`/`no` and their first letters, numbers (with the question's unit after
-/// them if wanted), an option's number, id, label or an abbreviation of either (`fl` for
-/// `flat`, `ri` for `rolls_in`), several options separated by commas, `none`, and `not
-/// sure` where the question allows it. The words `?`/`help`, `why`, `back` (or `undo`),
+/// Accepts `yes`/`no`, their first letters and everyday forms (`yeah`, `nope`), numbers
+/// with or without the question's unit or a hedge (`8 hours`, `about 8`, `8 hrs`), an
+/// option's number, id, label, a synonym the knowledge base declares, a word of its label
+/// (`office` for "Desk or office work", `walking` for "Hiking or long walks") or an
+/// abbreviation (`fl` for `flat`), several options separated by commas, `and`, `&` or
+/// `/` (`knee and back`), `none`, and `not sure` in its everyday forms (`dunno`, `idk`,
+/// `no idea`) where the question allows it. A misspelt yes or no gets "did you mean". The words `?`/`help`, `why`, `back` (or `undo`),
 /// `skip` and `quit` are commands, except where the question has an option of that
 /// exact name (then `undo` still goes back). Anything else gets a hint that says what
 /// would do.
@@ -35,8 +38,8 @@ public enum TypedReply: Sendable, Hashable {
   public static func read(_ text: String, for question: Question) -> TypedReply {
     guard text.utf8.count <= maximumLength else { return .invalid(tooLongHint) }
     let typed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-    let namesAnOption = question.kind.options.contains {
-      $0.id.lowercased() == typed.lowercased() || $0.label.lowercased() == typed.lowercased()
+    let namesAnOption = question.kind.options.contains { option in
+      ([option.id, option.label] + option.synonyms).contains { $0.lowercased() == typed.lowercased() }
     }
     switch namesAnOption ? "" : typed.lowercased() {
     case "?", "help": return .help
@@ -72,37 +75,58 @@ public enum TypedReply: Sendable, Hashable {
     case .number(let low, let high, let unit, let decimals):
       text = "\(decimals ? "a number" : "a whole number") from \(NumberText.plain(low)) to \(NumberText.plain(high))\(unit.map { " \($0)" } ?? "")"
     case .scale: text = "a whole number from 0 to 10"
-    case .choice(let options): text = "one option: its number (1–\(options.count)) or its name"
-    case .choices: text = "any of the options: numbers or names separated by commas, or none"
+    case .choice(let options): text = "one option: its number (1–\(options.count)) or its words"
+    case .choices: text = "the numbers or words of every option that applies, separated by commas or 'and'; or none"
     }
-    if question.notSureAllowed { text += ", or not sure" }
+    if question.notSureAllowed { text += "; or not sure" }
     return text
   }
 
   // MARK: Reading answers
 
+  /// The everyday ways of saying "not sure".
+  static let notSureWords: Set<String> = [
+    "not sure", "notsure", "unsure", "don't know", "dont know", "do not know", "idk", "dunno", "no idea",
+    "not certain", "i don't know", "i dont know", "i'm not sure", "im not sure", "no clue", "can't say", "cant say",
+  ]
+
   private static func isNotSure(_ typed: String) -> Bool {
     let words = typed.lowercased().replacingOccurrences(of: "’", with: "'")
       .replacingOccurrences(of: "-", with: " ").split(separator: " ").joined(separator: " ")
-    return ["not sure", "notsure", "unsure", "don't know", "dont know", "do not know", "idk"].contains(words)
+      .trimmingCharacters(in: CharacterSet(charactersIn: ".!"))
+    return notSureWords.contains(words)
   }
+
+  private static let yesWords: Set<String> = ["y", "yes", "yeah", "yep", "yup", "ya", "yea", "true", "yes please", "i do", "i have"]
+  private static let noWords: Set<String> = ["n", "no", "nope", "nah", "false", "no thanks", "i don't", "i dont", "i haven't", "never"]
 
   private static func yesNo(_ typed: String) -> TypedReply {
-    switch typed.lowercased() {
-    case "y", "yes", "yeah", "yep", "true": return .answer(.yes)
-    case "n", "no", "nope", "false": return .answer(.no)
-    default: return .invalid("Please answer yes or no (y or n).")
-    }
+    let text = typed.lowercased().replacingOccurrences(of: "’", with: "'").trimmingCharacters(in: CharacterSet(charactersIn: ".!"))
+    if yesWords.contains(text) { return .answer(.yes) }
+    if noWords.contains(text) { return .answer(.no) }
+    let suggestion = ["yes", "no"].first { text.count <= 5 && Suggestion.editDistance(text, $0) <= (text.count <= 2 ? 1 : 2) }
+    return .invalid(
+      suggestion.map { "'\(typed)' is not yes or no. Did you mean '\($0)'? Please answer yes or no (y or n)." }
+        ?? "Please answer yes or no (y or n).")
   }
 
+  /// Words that hedge a number (`about 8`) and are left out.
+  private static let hedges = ["about", "around", "roughly", "approximately", "approx", "maybe", "nearly", "almost", "~"]
+  /// Words after a number's unit that change nothing (`8 hours a day`, `45 years old`).
+  private static let trailers = ["a day", "per day", "each day", "every day", "daily", "a week", "per week", "old", "or so"]
+
   private static func number(_ typed: String, _ question: Question) -> TypedReply {
-    let text = typed.lowercased()
+    var text = typed.lowercased().trimmingCharacters(in: .whitespaces)
+    for hedge in hedges where text.hasPrefix(hedge + " ") || (hedge == "~" && text.hasPrefix(hedge)) {
+      text = String(text.dropFirst(hedge.count)).trimmingCharacters(in: .whitespaces)
+    }
     let numeric = text.prefix { $0.isNumber || $0 == "." || $0 == "," || $0 == "-" }
-    let rest = text.dropFirst(numeric.count).trimmingCharacters(in: .whitespaces)
+    var rest = text.dropFirst(numeric.count).trimmingCharacters(in: .whitespaces)
+    for trailer in trailers where rest == trailer || rest.hasSuffix(" " + trailer) {
+      rest = String(rest.dropLast(trailer.count)).trimmingCharacters(in: .whitespaces)
+    }
     let unit = if case .number(_, _, let unit?, _) = question.kind { unit.lowercased() } else { "" }
-    let unitFits =
-      rest.isEmpty || (!unit.isEmpty && (unit.hasPrefix(rest) || rest.hasPrefix(String(unit.prefix(max(1, unit.count - 1))))))
-    guard let value = Double(numeric.replacingOccurrences(of: ",", with: ".")), unitFits else {
+    guard let value = Double(numeric.replacingOccurrences(of: ",", with: ".")), rest.isEmpty || abbreviates(rest, unit) else {
       return .invalid("Please give \(expectation(question)).")
     }
     if let range = question.kind.numberRange, !range.contains(value) {
@@ -115,10 +139,30 @@ public enum TypedReply: Sendable, Hashable {
     return .answer(.number(value))
   }
 
+  /// Whether `typed` is the unit or a short form of it: `hours`, `hour`, `h`, `hrs` for
+  /// hours (its letters in order, starting with the unit's first letter).
+  private static func abbreviates(_ typed: String, _ unit: String) -> Bool {
+    guard !unit.isEmpty, let first = typed.first, first == unit.first else { return false }
+    if unit.hasPrefix(typed) || typed.hasPrefix(String(unit.prefix(max(1, unit.count - 1)))) { return true }
+    var remaining = Substring(unit)
+    for character in typed {
+      guard let found = remaining.firstIndex(of: character) else { return false }
+      remaining = remaining[remaining.index(after: found)...]
+    }
+    return true
+  }
+
+  /// The separators between several options in one reply.
+  private static let listSeparators = [",", ";", " and ", " & ", "&", "/", " plus ", " + "]
+
   private static func choices(_ typed: String, _ options: [Question.Option]) -> TypedReply {
-    if ["none", "nothing", "neither", "none of these", "-"].contains(typed.lowercased()) { return .answer(.options([])) }
+    if ["none", "nothing", "neither", "none of these", "none of them", "no", "-"].contains(typed.lowercased()) {
+      return .answer(.options([]))
+    }
+    var list = " " + typed.lowercased() + " "
+    for separator in listSeparators { list = list.replacingOccurrences(of: separator, with: ",") }
     var chosen: [String] = []
-    for part in typed.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
+    for part in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
       var pieces = [part]
       if case .failure = option(part, in: options), part.contains(" ") {
         pieces = part.split(separator: " ").map(String.init)
@@ -139,29 +183,59 @@ public enum TypedReply: Sendable, Hashable {
     let message: String
   }
 
-  /// Finds the option a person means: its number, id, label, or an abbreviation.
+  /// Finds the option a person means, trying in turn: its number; its id, label or a
+  /// declared synonym, exactly; an abbreviation of its id or label; and a word of its
+  /// label or synonyms (`office`, `walking` for "long walks").
   static func option(_ typed: String, in options: [Question.Option]) -> Result<String, Hint> {
-    let text = typed.lowercased()
+    let text = typed.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".!"))
     let key = normalised(text)
     if let number = Int(text), options.indices.contains(number - 1) { return .success(options[number - 1].id) }
-    if let exact = options.first(where: { normalised($0.id) == key || $0.label.lowercased() == text }) {
-      return .success(exact.id)
+    let exact = options.first { option in
+      normalised(option.id) == key || option.label.lowercased() == text || option.synonyms.contains { $0.lowercased() == text }
     }
-    let matches = options.filter { option in
+    if let exact { return .success(exact.id) }
+    var matches = options.filter { option in
       let id = normalised(option.id)
       let initials = String(id.split(separator: "_").compactMap(\.first))
       return id.hasPrefix(key) || option.label.lowercased().hasPrefix(text) || (initials.count > 1 && initials == key)
     }
+    if matches.isEmpty {
+      let stems = Set(words(text).filter { !fillerWords.contains($0) }.map(stem))
+      if !stems.isEmpty {
+        matches = options.filter { option in
+          let optionStems = Set(([option.label] + option.synonyms).flatMap(words).map(stem))
+          return stems.isSubset(of: optionStems)
+        }
+      }
+    }
     if matches.count == 1 { return .success(matches[0].id) }
-    let names = options.map(\.id).joined(separator: ", ")
     if matches.count > 1 {
       return .failure(
         Hint(
-          message:
-            "'\(typed)' could be \(matches.map(\.id).joined(separator: " or ")); type a little more. The options are \(names)."))
+          message: "'\(typed)' could be \(matches.map { "'\($0.label)'" }.joined(separator: " or ")); type a little more, or its number."))
     }
-    let suggestion = Suggestion.closest(to: key, in: options.map(\.id)).map { " Did you mean '\($0)'?" } ?? ""
-    return .failure(Hint(message: "'\(typed)' is not one of the options (\(names)); type its number or name.\(suggestion)"))
+    let closest = Suggestion.closest(to: key, in: options.map(\.id)).flatMap { id in options.first { $0.id == id } }
+    let suggestion = closest.map { " Did you mean '\($0.label)'?" } ?? ""
+    return .failure(
+      Hint(message: "'\(typed)' is not one of the options; type its number (1–\(options.count)) or words from it.\(suggestion)"))
+  }
+
+  /// Words that say nothing about which option is meant.
+  private static let fillerWords: Set<String> = [
+    "a", "an", "the", "my", "i", "im", "in", "on", "at", "of", "or", "it", "is", "mostly", "mainly", "mine", "pain", "sore",
+  ]
+
+  /// The lower-case words of a text, letters and digits only.
+  private static func words(_ text: String) -> [String] {
+    text.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
+  }
+
+  /// A word without its common English endings, so `walking`, `walks` and `walk` match.
+  private static func stem(_ word: String) -> String {
+    for ending in ["ing", "ies", "es", "ed", "s"] where word.count > ending.count + 2 && word.hasSuffix(ending) {
+      return String(word.dropLast(ending.count))
+    }
+    return word
   }
 
   private static func normalised(_ text: String) -> String {

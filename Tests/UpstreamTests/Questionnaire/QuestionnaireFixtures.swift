@@ -23,6 +23,7 @@ enum QuestionnaireFixtures {
       ask "Where does it hurt?"
       option back "Lower back"
       option hip "Hip"
+      ask first
 
     question numb: yes/no
       ask "Any numbness in the saddle area?"
@@ -78,9 +79,9 @@ enum QuestionnaireFixtures {
       source s
 
     rule saddle-numbness
-      when numb and pain includes back
+      when numb
       then red flag cauda
-      because "Saddle numbness with back pain needs emergency care."
+      because "Saddle numbness with pain needs emergency care."
       source s
     rule reports-back
       when pain includes back

@@ -6,15 +6,26 @@ import Testing
 /// The library questionnaire: what it asks, in what order, and the steps a front end uses.
 @Suite("Questionnaire session")
 struct QuestionnaireSessionTests {
-  @Test("red-flag questions come first and are asked even when nothing else depends on them")
+  @Test("where it hurts first; then a red-flag question whenever its answer could raise a flag, and only then")
   func redFlagsFirst() throws {
     let kb = try QuestionnaireFixtures.knowledgeBase()
     var session = QuestionnaireSession(kb)
     #expect(session.currentQuestion?.id == "pain")
-    #expect(session.currentQuestion?.isRedFlagQuestion == true)
+    #expect(session.currentQuestion?.asksFirst == true)
     try session.answer(.options(["hip"]))
-    // With hip pain only, the saddle-numbness rule cannot fire, yet the question is asked.
+    // Saddle numbness raises the flag with any pain, so it comes next, before the hip questions.
     #expect(session.currentQuestion?.id == "numb")
+
+    // When the flag needs back pain, a person with hip pain only is not asked about numbness.
+    let backOnly = QuestionnaireFixtures.rules.replacingOccurrences(of: "when numb\n", with: "when numb and pain includes back\n")
+    let scoped = try #require(KnowledgeBase.compile(files: [("q.rules", backOnly)]).knowledgeBase)
+    var hip = QuestionnaireSession(scoped)
+    try hip.answer(.options(["hip"]))
+    #expect(hip.currentQuestion?.id == "arch")
+    var back = QuestionnaireSession(scoped)
+    try back.answer(.options(["back"]))
+    #expect(back.currentQuestion?.id == "numb")
+    #expect(throws: QuestionnaireSession.Problem.safetyQuestionCannotBeSkipped("numb")) { try back.skip() }
   }
 
   @Test("back pain: only the questions that can still change the result; the rest are skipped")
@@ -26,7 +37,7 @@ struct QuestionnaireSessionTests {
     #expect(asked == ["pain", "numb", "sitting", "worse_sitting"])
     #expect(session.isComplete)
     #expect(session.assessment.finding("long_sitting")?.certainty == 0.5)
-    #expect(session.progress == .init(number: 4, atMost: 4, total: 6))
+    #expect(session.progress == .init(number: 4, atMost: 4, total: 6, likelyRemaining: 0))
   }
 
   @Test("hip pain: a question whose ask when is false is not asked; the hip questions are")
@@ -85,8 +96,8 @@ struct QuestionnaireSessionTests {
   func skipping() throws {
     let kb = try QuestionnaireFixtures.knowledgeBase()
     var session = QuestionnaireSession(kb)
-    #expect(throws: QuestionnaireSession.Problem.safetyQuestionCannotBeSkipped("pain")) { try session.skip() }
     try session.answer(.options(["hip"]))
+    #expect(throws: QuestionnaireSession.Problem.safetyQuestionCannotBeSkipped("numb")) { try session.skip() }
     try session.answer(.no)
     let question = try #require(session.currentQuestion)
     try session.skip()
@@ -130,7 +141,7 @@ struct QuestionnaireSessionTests {
     let sitting = try #require(session.why("sitting"))
     #expect(!sitting.mattersNow)
     let numb = try #require(session.why("numb"))
-    #expect(numb.lines.first == "This is a safety question: everyone is asked it, before anything else.")
+    #expect(numb.lines.first == "This is a safety question: it is asked before anything else, and cannot be skipped.")
   }
 
   @Test("the session file is an answers file in the order answered; resuming carries on where it stopped")

@@ -56,20 +56,20 @@ struct TypedReplyTests {
     #expect(try read("A very high arch", "arch") == .answer(.option("high")))
     #expect(try read("not sure", "arch") == .answer(.notSure))
     #expect(try read("don't know", "arch") == .answer(.notSure))
-    #expect(try read("4", "arch") == .invalid("'4' is not one of the options (flat, normal, high); type its number or name."))
+    #expect(try read("4", "arch") == .invalid("'4' is not one of the options; type its number (1–3) or words from it."))
     #expect(
       try read("flatt", "arch")
-        == .invalid("'flatt' is not one of the options (flat, normal, high); type its number or name. Did you mean 'flat'?"))
+        == .invalid("'flatt' is not one of the options; type its number (1–3) or words from it. Did you mean 'Flat'?"))
     let shoes = try #require(kb.question("shoes"))
     #expect(TypedReply.read("s", for: shoes) == .answer(.option("stiff")))
     let rolls = Question(
       id: "rolls", wording: "?", help: nil,
       kind: .choice([.init(id: "rolls_in", label: "In"), .init(id: "rolls_out", label: "Out")]), notSureAllowed: false,
-      askWhen: nil,
+      askWhen: nil, asksFirst: false,
       isRedFlagQuestion: false, location: DeclarationSite(file: "f", line: 1, column: 1))
     #expect(
       TypedReply.read("ro", for: rolls)
-        == .invalid("'ro' could be rolls_in or rolls_out; type a little more. The options are rolls_in, rolls_out."))
+        == .invalid("'ro' could be 'In' or 'Out'; type a little more, or its number."))
     #expect(TypedReply.read("ri", for: rolls) == .answer(.option("rolls_in")))
   }
 
@@ -79,17 +79,87 @@ struct TypedReplyTests {
     #expect(try read("hip back", "pain") == .answer(.options(["back", "hip"])))
     #expect(try read("lower back", "pain") == .answer(.options(["back"])))
     #expect(try read("none", "pain") == .answer(.options([])))
-    #expect(try read("hip, knee", "pain") == .invalid("'knee' is not one of the options (back, hip); type its number or name."))
+    #expect(try read("hip, knee", "pain") == .invalid("'knee' is not one of the options; type its number (1–2) or words from it."))
   }
 
   @Test("what each kind of question takes, in words")
   func expectations() throws {
     #expect(TypedReply.expectation(try #require(kb.question("numb"))) == "yes or no")
     #expect(TypedReply.expectation(try #require(kb.question("sitting"))) == "a number from 0 to 24 hours")
-    #expect(TypedReply.expectation(try #require(kb.question("arch"))) == "one option: its number (1–3) or its name, or not sure")
+    #expect(TypedReply.expectation(try #require(kb.question("arch"))) == "one option: its number (1–3) or its words; or not sure")
     #expect(
       TypedReply.expectation(try #require(kb.question("pain")))
-        == "any of the options: numbers or names separated by commas, or none")
+        == "the numbers or words of every option that applies, separated by commas or 'and'; or none")
+  }
+
+  // MARK: Replies as people type them (the shipped questions)
+
+  @Test(
+    "where it hurts in a person's words: lists joined by 'and' or commas, declared synonyms, words of a label",
+    arguments: [
+      ("knee and back", ["lower_back", "knee"]), ("knee, back", ["lower_back", "knee"]), ("back & hips", ["lower_back", "hip"]),
+      ("my knee", ["knee"]), ("ankle", ["foot"]), ("groin and feet", ["hip", "foot"]), ("lower back, knee", ["lower_back", "knee"]),
+      ("1 and 4", ["lower_back", "knee"]),
+    ])
+  func painAreas(_ typed: String, _ expected: [String]) throws {
+    let question = try #require(FuzzHarness.bundled.question("pain_areas"))
+    #expect(TypedReply.read(typed, for: question) == .answer(.options(expected)))
+  }
+
+  @Test(
+    "single and several choices by a word of the label or a synonym",
+    arguments: [
+      ("occupation", "office", AnswerValue.option("desk")), ("occupation", "lorry driver", .option("professional_driver")),
+      ("occupation", "retired", .option("other")), ("activities", "walking", .options(["hiking"])),
+      ("activities", "running and cycling", .options(["running", "cycling"])), ("activities", "gym, walks", .options(["hiking", "mixed"])),
+    ])
+  func wordsOfOptions(_ id: String, _ typed: String, _ expected: AnswerValue) throws {
+    let question = try #require(FuzzHarness.bundled.question(id))
+    #expect(TypedReply.read(typed, for: question) == .answer(expected))
+  }
+
+  @Test("an option nobody could mean is refused with the options; a word two options share asks for more")
+  func stillRefused() throws {
+    let areas = try #require(FuzzHarness.bundled.question("pain_areas"))
+    guard case .invalid(let hint) = TypedReply.read("elbow", for: areas) else {
+      Issue.record("elbow was accepted")
+      return
+    }
+    #expect(hint.contains("'elbow' is not one of the options"))
+    let occupation = try #require(FuzzHarness.bundled.question("occupation"))
+    guard case .invalid = TypedReply.read("spaceship", for: occupation) else {
+      Issue.record("spaceship was accepted")
+      return
+    }
+  }
+
+  @Test("'not sure' in everyday words, where the question allows it", arguments: ["dunno", "idk", "no idea", "Not sure.", "I don't know", "unsure"])
+  func notSure(_ typed: String) throws {
+    let arch = try #require(FuzzHarness.bundled.question("arch_shape"))
+    #expect(arch.notSureAllowed)
+    #expect(TypedReply.read(typed, for: arch) == .answer(.notSure))
+  }
+
+  @Test("yes and no in everyday words; a misspelt one gets 'did you mean'")
+  func yesNoWords() throws {
+    let numb = try #require(kb.question("numb"))
+    for yes in ["yeah", "yup", "Yes.", "y"] { #expect(TypedReply.read(yes, for: numb) == .answer(.yes), "\(yes)") }
+    for no in ["nah", "nope", "No!", "never"] { #expect(TypedReply.read(no, for: numb) == .answer(.no), "\(no)") }
+    #expect(TypedReply.read("yse", for: numb) == .invalid("'yse' is not yes or no. Did you mean 'yes'? Please answer yes or no (y or n)."))
+    #expect(TypedReply.read("nop", for: numb) == .invalid("'nop' is not yes or no. Did you mean 'no'? Please answer yes or no (y or n)."))
+    #expect(TypedReply.read("perhaps", for: numb) == .invalid("Please answer yes or no (y or n)."))
+  }
+
+  @Test("numbers with their unit, a short unit, a hedge or 'a day'", arguments: ["8 hours", "about 8", "8 hrs", "8h", "~8", "around 8 hours a day"])
+  func numbersInWords(_ typed: String) throws {
+    let sitting = try #require(kb.question("sitting"))
+    #expect(TypedReply.read(typed, for: sitting) == .answer(.number(8)))
+  }
+
+  @Test("a number followed by some other unit is refused")
+  func wrongUnit() throws {
+    let sitting = try #require(kb.question("sitting"))
+    #expect(TypedReply.read("8 miles", for: sitting) == .invalid("Please give a number from 0 to 24 hours."))
   }
 }
 

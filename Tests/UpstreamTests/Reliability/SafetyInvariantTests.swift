@@ -78,24 +78,44 @@ struct SafetyInvariantTests {
     #expect(raisedSomewhere > 40)
   }
 
-  @Test("the adaptive questionnaire asks every red-flag question, before any other")
+  @Test(
+    "the adaptive questionnaire asks where it hurts first, then every red-flag question whose answer could raise a flag, before any other"
+  )
   func questionnaireNeverSkipsRedFlagQuestions() throws {
     let kb = Self.kb
     let redFlagQuestions = Set(kb.questions.filter(\.isRedFlagQuestion).map(\.id))
+    let first = kb.questions.filter(\.asksFirst).map(\.id)
     #expect(redFlagQuestions.count >= 10)
+    #expect(first == ["pain_areas", "injury_recent"])
     var random = SeededGenerator(seed: 5)
+    var leftOut = 0
     for round in 0..<150 {
       let answers = Self.randomAnswers(in: kb, answering: round % 3 == 0 ? 0.5 : 1, using: &random)
       let session = QuestionnaireSession.answering(answers, with: kb)
       let asked = session.replies.map(\.question)
-      #expect(Set(asked).isSuperset(of: redFlagQuestions), "skipped: \(redFlagQuestions.subtracting(asked).sorted())")
-      #expect(Set(asked.prefix(redFlagQuestions.count)) == redFlagQuestions, "a question came before a red-flag question")
+      #expect(Array(asked.prefix(first.count)) == first, "asked first: \(asked.prefix(2))")
+      // Every red-flag question asked comes before any question that is not one.
+      let lastRedFlag = asked.lastIndex { redFlagQuestions.contains($0) } ?? 0
+      #expect(asked.prefix(lastRedFlag).allSatisfy { redFlagQuestions.contains($0) }, "a question came before a red-flag question")
+      // A red-flag question left out could not have raised or changed a flag, whatever its answer.
+      let flags = session.assessment.redFlags
+      for id in redFlagQuestions.subtracting(asked).sorted() {
+        let question = try #require(kb.question(id))
+        leftOut += 1
+        for value in Self.possibleAnswers(question) {
+          var with = session.answers
+          with[id] = value
+          #expect(kb.assess(validated: with).redFlags == flags, "leaving out \(id) hid a flag when it is \(value)")
+        }
+      }
       // And a person cannot skip one.
       var fresh = QuestionnaireSession(kb)
       if let first = fresh.currentQuestion, first.isRedFlagQuestion {
         #expect(throws: QuestionnaireSession.Problem.safetyQuestionCannotBeSkipped(first.id)) { try fresh.skip() }
       }
     }
+    // Some were left out, so the property was exercised.
+    #expect(leftOut > 100)
   }
 
   // MARK: Unknown answers

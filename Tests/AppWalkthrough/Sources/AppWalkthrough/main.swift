@@ -425,7 +425,7 @@ article("RunningAQuestionnaire.md") {
   let whyStart = Shown.lines.count
   if let question = session.currentQuestion, let rationale = session.why(question.id) {
     for line in rationale.lines {
-      print(line)        // "This is a safety question: everyone is asked it, before anything else."
+      print(line)        // "This is a safety question: it is asked before anything else, and cannot be skipped."
     }
     print(rationale.redFlags.map(\.name), rationale.findings.map(\.name))
   }
