@@ -92,6 +92,8 @@ public struct RecommendationTree: Sendable, Hashable, Codable {
 public struct FindingNode: Sendable, Hashable, Codable {
   public let id: String
   public let name: String
+  /// The name in everyday words, for the patient's report.
+  public let patientName: String
   public let kind: FindingKind
   public let region: BodyRegion?
   public let explanation: String?
@@ -128,7 +130,11 @@ public struct RecommendationEntry: Sendable, Hashable, Codable {
 
   public let id: String
   public let title: String
+  /// The title in everyday words, for the patient's report.
+  public let patientTitle: String
+  /// The dose for this person: the first `dose when` variant their answers fit, else the dose.
   public let dose: String?
+  /// The instructions for this person, chosen the same way.
   public let instructions: String?
   public let cautions: [String]
   public let status: Status
@@ -246,8 +252,11 @@ extension RecommendationTree {
     case redFlags = "red-flags"
     /// Safety questions left unanswered or answered "not sure".
     case unansweredSafetyQuestions = "unanswered-safety-questions"
-    /// What to do first (the patient's report only).
+    /// The patient's plan: per complaint, the most likely contributors and one first
+    /// thing to do (``patientPlan``; the patient's report only).
     case firstSteps = "first-steps"
+    /// The other recommendations given, one line each (the patient's report only).
+    case moreToTry = "more-to-try"
     /// The complaints, each with its upstream contributors and what to do.
     case complaints
     /// Findings that are neither a complaint nor under one.
@@ -265,20 +274,25 @@ extension RecommendationTree {
   }
 
   /// The sections this tree has for an audience, in the order they are shown: empty
-  /// sections are left out, and what to do first is the patient's.
+  /// sections are left out. The patient's report is short: the plan per complaint and
+  /// the rest as "more you can try", no tree, no answers; the clinician's has the whole
+  /// tree and the answers.
   public func sections(for audience: Audience) -> [Section] {
-    Section.allCases.filter { section in
+    let patient = audience == .patient
+    return Section.allCases.filter { section in
       switch section {
-      case .heading, .answers: true
+      case .heading: true
+      case .answers: !patient
       case .redFlags: !redFlags.isEmpty
       case .unansweredSafetyQuestions: !unansweredSafetyQuestions.isEmpty
-      case .firstSteps: audience == .patient && !firstSteps.isEmpty
-      case .complaints: !complaints.isEmpty
-      case .otherFindings: !otherFindings.isEmpty
+      case .firstSteps: patient && !complaints.isEmpty
+      case .moreToTry: patient && !patientPlan.moreToTry.isEmpty
+      case .complaints: !patient && !complaints.isEmpty
+      case .otherFindings: !patient && !otherFindings.isEmpty
       case .nothingFound: nothingFound
-      case .otherRecommendations: !otherRecommendations.isEmpty
+      case .otherRecommendations: !patient && !otherRecommendations.isEmpty
       case .safetyNetting: !safetyNetting.isEmpty
-      case .scores: !scores.isEmpty
+      case .scores: !scores.isEmpty && (!patient || scores.contains { $0.stratum != nil })
       }
     }
   }

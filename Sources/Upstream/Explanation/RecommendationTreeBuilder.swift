@@ -68,17 +68,19 @@ struct RecommendationTreeBuilder {
     let unplaced = calledFor.filter { result in
       !kb.recommendations[result.recommendation].addresses.contains { placed.contains($0) }
     }
+    let otherRecommendations = ordered(unplaced).map { entry($0, at: nil, placed: placed) }
+    let plan = RecommendationTree.plan(complaints: complaintNodes, otherRecommendations: otherRecommendations, selfCare: !withholding)
     return RecommendationTree(
       stamp: assessment.stamp, disclaimer: kb.header.disclaimer, lessLikelyBelow: kb.header.lessLikelyBelow,
       redFlags: redFlags, careLevel: assessment.careLevel, withheld: withheld(placed: placed), unansweredSafetyQuestions: unansweredSafetyQuestions,
-      firstSteps: firstSteps(placed: placed, withholding: withholding),
+      firstSteps: firstSteps(plan),
       complaints: complaintNodes, otherFindings: otherNodes, nothingFound: nothingFound,
       generalAdvice: nothingFound && !withholding ? kb.header.generalAdvice : nil,
       safetyNetting: withholding ? [] : kb.header.safetyNetting,
       whileWaiting: referral && calledFor.contains(where: \.isGiven)
         ? "Get the referral above first. While you wait for it, the self-care below is safe to start; stop anything that makes your symptoms worse."
         : nil,
-      otherRecommendations: ordered(unplaced).map { entry($0, at: nil, placed: placed) }, scores: scores,
+      otherRecommendations: otherRecommendations, scores: scores,
       settlements: calledFor.flatMap(\.settlementsWon).map(settlement)
         .sorted { ($0.chosen, $0.setAside) < ($1.chosen, $1.setAside) })
   }
@@ -125,7 +127,8 @@ struct RecommendationTreeBuilder {
     let children = ranked(upstream[finding].filter { !path.contains($0) })
     let recommendations = ordered(calledFor.filter { kb.recommendations[$0.recommendation].addresses.contains(finding) })
     return FindingNode(
-      id: declared.id, name: declared.name, kind: declared.kind, region: declared.region, explanation: declared.explanation,
+      id: declared.id, name: declared.name, patientName: declared.patientName, kind: declared.kind, region: declared.region,
+      explanation: declared.explanation,
       certainty: certainty, rank: rank,
       lessLikely: declared.kind == .contributor && certainty < kb.header.lessLikelyBelow,
       alsoUpstreamOf: downstream[finding].filter { $0 != parent }.sorted { kb.findings[$0].id < kb.findings[$1].id }
@@ -157,10 +160,18 @@ struct RecommendationTreeBuilder {
     let also = declared.addresses.filter { $0 != finding && placed.contains($0) }
       .sorted { kb.findings[$0].id < kb.findings[$1].id }
     return RecommendationEntry(
-      id: declared.id, title: declared.title, dose: declared.dose, instructions: declared.instructions,
+      id: declared.id, title: declared.title, patientTitle: declared.patientTitle,
+      dose: variant(declared.doseVariants) ?? declared.dose, instructions: variant(declared.instructionVariants) ?? declared.instructions,
       cautions: declared.cautions, status: status, strength: result.strength,
       calledForBy: result.rules.map(kb.ruleReference), alsoFor: also.map(kb.findingLabel),
       settlements: settlements.map(settlement), sources: declared.provenance.sources.map(kb.sourceReference))
+  }
+
+  /// The first variant whose condition holds on the answers.
+  private func variant(_ variants: [Recommendation.Variant]) -> String? {
+    guard !variants.isEmpty else { return nil }
+    var matcher = ConditionMatcher(kb, assessment.answers)
+    return variants.first { matcher.match($0.condition).isHolding }?.text
   }
 
   /// A settlement in words for both audiences.
@@ -244,27 +255,17 @@ struct RecommendationTreeBuilder {
     }
   }
 
-  /// Red-flag advice first; unless a red flag withholds self-care, then the three given
-  /// recommendations for the most certain findings (then the strongest, then by id).
-  private func firstSteps(placed: Set<Int>, withholding: Bool) -> [RecommendationTree.FirstStep] {
-    var steps = assessment.redFlags.map { raised in
+  /// Red-flag advice first; then, unless a red flag withholds self-care, each
+  /// complaint's first step in the patient's plan (at most three).
+  private func firstSteps(_ plan: RecommendationTree.PatientPlan) -> [RecommendationTree.FirstStep] {
+    let flags = assessment.redFlags.map { raised in
       RecommendationTree.FirstStep(
         kind: .redFlag, id: kb.redFlags[raised.flag].id, text: kb.redFlags[raised.flag].advice(at: raised.urgency), detail: nil)
     }
-    guard !withholding else { return steps }
-    func best(_ result: RecommendationResult) -> Double {
-      kb.recommendations[result.recommendation].addresses.filter { placed.contains($0) }
-        .map { assessment.findings[$0].certainty }.max() ?? 0
-    }
-    let given = calledFor.filter(\.isGiven).sorted {
-      (-best($0), -$0.strength, kb.recommendations[$0.recommendation].id)
-        < (-best($1), -$1.strength, kb.recommendations[$1.recommendation].id)
-    }
-    steps += given.prefix(3).map { result in
-      let declared = kb.recommendations[result.recommendation]
-      return RecommendationTree.FirstStep(kind: .recommendation, id: declared.id, text: declared.title, detail: declared.dose)
-    }
-    return steps
+    return flags
+      + plan.parts.compactMap(\.firstStep).map { step in
+        RecommendationTree.FirstStep(kind: .recommendation, id: step.id, text: step.title, detail: step.dose)
+      }
   }
 
   // MARK: Scores

@@ -356,6 +356,9 @@ public struct Finding: Sendable, Hashable {
   public let id: String
   public let kind: FindingKind
   public let name: String
+  /// The name in everyday words (`patient name`), for the patient's report; the name
+  /// when none is declared.
+  public let patientName: String
   public let region: BodyRegion?
   public let explanation: String?
   public let location: DeclarationSite
@@ -511,10 +514,22 @@ public struct Recommendation: Sendable, Hashable {
     }
   }
 
+  /// Wording for the people a condition on the answers fits (`dose when …`).
+  package struct Variant: Sendable, Hashable {
+    package let condition: Condition
+    package let text: String
+  }
+
   public let id: String
   public let title: String
+  /// The title in everyday words (`patient title`); the title when none is declared.
+  public let patientTitle: String
+  /// The dose for anyone no `dose when` variant fits.
   public let dose: String?
+  package let doseVariants: [Variant]
+  /// The instructions for anyone no `instructions when` variant fits.
   public let instructions: String?
+  package let instructionVariants: [Variant]
   public let cautions: [String]
   package let addresses: [Int]
   package let conflicts: [Conflict]

@@ -308,7 +308,8 @@ private struct Resolver {
     _ = require(syntax.name, "name", of: DeclarationKind(rawValue: syntax.kind.text) ?? .finding, syntax.id)
     return Finding(
       id: syntax.id.text, kind: syntax.kind.text == "complaint" ? .complaint : .contributor,
-      name: syntax.name?.value ?? syntax.id.text, region: word(syntax.region, as: BodyRegion.self, what: "a body region"),
+      name: syntax.name?.value ?? syntax.id.text, patientName: syntax.patientName?.value ?? syntax.name?.value ?? syntax.id.text,
+      region: word(syntax.region, as: BodyRegion.self, what: "a body region"),
       explanation: syntax.explanation?.value, location: location(syntax.id.range))
   }
 
@@ -489,9 +490,17 @@ private struct Resolver {
       }
       return Recommendation.Conflict(other: other, preferences: preferences, otherwise: otherwise, location: location(conflict.range))
     }
+    let doseVariants = syntax.doseVariants.compactMap { variant in
+      resolveCondition(variant.when, onlyQuestions: true).map { Recommendation.Variant(condition: $0, text: variant.text.value) }
+    }
+    let instructionVariants = syntax.instructionVariants.compactMap { variant in
+      resolveCondition(variant.when, onlyQuestions: true).map { Recommendation.Variant(condition: $0, text: variant.text.value) }
+    }
+    let title = syntax.title?.value ?? syntax.id.text
     return Recommendation(
-      id: syntax.id.text, title: syntax.title?.value ?? syntax.id.text, dose: syntax.dose?.value,
-      instructions: syntax.instructions?.value, cautions: syntax.cautions.map(\.value), addresses: addresses,
+      id: syntax.id.text, title: title, patientTitle: syntax.patientTitle?.value ?? title, dose: syntax.dose?.value,
+      doseVariants: doseVariants, instructions: syntax.instructions?.value, instructionVariants: instructionVariants,
+      cautions: syntax.cautions.map(\.value), addresses: addresses,
       conflicts: conflicts, safeWhileAwaitingReferral: syntax.safeWhileAwaitingReferral != nil, provenance: resolveProvenance(syntax.provenance),
       location: location(syntax.id.range))
   }

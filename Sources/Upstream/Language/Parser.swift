@@ -19,7 +19,7 @@
 //                   | "not" "sure" "allowed" | "ask" "when" condition | "ask" "first"
 //                   | "synonyms" ID TEXT { "," TEXT } ;
 //   finding         = ( "complaint" | "contributor" ) ID
-//                     { "name" TEXT | "region" ID | "explain" TEXT } ;
+//                     { "name" TEXT | "patient" "name" TEXT | "region" ID | "explain" TEXT } ;
 //   score           = "score" ID { "name" TEXT | "range" NUMBER "to" NUMBER
 //                   | "stratum" ID TEXT "when" condition [ "means" TEXT ]
 //                   | "copyright" TEXT } ;
@@ -31,8 +31,9 @@
 //   conclusion      = ID "certainty" NUMBER | ID "upstream" "of" ID
 //                   | "add" NUMBER "to" ID | "recommend" ID
 //                   | "red" "flag" ID [ "urgency" ID ] ;
-//   recommendation  = "recommendation" ID { "title" TEXT | "dose" TEXT
-//                   | "instructions" TEXT | "caution" TEXT | "addresses" id-list
+//   recommendation  = "recommendation" ID { "title" TEXT | "patient" "title" TEXT
+//                   | "dose" [ "when" condition ] TEXT
+//                   | "instructions" [ "when" condition ] TEXT | "caution" TEXT | "addresses" id-list
 //                   | "safe" "while" "awaiting" "referral" | conflict | provenance } ;
 //   conflict        = "conflicts" "with" ID { "prefer" ID "when" condition }
 //                     [ "otherwise" ( "prefer" ( ID | "stronger" ) | "keep" "both" ) ] ;
@@ -444,8 +445,13 @@ package struct Parser {
     let id = try parseName("a finding id")
     var finding = FindingSyntax(
       kind: Name(text: keyword.value, range: keyword.range), id: id, range: keyword.range.through(id.range))
-    parseAttributes(of: DeclarationKind(rawValue: keyword.value) ?? .finding, attributes: ["name", "region", "explain"]) { parser, word in
+    parseAttributes(of: DeclarationKind(rawValue: keyword.value) ?? .finding, attributes: ["name", "patient name", "region", "explain"]) {
+      parser, word in
       switch word.value {
+      case "patient":
+        try parser.expectWord("name")
+        parser.checkSingle(finding.patientName, word)
+        finding.patientName = try parser.parseText("the name in everyday words, for patients")
       case "name":
         parser.checkSingle(finding.name, word)
         finding.name = try parser.parseText("the plain-language name")
@@ -661,7 +667,8 @@ package struct Parser {
     let id = try parseName("a recommendation id")
     var recommendation = RecommendationSyntax(id: id, range: keyword.range.through(id.range))
     let attributes = [
-      "title", "dose", "instructions", "caution", "addresses", "conflicts with", "prefer", "otherwise",
+      "title", "patient title", "dose", "dose when", "instructions", "instructions when", "caution", "addresses", "conflicts with",
+      "prefer", "otherwise",
       "safe while awaiting referral", "source", "author", "reviewed",
     ]
     parseAttributes(of: .recommendation, attributes: attributes) { parser, word in
@@ -669,12 +676,26 @@ package struct Parser {
       case "title":
         parser.checkSingle(recommendation.title, word)
         recommendation.title = try parser.parseText("the title")
+      case "patient":
+        try parser.expectWord("title")
+        parser.checkSingle(recommendation.patientTitle, word)
+        recommendation.patientTitle = try parser.parseText("the title in everyday words, for patients")
       case "dose":
-        parser.checkSingle(recommendation.dose, word)
-        recommendation.dose = try parser.parseText("the dose")
+        if parser.takeIfWord("when") != nil {
+          let condition = try parser.parseCondition()
+          recommendation.doseVariants.append((condition, try parser.parseText("the dose for people this condition fits")))
+        } else {
+          parser.checkSingle(recommendation.dose, word)
+          recommendation.dose = try parser.parseText("the dose")
+        }
       case "instructions":
-        parser.checkSingle(recommendation.instructions, word)
-        recommendation.instructions = try parser.parseText("the instructions")
+        if parser.takeIfWord("when") != nil {
+          let condition = try parser.parseCondition()
+          recommendation.instructionVariants.append((condition, try parser.parseText("the instructions for people this condition fits")))
+        } else {
+          parser.checkSingle(recommendation.instructions, word)
+          recommendation.instructions = try parser.parseText("the instructions")
+        }
       case "caution": recommendation.cautions.append(try parser.parseText("the caution"))
       case "addresses": recommendation.addresses.append(contentsOf: try parser.parseNameList("a finding id"))
       case "safe":

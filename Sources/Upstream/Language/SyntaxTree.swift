@@ -120,6 +120,8 @@ package struct FindingSyntax: Sendable {
   package let kind: Name
   package let id: Name
   package var name: Spelled<String>?
+  /// `patient name`: the name in everyday words.
+  package var patientName: Spelled<String>?
   package var region: Name?
   package var explanation: Spelled<String>?
   package let range: SourceRange
@@ -212,8 +214,14 @@ package enum ConclusionSyntax: Sendable {
 package struct RecommendationSyntax: Sendable {
   package let id: Name
   package var title: Spelled<String>?
+  /// `patient title`: the title in everyday words.
+  package var patientTitle: Spelled<String>?
   package var dose: Spelled<String>?
+  /// `dose when CONDITION TEXT`: a dose for the people the condition fits.
+  package var doseVariants: [(when: ConditionSyntax, text: Spelled<String>)] = []
   package var instructions: Spelled<String>?
+  /// `instructions when CONDITION TEXT`: instructions for the people the condition fits.
+  package var instructionVariants: [(when: ConditionSyntax, text: Spelled<String>)] = []
   package var cautions: [Spelled<String>] = []
   package var addresses: [Name] = []
   package var conflicts: [ConflictSyntax] = []

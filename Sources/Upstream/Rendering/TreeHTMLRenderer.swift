@@ -31,9 +31,29 @@ public struct TreeHTMLRenderer: Sendable {
         body += tree.unansweredSafetyQuestions.map { "<li>\(escape(words.unansweredSafety($0)))</li>" }
         body.append("</ul></section>")
       case .firstSteps:
-        body.append("<section class=\"first-steps\"><h2>What to do first</h2><ol>")
-        body += tree.firstSteps.map { "<li>\(escape(words.step($0)))</li>" }
-        body.append("</ol></section>")
+        body.append("<section class=\"first-steps\">")
+        for part in tree.patientPlan.parts {
+          body.append("<article class=\"plan\"><h2>\(escape(words.title(part.complaint)))</h2><p>\(escape(words.planContributors(part)))</p>")
+          if let why = words.planWhy(part) { body.append("<p class=\"explain\">\(escape(why))</p>") }
+          if let step = part.firstStep {
+            body.append(
+              "<div class=\"recommendation given first-step\" id=\"rec-\(escape(step.id))\"><p class=\"do\">\(escape(words.planStep(step)))</p>")
+            body += words.planHow(step).map { "<p>\(escape($0))</p>" }
+            body.append("</div>")
+          } else if !tree.redFlags.contains(where: { $0.urgency.withholdsSelfCare }) {
+            body.append("<p>\(escape(words.planNoStep(part)))</p>")
+          }
+          body.append("</article>")
+        }
+        body.append("</section>")
+      case .moreToTry:
+        body.append("<section class=\"more\"><details><summary>\(escape(sentence(words.moreToTryTitle)))</summary><ul>")
+        for entry in tree.patientPlan.moreToTry {
+          body.append("<li id=\"rec-\(escape(entry.id))\"><strong>\(escape(words.title(entry)))</strong>")
+          body += words.details(entry).map { "<br>\(escape($0))" }
+          body.append("</li>")
+        }
+        body.append("</ul></details></section>")
       case .complaints:
         body.append("<section class=\"tree\"><h2>\(escape(sentence(words.complaintsTitle)))</h2><ul class=\"roots\">")
         body += tree.complaints.map { node($0, words, &seen) }
@@ -54,6 +74,11 @@ public struct TreeHTMLRenderer: Sendable {
         body.append("<section class=\"safety-netting\"><h2>\(escape(sentence(words.safetyNettingTitle)))</h2><ul>")
         body += tree.safetyNetting.map { "<li>\(escape($0))</li>" }
         body.append("</ul></section>")
+      case .scores where audience == .patient:
+        body.append("<section class=\"scores\"><h2>Scores</h2>")
+        body += tree.scores.compactMap(words.patientScore).map { "<p>\(escape($0))</p>" }
+        body += Set(tree.scores.compactMap(\.copyright)).sorted().map { "<p class=\"notice\">\(escape($0))</p>" }
+        body.append("</section>")
       case .scores:
         body.append("<section class=\"scores\"><h2>Scores</h2>")
         for score in tree.scores {
@@ -156,8 +181,11 @@ public struct TreeHTMLRenderer: Sendable {
     let first = seen.insert("recommendation:" + entry.id).inserted
     let details = first ? words.details(entry) : words.repeatDetails(entry)
     let status = entry.status.rawValue
-    return "<li class=\"recommendation \(status)\"><p class=\"do\">\(escape(words.headline(entry)))"
-      + (first ? "" : " <span class=\"see-above\">(see above)</span>") + "</p>"
+    // The first place has the card in full, with an id; later places link to it (the
+    // page's script opens any collapsed section the card is in).
+    return "<li class=\"recommendation \(status)\"" + (first ? " id=\"rec-\(escape(entry.id))\"" : "") + "><p class=\"do\">"
+      + escape(words.headline(entry))
+      + (first ? "" : " <a class=\"see-above\" href=\"#rec-\(escape(entry.id))\">(see above)</a>") + "</p>"
       + (details.isEmpty ? "" : "<ul>" + details.map { "<li>\(escape($0))</li>" }.joined() + "</ul>") + "</li>"
   }
 
@@ -181,6 +209,21 @@ public struct TreeHTMLRenderer: Sendable {
     window.addEventListener("beforeprint", function () {
       document.querySelectorAll("details").forEach(function (d) { d.open = true; });
     });
+    function reveal(id) {
+      var card = document.getElementById(id);
+      if (!card) return;
+      for (var e = card.parentElement; e; e = e.parentElement) { if (e.tagName === "DETAILS") e.open = true; }
+      card.scrollIntoView();
+    }
+    document.querySelectorAll("a.see-above").forEach(function (a) {
+      a.addEventListener("click", function (event) {
+        event.preventDefault();
+        var id = a.getAttribute("href").slice(1);
+        history.replaceState(null, "", "#" + id);
+        reveal(id);
+      });
+    });
+    if (location.hash) reveal(location.hash.slice(1));
     </script>
     </body>
     </html>

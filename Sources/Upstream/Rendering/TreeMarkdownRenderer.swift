@@ -16,8 +16,9 @@ public struct TreeMarkdownRenderer: Sendable {
       switch section {
       case .heading:
         blocks.append("# " + escape("\(tree.stamp.knowledgeBaseName) \(tree.stamp.knowledgeBaseVersion)"))
-        blocks.append(
-          "Rules `sha256:\(tree.stamp.contentHash)`  \nAnswers `sha256:\(tree.stamp.answersHash)`")
+        if audience == .clinician {
+          blocks.append("Rules `sha256:\(tree.stamp.contentHash)`  \nAnswers `sha256:\(tree.stamp.answersHash)`")
+        }
         blocks.append("> " + escape(tree.disclaimer))
       case .redFlags:
         var lines: [String] = []
@@ -36,8 +37,20 @@ public struct TreeMarkdownRenderer: Sendable {
         blocks.append(
           heading(words.unansweredSafetyTitle) + escape(words.unansweredSafetyIntro) + "\n\n" + lines.joined(separator: "\n"))
       case .firstSteps:
-        let steps = tree.firstSteps.enumerated().map { "\($0 + 1). " + escape(words.step($1)) }
-        blocks.append(heading(words.firstStepsTitle) + steps.joined(separator: "\n"))
+        for part in tree.patientPlan.parts {
+          var lines = [escape(words.planContributors(part))]
+          if let why = words.planWhy(part) { lines.append("*" + escape(why) + "*") }
+          if let step = part.firstStep {
+            lines.append("**" + escape(words.planStep(step)) + "**")
+            lines += words.planHow(step).map { "- " + escape($0) }
+          } else if !tree.redFlags.contains(where: { $0.urgency.withholdsSelfCare }) {
+            lines.append(escape(words.planNoStep(part)))
+          }
+          blocks.append(heading(words.planTitle(part)) + lines.joined(separator: "\n\n"))
+        }
+      case .moreToTry:
+        let lines = tree.patientPlan.moreToTry.map { "- " + escape(words.moreToTry($0)) }
+        blocks.append(heading(words.moreToTryTitle) + lines.joined(separator: "\n"))
       case .complaints:
         // Each complaint is its own heading: a report pasted into notes reads by complaint.
         for complaint in tree.complaints {
@@ -56,6 +69,10 @@ public struct TreeMarkdownRenderer: Sendable {
       case .safetyNetting:
         let lines = tree.safetyNetting.map { "- " + escape($0) }
         blocks.append(heading(words.safetyNettingTitle) + lines.joined(separator: "\n"))
+      case .scores where audience == .patient:
+        let lines =
+          tree.scores.compactMap(words.patientScore).map(escape) + Set(tree.scores.compactMap(\.copyright)).sorted().map { "*" + escape($0) + "*" }
+        blocks.append(heading(words.scoresTitle) + lines.joined(separator: "\n\n"))
       case .scores:
         let lines = tree.scores.flatMap { score in
           ["- **" + escape(words.headline(score)) + "**"] + words.details(score).map { "  - " + escape($0) }

@@ -47,10 +47,20 @@ public struct TreeTextRenderer: Sendable {
           title(words.unansweredSafetyTitle, .alert, outline) + outline.paragraph(.init(text: words.unansweredSafetyIntro))
             + open)
       case .firstSteps:
-        let steps = tree.firstSteps.enumerated().flatMap { index, step in
-          outline.paragraph(.init(text: "\(index + 1). \(words.step(step))", hang: 3))
+        for part in tree.patientPlan.parts {
+          var lines = title(words.planTitle(part), .bold, outline) + outline.paragraph(.init(text: words.planContributors(part)))
+          if let why = words.planWhy(part) { lines += outline.paragraph(.init(text: why, style: .dim, hang: 0)) }
+          if let step = part.firstStep {
+            lines += outline.paragraph(.init(text: words.planStep(step), style: .good))
+            for how in words.planHow(step) { lines += outline.paragraph(.init(text: "  " + how, hang: 2)) }
+          } else if !tree.redFlags.contains(where: { $0.urgency.withholdsSelfCare }) {
+            lines += outline.paragraph(.init(text: words.planNoStep(part)))
+          }
+          sections.append(lines)
         }
-        sections.append(title(words.firstStepsTitle, .bold, outline) + steps)
+      case .moreToTry:
+        let items = tree.patientPlan.moreToTry.flatMap { outline.paragraph(.init(text: "- " + words.moreToTry($0), hang: 2)) }
+        sections.append(title(words.moreToTryTitle, .bold, outline) + items)
       case .complaints:
         sections.append(title(words.complaintsTitle, .bold, outline) + outline.draw(tree.complaints.map { node($0, words, &seen) }))
       case .otherFindings:
@@ -65,6 +75,10 @@ public struct TreeTextRenderer: Sendable {
       case .safetyNetting:
         let items = tree.safetyNetting.flatMap { outline.paragraph(.init(text: "- " + $0, hang: 2)) }
         sections.append(title(words.safetyNettingTitle, .alert, outline) + items)
+      case .scores where audience == .patient:
+        let lines = tree.scores.compactMap(words.patientScore).flatMap { outline.paragraph(.init(text: $0)) }
+        let notices = Set(tree.scores.compactMap(\.copyright)).sorted().flatMap { outline.paragraph(.init(text: $0, style: .dim)) }
+        sections.append(lines + notices)
       case .scores:
         let roots = tree.scores.map { score in
           TextOutline.Node(headline: .init(text: words.headline(score)), details: words.details(score).map { .init(text: $0) })

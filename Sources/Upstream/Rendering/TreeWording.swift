@@ -11,7 +11,10 @@ struct TreeWording {
   func certainty(_ value: Double) -> String { isPatient ? Certainty.words(value) : Certainty.describe(value) }
 
   /// A finding's title: its name, and for clinicians its id.
-  func title(_ node: FindingNode) -> String { isPatient ? node.name : "\(node.name) (\(node.id))" }
+  func title(_ node: FindingNode) -> String { isPatient ? node.patientName : "\(node.name) (\(node.id))" }
+
+  /// A recommendation's title: in everyday words for patients.
+  func title(_ entry: RecommendationEntry) -> String { isPatient ? entry.patientTitle : entry.title }
 
   /// A finding's headline: title, certainty, and whether it is shared.
   func headline(_ node: FindingNode) -> String {
@@ -70,7 +73,7 @@ struct TreeWording {
 
   /// A recommendation's headline: `Do: Arch lifts` or `Set aside: Supportive insoles`.
   func headline(_ entry: RecommendationEntry) -> String {
-    (entry.status == .given ? "Do: " : "Set aside: ") + entry.title + (isPatient ? "" : " (\(entry.id))")
+    (entry.status == .given ? "Do: " : "Set aside: ") + title(entry) + (isPatient ? "" : " (\(entry.id))")
   }
 
   /// A recommendation's details: dose, how (for patients), cautions, what else it is for,
@@ -149,8 +152,10 @@ struct TreeWording {
   }
 
   /// The stamp: knowledge base, version, rule and answer hashes.
+  /// The knowledge base and version; for clinicians, the hashes that reproduce the report.
   func stamp(_ stamp: RecommendationTree.Stamp) -> String {
-    "\(stamp.knowledgeBaseName) \(stamp.knowledgeBaseVersion) · rules sha256:\(stamp.contentHash.prefix(12))"
+    guard !isPatient else { return "\(stamp.knowledgeBaseName) \(stamp.knowledgeBaseVersion)" }
+    return "\(stamp.knowledgeBaseName) \(stamp.knowledgeBaseVersion) · rules sha256:\(stamp.contentHash.prefix(12))"
       + " · answers sha256:\(stamp.answersHash.prefix(12))"
   }
 
@@ -191,11 +196,76 @@ struct TreeWording {
   var nothingUpstream: String { "No upstream contributor found for this." }
   var nothingFound: String { "Nothing in the answers points to an upstream contributor." }
 
+  // MARK: The patient's plan
+
+  /// A complaint's heading in the plan: `KNEE PAIN`.
+  func planTitle(_ part: RecommendationTree.PatientPlan.Part) -> String { part.complaint.patientName.uppercased() }
+
+  /// What is most likely behind a complaint, in one sentence.
+  func planContributors(_ part: RecommendationTree.PatientPlan.Part) -> String {
+    let names = part.contributors.map { "\($0.patientName.lowercasedFirst) (\(Certainty.words($0.certainty)))" }
+    switch names.count {
+    case 0: return "We found nothing behind it that these questions can point to."
+    case 1: return "Most likely behind it: \(names[0])."
+    default: return "Most likely behind it: \(names.dropLast().joined(separator: ", ")) and \(names[names.count - 1])."
+    }
+  }
+
+  /// Why the first contributor is thought to be behind this complaint, in the person's
+  /// terms: the reason of a rule that linked it to the complaint, else its first reason.
+  func planWhy(_ part: RecommendationTree.PatientPlan.Part) -> String? {
+    guard let first = part.contributors.first else { return nil }
+    let linking = Set(first.linkedBy.map(\.id))
+    let own = first.reasons.filter { linking.contains($0.rule.id) }
+    return reasons(own).first ?? reasons(first.reasons).first
+  }
+
+  /// The first step: `Start with: Hip flexor lunge — 30 seconds each side, daily.`
+  func planStep(_ step: RecommendationEntry) -> String {
+    "Start with: \(title(step))" + (step.dose.map { " — \($0.lowercasedFirst)" } ?? "") + (step.dose?.hasSuffix(".") == true ? "" : ".")
+  }
+
+  /// How to do the first step, and its cautions.
+  func planHow(_ step: RecommendationEntry) -> [String] {
+    (step.instructions.map { ["How: \($0)"] } ?? []) + step.cautions.map { "Caution: \($0)" }
+  }
+
+  /// What a complaint without a first step of its own is told.
+  func planNoStep(_ part: RecommendationTree.PatientPlan.Part) -> String {
+    if part.coveredByEarlierStep { return "Start with the step above: it helps this too." }
+    if part.complaint.recommendations.isEmpty && part.contributors.allSatisfy({ $0.recommendations.isEmpty }) {
+      return "We have no specific advice for this yet. If it has not eased in a few weeks, or it stops you doing"
+        + " your usual things, see a physiotherapist."
+    }
+    return "Start with the steps above; there is more for this below."
+  }
+
+  var moreToTryTitle: String { "MORE YOU CAN TRY, ONCE THESE FEEL EASY" }
+
+  /// One more thing to try, in one line: its title and dose.
+  func moreToTry(_ entry: RecommendationEntry) -> String { title(entry) + (entry.dose.map { ": \($0.lowercasedFirst)" } ?? "") }
+
+  /// A score for a patient: what its band means, without numbers.
+  func patientScore(_ score: ScoreEntry) -> String? {
+    guard let label = score.stratumLabel else { return nil }
+    return "\(score.name): \(label.lowercasedFirst)" + (score.stratumMeaning.map { ". \($0)" } ?? ".")
+  }
+
   /// A first step in one line.
   func step(_ step: RecommendationTree.FirstStep) -> String {
     switch step.kind {
     case .redFlag: return step.text
     case .recommendation: return step.text + (step.detail.map { ": \($0)" } ?? "")
     }
+  }
+}
+
+extension String {
+  /// The text with its first letter in lower case, unless it starts an acronym (`STarT`).
+  var lowercasedFirst: String {
+    guard let first, first.isUppercase else { return self }
+    let second = dropFirst().first
+    if let second, second.isUppercase { return self }
+    return first.lowercased() + dropFirst()
   }
 }
