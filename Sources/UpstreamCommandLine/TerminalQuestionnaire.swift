@@ -111,9 +111,8 @@ struct TerminalQuestionnaire {
   // MARK: Asking
 
   private mutating func show(_ question: Question) {
-    let progress = session.progress
     say("")
-    say("\(progress)\(question.isRedFlagQuestion ? " · safety question" : "")")
+    say("\(session.progressLine())\(question.isRedFlagQuestion ? " · safety question" : "")")
     say(question.wording)
     for (number, option) in question.kind.options.enumerated() {
       let label = "  \(number + 1). "

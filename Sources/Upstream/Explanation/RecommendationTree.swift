@@ -292,7 +292,7 @@ extension RecommendationTree {
       case .nothingFound: nothingFound
       case .otherRecommendations: !patient && !otherRecommendations.isEmpty
       case .safetyNetting: !safetyNetting.isEmpty
-      case .scores: !scores.isEmpty && (!patient || scores.contains { $0.stratum != nil })
+      case .scores: !scores.isEmpty
       }
     }
   }

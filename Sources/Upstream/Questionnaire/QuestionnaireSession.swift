@@ -34,25 +34,23 @@ public struct QuestionnaireSession: Sendable {
   }
 
   /// How far the person has come.
-  public struct Progress: Sendable, Hashable, CustomStringConvertible {
+  public struct Progress: Sendable, Hashable {
     /// The number of the question being asked (the number answered, once complete).
     public let number: Int
     /// The most questions the session can ask in all, given the answers so far.
     public let atMost: Int
     /// Every question in the knowledge base.
     public let total: Int
-    /// How many more questions are likely after this one: those a person with no warning
-    /// signs and nothing else to report would still be asked (answering "no" and "none",
-    /// and leaving numbers and single choices open). Never more than `atMost` allows.
-    public let likelyRemaining: Int
+  }
 
-    /// The progress line a person reads: `Question 5 · about 12 more`.
-    public var description: String {
-      switch likelyRemaining {
-      case 0: "Question \(number) · probably the last"
-      case 1: "Question \(number) · about 1 more"
-      default: "Question \(number) · about \(likelyRemaining) more"
-      }
+  /// The progress line a person reads, `Question 5 · about 12 more`, from
+  /// ``likelyRemaining()`` (which runs the session on, so an app shows it once per question).
+  public func progressLine() -> String {
+    let number = progress.number
+    switch likelyRemaining() {
+    case 0: return "Question \(number) · probably the last"
+    case 1: return "Question \(number) · about 1 more"
+    case let more: return "Question \(number) · about \(more) more"
     }
   }
 
@@ -139,7 +137,7 @@ public struct QuestionnaireSession: Sendable {
   public var progress: Progress {
     Progress(
       number: replies.count + (isComplete ? 0 : 1), atMost: replies.count + plan.remaining,
-      total: knowledgeBase.questions.count, likelyRemaining: likelyRemaining())
+      total: knowledgeBase.questions.count)
   }
 
   /// How many questions are likely after the current one: the mean, over the answers
@@ -147,7 +145,7 @@ public struct QuestionnaireSession: Sendable {
   /// with nothing more to report would then be asked — the session run on answering "no"
   /// to yes/no questions and "none" to lists, and leaving numbers and single choices
   /// unanswered (which keeps what they could decide open, so the estimate errs high).
-  private func likelyRemaining() -> Int {
+  public func likelyRemaining() -> Int {
     guard let current = currentQuestion else { return 0 }
     let answers: [AnswerValue?] =
       switch current.kind {

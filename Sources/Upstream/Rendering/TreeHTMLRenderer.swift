@@ -77,7 +77,7 @@ public struct TreeHTMLRenderer: Sendable {
       case .scores where audience == .patient:
         body.append("<section class=\"scores\"><h2>Scores</h2>")
         body += tree.scores.compactMap(words.patientScore).map { "<p>\(escape($0))</p>" }
-        body += Set(tree.scores.compactMap(\.copyright)).sorted().map { "<p class=\"notice\">\(escape($0))</p>" }
+        body += words.copyrights(tree.scores).map { "<p class=\"notice\">\(escape($0))</p>" }
         body.append("</section>")
       case .scores:
         body.append("<section class=\"scores\"><h2>Scores</h2>")

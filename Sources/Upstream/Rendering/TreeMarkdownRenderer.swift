@@ -49,7 +49,9 @@ public struct TreeMarkdownRenderer: Sendable {
           blocks.append(heading(words.planTitle(part)) + lines.joined(separator: "\n\n"))
         }
       case .moreToTry:
-        let lines = tree.patientPlan.moreToTry.map { "- " + escape(words.moreToTry($0)) }
+        let more = tree.patientPlan.moreToTry
+        var lines = more.prefix(TreeWording.moreToTryShown).map { "- " + escape(words.moreToTry($0)) }
+        if more.count > TreeWording.moreToTryShown { lines.append("\n" + escape(words.moreLeftOut(more.count - TreeWording.moreToTryShown))) }
         blocks.append(heading(words.moreToTryTitle) + lines.joined(separator: "\n"))
       case .complaints:
         // Each complaint is its own heading: a report pasted into notes reads by complaint.
@@ -71,7 +73,7 @@ public struct TreeMarkdownRenderer: Sendable {
         blocks.append(heading(words.safetyNettingTitle) + lines.joined(separator: "\n"))
       case .scores where audience == .patient:
         let lines =
-          tree.scores.compactMap(words.patientScore).map(escape) + Set(tree.scores.compactMap(\.copyright)).sorted().map { "*" + escape($0) + "*" }
+          tree.scores.compactMap(words.patientScore).map(escape) + words.copyrights(tree.scores).map { "*" + escape($0) + "*" }
         blocks.append(heading(words.scoresTitle) + lines.joined(separator: "\n\n"))
       case .scores:
         let lines = tree.scores.flatMap { score in

@@ -33,6 +33,13 @@ public struct TreeTextRenderer: Sendable {
             headline: .init(text: "! \(flag.name) — \(words.urgency(flag.urgency))", style: .alert),
             details: words.details(flag).map { .init(text: $0, hang: 2) })
         }
+        if !tree.withheld.isEmpty && audience == .patient {
+          sections.append(
+            title(words.redFlagsTitle, .alert, outline) + outline.draw(roots)
+              + outline.paragraph(.init(text: words.withheldSentence(tree.withheld, tree.careLevel), style: .dim)))
+          if let waiting = tree.whileWaiting { sections.append(outline.paragraph(.init(text: waiting, style: .bold))) }
+          continue
+        }
         if !tree.withheld.isEmpty {
           roots.append(
             TextOutline.Node(
@@ -59,7 +66,11 @@ public struct TreeTextRenderer: Sendable {
           sections.append(lines)
         }
       case .moreToTry:
-        let items = tree.patientPlan.moreToTry.flatMap { outline.paragraph(.init(text: "- " + words.moreToTry($0), hang: 2)) }
+        let more = tree.patientPlan.moreToTry
+        var items = more.prefix(TreeWording.moreToTryShown).flatMap { outline.paragraph(.init(text: "- " + words.moreToTry($0), hang: 2)) }
+        if more.count > TreeWording.moreToTryShown {
+          items += outline.paragraph(.init(text: words.moreLeftOut(more.count - TreeWording.moreToTryShown), style: .dim))
+        }
         sections.append(title(words.moreToTryTitle, .bold, outline) + items)
       case .complaints:
         sections.append(title(words.complaintsTitle, .bold, outline) + outline.draw(tree.complaints.map { node($0, words, &seen) }))
@@ -77,7 +88,7 @@ public struct TreeTextRenderer: Sendable {
         sections.append(title(words.safetyNettingTitle, .alert, outline) + items)
       case .scores where audience == .patient:
         let lines = tree.scores.compactMap(words.patientScore).flatMap { outline.paragraph(.init(text: $0)) }
-        let notices = Set(tree.scores.compactMap(\.copyright)).sorted().flatMap { outline.paragraph(.init(text: $0, style: .dim)) }
+        let notices = words.copyrights(tree.scores).flatMap { outline.paragraph(.init(text: $0, style: .dim)) }
         sections.append(lines + notices)
       case .scores:
         let roots = tree.scores.map { score in

@@ -116,7 +116,9 @@ struct TreeWording {
     if let explanation = flag.explanation { lines.append("Why: \(explanation)") }
     for reason in flag.raisedBy {
       if isPatient {
-        lines.append("Because " + facts(reason).joined(separator: "; ") + ".")
+        // The answers behind a flag are in the clinician's report; a patient reads them
+        // only when the flag has no explanation in plain words.
+        if flag.explanation == nil { lines.append("Because " + facts(reason).joined(separator: "; ") + ".") }
       } else {
         lines.append("Raised by \(reason.rule.id) (\(reason.rule.location)): \(reason.rule.clinicianWording)")
         lines += facts(reason).map { "✓ \($0)" }
@@ -242,13 +244,35 @@ struct TreeWording {
 
   var moreToTryTitle: String { "MORE YOU CAN TRY, ONCE THESE FEEL EASY" }
 
+  /// How many of the other recommendations the text and Markdown reports list; the HTML
+  /// handout has them all, folded away.
+  static let moreToTryShown = 4
+
+  /// What is said about the ones left out of the list.
+  func moreLeftOut(_ count: Int) -> String {
+    "And \(count) more. Ask your physiotherapist which suit you, or see the full report."
+  }
+
   /// One more thing to try, in one line: its title and dose.
   func moreToTry(_ entry: RecommendationEntry) -> String { title(entry) + (entry.dose.map { ": \($0.lowercasedFirst)" } ?? "") }
 
   /// A score for a patient: what its band means, without numbers.
   func patientScore(_ score: ScoreEntry) -> String? {
     guard let label = score.stratumLabel else { return nil }
-    return "\(score.name): \(label.lowercasedFirst)" + (score.stratumMeaning.map { ". \($0)" } ?? ".")
+    return "\(score.name): \((score.stratumMeaning ?? label).lowercasedFirst)"
+  }
+
+  /// The copyright lines a report shows: in full for clinicians (with the terms a
+  /// deployment must follow); for patients, the attribution (its first sentence).
+  func copyrights(_ scores: [ScoreEntry]) -> [String] {
+    let lines = Set(scores.compactMap(\.copyright)).sorted()
+    guard isPatient else { return lines }
+    return lines.map { line in line.range(of: ". ").map { String(line[..<$0.lowerBound]) + "." } ?? line }
+  }
+
+  /// The withheld recommendations in one sentence, for patients.
+  func withheldSentence(_ entries: [WithheldRecommendation], _ level: CareLevel) -> String {
+    withheldTitle(level) + " " + entries.map(\.title).joined(separator: ". ") + "."
   }
 
   /// A first step in one line.

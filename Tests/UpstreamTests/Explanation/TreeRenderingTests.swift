@@ -19,7 +19,9 @@ struct TreeRenderingTests {
       for line in text.split(separator: "\n") {
         #expect(line.count <= width, "\(audience) line longer than \(width): \(line)")
       }
-      // Inside the complaints section every line is a root, a branch or a continuation.
+      // Inside the clinician's complaints section every line is a root, a branch or a
+      // continuation (the patient's report has no tree).
+      guard audience == .clinician else { continue }
       let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
       let start = try #require(lines.firstIndex { $0.hasPrefix("Knee pain") })
       let end = try #require(lines[start...].firstIndex { $0.isEmpty })
@@ -29,16 +31,31 @@ struct TreeRenderingTests {
     }
   }
 
-  @Test("text shows the chain as a box-drawn tree, less likely contributors grouped")
+  @Test("text shows the chain as a box-drawn tree for the clinician, less likely contributors grouped")
   func textTree() throws {
-    let text = TreeTextRenderer(audience: .patient, width: 100).render(try Self.chainTree())
-    #expect(text.contains("Knee pain — very likely\n└─ Restricted hip rotation — very likely\n"))
-    #expect(text.contains("Hip pain — very likely\n├─ Collapsed arches — possible · shared\n"))
-    #expect(text.contains("└─ Possible, less likely\n   └─ Long sitting — less likely\n"))
-    #expect(text.contains("Also behind: Hip pain"))
-    #expect(text.contains("Do: Hip rotations (see above)"))
-    #expect(text.contains("WHAT TO DO FIRST\n1. Hip rotations: 10 each side\n2. Roll your feet: 2 minutes a foot\n3. Short walks: Every hour"))
-    #expect(text.contains("OTHER ADVICE\nDo: Short walks"))
+    let text = TreeTextRenderer(audience: .clinician, width: 100).render(try Self.chainTree())
+    #expect(text.contains("Knee pain (knee_pain) — very likely (1.00)\n└─ Restricted hip rotation (hip_rotation) — very likely (0.80)\n"))
+    #expect(text.contains("Hip pain (hip_pain) — very likely (0.80)\n├─ Collapsed arches (arches) — possible (0.59) · shared\n"))
+    #expect(text.contains("└─ Possible, less likely\n   └─ Long sitting (sitting) — less likely (0.24)\n"))
+    #expect(text.contains("Also behind: Hip pain (hip_pain)"))
+    #expect(text.contains("Do: Hip rotations (rotate) (see above)"))
+    #expect(text.contains("OTHER ADVICE\nDo: Short walks (walk)"))
+  }
+
+  @Test("text gives the patient a plan per complaint: the likely contributor, why, one first step; the rest as more to try")
+  func patientPlan() throws {
+    let tree = try Self.chainTree()
+    let text = TreeTextRenderer(audience: .patient, width: 100).render(tree)
+    #expect(
+      text.contains(
+        "KNEE PAIN\nMost likely behind it: restricted hip rotation (very likely).\nYour stiff hips make your knee twist.\nStart with: Hip rotations — 10 each side.\n"
+      ))
+    #expect(
+      text.contains(
+        "HIP PAIN\nMost likely behind it: collapsed arches (possible).\nFlat arches load the hip.\nStart with: Roll your feet — 2 minutes a foot.\n"))
+    #expect(text.contains("MORE YOU CAN TRY, ONCE THESE FEEL EASY\n- Short walks: every hour\n"))
+    #expect(tree.firstSteps.map(\.id) == ["rotate", "roll"])
+    #expect(!text.contains("├─") && !text.contains("sha256") && !text.contains("ANSWERS"))
   }
 
   @Test("patients read plain words; clinicians read rule ids, places, certainties and sources")
@@ -50,11 +67,11 @@ struct TreeRenderingTests {
       #expect(!patient.contains(text), "patient text shows \(text)")
       #expect(clinician.contains(text), "clinician text lacks \(text)")
     }
-    #expect(patient.contains("Why: Your stiff hips make your knee twist."))
+    #expect(patient.contains("Your stiff hips make your knee twist."))
     #expect(clinician.contains("+0.80 stiff-hips-load-the-knee (tree.rules:"))
     #expect(clinician.contains("Hip rotation deficit loading the knee. [s: expert opinion; t: randomised trial]"))
     #expect(clinician.contains("Called for by treat-rotation, treat-arches (strength 0.92)"))
-    #expect(patient.contains("WHAT TO DO FIRST") && !clinician.contains("WHAT TO DO FIRST"))
+    #expect(patient.contains("Start with: ") && !clinician.contains("Start with: "))
   }
 
   @Test("colour only when asked for")
@@ -70,11 +87,15 @@ struct TreeRenderingTests {
     let tree = try TreeFixtures.compile(TreeFixtures.redFlags).assess(validated: Answers(["numb": .yes, "hurts": .yes, "flat": .yes])).tree
     let text = TreeTextRenderer(audience: .patient, width: 100).render(tree)
     let flag = try #require(text.range(of: "SEE A CLINICIAN FIRST"))
-    let tree2 = try #require(text.range(of: "WHERE IT HURTS"))
+    let tree2 = try #require(text.range(of: "BACK PAIN"))
     #expect(flag.lowerBound < tree2.lowerBound)
+    #expect(!text.contains("Start with: "))
     #expect(text.contains("What to do: Go to an emergency department now."))
-    #expect(text.contains("Because you answered 'yes' to \"Is the saddle area numb?\"."))
-    #expect(text.contains("Self-care advice withheld until a clinician has seen you:\n└─ Roll your feet — for Collapsed arches"))
+    // The answers that raised it are the clinician's to read when the flag explains itself.
+    #expect(text.contains("Why: Saddle numbness can mean pressure on the nerves.") && !text.contains("Because you answered"))
+    #expect(text.contains("Self-care advice withheld until a clinician has seen you: Roll your feet."))
+    let clinician = TreeTextRenderer(audience: .clinician, width: 100).render(tree)
+    #expect(clinician.contains("Self-care advice withheld until a clinician has seen you:\n└─ Roll your feet (roll) — for Collapsed arches (arches)"))
     #expect(!text.contains("Do: Roll your feet"))
   }
 
@@ -100,8 +121,10 @@ struct TreeRenderingTests {
   @Test("HTML is one self-contained page: inline CSS, collapsible tree, why panels, print and phone ready")
   func html() throws {
     let tree = try TreeFixtures.compile(TreeFixtures.redFlags).assess(validated: Answers(["weight_loss": .yes, "hurts": .yes, "flat": .yes])).tree
-    let html = TreeHTMLRenderer(audience: .patient).render(tree)
+    let html = TreeHTMLRenderer(audience: .clinician).render(tree)
     #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
+    let patient = TreeHTMLRenderer(audience: .patient).render(tree)
+    #expect(patient.contains("<article class=\"plan\"><h2>Back pain</h2>") && !patient.contains("sha256"))
     #expect(html.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"))
     #expect(html.contains("<style>") && html.contains("@media print"))
     #expect(html.contains("<details class=\"why\"><summary>Why?</summary>"))

@@ -43,11 +43,16 @@ struct TreeSectionsAndCodingTests {
     #expect(patient.firstIndex(of: .unansweredSafetyQuestions)! < patient.firstIndex(of: .firstSteps)!)
     // Every renderer shows the sections in that order: the text report's headings appear
     // in the order the walk gives.
-    let text = TreeTextRenderer(audience: .patient, width: 100).render(tree)
-    let words = TreeWording(audience: .patient)
-    let titles = [words.firstStepsTitle, words.complaintsTitle, words.safetyNettingTitle, words.answersTitle]
-    let headings = titles.compactMap { text.range(of: "\n" + $0 + "\n")?.lowerBound }
-    #expect(headings.count == titles.count && headings == headings.sorted())
+    for audience in Audience.allCases {
+      let text = TreeTextRenderer(audience: audience, width: 100).render(tree)
+      let words = TreeWording(audience: audience)
+      let titles =
+        audience == .patient
+        ? [words.unansweredSafetyTitle] + tree.patientPlan.parts.map(words.planTitle) + [words.moreToTryTitle, words.safetyNettingTitle]
+        : [words.unansweredSafetyTitle, words.complaintsTitle, words.safetyNettingTitle, words.answersTitle]
+      let headings = titles.compactMap { text.range(of: "\n" + $0 + "\n")?.lowerBound }
+      #expect(headings.count == titles.count && headings == headings.sorted(), "\(audience)")
+    }
   }
 
   @Test("a tree and its explanations survive JSON encoding unchanged")

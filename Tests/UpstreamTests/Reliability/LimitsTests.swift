@@ -166,7 +166,7 @@ struct LimitsTests {
     #expect(kb.finding("f")?.explanation == megabyte)
     var answers = Answers()
     answers["q"] = .yes
-    #expect(TreeHTMLRenderer(audience: .patient).render(kb.assess(validated: answers).tree).contains(megabyte))
+    #expect(TreeHTMLRenderer(audience: .clinician).render(kb.assess(validated: answers).tree).contains(megabyte))
 
     let tooLong = String(repeating: "é", count: Lexer.maximumTextLength + 1)
     let loaded = compile(Self.base.replacingOccurrences(of: "explain \"F.\"", with: "explain \"\(tooLong)\""))

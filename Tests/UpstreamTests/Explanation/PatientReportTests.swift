@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+
+@testable import Upstream
+
+/// The patient's report as a person reads it, over every shipped case (the personas in
+/// `rules/cases/`): one page, a few things to start with, every complaint answered, plain
+/// words, nothing meant for a clinician.
+@Suite("The patient's report: one page that fits the person")
+struct PatientReportTests {
+  static let cases = AdaptivityReport.bundledCases()
+  static let kb = FuzzHarness.bundled
+
+  /// The patient's text for a case, at 80 columns.
+  static func text(_ answers: Answers) -> (RecommendationTree, String) {
+    let tree = kb.assess(validated: answers).tree
+    return (tree, TreeTextRenderer(audience: .patient, width: 80).render(tree))
+  }
+
+  @Test("every shipped case: under 60 lines at 80 columns, at most 3 things to start with")
+  func onePage() throws {
+    #expect(Self.cases.count >= 80)
+    var longest = (0, "")
+    for (id, answers) in Self.cases {
+      let (tree, text) = Self.text(answers)
+      let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+      if lines > longest.0 { longest = (lines, id) }
+      #expect(lines < 60, "\(id): \(lines) lines")
+      let starts = tree.patientPlan.parts.compactMap(\.firstStep)
+      #expect(starts.count <= 3, "\(id): \(starts.count) first steps")
+      #expect(text.components(separatedBy: "Start with: ").count - 1 == starts.count, "\(id)")
+    }
+    print("Longest patient report: \(longest.0) lines (\(longest.1))")
+  }
+
+  @Test("every complaint reported gets a first step, a pointer to one, or an honest 'no specific advice'")
+  func everyComplaintAnswered() throws {
+    var noAdvice = 0
+    for (id, answers) in Self.cases {
+      let (tree, text) = Self.text(answers)
+      guard !tree.redFlags.contains(where: { $0.urgency.withholdsSelfCare }) else { continue }
+      for part in tree.patientPlan.parts {
+        let heading = part.complaint.patientName.uppercased()
+        let section = try #require(text.components(separatedBy: heading + "\n").dropFirst().first, "\(id): no \(heading)")
+        let body = section.components(separatedBy: "\n\n").first ?? ""
+        let answered =
+          body.contains("Start with: ") || body.contains("Start with the step")
+          || body.contains("We have no specific advice for this yet")
+        #expect(answered, "\(id): \(heading) has nothing to do:\n\(body)")
+        if body.contains("no specific advice") { noAdvice += 1 }
+      }
+    }
+    // Knee pain, the persona's main complaint, now has advice.
+    let persona = try #require(Self.cases.first { $0.id == "office-worker-knee-on-stairs-back-stiff-after-sitting" })
+    let (tree, text) = Self.text(persona.answers)
+    #expect(tree.patientPlan.parts.map(\.complaint.id) == ["knee_pain", "low_back_pain"])
+    #expect(tree.patientPlan.parts.allSatisfy { $0.firstStep != nil })
+    #expect(text.contains("KNEE PAIN\nMost likely behind it: weak buttock muscles (possible).\n"))
+    #expect(text.contains("Start with: Glute bridges — 2 sets of 10, most days."))
+    print("Complaints with no specific advice over the shipped cases: \(noAdvice)")
+  }
+
+  @Test("nothing meant for a clinician: no ids, hashes, raw answers or subscale numbers")
+  func nothingForClinicians() throws {
+    let ids = Set(Self.kb.questions.map(\.id) + Self.kb.findings.map(\.id) + Self.kb.recommendations.map(\.id))
+    for (id, answers) in Self.cases {
+      let (_, text) = Self.text(answers)
+      #expect(!text.contains("sha256"), "\(id)")
+      #expect(!text.contains("ANSWERS"), "\(id)")
+      #expect(!text.contains("subscale"), "\(id)")
+      #expect(text.range(of: #"score[^\n]*: \d"#, options: .regularExpression) == nil, "\(id): a score's number")
+      let words = Set(text.split { !($0.isLetter || $0 == "_") }.map(String.init))
+      let leaked = words.intersection(ids).filter { $0.contains("_") }
+      #expect(leaked.isEmpty, "\(id): \(leaked.sorted())")
+    }
+  }
+
+  @Test("advice written for drivers reaches only drivers")
+  func driversOnly() throws {
+    for (id, answers) in Self.cases {
+      let (_, text) = Self.text(answers)
+      let driver = answers["occupation"] == .option("professional_driver")
+      for phrase in ["fuelling up", "get into the cab", "truckers' guide"] where text.contains(phrase) {
+        #expect(driver, "\(id): '\(phrase)' in a plan for someone who is not a driver")
+      }
+    }
+    let trucker = try #require(Self.cases.first { $0.id == "trucker-hip-pain-flat-arches-stiff-boots" })
+    #expect(TreeMarkdownRenderer(audience: .patient).render(Self.kb.assess(validated: trucker.answers).tree).contains("fuelling up"))
+  }
+
+  @Test("plain words: the patient text of every case reads at Flesch–Kincaid grade 8 or below")
+  func readingGrade() throws {
+    var grades: [(Double, String)] = []
+    for (id, answers) in Self.cases {
+      // Unwrapped (one paragraph per line), so sentences are found whole.
+      let text = TreeTextRenderer(audience: .patient, width: 100_000).render(Self.kb.assess(validated: answers).tree)
+      let grade = Readability.fleschKincaidGrade(text)
+      grades.append((grade, id))
+      #expect(grade <= 8, "\(id): grade \(grade)")
+    }
+    let worst = try #require(grades.max { $0.0 < $1.0 })
+    print("Flesch–Kincaid grade of the patient text: highest \(Double(Int(worst.0 * 10)) / 10) (\(worst.1))")
+    // The hardest sentences, for whoever simplifies the wording next.
+    var sentences = Set<String>()
+    for (_, answers) in Self.cases {
+      let text = TreeTextRenderer(audience: .patient, width: 100_000).render(Self.kb.assess(validated: answers).tree)
+      for paragraph in Readability.paragraphs(text) {
+        for sentence in paragraph.split(whereSeparator: { ".!?".contains($0) }) { sentences.insert(String(sentence)) }
+      }
+    }
+    for sentence in sentences.sorted(by: { Readability.fleschKincaidGrade($0) > Readability.fleschKincaidGrade($1) }).prefix(25) {
+      print("grade \(Int(Readability.fleschKincaidGrade(sentence))): \(sentence)")
+    }
+  }
+
+  @Test("the reading-grade measure itself: short plain sentences score low, long technical ones high")
+  func readingGradeMeasure() {
+    #expect(Readability.fleschKincaidGrade("The cat sat on the mat. It was warm.") < 2)
+    #expect(
+      Readability.fleschKincaidGrade(
+        "Pronation-driven tibial internal rotation against restricted femoral rotation produces torsional loading at the tibiofemoral articulation."
+      ) > 14)
+    #expect(Readability.syllables("stretches") == 2)
+    #expect(Readability.syllables("the") == 1)
+    #expect(Readability.syllables("physiotherapist") >= 5)
+  }
+}
+
+/// Flesch–Kincaid grade level of a text report, computed as the published formula says:
+/// 0.39 × words per sentence + 11.8 × syllables per word − 15.59.
+///
+/// Each line is a paragraph (the report is rendered without wrapping), headings (lines in
+/// capitals) are left out, and a paragraph or list item that does not end in a full stop
+/// still ends its sentence. Syllables are counted as groups of vowels, less a
+/// silent final "e".
+enum Readability {
+  static func fleschKincaidGrade(_ text: String) -> Double {
+    var sentences = 0
+    var words = 0
+    var syllableCount = 0
+    for paragraph in paragraphs(text) {
+      let pieces = paragraph.split { ".!?".contains($0) }.map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+        $0.contains { $0.isLetter }
+      }
+      for piece in pieces {
+        let pieceWords = piece.split { !($0.isLetter || $0 == "'" || $0 == "’") }.filter { $0.contains { $0.isLetter } }
+        guard !pieceWords.isEmpty else { continue }
+        sentences += 1
+        words += pieceWords.count
+        syllableCount += pieceWords.map { syllables(String($0)) }.reduce(0, +)
+      }
+    }
+    guard sentences > 0, words > 0 else { return 0 }
+    return 0.39 * Double(words) / Double(sentences) + 11.8 * Double(syllableCount) / Double(words) - 15.59
+  }
+
+  /// Paragraphs and list items (one a line, in a report rendered without wrapping), less
+  /// headings (lines in capitals).
+  static func paragraphs(_ text: String) -> [String] {
+    text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.contains { $0.isLowercase } }
+  }
+
+  static func syllables(_ word: String) -> Int {
+    let lower = word.lowercased()
+    let vowels: Set<Character> = ["a", "e", "i", "o", "u", "y"]
+    var count = 0
+    var previousVowel = false
+    for character in lower {
+      let vowel = vowels.contains(character)
+      if vowel && !previousVowel { count += 1 }
+      previousVowel = vowel
+    }
+    if lower.hasSuffix("e") && !lower.hasSuffix("le") && count > 1 { count -= 1 }
+    return max(1, count)
+  }
+}
