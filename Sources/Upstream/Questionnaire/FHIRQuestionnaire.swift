@@ -14,7 +14,7 @@
 /// | `scale` | `integer`, 0 to 10 |
 /// | `choice` | `choice`, or `open-choice` when "not sure" is allowed; `answerOption` codings |
 /// | `choices` | as `choice`, with `repeats: true` and a "None of these" option |
-/// | red-flag question | `required: true` (unless "not sure" is allowed: then unanswered means not sure) |
+/// | red-flag or `ask first` question | `required: true` (unless "not sure" is allowed: then unanswered means not sure) |
 /// | `ask when` | `enableWhen` + `enableBehavior` where FHIR can express it, otherwise an instructions item saying so |
 /// | `help` | a `display` item with display category `help` |
 ///
@@ -120,7 +120,7 @@ public struct FHIRQuestionnaire: Sendable {
     }
     // A red-flag question must be answered, unless "not sure" is allowed: then leaving it
     // unanswered is how a form says "not sure", and `required` would contradict that.
-    if question.isRedFlagQuestion, !question.notSureAllowed { fields.append(("required", .bool(true))) }
+    if question.isRedFlagQuestion || question.asksFirst, !question.notSureAllowed { fields.append(("required", .bool(true))) }
     if case .choices = question.kind { fields.append(("repeats", .bool(true))) }
     if !question.kind.options.isEmpty {
       var options = question.kind.options.map { JSONValue.object([("valueCoding", Self.coding(question, $0))]) }

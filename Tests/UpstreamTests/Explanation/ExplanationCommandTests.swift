@@ -35,7 +35,7 @@ struct ExplanationCommandTests {
     #expect(columns.output.split(separator: "\n").allSatisfy { $0.count <= 44 })
     #expect(columns.output.split(separator: "\n").contains { $0.count > 40 })
     let patient = try setup.run(["assess", "--answers", setup.answers, "--audience", "patient"])
-    #expect(patient.output.contains("Why: Your stiff hips make your knee twist."))
+    #expect(patient.output.contains("Your stiff hips make your knee twist."))
     #expect(!patient.output.contains("stiff-hips-load-the-knee"))
     #expect(!patient.output.contains("\u{1B}["))
   }

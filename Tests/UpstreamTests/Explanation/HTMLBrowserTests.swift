@@ -92,7 +92,7 @@ struct HTMLBrowserTests {
     #expect(dom.contains("<section class=\"red-flags\" role=\"alert\">"))
     #expect(dom.contains("Go to an emergency department now."))
     #expect(dom.contains("<li>Roll your feet — for Collapsed arches</li>"))
-    #expect(dom.contains("<span class=\"name\">Collapsed arches</span>"))
+    #expect(dom.contains("<article class=\"plan\"><h2>Back pain</h2>"))
     #expect(dom.contains("<summary>Why?</summary>"))
   }
 }

@@ -324,7 +324,7 @@ struct FHIRTests {
       ))
     #expect(errors.contains("question 'age' takes one answer; this item has 2"))
     #expect(
-      errors.contains("error[UP0408]: a valueDate answer cannot be mapped: question 'ankle_stiff' takes yes or no, or not sure"))
+      errors.contains("error[UP0408]: a valueDate answer cannot be mapped: question 'ankle_stiff' takes yes or no; or not sure"))
     #expect(
       errors.contains(
         "question 'occupation' has no option 'astronaut'; its options are professional_driver, desk, on_feet, manual, other"))

@@ -78,9 +78,7 @@ struct SafetyInvariantTests {
     #expect(raisedSomewhere > 40)
   }
 
-  @Test(
-    "the adaptive questionnaire asks where it hurts first, then every red-flag question whose answer could raise a flag, before any other"
-  )
+  @Test("adaptive: where it hurts first, then every red-flag question whose answer could raise a flag, before any other")
   func questionnaireNeverSkipsRedFlagQuestions() throws {
     let kb = Self.kb
     let redFlagQuestions = Set(kb.questions.filter(\.isRedFlagQuestion).map(\.id))
