@@ -223,9 +223,14 @@ struct TerminalQuestionnaire {
     let kb = assessment.knowledgeBase
     var parts: [(id: String, name: String)] = []
     parts += assessment.redFlags.map { (kb.redFlags[$0.flag].id, kb.redFlags[$0.flag].name) }
-    parts += assessment.presentFindings.map { (kb.findings[$0.finding].id, kb.findings[$0.finding].name) }
-    parts += assessment.recommendations.map {
-      (kb.recommendations[$0.recommendation].id, kb.recommendations[$0.recommendation].title)
+    let patient = why.audience == .patient
+    parts += assessment.presentFindings.map { result in
+      let finding = kb.findings[result.finding]
+      return (finding.id, patient ? finding.patientName : finding.name)
+    }
+    parts += assessment.recommendations.map { result in
+      let recommendation = kb.recommendations[result.recommendation]
+      return (recommendation.id, patient ? recommendation.patientTitle : recommendation.title)
     }
     parts += assessment.scores.filter { !$0.contributions.isEmpty }.map { (kb.scores[$0.score].id, kb.scores[$0.score].name) }
     return parts

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+@testable import Upstream
+
+/// The persona of the patient-experience issue, end to end through the real binary in a
+/// pseudo-terminal: a 45-year-old office worker with knee pain on the stairs and a back
+/// stiff after sitting, replying in her own words; then her one-page plan, as text and as
+/// the HTML handout.
+@Suite("The persona in a real terminal")
+struct PersonaTerminalTests {
+  static let personaID = "office-worker-knee-on-stairs-back-stiff-after-sitting"
+
+  /// What a person would type for an answer: everyday words, not ids.
+  static func typed(_ answer: AnswerValue?, for question: Question, turn: Int) -> String {
+    guard let answer else { return "skip" }
+    if case .options(let ids) = answer {
+      if ids.isEmpty { return "none" }
+      if question.id == "pain_areas" { return ids.map { $0 == "lower_back" ? "back" : $0 }.reversed().joined(separator: " and ") }
+      return ids.compactMap { id in question.kind.options.first { $0.id == id }?.label }.joined(separator: ", ")
+    }
+    switch (answer, question.kind) {
+    case (.notSure, _): return "dunno"
+    case (.yes, _): return turn.isMultiple(of: 2) ? "yeah" : "yes"
+    case (.no, _): return turn.isMultiple(of: 2) ? "nope" : "no"
+    case (.number(let value), .number(_, _, let unit?, _)): return "about \(NumberText.plain(value)) \(unit)"
+    case (.number(let value), _): return NumberText.plain(value)
+    case (.option(let id), _): return question.kind.options.first { $0.id == id }?.label ?? id
+    default: return "\(answer)"
+    }
+  }
+
+  @Test("natural replies in a terminal; where it hurts first; no injury questions; then a plan with a first step for the knee")
+  func persona() throws {
+    let kb = FuzzHarness.bundled
+    let answers = try #require(AdaptivityReport.bundledCases().first { $0.id == Self.personaID }).answers
+    let folder = try TemporaryFolder()
+    let session = folder.url.appendingPathComponent("session.json").path
+    let environment = ["NO_COLOR": "1", "COLUMNS": "80", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]
+    let terminal = try PseudoTerminal(UpstreamBinary.path, ["ask", "--session", session], environment: environment)
+    var asked: [String] = []
+    var mark = 0
+    while asked.count <= kb.questions.count {
+      let shown = try terminal.waitFor("\n> ", after: mark)
+      if shown.contains("Would you like any part explained?") { break }
+      let block = try #require(shown.components(separatedBy: "\nQuestion ").last, "no question on the screen:\n\(shown)")
+      let flat = block.split(separator: "\n").joined(separator: " ")
+      let question = try #require(
+        kb.questions.first { flat.contains($0.wording) }, "a question the knowledge base does not have:\n\(block)")
+      asked.append(question.id)
+      mark = terminal.mark
+      terminal.type(Self.typed(answers[question.id], for: question, turn: asked.count) + "\n")
+    }
+    mark = terminal.mark
+    terminal.type("\n")
+    #expect(try terminal.waitForExit() == 0)
+    let screen = terminal.screen
+
+    // Where it hurts and any injury first; nothing that only matters after an injury.
+    #expect(Array(asked.prefix(2)) == ["pain_areas", "injury_recent"])
+    for id in ["bony_point_tenderness", "knee_cannot_bend", "feet_numb", "cab_climbing_clutch", "heel_pain_under"] {
+      #expect(!asked.contains(id), "asked \(id)")
+    }
+    #expect(asked.contains("knee_pain_stairs"))
+    #expect(asked.count * 10 <= kb.questions.count * 7, "asked \(asked.count) of \(kb.questions.count)")
+    // Every natural reply was understood: no hint was needed.
+    for hint in ["is not one of the options", "Please answer yes or no", "Please give"] {
+      #expect(!screen.contains(hint), "a reply was refused: \(hint)")
+    }
+    #expect(screen.contains("Question 1 · about "))
+    // Her result: a first step for the knee and one for the back, on one page.
+    #expect(screen.contains("KNEE PAIN\nMost likely behind it: weak buttock muscles (possible)."))
+    #expect(screen.contains("Start with: Glute bridges — 2 sets of 10, most days."))
+    #expect(screen.contains("LOWER BACK PAIN\nMost likely behind it: tight muscles at the front of the hip (possible)."))
+    #expect(!screen.contains("fuelling up") && !screen.contains("sha256") && !screen.contains("psoas"))
+
+    // The answers she gave make the same handout: the plan, no tree, no hashes.
+    let html = try UpstreamBinary.run(["assess", "--answers", session, "--format", "html", "--audience", "patient"])
+    #expect(html.status == 0, "\(html.errors)")
+    #expect(html.output.contains("<article class=\"plan\"><h2>Knee pain</h2>"))
+    #expect(html.output.contains("Start with: Glute bridges — 2 sets of 10, most days."))
+    #expect(!html.output.contains("sha256"))
+    print("The persona was asked \(asked.count) of \(kb.questions.count) questions")
+  }
+}
