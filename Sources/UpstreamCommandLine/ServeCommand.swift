@@ -42,6 +42,8 @@ enum ServeCommand: UpstreamCommand {
     } catch {
       throw CommandError.file(error.description)
     }
+    // Signals are handled before the address is announced, so a SIGTERM right after it is not lost.
+    server.stopOnSignals([SIGTERM, SIGINT])
     let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
     console.write("Upstream is serving on http://\(host):\(server.port)\n")
     if !isLoopback(configuration.host) {
@@ -49,16 +51,7 @@ enum ServeCommand: UpstreamCommand {
         "warning: listening on \(configuration.host), not only this machine: answers travel unencrypted; "
           + "put a TLS proxy in front (Docs/Deploying.md)\n")
     }
-    var stops: [DispatchSourceSignal] = []
-    for number in [SIGTERM, SIGINT] {
-      signal(number, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: number, queue: DispatchQueue.global())
-      source.setEventHandler { server.shutdown() }
-      source.resume()
-      stops.append(source)
-    }
     server.run()
-    for source in stops { source.cancel() }
     console.writeError("Upstream stopped; every answer is saved.\n")
     return .success
   }

@@ -95,6 +95,7 @@ package final class HTTPServer: @unchecked Sendable {
     }
     _ = close(listener)
     state.lock()
+    stopping = true
     let end = Date().addingTimeInterval(configuration.requestTimeout + 1)
     while active > 0 && state.wait(until: end) {}
     state.unlock()
@@ -113,10 +114,31 @@ package final class HTTPServer: @unchecked Sendable {
     }
   }
 
+  /// Whether the server is stopping: told so, or woken by a signal (`stopOnSignals`).
   private var isStopping: Bool {
     state.lock()
     defer { state.unlock() }
-    return stopping
+    return stopping || !Socket.waitReadable([wake.read], milliseconds: 0).isEmpty
+  }
+
+  /// Stops the server gracefully on these signals (SIGTERM, SIGINT): the handler only
+  /// writes a byte to the server's wake pipe, the one thing a signal handler may safely do.
+  /// Call it from the thread that calls `run()`, before the address is announced, so a
+  /// signal right after it is never lost.
+  package func stopOnSignals(_ signals: [Int32]) {
+    signalWakeDescriptor = wake.write
+    var unblocked = sigset_t()
+    sigemptyset(&unblocked)
+    for number in signals {
+      _ = signal(number) { _ in
+        var byte: UInt8 = 1
+        _ = write(signalWakeDescriptor, &byte, 1)
+      }
+      sigaddset(&unblocked, number)
+    }
+    // A process may start with these signals blocked (the mask is inherited): unblock them
+    // on this thread, so they reach the handler.
+    _ = pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
   }
 
   // MARK: One connection
@@ -189,6 +211,10 @@ package final class HTTPServer: @unchecked Sendable {
     log("\(method) \(template) \(status) \(milliseconds) ms")
   }
 }
+
+/// The write end of the wake pipe of the server that signals stop (see `stopOnSignals`):
+/// a signal handler can reach only global state.
+nonisolated(unsafe) private var signalWakeDescriptor: Int32 = -1
 
 /// Numbers in messages.
 enum NumberFormat {
