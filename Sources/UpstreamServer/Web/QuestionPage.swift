@@ -17,7 +17,7 @@ struct QuestionPage {
   var html: String {
     let escape = WebPage.escape
     let progress = session.progress
-    let why = session.why(question.id)?.lines.map { "<li>\(escape($0.trimmingCharacters(in: .whitespaces)))</li>" }.joined(separator: "\n") ?? ""
+    let why = Self.reasons(session.why(question.id)?.lines ?? [])
     let describedBy = [question.help == nil ? nil : "help", error == nil ? nil : "error"].compactMap { $0 }.joined(separator: " ")
     var body = """
       <p class="progress" id="progress">Question \(progress.number) of at most \(progress.atMost)</p>
@@ -45,13 +45,31 @@ struct QuestionPage {
       </div>
       <details>
       <summary>Why am I asked this?</summary>
-      <ul>
       \(why)
-      </ul>
       </details>
       <p class="resume">Your answers are saved. To carry on later, keep this page's link: <a href="/s/\(id)">/s/\(id)</a></p>
       """
     return WebPage.page(title: "Question \(progress.number) — \(question.wording) — Upstream", body: body)
+  }
+
+  /// The reasons a question is asked (`QuestionRationale.lines`) as HTML: a line is a
+  /// paragraph, and the `- ` lines under it a list.
+  static func reasons(_ lines: [String]) -> String {
+    var html = ""
+    var inList = false
+    for line in lines {
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      if trimmed.hasPrefix("- ") {
+        if !inList { html += "<ul>\n" }
+        inList = true
+        html += "<li>\(WebPage.escape(String(trimmed.dropFirst(2))))</li>\n"
+      } else {
+        if inList { html += "</ul>\n" }
+        inList = false
+        html += "<p>\(WebPage.escape(trimmed))</p>\n"
+      }
+    }
+    return html + (inList ? "</ul>\n" : "")
   }
 
   /// The inputs for the question's kind, each with its label.
