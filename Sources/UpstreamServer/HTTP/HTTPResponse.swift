@@ -32,7 +32,9 @@ package struct HTTPResponse: Sendable {
     var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
     for (name, value) in headers {
       // A header value never carries a line break (it would split the response).
-      head += "\(name): \(value.filter { $0 != "\r" && $0 != "\n" })\r\n"
+      // (Filtered by scalar: "\r\n" is one Character, neither "\r" nor "\n".)
+      let safe = String(String.UnicodeScalarView(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }))
+      head += "\(name): \(safe)\r\n"
     }
     head += "Date: \(Self.httpDate(date))\r\n"
     head += "Content-Length: \(body.count)\r\n"
@@ -54,6 +56,7 @@ package struct HTTPResponse: Sendable {
     case 405: "Method Not Allowed"
     case 408: "Request Timeout"
     case 411: "Length Required"
+    case 412: "Precondition Failed"
     case 413: "Content Too Large"
     case 415: "Unsupported Media Type"
     case 422: "Unprocessable Content"

@@ -121,9 +121,13 @@ final class RawConnection {
 
   func send(_ text: String) { send(Array(text.utf8)) }
 
+  /// Bytes read past the last response (the start of the next, when pipelining).
+  private var leftover: [UInt8] = []
+
   /// Reads one response (by Content-Length); nil when the connection closes first.
   func readResponse() -> RawResponse? {
-    var buffer: [UInt8] = []
+    var buffer = leftover
+    leftover = []
     var chunk = [UInt8](repeating: 0, count: 65_536)
     func fill() -> Bool {
       let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
@@ -147,6 +151,7 @@ final class RawConnection {
     }
     let length = Int(headers.first { $0.name.lowercased() == "content-length" }?.value ?? "0") ?? 0
     while buffer.count < headerEnd + 4 + length { if !fill() { break } }
+    leftover = Array(buffer.dropFirst(headerEnd + 4 + length))
     return RawResponse(status: status, headers: headers, body: Data(buffer[(headerEnd + 4)..<min(buffer.count, headerEnd + 4 + length)]))
   }
 
