@@ -33,7 +33,6 @@ enum ServeCommand: UpstreamCommand {
     let folder = try sessionsFolder(arguments.value("--sessions"), console: console)
     let sessions = WebSessionStore(folder: folder, knowledgeBase: knowledgeBase) { text, path in try AtomicFile.write(text, to: path) }
     let application = ServerApplication(knowledgeBase: knowledgeBase, sessions: sessions)
-    signal(SIGPIPE, SIG_IGN)
     let server: HTTPServer
     do {
       server = try HTTPServer(
@@ -43,6 +42,8 @@ enum ServeCommand: UpstreamCommand {
       throw CommandError.file(error.description)
     }
     // Signals are handled before the address is announced, so a SIGTERM right after it is not lost.
+    // Only once listening: a write to a client gone away is an error to handle, not a signal.
+    signal(SIGPIPE, SIG_IGN)
     server.stopOnSignals([SIGTERM, SIGINT])
     let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
     console.write("Upstream is serving on http://\(host):\(server.port)\n")

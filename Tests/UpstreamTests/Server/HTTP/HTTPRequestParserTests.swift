@@ -169,6 +169,20 @@ struct HTTPRequestParserTests {
 
   // MARK: Never crashing
 
+  @Test("the fuzzer's seeds and any regressions parse without crashing, as complete requests or refusals")
+  func fuzzSeeds() throws {
+    var count = 0
+    for folder in ["Tests/Fuzz/seeds/http", "Tests/Fuzz/regressions/http"] {
+      let url = UpstreamBinary.packageRoot.appendingPathComponent(folder)
+      for name in (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [] {
+        let bytes = [UInt8](try Data(contentsOf: url.appendingPathComponent(name)))
+        #expect(HTTPRequestParser.parse(bytes) != .incomplete, "\(folder)/\(name)")
+        count += 1
+      }
+    }
+    #expect(count >= 5)
+  }
+
   @Test("random and truncated bytes never crash the parser")
   func randomBytes() {
     var generator = SeededGenerator(seed: 15)
