@@ -17,11 +17,12 @@ struct QuestionPage {
   var html: String {
     let escape = WebPage.escape
     let progress = session.progress
+    let likelyLeft = session.likelyRemaining()
     let why = Self.reasons(session.why(question.id)?.lines ?? [])
     let describedBy = [question.help == nil ? nil : "help", error == nil ? nil : "error"].compactMap { $0 }.joined(separator: " ")
     var body = """
-      <p class="progress" id="progress">Question \(progress.number) of at most \(progress.atMost)</p>
-      <progress value="\(progress.number)" max="\(max(progress.atMost, 1))" aria-labelledby="progress"></progress>
+      <p class="progress" id="progress">\(escape(session.progressLine()))</p>
+      <progress value="\(progress.number)" max="\(progress.number + likelyLeft)" aria-labelledby="progress"></progress>
 
       """
     if let error { body += "<p class=\"error\" role=\"alert\" id=\"error\">\(escape(error))</p>\n" }

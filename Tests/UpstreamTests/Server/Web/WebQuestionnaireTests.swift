@@ -95,7 +95,7 @@ struct WebQuestionnaireTests {
     #expect(page.text.contains("<fieldset>") || page.text.contains("<fieldset aria-describedby="))
     #expect(page.text.contains("<legend>"))
     #expect(page.text.contains("<summary>Why am I asked this?</summary>"))
-    #expect(page.text.contains("Question 1 of at most"))
+    #expect(page.text.contains("Question 1 · about "))
     #expect(page.header("Content-Security-Policy") == WebPage.contentSecurityPolicy)
 
     // No token, or another's: 403, and nothing changes.
@@ -138,7 +138,7 @@ struct WebQuestionnaireTests {
         let here = try browser.get(link)
         let elsewhere = try Browser(port: server.port).get(link)
         #expect(QuestionForm(elsewhere.text)?.question == QuestionForm(here.text)?.question)
-        #expect(elsewhere.text.contains("Question 6 of at most"))
+        #expect(elsewhere.text.contains("Question 6 · "))
       }
       page = try browser.get(link)
     }
