@@ -219,16 +219,29 @@ extension Assessment {
     }
   }
 
-  /// The safety (red-flag) questions with no answer or answered "not sure", by id.
+  /// The safety (red-flag) questions with no answer or answered "not sure" whose answer
+  /// could still raise or change a red flag, given the other answers, by id.
   ///
   /// A red flag is raised only by answers, so ``careLevel`` is self-care when these are
   /// open: show them, and say that the advice stands only if none of them applies,
-  /// before any self-care advice (the tree and every report do).
+  /// before any self-care advice (the tree and every report do). A safety question that
+  /// can no longer raise anything (the tender bony point after "no injury") is not
+  /// listed: whatever its answer, the red flags would be the same. Questions left open
+  /// together count as open for each other, so nothing is left out that two answers
+  /// could raise together.
   public var unansweredSafetyQuestions: [Question] {
-    knowledgeBase.questions.filter(\.isRedFlagQuestion).sorted { $0.id < $1.id }.filter { question in
-      let answer = answers[question.id]
-      return answer == nil || answer == .notSure
+    let kb = knowledgeBase
+    let candidates = kb.questions.indices.filter { index in
+      let answer = answers[kb.questions[index].id]
+      return kb.questions[index].isRedFlagQuestion && (answer == nil || answer == .notSure)
     }
+    guard !candidates.isEmpty else { return [] }
+    var open = [Bool](repeating: false, count: kb.questions.count)
+    for index in candidates { open[index] = true }
+    let relevance = Relevance(self, open: open)
+    var couldRaise = QuestionSet()
+    for (index, rule) in kb.rules.enumerated() where rule.raisesRedFlag { couldRaise.formUnion(relevance.ruleDependence[index].truth) }
+    return candidates.filter { couldRaise.contains($0) }.map { kb.questions[$0] }.sorted { $0.id < $1.id }
   }
 
   /// The recommendations given as self-care advice (not set aside, not withheld by a red

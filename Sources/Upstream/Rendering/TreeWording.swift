@@ -205,7 +205,7 @@ struct TreeWording {
 
   /// What is most likely behind a complaint, in one sentence.
   func planContributors(_ part: RecommendationTree.PatientPlan.Part) -> String {
-    let names = part.contributors.map { "\($0.patientName.lowercasedFirst) (\(Certainty.words($0.certainty)))" }
+    let names = part.contributors.map { "\($0.patientName) (\(Certainty.words($0.certainty)))" }
     switch names.count {
     case 0: return "We found nothing behind it that these questions can point to."
     case 1: return "Most likely behind it: \(names[0])."
@@ -217,7 +217,7 @@ struct TreeWording {
   /// terms: the reason of a rule that linked it to the complaint, else its first reason.
   func planWhy(_ part: RecommendationTree.PatientPlan.Part) -> String? {
     guard let first = part.contributors.first else { return nil }
-    let linking = Set(first.linkedBy.map(\.id))
+    let linking = Set(first.linkedBy.map { (rule: RuleReference) in rule.id })
     let own = first.reasons.filter { linking.contains($0.rule.id) }
     return reasons(own).first ?? reasons(first.reasons).first
   }

@@ -55,7 +55,7 @@ struct PatientReportTests {
     let (tree, text) = Self.text(persona.answers)
     #expect(tree.patientPlan.parts.map(\.complaint.id) == ["knee_pain", "low_back_pain"])
     #expect(tree.patientPlan.parts.allSatisfy { $0.firstStep != nil })
-    #expect(text.contains("KNEE PAIN\nMost likely behind it: weak buttock muscles (possible).\n"))
+    #expect(text.contains("KNEE PAIN\nMost likely behind it: Weak buttock muscles (possible).\n"))
     #expect(text.contains("Start with: Glute bridges — 2 sets of 10, most days."))
     print("Complaints with no specific advice over the shipped cases: \(noAdvice)")
   }

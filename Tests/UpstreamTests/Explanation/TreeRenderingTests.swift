@@ -48,11 +48,11 @@ struct TreeRenderingTests {
     let text = TreeTextRenderer(audience: .patient, width: 100).render(tree)
     #expect(
       text.contains(
-        "KNEE PAIN\nMost likely behind it: restricted hip rotation (very likely).\nYour stiff hips make your knee twist.\nStart with: Hip rotations — 10 each side.\n"
+        "KNEE PAIN\nMost likely behind it: Restricted hip rotation (very likely).\nYour stiff hips make your knee twist.\nStart with: Hip rotations — 10 each side.\n"
       ))
     #expect(
       text.contains(
-        "HIP PAIN\nMost likely behind it: collapsed arches (possible).\nFlat arches load the hip.\nStart with: Roll your feet — 2 minutes a foot.\n"))
+        "HIP PAIN\nMost likely behind it: Collapsed arches (possible).\nFlat arches load the hip.\nStart with: Roll your feet — 2 minutes a foot.\n"))
     #expect(text.contains("MORE YOU CAN TRY, ONCE THESE FEEL EASY\n- Short walks: every hour\n"))
     #expect(tree.firstSteps.map(\.id) == ["rotate", "roll"])
     #expect(!text.contains("├─") && !text.contains("sha256") && !text.contains("ANSWERS"))

@@ -69,9 +69,9 @@ struct PersonaTerminalTests {
     }
     #expect(screen.contains("Question 1 · about "))
     // Her result: a first step for the knee and one for the back, on one page.
-    #expect(screen.contains("KNEE PAIN\nMost likely behind it: weak buttock muscles (possible)."))
+    #expect(screen.contains("KNEE PAIN\nMost likely behind it: Weak buttock muscles (possible)."))
     #expect(screen.contains("Start with: Glute bridges — 2 sets of 10, most days."))
-    #expect(screen.contains("LOWER BACK PAIN\nMost likely behind it: tight muscles at the front of the hip (possible)."))
+    #expect(screen.contains("LOWER BACK PAIN\nMost likely behind it: Tight muscles at the front of the hip (possible)."))
     #expect(!screen.contains("fuelling up") && !screen.contains("sha256") && !screen.contains("psoas"))
 
     // The answers she gave make the same handout: the plan, no tree, no hashes.

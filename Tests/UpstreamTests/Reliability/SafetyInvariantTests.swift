@@ -116,6 +116,36 @@ struct SafetyInvariantTests {
     #expect(leftOut > 100)
   }
 
+  @Test("open safety questions: every one not listed could not change the red flags, whatever its answer")
+  func openSafetyQuestionsListed() throws {
+    let kb = Self.kb
+    // After "no injury", the tender bony point cannot raise anything; before it, it can.
+    var generator = SeededGenerator(seed: 99)
+    var answers = Self.randomAnswers(in: kb, answering: 1, using: &generator)
+    answers["bony_point_tenderness"] = nil
+    answers["injury_recent"] = .no
+    #expect(!kb.assess(validated: answers).unansweredSafetyQuestions.map(\.id).contains("bony_point_tenderness"))
+    answers["injury_recent"] = nil
+    #expect(kb.assess(validated: answers).unansweredSafetyQuestions.map(\.id).contains("bony_point_tenderness"))
+
+    var random = SeededGenerator(seed: 11)
+    var leftOff = 0
+    for _ in 0..<60 {
+      let partial = Self.randomAnswers(in: kb, answering: 0.6, using: &random)
+      let assessment = kb.assess(validated: partial)
+      let listed = Set(assessment.unansweredSafetyQuestions.map(\.id))
+      for question in kb.questions where question.isRedFlagQuestion && partial[question.id] == nil && !listed.contains(question.id) {
+        leftOff += 1
+        for value in Self.possibleAnswers(question) {
+          var with = partial
+          with[question.id] = value
+          #expect(kb.assess(validated: with).redFlags == assessment.redFlags, "\(question.id) = \(value) changes the flags but was not listed")
+        }
+      }
+    }
+    #expect(leftOff > 20)
+  }
+
   // MARK: Unknown answers
 
   @Test("an unknown answer never behaves as 'no': whatever a rule decides without it holds for every answer it could get")

@@ -411,7 +411,7 @@ article("RunningAQuestionnaire.md") {
   expect(session.progress.atMost < session.progress.total, "the questionnaire asks fewer questions than the knowledge base has")
 
   let misspelt = reply("flatt", to: &session)
-  expect(misspelt?.contains("Did you mean 'flat'?") == true, "a misspelt option gets a hint with \"Did you mean 'flat'?\"")
+  expect(misspelt?.contains("Did you mean 'Flat") == true, "a misspelt option gets a hint naming the option it is closest to, by its label")
   let whyAsked = reply("why", to: &session)
   expect(whyAsked?.contains("Collapsed arches") == true, "\"why\" says the answer can change collapsed arches")
   expect(reply("fl", to: &session) == nil && session.answer(to: "arch_shape") == .option("flat"), "\"fl\" answers flat")
