@@ -195,6 +195,21 @@ package struct Parser {
     return Spelled(value: value, range: range)
   }
 
+  /// `ATTRIBUTE TEXT`, or `ATTRIBUTE when condition TEXT`: a wording for the people the
+  /// condition fits (a recommendation's `dose` and `instructions`).
+  private mutating func parseWording(
+    _ word: Token, _ what: String, _ wording: inout Spelled<String>?,
+    variants: inout [(when: ConditionSyntax, text: Spelled<String>)]
+  ) throws {
+    if takeIfWord("when") != nil {
+      let condition = try parseCondition()
+      variants.append((condition, try parseText("\(what) for people this condition fits")))
+    } else {
+      checkSingle(wording, word)
+      wording = try parseText(what)
+    }
+  }
+
   /// NUMBER
   private mutating func parseNumber(_ what: String) throws -> Spelled<Double> {
     guard current.kind == .number, let number = current.number else { throw fail(expected: what) }
@@ -681,21 +696,9 @@ package struct Parser {
         parser.checkSingle(recommendation.patientTitle, word)
         recommendation.patientTitle = try parser.parseText("the title in everyday words, for patients")
       case "dose":
-        if parser.takeIfWord("when") != nil {
-          let condition = try parser.parseCondition()
-          recommendation.doseVariants.append((condition, try parser.parseText("the dose for people this condition fits")))
-        } else {
-          parser.checkSingle(recommendation.dose, word)
-          recommendation.dose = try parser.parseText("the dose")
-        }
+        try parser.parseWording(word, "the dose", &recommendation.dose, variants: &recommendation.doseVariants)
       case "instructions":
-        if parser.takeIfWord("when") != nil {
-          let condition = try parser.parseCondition()
-          recommendation.instructionVariants.append((condition, try parser.parseText("the instructions for people this condition fits")))
-        } else {
-          parser.checkSingle(recommendation.instructions, word)
-          recommendation.instructions = try parser.parseText("the instructions")
-        }
+        try parser.parseWording(word, "the instructions", &recommendation.instructions, variants: &recommendation.instructionVariants)
       case "caution": recommendation.cautions.append(try parser.parseText("the caution"))
       case "addresses": recommendation.addresses.append(contentsOf: try parser.parseNameList("a finding id"))
       case "safe":

@@ -188,7 +188,6 @@ struct TreeWording {
     let state = question.notSure ? "answered \"not sure\"" : "not answered"
     return isPatient ? "\(question.wording) (\(state))" : "\(question.wording) [\(question.id)] (\(state))"
   }
-  var firstStepsTitle: String { "WHAT TO DO FIRST" }
   var complaintsTitle: String { isPatient ? "WHERE IT HURTS AND WHAT MAY BE BEHIND IT" : "COMPLAINTS AND UPSTREAM CONTRIBUTORS" }
   var lessLikelyTitle: String { "Possible, less likely" }
   var otherFindingsTitle: String { isPatient ? "OTHER THINGS WE NOTICED" : "OTHER FINDINGS (upstream of no complaint)" }
@@ -273,14 +272,6 @@ struct TreeWording {
   /// The withheld recommendations in one sentence, for patients.
   func withheldSentence(_ entries: [WithheldRecommendation], _ level: CareLevel) -> String {
     withheldTitle(level) + " " + entries.map(\.title).joined(separator: ". ") + "."
-  }
-
-  /// A first step in one line.
-  func step(_ step: RecommendationTree.FirstStep) -> String {
-    switch step.kind {
-    case .redFlag: return step.text
-    case .recommendation: return step.text + (step.detail.map { ": \($0)" } ?? "")
-    }
   }
 }
 
