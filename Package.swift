@@ -4,6 +4,8 @@ import PackageDescription
 // The targets follow the architecture (Docs/Architecture.md):
 //   Upstream               the library: rule language → knowledge base → engine → explanation
 //                          → questionnaire → rendering, behind a deliberate public API
+//   UpstreamServer         `upstream serve`: HTTP/1.1 on the platform's sockets, the JSON API and
+//                          the web questionnaire, and the operations the commands share with them
 //   UpstreamCommandLine    the `upstream` commands: parse arguments, call the library, print
 //   upstream               the executable: hands its arguments to UpstreamCommandLine
 //   UpstreamTestSupport    synthetic knowledge bases for the tests and benchmarks
@@ -23,12 +25,13 @@ let package = Package(
       name: "EmbedRulesPlugin", capability: .buildTool(), dependencies: ["EmbedRules"],
       path: "Sources/EmbedRulesPlugin"),
     .target(name: "Upstream", plugins: [.plugin(name: "EmbedRulesPlugin")]),
-    .target(name: "UpstreamCommandLine", dependencies: ["Upstream"]),
+    .target(name: "UpstreamServer", dependencies: ["Upstream"]),
+    .target(name: "UpstreamCommandLine", dependencies: ["Upstream", "UpstreamServer"]),
     .executableTarget(name: "UpstreamCLI", dependencies: ["UpstreamCommandLine"], path: "Sources/UpstreamCLI"),
     .target(name: "UpstreamTestSupport", dependencies: ["Upstream"]),
     // Benchmarks: `swift run -c release upstream-bench` (never timed tests).
     .executableTarget(
       name: "upstream-bench", dependencies: ["Upstream", "UpstreamTestSupport"], path: "Sources/UpstreamBench"),
-    .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "UpstreamCommandLine", "UpstreamTestSupport"]),
+    .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "UpstreamServer", "UpstreamCommandLine", "UpstreamTestSupport"]),
   ]
 )

@@ -1,16 +1,17 @@
 import Foundation
 import Upstream
+import UpstreamServer
 
 // MARK: - Changing answers from the command line
 
 /// Reads `--set QUESTION=VALUE` and `--unset QUESTION` and applies them to answers,
-/// checking each value against its question as an answers file would be.
+/// checking each value against its question as an answers file would be (`AnswerEdit`,
+/// shared with `POST /what-if`).
 enum AnswerSetting {
   static func apply(sets: [String], unsets: [String], to answers: Answers, knowledgeBase: KnowledgeBase) throws -> Answers {
-    var result = answers
-    var diagnostics: [Diagnostic] = []
     let text = (sets.map { "--set " + $0 } + unsets.map { "--unset " + $0 }).joined(separator: "\n")
     let source = SourceFile(path: "<command line>", text: text)
+    var changes: [AnswerEdit] = []
     var offset = 0
     for setting in sets {
       let start = offset + "--set ".utf8.count
@@ -21,31 +22,18 @@ enum AnswerSetting {
       let id = String(setting[..<equals])
       let raw = String(setting[setting.index(after: equals)...])
       let range = source.range(start, start + setting.utf8.count)
-      guard let question = knowledgeBase.question(id) else {
-        diagnostics.append(
-          Diagnostic.error(.unknownQuestion, "the knowledge base has no question '\(id)'", at: source.range(start, start + id.utf8.count))
-            .suggesting(id, from: knowledgeBase.questions.map(\.id)))
-        continue
-      }
-      switch AnswersReader.answer(json(raw, for: question), to: question, at: range) {
-      case .success(let value?): result[id] = value
-      case .success(nil): result[id] = nil
-      case .failure(let diagnostic): diagnostics.append(diagnostic)
-      }
+      let value = knowledgeBase.question(id).map { (json: json(raw, for: $0), range: range) }
+      changes.append(AnswerEdit(question: id, at: source.range(start, start + id.utf8.count), value: value ?? (.null, range)))
     }
     for unset in unsets {
       let start = offset + "--unset ".utf8.count
       offset += "--unset ".utf8.count + unset.utf8.count + 1
-      guard knowledgeBase.question(unset) != nil else {
-        diagnostics.append(
-          Diagnostic.error(.unknownQuestion, "the knowledge base has no question '\(unset)'", at: source.range(start, start + unset.utf8.count))
-            .suggesting(unset, from: knowledgeBase.questions.map(\.id)))
-        continue
-      }
-      result[unset] = nil
+      changes.append(AnswerEdit(question: unset, at: source.range(start, start + unset.utf8.count), value: nil))
     }
-    if diagnostics.hasErrors { throw CommandError.answers(diagnostics, source: source) }
-    return result
+    switch AnswerEdit.apply(changes, to: answers, knowledgeBase) {
+    case .success(let changed): return changed
+    case .failure(let problems): throw CommandError.answers(problems.diagnostics, source: source)
+    }
   }
 
   /// A command-line value as the JSON an answers file would hold for the question.

@@ -1,5 +1,6 @@
 import Foundation
 import Upstream
+import UpstreamServer
 
 /// `upstream assess`: assesses one answers file and prints the explained recommendation tree.
 enum AssessCommand: UpstreamCommand {
@@ -37,10 +38,13 @@ enum AssessCommand: UpstreamCommand {
     }
     let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
     let answers = try Shared.answers(answersPath, for: knowledgeBase, console: console)
+    if format == .json {
+      try Shared.emit(Operations.assessmentJSON(answers, knowledgeBase, audience: audience), arguments, console: console)
+      return .success
+    }
     let tree = knowledgeBase.assess(validated: answers).tree
     let text: String
     switch format {
-    case .json: text = AssessmentJSONRenderer(audience: audience).render(tree)
     case .markdown: text = TreeMarkdownRenderer(audience: audience).render(tree)
     case .html: text = TreeHTMLRenderer(audience: audience).render(tree)
     default: text = TreeTextRenderer(audience: audience, width: width, colour: Shared.colour(arguments, console: console)).render(tree)

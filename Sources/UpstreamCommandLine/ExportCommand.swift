@@ -1,4 +1,5 @@
 import Upstream
+import UpstreamServer
 
 /// `upstream export`: the knowledge base's questions for other clinical systems.
 enum ExportCommand: UpstreamCommand {
@@ -20,13 +21,9 @@ enum ExportCommand: UpstreamCommand {
       throw CommandError.usage("upstream export takes no arguments; found '\(extra)'", suggestion: nil, command: spec.name)
     }
     let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
-    let questionnaire = FHIRQuestionnaire(knowledgeBase)
-    for (question, askWhen) in questionnaire.inexpressible {
-      console.writeError(
-        "note: question '\(question)' is asked only when \(askWhen), which FHIR enableWhen cannot express; "
-          + "the Questionnaire shows it to everyone, with a note saying so\n")
-    }
-    try Shared.emit(questionnaire.render(), arguments, console: console)
+    let (text, notes) = Operations.questionnaire(knowledgeBase)
+    for note in notes { console.writeError("note: \(note)\n") }
+    try Shared.emit(text, arguments, console: console)
     return .success
   }
 }

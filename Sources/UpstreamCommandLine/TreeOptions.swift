@@ -1,4 +1,5 @@
 import Upstream
+import UpstreamServer
 
 // MARK: - Options shared by the commands that print trees and explanations
 
@@ -58,12 +59,8 @@ extension Shared {
 
   /// Checks that an id names something `why` and `why-not` explain.
   static func explainable(_ id: String, in assessment: Assessment, command: String) throws {
-    guard assessment.explain(id) == nil else { return }
-    let suggestion = Suggestion.closest(to: id, in: assessment.explainableIDs)
-    let kind = assessment.knowledgeBase.question(id) != nil ? " ('\(id)' is a question; ask about what it leads to)" : ""
-    throw CommandError.usage(
-      "the knowledge base has no finding, red flag, recommendation or score '\(id)'\(kind)",
-      suggestion: suggestion.map { "did you mean '\($0)'?" }, command: command)
+    guard let problem = Operations.unexplainable(id, in: assessment) else { return }
+    throw CommandError.usage(problem.message, suggestion: problem.suggestion, command: command)
   }
 }
 

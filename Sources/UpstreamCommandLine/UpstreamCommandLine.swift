@@ -18,6 +18,7 @@ package enum UpstreamCommandLine {
     TestCommand.self,
     FmtCommand.self, GraphCommand.self, DiffCommand.self, ExplainCommand.self,
     ExportCommand.self,
+    ServeCommand.self,
   ]
 
   /// Runs `upstream` with the arguments after the program name; returns the exit code.

@@ -1,5 +1,6 @@
 import Foundation
 import Upstream
+import UpstreamServer
 
 /// `upstream what-if --answers FILE --set QUESTION=VALUE …`: the tree before and after
 /// changing answers, as a diff.
@@ -35,8 +36,7 @@ enum WhatIfCommand: UpstreamCommand {
     let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
     let answers = try Shared.answers(arguments, for: knowledgeBase, console: console, command: spec.name)
     let changed = try AnswerSetting.apply(sets: arguments.all("--set"), unsets: arguments.all("--unset"), to: answers, knowledgeBase: knowledgeBase)
-    let before = knowledgeBase.assess(validated: answers)
-    let comparison = Assessment.compare(before, before.reassessing(changed))
+    let comparison = Operations.comparison(answers, changed: changed, knowledgeBase)
     let text =
       format == .json
       ? WhatIfJSONRenderer(audience: audience).render(comparison)

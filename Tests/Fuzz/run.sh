@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Fuzzes Upstream's two input front ends with libFuzzer, each for a given time.
 #
-#   Tests/Fuzz/run.sh [SECONDS] [TARGET…]      (default: 60 seconds, targets rules and answers)
+#   Tests/Fuzz/run.sh [SECONDS] [TARGET…]      (default: 60 seconds, targets rules, answers and http)
 #
 # Targets:
 #   rules    rule and case files: lexer, parser, checks, formatter, case loader (RulesFuzzer.swift)
 #   answers  answers files and FHIR QuestionnaireResponses: reader, engine, renderers, session
 #            resumption (AnswersFuzzer.swift)
+#   http     HTTP requests: the request parser of `upstream serve` and form decoding
+#            (HTTPFuzzer.swift), built from Sources/UpstreamServer/HTTP's stdlib-only files
 # Both call FuzzHarness (Tests/UpstreamTests/Reliability/FuzzHarness.swift), which the test
 # suite also runs over every input in Tests/Fuzz/regressions/, so a crash found here becomes a
 # regression test by copying its input there.
@@ -25,7 +27,7 @@ root=$(pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(rules answers)
+[ ${#targets[@]} -gt 0 ] || targets=(rules answers http)
 optimize=${FUZZ_OPTIMIZE:--Onone}
 build=${FUZZ_BUILD:-$root/.build/fuzz}
 artifacts=$root/fuzz-artifacts
@@ -34,8 +36,8 @@ mkdir -p "$build" "$artifacts"
 log() { printf '%s\n' "fuzz: $*" >&2; }
 for target in "${targets[@]}"; do
   case $target in
-    rules | answers) ;;
-    *) log "unknown target '$target' (rules or answers)"; exit 2 ;;
+    rules | answers | http) ;;
+    *) log "unknown target '$target' (rules, answers or http)"; exit 2 ;;
   esac
 done
 
@@ -46,7 +48,9 @@ quiet() { grep -v "Cannot export local symbol" || true; }
 mapfile -t sources < <(find "$root/Sources/Upstream" "$root/Sources/EmbedRules" "$root/rules" \
   -name '*.swift' -o -name '*.rules' -o -name '*.case' | sort)
 harness=("$root/Tests/UpstreamTests/Reliability/FuzzHarness.swift" "$root"/Tests/Fuzz/*.swift)
-stamp=$(cat "${sources[@]}" "${harness[@]}" | cksum)" $optimize"
+http=("$root/Sources/UpstreamServer/HTTP/HTTPRequest.swift" "$root/Sources/UpstreamServer/HTTP/HTTPRequestParser.swift"
+  "$root/Sources/UpstreamServer/HTTP/PercentDecoding.swift")
+stamp=$(cat "${sources[@]}" "${harness[@]}" "${http[@]}" | cksum)" $optimize"
 if [ -f "$build/stamp" ] && [ "$(cat "$build/stamp")" = "$stamp" ]; then
   log "the fuzzers are up to date"
 else
@@ -66,6 +70,9 @@ else
       "$root/Tests/UpstreamTests/Reliability/FuzzHarness.swift" "$root/Tests/Fuzz/$entry" \
       "$build/libUpstream.a" -o "$build/$target-fuzzer" 2>&1 | quiet
   done
+  # The HTTP parser is stdlib only: its files and the entry point, without the library.
+  swiftc $optimize -g -parse-as-library -module-name UpstreamHTTP -package-name upstream $sanitize \
+    "${http[@]}" "$root/Tests/Fuzz/HTTPFuzzer.swift" -o "$build/http-fuzzer" 2>&1 | quiet
   echo "$stamp" >"$build/stamp"
   log "built in $((SECONDS - start)) s"
 fi
@@ -82,6 +89,9 @@ seed() {  # seed TARGET: a folder of seed inputs for the target
       ;;
     answers)
       cp "$root"/Docs/examples/*.json "$root"/Docs/examples/mini/*.json "$root"/Tests/Fuzz/seeds/answers/*.json "$folder"/
+      ;;
+    http)
+      cp "$root"/Tests/Fuzz/seeds/http/* "$folder"/
       ;;
   esac
   if [ -d "$root/Tests/Fuzz/regressions/$1" ]; then

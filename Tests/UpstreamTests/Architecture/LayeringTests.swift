@@ -178,7 +178,7 @@ struct LayeringTests {
     "FoundationXML", "FoundationEssentials",
   ]
   /// The package's other targets: they sit on top of the library, never under it.
-  static let packageTargets: Set<String> = ["UpstreamCommandLine", "UpstreamCLI", "UpstreamTestSupport", "EmbedRules"]
+  static let packageTargets: Set<String> = ["UpstreamServer", "UpstreamCommandLine", "UpstreamCLI", "UpstreamTestSupport", "EmbedRules"]
 
   /// Names that exist on one platform only, with the platform: each use must sit inside an
   /// `#if os(…)` or `#if canImport(…)` branch (with another way for the other platforms).
@@ -224,17 +224,37 @@ struct LayeringTests {
       "the library must not import UpstreamCommandLine")
   }
 
-  @Test("the commands import Foundation, Dispatch and the library only")
+  @Test("the commands import Foundation, Dispatch, the library and the server only")
   func commandLineImports() {
     let files = SourceTree.files(of: "UpstreamCommandLine")
     #expect(!files.isEmpty)
+    // The commands sit on the server target (`upstream serve`, and the operations both share).
     let allowed = Self.allowedImports.union(["Upstream"])
-    for problem in Self.importProblems(files, allowed: allowed, target: "UpstreamCommandLine") { Issue.record("\(problem)") }
+    let problems = Self.importProblems(files, allowed: allowed, target: "UpstreamCommandLine").filter {
+      !$0.hasSuffix("imports UpstreamServer, a target that sits on top of the library")
+    }
+    for problem in problems { Issue.record("\(problem)") }
+  }
+
+  @Test("the server imports Foundation, Dispatch and the library only; the library has no socket code")
+  func serverImports() {
+    let files = SourceTree.files(of: "UpstreamServer")
+    #expect(!files.isEmpty)
+    for problem in Self.importProblems(files, allowed: Self.allowedImports.union(["Upstream"]), target: "UpstreamServer") {
+      Issue.record("\(problem)")
+    }
+    // Sockets belong to the server target: the library stays usable in an app.
+    let socketCalls: Set<String> = ["socket", "bind", "listen", "accept", "connect", "recv", "send", "getaddrinfo", "setsockopt", "sockaddr_in"]
+    for file in SourceTree.library {
+      for token in file.tokens where socketCalls.contains(token.text) {
+        Issue.record("\(file.path):\(token.line): '\(token.text)' is socket code; it belongs in Sources/UpstreamServer, not the library")
+      }
+    }
   }
 
   @Test("no single-platform API outside an #if os or #if canImport branch")
   func platformAPIs() {
-    for file in SourceTree.library + SourceTree.files(of: "UpstreamCommandLine") {
+    for file in SourceTree.library + SourceTree.files(of: "UpstreamCommandLine") + SourceTree.files(of: "UpstreamServer") {
       for token in file.tokens {
         guard let platform = Self.singlePlatformNames[token.text] else { continue }
         let guarded = file.conditions(atLine: token.line).contains { $0.contains("os(") || $0.contains("canImport(") }

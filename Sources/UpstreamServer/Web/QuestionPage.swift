@@ -1,0 +1,117 @@
+import Foundation
+import Upstream
+
+// MARK: - One question's page
+
+/// The page that asks one question: progress, the question as a `<fieldset>` with its
+/// `<legend>` and labelled inputs, "not sure" where allowed, back and skip, "why am I
+/// asked this?" and the link to come back.
+struct QuestionPage {
+  let id: String
+  let session: QuestionnaireSession
+  let question: Question
+  let token: String
+  /// What was wrong with the last reply, shown above the question.
+  let error: String?
+
+  var html: String {
+    let escape = WebPage.escape
+    let progress = session.progress
+    let likelyLeft = session.likelyRemaining()
+    let why = Self.reasons(session.why(question.id)?.lines ?? [])
+    let describedBy = [question.help == nil ? nil : "help", error == nil ? nil : "error"].compactMap { $0 }.joined(separator: " ")
+    var body = """
+      <p class="progress" id="progress">\(escape(session.progressLine()))</p>
+      <progress value="\(progress.number)" max="\(progress.number + likelyLeft)" aria-labelledby="progress"></progress>
+
+      """
+    if let error { body += "<p class=\"error\" role=\"alert\" id=\"error\">\(escape(error))</p>\n" }
+    body += """
+      <form method="post" action="/s/\(id)/answer">
+      <input type="hidden" name="csrf" value="\(token)">
+      <input type="hidden" name="question" value="\(escape(question.id))">
+      <fieldset\(describedBy.isEmpty ? "" : " aria-describedby=\"\(describedBy)\"")>
+      <legend>\(escape(question.wording))</legend>
+      \(question.help.map { "<p class=\"help\" id=\"help\">\(escape($0))</p>" } ?? "")
+      \(inputs)
+      </fieldset>
+      <div class="actions">
+      <button type="submit">Next</button>
+      \(question.notSureAllowed ? "<button type=\"submit\" name=\"not_sure\" value=\"yes\" class=\"secondary\" formnovalidate>Not sure</button>" : "")
+      </div>
+      </form>
+      <div class="actions">
+      \(session.replies.isEmpty ? "" : form("back", "Back"))
+      \(question.isRedFlagQuestion ? "" : form("skip", "Skip this question", question: question.id))
+      </div>
+      <details>
+      <summary>Why am I asked this?</summary>
+      \(why)
+      </details>
+      <p class="resume">Your answers are saved. To carry on later, keep this page's link: <a href="/s/\(id)">/s/\(id)</a></p>
+      """
+    return WebPage.page(title: "Question \(progress.number) — \(question.wording) — Upstream", body: body)
+  }
+
+  /// The reasons a question is asked (`QuestionRationale.lines`) as HTML: a line is a
+  /// paragraph, and the `- ` lines under it a list.
+  static func reasons(_ lines: [String]) -> String {
+    var html = ""
+    var inList = false
+    for line in lines {
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      if trimmed.hasPrefix("- ") {
+        if !inList { html += "<ul>\n" }
+        inList = true
+        html += "<li>\(WebPage.escape(String(trimmed.dropFirst(2))))</li>\n"
+      } else {
+        if inList { html += "</ul>\n" }
+        inList = false
+        html += "<p>\(WebPage.escape(trimmed))</p>\n"
+      }
+    }
+    return html + (inList ? "</ul>\n" : "")
+  }
+
+  /// The inputs for the question's kind, each with its label.
+  private var inputs: String {
+    let escape = WebPage.escape
+    let previous = session.answer(to: question.id)
+    func option(_ type: String, _ value: String, _ label: String, checked: Bool, index: Int, required: Bool) -> String {
+      """
+      <div class="option"><input type="\(type)" name="answer" id="answer-\(index)" value="\(escape(value))"\(checked ? " checked" : "")\
+      \(required ? " required" : "")><label for="answer-\(index)">\(escape(label))</label></div>
+      """
+    }
+    switch question.kind {
+    case .yesNo:
+      return [("yes", "Yes", previous == .yes), ("no", "No", previous == .no)].enumerated()
+        .map { option("radio", $1.0, $1.1, checked: $1.2, index: $0, required: true) }.joined(separator: "\n")
+    case .number, .scale:
+      let value = if case .number(let number) = previous { NumberText.plain(number) } else { "" }
+      return """
+        <label for="answer">Your answer: \(escape(TypedReply.expectation(question)))</label>
+        <input type="text" inputmode="decimal" id="answer" name="answer" value="\(escape(value))" autocomplete="off" required>
+        """
+    case .choice(let options):
+      return options.enumerated().map { index, item in
+        option("radio", item.id, item.label, checked: previous == .option(item.id), index: index, required: true)
+      }.joined(separator: "\n")
+    case .choices(let options):
+      let chosen = if case .options(let ids) = previous { ids } else { [String]() }
+      return "<p class=\"help\">Choose all that apply, or none.</p>\n"
+        + options.enumerated().map { index, item in
+          option("checkbox", item.id, item.label, checked: chosen.contains(item.id), index: index, required: false)
+        }.joined(separator: "\n")
+    }
+  }
+
+  /// A one-button form that posts to `/s/{id}/{action}`.
+  private func form(_ action: String, _ label: String, question: String? = nil) -> String {
+    let field = question.map { "<input type=\"hidden\" name=\"question\" value=\"\(WebPage.escape($0))\">" } ?? ""
+    return """
+      <form method="post" action="/s/\(id)/\(action)"><input type="hidden" name="csrf" value="\(token)">\(field)\
+      <button type="submit" class="secondary">\(label)</button></form>
+      """
+  }
+}

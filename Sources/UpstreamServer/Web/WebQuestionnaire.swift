@@ -1,0 +1,217 @@
+import Foundation
+import Upstream
+
+// MARK: - The questionnaire on the web
+
+/// The web questionnaire: server-rendered forms that work without JavaScript, one
+/// question per page, in the `QuestionnaireSession`'s adaptive order (Docs/Web.md).
+///
+/// - `GET /`: the start page; `POST /s` starts a session and redirects to its link.
+/// - `GET /s/{id}`: the current question, or, once complete, the patient handout
+///   (`?audience=clinician` for the clinician's view).
+/// - `POST /s/{id}/answer`, `/s/{id}/back`, `/s/{id}/skip`: a reply, then a redirect
+///   back to `/s/{id}` (post, redirect, get), so reloading never answers twice.
+///
+/// Every post carries the session's CSRF token (403 without it) and names the question it
+/// answers: a stale form (a second tab, the browser's back button) changes nothing.
+package struct WebQuestionnaire: Sendable {
+  package let knowledgeBase: KnowledgeBase
+  package let sessions: WebSessionStore
+
+  package init(knowledgeBase: KnowledgeBase, sessions: WebSessionStore) {
+    self.knowledgeBase = knowledgeBase
+    self.sessions = sessions
+  }
+
+  /// Adds the questionnaire's routes.
+  package func register(in router: inout Router) {
+    router.add("GET", "/") { _, _ in WebPage.response(html: startPage()) }
+    router.add("POST", "/s") { _, _ in
+      do {
+        return WebPage.redirect("/s/\(try sessions.create())")
+      } catch {
+        return refusal(error)
+      }
+    }
+    router.add("GET", "/s/{id}") { request, parameters in show(parameters["id"] ?? "", request) }
+    router.add("POST", "/s/{id}/answer") { request, parameters in post(parameters["id"] ?? "", request, .answer) }
+    router.add("POST", "/s/{id}/back") { request, parameters in post(parameters["id"] ?? "", request, .back) }
+    router.add("POST", "/s/{id}/skip") { request, parameters in post(parameters["id"] ?? "", request, .skip) }
+  }
+
+  // MARK: Showing
+
+  private func show(_ id: String, _ request: HTTPRequest) -> HTTPResponse {
+    let session: QuestionnaireSession
+    let token: String
+    do {
+      (session, token) = try sessions.load(id)
+    } catch {
+      return refusal(error)
+    }
+    guard let question = session.currentQuestion else {
+      let audience: Audience = request.queryValue("audience") == "clinician" ? .clinician : .patient
+      return result(id, session, token: token, audience: audience)
+    }
+    return WebPage.response(html: QuestionPage(id: id, session: session, question: question, token: token, error: nil).html)
+  }
+
+  /// The handout of a complete session, with a bar to change the last answer or switch view.
+  private func result(_ id: String, _ session: QuestionnaireSession, token: String, audience: Audience) -> HTTPResponse {
+    var html = TreeHTMLRenderer(audience: audience).render(session.assessment.tree)
+    let other = audience == .patient ? ("?audience=clinician", "Clinician view") : ("", "Patient view")
+    let bar = """
+      <style>nav.session { max-width: 46rem; margin: 0 auto; padding: .5rem 1rem; display: flex; flex-wrap: wrap; gap: .75rem; \
+      align-items: center; border-bottom: 1px solid #c9ccd1; } nav.session form { margin: 0; } @media print { nav.session { display: none; } }</style>
+      <nav class="session" aria-label="Your answers">
+      <form method="post" action="/s/\(id)/back"><input type="hidden" name="csrf" value="\(token)">\
+      <button type="submit">Change my last answer</button></form>
+      <a href="/s/\(id)\(other.0)">\(other.1)</a>
+      <span>Keep this page's link to come back to it.</span>
+      </nav>
+
+      """
+    if let body = html.range(of: "<body"), let end = html.range(of: ">", range: body.upperBound..<html.endIndex) {
+      html.insert(contentsOf: bar, at: end.upperBound)
+      html.insert(contentsOf: "\n", at: end.upperBound)
+    }
+    return WebPage.response(html: html, scriptHashes: WebPage.inlineScriptHashes(html))
+  }
+
+  // MARK: Replying
+
+  private enum Action {
+    case answer, back, skip
+  }
+
+  /// A form post: checks the token and the question, replies, saves, redirects.
+  private func post(_ id: String, _ request: HTTPRequest, _ action: Action) -> HTTPResponse {
+    guard request.contentType == "application/x-www-form-urlencoded" else {
+      return WebPage.error(status: 415, message: "the form must be sent as application/x-www-form-urlencoded")
+    }
+    guard let form = PercentDecoding.pairs(request.body) else {
+      return WebPage.error(status: 400, message: "the form could not be read")
+    }
+    let fields = Dictionary(form.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+    do {
+      return try sessions.update(id) { (session: inout QuestionnaireSession, token: String) throws(WebSessionStore.Problem) -> HTTPResponse in
+        guard let sent = fields["csrf"], Self.constantTimeEqual(sent, token) else {
+          return WebPage.error(status: 403, message: "this form has expired or did not come from this page; open your link again")
+        }
+        do {
+          switch action {
+          case .back:
+            try session.undo()
+          case .skip, .answer:
+            // A form for another question (a second tab, the browser's back button) changes nothing.
+            guard let question = session.currentQuestion, fields["question"] == question.id else {
+              return WebPage.redirect("/s/\(id)")
+            }
+            if action == .skip {
+              try session.skip()
+            } else {
+              switch Self.answer(form, to: question) {
+              case .success(let value): try session.answer(value)
+              case .failure(let message):
+                return WebPage.response(
+                  status: 400, html: QuestionPage(id: id, session: session, question: question, token: token, error: message.message).html)
+              }
+            }
+          }
+        } catch {
+          if let question = session.currentQuestion {
+            return WebPage.response(
+              status: 400, html: QuestionPage(id: id, session: session, question: question, token: token, error: Self.sentence(error)).html)
+          }
+          return WebPage.redirect("/s/\(id)")
+        }
+        return WebPage.redirect("/s/\(id)")
+      }
+    } catch {
+      return refusal(error)
+    }
+  }
+
+  /// The answer a form gives to a question, or what to tell the person.
+  static func answer(_ form: [(name: String, value: String)], to question: Question) -> Result<AnswerValue, FormProblem> {
+    if form.contains(where: { $0.name == "not_sure" }) {
+      return question.notSureAllowed
+        ? .success(.notSure) : .failure(FormProblem("This question needs an answer: \(TypedReply.expectation(question))."))
+    }
+    let values = form.filter { $0.name == "answer" }.map(\.value)
+    switch question.kind {
+    case .yesNo:
+      switch values.first {
+      case "yes": return .success(.yes)
+      case "no": return .success(.no)
+      default: return .failure(FormProblem("Please choose yes or no."))
+      }
+    case .number, .scale:
+      guard let typed = values.first, !typed.trimmingCharacters(in: .whitespaces).isEmpty else {
+        return .failure(FormProblem("Please give \(TypedReply.expectation(question))."))
+      }
+      if case .answer(let value) = TypedReply.read(typed, for: question), case .number = value { return .success(value) }
+      if case .invalid(let hint) = TypedReply.read(typed, for: question) { return .failure(FormProblem(hint)) }
+      return .failure(FormProblem("Please give \(TypedReply.expectation(question))."))
+    case .choice(let options):
+      guard let chosen = values.first, options.contains(where: { $0.id == chosen }) else {
+        return .failure(FormProblem("Please choose one of the options."))
+      }
+      return .success(.option(chosen))
+    case .choices(let options):
+      let ids = options.map(\.id).filter { values.contains($0) }
+      guard ids.count == Set(values).count else { return .failure(FormProblem("Please choose among the options shown.")) }
+      return .success(.options(ids))
+    }
+  }
+
+  /// What to tell a person whose form did not give an answer.
+  struct FormProblem: Error {
+    let message: String
+
+    init(_ message: String) { self.message = message }
+  }
+
+  // MARK: Helpers
+
+  private func refusal(_ error: any Error) -> HTTPResponse {
+    guard let problem = error as? WebSessionStore.Problem else {
+      return WebPage.error(status: 500, message: "the request could not be answered")
+    }
+    switch problem {
+    case .notFound:
+      return WebPage.error(status: 404, message: "there is no questionnaire at this link; check the link, or start again")
+    case .unreadable(let message): return WebPage.error(status: 500, message: message)
+    case .cannotSave(let message): return WebPage.error(status: 500, message: message + "; please try again")
+    }
+  }
+
+  private static func sentence(_ error: any Error) -> String {
+    let text = (error as? QuestionnaireSession.Problem)?.description ?? "that did not work"
+
+    return text.prefix(1).uppercased() + text.dropFirst() + (text.hasSuffix(".") ? "" : ".")
+  }
+
+  /// Compares tokens in time independent of where they differ.
+  private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+  }
+
+  private func startPage() -> String {
+    let name = WebPage.escape(knowledgeBase.header.name)
+    return WebPage.page(
+      title: "Upstream: \(knowledgeBase.header.name)",
+      body: """
+        <h1>Upstream: \(name)</h1>
+        <p>Answer a few questions about where it hurts and how you move, sit and stand. Upstream suggests what further up \
+        or down the body may be adding to your pain, what to try first, and why.</p>
+        <p class="disclaimer">This is a screening aid, not a diagnosis. The first questions look for signs that need a doctor. \
+        If you are worried, or your pain is severe or getting worse quickly, contact a doctor.</p>
+        <form method="post" action="/s"><button type="submit">Start the questions</button></form>
+        <p class="resume">You can stop at any time: each answer is saved, and the page's link takes you back to where you were.</p>
+        """)
+  }
+}

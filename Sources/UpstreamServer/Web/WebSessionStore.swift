@@ -1,0 +1,116 @@
+import Foundation
+import Upstream
+
+// MARK: - Sessions on disk
+
+/// The web questionnaire's sessions: one file per session, `<id>.json` in the sessions
+/// folder, holding the session's `QuestionnaireSession.SavedState` and its CSRF token:
+///
+/// ```json
+/// {"format": 1, "csrfToken": "…", "session": {"format": 1, "knowledgeBase": {…}, "mode": "adaptive", "replies": […]}}
+/// ```
+///
+/// Ids and tokens are 128 bits from `SystemRandomNumberGenerator`, in hex, so a session
+/// can only be reached by its link. Every change is written atomically (by the `save`
+/// function given, `AtomicFile.write` in `upstream serve`) before the reply goes out, so a
+/// killed server loses no answer it confirmed. Changes to one session are serialised.
+package final class WebSessionStore: @unchecked Sendable {
+  /// The folder the session files are in.
+  package let folder: String
+  private let knowledgeBase: KnowledgeBase
+  private let save: @Sendable (_ text: String, _ path: String) throws -> Void
+  /// Locks striped by session id: changes to one session never interleave.
+  private let locks = (0..<16).map { _ in NSLock() }
+
+  /// What a session file holds.
+  private struct File: Codable {
+    var format = 1
+    var csrfToken: String
+    var session: QuestionnaireSession.SavedState
+  }
+
+  /// Why a session could not be used.
+  package enum Problem: Error, Sendable {
+    /// No session has this id (or it is not an id at all).
+    case notFound
+    /// The file cannot be read or resumed; the message says why.
+    case unreadable(String)
+    /// The file could not be written.
+    case cannotSave(String)
+  }
+
+  package init(
+    folder: String, knowledgeBase: KnowledgeBase, save: @escaping @Sendable (_ text: String, _ path: String) throws -> Void
+  ) {
+    self.folder = folder
+    self.knowledgeBase = knowledgeBase
+    self.save = save
+  }
+
+  /// A new random id or token: 32 lowercase hex digits (128 bits).
+  package static func randomHex() -> String {
+    var generator = SystemRandomNumberGenerator()
+    return (0..<2).map { _ in
+      let value = generator.next() as UInt64
+      let hex = String(value, radix: 16)
+      return String(repeating: "0", count: 16 - hex.count) + hex
+    }.joined()
+  }
+
+  /// Whether text has the form of an id (so it can never name another file).
+  package static func isWellFormed(_ id: String) -> Bool {
+    id.utf8.count == 32 && id.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+  }
+
+  /// Starts a session and saves it; its id.
+  package func create() throws(Problem) -> String {
+    let id = Self.randomHex()
+    try write(id, File(csrfToken: Self.randomHex(), session: QuestionnaireSession(knowledgeBase).savedState))
+    return id
+  }
+
+  /// The session and its CSRF token.
+  package func load(_ id: String) throws(Problem) -> (session: QuestionnaireSession, csrfToken: String) {
+    let file = try read(id)
+    do {
+      return (try QuestionnaireSession(knowledgeBase, restoring: file.session), file.csrfToken)
+    } catch {
+      throw .unreadable("this session cannot be resumed: \(error.description)")
+    }
+  }
+
+  /// Changes a session and saves it, holding the session's lock throughout; what `change` returns.
+  package func update<T>(_ id: String, _ change: (inout QuestionnaireSession, _ csrfToken: String) throws(Problem) -> T) throws(Problem) -> T {
+    let lock = locks[Int(id.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xFFFF }) % locks.count]
+    lock.lock()
+    defer { lock.unlock() }
+    var (session, token) = try load(id)
+    let result = try change(&session, token)
+    try write(id, File(csrfToken: token, session: session.savedState))
+    return result
+  }
+
+  // MARK: Files
+
+  private func path(_ id: String) -> String { (folder as NSString).appendingPathComponent(id + ".json") }
+
+  private func read(_ id: String) throws(Problem) -> File {
+    guard Self.isWellFormed(id), let data = FileManager.default.contents(atPath: path(id)) else { throw .notFound }
+    do {
+      return try JSONDecoder().decode(File.self, from: data)
+    } catch {
+      throw .unreadable("the session file is damaged")
+    }
+  }
+
+  private func write(_ id: String, _ file: File) throws(Problem) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    do {
+      let data = try encoder.encode(file)
+      try save(String(decoding: data, as: UTF8.self) + "\n", path(id))
+    } catch {
+      throw .cannotSave("the session could not be saved")
+    }
+  }
+}

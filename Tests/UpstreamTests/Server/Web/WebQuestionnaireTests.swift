@@ -1,0 +1,201 @@
+import Foundation
+import Testing
+
+@testable import UpstreamServer
+
+/// The web questionnaire through the real binary, as a browser without JavaScript uses
+/// it: GET a page, read its CSRF token and form fields from the HTML, POST the form,
+/// follow the redirect; back, resume from the link on a new connection, the result.
+@Suite("web questionnaire", .serialized)
+struct WebQuestionnaireTests {
+  /// A form-posting "browser" on its own connections.
+  struct Browser {
+    let port: Int
+
+    func get(_ path: String) throws -> RawResponse { try httpRequest(port, "GET", path, headers: ["Accept": "text/html"]) }
+
+    func post(_ path: String, _ fields: [(String, String)]) throws -> RawResponse {
+      let body = fields.map { "\(PercentDecoding.encode($0.0))=\(PercentDecoding.encode($0.1))" }.joined(separator: "&")
+      return try httpRequest(port, "POST", path, headers: ["Content-Type": "application/x-www-form-urlencoded"], body: body)
+    }
+  }
+
+  /// What a question page holds.
+  struct QuestionForm {
+    let csrf: String
+    let question: String
+    let kind: String
+    let values: [String]
+    let label: String
+
+    init?(_ html: String) {
+      guard let csrf = Self.attribute(html, before: "name=\"csrf\" value=\""),
+        let question = Self.attribute(html, before: "name=\"question\" value=\"")
+      else { return nil }
+      self.csrf = csrf
+      self.question = question
+      kind =
+        html.contains("type=\"checkbox\" name=\"answer\"")
+        ? "checkbox" : html.contains("type=\"radio\" name=\"answer\"") ? "radio" : "text"
+      var values: [String] = []
+      var rest = Substring(html)
+      while let range = rest.range(of: "name=\"answer\" id=\"answer-") {
+        rest = rest[range.upperBound...]
+        if let value = Self.attribute(String(rest.prefix(300)), before: "value=\"") { values.append(value) }
+      }
+      self.values = values
+      label = Self.attribute(html, before: "<label for=\"answer\">", until: "<") ?? ""
+    }
+
+    static func attribute(_ html: String, before marker: String, until end: String = "\"") -> String? {
+      guard let start = html.range(of: marker), let stop = html.range(of: end, range: start.upperBound..<html.endIndex) else { return nil }
+      return String(html[start.upperBound..<stop.lowerBound]).replacingOccurrences(of: "&amp;", with: "&")
+    }
+
+    /// The persona's answer, or a neutral one: no, none, the first option, the lowest number.
+    func fields(_ persona: [String: [String]]) -> [(String, String)] {
+      var fields = [("csrf", csrf), ("question", question)]
+      if let answer = persona[question] {
+        fields += answer.map { ("answer", $0) }
+      } else if kind == "checkbox" {
+      } else if kind == "radio" {
+        fields.append(("answer", values.contains("no") ? "no" : values.first ?? ""))
+      } else {
+        let low = label.components(separatedBy: "from ").dropFirst().first?.split(separator: " ").first.map(String.init) ?? "0"
+        fields.append(("answer", low))
+      }
+      return fields
+    }
+  }
+
+  static let trucker: [String: [String]] = [
+    "pain_areas": ["hip"], "arch_shape": ["flat"], "shoe_type": ["stiff_padded"], "sitting_hours": ["11"],
+    "occupation": ["professional_driver"], "ankle_stiff": ["yes"], "age": ["44"],
+  ]
+
+  @Test("a whole questionnaire by forms: CSRF, stale forms, a wrong answer, back, resume on a new connection, the handouts")
+  func wholeRun() throws {
+    let server = try ServerProcess()
+    let browser = Browser(port: server.port)
+    let start = try browser.get("/")
+    #expect(start.status == 200)
+    #expect(start.header("Content-Security-Policy") == WebPage.contentSecurityPolicy)
+    #expect(start.header("X-Content-Type-Options") == "nosniff")
+    #expect(start.header("Referrer-Policy") == "no-referrer")
+    #expect(start.text.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"))
+    #expect(start.text.contains("<form method=\"post\" action=\"/s\">"))
+    let created = try browser.post("/s", [])
+    #expect(created.status == 303)
+    let link = try #require(created.header("Location"))
+    let id = String(link.dropFirst(3))
+    #expect(WebSessionStore.isWellFormed(id))
+
+    var page = try browser.get(link)
+    var form = try #require(QuestionForm(page.text))
+    #expect(page.text.contains("<fieldset>") || page.text.contains("<fieldset aria-describedby="))
+    #expect(page.text.contains("<legend>"))
+    #expect(page.text.contains("<summary>Why am I asked this?</summary>"))
+    #expect(page.text.contains("Question 1 · about "))
+    #expect(page.header("Content-Security-Policy") == WebPage.contentSecurityPolicy)
+
+    // No token, or another's: 403, and nothing changes.
+    #expect(try browser.post(link + "/answer", [("question", form.question), ("answer", "hip")]).status == 403)
+    #expect(try browser.post(link + "/answer", [("csrf", String(repeating: "0", count: 32)), ("question", form.question)]).status == 403)
+    // A stale form (another question) changes nothing.
+    #expect(try browser.post(link + "/answer", [("csrf", form.csrf), ("question", "not_this_one"), ("answer", "yes")]).status == 303)
+    #expect(QuestionForm(try browser.get(link).text)?.question == form.question)
+
+    var answered: [String] = []
+    var wentBack = false
+    var triedWrongNumber = false
+    var resumed = false
+    for _ in 0..<120 {
+      if !page.text.contains("name=\"csrf\"") || page.text.contains("<body class=\"patient\">") { break }
+      form = try #require(QuestionForm(page.text), "\(page.text.prefix(400))")
+      if form.kind == "text" && !triedWrongNumber {
+        triedWrongNumber = true
+        let wrong = try browser.post(link + "/answer", [("csrf", form.csrf), ("question", form.question), ("answer", "lots")])
+        #expect(wrong.status == 400)
+        #expect(wrong.text.contains("role=\"alert\""))
+        #expect(wrong.text.contains("Please give"))
+      }
+      let posted = try browser.post(link + "/answer", form.fields(Self.trucker))
+      #expect(posted.status == 303, "\(form.question): \(posted.text.prefix(300))")
+      #expect(posted.header("Location") == link)
+      answered.append(form.question)
+      if answered.count == 3 && !wentBack {
+        // Back: the last question is asked again, with its answer kept.
+        wentBack = true
+        let back = try browser.post(link + "/back", [("csrf", form.csrf)])
+        #expect(back.status == 303)
+        let again = try #require(QuestionForm(try browser.get(link).text))
+        #expect(again.question == form.question)
+        answered.removeLast()
+      }
+      if answered.count == 5 && !resumed {
+        // A second browser opening the link carries on at the same question.
+        resumed = true
+        let here = try browser.get(link)
+        let elsewhere = try Browser(port: server.port).get(link)
+        #expect(QuestionForm(elsewhere.text)?.question == QuestionForm(here.text)?.question)
+        #expect(elsewhere.text.contains("Question 6 · "))
+      }
+      page = try browser.get(link)
+    }
+    #expect(wentBack && resumed)
+    #expect(page.text.contains("<body class=\"patient\">"), "\(page.text.prefix(300))")
+    #expect(page.text.contains("Change my last answer"))
+    let scriptPolicy = try #require(page.header("Content-Security-Policy"))
+    #expect(scriptPolicy.hasPrefix(WebPage.contentSecurityPolicy + "; script-src 'sha256-"))
+    let clinician = try browser.get(link + "?audience=clinician")
+    #expect(clinician.text.contains("<body class=\"clinician\">"))
+
+    // The handout is the one `upstream assess` writes for the same answers.
+    let saved = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: server.sessions.url.appendingPathComponent(id + ".json"))) as? [String: Any])
+    let replies = try #require((saved["session"] as? [String: Any])?["replies"] as? [[String: Any]])
+    #expect(replies.count == answered.count)
+    #expect(replies.first?["question"] as? String == "pain_areas")
+    var answers: [String: Any] = [:]
+    for reply in replies { if let answer = reply["answer"] { answers[reply["question"] as? String ?? ""] = answer } }
+    let folder = try TemporaryFolder()
+    let file = try folder.write("answers.json", String(decoding: try JSONSerialization.data(withJSONObject: answers), as: UTF8.self))
+    let handout = UpstreamInProcess.run(["assess", "--answers", file, "--format", "html", "--audience", "patient"])
+    let withoutBar = page.text.replacingOccurrences(
+      of: #"\n<style>nav\.session[\s\S]*?</nav>\n"#, with: "", options: .regularExpression)
+    #expect(withoutBar == handout.output)
+
+    let stopped = server.stop()
+    #expect(stopped.status == 0)
+    #expect(stopped.errors.contains("POST /s/{id}/answer 303 "))
+    #expect(stopped.errors.contains("GET /s/{id} 200 "))
+    #expect(!stopped.errors.contains(id), "the log never holds a session id")
+    #expect(!stopped.errors.contains("professional_driver") && !stopped.errors.contains("csrf"), "the log never holds answers")
+  }
+
+  @Test("an unknown or malformed session link is a 404 page; a form sent as JSON is 415")
+  func unknownSession() throws {
+    let server = try ServerProcess()
+    let browser = Browser(port: server.port)
+    let missing = try browser.get("/s/" + String(repeating: "a", count: 32))
+    #expect(missing.status == 404)
+    #expect(missing.header("Content-Type") == "text/html; charset=utf-8")
+    #expect(missing.text.contains("There is no questionnaire at this link"))
+    #expect(try browser.get("/s/..%2F..%2Fetc%2Fpasswd").status == 404)
+    let link = try #require(try browser.post("/s", []).header("Location"))
+    let json = try httpRequest(server.port, "POST", link + "/answer", headers: ["Content-Type": "application/json"], body: "{}")
+    #expect(json.status == 415)
+    // A red-flag question cannot be skipped: the page says so.
+    let form = try #require(QuestionForm(try browser.get(link).text))
+    let skip = try browser.post(link + "/skip", [("csrf", form.csrf), ("question", form.question)])
+    #expect(skip.status == 400)
+    #expect(skip.text.contains("is a safety question: it is asked of everyone and cannot be skipped"))
+    #expect(server.stop().status == 0)
+  }
+
+  @Test("every text is escaped")
+  func escaping() {
+    #expect(WebPage.escape("<script>\"a\" & 'b'</script>") == "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;")
+    #expect(QuestionPage.reasons(["Why <b>:", "  - a & b", "Next"]) == "<p>Why &lt;b&gt;:</p>\n<ul>\n<li>a &amp; b</li>\n</ul>\n<p>Next</p>\n")
+  }
+}
