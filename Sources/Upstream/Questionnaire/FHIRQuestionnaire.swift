@@ -68,7 +68,7 @@ public struct FHIRQuestionnaire: Sendable {
     fields.append(("description", .string(header.disclaimer)))
     let copyrights = knowledgeBase.instrumentCopyrights
     if !copyrights.isEmpty { fields.append(("copyright", .string(copyrights.joined(separator: "\n")))) }
-    fields.append(("item", .array(orderedQuestions.map(item))))
+    fields.append(("item", .array(orderedQuestions.map { item($0) })))
     return .object(fields)
   }
 
@@ -97,7 +97,9 @@ public struct FHIRQuestionnaire: Sendable {
     }
   }
 
-  private func item(_ question: Question) -> JSONValue {
+  /// One question as a Questionnaire item. An adaptive questionnaire's item (SDC
+  /// `$next-question`) leaves out `enableWhen`: the server has already decided to ask it.
+  package func item(_ question: Question, adaptive: Bool = false) -> JSONValue {
     var fields: [(key: String, value: JSONValue)] = []
     let extensions = Self.extensions(question)
     if !extensions.isEmpty { fields.append(("extension", .array(extensions))) }
@@ -106,7 +108,7 @@ public struct FHIRQuestionnaire: Sendable {
     fields.append(("type", .string(Self.itemType(question))))
     var notes: [JSONValue] = []
     if let help = question.help { notes.append(Self.display("\(question.id).help", help, category: "help")) }
-    if !question.isRedFlagQuestion, let askWhen = question.askWhen {
+    if !adaptive, !question.isRedFlagQuestion, let askWhen = question.askWhen {
       if let (conditions, behaviour) = Self.enableWhen(askWhen, in: knowledgeBase) {
         fields.append(("enableWhen", .array(conditions)))
         if let behaviour { fields.append(("enableBehavior", .string(behaviour))) }

@@ -15,6 +15,7 @@ package struct ServerApplication: Sendable {
     var router = Router(refusal: { status, message, request in Self.refusal(status, message, htmlWanted: Self.wantsHTML(request)) })
     JSONAPI(knowledgeBase: knowledgeBase).register(in: &router)
     CDSHooks(knowledgeBase: knowledgeBase).register(in: &router)
+    FHIRSDC(knowledgeBase: knowledgeBase).register(in: &router)
     WebQuestionnaire(knowledgeBase: knowledgeBase, sessions: sessions).register(in: &router)
     self.router = router
   }

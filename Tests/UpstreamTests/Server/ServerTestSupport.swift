@@ -18,9 +18,10 @@ final class ServerProcess: @unchecked Sendable {
   private let errors = Pipe()
   private let output = Pipe()
 
-  /// Starts the server and waits for its first line (at most 30 seconds).
-  init(_ extra: [String] = [], host: String? = nil) throws {
-    sessions = try TemporaryFolder()
+  /// Starts the server and waits for its first line (at most 30 seconds); `sessions` is
+  /// another server's folder to take over, or a new one.
+  init(_ extra: [String] = [], host: String? = nil, sessions folder: TemporaryFolder? = nil) throws {
+    sessions = try folder ?? TemporaryFolder()
     process.executableURL = URL(fileURLWithPath: UpstreamBinary.path)
     process.arguments = ["serve", "--port", "0", "--sessions", sessions.path] + (host.map { ["--host", $0] } ?? []) + extra
     var environment = ChildEnvironment.clean()

@@ -1,0 +1,202 @@
+import Foundation
+import Testing
+
+@testable import Upstream
+@testable import UpstreamServer
+
+/// `POST /fhir/Questionnaire/$next-question` against the running binary: exchanges replayed
+/// from an empty QuestionnaireResponse to `completed`, each step checked against the
+/// questionnaire session the terminal and the web use; every response validated with the
+/// FHIR R4(B) models of `fhir.resources` from PyPI.
+@Suite("Server: FHIR SDC $next-question", .serialized)
+struct FHIRSDCTests {
+  static let knowledgeBase = APIDocumentationTests.application.knowledgeBase
+  static let operation = "/fhir/Questionnaire/$next-question"
+
+  /// A persona: the answers of a FHIR QuestionnaireResponse seed, by linkId.
+  static func persona(_ name: String) throws -> (items: [String: [Any]], answers: Answers) {
+    let text = try CDSHooksTests.seed(name)
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    var items: [String: [Any]] = [:]
+    for item in json["item"] as? [[String: Any]] ?? [] {
+      if let linkId = item["linkId"] as? String, let answer = item["answer"] as? [Any] { items[linkId] = answer }
+    }
+    let answers = try knowledgeBase.readAnswers(SourceFile(path: name, text: text)).answers
+    return (items, answers)
+  }
+
+  static func post(_ server: ServerProcess, _ body: [String: Any]) throws -> (status: Int, json: [String: Any], text: String) {
+    let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+    let response = try httpRequest(
+      server.port, "POST", operation, headers: ["Content-Type": "application/fhir+json"], body: String(decoding: data, as: UTF8.self))
+    let text = String(decoding: response.body, as: UTF8.self)
+    return (response.status, (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:], text)
+  }
+
+  /// An answer for a safety question a persona leaves out: no, none, the first option, the lowest number.
+  static func defaultAnswer(_ question: Question) -> ([[String: Any]], AnswerValue)? {
+    switch question.kind {
+    case .yesNo: return ([["valueBoolean": false]], .no)
+    case .choices: return ([["valueCoding": ["system": FHIRQuestionnaire.answerSystem, "code": "none"]]], .options([]))
+    case .choice:
+      guard let option = question.kind.options.first else { return nil }
+      return ([["valueCoding": ["system": FHIRQuestionnaire.optionSystem(question), "code": option.id]]], .option(option.id))
+    default:
+      guard let range = question.kind.numberRange else { return nil }
+      return ([["valueDecimal": range.lowerBound]], .number(range.lowerBound))
+    }
+  }
+
+  static func containedQuestionnaire(_ response: [String: Any]) -> [String: Any]? {
+    (response["contained"] as? [[String: Any]])?.first { $0["resourceType"] as? String == "Questionnaire" }
+  }
+
+  /// Replays the exchange for a persona, in Parameters; returns every response's text.
+  static func replay(_ server: ServerProcess, persona name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> [String] {
+    let persona = try persona(name)
+    var expected = QuestionnaireSession(knowledgeBase)
+    var response: [String: Any] = ["resourceType": "QuestionnaireResponse", "status": "in-progress"]
+    var texts: [String] = []
+    for step in 0..<200 {
+      let parameters: [String: Any] = [
+        "resourceType": "Parameters", "parameter": [["name": "questionnaire-response", "resource": response]],
+      ]
+      let answered = try post(server, parameters)
+      try #require(answered.status == 200, "step \(step): \(answered.text)", sourceLocation: sourceLocation)
+      texts.append(answered.text)
+      let returned = try #require((answered.json["parameter"] as? [[String: Any]])?.first, sourceLocation: sourceLocation)
+      #expect(returned["name"] as? String == "return", sourceLocation: sourceLocation)
+      response = try #require(returned["resource"] as? [String: Any], sourceLocation: sourceLocation)
+      let questionnaire = try #require(containedQuestionnaire(response), sourceLocation: sourceLocation)
+      let adaptive = (questionnaire["extension"] as? [[String: Any]])?.first { $0["url"] as? String == FHIRNextQuestion.adaptiveExtension }
+      #expect(adaptive?["valueBoolean"] as? Bool == true, sourceLocation: sourceLocation)
+      #expect(response["questionnaire"] as? String == "#" + (questionnaire["id"] as? String ?? ""), sourceLocation: sourceLocation)
+      let items = questionnaire["item"] as? [[String: Any]] ?? []
+      guard let question = expected.currentQuestion else {
+        // The session is complete: so is the response, with the assessment attached.
+        #expect(response["status"] as? String == "completed", sourceLocation: sourceLocation)
+        #expect(items.count == step, "no question added at the end", sourceLocation: sourceLocation)
+        let risk = try #require(
+          (response["contained"] as? [[String: Any]])?.first { $0["resourceType"] as? String == "RiskAssessment" }, sourceLocation: sourceLocation)
+        let predicted = (risk["prediction"] as? [[String: Any]] ?? []).compactMap {
+          (($0["outcome"] as? [String: Any])?["coding"] as? [[String: Any]])?.first?["code"] as? String
+        }
+        let tree = expected.assessment.tree
+        let wanted = tree.redFlags.map(\.id) + tree.allNodes.filter { $0.kind == .contributor && !$0.lessLikely }.map(\.id)
+        #expect(predicted == wanted, sourceLocation: sourceLocation)
+        let reference = (response["extension"] as? [[String: Any]])?.first { $0["url"] as? String == FHIRNextQuestion.assessmentExtension }
+        #expect((reference?["valueReference"] as? [String: Any])?["reference"] as? String == "#assessment", sourceLocation: sourceLocation)
+        return texts
+      }
+      // One new item, the question the terminal would ask now, with its text and type.
+      #expect(response["status"] as? String == "in-progress", sourceLocation: sourceLocation)
+      try #require(items.count == step + 1, "step \(step) adds one item", sourceLocation: sourceLocation)
+      let item = items[step]
+      #expect(item["linkId"] as? String == question.id, "step \(step)", sourceLocation: sourceLocation)
+      #expect(item["text"] as? String == question.wording, sourceLocation: sourceLocation)
+      #expect(item["type"] as? String == FHIRQuestionnaire.itemType(question), sourceLocation: sourceLocation)
+      #expect(item["enableWhen"] == nil, "the server decides what is asked", sourceLocation: sourceLocation)
+      // The persona answers (or leaves it blank: not sure), as a form would.
+      var responseItems = response["item"] as? [[String: Any]] ?? []
+      if let answer = persona.items[question.id] {
+        responseItems.append(["linkId": question.id, "answer": answer])
+        try expected.answer(try #require(persona.answers[question.id], sourceLocation: sourceLocation))
+      } else if question.isRedFlagQuestion, let (fhir, value) = Self.defaultAnswer(question) {
+        // A safety question the seed predates: answered, as it must be.
+        responseItems.append(["linkId": question.id, "answer": fhir])
+        try expected.answer(value)
+      } else {
+        try expected.skip()
+      }
+      response["item"] = responseItems
+    }
+    Issue.record("the exchange did not complete in 200 steps", sourceLocation: sourceLocation)
+    return texts
+  }
+
+  @Test("an exchange from an empty QuestionnaireResponse to completed asks what the terminal asks, in its order")
+  func replayToCompletion() throws {
+    let server = try ServerProcess()
+    let redFlag = try Self.replay(server, persona: "fhir-red-flag-back.json")
+    #expect(redFlag.count > 5)
+    #expect(redFlag.last?.contains("\"code\": \"high\"") == true, "a red flag is a high qualitative risk")
+    let knee = try Self.replay(server, persona: "fhir-runner-knee.json")
+    #expect(knee.last?.contains("\"probabilityDecimal\"") == true, "a likely contributor has its certainty")
+    #expect(server.stop().status == 0)
+  }
+
+  @Test("a bare QuestionnaireResponse gets a bare one back; an unanswered safety question is asked again")
+  func bareResponse() throws {
+    let server = try ServerProcess()
+    let first = try Self.post(server, ["resourceType": "QuestionnaireResponse", "status": "in-progress"])
+    #expect(first.status == 200)
+    #expect(first.json["resourceType"] as? String == "QuestionnaireResponse")
+    let items = Self.containedQuestionnaire(first.json)?["item"] as? [[String: Any]] ?? []
+    #expect(items.count == 1)
+    // Sent back without an answer: a question that needs one stays the question.
+    let question = try #require(Self.knowledgeBase.question(items.first?["linkId"] as? String ?? ""))
+    let again = try Self.post(server, first.json)
+    let count = (Self.containedQuestionnaire(again.json)?["item"] as? [[String: Any]])?.count
+    #expect(count == (question.isRedFlagQuestion && !question.notSureAllowed ? 1 : 2))
+    #expect(server.stop().status == 0)
+  }
+
+  @Test("bad requests: not JSON, not FHIR, a wrong answer, an unknown question: 400 with the problems; 415 without JSON")
+  func badRequests() throws {
+    let server = try ServerProcess()
+    let notJSON = try httpRequest(server.port, "POST", Self.operation, headers: ["Content-Type": "application/fhir+json"], body: "{")
+    #expect(notJSON.status == 400)
+    let plain = try httpRequest(server.port, "POST", Self.operation, headers: ["Content-Type": "text/plain"], body: "{}")
+    #expect(plain.status == 415)
+    #expect(try Self.post(server, ["resourceType": "Patient"]).status == 400)
+    #expect(try Self.post(server, ["resourceType": "Parameters", "parameter": []]).status == 400)
+    let wrong = try Self.post(
+      server,
+      [
+        "resourceType": "QuestionnaireResponse", "status": "in-progress",
+        "item": [["linkId": "saddle_numbness", "answer": [["valueInteger": 3]]]],
+      ])
+    #expect(wrong.status == 400)
+    #expect(wrong.text.contains("saddle_numbness"))
+    let unknown = try Self.post(
+      server,
+      [
+        "resourceType": "QuestionnaireResponse", "status": "in-progress", "questionnaire": "#q",
+        "contained": [["resourceType": "Questionnaire", "id": "q", "status": "active", "item": [["linkId": "nope", "type": "boolean"]]]],
+      ])
+    #expect(unknown.status == 400)
+    #expect(unknown.text.contains("nope"))
+    #expect(server.stop().status == 0)
+  }
+
+  // MARK: Validation with fhir.resources
+
+  /// Whether Python's fhir.resources is installed (required under CI).
+  static let validatorAvailable: Bool = (try? runTool("python3", ["-c", "import fhir.resources"]).status) == 0
+
+  @Test("the SDC responses, the exported Questionnaire and a QuestionnaireResponse are valid FHIR (fhir.resources)")
+  func validWithFHIRResources() throws {
+    guard Self.validatorAvailable else {
+      if ProcessInfo.processInfo.environment["CI"] != nil {
+        Issue.record("CI is set but Python's fhir.resources is missing: pip install 'fhir.resources<8'")
+      } else {
+        print("skipped: Python's fhir.resources is not installed (pip install 'fhir.resources<8'); CI runs this test")
+      }
+      return
+    }
+    let server = try ServerProcess()
+    let folder = try TemporaryFolder()
+    var files: [String] = []
+    for (index, text) in try Self.replay(server, persona: "fhir-runner-knee.json").enumerated() {
+      files.append(try folder.write("knee-\(index).json", text))
+    }
+    let exported = try httpRequest(server.port, "GET", "/questionnaire")
+    files.append(try folder.write("questionnaire.json", String(decoding: exported.body, as: UTF8.self)))
+    files.append(try folder.write("response.json", try CDSHooksTests.seed("fhir-trucker.json")))
+    #expect(server.stop().status == 0)
+    let script = UpstreamBinary.packageRoot.appendingPathComponent("Tests/FHIRValidation/validate.py").path
+    let result = try runTool("python3", [script] + files)
+    #expect(result.status == 0, "\(result.output)\(result.errors)")
+    #expect(result.output.split(separator: "\n").filter { $0.hasPrefix("valid ") }.count == files.count)
+  }
+}
