@@ -97,18 +97,12 @@ struct DeployingTests {
     let test = try runTool(nginx, ["-t", "-p", prefix + "/", "-e", "\(prefix)/error.log", "-c", "\(prefix)/nginx.conf"])
     try #require(test.status == 0, "nginx -t: \(test.errors)")
 
-    let proxy = Process()
-    proxy.executableURL = URL(fileURLWithPath: nginx)
-    proxy.arguments = ["-p", prefix + "/", "-e", "\(prefix)/error.log", "-c", "\(prefix)/nginx.conf", "-g", "daemon off;"]
-    proxy.standardInput = FileHandle.nullDevice
-    proxy.standardOutput = FileHandle.nullDevice
-    proxy.standardError = FileHandle.nullDevice
-    try proxy.run()
+    let proxy = try ChildProgram(
+      nginx, ["-p", prefix + "/", "-e", "\(prefix)/error.log", "-c", "\(prefix)/nginx.conf", "-g", "daemon off;"],
+      environment: ChildEnvironment.clean())
     defer {
-      if proxy.isRunning {
-        kill(proxy.processIdentifier, SIGQUIT)
-        proxy.waitUntilExit()
-      }
+      proxy.signal(SIGQUIT)
+      proxy.wait(seconds: 10)
     }
     let deadline = Date().addingTimeInterval(10)
     while (try? RawConnection(port: tlsPort)) == nil && Date() < deadline { usleep(50_000) }
@@ -138,8 +132,8 @@ struct DeployingTests {
     #expect(plain.headers.hasPrefix("HTTP/1.1 301"), "\(plain.headers)")
     #expect(plain.headers.contains("Location: https://127.0.0.1/s/secret-session"))
 
-    kill(proxy.processIdentifier, SIGQUIT)
-    proxy.waitUntilExit()
+    proxy.signal(SIGQUIT)
+    proxy.wait(seconds: 10)
     let log = (try? String(contentsOfFile: "\(prefix)/upstream.log", encoding: .utf8)) ?? ""
     #expect(log.split(separator: "\n").count == 2, "one line per request: \(log)")
     #expect(!log.contains("/"), "no path in nginx's log: \(log)")

@@ -12,56 +12,42 @@ import Testing
 /// The real binary serving on a free port: `upstream serve --port 0 --sessions DIR`, its
 /// URL read from the first line of its standard output.
 final class ServerProcess: @unchecked Sendable {
-  let process = Process()
+  let program: ChildProgram
   let port: Int
   let sessions: TemporaryFolder
-  private let errors = Pipe()
-  private let output = Pipe()
 
   /// Starts the server and waits for its first line (at most 30 seconds); `sessions` is
   /// another server's folder to take over, or a new one.
   init(_ extra: [String] = [], host: String? = nil, sessions folder: TemporaryFolder? = nil) throws {
     sessions = try folder ?? TemporaryFolder()
-    process.executableURL = URL(fileURLWithPath: UpstreamBinary.path)
-    process.arguments = ["serve", "--port", "0", "--sessions", sessions.path] + (host.map { ["--host", $0] } ?? []) + extra
     var environment = ChildEnvironment.clean()
     environment["NO_COLOR"] = "1"
     environment["SOURCE_DATE_EPOCH"] = String(testDay.daysSince1970 * 86_400)
-    process.environment = environment
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    var line = Data()
-    let deadline = Date().addingTimeInterval(30)
-    while !line.contains(10) && Date() < deadline {
-      let chunk = output.fileHandleForReading.availableData
-      if chunk.isEmpty { break }
-      line += chunk
-    }
-    let first = String(decoding: line, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+    program = try ChildProgram(
+      UpstreamBinary.path, ["serve", "--port", "0", "--sessions", sessions.path] + (host.map { ["--host", $0] } ?? []) + extra,
+      environment: environment)
+    let first = program.firstLine()
     guard first.hasPrefix("Upstream is serving on http://"), let port = Int(first.split(separator: ":").last ?? "") else {
-      process.terminate()
-      throw ServerTestError("the server did not start: '\(first)'")
+      program.signal(SIGKILL)
+      program.wait(seconds: 10)
+      throw ServerTestError("the server did not start: '\(first)' \(program.errors)")
     }
     self.port = port
   }
 
   var url: String { "http://127.0.0.1:\(port)" }
 
-  /// Sends SIGTERM and waits; the exit status and everything written to standard error.
+  /// Sends SIGTERM and waits (at most 30 seconds, then SIGKILL); the exit status and
+  /// everything written to standard error.
   func stop() -> (status: Int32, errors: String) {
-    if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-    process.waitUntilExit()
-    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    return (process.terminationStatus, text)
-  }
-
-  deinit {
-    if process.isRunning {
-      kill(process.processIdentifier, SIGKILL)
-      process.waitUntilExit()
+    program.signal(SIGTERM)
+    let ending = program.wait(seconds: 30)
+    let status: Int32
+    switch ending {
+    case .exited(let code): status = code
+    case .killed(let signal): status = 128 + signal
     }
+    return (status, program.errors)
   }
 }
 
@@ -184,25 +170,16 @@ func httpRequest(
   return response
 }
 
-/// Runs a program (curl, python3) and returns its exit status and standard output.
+/// Runs a program (curl, python3, openssl) found on the PATH and returns its exit status,
+/// standard output and standard error (at most 120 seconds, then it is killed).
 func runTool(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String, errors: String) {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = [executable] + arguments
-  process.environment = ChildEnvironment.clean()
-  let output = Pipe()
-  let errors = Pipe()
-  let standardInput = Pipe()
-  process.standardOutput = output
-  process.standardError = errors
-  process.standardInput = standardInput
-  try process.run()
-  if let input { standardInput.fileHandleForWriting.write(Data(input.utf8)) }
-  try standardInput.fileHandleForWriting.close()
-  let out = output.fileHandleForReading.readDataToEndOfFile()
-  let err = errors.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+  let program = try ChildProgram("/usr/bin/env", [executable] + arguments, environment: ChildEnvironment.clean(), input: input ?? "")
+  let status: Int32
+  switch program.wait(seconds: 120) {
+  case .exited(let code): status = code
+  case .killed(let signal): status = 128 + signal
+  }
+  return (status, program.output, program.errors)
 }
 
 /// Whether a program is on the PATH.

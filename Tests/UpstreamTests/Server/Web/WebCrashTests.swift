@@ -36,9 +36,8 @@ struct WebCrashTests {
     // A request half sent when the server dies, and one more complete answer in flight.
     let partial = try RawConnection(port: first.port)
     partial.send("POST \(link)/answer HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\ncsrf=")
-    kill(first.process.processIdentifier, SIGKILL)
-    first.process.waitUntilExit()
-    #expect(first.process.terminationReason == .uncaughtSignal)
+    first.program.signal(SIGKILL)
+    #expect(first.program.wait() == .killed(by: SIGKILL))
 
     // The file is whole JSON (atomic writes), with every confirmed answer in order.
     let data = try Data(contentsOf: folder.url.appendingPathComponent("\(id).json"))

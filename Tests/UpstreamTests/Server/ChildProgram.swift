@@ -1,0 +1,103 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+// MARK: - A program started with posix_spawn
+
+/// A program the server tests start (the server itself, curl, python3, nginx), started with
+/// `posix_spawn` and reaped with `waitpid`, its standard streams in files.
+///
+/// Not Foundation's `Process`: under libfaketime (CI's run on a date years ahead) its
+/// `waitUntilExit()` for a short-lived tool can miss the tool's exit while another child
+/// (the server) is running, and wait for ever. Here every wait has a deadline.
+final class ChildProgram: @unchecked Sendable {
+  /// How a program ended.
+  enum Ending: Equatable {
+    case exited(Int32)
+    case killed(by: Int32)
+  }
+
+  let pid: pid_t
+  private let folder: TemporaryFolder
+  private var ending: Ending?
+
+  /// Starts `path` with `arguments`; `input` is its standard input.
+  init(_ path: String, _ arguments: [String], environment: [String: String], input: String = "") throws {
+    folder = try TemporaryFolder()
+    let inputPath = try folder.write("input", input)
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, folder.path + "/output", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, folder.path + "/errors", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { for pointer in argv + envp { free(pointer) } }
+    var child: pid_t = 0
+    let status = posix_spawn(&child, path, &actions, nil, argv, envp)
+    guard status == 0 else { throw ServerTestError("cannot start \(path): \(String(cString: strerror(status)))") }
+    pid = child
+  }
+
+  /// Everything the program has written to standard output so far.
+  var output: String { (try? String(contentsOfFile: folder.path + "/output", encoding: .utf8)) ?? "" }
+  /// Everything the program has written to standard error so far.
+  var errors: String { (try? String(contentsOfFile: folder.path + "/errors", encoding: .utf8)) ?? "" }
+
+  /// Whether the program has not ended yet (reaps it if it has).
+  var isRunning: Bool { poll() == nil }
+
+  /// Sends a signal (if the program still runs).
+  func signal(_ number: Int32) {
+    if isRunning { kill(pid, number) }
+  }
+
+  /// Waits at most `seconds` for the program to end, then kills it; how it ended.
+  @discardableResult
+  func wait(seconds: Double = 60) -> Ending {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+      if let ending = poll() { return ending }
+      usleep(5_000)
+    }
+    kill(pid, SIGKILL)
+    while true {
+      if let ending = poll() { return ending }
+      usleep(5_000)
+    }
+  }
+
+  /// Waits until standard output holds a whole line (at most `seconds`); that line.
+  func firstLine(seconds: Double = 30) -> String {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+      let text = output
+      if let end = text.firstIndex(of: "\n") { return String(text[..<end]) }
+      if !isRunning { return text }
+      usleep(5_000)
+    }
+    return output
+  }
+
+  /// The program's ending if it has ended (reaping it once), nil while it runs.
+  private func poll() -> Ending? {
+    if let ending { return ending }
+    var status: Int32 = 0
+    guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
+    let signal = status & 0x7f
+    ending = signal == 0 ? .exited((status >> 8) & 0xff) : .killed(by: signal)
+    return ending
+  }
+
+  deinit {
+    if poll() == nil {
+      kill(pid, SIGKILL)
+      wait(seconds: 10)
+    }
+  }
+}
