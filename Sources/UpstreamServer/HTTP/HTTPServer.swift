@@ -96,8 +96,9 @@ package final class HTTPServer: @unchecked Sendable {
     _ = close(listener)
     state.lock()
     stopping = true
-    let end = Date().addingTimeInterval(configuration.requestTimeout + 1)
-    while active > 0 && state.wait(until: end) {}
+    // Elapsed time on the monotonic clock (never the calendar): checked every 100 ms.
+    let end = ContinuousClock.now + .milliseconds(Int((configuration.requestTimeout + 1) * 1000))
+    while active > 0 && ContinuousClock.now < end { _ = state.wait(until: Date(timeIntervalSinceNow: 0.1)) }
     state.unlock()
   }
 

@@ -104,8 +104,8 @@ struct DeployingTests {
       proxy.signal(SIGQUIT)
       proxy.wait(seconds: 10)
     }
-    let deadline = Date().addingTimeInterval(10)
-    while (try? RawConnection(port: tlsPort)) == nil && Date() < deadline { usleep(50_000) }
+    let deadline = ContinuousClock.now + .seconds(10)
+    while (try? RawConnection(port: tlsPort)) == nil && ContinuousClock.now < deadline { usleep(50_000) }
 
     func curl(_ arguments: [String]) throws -> (headers: String, body: String) {
       let headers = "\(prefix)/headers-\(UUID().uuidString)"

@@ -176,14 +176,14 @@ struct ServeCommandTests {
     let server = try ServerProcess(["--timeout", "3"])
     let slow = try RawConnection(port: server.port)
     slow.send("POST /assess HTTP/1.1\r\nHost: a\r\nContent-")
-    let started = Date()
+    let started = ContinuousClock.now
     #expect(try httpRequest(server.port, "GET", "/questionnaire").status == 200)
     // Served while the slow client still holds its connection (well before its 3-second timeout).
-    #expect(Date().timeIntervalSince(started) < 2.5)
+    #expect(ContinuousClock.now - started < .milliseconds(2500))
     let timedOut = try #require(slow.readResponse())
     #expect(timedOut.status == 408)
     #expect((timedOut.json["error"] as? [String: Any])?["message"] as? String == "the request did not arrive within 3 seconds")
-    #expect(Date().timeIntervalSince(started) < 8)
+    #expect(ContinuousClock.now - started < .seconds(8))
     // A client that connects and sends nothing is closed at the timeout, without an answer.
     let silent = try RawConnection(port: server.port)
     #expect(silent.isClosedByServer())
