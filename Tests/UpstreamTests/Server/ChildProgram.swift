@@ -19,6 +19,14 @@ final class ChildProgram: @unchecked Sendable {
   enum Ending: Equatable {
     case exited(Int32)
     case killed(by: Int32)
+
+    /// The status a shell reports: the exit code, or 128 + the signal.
+    var status: Int32 {
+      switch self {
+      case .exited(let code): code
+      case .killed(let signal): 128 + signal
+      }
+    }
   }
 
   let pid: pid_t

@@ -232,7 +232,7 @@ struct ServeCommandTests {
     inFlight.send("POST /assess HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
     inFlight.send(String(body.prefix(20)))
     Thread.sleep(forTimeInterval: 0.3)
-    kill(server.program.pid, SIGTERM)
+    server.program.signal(SIGTERM)
     Thread.sleep(forTimeInterval: 0.3)
     #expect(server.program.isRunning)
     #expect((try? RawConnection(port: server.port)) == nil, "the server stopped accepting")

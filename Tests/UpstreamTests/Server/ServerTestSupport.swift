@@ -41,13 +41,7 @@ final class ServerProcess: @unchecked Sendable {
   /// everything written to standard error.
   func stop() -> (status: Int32, errors: String) {
     program.signal(SIGTERM)
-    let ending = program.wait(seconds: 30)
-    let status: Int32
-    switch ending {
-    case .exited(let code): status = code
-    case .killed(let signal): status = 128 + signal
-    }
-    return (status, program.errors)
+    return (program.wait(seconds: 30).status, program.errors)
   }
 }
 
@@ -174,12 +168,7 @@ func httpRequest(
 /// standard output and standard error (at most 120 seconds, then it is killed).
 func runTool(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String, errors: String) {
   let program = try ChildProgram("/usr/bin/env", [executable] + arguments, environment: ChildEnvironment.clean(), input: input ?? "")
-  let status: Int32
-  switch program.wait(seconds: 120) {
-  case .exited(let code): status = code
-  case .killed(let signal): status = 128 + signal
-  }
-  return (status, program.output, program.errors)
+  return (program.wait(seconds: 120).status, program.output, program.errors)
 }
 
 /// Whether a program is on the PATH.
