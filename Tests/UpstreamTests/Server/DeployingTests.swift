@@ -73,14 +73,8 @@ struct DeployingTests {
 
   @Test("a page and an API call come back through TLS with the security headers; HTTP redirects; the log holds no path")
   func throughNginx() throws {
-    guard let nginx = Self.nginx else {
-      if ProcessInfo.processInfo.environment["CI"] != nil {
-        Issue.record("CI is set but nginx is missing: apt-get install -y nginx")
-      } else {
-        print("skipped: nginx is not installed (Debian: apt-get install nginx); CI runs this test")
-      }
-      return
-    }
+    guard testToolsPresent(Self.nginx == nil ? ["nginx (apt-get install nginx)"] : [], for: "the nginx deployment"), let nginx = Self.nginx
+    else { return }
     let server = try ServerProcess()
     let folder = try TemporaryFolder()
     let prefix = folder.path

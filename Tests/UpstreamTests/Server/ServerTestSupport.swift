@@ -171,6 +171,20 @@ func runTool(_ executable: String, _ arguments: [String], input: String? = nil) 
   return (program.wait(seconds: 120).status, program.output, program.errors)
 }
 
+/// Whether the tools a test drives are here (`missing` names what is not, with how to
+/// install it). CI installs them (`.ci/run`), so there a missing tool is a failure;
+/// elsewhere the test says it is skipped and why.
+func testToolsPresent(_ missing: [String], for test: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool {
+  guard !missing.isEmpty else { return true }
+  let list = missing.joined(separator: ", ")
+  if ProcessInfo.processInfo.environment["CI"] != nil {
+    Issue.record("CI is set but \(test) need what is missing: \(list)", sourceLocation: sourceLocation)
+  } else {
+    print("skipped \(test): missing \(list); CI runs this test")
+  }
+  return false
+}
+
 /// Whether a program is on the PATH.
 func toolExists(_ name: String) -> Bool {
   (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":").contains {
