@@ -8,11 +8,13 @@ import Upstream
 /// asked this?" and the link to come back.
 struct QuestionPage {
   let id: String
-  let session: QuestionnaireSession
+  let loaded: WebSessionStore.Loaded
   let question: Question
-  let token: String
   /// What was wrong with the last reply, shown above the question.
   let error: String?
+
+  private var session: QuestionnaireSession { loaded.session }
+  private var token: String { loaded.csrfToken }
 
   var html: String {
     let escape = WebPage.escape
@@ -76,7 +78,7 @@ struct QuestionPage {
   /// The inputs for the question's kind, each with its label.
   private var inputs: String {
     let escape = WebPage.escape
-    let previous = session.answer(to: question.id)
+    let previous = loaded.shownAnswer(to: question.id)
     func option(_ type: String, _ value: String, _ label: String, checked: Bool, index: Int, required: Bool) -> String {
       """
       <div class="option"><input type="\(type)" name="answer" id="answer-\(index)" value="\(escape(value))"\(checked ? " checked" : "")\

@@ -42,18 +42,17 @@ package struct WebQuestionnaire: Sendable {
   // MARK: Showing
 
   private func show(_ id: String, _ request: HTTPRequest) -> HTTPResponse {
-    let session: QuestionnaireSession
-    let token: String
+    let loaded: WebSessionStore.Loaded
     do {
-      (session, token) = try sessions.load(id)
+      loaded = try sessions.load(id)
     } catch {
       return refusal(error)
     }
-    guard let question = session.currentQuestion else {
+    guard let question = loaded.session.currentQuestion else {
       let audience: Audience = request.queryValue("audience") == "clinician" ? .clinician : .patient
-      return result(id, session, token: token, audience: audience)
+      return result(id, loaded.session, token: loaded.csrfToken, audience: audience)
     }
-    return WebPage.response(html: QuestionPage(id: id, session: session, question: question, token: token, error: nil).html)
+    return WebPage.response(html: QuestionPage(id: id, loaded: loaded, question: question, error: nil).html)
   }
 
   /// The handout of a complete session, with a bar to change the last answer or switch view.
@@ -94,34 +93,33 @@ package struct WebQuestionnaire: Sendable {
     }
     let fields = Dictionary(form.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
     do {
-      return try sessions.update(id) { (session: inout QuestionnaireSession, token: String) throws(WebSessionStore.Problem) -> HTTPResponse in
-        guard let sent = fields["csrf"], Self.constantTimeEqual(sent, token) else {
+      return try sessions.update(id) { (loaded: inout WebSessionStore.Loaded) throws(WebSessionStore.Problem) -> HTTPResponse in
+        guard let sent = fields["csrf"], Self.constantTimeEqual(sent, loaded.csrfToken) else {
           return WebPage.error(status: 403, message: "this form has expired or did not come from this page; open your link again")
         }
         do {
           switch action {
           case .back:
-            try session.undo()
+            try loaded.session.undo()
           case .skip, .answer:
             // A form for another question (a second tab, the browser's back button) changes nothing.
-            guard let question = session.currentQuestion, fields["question"] == question.id else {
+            guard let question = loaded.session.currentQuestion, fields["question"] == question.id else {
               return WebPage.redirect("/s/\(id)")
             }
             if action == .skip {
-              try session.skip()
+              try loaded.session.skip()
             } else {
               switch Self.answer(form, to: question) {
-              case .success(let value): try session.answer(value)
+              case .success(let value): try loaded.session.answer(value)
               case .failure(let message):
-                return WebPage.response(
-                  status: 400, html: QuestionPage(id: id, session: session, question: question, token: token, error: message.message).html)
+                return WebPage.response(status: 400, html: QuestionPage(id: id, loaded: loaded, question: question, error: message.message).html)
               }
             }
           }
         } catch {
-          if let question = session.currentQuestion {
+          if let question = loaded.session.currentQuestion {
             return WebPage.response(
-              status: 400, html: QuestionPage(id: id, session: session, question: question, token: token, error: Self.sentence(error)).html)
+              status: 400, html: QuestionPage(id: id, loaded: loaded, question: question, error: Self.sentence(error)).html)
           }
           return WebPage.redirect("/s/\(id)")
         }

@@ -7,8 +7,12 @@ import Upstream
 /// folder, holding the session's `QuestionnaireSession.SavedState` and its CSRF token:
 ///
 /// ```json
-/// {"format": 1, "csrfToken": "…", "session": {"format": 1, "knowledgeBase": {…}, "mode": "adaptive", "replies": […]}}
+/// {"format": 1, "csrfToken": "…", "session": {"format": 1, "knowledgeBase": {…}, "mode": "adaptive", "replies": […]},
+///  "takenBack": {"question": "…", "answer": …}}
 /// ```
+///
+/// `takenBack` is the reply the last "Back" took back (absent after any other change), so
+/// the question asked again shows the answer it had.
 ///
 /// Ids and tokens are 128 bits from `SystemRandomNumberGenerator`, in hex, so a session
 /// can only be reached by its link. Every change is written atomically (by the `save`
@@ -27,6 +31,20 @@ package final class WebSessionStore: @unchecked Sendable {
     var format = 1
     var csrfToken: String
     var session: QuestionnaireSession.SavedState
+    var takenBack: QuestionnaireSession.Reply?
+  }
+
+  /// A session as loaded: the session, its CSRF token, and the reply "Back" last took back.
+  package struct Loaded {
+    package var session: QuestionnaireSession
+    package let csrfToken: String
+    package let takenBack: QuestionnaireSession.Reply?
+
+    /// The answer to show checked on a question's page: the one given, or the one just
+    /// taken back by "Back".
+    package func shownAnswer(to question: String) -> AnswerValue? {
+      session.answer(to: question) ?? (takenBack?.question == question ? takenBack?.answer : nil)
+    }
   }
 
   /// Why a session could not be used.
@@ -69,24 +87,29 @@ package final class WebSessionStore: @unchecked Sendable {
     return id
   }
 
-  /// The session and its CSRF token.
-  package func load(_ id: String) throws(Problem) -> (session: QuestionnaireSession, csrfToken: String) {
+  /// The session, its CSRF token and the reply "Back" last took back.
+  package func load(_ id: String) throws(Problem) -> Loaded {
     let file = try read(id)
     do {
-      return (try QuestionnaireSession(knowledgeBase, restoring: file.session), file.csrfToken)
+      return Loaded(
+        session: try QuestionnaireSession(knowledgeBase, restoring: file.session), csrfToken: file.csrfToken, takenBack: file.takenBack)
     } catch {
       throw .unreadable("this session cannot be resumed: \(error.description)")
     }
   }
 
   /// Changes a session and saves it, holding the session's lock throughout; what `change` returns.
-  package func update<T>(_ id: String, _ change: (inout QuestionnaireSession, _ csrfToken: String) throws(Problem) -> T) throws(Problem) -> T {
+  package func update<T>(_ id: String, _ change: (inout Loaded) throws(Problem) -> T) throws(Problem) -> T {
     let lock = locks[Int(id.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xFFFF }) % locks.count]
     lock.lock()
     defer { lock.unlock() }
-    var (session, token) = try load(id)
-    let result = try change(&session, token)
-    try write(id, File(csrfToken: token, session: session.savedState))
+    var loaded = try load(id)
+    let before = loaded.session.replies
+    let result = try change(&loaded)
+    let after = loaded.session.replies
+    // One reply fewer and the rest the same: "Back" took it back. Anything else forgets it.
+    let takenBack = after.count + 1 == before.count && Array(before.dropLast()) == after ? before.last : nil
+    try write(id, File(csrfToken: loaded.csrfToken, session: loaded.session.savedState, takenBack: takenBack))
     return result
   }
 

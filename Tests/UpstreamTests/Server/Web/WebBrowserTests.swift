@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+@testable import Upstream
+
+/// The web questionnaire in a real browser: Selenium drives headless Chromium (Debian's
+/// `chromium` and `chromium-driver`) through `Tests/Browser/personas.py` against the real
+/// binary, for two personas from `rules/cases/`. Each is walked from the start page to the
+/// handout by clicking labels and buttons, going back once, answering "not sure" once,
+/// opening "why am I asked this?", and carrying on in a fresh browser from the page's link;
+/// every page is checked for labels, fieldsets and legends, Tab order and sideways scrolling
+/// at 390 px; the handout's red flags (first) and first steps must be the library's for the
+/// same replies, and the clinician view must open. Screenshots at 390 px and 1280 px are kept
+/// in `.build/test-output/web/`.
+@Suite("Server: the web questionnaire in a real browser", .serialized)
+struct WebBrowserTests {
+  static let knowledgeBase = FuzzHarness.bundled
+
+  /// The personas: the patient-experience office worker (knee and back, no red flag) and a
+  /// person whose pain has not improved in three months (a red flag: see a doctor within days;
+  /// first steps still given).
+  static let personas = ["office-worker-knee-on-stairs-back-stiff-after-sitting", "red-flag-pain-not-improving-after-3-months"]
+
+  /// Where the screenshots are kept for a person to look at after the run.
+  static let outputFolder = UpstreamBinary.packageRoot.appendingPathComponent(".build/test-output/web")
+
+  /// chromedriver on the PATH or where Debian's chromium-driver puts it.
+  static let chromedriver: String? = {
+    let folders = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init) + ["/usr/bin", "/usr/lib/chromium"]
+    return folders.map { "\($0)/chromedriver" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+  }()
+
+  /// What is missing of Chromium, chromedriver and Selenium (empty when all are here).
+  static let missing: [String] = {
+    var missing: [String] = []
+    if HTMLBrowserTests.chromium == nil { missing.append("chromium (apt-get install chromium)") }
+    if chromedriver == nil { missing.append("chromedriver (apt-get install chromium-driver)") }
+    if (try? runTool("python3", ["-c", "import selenium"]).status) != 0 { missing.append("Selenium (pip install selenium)") }
+    return missing
+  }()
+
+  // MARK: - The plan the browser follows
+
+  /// A persona's walk through the questionnaire, as the library's `QuestionnaireSession`
+  /// asks it: the case's answers, "not sure" once, a neutral answer (no, none, the first
+  /// option, the lowest number) to what the case leaves out; and what the handout then shows.
+  static func plan(_ id: String) throws -> [String: Any] {
+    let answers = try #require(AdaptivityReport.bundledCases().first { $0.id == id }).answers
+    var session = QuestionnaireSession(knowledgeBase)
+    var steps: [[String: Any]] = []
+    var notSureGiven = false
+    while let question = session.currentQuestion, steps.count < 200 {
+      let kind =
+        switch question.kind {
+        case .yesNo, .choice: "radio"
+        case .choices: "checkbox"
+        case .number, .scale: "text"
+        }
+      if !notSureGiven && steps.count >= 3 && question.notSureAllowed && !question.isRedFlagQuestion {
+        notSureGiven = true
+        steps.append(["question": question.id, "kind": kind, "values": [String](), "notSure": true])
+        try session.answer(.notSure)
+        continue
+      }
+      let value: AnswerValue =
+        answers[question.id]
+        ?? {
+          switch question.kind {
+          case .yesNo: return .no
+          case .choices: return .options([])
+          case .choice(let options): return .option(options.first?.id ?? "")
+          case .number, .scale: return .number(question.kind.numberRange?.lowerBound ?? 0)
+          }
+        }()
+      let values: [String] =
+        switch value {
+        case .yes: ["yes"]
+        case .no: ["no"]
+        case .option(let option): [option]
+        case .options(let options): options
+        case .number(let number): [NumberText.plain(number)]
+        default: []
+        }
+      steps.append(["question": question.id, "kind": kind, "values": values, "notSure": value == .notSure])
+      try session.answer(value)
+    }
+    try #require(session.isComplete && notSureGiven, "\(id): the walk did not complete with a 'not sure'")
+    let tree = session.assessment.tree
+    let words = TreeWording(audience: .patient)
+    return [
+      "name": id.split(separator: "-").prefix(2).joined(separator: "-"),
+      "steps": steps,
+      "backAfter": 2, "whyAt": 4, "resumeAt": 6,
+      "redFlags": tree.redFlags.map(\.name),
+      "firstSteps": tree.patientPlan.parts.compactMap(\.firstStep).map(words.planStep),
+    ]
+  }
+
+  @Test("two personas fill the questionnaire in Chromium: back, not sure, why, resume in a fresh browser, the handout and the clinician view")
+  func personasInChromium() throws {
+    guard testToolsPresent(Self.missing, for: "the browser personas") else { return }
+    let personas = try Self.personas.map(Self.plan)
+    #expect(personas.contains { !($0["redFlags"] as? [String] ?? []).isEmpty }, "one persona has a red flag")
+    #expect(personas.allSatisfy { !($0["firstSteps"] as? [String] ?? []).isEmpty }, "each handout has first steps")
+    let server = try ServerProcess()
+    try? FileManager.default.removeItem(at: Self.outputFolder)
+    try FileManager.default.createDirectory(at: Self.outputFolder, withIntermediateDirectories: true)
+    let plan: [String: Any] = [
+      "url": server.url, "out": Self.outputFolder.path, "chromedriver": Self.chromedriver ?? "",
+      "chromium": HTMLBrowserTests.chromium ?? "", "personas": personas,
+    ]
+    // The plan and the script's report are kept beside the screenshots.
+    let file = Self.outputFolder.appendingPathComponent("plan.json").path
+    try JSONSerialization.data(withJSONObject: plan, options: [.sortedKeys, .prettyPrinted]).write(to: URL(fileURLWithPath: file))
+    let script = UpstreamBinary.packageRoot.appendingPathComponent("Tests/Browser/personas.py").path
+    let result = try runTool("python3", [script, file])
+    try? result.output.write(to: Self.outputFolder.appendingPathComponent("report.txt"), atomically: true, encoding: .utf8)
+    let failed = result.output.split(separator: "\n").filter { $0.hasPrefix("FAIL") }
+    #expect(result.status == 0 && failed.isEmpty, "\(failed.joined(separator: "\n"))\n\(result.output.suffix(2_000))\(result.errors.suffix(2_000))")
+    // Each persona's pages, at phone and desktop width, for a person to look at.
+    for persona in personas.compactMap({ $0["name"] as? String }) {
+      for page in ["first-question", "result", "clinician"] {
+        for width in [390, 1280] {
+          let shot = Self.outputFolder.appendingPathComponent("\(persona)-\(page)-\(width).png")
+          #expect(FileManager.default.fileExists(atPath: shot.path), "no screenshot \(shot.lastPathComponent)")
+        }
+      }
+    }
+    let stopped = server.stop()
+    #expect(stopped.status == 0)
+    #expect(stopped.errors.contains("POST /s/{id}/back 303 "), "the browser went back")
+  }
+}
