@@ -36,10 +36,14 @@ package enum FHIRNextQuestion {
   package struct Problem: Error, Sendable {
     package let message: String
     package let diagnostics: [Diagnostic]
+    /// The FHIRPath of the element at fault, from the QuestionnaireResponse
+    /// (`QuestionnaireResponse.contained[0].item[2].linkId`), when the problem is one element.
+    package let expression: String?
 
-    init(_ message: String, _ diagnostics: [Diagnostic] = []) {
+    init(_ message: String, _ diagnostics: [Diagnostic] = [], expression: String? = nil) {
       self.message = message
       self.diagnostics = diagnostics
+      self.expression = expression
     }
   }
 
@@ -66,10 +70,16 @@ package enum FHIRNextQuestion {
     // Replies: the asked questions in their order, then any other answered question.
     var replies: [QuestionnaireSession.Reply] = []
     var asked: [String] = []
-    for item in items {
-      guard case .string(let linkId)? = item["linkId"] else { return .failure(Problem("an item of the contained Questionnaire has no linkId")) }
+    for (index, item) in items.enumerated() {
+      let path = "QuestionnaireResponse.contained[\(position ?? 0)].item[\(index)]"
+      guard case .string(let linkId)? = item["linkId"] else {
+        return .failure(Problem("an item of the contained Questionnaire has no linkId", expression: path))
+      }
       guard let question = knowledgeBase.question(linkId) else {
-        return .failure(Problem("the contained Questionnaire asks '\(linkId)', which is not a question of \(knowledgeBase.header.name)"))
+        return .failure(
+          Problem(
+            "the contained Questionnaire asks '\(linkId)', which is not a question of \(knowledgeBase.header.name)",
+            expression: path + ".linkId"))
       }
       asked.append(linkId)
       if let answer = answers[linkId] {

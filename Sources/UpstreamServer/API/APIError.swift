@@ -18,12 +18,16 @@ package struct APIError: Error, Sendable {
   package let problems: [Diagnostic]
   /// A "did you mean" for an id in the path.
   package let suggestion: String?
+  /// The FHIRPath of the element at fault in a FHIR request body, for an error without
+  /// `problems` (only the OperationOutcome shows it).
+  package let expression: String?
 
-  package init(_ status: Int, _ message: String, problems: [Diagnostic] = [], suggestion: String? = nil) {
+  package init(_ status: Int, _ message: String, problems: [Diagnostic] = [], suggestion: String? = nil, expression: String? = nil) {
     self.status = status
     self.message = message
     self.problems = problems
     self.suggestion = suggestion
+    self.expression = expression
   }
 
   /// The error as a JSON document.

@@ -8,8 +8,8 @@ import Upstream
 ///
 /// The body is a `Parameters` resource whose `questionnaire-response` parameter holds the
 /// QuestionnaireResponse, or the bare QuestionnaireResponse; the answer has the same shape
-/// (Parameters with a `return` parameter, or the bare response). Problems are the API's
-/// error format (Docs/API.md).
+/// (Parameters with a `return` parameter, or the bare response). Problems are a FHIR
+/// `OperationOutcome` with the error's HTTP status (`FHIROperationOutcome`, Docs/API.md).
 package struct FHIRSDC: Sendable {
   package let knowledgeBase: KnowledgeBase
 
@@ -18,17 +18,20 @@ package struct FHIRSDC: Sendable {
   /// Adds the operation's route.
   package func register(in router: inout Router) {
     router.add("POST", "/fhir/Questionnaire/$next-question") { request, _ in
+      var body: JSONDocument.Located?
       do {
-        return try self.next(request)
+        return try self.next(request, body: &body)
       } catch let error as APIError {
-        return error.response
+        return FHIROperationOutcome.response(error, body: body)
       } catch {
-        return APIError(500, "the request could not be answered").response
+        return FHIROperationOutcome.response(APIError(500, "the request could not be answered"))
       }
     }
   }
 
-  private func next(_ request: HTTPRequest) throws -> HTTPResponse {
+  /// The next step; `body` is set to the request's JSON once it is read (for the
+  /// OperationOutcome's expressions).
+  private func next(_ request: HTTPRequest, body: inout JSONDocument.Located?) throws -> HTTPResponse {
     let type = request.contentType ?? ""
     guard type == "application/fhir+json" || type == "application/json" else {
       throw APIError(415, "send the Parameters or QuestionnaireResponse as application/fhir+json")
@@ -44,13 +47,20 @@ package struct FHIRSDC: Sendable {
       throw APIError(400, "the body is not JSON", problems: [error.diagnostic(notJSON: .answersNotJSON, what: "this request body")])
     case .success(let document): root = document.root
     }
+    body = root
     let inParameters = root.value["resourceType"] == .string("Parameters")
     let response = inParameters ? Self.parameter(root) : root
     guard let response else {
       throw APIError(400, "the Parameters need a parameter 'questionnaire-response' whose resource is a QuestionnaireResponse")
     }
     switch FHIRNextQuestion.next(response, for: knowledgeBase) {
-    case .failure(let problem): throw APIError(400, problem.message, problems: problem.diagnostics)
+    case .failure(let problem):
+      // The expression is from the QuestionnaireResponse: from the Parameters, it starts at its parameter.
+      let prefix = inParameters ? FHIROperationOutcome.path(to: response.range.start.offset, in: root) : nil
+      let expression = problem.expression.map { path in
+        prefix.map { $0 + path.dropFirst("QuestionnaireResponse".count) } ?? path
+      }
+      throw APIError(400, problem.message, problems: problem.diagnostics, expression: expression)
     case .success(let result):
       let body =
         inParameters

@@ -5,14 +5,18 @@ import Upstream
 
 /// The routes of `upstream serve`: the JSON API and the web questionnaire, on one router,
 /// with the refusals (404, 405, 413, …) in the format the client reads: HTML for the
-/// questionnaire's pages, the JSON error format for everything else.
+/// questionnaire's pages, a FHIR OperationOutcome under `/fhir/`, the JSON error format
+/// for everything else.
 package struct ServerApplication: Sendable {
   package let knowledgeBase: KnowledgeBase
   package let router: Router
 
   package init(knowledgeBase: KnowledgeBase, sessions: WebSessionStore) {
     self.knowledgeBase = knowledgeBase
-    var router = Router(refusal: { status, message, request in Self.refusal(status, message, htmlWanted: Self.wantsHTML(request)) })
+    var router = Router(refusal: { status, message, request in
+      guard request.pathSegments.first != "fhir" else { return FHIROperationOutcome.response(APIError(status, message)) }
+      return Self.refusal(status, message, htmlWanted: Self.wantsHTML(request))
+    })
     JSONAPI(knowledgeBase: knowledgeBase).register(in: &router)
     CDSHooks(knowledgeBase: knowledgeBase).register(in: &router)
     FHIRSDC(knowledgeBase: knowledgeBase).register(in: &router)

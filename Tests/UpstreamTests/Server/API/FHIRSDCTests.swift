@@ -141,31 +141,93 @@ struct FHIRSDCTests {
     #expect(server.stop().status == 0)
   }
 
-  @Test("bad requests: not JSON, not FHIR, a wrong answer, an unknown question: 400 with the problems; 415 without JSON")
+  /// The issues of an OperationOutcome response (and that it is one, in FHIR's media type).
+  static func issues(
+    _ status: Int, _ headers: String?, _ body: Data, sourceLocation: Testing.SourceLocation = #_sourceLocation
+  ) throws -> [[String: Any]] {
+    #expect(headers == "application/fhir+json; charset=utf-8", sourceLocation: sourceLocation)
+    let json = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any], sourceLocation: sourceLocation)
+    #expect(json["resourceType"] as? String == "OperationOutcome", sourceLocation: sourceLocation)
+    let issues = json["issue"] as? [[String: Any]] ?? []
+    #expect(!issues.isEmpty, sourceLocation: sourceLocation)
+    for issue in issues {
+      #expect(issue["severity"] as? String == "error", sourceLocation: sourceLocation)
+      #expect(!(issue["diagnostics"] as? String ?? "").isEmpty, sourceLocation: sourceLocation)
+    }
+    return issues
+  }
+
+  /// Requests the operation refuses, each with the status and the issue code it must get.
+  static let refused: [(name: String, method: String, path: String, type: String, body: String, status: Int, code: String)] = [
+    ("not-json", "POST", operation, "application/fhir+json", "{", 400, "structure"),
+    ("plain-text", "POST", operation, "text/plain", "{}", 415, "not-supported"),
+    ("patient", "POST", operation, "application/fhir+json", #"{"resourceType": "Patient"}"#, 400, "invalid"),
+    ("no-parameter", "POST", operation, "application/fhir+json", #"{"resourceType": "Parameters", "parameter": []}"#, 400, "invalid"),
+    (
+      "wrong-answer", "POST", operation, "application/fhir+json",
+      #"{"resourceType": "Parameters", "parameter": [{"name": "questionnaire-response", "resource": "#
+        + #"{"resourceType": "QuestionnaireResponse", "status": "in-progress", "#
+        + #""item": [{"linkId": "saddle_numbness", "answer": [{"valueInteger": 3}]}]}}]}"#, 400, "invalid"
+    ),
+    (
+      "unknown-question", "POST", operation, "application/fhir+json",
+      ##"{"resourceType": "QuestionnaireResponse", "status": "in-progress", "questionnaire": "#q", "##
+        + #""contained": [{"resourceType": "Questionnaire", "id": "q", "status": "active", "item": [{"linkId": "nope", "type": "boolean"}]}]}"#,
+      400, "invalid"
+    ),
+    (
+      "unknown-question-in-parameters", "POST", operation, "application/fhir+json",
+      ##"{"resourceType": "Parameters", "parameter": [{"name": "other", "valueString": "x"}, {"name": "questionnaire-response", "##
+        + ##""resource": {"resourceType": "QuestionnaireResponse", "status": "in-progress", "contained": [{"resourceType": "Questionnaire", "##
+        + ##""id": "q", "status": "active", "item": [{"linkId": "pain_areas", "type": "choice"}, {"linkId": "nope", "type": "boolean"}]}]}}]}"##,
+      400, "invalid"
+    ),
+    ("get", "GET", operation, "application/fhir+json", "", 405, "not-supported"),
+    ("unknown-resource", "GET", "/fhir/Patient/1", "application/fhir+json", "", 404, "not-found"),
+  ]
+
+  static func send(
+    _ server: ServerProcess, _ request: (name: String, method: String, path: String, type: String, body: String, status: Int, code: String)
+  )
+    throws -> RawResponse
+  {
+    try httpRequest(
+      server.port, request.method, request.path, headers: ["Content-Type": request.type], body: request.method == "POST" ? request.body : nil)
+  }
+
+  @Test(
+    "bad requests are an OperationOutcome with the right status: not JSON, not FHIR, a wrong answer (its FHIRPath), an unknown question, 404, 405, 415"
+  )
   func badRequests() throws {
     let server = try ServerProcess()
-    let notJSON = try httpRequest(server.port, "POST", Self.operation, headers: ["Content-Type": "application/fhir+json"], body: "{")
-    #expect(notJSON.status == 400)
-    let plain = try httpRequest(server.port, "POST", Self.operation, headers: ["Content-Type": "text/plain"], body: "{}")
-    #expect(plain.status == 415)
-    #expect(try Self.post(server, ["resourceType": "Patient"]).status == 400)
-    #expect(try Self.post(server, ["resourceType": "Parameters", "parameter": []]).status == 400)
-    let wrong = try Self.post(
-      server,
-      [
-        "resourceType": "QuestionnaireResponse", "status": "in-progress",
-        "item": [["linkId": "saddle_numbness", "answer": [["valueInteger": 3]]]],
-      ])
-    #expect(wrong.status == 400)
-    #expect(wrong.text.contains("saddle_numbness"))
-    let unknown = try Self.post(
-      server,
-      [
-        "resourceType": "QuestionnaireResponse", "status": "in-progress", "questionnaire": "#q",
-        "contained": [["resourceType": "Questionnaire", "id": "q", "status": "active", "item": [["linkId": "nope", "type": "boolean"]]]],
-      ])
-    #expect(unknown.status == 400)
-    #expect(unknown.text.contains("nope"))
+    for request in Self.refused {
+      let response = try Self.send(server, request)
+      #expect(response.status == request.status, "\(request.name): \(response.text)")
+      let issues = try Self.issues(response.status, response.header("Content-Type"), response.body)
+      #expect(issues.first?["code"] as? String == request.code, "\(request.name): \(response.text)")
+      switch request.name {
+      case "wrong-answer":
+        let issue = try #require(issues.first)
+        #expect(issue["expression"] as? [String] == ["Parameters.parameter[0].resource.item[0].answer[0]"], "\(issue)")
+        #expect((issue["diagnostics"] as? String ?? "").contains("'saddle_numbness' expects true or false; found the number 3"))
+        let coding = ((issue["details"] as? [String: Any])?["coding"] as? [[String: Any]])?.first
+        #expect(coding?["system"] as? String == FHIROperationOutcome.diagnosticSystem)
+        #expect((coding?["code"] as? String ?? "").hasPrefix("UP04"))
+      case "unknown-question":
+        #expect(response.text.contains("nope"))
+        #expect(issues.contains { ($0["expression"] as? [String])?.first?.hasPrefix("QuestionnaireResponse.contained[0]") == true }, "\(issues)")
+      case "unknown-question-in-parameters":
+        #expect(issues.first?["expression"] as? [String] == ["Parameters.parameter[1].resource.contained[0].item[1].linkId"], "\(issues)")
+      case "not-json":
+        #expect((issues.first?["diagnostics"] as? String ?? "").hasPrefix("line 1, column 2: "))
+      case "get":
+        #expect(response.header("Allow") == "POST")
+      default: break
+      }
+    }
+    // The JSON API keeps its own error format.
+    let api = try httpRequest(server.port, "GET", "/nothing-here")
+    #expect(api.status == 404 && api.json["error"] != nil)
     #expect(server.stop().status == 0)
   }
 
@@ -174,7 +236,7 @@ struct FHIRSDCTests {
   /// Whether Python's fhir.resources is installed (required under CI).
   static let validatorAvailable: Bool = (try? runTool("python3", ["-c", "import fhir.resources"]).status) == 0
 
-  @Test("the SDC responses, the exported Questionnaire and a QuestionnaireResponse are valid FHIR (fhir.resources)")
+  @Test("the SDC responses, the OperationOutcomes, the exported Questionnaire and a QuestionnaireResponse are valid FHIR (fhir.resources)")
   func validWithFHIRResources() throws {
     guard testToolsPresent(Self.validatorAvailable ? [] : ["Python's fhir.resources (pip install 'fhir.resources<8')"], for: "the FHIR validation")
     else { return }
@@ -187,6 +249,9 @@ struct FHIRSDCTests {
     let exported = try httpRequest(server.port, "GET", "/questionnaire")
     files.append(try folder.write("questionnaire.json", String(decoding: exported.body, as: UTF8.self)))
     files.append(try folder.write("response.json", try CDSHooksTests.seed("fhir-trucker.json")))
+    for request in Self.refused {
+      files.append(try folder.write("refused-\(request.name).json", try Self.send(server, request).text))
+    }
     #expect(server.stop().status == 0)
     let script = UpstreamBinary.packageRoot.appendingPathComponent("Tests/FHIRValidation/validate.py").path
     let result = try runTool("python3", [script] + files)
