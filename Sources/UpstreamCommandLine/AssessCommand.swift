@@ -81,13 +81,14 @@ enum AssessCommand: UpstreamCommand {
     }
     let reader = LineReader(handle)
     let batch = BatchAssessment(knowledgeBase, audience: try Shared.audience(arguments, command: spec.name), jobs: jobs)
-    let started = Date()
+    let started = ContinuousClock.now  // a duration: the monotonic clock, not the date
     let summary = batch.run(
       nextLine: { reader.nextLine() }, write: { console.write($0 + "\n") },
       progress: { summary in
         guard console.errorIsTerminal else { return }
         let total = summary.assessed + summary.failed
-        let rate = Double(total) / max(0.001, Date().timeIntervalSince(started))
+        let elapsed = (ContinuousClock.now - started).components
+        let rate = Double(total) / max(0.001, Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
         console.writeError("\r\(total) lines, \(Int(rate)) per second, \(summary.failed) errors")
       })
     if console.errorIsTerminal { console.writeError("\n") }

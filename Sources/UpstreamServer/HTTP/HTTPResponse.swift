@@ -26,9 +26,10 @@ package struct HTTPResponse: Sendable {
     return headers.first { $0.name.lowercased() == wanted }?.value
   }
 
-  /// The response as bytes: status line, the header fields, Date, Content-Length,
-  /// Connection, a blank line and (unless `headOnly`, for HEAD) the body.
-  package func bytes(keepAlive: Bool, headOnly: Bool = false, date: Date = Date()) -> [UInt8] {
+  /// The response as bytes: status line, the header fields, Date (`date`, from the
+  /// server's `Clock`), Content-Length, Connection, a blank line and (unless `headOnly`,
+  /// for HEAD) the body.
+  package func bytes(keepAlive: Bool, headOnly: Bool = false, date: Date) -> [UInt8] {
     var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
     for (name, value) in headers {
       // A header value never carries a line break (it would split the response).

@@ -1,4 +1,5 @@
 import Foundation
+import Upstream
 
 #if canImport(Glibc)
   import Glibc
@@ -23,6 +24,9 @@ package struct ServerConfiguration: Sendable {
   package var idleTimeout = 5.0
   /// Header and body limits.
   package var limits = HTTPLimits()
+  /// The clock for the responses' `Date` header: the only time the server reads that is
+  /// not a duration (those use the monotonic `ContinuousClock`).
+  package var clock = Clock.system
 
   package init() {}
 }
@@ -78,7 +82,9 @@ package final class HTTPServer: @unchecked Sendable {
       if !full { active += 1 }
       state.unlock()
       if full {
-        _ = Socket.writeAll(client, refuse(503, "the server is serving as many people as it can; try again in a moment").bytes(keepAlive: false))
+        _ = Socket.writeAll(
+          client,
+          refuse(503, "the server is serving as many people as it can; try again in a moment").bytes(keepAlive: false, date: configuration.clock.now))
         log("- (too many connections) 503 0 ms")
         Socket.lingeringClose(client, seconds: 0.2)
         continue
@@ -96,9 +102,13 @@ package final class HTTPServer: @unchecked Sendable {
     _ = close(listener)
     state.lock()
     stopping = true
-    // Elapsed time on the monotonic clock (never the calendar): checked every 100 ms.
+    // Elapsed time on the monotonic clock (never the calendar): checked every 20 ms.
     let end = ContinuousClock.now + .milliseconds(Int((configuration.requestTimeout + 1) * 1000))
-    while active > 0 && ContinuousClock.now < end { _ = state.wait(until: Date(timeIntervalSinceNow: 0.1)) }
+    while active > 0 && ContinuousClock.now < end {
+      state.unlock()
+      usleep(20_000)
+      state.lock()
+    }
     state.unlock()
   }
 
@@ -189,7 +199,7 @@ package final class HTTPServer: @unchecked Sendable {
       guard let request else { return }
       let (template, response) = respond(request)
       let keepAlive = request.wantsKeepAlive && !isStopping
-      let sent = Socket.writeAll(client, response.bytes(keepAlive: keepAlive, headOnly: request.method == "HEAD"))
+      let sent = Socket.writeAll(client, response.bytes(keepAlive: keepAlive, headOnly: request.method == "HEAD", date: configuration.clock.now))
       served += 1
       logLine(request.method, template, response.status, started)
       guard sent, keepAlive else {
@@ -201,7 +211,7 @@ package final class HTTPServer: @unchecked Sendable {
 
   /// Sends an error response, logs it and closes the connection without a reset.
   private func finish(_ client: Int32, _ response: HTTPResponse, method: String, template: String, started: ContinuousClock.Instant) {
-    _ = Socket.writeAll(client, response.bytes(keepAlive: false))
+    _ = Socket.writeAll(client, response.bytes(keepAlive: false, date: configuration.clock.now))
     logLine(method, template, response.status, started)
     Socket.lingeringClose(client)
   }

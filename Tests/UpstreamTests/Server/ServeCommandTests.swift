@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import Upstream
 @testable import UpstreamCommandLine
 @testable import UpstreamServer
 
@@ -79,6 +80,26 @@ struct ServeCommandTests {
     #expect(notJSON.status == 400)
     #expect((notJSON.json["error"] as? [String: Any])?["problems"] as? [Any] != nil)
     #expect(server.stop().status == 0)
+  }
+
+  @Test("the Date header is the injectable clock's: SOURCE_DATE_EPOCH's second, UPSTREAM_TODAY's midnight, on every response")
+  func dateHeaderFromTheClock() throws {
+    #expect(HTTPResponse.httpDate(Date(timeIntervalSince1970: 1_956_531_723)) == "Thu, 01 Jan 2032 01:02:03 GMT")
+    let second = testDay.daysSince1970 * 86_400 + 3_723
+    let epoch = try ServerProcess(environment: ["SOURCE_DATE_EPOCH": String(second)])
+    let expected = HTTPResponse.httpDate(Date(timeIntervalSince1970: TimeInterval(second)))
+    #expect(expected.hasSuffix(" 01:02:03 GMT"))
+    for (method, path) in [("GET", "/"), ("GET", "/questionnaire"), ("GET", "/nothing"), ("POST", "/s")] {
+      #expect(try httpRequest(epoch.port, method, path).header("Date") == expected, "\(method) \(path)")
+    }
+    #expect(epoch.stop().status == 0)
+    let day = try #require(CalendarDay("2031-05-06"))
+    let today = try ServerProcess(environment: ["UPSTREAM_TODAY": "2031-05-06"])
+    #expect(try httpRequest(today.port, "GET", "/").header("Date") == "Tue, 06 May 2031 00:00:00 GMT")
+    #expect(Clock.fixed(day).now == Date(timeIntervalSince1970: TimeInterval(day.daysSince1970 * 86_400)))
+    #expect(today.stop().status == 0)
+    #expect(try Clock(environment: ["SOURCE_DATE_EPOCH": "1956531723"]).now == Date(timeIntervalSince1970: 1_956_531_723))
+    #expect(try Clock(environment: ["SOURCE_DATE_EPOCH": "1956531723"]).today == CalendarDay("2032-01-01"))
   }
 
   @Test("404, 405 with Allow, 413, 415, 411, 400 and 505 come back in the JSON error format")

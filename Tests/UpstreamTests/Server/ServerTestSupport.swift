@@ -10,7 +10,8 @@ import Testing
 // MARK: - A running `upstream serve`
 
 /// The real binary serving on a free port: `upstream serve --port 0 --sessions DIR`, its
-/// URL read from the first line of its standard output.
+/// URL read from the first line of its standard output; its clock fixed at the test day
+/// (`SOURCE_DATE_EPOCH`) unless `environment` says otherwise.
 final class ServerProcess: @unchecked Sendable {
   let program: ChildProgram
   let port: Int
@@ -18,11 +19,14 @@ final class ServerProcess: @unchecked Sendable {
 
   /// Starts the server and waits for its first line (at most 30 seconds); `sessions` is
   /// another server's folder to take over, or a new one.
-  init(_ extra: [String] = [], host: String? = nil, sessions folder: TemporaryFolder? = nil) throws {
+  init(
+    _ extra: [String] = [], host: String? = nil, sessions folder: TemporaryFolder? = nil, environment changes: [String: String] = [:]
+  ) throws {
     sessions = try folder ?? TemporaryFolder()
     var environment = ChildEnvironment.clean()
     environment["NO_COLOR"] = "1"
     environment["SOURCE_DATE_EPOCH"] = String(testDay.daysSince1970 * 86_400)
+    environment.merge(changes) { $1 }
     program = try ChildProgram(
       UpstreamBinary.path, ["serve", "--port", "0", "--sessions", sessions.path] + (host.map { ["--host", $0] } ?? []) + extra,
       environment: environment)
