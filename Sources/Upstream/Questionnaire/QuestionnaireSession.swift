@@ -45,9 +45,13 @@ public struct QuestionnaireSession: Sendable {
 
   /// The progress line a person reads, `Question 5 · about 12 more`, from
   /// ``likelyRemaining()`` (which runs the session on, so an app shows it once per question).
-  public func progressLine() -> String {
+  public func progressLine() -> String { progressLine(likelyRemaining: likelyRemaining()) }
+
+  /// The progress line for a ``likelyRemaining()`` already worked out (a page that also
+  /// draws a progress bar runs the session on once, not twice).
+  package func progressLine(likelyRemaining: Int) -> String {
     let number = progress.number
-    switch likelyRemaining() {
+    switch likelyRemaining {
     case 0: return "Question \(number) · probably the last"
     case 1: return "Question \(number) · about 1 more"
     case let more: return "Question \(number) · about \(more) more"

@@ -23,7 +23,7 @@ struct QuestionPage {
     let why = Self.reasons(session.why(question.id)?.lines ?? [])
     let describedBy = [question.help == nil ? nil : "help", error == nil ? nil : "error"].compactMap { $0 }.joined(separator: " ")
     var body = """
-      <p class="progress" id="progress">\(escape(session.progressLine()))</p>
+      <p class="progress" id="progress">\(escape(session.progressLine(likelyRemaining: likelyLeft)))</p>
       <progress value="\(progress.number)" max="\(progress.number + likelyLeft)" aria-labelledby="progress"></progress>
 
       """

@@ -18,13 +18,27 @@ import Upstream
 /// can only be reached by its link. Every change is written atomically (by the `save`
 /// function given, `AtomicFile.write` in `upstream serve`) before the reply goes out, so a
 /// killed server loses no answer it confirmed. Changes to one session are serialised.
+///
+/// The file is the record; the store also keeps the most recently used sessions, restored
+/// and planned, in memory (at most `capacity`), so a page view or an answer does not read
+/// the file and replay every reply again. A session is cached only as it was last written,
+/// and a failed write drops it, so memory never holds what the file does not. One server
+/// owns a sessions folder: another process writing the same files is not seen by a server
+/// that has them cached.
 package final class WebSessionStore: @unchecked Sendable {
   /// The folder the session files are in.
   package let folder: String
   private let knowledgeBase: KnowledgeBase
   private let save: @Sendable (_ text: String, _ path: String) throws -> Void
-  /// Locks striped by session id: changes to one session never interleave.
-  private let locks = (0..<16).map { _ in NSLock() }
+  /// Locks striped by session id: changes to one session never interleave, and (with
+  /// this many stripes) people answering at once seldom wait for each other's saves.
+  private let locks = (0..<256).map { _ in NSLock() }
+  /// The most sessions kept in memory.
+  package let capacity: Int
+  /// Recently used sessions as last saved, with when each was last used; under `cacheLock`.
+  private var recent: [String: (loaded: Loaded, used: UInt64)] = [:]
+  private var uses: UInt64 = 0
+  private let cacheLock = NSLock()
 
   /// What a session file holds.
   private struct File: Codable {
@@ -35,7 +49,7 @@ package final class WebSessionStore: @unchecked Sendable {
   }
 
   /// A session as loaded: the session, its CSRF token, and the reply "Back" last took back.
-  package struct Loaded {
+  package struct Loaded: Sendable {
     package var session: QuestionnaireSession
     package let csrfToken: String
     package let takenBack: QuestionnaireSession.Reply?
@@ -57,11 +71,14 @@ package final class WebSessionStore: @unchecked Sendable {
     case cannotSave(String)
   }
 
+  /// A store over `folder`, keeping at most `capacity` sessions in memory (0: none).
   package init(
-    folder: String, knowledgeBase: KnowledgeBase, save: @escaping @Sendable (_ text: String, _ path: String) throws -> Void
+    folder: String, knowledgeBase: KnowledgeBase, capacity: Int = 4_096,
+    save: @escaping @Sendable (_ text: String, _ path: String) throws -> Void
   ) {
     self.folder = folder
     self.knowledgeBase = knowledgeBase
+    self.capacity = capacity
     self.save = save
   }
 
@@ -83,19 +100,27 @@ package final class WebSessionStore: @unchecked Sendable {
   /// Starts a session and saves it; its id.
   package func create() throws(Problem) -> String {
     let id = Self.randomHex()
-    try write(id, File(csrfToken: Self.randomHex(), session: QuestionnaireSession(knowledgeBase).savedState))
+    let loaded = Loaded(session: QuestionnaireSession(knowledgeBase), csrfToken: Self.randomHex(), takenBack: nil)
+    try write(id, File(csrfToken: loaded.csrfToken, session: loaded.session.savedState))
+    remember(id, loaded)
     return id
   }
 
-  /// The session, its CSRF token and the reply "Back" last took back.
+  /// The session, its CSRF token and the reply "Back" last took back: from memory when it
+  /// was used lately, else from its file.
   package func load(_ id: String) throws(Problem) -> Loaded {
+    guard Self.isWellFormed(id) else { throw .notFound }
+    if let cached = cached(id) { return cached }
     let file = try read(id)
+    let loaded: Loaded
     do {
-      return Loaded(
+      loaded = Loaded(
         session: try QuestionnaireSession(knowledgeBase, restoring: file.session), csrfToken: file.csrfToken, takenBack: file.takenBack)
     } catch {
       throw .unreadable("this session cannot be resumed: \(error.description)")
     }
+    remember(id, loaded)
+    return loaded
   }
 
   /// Changes a session and saves it, holding the session's lock throughout; what `change` returns.
@@ -109,8 +134,44 @@ package final class WebSessionStore: @unchecked Sendable {
     let after = loaded.session.replies
     // One reply fewer and the rest the same: "Back" took it back. Anything else forgets it.
     let takenBack = after.count + 1 == before.count && Array(before.dropLast()) == after ? before.last : nil
-    try write(id, File(csrfToken: loaded.csrfToken, session: loaded.session.savedState, takenBack: takenBack))
+    do {
+      try write(id, File(csrfToken: loaded.csrfToken, session: loaded.session.savedState, takenBack: takenBack))
+    } catch {
+      forget(id)
+      throw error
+    }
+    remember(id, Loaded(session: loaded.session, csrfToken: loaded.csrfToken, takenBack: takenBack))
     return result
+  }
+
+  // MARK: Memory
+
+  private func cached(_ id: String) -> Loaded? {
+    cacheLock.lock()
+    defer { cacheLock.unlock() }
+    guard let entry = recent[id] else { return nil }
+    uses += 1
+    recent[id] = (entry.loaded, uses)
+    return entry.loaded
+  }
+
+  /// Keeps a session as saved; beyond `capacity`, forgets the eighth least recently used.
+  private func remember(_ id: String, _ loaded: Loaded) {
+    guard capacity > 0 else { return }
+    cacheLock.lock()
+    defer { cacheLock.unlock() }
+    uses += 1
+    recent[id] = (loaded, uses)
+    if recent.count > capacity {
+      let oldest = recent.sorted { $0.value.used < $1.value.used }.prefix(max(1, capacity / 8))
+      for (key, _) in oldest { recent[key] = nil }
+    }
+  }
+
+  private func forget(_ id: String) {
+    cacheLock.lock()
+    recent[id] = nil
+    cacheLock.unlock()
   }
 
   // MARK: Files
