@@ -173,7 +173,7 @@ package final class LanguageServer {
     if workspaces[folder] == nil {
       workspaces[folder] =
         uri.hasPrefix("file://") ? RulesWorkspace.reading(folder: folder, checks: checks) : RulesWorkspace(folder: folder, checks: checks)
-      for other in workspaces[folder]?.texts.keys.sorted() ?? [] where uriOfPath[other] == nil {
+      for other in workspaces[folder]?.paths ?? [] where uriOfPath[other] == nil {
         uriOfPath[other] = Self.uri(ofPath: other)
       }
     }

@@ -11,20 +11,39 @@ import Foundation
 /// diagnostic in one file that comes from another (a renamed id, a duplicate) is always
 /// current. That takes a few milliseconds for the shipped rules (Docs/Performance.md).
 package struct RulesWorkspace: Sendable {
+  /// One file as last set: its text parsed and indexed, kept until the text changes, so a
+  /// keystroke in one file parses only that file again.
+  private struct ParsedFile: Sendable {
+    let source: SourceFile
+    let parse: (file: SyntaxFile, diagnostics: [Diagnostic])
+    let entries: SymbolIndex.FileEntries
+
+    init(path: String, text: String) {
+      source = SourceFile(path: path, text: text)
+      parse = Parser.parse(source)
+      entries = SymbolIndex.FileEntries(parse.file, source: source)
+    }
+  }
+
   /// The folder, as given (the paths of its files start with it).
   package let folder: String
-  /// Each file's text, by path.
-  package private(set) var texts: [String: String]
   /// Problems reading the folder's files from disk.
   package private(set) var readingDiagnostics: [Diagnostic]
   private let checks: [any KnowledgeBaseCheck]
+  private var files: [String: ParsedFile] = [:]
+
+  /// The paths of the files, sorted.
+  package var paths: [String] { files.keys.sorted() }
+
+  /// A file's text, if the workspace has it.
+  package func text(of path: String) -> String? { files[path]?.source.text }
 
   /// A workspace of the given files (paths ending `.rules` or `.case`).
   package init(folder: String, texts: [String: String] = [:], checks: [any KnowledgeBaseCheck] = allChecks) {
     self.folder = folder
-    self.texts = texts
     self.readingDiagnostics = []
     self.checks = checks
+    for (path, text) in texts { setText(text, of: path) }
   }
 
   /// The workspace of a folder as saved on disk: its `*.rules` files and `cases/*.case`.
@@ -37,7 +56,7 @@ package struct RulesWorkspace: Sendable {
     if FileManager.default.fileExists(atPath: casesFolder, isDirectory: &isDirectory), isDirectory.boolValue {
       cases = KnowledgeBase.readFiles(in: casesFolder, extension: "case")
     }
-    for file in rules.files + cases.files { workspace.texts[file.path] = file.text }
+    for file in rules.files + cases.files { workspace.setText(file.text, of: file.path) }
     workspace.readingDiagnostics = rules.diagnostics + cases.diagnostics
     return workspace
   }
@@ -46,34 +65,33 @@ package struct RulesWorkspace: Sendable {
   package static func holds(_ path: String) -> Bool { path.hasSuffix(".rules") || path.hasSuffix(".case") }
 
   /// Sets a file's text (an editor's open buffer, or a file saved outside the editor).
-  package mutating func setText(_ text: String, of path: String) { texts[path] = text }
+  package mutating func setText(_ text: String, of path: String) {
+    guard files[path]?.source.text != text else { return }
+    files[path] = ParsedFile(path: path, text: text)
+  }
 
   /// Forgets a file (deleted, or closed and not saved in the folder).
-  package mutating func removeFile(_ path: String) { texts[path] = nil }
+  package mutating func removeFile(_ path: String) { files[path] = nil }
 
   /// Compiles the rule files with every check, checks the cases against the result, and
   /// indexes every id.
   package func analyse() -> WorkspaceAnalysis {
-    let sources = texts.map { SourceFile(path: $0.key, text: $0.value) }.sorted { $0.path < $1.path }
-    let ruleFiles = sources.filter { !$0.path.hasSuffix(".case") }
-    let caseFiles = sources.filter { $0.path.hasSuffix(".case") }
-    let compiled = KnowledgeBaseCompiler.compile(ruleFiles, checks: checks)
+    let parsed = files.values.sorted { $0.source.path < $1.source.path }
+    let ruleFiles = parsed.filter { !$0.source.path.hasSuffix(".case") }
+    let caseFiles = parsed.filter { $0.source.path.hasSuffix(".case") }
+    let compiled = KnowledgeBaseCompiler.compile(parsed: ruleFiles.map { ($0.source, $0.parse) }, checks: checks)
     var diagnostics = readingDiagnostics + compiled.diagnostics
-    var syntax = compiled.syntax
     if let knowledgeBase = compiled.knowledgeBase {
-      diagnostics += CaseLoader.load(caseFiles, for: knowledgeBase).diagnostics
+      diagnostics += CaseLoader.load(parsed: caseFiles.map { ($0.source, $0.parse) }, for: knowledgeBase).diagnostics
+    } else {
+      for file in caseFiles { diagnostics += file.parse.diagnostics }
     }
-    for file in caseFiles {
-      let parsed = Parser.parse(file)
-      syntax.append(parsed.file)
-      if compiled.knowledgeBase == nil { diagnostics += parsed.diagnostics }
-    }
-    var byFile: [String: [Diagnostic]] = Dictionary(uniqueKeysWithValues: sources.map { ($0.path, []) })
+    var byFile: [String: [Diagnostic]] = Dictionary(uniqueKeysWithValues: parsed.map { ($0.source.path, []) })
     for diagnostic in diagnostics { byFile[diagnostic.range.file, default: []].append(diagnostic) }
-    let sourcesByPath = Dictionary(uniqueKeysWithValues: sources.map { ($0.path, $0) })
     return WorkspaceAnalysis(
-      sources: sourcesByPath, diagnostics: byFile.mapValues { $0.sortedForDisplay() }, knowledgeBase: compiled.knowledgeBase,
-      index: SymbolIndex(syntax, sources: sourcesByPath))
+      sources: Dictionary(uniqueKeysWithValues: parsed.map { ($0.source.path, $0.source) }),
+      diagnostics: byFile.mapValues { $0.sortedForDisplay() }, knowledgeBase: compiled.knowledgeBase,
+      index: SymbolIndex(parsed.map { (path: $0.source.path, entries: $0.entries) }))
   }
 }
 

@@ -90,17 +90,41 @@ package struct SymbolIndex: Sendable {
   /// The occurrences in each file, by start offset.
   private let byFile: [String: [Int]]
 
+  /// What one file contributes to the index: kept by an editor until the file changes.
+  package struct FileEntries: Sendable {
+    fileprivate let occurrences: [SymbolOccurrence]
+    fileprivate let declarations: [SymbolKey: Declaration]
+    fileprivate let memberLabels: [SymbolKey: String]
+
+    /// Indexes one parsed file; its `source` lets options answered in cases be found.
+    package init(_ file: SyntaxFile, source: SourceFile?) {
+      var builder = Builder()
+      builder.source = source
+      for declaration in file.declarations { builder.add(declaration) }
+      occurrences = builder.occurrences.sorted { $0.range.start.offset < $1.range.start.offset }
+      declarations = builder.declarations
+      memberLabels = builder.memberLabels
+    }
+  }
+
   /// Indexes parsed files; `sources` (by path) let options answered in cases be found.
   package init(_ files: [SyntaxFile], sources: [String: SourceFile] = [:]) {
-    var builder = Builder()
-    for file in files.sorted(by: { $0.path < $1.path }) {
-      builder.tokens = nil
-      builder.source = sources[file.path]
-      for declaration in file.declarations { builder.add(declaration) }
+    self.init(files.map { (path: $0.path, entries: FileEntries($0, source: sources[$0.path])) })
+  }
+
+  /// Joins the entries of files (the first declaration of an id, in path order, counts).
+  package init(_ files: [(path: String, entries: FileEntries)]) {
+    var all: [SymbolOccurrence] = []
+    var declarations: [SymbolKey: Declaration] = [:]
+    var memberLabels: [SymbolKey: String] = [:]
+    for (_, entries) in files.sorted(by: { $0.path < $1.path }) {
+      all += entries.occurrences
+      declarations.merge(entries.declarations) { first, _ in first }
+      memberLabels.merge(entries.memberLabels) { first, _ in first }
     }
-    occurrences = builder.occurrences.sorted { $0.range < $1.range }
-    declarations = builder.declarations
-    memberLabels = builder.memberLabels
+    occurrences = all
+    self.declarations = declarations
+    self.memberLabels = memberLabels
     var byKey: [SymbolKey: [Int]] = [:]
     var byFile: [String: [Int]] = [:]
     for (index, occurrence) in occurrences.enumerated() {
