@@ -2,8 +2,9 @@ import Foundation
 import Testing
 
 /// `upstream lsp` driven by real clients, as the binary: pytest-lsp (PyPI) covering every
-/// feature (Tests/LanguageServer/test_lsp.py), and Neovim's built-in LSP client opening a
-/// rules file with a mistake (Tests/LanguageServer/neovim.lua). `.ci/run` installs both;
+/// feature (Tests/LanguageServer/test_lsp.py), Neovim's built-in LSP client opening a
+/// rules file with a mistake (Tests/LanguageServer/neovim.lua), and the VS Code extension's
+/// own connection code in Node.js (Tests/LanguageServer/vscode_connection.js). `.ci/run` installs both;
 /// each test is skipped where its client is missing. Programs run with deadlines
 /// (`ChildProgram`), so nothing hangs under faketime.
 @Suite("Language server clients", .serialized)
@@ -38,11 +39,9 @@ struct LanguageServerClientTests {
     #expect(program.output.contains("12 passed"), "\(program.output)")
   }
 
-  @Test(
-    "Neovim's LSP client shows the misspelt id's diagnostic, a hover and the definition in another file",
-    .enabled(if: toolExists("nvim"), "Neovim is not installed (.ci/run installs Debian's neovim)"))
-  func neovim() throws {
-    let folder = try TemporaryFolder()
+  /// A copy of the shipped rule files in `folder`/rules, with the first `when arch_shape is
+  /// flat and hip_pain` misspelt; the 0-based line of the mistake.
+  static func rulesWithMistake(in folder: TemporaryFolder) throws -> Int {
     var mistakeLine = -1
     for file in try FileManager.default.contentsOfDirectory(atPath: Self.root + "/rules") where file.hasSuffix(".rules") {
       var text = try String(contentsOfFile: Self.root + "/rules/" + file, encoding: .utf8)
@@ -52,6 +51,35 @@ struct LanguageServerClientTests {
       }
       try folder.write("rules/" + file, text)
     }
+    return mistakeLine
+  }
+
+  @Test(
+    "the VS Code extension's connection (Node.js) gets the diagnostics, a hover and the quick fix, and stops the server cleanly",
+    .enabled(if: toolExists("node"), "Node.js is not installed"))
+  func vscodeConnection() throws {
+    let folder = try TemporaryFolder()
+    let mistakeLine = try Self.rulesWithMistake(in: folder)
+    let program = try ChildProgram(
+      "/usr/bin/env", ["node", Self.root + "/Tests/LanguageServer/vscode_connection.js"],
+      environment: Self.environment(["UPSTREAM_FILE": folder.path + "/rules/foot-to-hip.rules"]))
+    #expect(program.wait(seconds: 60) == .exited(0), "node: \(program.output) \(program.errors)")
+    let result = try #require(try JSONSerialization.jsonObject(with: Data(program.output.utf8)) as? [String: Any])
+    let diagnostics = try #require(result["diagnostics"] as? [[String: Any]])
+    #expect(diagnostics.compactMap { $0["code"] as? String } == ["UP0101"])
+    #expect(((diagnostics.first?["range"] as? [String: Any])?["start"] as? [String: Any])?["line"] as? Int == mistakeLine)
+    #expect((result["hover"] as? String)?.contains("**complaint `hip_pain`**") == true)
+    let action = try #require((result["actions"] as? [[String: Any]])?.first)
+    #expect(action["title"] as? String == "Did you mean 'arch_shape'?")
+    #expect(result["code"] as? Int == 0, "the server's exit code after shutdown and exit")
+  }
+
+  @Test(
+    "Neovim's LSP client shows the misspelt id's diagnostic, a hover and the definition in another file",
+    .enabled(if: toolExists("nvim"), "Neovim is not installed (.ci/run installs Debian's neovim)"))
+  func neovim() throws {
+    let folder = try TemporaryFolder()
+    let mistakeLine = try Self.rulesWithMistake(in: folder)
     let resultPath = folder.path + "/result.json"
     let program = try ChildProgram(
       "/usr/bin/env", ["nvim", "--headless", "--clean", "-c", "luafile " + Self.root + "/Tests/LanguageServer/neovim.lua"],
