@@ -215,6 +215,42 @@ struct LanguageServerProtocolTests {
     #expect(whole.contains("  when q\n"))
   }
 
+  @Test("every method answers wrong-shaped params with an error, never a crash, and the server goes on")
+  func hostileParams() throws {
+    let session = Session()
+    session.initialize()
+    session.send(
+      #"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"untitled:x","version":1,"text":"rule r\n  when q\n"}}}"#)
+    _ = session.take()
+    let methods = [
+      "textDocument/hover", "textDocument/definition", "textDocument/references", "textDocument/prepareRename", "textDocument/rename",
+      "textDocument/completion", "textDocument/formatting", "textDocument/codeAction",
+    ]
+    let shapes = [
+      "null", "[]", "5", #"{"textDocument":[]}"#, #"{"textDocument":{"uri":"untitled:x"},"position":"here"}"#,
+      #"{"textDocument":{"uri":"untitled:x"},"position":{"line":-1,"character":0}}"#,
+      #"{"textDocument":{"uri":"untitled:x"},"position":{"line":1e300,"character":0.5}}"#,
+      #"{"textDocument":{"uri":"untitled:x"},"position":{"line":99,"character":99},"newName":"r2","range":{"start":{"line":9,"character":0},"end":{"line":0,"character":0}}}"#,
+      #"{"textDocument":{"uri":"untitled:nope"},"position":{"line":0,"character":0}}"#,
+    ]
+    var id = 100
+    for method in methods {
+      for shape in shapes {
+        id += 1
+        session.send(#"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(shape)}"#)
+        let reply = session.take().first { $0["id"]?.integer == id }
+        #expect(reply?["result"] != nil || reply?["error"]?["code"]?.integer != nil, "\(method) \(shape): \(String(describing: reply))")
+      }
+    }
+    // Notifications with the wrong shapes are logged, not answered, and change nothing.
+    for notification in ["textDocument/didChange", "textDocument/didOpen", "textDocument/didClose", "textDocument/didSave"] {
+      for shape in shapes { session.send(#"{"jsonrpc":"2.0","method":"\#(notification)","params":\#(shape)}"#) }
+    }
+    _ = session.take()
+    session.send(#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#, #"{"jsonrpc":"2.0","method":"exit"}"#)
+    #expect(session.server.finished == 0)
+  }
+
   @Test("file URIs become paths and back, with escapes")
   func uris() {
     #expect(LanguageServer.path(ofURI: "file:///tmp/my%20rules/a.rules") == "/tmp/my rules/a.rules")
