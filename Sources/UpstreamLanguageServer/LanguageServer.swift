@@ -124,6 +124,7 @@ package final class LanguageServer {
       case "textDocument/didChange": try didChange(message.params)
       case "textDocument/didClose": try didClose(message.params)
       case "textDocument/didSave": try didSave(message.params)
+      case "workspace/didChangeWatchedFiles": try didChangeWatchedFiles(message.params)
       default: break  // `initialized`, `$/cancelRequest`, `$/setTrace`…: nothing to do.
       }
     } catch let error as RPCError {
@@ -224,6 +225,28 @@ package final class LanguageServer {
     documents[uri] = document
     workspaces[document.folder]?.setText(text, of: document.path)
     refresh(document.folder)
+  }
+
+  /// Files changed, created or deleted on disk outside the editor (a `git checkout`): those
+  /// that are not open are read again (open ones keep the editor's text).
+  private func didChangeWatchedFiles(_ params: JSONValue) throws {
+    guard let changes = params["changes"]?.items else { throw RPCError(.invalidParams, "didChangeWatchedFiles needs changes") }
+    var folders = Set<String>()
+    for change in changes {
+      guard let uri = change["uri"]?.text, uri.hasPrefix("file://"), documents[uri] == nil else { continue }
+      let path = Self.path(ofURI: uri)
+      let folder = Self.folder(of: path, uri: uri)
+      guard RulesWorkspace.holds(path), workspaces[folder] != nil else { continue }
+      uriOfPath[path] = uri
+      switch change["type"]?.integer == 3 ? nil : KnowledgeBase.readSource(path) {
+      case .success(let saved)?: workspaces[folder]?.setText(saved.text, of: path)
+      case .failure?, nil:
+        workspaces[folder]?.removeFile(path)
+        publish(uri: uri, diagnostics: .array([]))
+      }
+      folders.insert(folder)
+    }
+    for folder in folders.sorted() { refresh(folder) }
   }
 
   /// Analyses a folder again and publishes the diagnostics that changed.

@@ -72,10 +72,21 @@ function activate(context) {
     vscode.workspace.onDidCloseTextDocument((document) => {
       if (isRules(document)) connection.notify("textDocument/didClose", { textDocument: { uri: document.uri.toString() } });
     }),
+    watchFiles(),
     vscode.workspace.onDidSaveTextDocument((document) => {
       if (isRules(document)) connection.notify("textDocument/didSave", { textDocument: { uri: document.uri.toString() }, text: document.getText() });
     })
   );
+
+  // Rule and case files changed on disk outside the editor (a checkout) are read again.
+  function watchFiles() {
+    const watcher = vscode.workspace.createFileSystemWatcher("**/*.{rules,case}");
+    const tell = (type) => (uri) => connection.notify("workspace/didChangeWatchedFiles", { changes: [{ uri: uri.toString(), type }] });
+    watcher.onDidCreate(tell(1));
+    watcher.onDidChange(tell(2));
+    watcher.onDidDelete(tell(3));
+    return watcher;
+  }
 
   // MARK: Features
   const kinds = { 2: vscode.CompletionItemKind.Method, 3: vscode.CompletionItemKind.Function, 5: vscode.CompletionItemKind.Field,

@@ -251,6 +251,34 @@ struct LanguageServerProtocolTests {
     #expect(session.server.finished == 0)
   }
 
+  @Test("a rule file of the folder changed on disk is read again when the client says so, and its problems reach the open file")
+  func watchedFiles() throws {
+    let folder = try TemporaryFolder()
+    let header = "knowledge base \"T\" version \"1\"\n  disclaimer \"Screening.\"\n"
+    let questions = "question q: yes/no\n  ask \"Q?\"\n"
+    let rule = "contributor c\n  name \"C\"\nrule r\n  when q\n  then c certainty 0.5\n  because \"b\"\n"
+    try folder.write("a.rules", header + rule)
+    let other = try folder.write("b.rules", questions)
+    let session = Session()
+    session.initialize()
+    let uri = LanguageServer.uri(ofPath: folder.path + "/a.rules")
+    let open = JSONValue.fields([
+      ("jsonrpc", .string("2.0")), ("method", .string("textDocument/didOpen")),
+      ("params", .fields([("textDocument", .fields([("uri", .string(uri)), ("version", .int(1)), ("text", .string(header + rule))]))])),
+    ])
+    session.send(JSONWriter.compact(open))
+    let before = session.take().filter { $0["params"]?["uri"] == .string(uri) }
+    #expect(before.allSatisfy { $0["params"]?["diagnostics"]?.items?.contains { $0["severity"]?.integer == 1 } != true })
+    // The question is renamed on disk, outside the editor.
+    try "question p: yes/no\n  ask \"Q?\"\n".write(toFile: other, atomically: true, encoding: .utf8)
+    session.send(
+      #"{"jsonrpc":"2.0","method":"workspace/didChangeWatchedFiles","params":{"changes":[{"uri":"\#(LanguageServer.uri(ofPath: other))","type":2}]}}"#
+    )
+    let after = try #require(session.take().first { $0["params"]?["uri"] == .string(uri) })
+    let errors = after["params"]?["diagnostics"]?.items?.filter { $0["severity"]?.integer == 1 } ?? []
+    #expect(errors.contains { $0["message"]?.text?.contains("'q'") == true }, "\(errors)")
+  }
+
   @Test("file URIs become paths and back, with escapes")
   func uris() {
     #expect(LanguageServer.path(ofURI: "file:///tmp/my%20rules/a.rules") == "/tmp/my rules/a.rules")
