@@ -173,6 +173,10 @@ struct CompletionContext {
     let previous = words.count > 1 ? words[words.count - 2] : ""
     // After `is`, `is not`, `includes`, or inside `in ( … ,`: the subject's options.
     if let subject = subjectOfMemberTest(words) { return .members(of: subject) }
+    // `answer QUESTION ` in a case, and after each `,` of a list of options.
+    if declaration == "case", let answer = words.lastIndex(of: "answer"), answer + 1 < words.count {
+      return .members(of: words[answer + 1])
+    }
     switch last {
     case "recommend", "with", "prefer": return .ids([.recommendation], keywords: [])
     case "flag" where previous == "red": return .ids([.redFlag], keywords: [])

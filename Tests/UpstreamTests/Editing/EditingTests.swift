@@ -200,6 +200,17 @@ struct EditingTests {
     #expect(try Self.completions(after: "rule r\n  when hip_pain\n  source truckers-") == ["truckers-guide"])
   }
 
+  @Test("completion in a case file: questions after 'answer', then that question's options")
+  func completionInCases() throws {
+    let path = "rules/cases/new.case"
+    let text = "case new\n  answer arch_"
+    let analysis = Self.workspace([path: text]).analyse()
+    #expect(analysis.completions(in: path, at: text.utf8.count)?.candidates.map(\.label) == ["arch_returns_on_tiptoe", "arch_shape"])
+    let options = "case new\n  answer arch_shape "
+    let withOptions = Self.workspace([path: options]).analyse()
+    #expect(withOptions.completions(in: path, at: options.utf8.count)?.candidates.map(\.label) == ["flat", "high_arched", "normal"])
+  }
+
   // MARK: Formatting and fixes
 
   @Test("formatting gives the fmt layout as one edit, nothing for a formatted file, a refusal for a file with errors")
