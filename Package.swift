@@ -6,6 +6,8 @@ import PackageDescription
 //                          → questionnaire → rendering, behind a deliberate public API
 //   UpstreamServer         `upstream serve`: HTTP/1.1 on the platform's sockets, the JSON API and
 //                          the web questionnaire, and the operations the commands share with them
+//   UpstreamLanguageServer `upstream lsp`: the Language Server Protocol over stdio (framing,
+//                          JSON-RPC, documents, UTF-16 positions) on the library's editing support
 //   UpstreamCommandLine    the `upstream` commands: parse arguments, call the library, print
 //   upstream               the executable: hands its arguments to UpstreamCommandLine
 //   UpstreamTestSupport    synthetic knowledge bases for the tests and benchmarks
@@ -26,12 +28,18 @@ let package = Package(
       path: "Sources/EmbedRulesPlugin"),
     .target(name: "Upstream", plugins: [.plugin(name: "EmbedRulesPlugin")]),
     .target(name: "UpstreamServer", dependencies: ["Upstream"]),
-    .target(name: "UpstreamCommandLine", dependencies: ["Upstream", "UpstreamServer"]),
+    .target(name: "UpstreamLanguageServer", dependencies: ["Upstream"]),
+    .target(name: "UpstreamCommandLine", dependencies: ["Upstream", "UpstreamServer", "UpstreamLanguageServer"]),
     .executableTarget(name: "UpstreamCLI", dependencies: ["UpstreamCommandLine"], path: "Sources/UpstreamCLI"),
     .target(name: "UpstreamTestSupport", dependencies: ["Upstream"]),
     // Benchmarks: `swift run -c release upstream-bench` (never timed tests).
     .executableTarget(
-      name: "upstream-bench", dependencies: ["Upstream", "UpstreamTestSupport"], path: "Sources/UpstreamBench"),
-    .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "UpstreamServer", "UpstreamCommandLine", "UpstreamTestSupport"]),
+      name: "upstream-bench", dependencies: ["Upstream", "UpstreamLanguageServer", "UpstreamTestSupport"],
+      path: "Sources/UpstreamBench"),
+    .testTarget(
+      name: "UpstreamTests",
+      dependencies: [
+        "Upstream", "UpstreamServer", "UpstreamLanguageServer", "UpstreamCommandLine", "UpstreamTestSupport",
+      ]),
   ]
 )

@@ -19,6 +19,7 @@ package enum UpstreamCommandLine {
     FmtCommand.self, GraphCommand.self, DiffCommand.self, ExplainCommand.self,
     ExportCommand.self,
     ServeCommand.self,
+    LspCommand.self,
   ]
 
   /// Runs `upstream` with the arguments after the program name; returns the exit code.

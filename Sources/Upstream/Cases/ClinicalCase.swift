@@ -58,11 +58,17 @@ package enum CaseLoader {
 
   /// Parses and checks case files.
   package static func load(_ files: [SourceFile], for knowledgeBase: KnowledgeBase) -> Output {
+    load(parsed: files.map { ($0, Parser.parse($0)) }, for: knowledgeBase)
+  }
+
+  /// Checks case files already parsed (an editor keeps each file's parse until it changes).
+  package static func load(
+    parsed files: [(source: SourceFile, parse: (file: SyntaxFile, diagnostics: [Diagnostic]))], for knowledgeBase: KnowledgeBase
+  ) -> Output {
     var cases: [ClinicalCase] = []
     var diagnostics: [Diagnostic] = []
     var seen: [String: SourceRange] = [:]
-    for file in files.sorted(by: { $0.path < $1.path }) {
-      let parsed = Parser.parse(file)
+    for (file, parsed) in files.sorted(by: { $0.source.path < $1.source.path }) {
       diagnostics.append(contentsOf: parsed.diagnostics)
       for declaration in parsed.file.declarations {
         guard case .testCase(let syntax) = declaration else {
@@ -80,7 +86,7 @@ package enum CaseLoader {
         diagnostics.append(contentsOf: checker.diagnostics)
       }
     }
-    return Output(cases: cases, diagnostics: diagnostics.sortedForDisplay(), files: files)
+    return Output(cases: cases, diagnostics: diagnostics.sortedForDisplay(), files: files.map(\.source))
   }
 }
 

@@ -16,11 +16,18 @@ package enum KnowledgeBaseCompiler {
 
   /// Compiles rule files (their order does not matter), running `checks` on the result.
   package static func compile(_ files: [SourceFile], checks: [any KnowledgeBaseCheck] = allChecks) -> Output {
-    let ordered = files.sorted { $0.path < $1.path }
+    compile(parsed: files.map { ($0, Parser.parse($0)) }, checks: checks)
+  }
+
+  /// Compiles rule files already parsed (an editor keeps each file's parse until it changes).
+  package static func compile(
+    parsed files: [(source: SourceFile, parse: (file: SyntaxFile, diagnostics: [Diagnostic]))], checks: [any KnowledgeBaseCheck] = allChecks
+  ) -> Output {
+    let sorted = files.sorted { $0.source.path < $1.source.path }
+    let ordered = sorted.map(\.source)
     var diagnostics: [Diagnostic] = []
     var syntax: [SyntaxFile] = []
-    for file in ordered {
-      let parsed = Parser.parse(file)
+    for (_, parsed) in sorted {
       diagnostics.append(contentsOf: parsed.diagnostics)
       syntax.append(parsed.file)
     }

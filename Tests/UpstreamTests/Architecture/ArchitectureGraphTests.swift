@@ -206,12 +206,16 @@ struct ArchitectureGraphTests {
     let text = try String(contentsOf: Self.root.appendingPathComponent("Package.swift"), encoding: .utf8)
     let targets = Self.targets(ofPackage: text)
     let names = targets.map(\.name)
-    for name in ["Upstream", "UpstreamServer", "UpstreamCommandLine", "UpstreamCLI", "UpstreamTestSupport", "UpstreamTests", "EmbedRulesPlugin"] {
+    for name in [
+      "Upstream", "UpstreamServer", "UpstreamLanguageServer", "UpstreamCommandLine", "UpstreamCLI", "UpstreamTestSupport", "UpstreamTests",
+      "EmbedRulesPlugin",
+    ] {
       #expect(names.contains(name), "\(name) not found in Package.swift")
     }
     #expect(Set(names).count == names.count)
     #expect(targets.first { $0.name == "UpstreamServer" }?.dependencies == ["Upstream"])
-    #expect(targets.first { $0.name == "UpstreamCommandLine" }?.dependencies == ["Upstream", "UpstreamServer"])
+    #expect(targets.first { $0.name == "UpstreamLanguageServer" }?.dependencies == ["Upstream"])
+    #expect(targets.first { $0.name == "UpstreamCommandLine" }?.dependencies == ["Upstream", "UpstreamServer", "UpstreamLanguageServer"])
     #expect(targets.first { $0.name == "Upstream" }?.plugins == ["EmbedRulesPlugin"])
     #expect(targets.first { $0.name == "Upstream" }?.dependencies == [])
     #expect(Self.products(ofPackage: text)["UpstreamCLI"] == "executable upstream")

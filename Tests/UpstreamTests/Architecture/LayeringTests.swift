@@ -40,6 +40,9 @@ struct LayeringTests {
     ["Rendering"],
     // Clinical cases run against the rules | many answers files assessed at once.
     ["Cases", "Batch"],
+    // What an editor asks while rules and cases are written (the language server's
+    // intelligence): diagnostics across files, hover, definition, rename, completion.
+    ["Editing"],
   ]
 
   /// Folder → its layer, counted from 1 (the lowest).
@@ -178,7 +181,9 @@ struct LayeringTests {
     "FoundationXML", "FoundationEssentials",
   ]
   /// The package's other targets: they sit on top of the library, never under it.
-  static let packageTargets: Set<String> = ["UpstreamServer", "UpstreamCommandLine", "UpstreamCLI", "UpstreamTestSupport", "EmbedRules"]
+  static let packageTargets: Set<String> = [
+    "UpstreamServer", "UpstreamLanguageServer", "UpstreamCommandLine", "UpstreamCLI", "UpstreamTestSupport", "EmbedRules",
+  ]
 
   /// Names that exist on one platform only, with the platform: each use must sit inside an
   /// `#if os(…)` or `#if canImport(…)` branch (with another way for the other platforms).
@@ -224,14 +229,16 @@ struct LayeringTests {
       "the library must not import UpstreamCommandLine")
   }
 
-  @Test("the commands import Foundation, Dispatch, the library and the server only")
+  @Test("the commands import Foundation, Dispatch, the library, the server and the language server only")
   func commandLineImports() {
     let files = SourceTree.files(of: "UpstreamCommandLine")
     #expect(!files.isEmpty)
-    // The commands sit on the server target (`upstream serve`, and the operations both share).
+    // The commands sit on the server target (`upstream serve`, and the operations both share)
+    // and on the language server (`upstream lsp`).
     let allowed = Self.allowedImports.union(["Upstream"])
     let problems = Self.importProblems(files, allowed: allowed, target: "UpstreamCommandLine").filter {
       !$0.hasSuffix("imports UpstreamServer, a target that sits on top of the library")
+        && !$0.hasSuffix("imports UpstreamLanguageServer, a target that sits on top of the library")
     }
     for problem in problems { Issue.record("\(problem)") }
   }
@@ -252,9 +259,20 @@ struct LayeringTests {
     }
   }
 
+  @Test("the language server imports Foundation, Dispatch and the library only")
+  func languageServerImports() {
+    let files = SourceTree.files(of: "UpstreamLanguageServer")
+    #expect(!files.isEmpty)
+    for problem in Self.importProblems(files, allowed: Self.allowedImports.union(["Upstream"]), target: "UpstreamLanguageServer") {
+      Issue.record("\(problem)")
+    }
+  }
+
   @Test("no single-platform API outside an #if os or #if canImport branch")
   func platformAPIs() {
-    for file in SourceTree.library + SourceTree.files(of: "UpstreamCommandLine") + SourceTree.files(of: "UpstreamServer") {
+    for file in SourceTree.library + SourceTree.files(of: "UpstreamCommandLine") + SourceTree.files(of: "UpstreamServer")
+      + SourceTree.files(of: "UpstreamLanguageServer")
+    {
       for token in file.tokens {
         guard let platform = Self.singlePlatformNames[token.text] else { continue }
         let guarded = file.conditions(atLine: token.line).contains { $0.contains("os(") || $0.contains("canImport(") }
