@@ -19,11 +19,14 @@ enum AssessCommand: UpstreamCommand {
           "Assess JSON Lines (one answers object or QuestionnaireResponse per line; '-' for standard input), writing one JSON result per line in input order."
       ),
       OptionSpec("--jobs", value: "N", help: "With --batch: how many assessments run in parallel (default: every core)."),
+      OptionSpec(
+        "--strict", help: "A FHIR QuestionnaireResponse item that no question names is an error (UP0411), not a warning."),
     ],
     examples: [
       "upstream assess --answers answers.json",
       "upstream assess --answers answers.json --audience clinician --width 100",
       "upstream assess --answers answers.json --format html --output report.html",
+      "upstream assess --answers response.json --strict",
       "cat answers.json | upstream assess --answers - --format json",
       "upstream assess --batch people.jsonl --jobs 2 > results.jsonl",
     ])
@@ -37,7 +40,7 @@ enum AssessCommand: UpstreamCommand {
       throw CommandError.usage("upstream assess needs answers: --answers FILE (or - for standard input)", suggestion: nil, command: spec.name)
     }
     let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
-    let answers = try Shared.answers(answersPath, for: knowledgeBase, console: console)
+    let answers = try Shared.answers(answersPath, for: knowledgeBase, console: console, strict: arguments.flag("--strict"))
     if format == .json {
       try Shared.emit(Operations.assessmentJSON(answers, knowledgeBase, audience: audience), arguments, console: console)
       return .success

@@ -52,9 +52,11 @@ enum Shared {
   }
 
   /// Reads and validates an answers file; throws when it has errors, prints warnings.
-  static func answers(_ path: String, for knowledgeBase: KnowledgeBase, console: Console) throws -> Answers {
+  static func answers(_ path: String, for knowledgeBase: KnowledgeBase, console: Console, strict: Bool = false) throws
+    -> Answers
+  {
     let file = try readText(path, console: console, what: "answers file")
-    let output = AnswersReader.read(file, for: knowledgeBase)
+    let output = AnswersReader.read(file, for: knowledgeBase, strict: strict)
     guard let answers = output.answers else { throw CommandError.answers(output.diagnostics, source: file) }
     if !output.diagnostics.isEmpty {
       console.writeError(DiagnosticRenderer(sources: [file], colour: console.colourErrors).text(output.diagnostics))
