@@ -9,7 +9,9 @@ enum AssessCommand: UpstreamCommand {
     options: [
       answersOption,
       rulesOption,
-      OptionSpec("--format", value: "FORMAT", help: "text (default), json, markdown or html."),
+      OptionSpec(
+        "--format", value: "FORMAT",
+        help: "text (default), json, markdown, html, or fhir (a FHIR R4 Bundle: RiskAssessment and score Observations)."),
       audienceOption,
       widthOption,
       outputOption,
@@ -28,12 +30,13 @@ enum AssessCommand: UpstreamCommand {
       "upstream assess --answers answers.json --format html --output report.html",
       "upstream assess --answers response.json --strict",
       "cat answers.json | upstream assess --answers - --format json",
+      "upstream assess --answers response.json --format fhir --output bundle.json",
       "upstream assess --batch people.jsonl --jobs 2 > results.jsonl",
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
     if let batch = arguments.value("--batch") { return try runBatch(batch, arguments, console: console) }
-    let format = try Shared.format(arguments, allowed: [.text, .json, .markdown, .html], command: spec.name)
+    let format = try Shared.format(arguments, allowed: [.text, .json, .markdown, .html, .fhir], command: spec.name)
     let audience = try Shared.audience(arguments, command: spec.name)
     let width = try Shared.width(arguments, console: console, command: spec.name)
     guard let answersPath = arguments.value("--answers") ?? arguments.positionals.first else {
@@ -45,7 +48,12 @@ enum AssessCommand: UpstreamCommand {
       try Shared.emit(Operations.assessmentJSON(answers, knowledgeBase, audience: audience), arguments, console: console)
       return .success
     }
-    let tree = knowledgeBase.assess(validated: answers).tree
+    let assessment = knowledgeBase.assess(validated: answers)
+    if format == .fhir {
+      try Shared.emit(AssessmentFHIRRenderer(knowledgeBase).render(assessment), arguments, console: console)
+      return .success
+    }
+    let tree = assessment.tree
     let text: String
     switch format {
     case .markdown: text = TreeMarkdownRenderer(audience: audience).render(tree)

@@ -198,6 +198,61 @@ struct FHIRInteropTests {
     #expect(canonical.answers == Answers())
   }
 
+  // MARK: The assessment as FHIR resources
+
+  @Test("assess --format fhir: a Bundle with a RiskAssessment and score Observations, deterministic and valid (fhir.resources)")
+  func assessmentBundle() throws {
+    let rules = Self.folder.path
+    let response = Self.folder.appendingPathComponent("lforms-style-response.json").path
+    let run = try UpstreamBinary.run(["assess", "--rules", rules, "--answers", response, "--format", "fhir"])
+    #expect(run.status == 0, "\(run.errors)")
+    let again = try UpstreamBinary.run(
+      ["assess", "--rules", rules, "--answers", response, "--format", "fhir"], environment: ["TZ": "Pacific/Kiritimati"])
+    #expect(again.output == run.output)
+    let bundle = try FHIRTests.json(run.output)
+    #expect(bundle["resourceType"] == .string("Bundle"))
+    #expect(bundle["type"] == .string("collection"))
+    guard case .array(let entries)? = bundle["entry"] else {
+      Issue.record("no entries")
+      return
+    }
+    let resources = entries.compactMap { $0["resource"] }
+    #expect(resources.map { $0["resourceType"] } == [.string("RiskAssessment"), .string("Observation")])
+    let risk = JSONWriter.compact(resources[0])
+    #expect(risk.contains("\"code\":\"self_harm_thoughts\""))
+    #expect(risk.contains("{\"system\":\"urn:upstream:strata:phq9_total\",\"code\":\"mild\",\"display\":\"Mild\"}"))
+    #expect(risk.contains("\"basis\":[{\"reference\":\"\(JSONWriter.compact(entries[1]["fullUrl"] ?? .null).dropFirst().dropLast())\"}]"))
+    let observation = resources[1]
+    #expect(observation["valueInteger"] == .number(9))
+    #expect(observation["status"] == .string("final"))
+    #expect(JSONWriter.compact(observation["code"] ?? .null).contains("{\"system\":\"http://loinc.org\",\"code\":\"44261-6\"}"))
+
+    // The bundled rules: likely contributors with their certainty as probability.
+    let kb = try #require(AdaptivityTests.bundled)
+    let answers = try #require(AdaptivityTests.cases.first { $0.id == "trucker-hip-pain-flat-arches-stiff-boots" }).answers
+    let tree = kb.assess(validated: answers).tree
+    let trucker = JSONWriter.pretty(AssessmentFHIRRenderer(kb).resource(tree))
+    let contributor = try #require(tree.allNodes.first { $0.kind == .contributor && !$0.lessLikely })
+    #expect(trucker.contains("\"code\": \"\(contributor.id)\""))
+    #expect(trucker.contains("\"probabilityDecimal\": "))
+
+    guard FHIRSDCTests.validatorAvailable else {
+      if ProcessInfo.processInfo.environment["CI"] != nil {
+        Issue.record("CI is set but Python's fhir.resources is missing: pip install 'fhir.resources<8'")
+      }
+      return
+    }
+    let folder = try TemporaryFolder()
+    let files = [
+      try folder.write("phq9-bundle.json", run.output), try folder.write("trucker-bundle.json", trucker),
+      try folder.write("phq9-questionnaire.json", FHIRQuestionnaire(try Self.phq9()).render()),
+    ]
+    let script = UpstreamBinary.packageRoot.appendingPathComponent("Tests/FHIRValidation/validate.py").path
+    let result = try runTool("python3", [script] + files)
+    #expect(result.status == 0, "\(result.output)\(result.errors)")
+    #expect(result.output.split(separator: "\n").filter { $0.hasPrefix("valid ") }.count == files.count)
+  }
+
   // MARK: Export and round trips
 
   @Test("export: declared linkIds, item codes, LOINC answer codings and UCUM units; a filled response imports back")
