@@ -5,14 +5,24 @@ import Testing
 
 /// FHIR written by other systems: linkIds and codes declared in the rules, responses in the
 /// shape real form renderers write (Tests/FHIRFixtures/phq-9/README.md says where each
-/// fixture comes from), and the round trips through the export.
+/// fixture comes from) read by the shipped PHQ-9 module, and the round trips through the
+/// export.
 @Suite("FHIR interoperability: codes, linkIds and other systems' responses")
 struct FHIRInteropTests {
   static let folder = UpstreamBinary.packageRoot.appendingPathComponent("Tests/FHIRFixtures/phq-9")
 
+  static let root = UpstreamBinary.packageRoot
+  /// The folders that make the shipped PHQ-9 module a knowledge base of its own.
+  static let phq9Folders = [
+    root.appendingPathComponent("Tests/FHIRFixtures/standalone").path,
+    root.appendingPathComponent("rules/instruments/phq-9").path,
+  ]
+
+  /// The shipped PHQ-9 module, with a header of its own.
   static func phq9() throws -> KnowledgeBase {
-    let text = try String(contentsOf: folder.appendingPathComponent("phq-9.rules"), encoding: .utf8)
-    return try knowledgeBase(text)
+    let loaded = KnowledgeBase.load(directories: phq9Folders, checks: fixedDayChecks)
+    #expect(loaded.diagnostics.filter { $0.severity == .error }.map(\.message) == [])
+    return try #require(loaded.knowledgeBase)
   }
 
   static func fixture(_ name: String) throws -> SourceFile {
@@ -181,7 +191,7 @@ struct FHIRInteropTests {
     // An item with an unknown linkId is found by its text (case and spacing aside).
     let byText = Self.read(
       response(
-        "{\"linkId\": \"q-7\", \"text\": \"over the last 2 weeks,  how often have you been bothered by: Poor appetite or overeating?\", \"answer\": [{\"valueString\": \"Several Days\"}]}"
+        "{\"linkId\": \"q-7\", \"text\": \"over the last 2 weeks,  how often have you been bothered by this: POOR appetite or overeating?\", \"answer\": [{\"valueString\": \"Several Days\"}]}"
       ), kb)
     #expect(byText.answers?["phq9_5"] == .option("several_days"))
     // Two items that answer one question differently are refused.
@@ -202,12 +212,12 @@ struct FHIRInteropTests {
 
   @Test("assess --format fhir: a Bundle with a RiskAssessment and score Observations, deterministic and valid (fhir.resources)")
   func assessmentBundle() throws {
-    let rules = Self.folder.path
+    let rules = Self.phq9Folders.flatMap { ["--rules", $0] }
     let response = Self.folder.appendingPathComponent("lforms-style-response.json").path
-    let run = try UpstreamBinary.run(["assess", "--rules", rules, "--answers", response, "--format", "fhir"])
+    let run = try UpstreamBinary.run(["assess"] + rules + ["--answers", response, "--format", "fhir"])
     #expect(run.status == 0, "\(run.errors)")
     let again = try UpstreamBinary.run(
-      ["assess", "--rules", rules, "--answers", response, "--format", "fhir"], environment: ["TZ": "Pacific/Kiritimati"])
+      ["assess"] + rules + ["--answers", response, "--format", "fhir"], environment: ["TZ": "Pacific/Kiritimati"])
     #expect(again.output == run.output)
     let bundle = try FHIRTests.json(run.output)
     #expect(bundle["resourceType"] == .string("Bundle"))
