@@ -48,6 +48,7 @@ package struct FHIRQuestionnaireImport: Sendable {
     var lines: [String] = []
     var options: [Option] = []
     var comments: [String] = []
+    var notSure = false
   }
 
   // MARK: Reading
@@ -131,7 +132,7 @@ package struct FHIRQuestionnaireImport: Sendable {
       case "\"": out += "\\\""
       case "\\": out += "\\\\"
       case "\n": out += "\\n"
-      case "\r", "\t": out += " "
+      case "\r": out += " "
       default: out.append(character)
       }
     }
@@ -231,7 +232,11 @@ package struct FHIRQuestionnaireImport: Sendable {
       for code in codes { question.lines.append("  " + Self.coding(code)) }
       if type == "choice" || type == "open-choice" {
         question.options = options(value, question: id, comments: &question.comments)
-        if type == "open-choice" { question.comments.append("open-choice: free-text answers other than the options are not imported") }
+        if type == "open-choice" {
+          // Upstream writes open-choice for a question that allows "not sure", typed as text.
+          question.comments.append("open-choice: a typed answer other than the options is read as \"not sure\"")
+          question.notSure = true
+        }
         if question.options.count < 2 && !repeats {
           question.comments.append("the form gives \(question.options.count) option(s); a choice question needs two")
           question.options.append(Option(id: "other", label: "Other", codes: [], weight: nil))
@@ -266,10 +271,16 @@ package struct FHIRQuestionnaireImport: Sendable {
       for entry in list {
         var label: String
         var codes: [(system: String?, code: String)] = []
+        var ownID: String?
         if let coding = entry["valueCoding"] {
           guard let code = coding["code"]?.text ?? coding["display"]?.text else { continue }
+          let system = coding["system"]?.text
+          // Upstream's own "none of these" is how a several-choices question says none.
+          if system == FHIRQuestionnaire.answerSystem { continue }
           label = coding["display"]?.text ?? code
-          if coding["code"]?.text != nil { codes = [(coding["system"]?.text, code)] }
+          if coding["code"]?.text != nil { codes = [(system, code)] }
+          // A Questionnaire Upstream exported: the code is the option's own id.
+          if system?.hasPrefix(FHIRQuestionnaire.optionSystemPrefix) == true { ownID = code }
         } else if let text = entry["valueString"]?.text {
           label = text
         } else if case .number(let number)? = entry["valueInteger"] {
@@ -279,8 +290,10 @@ package struct FHIRQuestionnaireImport: Sendable {
           continue
         }
         if label.isEmpty { label = "Option \(options.count + 1)" }
-        var id = FHIRQuestionnaireImport.slugged(label.lowercased(), prefix: "a")
-        if id.count > 32, let code = codes.first?.code { id = FHIRQuestionnaireImport.slugged(code.lowercased(), prefix: "a") }
+        var id = FHIRQuestionnaireImport.slugged(ownID ?? label.lowercased(), prefix: "a")
+        if ownID == nil, id.count > 32, let code = codes.first?.code {
+          id = FHIRQuestionnaireImport.slugged(code.lowercased(), prefix: "a")
+        }
         var candidate = id
         var number = 2
         while ids.contains(candidate) {
@@ -396,9 +409,12 @@ package struct FHIRQuestionnaireImport: Sendable {
         lines += question.lines
         for option in question.options {
           var line = "  option \(option.id) \(quoted(option.label))"
-          for code in option.codes { line += " " + Self.coding(code) }
+          for code in option.codes where code.system?.hasPrefix(FHIRQuestionnaire.optionSystemPrefix) != true {
+            line += " " + Self.coding(code)
+          }
           lines.append(line)
         }
+        if question.notSure { lines.append("  not sure allowed") }
         guard weighted else { continue }
         for option in question.options {
           guard let weight = option.weight, weight != 0 else { continue }

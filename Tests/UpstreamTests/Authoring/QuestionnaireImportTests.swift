@@ -121,6 +121,59 @@ struct QuestionnaireImportTests {
     #expect(wrong.errors.contains("did you mean 'fhir-questionnaire'?"))
   }
 
+  // MARK: Round trip
+
+  /// The parts of each question item that import and export must keep, by linkId.
+  static func questionItems(_ questionnaire: JSONValue) -> [String: String] {
+    var items: [String: String] = [:]
+    for item in FHIRTests.items(questionnaire) {
+      guard case .string(let linkId)? = item["linkId"] else { continue }
+      let kept = ["type", "text", "repeats", "answerOption", "enableWhen", "enableBehavior", "extension"].map { key in
+        "\(key)=\(JSONWriter.compact(item[key] ?? .null))"
+      }
+      var help = ""
+      if case .array(let children)? = item["item"] {
+        help = children.filter { JSONWriter.compact($0).contains("\"code\":\"help\"") }.map { JSONWriter.compact($0["text"] ?? .null) }
+          .joined()
+      }
+      items[linkId] = kept.joined(separator: " ") + " help=" + help
+    }
+    return items
+  }
+
+  /// Export, import, export again: every question item comes back the same.
+  static func roundTrip(_ kb: KnowledgeBase, _ label: String) throws {
+    let exported = FHIRQuestionnaire(kb).render()
+    let output = FHIRQuestionnaireImport.read(SourceFile(path: "q.json", text: exported), withHeader: true)
+    #expect(output.diagnostics.isEmpty, "\(label)")
+    let module = try #require(output.module?.text)
+    let header = try #require(output.header?.text)
+    let loaded = KnowledgeBase.compile([SourceFile(path: "kb.rules", text: header), SourceFile(path: "m.rules", text: module)])
+    #expect(loaded.diagnostics.filter { $0.severity == .error }.map(\.message) == [], "\(label)\n\(module)")
+    let again = try #require(loaded.knowledgeBase)
+    #expect(again.questions.map(\.exportLinkId).sorted() == kb.questions.map(\.exportLinkId).sorted(), "\(label)")
+    let before = Self.questionItems(FHIRQuestionnaire(kb).resource)
+    let after = Self.questionItems(FHIRQuestionnaire(again).resource)
+    for (linkId, item) in before { #expect(after[linkId] == item, "\(label): \(linkId)") }
+  }
+
+  @Test("round trip, property: rules → Questionnaire → import → rules → Questionnaire keeps every question item")
+  func roundTripRules() throws {
+    try Self.roundTrip(try #require(KnowledgeBase.bundled().knowledgeBase), "bundled")
+    let modules = ["rules", "rules/instruments/phq-9", "rules/instruments/gad-7"]
+    let withModules = KnowledgeBase.load(directories: modules.map { UpstreamBinary.packageRoot.appendingPathComponent($0).path })
+    try Self.roundTrip(try #require(withModules.knowledgeBase), "bundled with the instruments")
+    var tried = 0
+    for seed in 0..<40 where tried < 15 {
+      var generator = RuleFileGenerator(seed: UInt64(7000 + seed))
+      let (rules, _) = generator.knowledgeBase()
+      guard let kb = KnowledgeBase.compile(files: [("generated.rules", generator.write(rules))]).knowledgeBase else { continue }
+      tried += 1
+      try Self.roundTrip(kb, "seed \(7000 + seed)")
+    }
+    #expect(tried == 15)
+  }
+
   @Test("slugs: valid, unique ids from any linkId; never a word of the language")
   func slugs() {
     #expect(FHIRQuestionnaireImport.slugged("/44249-1/44250-9", prefix: "q") == "q_44249-1_44250-9")
