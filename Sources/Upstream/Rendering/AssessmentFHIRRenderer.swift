@@ -8,7 +8,7 @@
 ///
 /// The output is deterministic: ids and `fullUrl`s are derived from the rules' and the
 /// answers' hashes, and no date is written (the record stamps its own). One entry point,
-/// ``render(_:)``, so that batch output can reuse ``resource(_:)`` line by line.
+/// `render(_:)`; batch output can reuse the package-level `resource(_:)` line by line.
 public struct AssessmentFHIRRenderer: Sendable {
   /// The code system of score ids.
   public static let scoreSystem = "urn:upstream:scores"
