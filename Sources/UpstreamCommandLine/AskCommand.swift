@@ -58,7 +58,7 @@ enum AskCommand: UpstreamCommand {
     }
     defer { lock.release() }
     var resume = ["upstream", "ask", "--resume", quoted(path)]
-    if let rules = arguments.value("--rules") { resume += ["--rules", quoted(rules)] }
+    for rules in arguments.all("--rules") { resume += ["--rules", quoted(rules)] }
     if mode == .everyQuestion { resume.append("--all") }
     var terminal = TerminalQuestionnaire(
       session: session, store: SessionStore(path: path), console: console, width: width,

@@ -9,7 +9,9 @@ enum AssessCommand: UpstreamCommand {
     options: [
       answersOption,
       rulesOption,
-      OptionSpec("--format", value: "FORMAT", help: "text (default), json, markdown or html."),
+      OptionSpec(
+        "--format", value: "FORMAT",
+        help: "text (default), json, markdown, html, or fhir (a FHIR R4 Bundle: RiskAssessment and score Observations)."),
       audienceOption,
       widthOption,
       outputOption,
@@ -19,30 +21,39 @@ enum AssessCommand: UpstreamCommand {
           "Assess JSON Lines (one answers object or QuestionnaireResponse per line; '-' for standard input), writing one JSON result per line in input order."
       ),
       OptionSpec("--jobs", value: "N", help: "With --batch: how many assessments run in parallel (default: every core)."),
+      OptionSpec(
+        "--strict", help: "A FHIR QuestionnaireResponse item that no question names is an error (UP0411), not a warning."),
     ],
     examples: [
       "upstream assess --answers answers.json",
       "upstream assess --answers answers.json --audience clinician --width 100",
       "upstream assess --answers answers.json --format html --output report.html",
+      "upstream assess --answers response.json --strict",
       "cat answers.json | upstream assess --answers - --format json",
+      "upstream assess --answers response.json --format fhir --output bundle.json",
       "upstream assess --batch people.jsonl --jobs 2 > results.jsonl",
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
     if let batch = arguments.value("--batch") { return try runBatch(batch, arguments, console: console) }
-    let format = try Shared.format(arguments, allowed: [.text, .json, .markdown, .html], command: spec.name)
+    let format = try Shared.format(arguments, allowed: [.text, .json, .markdown, .html, .fhir], command: spec.name)
     let audience = try Shared.audience(arguments, command: spec.name)
     let width = try Shared.width(arguments, console: console, command: spec.name)
     guard let answersPath = arguments.value("--answers") ?? arguments.positionals.first else {
       throw CommandError.usage("upstream assess needs answers: --answers FILE (or - for standard input)", suggestion: nil, command: spec.name)
     }
     let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
-    let answers = try Shared.answers(answersPath, for: knowledgeBase, console: console)
+    let answers = try Shared.answers(answersPath, for: knowledgeBase, console: console, strict: arguments.flag("--strict"))
     if format == .json {
       try Shared.emit(Operations.assessmentJSON(answers, knowledgeBase, audience: audience), arguments, console: console)
       return .success
     }
-    let tree = knowledgeBase.assess(validated: answers).tree
+    let assessment = knowledgeBase.assess(validated: answers)
+    if format == .fhir {
+      try Shared.emit(AssessmentFHIRRenderer(knowledgeBase).render(assessment), arguments, console: console)
+      return .success
+    }
+    let tree = assessment.tree
     let text: String
     switch format {
     case .markdown: text = TreeMarkdownRenderer(audience: audience).render(tree)

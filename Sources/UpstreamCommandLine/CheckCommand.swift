@@ -25,9 +25,9 @@ enum CheckCommand: UpstreamCommand {
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
     let format = try Shared.format(arguments, allowed: [.text, .json], command: spec.name)
     let checks = try Shared.checks(arguments, console: console, command: spec.name)
+    let folders = arguments.all("--rules")
     let loaded =
-      arguments.value("--rules").map { KnowledgeBase.load(directory: $0, checks: checks) }
-      ?? KnowledgeBase.bundled(checks: checks)
+      folders.isEmpty ? KnowledgeBase.bundled(checks: checks) : KnowledgeBase.load(directories: folders, checks: checks)
     let renderer = DiagnosticRenderer(sources: loaded.files, colour: console.colourOutput)
     if format == .json {
       console.write(renderer.json(loaded.diagnostics))

@@ -9,4 +9,6 @@ enum OutputFormat: String, Sendable, CaseIterable {
   case mermaid
   /// A FHIR R4 Questionnaire resource.
   case fhirQuestionnaire = "fhir-questionnaire"
+  /// The assessment as FHIR R4 resources: a Bundle with a RiskAssessment and Observations.
+  case fhir
 }

@@ -4,7 +4,11 @@ import Upstream
 // MARK: - Shared steps
 
 /// The `--rules DIR` option shared by commands that read a knowledge base.
-let rulesOption = OptionSpec("--rules", value: "DIR", help: "Use the .rules files in DIR (default: the bundled knowledge base).")
+let rulesOption = OptionSpec(
+  "--rules", value: "DIR",
+  help:
+    "Use the .rules files in DIR (default: the bundled knowledge base); repeat to add a module, e.g. --rules rules --rules rules/instruments/phq-9.",
+  repeatable: true)
 
 /// The `--format` option for commands that print text or JSON.
 let formatOption = OptionSpec("--format", value: "FORMAT", help: "Output format: text (default) or json.")
@@ -12,7 +16,8 @@ let formatOption = OptionSpec("--format", value: "FORMAT", help: "Output format:
 enum Shared {
   /// Loads the knowledge base from `--rules` or the bundled default; throws on errors.
   static func knowledgeBase(_ arguments: ParsedArguments, console: Console) throws -> (KnowledgeBase, LoadedKnowledgeBase) {
-    let loaded = arguments.value("--rules").map { KnowledgeBase.load(directory: $0) } ?? KnowledgeBase.bundled()
+    let folders = arguments.all("--rules")
+    let loaded = folders.isEmpty ? KnowledgeBase.bundled() : KnowledgeBase.load(directories: folders)
     guard let knowledgeBase = loaded.knowledgeBase else {
       throw CommandError.knowledgeBase(loaded.diagnostics.filter { $0.severity == .error }, sources: loaded.files)
     }
@@ -52,9 +57,11 @@ enum Shared {
   }
 
   /// Reads and validates an answers file; throws when it has errors, prints warnings.
-  static func answers(_ path: String, for knowledgeBase: KnowledgeBase, console: Console) throws -> Answers {
+  static func answers(_ path: String, for knowledgeBase: KnowledgeBase, console: Console, strict: Bool = false) throws
+    -> Answers
+  {
     let file = try readText(path, console: console, what: "answers file")
-    let output = AnswersReader.read(file, for: knowledgeBase)
+    let output = AnswersReader.read(file, for: knowledgeBase, strict: strict)
     guard let answers = output.answers else { throw CommandError.answers(output.diagnostics, source: file) }
     if !output.diagnostics.isEmpty {
       console.writeError(DiagnosticRenderer(sources: [file], colour: console.colourErrors).text(output.diagnostics))

@@ -11,15 +11,22 @@ enum TestCommand: UpstreamCommand {
       OptionSpec("--coverage", help: "List rules, findings, recommendations and red flags that no case exercises."),
       OptionSpec("--quiet", help: "Only show failing cases and the summary."),
     ],
-    examples: ["upstream test", "upstream test --rules rules --coverage", "upstream test rules/cases/trucker.case"])
+    examples: [
+      "upstream test", "upstream test --rules rules --coverage", "upstream test rules/cases/trucker.case",
+      "upstream test --rules rules --rules rules/instruments/phq-9",
+    ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
     let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
     let loaded: CaseLoader.Output
     if !arguments.positionals.isEmpty {
       loaded = CaseLoader.load(paths: arguments.positionals, for: knowledgeBase)
-    } else if let rules = arguments.value("--rules") {
-      loaded = CaseLoader.load(paths: [(rules as NSString).appendingPathComponent("cases")], for: knowledgeBase)
+    } else if let first = arguments.all("--rules").first {
+      // Each folder's cases/; a module without cases adds none.
+      let folders = arguments.all("--rules").map { ($0 as NSString).appendingPathComponent("cases") }
+      let existing = folders.filter { FileManager.default.fileExists(atPath: $0) }
+      loaded = CaseLoader.load(
+        paths: existing.isEmpty ? [(first as NSString).appendingPathComponent("cases")] : existing, for: knowledgeBase)
     } else {
       loaded = CaseLoader.bundled(for: knowledgeBase)
     }

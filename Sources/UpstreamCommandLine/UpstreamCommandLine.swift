@@ -17,7 +17,7 @@ package enum UpstreamCommandLine {
     WhyCommand.self, WhyNotCommand.self, WhatIfCommand.self,
     TestCommand.self,
     FmtCommand.self, GraphCommand.self, DiffCommand.self, ExplainCommand.self,
-    ExportCommand.self,
+    ExportCommand.self, ImportCommand.self,
     ServeCommand.self,
     LspCommand.self,
   ]

@@ -39,6 +39,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
   case askWhenExcludes = "UP0114"
   case conflictSettlement = "UP0115"
   case adviceUrgencyMissing = "UP0116"
+  case ambiguousCode = "UP0117"
 
   // Reviewer warnings
   case unusedQuestion = "UP0201"
@@ -54,6 +55,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
   case missingExplanation = "UP0211"
   case staleReview = "UP0212"
   case missingSafetyNetting = "UP0213"
+  case codingWithoutSystem = "UP0214"
 
   // Case files
   case caseFailed = "UP0301"
@@ -69,6 +71,10 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
   case unmappableFHIRItem = "UP0408"
   case duplicateJSONKey = "UP0409"
   case unknownResourceMember = "UP0410"
+  case unknownFHIRItem = "UP0411"
+  case storedScoreDiffers = "UP0412"
+  case responseNotCompleted = "UP0413"
+  case ambiguousAnswerMapping = "UP0414"
 
   // Files and folders
   case folderNotFound = "UP0501"
@@ -107,6 +113,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .askWhenExcludes: "a condition on a question that its `ask when` never lets be asked"
     case .conflictSettlement: "a conflict settled in favour of a recommendation not in the conflict"
     case .adviceUrgencyMissing: "a red flag raised at an urgency it has no advice wording for"
+    case .ambiguousCode: "a linkId or code that is empty, or names two questions, scores or options"
     case .unusedQuestion: "a question no rule uses"
     case .findingNeverConcluded: "a finding no rule concludes"
     case .recommendationNeverTriggered: "a recommendation no rule calls for"
@@ -120,6 +127,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .missingExplanation: "a complaint or contributor without a patient explanation"
     case .staleReview: "a review date older than the allowed age"
     case .missingSafetyNetting: "self-care advice with no safety-netting in the knowledge base"
+    case .codingWithoutSystem: "a code without a code system"
     case .caseFailed: "a case's expectation that the assessment does not meet"
     case .answersNotJSON: "an answers file that is not a JSON object"
     case .unknownQuestion: "an answer to a question the knowledge base does not have"
@@ -131,6 +139,10 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .unmappableFHIRItem: "a FHIR QuestionnaireResponse item that cannot be mapped"
     case .duplicateJSONKey: "a JSON object with the same key twice"
     case .unknownResourceMember: "a member a FHIR QuestionnaireResponse does not have"
+    case .unknownFHIRItem: "a FHIR QuestionnaireResponse item no question or score of the knowledge base names"
+    case .storedScoreDiffers: "a FHIR QuestionnaireResponse stores a total that differs from the sum of its items"
+    case .responseNotCompleted: "a FHIR QuestionnaireResponse whose status is not completed"
+    case .ambiguousAnswerMapping: "a FHIR answer whose code and display text point to different options, or to several"
     case .folderNotFound: "a rules folder that does not exist"
     case .noRuleFiles: "a folder with no .rules files"
     case .unreadableFile: "a file that cannot be read"
@@ -200,6 +212,18 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
       "Put answers inside `item` (linkId and answer), or send a plain answers file; a QuestionnaireResponse holds only its FHIR R4 members (`resourceType`, `id`, `meta`, `status`, `questionnaire`, `subject`, `authored`, `item`, …)."
     case .unmappableFHIRItem:
       "Give each answered item a linkId naming a question and a value of the question's type (valueBoolean, valueInteger, valueDecimal, valueCoding)."
+    case .ambiguousCode:
+      "Give each question, score and option its own linkId and code (`link id \"…\"`, `code \"…\" system \"…\"`); a code names one thing."
+    case .codingWithoutSystem:
+      "Add the code system after the code (`code \"LA6568-5\" system \"http://loinc.org\"`): without one, the code matches in any system."
+    case .unknownFHIRItem:
+      "A warning (an error with `--strict`): the item's answers are not used. Declare the item's linkId on its question (`link id \"…\"`) if it should count."
+    case .storedScoreDiffers:
+      "A warning: Upstream uses the sum of the items' answers, never the stored total; check the form that computed the stored one."
+    case .responseNotCompleted:
+      "A warning: the answers are read as they are; an `in-progress` or `amended` form may lack answers or hold changed ones."
+    case .ambiguousAnswerMapping:
+      "Send the answer with the option's code (and system), as the rules declare it; the message says which option was taken and why."
     case .folderNotFound: "Check the path given to `--rules`; without it the bundled rules are used."
     case .noRuleFiles: "Point `--rules` at the folder that holds the `.rules` files."
     case .unreadableFile: "Check that the file exists and can be read (permissions, not a folder)."

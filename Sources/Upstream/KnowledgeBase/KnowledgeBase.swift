@@ -145,6 +145,17 @@ public final class KnowledgeBase: Sendable {
     return nil
   }
 
+  /// The question a FHIR item's linkId names: the question that declares it with
+  /// `link id`, else the question with that id.
+  public func question(linkId: String) -> Question? {
+    questions.first { $0.linkIds.contains(linkId) } ?? question(linkId)
+  }
+
+  /// The score whose stored total a FHIR item's linkId names (`link id`, else the id).
+  public func score(linkId: String) -> Score? {
+    scores.first { $0.linkIds.contains(linkId) } ?? score(linkId)
+  }
+
   public func finding(_ id: String) -> Finding? {
     if case .finding(let index) = symbols[id] { return findings[index] }
     return nil
@@ -297,11 +308,15 @@ public struct Question: Sendable, Hashable {
     public let label: String
     /// Other words or phrases a person might type for it (`synonyms` in the rule file).
     public let synonyms: [String]
+    /// The codes other systems use for this option (`code "…" system "…"` after the
+    /// option's label), e.g. a LOINC answer code.
+    public let codings: [Coding]
 
-    package init(id: String, label: String, synonyms: [String] = []) {
+    package init(id: String, label: String, synonyms: [String] = [], codings: [Coding] = []) {
       self.id = id
       self.label = label
       self.synonyms = synonyms
+      self.codings = codings
     }
   }
 
@@ -318,6 +333,14 @@ public struct Question: Sendable, Hashable {
   /// whenever its answer could still raise a flag, and never skipped.
   public let isRedFlagQuestion: Bool
   public let location: DeclarationSite
+  /// The FHIR linkIds that name this question in forms written elsewhere (`link id "…"`);
+  /// the question's own id always names it too.
+  public internal(set) var linkIds: [String] = []
+  /// The codes that name the question itself in other systems (`code "…" system "…"`).
+  public internal(set) var codings: [Coding] = []
+
+  /// The linkId the FHIR export gives the question: the first declared one, else its id.
+  public var exportLinkId: String { linkIds.first ?? id }
 
   /// The index of an option id, for choice questions.
   package func optionIndex(_ id: String) -> Int? { kind.options.firstIndex { $0.id == id } }
@@ -382,6 +405,35 @@ public struct Score: Sendable, Hashable {
   /// or its result are: the questionnaire, every report, the FHIR Questionnaire.
   public let copyright: String?
   public let location: DeclarationSite
+  /// The FHIR linkIds of an item that stores this score's total in other systems' forms
+  /// (`link id "…"`): an imported response's stored total is checked against the sum.
+  public internal(set) var linkIds: [String] = []
+  /// The codes that name the score in other systems (`code "…" system "…"`).
+  public internal(set) var codings: [Coding] = []
+}
+
+/// A code from a code system, as FHIR's Coding: LOINC, SNOMED CT, a clinic's own.
+///
+/// Written in a rule file as `code "LA6568-5" system "http://loinc.org"`. A code without a
+/// system is accepted (with a warning): it then matches a code with any system.
+public struct Coding: Sendable, Hashable {
+  /// The code system's URI, e.g. `http://loinc.org`; nil when the rule file gives none.
+  public let system: String?
+  /// The code within its system.
+  public let code: String
+
+  package init(system: String?, code: String) {
+    self.system = system
+    self.code = code
+  }
+
+  /// Whether a coding from elsewhere (system and code) is this one: the same code, and the
+  /// same system when both give one.
+  public func matches(system other: String?, code otherCode: String) -> Bool {
+    guard code == otherCode else { return false }
+    guard let system, let other else { return true }
+    return system == other
+  }
 }
 
 /// How soon a red flag needs a clinician, most urgent first.

@@ -236,8 +236,10 @@ private struct Resolver {
       Question(
         id: question.id, wording: question.wording, help: question.help, kind: question.kind,
         notSureAllowed: question.notSureAllowed, askWhen: askWhens[index], asksFirst: question.asksFirst,
-        isRedFlagQuestion: redFlagQuestions.contains(index), location: question.location)
+        isRedFlagQuestion: redFlagQuestions.contains(index), location: question.location, linkIds: question.linkIds,
+        codings: question.codings)
     }
+    checkLinkIds()
 
     guard let header, !diagnostics.hasErrors else { return nil }
 
@@ -331,11 +333,13 @@ private struct Resolver {
           at: synonyms.option.range
         ).suggesting(synonyms.option.text, from: syntax.options.map(\.id.text)))
     }
-    let options = syntax.options.map { option in
+    let options = syntax.options.enumerated().map { index, option in
       Question.Option(
         id: option.id.text, label: option.label.value,
-        synonyms: syntax.synonyms.filter { $0.option.text == option.id.text }.flatMap { $0.words.map(\.value) })
+        synonyms: syntax.synonyms.filter { $0.option.text == option.id.text }.flatMap { $0.words.map(\.value) },
+        codings: index < syntax.optionCodings.count ? syntax.optionCodings[index].map(Self.coding) : [])
     }
+    checkOptionCodings(syntax)
     switch syntax.type.text {
     case "yes/no": kind = .yesNo
     case "scale": kind = .scale
@@ -388,7 +392,88 @@ private struct Resolver {
     return Question(
       id: syntax.id.text, wording: syntax.wording?.value ?? "", help: syntax.help?.value, kind: kind,
       notSureAllowed: syntax.notSureAllowed != nil, askWhen: askWhen, asksFirst: syntax.askFirst != nil,
-      isRedFlagQuestion: false, location: location(syntax.id.range))
+      isRedFlagQuestion: false, location: location(syntax.id.range), linkIds: syntax.linkIds.map(\.value),
+      codings: syntax.codings.map(Self.coding))
+  }
+
+  // MARK: Codes and linkIds
+
+  private static func coding(_ syntax: CodingSyntax) -> Coding {
+    Coding(system: syntax.system?.value, code: syntax.code.value)
+  }
+
+  /// Every coding of a question: none empty, a warning for each without a system, and no
+  /// two options with one code (an imported answer would match both).
+  private mutating func checkOptionCodings(_ syntax: QuestionSyntax) {
+    var seen: [Coding: (option: String, range: SourceRange)] = [:]
+    for (index, codings) in syntax.optionCodings.enumerated() where index < syntax.options.count {
+      let option = syntax.options[index].id.text
+      for coding in codings {
+        checkCoding(coding, owner: "option '\(option)' of question '\(syntax.id.text)'")
+        let key = Self.coding(coding)
+        if let first = seen[key], first.option != option {
+          error(
+            .ambiguousCode,
+            "options '\(first.option)' and '\(option)' of question '\(syntax.id.text)' both have the code \(Self.describe(key)); an imported answer with it would match both",
+            at: coding.range, notes: [.init("first given here", at: first.range)])
+        }
+        seen[key] = seen[key] ?? (option, coding.range)
+      }
+    }
+    for coding in syntax.codings { checkCoding(coding, owner: "question '\(syntax.id.text)'") }
+  }
+
+  /// One coding: a code that is not empty, and a system (a warning without one).
+  private mutating func checkCoding(_ coding: CodingSyntax, owner: String) {
+    if coding.code.value.trimmingCharacters(in: .whitespaces).isEmpty {
+      error(.ambiguousCode, "the code of \(owner) is empty; write the code, e.g. code \"LA6568-5\"", at: coding.code.range)
+    }
+    if coding.system == nil {
+      diagnostics.append(
+        .warning(
+          .codingWithoutSystem,
+          "the code \"\(coding.code.value)\" of \(owner) has no system, so it matches that code in any code system; add e.g. system \"http://loinc.org\"",
+          at: coding.range))
+    }
+  }
+
+  private static func describe(_ coding: Coding) -> String {
+    coding.system.map { "\"\(coding.code)\" (system \"\($0)\")" } ?? "\"\(coding.code)\""
+  }
+
+  /// linkIds and codes that name questions and scores: each names one thing. A linkId may
+  /// not be another question's id, and no two questions (or scores) share a code.
+  private mutating func checkLinkIds() {
+    var owners: [String: (owner: String, range: SourceRange)] = [:]
+    for question in questionSyntax { owners[question.id.text] = ("question '\(question.id.text)'", question.id.range) }
+    let declared: [(owner: String, linkIds: [Spelled<String>], codings: [CodingSyntax])] =
+      questionSyntax.map { ("question '\($0.id.text)'", $0.linkIds, $0.codings) }
+      + scoreSyntax.map { ("score '\($0.id.text)'", $0.linkIds, $0.codings) }
+    var codes: [Coding: (owner: String, range: SourceRange)] = [:]
+    for (owner, linkIds, codings) in declared {
+      for linkId in linkIds {
+        if linkId.value.isEmpty {
+          error(.ambiguousCode, "the linkId of \(owner) is empty; write the linkId the form uses", at: linkId.range)
+          continue
+        }
+        if let first = owners[linkId.value], first.owner != owner {
+          error(
+            .ambiguousCode, "the linkId \"\(linkId.value)\" of \(owner) already names \(first.owner); a linkId names one item",
+            at: linkId.range, notes: [.init("named here", at: first.range)])
+        }
+        owners[linkId.value] = owners[linkId.value] ?? (owner, linkId.range)
+      }
+      for coding in codings {
+        if owner.hasPrefix("score") { checkCoding(coding, owner: owner) }
+        let key = Self.coding(coding)
+        if let first = codes[key], first.owner != owner {
+          error(
+            .ambiguousCode, "the code \(Self.describe(key)) of \(owner) already names \(first.owner)",
+            at: coding.range, notes: [.init("named here", at: first.range)])
+        }
+        codes[key] = codes[key] ?? (owner, coding.range)
+      }
+    }
   }
 
   private mutating func resolveScore(_ syntax: ScoreSyntax) -> Score {
@@ -417,7 +502,7 @@ private struct Resolver {
     return Score(
       id: syntax.id.text, name: syntax.name?.value ?? syntax.id.text,
       range: range, strata: strata, copyright: syntax.copyright?.value,
-      location: location(syntax.id.range))
+      location: location(syntax.id.range), linkIds: syntax.linkIds.map(\.value), codings: syntax.codings.map(Self.coding))
   }
 
   private mutating func resolveProvenance(_ syntax: ProvenanceSyntax) -> Provenance {

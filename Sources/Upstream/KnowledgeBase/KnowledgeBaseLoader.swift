@@ -50,13 +50,43 @@ extension KnowledgeBase {
 
   /// The bundled files with one extension, named `rules/…`.
   static func bundledFiles(extension fileExtension: String) -> [SourceFile] {
+    // The default knowledge base is rules/*.rules and rules/cases/*.case: optional modules
+    // (rules/instruments/…) are embedded too, but not loaded.
     EmbeddedRules.files.filter { $0.path.hasSuffix("." + fileExtension) }
-      .filter { fileExtension != "rules" || !$0.path.contains("/") }
+      .filter { $0.path.split(separator: "/").count == (fileExtension == "rules" ? 1 : 2) }
       .map { SourceFile(path: "rules/" + $0.path, text: $0.text) }
   }
 
   /// Loads every `*.rules` file directly inside a folder as one knowledge base.
   public static func load(directory path: String) -> LoadedKnowledgeBase { load(directory: path, checks: allChecks) }
+
+  /// Loads every `*.rules` file directly inside each folder as one knowledge base: a
+  /// clinic adds an optional module (`rules/instruments/phq-9`) to the main folder this way.
+  /// Exactly one of the folders declares the `knowledge base` header.
+  public static func load(directories paths: [String]) -> LoadedKnowledgeBase {
+    load(directories: paths, checks: allChecks)
+  }
+
+  /// Loads every `*.rules` file directly inside each folder (each folder once), running `checks`.
+  package static func load(directories paths: [String], checks: [any KnowledgeBaseCheck]) -> LoadedKnowledgeBase {
+    var seen = Set<String>()
+    let folders = paths.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }
+    guard folders.count > 1 else { return load(directory: folders.first ?? "rules", checks: checks) }
+    var files: [SourceFile] = []
+    var diagnostics: [Diagnostic] = []
+    for folder in folders {
+      let read = readFiles(in: folder, extension: "rules")
+      files += read.files
+      diagnostics += read.diagnostics
+      if read.diagnostics.isEmpty && read.files.isEmpty {
+        diagnostics.append(.error(.noRuleFiles, "the folder '\(folder)' has no .rules files", at: .wholeFile(folder)))
+      }
+    }
+    guard !diagnostics.hasErrors else {
+      return LoadedKnowledgeBase(knowledgeBase: nil, diagnostics: diagnostics, files: files, syntax: [])
+    }
+    return compile(files, checks: checks)
+  }
 
   /// Loads every `*.rules` file directly inside a folder, running `checks`.
   package static func load(directory path: String, checks: [any KnowledgeBaseCheck]) -> LoadedKnowledgeBase {

@@ -14,15 +14,16 @@
 //                   | "evidence" ID } ;
 //   question        = "question" ID ":" question-type { question-attr } ;
 //   question-type   = "yes" "/" "no" | "number" | "scale" | "choice" | "choices" ;
-//   question-attr   = "ask" TEXT | "help" TEXT | "option" ID TEXT
+//   question-attr   = "ask" TEXT | "help" TEXT | "option" ID TEXT { coding }
 //                   | "range" NUMBER "to" NUMBER | "unit" TEXT | "decimals" "allowed"
 //                   | "not" "sure" "allowed" | "ask" "when" condition | "ask" "first"
-//                   | "synonyms" ID TEXT { "," TEXT } ;
+//                   | "synonyms" ID TEXT { "," TEXT } | "link" "id" TEXT | coding ;
+//   coding          = "code" TEXT [ "system" TEXT ] ;
 //   finding         = ( "complaint" | "contributor" ) ID
 //                     { "name" TEXT | "patient" "name" TEXT | "region" ID | "explain" TEXT } ;
 //   score           = "score" ID { "name" TEXT | "range" NUMBER "to" NUMBER
 //                   | "stratum" ID TEXT "when" condition [ "means" TEXT ]
-//                   | "copyright" TEXT } ;
+//                   | "copyright" TEXT | "link" "id" TEXT | coding } ;
 //   red-flag        = "red" "flag" ID { "name" TEXT | "urgency" ID | "advice" [ ID ] TEXT
 //                   | "explain" TEXT | provenance } ;
 //   rule            = "rule" ID "when" condition "then" conclusion { "and" conclusion }
@@ -208,6 +209,22 @@ package struct Parser {
       checkSingle(wording, word)
       wording = try parseText(what)
     }
+  }
+
+  /// coding = "code" TEXT [ "system" TEXT ] ; (after the word `code`)
+  private mutating func parseCoding(_ word: Token) throws -> CodingSyntax {
+    let code = try parseText("the code, e.g. \"LA6568-5\"")
+    var system: Spelled<String>?
+    if takeIfWord("system") != nil {
+      system = try parseText("the code system's URI, e.g. \"http://loinc.org\"")
+    }
+    return CodingSyntax(code: code, system: system, range: word.range.through(system?.range ?? code.range))
+  }
+
+  /// `link id TEXT` (after the word `link`).
+  private mutating func parseLinkId() throws -> Spelled<String> {
+    try expectWord("id")
+    return try parseText("the FHIR linkId, e.g. \"/44249-1/44250-9\"")
   }
 
   /// NUMBER
@@ -403,6 +420,7 @@ package struct Parser {
     var question = QuestionSyntax(id: id, type: type, range: keyword.range.through(type.range))
     let attributes = [
       "ask", "help", "option", "range", "unit", "decimals allowed", "not sure allowed", "ask when", "ask first", "synonyms",
+      "link id", "code",
     ]
     parseAttributes(of: .question, attributes: attributes) { parser, word in
       switch word.value {
@@ -424,7 +442,14 @@ package struct Parser {
         question.help = try parser.parseText("the help text")
       case "option":
         let option = try parser.parseName("an option id")
-        question.options.append((option, try parser.parseText("the option's label")))
+        let label = try parser.parseText("the option's label")
+        // Codings on the option's own line belong to it; a `code` line is the question's.
+        var codings: [CodingSyntax] = []
+        while !parser.current.startsLine, let code = parser.takeIfWord("code") {
+          codings.append(try parser.parseCoding(code))
+        }
+        question.options.append((option, label))
+        question.optionCodings.append(codings)
       case "synonyms":
         let option = try parser.parseName("the id of the option these words stand for")
         var words = [try parser.parseText("a word or phrase a person might type for the option")]
@@ -448,6 +473,8 @@ package struct Parser {
         try parser.expectWord("sure")
         try parser.expectWord("allowed")
         question.notSureAllowed = word.range
+      case "link": question.linkIds.append(try parser.parseLinkId())
+      case "code": question.codings.append(try parser.parseCoding(word))
       default: return false
       }
       return true
@@ -488,7 +515,8 @@ package struct Parser {
   private mutating func parseScore(_ keyword: Token) throws -> ScoreSyntax {
     let id = try parseName("a score id")
     var score = ScoreSyntax(id: id, range: keyword.range.through(id.range))
-    parseAttributes(of: .score, attributes: ["name", "range", "stratum", "means", "copyright"]) { parser, word in
+    parseAttributes(of: .score, attributes: ["name", "range", "stratum", "means", "copyright", "link id", "code"]) {
+      parser, word in
       switch word.value {
       case "name":
         parser.checkSingle(score.name, word)
@@ -512,6 +540,8 @@ package struct Parser {
       case "copyright":
         parser.checkSingle(score.copyright, word)
         score.copyright = try parser.parseText("the instrument's copyright and licence")
+      case "link": score.linkIds.append(try parser.parseLinkId())
+      case "code": score.codings.append(try parser.parseCoding(word))
       default: return false
       }
       return true

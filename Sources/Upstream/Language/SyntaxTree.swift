@@ -112,6 +112,20 @@ package struct QuestionSyntax: Sendable {
   package var askFirst: SourceRange?
   /// `synonyms OPTION "word", …`: what a person might type for an option.
   package var synonyms: [(option: Name, words: [Spelled<String>])] = []
+  /// The codings written after each option's label, one list per option, in order.
+  package var optionCodings: [[CodingSyntax]] = []
+  /// `link id "…"`: the FHIR linkIds that name the question.
+  package var linkIds: [Spelled<String>] = []
+  /// `code "…" system "…"`: the codes that name the question.
+  package var codings: [CodingSyntax] = []
+  package let range: SourceRange
+}
+
+/// `code TEXT [system TEXT]`: a code from a code system.
+package struct CodingSyntax: Sendable, Hashable {
+  package let code: Spelled<String>
+  package let system: Spelled<String>?
+  /// From the word `code` to the end of the system (or code).
   package let range: SourceRange
 }
 
@@ -143,6 +157,10 @@ package struct ScoreSyntax: Sendable {
   package var strata: [Stratum] = []
   /// `copyright TEXT`: the instrument's copyright and licence line.
   package var copyright: Spelled<String>?
+  /// `link id "…"`: the FHIR linkIds of an item that stores the total elsewhere.
+  package var linkIds: [Spelled<String>] = []
+  /// `code "…" system "…"`: the codes that name the score.
+  package var codings: [CodingSyntax] = []
   package let range: SourceRange
 }
 

@@ -26,22 +26,23 @@ package enum AnswersReader {
     package internal(set) var format: Format = .answers
   }
 
-  /// Reads answers from JSON text.
-  package static func read(_ file: SourceFile, for knowledgeBase: KnowledgeBase) -> Output {
+  /// Reads answers from JSON text. With `strict`, a FHIR item that no question names is
+  /// an error rather than a warning.
+  package static func read(_ file: SourceFile, for knowledgeBase: KnowledgeBase, strict: Bool = false) -> Output {
     switch JSONReader.read(file) {
     case .failure(let error):
       return Output(answers: nil, diagnostics: [error.diagnostic(notJSON: .answersNotJSON, what: "this answers file")])
     case .success(let document):
-      return read(document.root, for: knowledgeBase)
+      return read(document.root, for: knowledgeBase, strict: strict)
     }
   }
 
   /// Validates a parsed JSON value as an answers object.
-  package static func read(_ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase) -> Output {
+  package static func read(_ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase, strict: Bool = false) -> Output {
     if case .object(let fields) = root.node, fields.contains(where: { $0.key == "resourceType" }),
       knowledgeBase.question("resourceType") == nil
     {
-      return FHIRQuestionnaireResponse.read(root, for: knowledgeBase)
+      return FHIRQuestionnaireResponse.read(root, for: knowledgeBase, strict: strict)
     }
     guard case .object(let fields) = root.node else {
       return Output(

@@ -75,17 +75,17 @@ package enum FHIRNextQuestion {
       guard case .string(let linkId)? = item["linkId"] else {
         return .failure(Problem("an item of the contained Questionnaire has no linkId", expression: path))
       }
-      guard let question = knowledgeBase.question(linkId) else {
+      guard let question = knowledgeBase.question(linkId: linkId) else {
         return .failure(
           Problem(
             "the contained Questionnaire asks '\(linkId)', which is not a question of \(knowledgeBase.header.name)",
             expression: path + ".linkId"))
       }
-      asked.append(linkId)
-      if let answer = answers[linkId] {
-        replies.append(.init(question: linkId, answer: answer))
+      asked.append(question.id)
+      if let answer = answers[question.id] {
+        replies.append(.init(question: question.id, answer: answer))
       } else if !question.isRedFlagQuestion || question.notSureAllowed {
-        replies.append(.init(question: linkId, answer: nil))
+        replies.append(.init(question: question.id, answer: nil))
       }
     }
     for id in output.order where !asked.contains(id) {

@@ -103,7 +103,8 @@ public struct FHIRQuestionnaire: Sendable {
     var fields: [(key: String, value: JSONValue)] = []
     let extensions = Self.extensions(question)
     if !extensions.isEmpty { fields.append(("extension", .array(extensions))) }
-    fields.append(("linkId", .string(question.id)))
+    fields.append(("linkId", .string(question.exportLinkId)))
+    if !question.codings.isEmpty { fields.append(("code", .array(question.codings.map(Self.coding)))) }
     fields.append(("text", .string(question.wording)))
     fields.append(("type", .string(Self.itemType(question))))
     var notes: [JSONValue] = []
@@ -157,17 +158,35 @@ public struct FHIRQuestionnaire: Sendable {
       .object([("url", .string("http://hl7.org/fhir/StructureDefinition/maxValue")), (valueKey, .number(range.upperBound))]),
     ]
     if case .number(_, _, let unit?, _) = question.kind {
+      var coding: [(key: String, value: JSONValue)] = []
+      if let code = UCUM.code(for: unit) {
+        coding = [("system", .string(UCUM.system)), ("code", .string(code))]
+      }
+      coding.append(("display", .string(unit)))
       extensions.append(
         .object([
           ("url", .string("http://hl7.org/fhir/StructureDefinition/questionnaire-unit")),
-          ("valueCoding", .object([("display", .string(unit))])),
+          ("valueCoding", .object(coding)),
         ]))
     }
     return extensions
   }
 
-  private static func coding(_ question: Question, _ option: Question.Option) -> JSONValue {
-    .object([("system", .string(optionSystem(question))), ("code", .string(option.id)), ("display", .string(option.label))])
+  /// An option's coding: the first code the rules declare for it with a system, else the
+  /// option's id in the question's own code system.
+  static func coding(_ question: Question, _ option: Question.Option) -> JSONValue {
+    if let declared = option.codings.first(where: { $0.system != nil }), let system = declared.system {
+      return .object([("system", .string(system)), ("code", .string(declared.code)), ("display", .string(option.label))])
+    }
+    return .object([("system", .string(optionSystem(question))), ("code", .string(option.id)), ("display", .string(option.label))])
+  }
+
+  /// A declared coding as FHIR JSON.
+  static func coding(_ coding: Coding) -> JSONValue {
+    var fields: [(key: String, value: JSONValue)] = []
+    if let system = coding.system { fields.append(("system", .string(system))) }
+    fields.append(("code", .string(coding.code)))
+    return .object(fields)
   }
 
   /// A display item under a question, with its display category.
@@ -255,7 +274,7 @@ public struct FHIRQuestionnaire: Sendable {
   /// One answer test as FHIR enableWhen entries.
   private static func shape(_ question: Question, _ test: AnswerTest, negated: Bool) -> Shape? {
     func entry(_ op: String, _ answer: (key: String, value: JSONValue)) -> Shape {
-      .test(.object([("question", .string(question.id)), ("operator", .string(op)), answer]))
+      .test(.object([("question", .string(question.exportLinkId)), ("operator", .string(op)), answer]))
     }
     func option(_ index: Int) -> (key: String, value: JSONValue) {
       ("answerCoding", coding(question, question.kind.options[index]))
@@ -318,5 +337,30 @@ extension ComparisonOperator {
     case .greater: .lessOrEqual
     case .greaterOrEqual: .less
     }
+  }
+}
+
+// MARK: - UCUM
+
+/// The UCUM codes (Unified Code for Units of Measure) of the units rule files write in
+/// words, for FHIR's `questionnaire-unit` and `valueQuantity`.
+package enum UCUM {
+  /// UCUM's code system URI.
+  package static let system = "http://unitsofmeasure.org"
+
+  private static let codes: [String: String] = [
+    "second": "s", "seconds": "s", "s": "s", "minute": "min", "minutes": "min", "min": "min",
+    "hour": "h", "hours": "h", "h": "h", "day": "d", "days": "d", "d": "d", "week": "wk", "weeks": "wk",
+    "month": "mo", "months": "mo", "year": "a", "years": "a", "kg": "kg", "kilograms": "kg", "g": "g",
+    "grams": "g", "cm": "cm", "centimetres": "cm", "centimeters": "cm", "m": "m", "metres": "m", "meters": "m",
+    "mm": "mm", "km": "km", "mmhg": "mm[Hg]", "mm hg": "mm[Hg]", "beats per minute": "/min", "bpm": "/min",
+    "steps": "{steps}", "steps per day": "{steps}/d", "percent": "%", "%": "%", "degrees": "deg", "°": "deg",
+    "kg/m2": "kg/m2", "points": "{score}", "times per week": "/wk", "times per day": "/d", "litres": "L", "liters": "L",
+  ]
+
+  /// The UCUM code of a unit written in words ("hours" → "h"), or nil when Upstream does
+  /// not know it.
+  package static func code(for unit: String) -> String? {
+    codes[unit.lowercased().trimmingCharacters(in: .whitespaces)]
   }
 }

@@ -1,14 +1,17 @@
 // MARK: - FHIR R4 QuestionnaireResponse
 
 /// Reads a FHIR R4 QuestionnaireResponse as answers: each item's `linkId` names a
-/// question, and its answers are checked exactly as an answers file's are
-/// (`AnswersReader.answer`), listing every problem at once.
+/// question (its declared `link id`, else its id; then the item's code in a contained
+/// Questionnaire, then its text), and its answers are checked exactly as an answers file's
+/// are (`AnswersReader.answer`), listing every problem at once. Responses other systems
+/// write import as they are: an unknown item, a status other than completed and a stored
+/// score that differs from the sum are warnings (an unknown item is an error when strict).
 ///
 /// | FHIR answer | Upstream answer |
 /// |---|---|
 /// | `valueBoolean` | yes / no |
 /// | `valueInteger`, `valueDecimal`, `valueQuantity.value` | a number |
-/// | `valueCoding` (the option's system, or none) | the option with that code |
+/// | `valueCoding` | the option by its declared code (system + code), by its id in Upstream's own system, then by label |
 /// | `valueCoding` Y / N (HL7 v2-0136) | yes / no |
 /// | `valueCoding` `asked-unknown` (data-absent-reason) | not sure |
 /// | `valueCoding` `none` (`urn:upstream:answers`) | none of the options |
@@ -16,7 +19,8 @@
 /// | several answers to one item | the options of a several-choices question |
 ///
 /// Items nested in groups or under answers are read too; items without answers (groups,
-/// display items) are passed over. An item Upstream cannot map is an error that says why.
+/// display items) are passed over; a repeated item adds to a several-choices answer or
+/// must agree. An answer Upstream cannot map is an error that says why.
 package enum FHIRQuestionnaireResponse {
   /// The HL7 v2 yes/no code system (Y, N).
   static let yesNoSystem = "http://terminology.hl7.org/CodeSystem/v2-0136"
@@ -24,8 +28,23 @@ package enum FHIRQuestionnaireResponse {
   /// One item with answers, as found while walking the response.
   private struct Item {
     let linkId: String
+    /// The item's `text`, if it has one.
+    let text: String?
     let range: SourceRange
     let answers: [JSONDocument.Located]
+  }
+
+  /// What an item of a contained Questionnaire says about a linkId: its codes and text.
+  private struct Definition {
+    var codes: [(system: String?, code: String)] = []
+    var text: String?
+  }
+
+  /// What an answered item stands for.
+  private enum Target {
+    case question(Question)
+    /// A stored total of a score, checked against the sum Upstream computes.
+    case score(Score)
   }
 
   /// The members of a FHIR R4 QuestionnaireResponse (its own elements and those of
@@ -36,8 +55,11 @@ package enum FHIRQuestionnaireResponse {
     "source", "item",
   ]
 
-  /// Reads a parsed JSON object whose `resourceType` says it is a FHIR resource.
-  static func read(_ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase) -> AnswersReader.Output {
+  /// Reads a parsed JSON object whose `resourceType` says it is a FHIR resource. With
+  /// `strict`, an item no question names is an error rather than a warning.
+  static func read(_ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase, strict: Bool = false)
+    -> AnswersReader.Output
+  {
     var diagnostics: [Diagnostic] = []
     func failed() -> AnswersReader.Output {
       var output = AnswersReader.Output(answers: nil, diagnostics: diagnostics)
@@ -71,45 +93,239 @@ package enum FHIRQuestionnaireResponse {
           "a FHIR QuestionnaireResponse has no member \(JSONWriter.quoted(field.key))\(hint)", at: field.keyRange
         ).suggesting(field.key, from: Self.members.sorted()))
     }
+    diagnostics.append(contentsOf: statusWarnings(fields, at: type.value.range))
 
+    var definitions: [String: Definition] = [:]
+    if let contained = fields.first(where: { $0.key == "contained" })?.value.value {
+      definitions = Self.definitions(contained)
+    }
     var items: [Item] = []
     if let list = fields.first(where: { $0.key == "item" })?.value {
       collect(list, into: &items, &diagnostics)
     }
 
-    var answers = Answers()
-    var seen: [String: SourceRange] = [:]
+    // Each question's answers, item by item (a repeated item answers a question twice).
+    var given: [String: [(value: JSONValue, range: SourceRange)]] = [:]
+    var ranges: [String: SourceRange] = [:]
     var order: [String] = []
+    var stored: [(score: Score, total: Double, range: SourceRange)] = []
     for item in items where !item.answers.isEmpty {
       if DiagnosticCollector.reachedLimit(&diagnostics, at: item.range) { break }
-      guard let question = knowledgeBase.question(item.linkId) else {
-        diagnostics.append(
-          Diagnostic.error(
-            .unknownQuestion, "the knowledge base has no question '\(item.linkId)' (the linkId of an answered item)",
-            at: item.range
-          ).suggesting(item.linkId, from: knowledgeBase.questions.map(\.id)))
+      guard let target = target(of: item, definitions[item.linkId], knowledgeBase, strict: strict, &diagnostics) else {
         continue
       }
-      if let first = seen[item.linkId] {
-        diagnostics.append(
-          .error(
-            .wrongAnswerType, "question '\(item.linkId)' is answered by two items; give all its answers in one item",
-            at: item.range, notes: [.init("first answered here", at: first)]))
-        continue
+      switch target {
+      case .score(let score):
+        if let total = storedTotal(item, score, &diagnostics) { stored.append((score, total, item.range)) }
+      case .question(let question):
+        if ranges[question.id] == nil {
+          ranges[question.id] = item.range
+          order.append(question.id)
+        }
+        guard let value = value(of: item, question, &diagnostics) else { continue }
+        given[question.id, default: []].append((value, item.range))
       }
-      seen[item.linkId] = item.range
-      order.append(question.id)
-      guard let value = value(of: item, question, &diagnostics) else { continue }
-      switch AnswersReader.answer(value, to: question, at: item.answers[0].range) {
+    }
+
+    var answers = Answers()
+    for id in order {
+      guard let question = knowledgeBase.question(id), let values = given[id], !values.isEmpty,
+        let value = merged(values, question, &diagnostics)
+      else { continue }
+      switch AnswersReader.answer(value, to: question, at: values[0].range) {
       case .success(let answer?): answers[question.id] = answer
       case .success(nil): break
       case .failure(let diagnostic): diagnostics.append(diagnostic)
       }
     }
-    diagnostics.append(contentsOf: AnswersReader.askWhenWarnings(answers, knowledgeBase: knowledgeBase, ranges: seen))
+    diagnostics.append(contentsOf: AnswersReader.askWhenWarnings(answers, knowledgeBase: knowledgeBase, ranges: ranges))
+    if !diagnostics.hasErrors, !stored.isEmpty {
+      diagnostics.append(contentsOf: storedScoreWarnings(stored, answers, knowledgeBase))
+    }
     var output = AnswersReader.Output(answers: diagnostics.hasErrors ? nil : answers, diagnostics: diagnostics, order: order)
     output.format = .fhirQuestionnaireResponse
     return output
+  }
+
+  // MARK: Status and stored totals
+
+  /// A warning when the response is not `completed`: its answers are read as they are.
+  private static func statusWarnings(
+    _ fields: [(key: String, keyRange: SourceRange, value: JSONDocument.Located)], at typeRange: SourceRange
+  ) -> [Diagnostic] {
+    guard let status = fields.first(where: { $0.key == "status" })?.value else {
+      return [
+        .warning(
+          .responseNotCompleted, "this QuestionnaireResponse has no status; its answers are read as if it were completed",
+          at: typeRange)
+      ]
+    }
+    guard case .string(let text) = status.node else {
+      return [.warning(.responseNotCompleted, "the status should be a text such as \"completed\"", at: status.range)]
+    }
+    guard text != "completed" else { return [] }
+    let meaning =
+      switch text {
+      case "in-progress": "the form was not finished, so answers may be missing"
+      case "amended": "answers were changed after the form was completed"
+      case "entered-in-error": "the form was entered in error and should not be used"
+      case "stopped": "the form was stopped before it was finished"
+      default: "FHIR R4 knows in-progress, completed, amended, entered-in-error and stopped"
+      }
+    return [
+      .warning(
+        .responseNotCompleted,
+        "the response's status is \"\(text)\", not \"completed\": \(meaning); its answers are read as they are",
+        at: status.range)
+    ]
+  }
+
+  /// The number a stored total's item holds.
+  private static func storedTotal(_ item: Item, _ score: Score, _ diagnostics: inout [Diagnostic]) -> Double? {
+    guard item.answers.count == 1, case .object(let fields) = item.answers[0].node else {
+      diagnostics.append(
+        .error(.unmappableFHIRItem, "the stored total of score '\(score.id)' needs exactly one answer", at: item.range))
+      return nil
+    }
+    for field in fields where field.key.hasPrefix("value") {
+      switch (field.key, field.value.value) {
+      case ("valueInteger", .number(let number)), ("valueDecimal", .number(let number)): return number
+      case ("valueQuantity", let quantity):
+        if case .number(let number)? = quantity["value"] { return number }
+      default: break
+      }
+    }
+    diagnostics.append(
+      .error(
+        .unmappableFHIRItem,
+        "the stored total of score '\(score.id)' needs a valueInteger, valueDecimal or valueQuantity", at: item.answers[0].range))
+    return nil
+  }
+
+  /// A warning for each stored total that is not the sum Upstream computes from the items.
+  private static func storedScoreWarnings(
+    _ stored: [(score: Score, total: Double, range: SourceRange)], _ answers: Answers, _ knowledgeBase: KnowledgeBase
+  ) -> [Diagnostic] {
+    let assessment = knowledgeBase.assess(validated: answers)
+    return stored.compactMap { entry in
+      guard let result = assessment.score(entry.score.id) else { return nil }
+      let storedThousandths = Int((entry.total * 1000).rounded())
+      let computed: String
+      if result.lowestThousandths == result.highestThousandths {
+        guard storedThousandths != result.thousandths else { return nil }
+        computed = "the sum of its items is \(NumberText.plain(result.total))"
+      } else {
+        let low = Double(result.lowestThousandths) / 1000
+        let high = Double(result.highestThousandths) / 1000
+        computed =
+          "the items answered so far give \(NumberText.plain(result.total)), and the unanswered ones could make it \(NumberText.plain(low)) to \(NumberText.plain(high))"
+      }
+      return .warning(
+        .storedScoreDiffers,
+        "the response stores \(NumberText.plain(entry.total)) as the total of '\(entry.score.id)' (\(entry.score.name)); \(computed): Upstream uses its own sum",
+        at: entry.range)
+    }
+  }
+
+  // MARK: Which question an item answers
+
+  /// The question (or stored score) an item stands for: by linkId, then by the codes a
+  /// contained Questionnaire gives the item, then by its text. Nil after a diagnostic.
+  private static func target(
+    of item: Item, _ definition: Definition?, _ knowledgeBase: KnowledgeBase, strict: Bool,
+    _ diagnostics: inout [Diagnostic]
+  ) -> Target? {
+    if let question = knowledgeBase.question(linkId: item.linkId) { return .question(question) }
+    if let score = knowledgeBase.score(linkId: item.linkId) { return .score(score) }
+    var candidates: [(target: Target, id: String)] = []
+    var how = ""
+    for code in definition?.codes ?? [] {
+      candidates += knowledgeBase.questions.filter { $0.codings.contains { $0.matches(system: code.system, code: code.code) } }
+        .map { (.question($0), $0.id) }
+      candidates += knowledgeBase.scores.filter { $0.codings.contains { $0.matches(system: code.system, code: code.code) } }
+        .map { (.score($0), $0.id) }
+      how = "code"
+    }
+    if candidates.isEmpty, let text = item.text ?? definition?.text {
+      let wanted = normalized(text)
+      candidates = knowledgeBase.questions.filter { normalized($0.wording) == wanted }.map { (.question($0), $0.id) }
+      how = "text"
+    }
+    var unique: [(target: Target, id: String)] = []
+    for candidate in candidates where !unique.contains(where: { $0.id == candidate.id }) { unique.append(candidate) }
+    if unique.count == 1 { return unique[0].target }
+    let severity: Diagnostic.Severity = strict ? .error : .warning
+    if unique.count > 1 {
+      diagnostics.append(
+        Diagnostic(
+          severity, .ambiguousAnswerMapping,
+          "the item \(JSONWriter.quoted(item.linkId)) matches several questions by its \(how) (\(unique.map { "'\($0.id)'" }.joined(separator: ", "))); its answers are not used: declare its linkId on one of them with link id \(JSONWriter.quoted(item.linkId))",
+          at: item.range))
+      return nil
+    }
+    diagnostics.append(
+      Diagnostic(
+        severity, .unknownFHIRItem,
+        "no question has the linkId \(JSONWriter.quoted(item.linkId)), so this item's answers are not used\(strict ? "" : " (an error with --strict)")",
+        at: item.range
+      ).suggesting(item.linkId, from: knowledgeBase.questions.map(\.exportLinkId)))
+    return nil
+  }
+
+  /// Text compared without regard to case or spacing.
+  static func normalized(_ text: String) -> String {
+    text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+  }
+
+  /// The codes and text of each item of the Questionnaires a response contains.
+  private static func definitions(_ contained: JSONValue) -> [String: Definition] {
+    guard case .array(let resources) = contained else { return [:] }
+    var definitions: [String: Definition] = [:]
+    func walk(_ items: JSONValue?) {
+      guard case .array(let list)? = items else { return }
+      for item in list {
+        if case .string(let linkId)? = item["linkId"] {
+          var definition = Definition()
+          if case .string(let text)? = item["text"] { definition.text = text }
+          if case .array(let codes)? = item["code"] {
+            for code in codes {
+              guard case .string(let value)? = code["code"] else { continue }
+              let system: String? = if case .string(let text)? = code["system"] { text } else { nil }
+              definition.codes.append((system, value))
+            }
+          }
+          definitions[linkId] = definitions[linkId] ?? definition
+        }
+        walk(item["item"])
+      }
+    }
+    for resource in resources where resource["resourceType"] == .string("Questionnaire") { walk(resource["item"]) }
+    return definitions
+  }
+
+  // MARK: Repeated items
+
+  /// One question's answers from several items: the options of a several-choices question
+  /// together; otherwise the items must agree.
+  private static func merged(
+    _ values: [(value: JSONValue, range: SourceRange)], _ question: Question, _ diagnostics: inout [Diagnostic]
+  ) -> JSONValue? {
+    guard values.count > 1 else { return values[0].value }
+    if case .choices = question.kind {
+      var options: [JSONValue] = []
+      for entry in values {
+        guard case .array(let chosen) = entry.value else { return entry.value }
+        for option in chosen where !options.contains(option) { options.append(option) }
+      }
+      return .array(options)
+    }
+    if values.allSatisfy({ $0.value == values[0].value }) { return values[0].value }
+    diagnostics.append(
+      .error(
+        .wrongAnswerType,
+        "question '\(question.id)' is answered differently by two items; a repeated item must give the same answer",
+        at: values[1].range, notes: [.init("first answered here", at: values[0].range)]))
+    return nil
   }
 
   // MARK: Walking the items
@@ -141,7 +357,8 @@ package enum FHIRQuestionnaireResponse {
         }
       }
       if case .string(let linkId) = field("linkId")?.node {
-        items.append(Item(linkId: linkId, range: field("linkId")?.range ?? element.range, answers: answers))
+        let text: String? = if case .string(let text)? = field("text")?.node { text } else { nil }
+        items.append(Item(linkId: linkId, text: text, range: field("linkId")?.range ?? element.range, answers: answers))
       } else if !answers.isEmpty {
         diagnostics.append(.error(.unmappableFHIRItem, "an answered item needs a linkId naming its question", at: element.range))
       }
@@ -224,10 +441,12 @@ package enum FHIRQuestionnaireResponse {
     }
   }
 
-  /// A free-text answer: an option's code or label, or the text itself.
+  /// A free-text answer: an option's code or label (case and spacing aside), or the text
+  /// itself.
   private static func string(_ text: String, _ question: Question) -> JSONValue {
     let options = question.kind.options
-    if let option = options.first(where: { $0.id == text || $0.label.lowercased() == text.lowercased() }) {
+    let wanted = normalized(text)
+    if let option = options.first(where: { $0.id == text || normalized($0.label) == wanted }) {
       return .string(option.id)
     }
     return .string(text)
@@ -237,7 +456,12 @@ package enum FHIRQuestionnaireResponse {
   private static func coding(_ located: JSONDocument.Located, _ question: Question, _ diagnostics: inout [Diagnostic])
     -> JSONValue?
   {
+    let display: String? = if case .string(let text)? = located.value["display"] { text } else { nil }
     guard case .string(let code)? = located.value["code"] else {
+      // A coding with only a display names its option by its label.
+      if let display, !question.kind.options.isEmpty {
+        return option(code: nil, system: nil, display: display, located, question, &diagnostics)
+      }
       diagnostics.append(.error(.unmappableFHIRItem, "a valueCoding answer needs a 'code'", at: located.range))
       return nil
     }
@@ -270,15 +494,73 @@ package enum FHIRQuestionnaireResponse {
       default: break
       }
     }
-    let expected = FHIRQuestionnaire.optionSystem(question)
-    if let system, system != expected {
+    if question.kind.options.isEmpty {
       diagnostics.append(
         .error(
           .unmappableFHIRItem,
-          "question '\(question.id)' codes its answers in the system '\(expected)'; found the system '\(system)'",
+          "question '\(question.id)' is \(question.kind.name), so a valueCoding cannot answer it; it takes \(TypedReply.expectation(question))",
           at: located.range))
       return nil
     }
-    return .string(code)
+    return option(code: code, system: system, display: display, located, question, &diagnostics)
+  }
+
+  /// The option a coding names: by the option's declared codes (system and code), then by
+  /// Upstream's own option code system, then by its label (case and spacing aside). When
+  /// the code and the display point to different options, the code wins, with a warning.
+  private static func option(
+    code: String?, system: String?, display: String?, _ located: JSONDocument.Located, _ question: Question,
+    _ diagnostics: inout [Diagnostic]
+  ) -> JSONValue? {
+    let options = question.kind.options
+    var byCode: [Question.Option] = []
+    if let code {
+      byCode = options.filter { $0.codings.contains { $0.matches(system: system, code: code) } }
+      if byCode.isEmpty, system == nil || system == FHIRQuestionnaire.optionSystem(question) {
+        byCode = options.filter { $0.id == code }
+      }
+    }
+    let byDisplay = display.map { text in options.filter { normalized($0.label) == normalized(text) } } ?? []
+    let written = [system.map { "system \(JSONWriter.quoted($0))" }, code.map { "code \(JSONWriter.quoted($0))" }]
+      .compactMap { $0 }.joined(separator: ", ")
+    if byCode.count > 1 {
+      diagnostics.append(
+        .error(
+          .ambiguousAnswerMapping,
+          "the \(written) matches several options of question '\(question.id)' (\(byCode.map { "'\($0.id)'" }.joined(separator: ", "))); give the code's system",
+          at: located.range))
+      return nil
+    }
+    if let chosen = byCode.first {
+      if let display, !byDisplay.isEmpty, !byDisplay.contains(where: { $0.id == chosen.id }) {
+        diagnostics.append(
+          .warning(
+            .ambiguousAnswerMapping,
+            "the answer's \(written) is option '\(chosen.id)' (\(JSONWriter.quoted(chosen.label))) of question '\(question.id)', but its display \(JSONWriter.quoted(display)) is the label of '\(byDisplay[0].id)'; Upstream took '\(chosen.id)' by its code",
+            at: located.range))
+      }
+      return .string(chosen.id)
+    }
+    if byDisplay.count == 1, let display {
+      if code != nil {
+        diagnostics.append(
+          .warning(
+            .ambiguousAnswerMapping,
+            "no option of question '\(question.id)' has the \(written); Upstream took '\(byDisplay[0].id)' by its display \(JSONWriter.quoted(display)). Declare the code on the option (code \(JSONWriter.quoted(code ?? "")) system \(JSONWriter.quoted(system ?? "…"))) to match by code",
+            at: located.range))
+      }
+      return .string(byDisplay[0].id)
+    }
+    let declared = options.map { option in
+      let codes = option.codings.map { $0.code }
+      return codes.isEmpty ? "'\(option.id)'" : "'\(option.id)' (\(codes.joined(separator: ", ")))"
+    }
+    diagnostics.append(
+      Diagnostic.error(
+        .unmappableFHIRItem,
+        "no option of question '\(question.id)' has the \(written.isEmpty ? "display \(JSONWriter.quoted(display ?? ""))" : written)\(display.map { " or the label \(JSONWriter.quoted($0))" } ?? ""); its options are \(declared.joined(separator: ", "))",
+        at: located.range
+      ).suggesting(code ?? display ?? "", from: options.map(\.id)))
+    return nil
   }
 }

@@ -25,8 +25,12 @@ struct AuthoringCommandLineTests {
   }
 
   /// How many rule and case files ship.
-  static var shippedFileCount: Int { EmbeddedRules.files.filter { $0.path.hasSuffix(".rules") || $0.path.hasSuffix(".case") }.count }
-  static var shippedCaseCount: Int { EmbeddedRules.files.filter { $0.path.hasSuffix(".case") }.count }
+  /// The default knowledge base's files (rules/*.rules and rules/cases/*.case; the optional
+  /// modules under rules/instruments are not part of it).
+  static var shippedFileCount: Int {
+    KnowledgeBase.bundledFiles(extension: "rules").count + KnowledgeBase.bundledFiles(extension: "case").count
+  }
+  static var shippedCaseCount: Int { KnowledgeBase.bundledFiles(extension: "case").count }
 
   static let brokenRule = "\nrule broken\n  when arch_shap is flat\n  then collapsed_arches certainty 0.3\n  because \"b\"\n  source truckers-guide\n"
 

@@ -126,6 +126,21 @@ struct DiagnosticTests {
       "red flag soon_sign\n  name \"Soon\"\n  urgency urgent-same-day\n  advice \"See a doctor today.\"\n  source s\nrule r\n  when pain and arch is high\n  then red flag soon_sign urgency emergency\n  because \"b\"\n  source s\n",
       "red flag soon_sign\n  name \"Soon\"\n  urgency urgent-same-day\n  advice \"See a doctor today.\"\n  advice emergency \"Go to an emergency department now.\"\n  source s\nrule r\n  when pain and arch is high\n  then red flag soon_sign urgency emergency\n  because \"b\"\n  source s\n"
     ),
+    (
+      .ambiguousCode,
+      "question mood: choice\n  ask \"Mood?\"\n  option low \"Low\" code \"LA6568-5\" system \"http://loinc.org\"\n  option fine \"Fine\" code \"LA6568-5\" system \"http://loinc.org\"\n",
+      "question mood: choice\n  ask \"Mood?\"\n  link id \"/44249-1/44250-9\"\n  option low \"Low\" code \"LA6568-5\" system \"http://loinc.org\"\n  option fine \"Fine\" code \"LA6569-3\" system \"http://loinc.org\"\n"
+    ),
+    (
+      .ambiguousCode,
+      "question mood: yes/no\n  ask \"Mood?\"\n  link id \"pain\"\n",
+      "question mood: yes/no\n  ask \"Mood?\"\n  link id \"mood-1\"\n"
+    ),
+    (
+      .codingWithoutSystem,
+      "question mood: yes/no\n  ask \"Mood?\"\n  code \"44250-9\"\n",
+      "question mood: yes/no\n  ask \"Mood?\"\n  code \"44250-9\" system \"http://loinc.org\"\n"
+    ),
     (.knowledgeBaseHeader, "knowledge base \"Second\"\n  version \"2\"\n  disclaimer \"d\"\n", "# no second header\n"),
   ]
 

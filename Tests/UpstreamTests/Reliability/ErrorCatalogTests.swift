@@ -50,6 +50,19 @@ struct ErrorCatalogTests {
       "{\"resourceType\": \"QuestionnaireResponse\", \"status\": \"completed\",\n \"diabetes\": true}\n"
     ),
     (
+      .unknownFHIRItem,
+      "{\"resourceType\": \"QuestionnaireResponse\", \"status\": \"completed\",\n \"item\": [{\"linkId\": \"/44249-1/69722-7\", \"answer\": [{\"valueInteger\": 1}]}]}\n"
+    ),
+    (
+      .storedScoreDiffers,
+      "{\"resourceType\": \"QuestionnaireResponse\", \"status\": \"completed\",\n \"item\": [{\"linkId\": \"startback_total\", \"answer\": [{\"valueInteger\": 12}]}]}\n"
+    ),
+    (.responseNotCompleted, "{\"resourceType\": \"QuestionnaireResponse\", \"status\": \"in-progress\",\n \"item\": []}\n"),
+    (
+      .ambiguousAnswerMapping,
+      "{\"resourceType\": \"QuestionnaireResponse\", \"status\": \"completed\",\n \"item\": [{\"linkId\": \"occupation\", \"answer\": [{\"valueCoding\": {\"system\": \"http://snomed.info/sct\", \"code\": \"236320001\", \"display\": \"Desk or office work\"}}]}]}\n"
+    ),
+    (
       .unmappableFHIRItem,
       "{\"resourceType\": \"QuestionnaireResponse\", \"status\": \"completed\",\n \"item\": [{\"linkId\": \"pain_areas\", \"answer\": [{\"valueAttachment\": {}}]}]}\n"
     ),
