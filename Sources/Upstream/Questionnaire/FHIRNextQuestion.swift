@@ -55,7 +55,10 @@ package enum FHIRNextQuestion {
     }
     let output = AnswersReader.read(response, for: knowledgeBase)
     guard let answers = output.answers else {
-      return .failure(Problem("the QuestionnaireResponse has problems, so no question was chosen", output.diagnostics))
+      // The operation is asked in the middle of a form, so a status other than completed is
+      // expected here, not a warning.
+      let problems = output.diagnostics.filter { $0.code != .responseNotCompleted }
+      return .failure(Problem("the QuestionnaireResponse has problems, so no question was chosen", problems))
     }
 
     // The contained Questionnaire the response refers to (`#id`), or the first, or a new one.

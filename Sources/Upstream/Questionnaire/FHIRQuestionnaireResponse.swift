@@ -123,7 +123,7 @@ package enum FHIRQuestionnaireResponse {
           order.append(question.id)
         }
         guard let value = value(of: item, question, &diagnostics) else { continue }
-        given[question.id, default: []].append((value, item.range))
+        given[question.id, default: []].append((value, item.answers.first?.range ?? item.range))
       }
     }
 
