@@ -90,6 +90,15 @@ package struct Parser {
     "recommendation", "knowledge", "flags", "withheld", "top",
   ]
 
+  /// The first words of every declaration's attributes: a condition written on one line with
+  /// the next attribute (`stratum low "Low" when t <= 1 means "m"`) ends before them.
+  static let attributeWords: Set<String> = [
+    "version", "author", "disclaimer", "general", "safety", "less", "title", "citation", "url", "evidence", "ask", "help",
+    "option", "range", "unit", "decimals", "synonyms", "name", "patient", "region", "explain", "stratum", "means", "copyright",
+    "urgency", "advice", "source", "reviewed", "by", "band", "because", "clinician", "dose", "instructions", "caution",
+    "addresses", "conflicts", "safe", "description",
+  ]
+
   /// A parse that cannot go on in this construct; the caller resumes at the next line.
   private struct Failure: Error {}
 
@@ -910,7 +919,11 @@ package struct Parser {
   /// alone, in the question's unit.
   private mutating func unitAfterNumber(_ number: SourceRange) -> (Spelled<String>?, SourceRange?) {
     var words: [Token] = []
-    while current.kind == .word, !current.startsLine, !Self.reservedWords.contains(current.value) { words.append(take()) }
+    while current.kind == .word, !current.startsLine, !Self.reservedWords.contains(current.value),
+      !Self.attributeWords.contains(current.value)
+    {
+      words.append(take())
+    }
     guard let first = words.first, let last = words.last else { return (nil, nil) }
     let unit = Spelled(value: words.map(\.value).joined(separator: " "), range: first.range.through(last.range))
     return (unit, SourceRange(file: number.file, start: number.end, end: last.range.end))
