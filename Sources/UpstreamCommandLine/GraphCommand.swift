@@ -10,7 +10,7 @@ enum GraphCommand: UpstreamCommand {
       OptionSpec("--answers", value: "FILE", help: "Highlight what these answers reach: answers, findings, fired rules ('-' reads standard input)."),
       OptionSpec("--reached-only", help: "With --answers: draw only what the assessment reached, and the links that fired."),
       OptionSpec("--focus", value: "ID", help: "Only the neighbourhood of a question, finding, score, recommendation, red flag or rule."),
-      OptionSpec("--depth", value: "N", help: "With --focus: how many links away to go (default 2)."),
+      OptionSpec("--depth", value: "N", help: "With --focus: how many links away to go (default 1: the direct neighbours)."),
       OptionSpec("--output", value: "FILE", help: "Write to FILE (atomically) instead of standard output."),
     ],
     examples: [
@@ -24,7 +24,7 @@ enum GraphCommand: UpstreamCommand {
     guard arguments.positionals.isEmpty else {
       throw CommandError.usage("upstream graph takes no arguments; use --focus ID to draw part of the graph", suggestion: nil, command: spec.name)
     }
-    var depth = 2
+    var depth = KnowledgeGraph.defaultFocusDepth
     if let text = arguments.value("--depth") {
       guard let value = Int(text), value >= 0 else {
         throw CommandError.usage("--depth needs a whole number (0 or more); found '\(text)'", suggestion: nil, command: spec.name)

@@ -57,9 +57,13 @@ enum Shared {
   }
 
   /// Reads and validates an answers file; throws when it has errors, prints warnings.
+  ///
+  /// A clinician's case file (`FILE.case`, or `FILE.case:NAME` for one case of several)
+  /// gives that case's answers.
   static func answers(_ path: String, for knowledgeBase: KnowledgeBase, console: Console, strict: Bool = false) throws
     -> Answers
   {
+    if let (casePath, name) = casePath(path) { return try caseAnswers(casePath, name: name, for: knowledgeBase, console: console) }
     let file = try readText(path, console: console, what: "answers file")
     let output = AnswersReader.read(file, for: knowledgeBase, strict: strict)
     guard let answers = output.answers else { throw CommandError.answers(output.diagnostics, source: file) }
@@ -67,6 +71,35 @@ enum Shared {
       console.writeError(DiagnosticRenderer(sources: [file], colour: console.colourErrors).text(output.diagnostics))
     }
     return answers
+  }
+
+  /// `FILE.case` or `FILE.case:NAME` split into the file and the case's name.
+  private static func casePath(_ path: String) -> (String, String?)? {
+    if path.hasSuffix(".case") { return (path, nil) }
+    guard let colon = path.range(of: ".case:", options: .backwards) else { return nil }
+    return (String(path[..<colon.upperBound].dropLast()), String(path[colon.upperBound...]))
+  }
+
+  /// The answers of one case in a case file: the named one, or the only one.
+  private static func caseAnswers(_ path: String, name: String?, for knowledgeBase: KnowledgeBase, console: Console) throws -> Answers {
+    let file = try readText(path, console: console, what: "case file")
+    let loaded = CaseLoader.load([file], for: knowledgeBase)
+    guard !loaded.diagnostics.hasErrors else { throw CommandError.answers(loaded.diagnostics, source: file) }
+    let names = loaded.cases.map(\.id)
+    if let name {
+      guard let found = loaded.cases.first(where: { $0.id == name }) else {
+        throw CommandError.usage(
+          "'\(path)' has no case '\(name)'; its cases are \(names.joined(separator: ", "))",
+          suggestion: Suggestion.closest(to: name, in: names).map { "did you mean '\(path):\($0)'?" }, command: nil)
+      }
+      return found.answers
+    }
+    guard loaded.cases.count == 1, let only = loaded.cases.first else {
+      throw CommandError.usage(
+        "'\(path)' holds \(loaded.cases.count) cases; name one: --answers \(path):NAME (\(names.joined(separator: ", ")))", suggestion: nil,
+        command: nil)
+    }
+    return only.answers
   }
 
   /// Writes output to `--output FILE` by `AtomicFile`'s rules (never onto a file the

@@ -17,7 +17,9 @@ let outputOption = OptionSpec("--output", value: "FILE", help: "Write to FILE (a
 /// `--answers FILE`.
 let answersOption = OptionSpec(
   "--answers", value: "FILE",
-  help: "The answers: a JSON object of question id → answer, or a FHIR R4 QuestionnaireResponse ('-' reads standard input).")
+  help:
+    "The answers: a JSON object of question id → answer, a FHIR R4 QuestionnaireResponse, or a clinician's case (FILE.case, FILE.case:NAME) ('-' reads standard input)."
+)
 
 extension Shared {
   /// The `--audience` value (clinician by default).

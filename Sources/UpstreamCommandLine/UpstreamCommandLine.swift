@@ -16,7 +16,7 @@ package enum UpstreamCommandLine {
     AssessCommand.self,
     WhyCommand.self, WhyNotCommand.self, WhatIfCommand.self,
     TestCommand.self,
-    FmtCommand.self, GraphCommand.self, DiffCommand.self, ExplainCommand.self,
+    FmtCommand.self, GraphCommand.self, DiffCommand.self, ExplainCommand.self, ListCommand.self,
     ExportCommand.self, ImportCommand.self,
     ServeCommand.self,
     LspCommand.self,

@@ -67,6 +67,10 @@ package struct KnowledgeGraph: Sendable {
   package private(set) var edges: [Edge]
   /// Whether the graph shows an assessment's trace.
   package private(set) var isTrace = false
+  /// For each rule, what it reads and the recommendations it calls for: its own
+  /// neighbourhood, even where the picture draws a recommendation beside the finding it
+  /// addresses rather than on an edge of the rule.
+  private var neighbourhoodByRule: [String: [String]] = [:]
 
   /// The whole network of a knowledge base.
   package init(_ knowledgeBase: KnowledgeBase) {
@@ -84,6 +88,15 @@ package struct KnowledgeGraph: Sendable {
     nodes += knowledgeBase.redFlags.sorted { $0.id < $1.id }.map { Node(id: $0.id, kind: .redFlag, label: $0.name, setApart: true) }
     self.nodes = nodes
     self.edges = Self.edges(knowledgeBase)
+    for rule in knowledgeBase.rules {
+      var neighbourhood = rule.condition.questionsRead.map { knowledgeBase.questions[$0].id }
+      neighbourhood += rule.condition.findingsRead().map { knowledgeBase.findings[$0.finding].id }
+      neighbourhood += rule.condition.scoresRead.map { knowledgeBase.scores[$0].id }
+      for case .recommend(let recommendation) in rule.conclusions {
+        neighbourhood.append(knowledgeBase.recommendations[recommendation].id)
+      }
+      neighbourhoodByRule[rule.id] = neighbourhood
+    }
   }
 
   // MARK: Edges
@@ -186,12 +199,17 @@ package struct KnowledgeGraph: Sendable {
     return copy
   }
 
-  /// The nodes an id names: the node itself, or for a rule every node its edges touch.
+  /// The nodes an id names: the node itself, or for a rule every node its edges touch,
+  /// everything it reads and every recommendation it calls for.
   package func seeds(for id: String) -> Set<String>? {
     if node(id) != nil { return [id] }
-    let touched = edges.filter { $0.rules.contains(id) }.flatMap { [$0.from, $0.to] }
+    let touched = edges.filter { $0.rules.contains(id) }.flatMap { [$0.from, $0.to] } + (neighbourhoodByRule[id] ?? [])
     return touched.isEmpty ? nil : Set(touched)
   }
+
+  /// How many links `--focus` follows when no depth is given: the focused node's direct
+  /// neighbours (for a rule: what it reads, concludes and recommends, and their neighbours).
+  package static let defaultFocusDepth = 1
 
   /// Only what a trace reached: highlighted nodes, and the highlighted edges between them.
   package func reachedOnly() -> KnowledgeGraph {

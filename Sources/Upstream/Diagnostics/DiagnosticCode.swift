@@ -39,7 +39,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
   case askWhenExcludes = "UP0114"
   case conflictSettlement = "UP0115"
   case adviceUrgencyMissing = "UP0116"
-  case ambiguousCode = "UP0117"
+  case unitInComparison = "UP0117"
+  case ambiguousCode = "UP0118"
 
   // Reviewer warnings
   case unusedQuestion = "UP0201"
@@ -55,7 +56,9 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
   case missingExplanation = "UP0211"
   case staleReview = "UP0212"
   case missingSafetyNetting = "UP0213"
-  case codingWithoutSystem = "UP0214"
+  case doubleCounting = "UP0214"
+  case nearDuplicateRecommendations = "UP0215"
+  case codingWithoutSystem = "UP0216"
 
   // Case files
   case caseFailed = "UP0301"
@@ -113,6 +116,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .askWhenExcludes: "a condition on a question that its `ask when` never lets be asked"
     case .conflictSettlement: "a conflict settled in favour of a recommendation not in the conflict"
     case .adviceUrgencyMissing: "a red flag raised at an urgency it has no advice wording for"
+    case .unitInComparison: "a unit written after a number in a comparison (`sitting_hours > 6 hours`)"
     case .ambiguousCode: "a linkId or code that is empty, or names two questions, scores or options"
     case .unusedQuestion: "a question no rule uses"
     case .findingNeverConcluded: "a finding no rule concludes"
@@ -127,6 +131,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .missingExplanation: "a complaint or contributor without a patient explanation"
     case .staleReview: "a review date older than the allowed age"
     case .missingSafetyNetting: "self-care advice with no safety-netting in the knowledge base"
+    case .doubleCounting: "two rules that conclude the same finding from overlapping evidence, so it is counted twice"
+    case .nearDuplicateRecommendations: "two near-identical recommendations that rules can call for together"
     case .codingWithoutSystem: "a code without a code system"
     case .caseFailed: "a case's expectation that the assessment does not meet"
     case .answersNotJSON: "an answers file that is not a JSON object"
@@ -184,6 +190,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .conflictSettlement: "Prefer one of the two recommendations in the conflict (`prefer THIS when …`, `otherwise prefer OTHER`)."
     case .adviceUrgencyMissing:
       "Add `advice URGENCY \"…\"` to the red flag, worded for that urgency (an emergency's advice opens with going to an emergency department now)."
+    case .unitInComparison:
+      "Write the number only (`sitting_hours > 6`): a number question is always compared in its own unit, which `upstream list questions` shows."
     case .unusedQuestion: "Use the question in a rule, or remove it so that nobody is asked it for nothing."
     case .findingNeverConcluded: "Add a rule that concludes the finding, or remove it."
     case .recommendationNeverTriggered: "Add `recommend ID` to a rule, or remove the recommendation."
@@ -198,6 +206,10 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .staleReview: "Review the rule or recommendation and update `reviewed YYYY-MM-DD`; `--stale-after DAYS` sets the allowed age."
     case .missingSafetyNetting:
       "Add `safety netting \"…\"` lines to the `knowledge base` header: when to seek emergency help, same-day help, and a routine review."
+    case .doubleCounting:
+      "Conclude the finding in one rule, make the conditions exclude each other (`and not …`), or take the suggested certainty so the two together give what you meant."
+    case .nearDuplicateRecommendations:
+      "Keep one of the two, or declare `conflicts with OTHER` and `otherwise prefer stronger` so a patient is given only one."
     case .caseFailed: "Read the expected and actual lines and the why-trace: mend the rule, or the case if the expectation was wrong."
     case .answersNotJSON: "Write the answers as one JSON object of question id → answer, saved as UTF-8 (see Docs/examples/)."
     case .unknownQuestion: "Check the id (take the \"did you mean\"); `upstream explain ID` or the FHIR export lists the questions."

@@ -65,6 +65,8 @@ package struct DraftKnowledgeBase: Sendable {
   let ruleConditions: [ConditionSyntax]
   /// Each rule's declaration range, by rule index.
   let ruleRanges: [SourceRange]
+  /// Each rule's conclusions as written, by rule index, for checks that point at (or fix) one.
+  let ruleConclusions: [[ConclusionSyntax]]
   let questionRanges: [SourceRange]
   let findingRanges: [SourceRange]
   let recommendationRanges: [SourceRange]
@@ -225,11 +227,13 @@ private struct Resolver {
     var rules: [Rule] = []
     var conditionSyntax: [ConditionSyntax] = []
     var ruleRanges: [SourceRange] = []
+    var conclusionSyntax: [[ConclusionSyntax]] = []
     for syntax in ruleSyntax {
       guard let rule = resolveRule(syntax), let condition = syntax.condition else { continue }
       rules.append(rule)
       conditionSyntax.append(condition)
       ruleRanges.append(syntax.id.range)
+      conclusionSyntax.append(syntax.conclusions)
     }
     let redFlagQuestions = Set(rules.filter(\.raisesRedFlag).flatMap(\.condition.questionsRead))
     let finalQuestions = questions.enumerated().map { index, question in
@@ -259,7 +263,7 @@ private struct Resolver {
       contentHash: contentHash, symbols: symbolsByRule)
     return DraftKnowledgeBase(
       knowledgeBase: knowledgeBase, ruleConditions: order.map { conditionSyntax[$0] },
-      ruleRanges: order.map { ruleRanges[$0] }, questionRanges: questionSyntax.map(\.id.range),
+      ruleRanges: order.map { ruleRanges[$0] }, ruleConclusions: order.map { conclusionSyntax[$0] }, questionRanges: questionSyntax.map(\.id.range),
       findingRanges: findingSyntax.map(\.id.range), recommendationRanges: recommendationSyntax.map(\.id.range),
       sourceRanges: sourceSyntax.map(\.id.range), redFlagRanges: redFlagSyntax.map(\.id.range),
       headerRange: headers.first?.range ?? .wholeFile(files.first?.path ?? "rules"), askWhenSyntax: questionSyntax.map(\.askWhen),
@@ -684,10 +688,17 @@ private struct Resolver {
     case .certainty(let name, let certainty):
       guard let index = finding(name) else { return nil }
       guard (-1...1).contains(certainty.value) else {
-        error(
+        var diagnostic = Diagnostic.error(
           .certaintyOutOfRange,
           "a certainty must be between -1 and 1 (negative is evidence against); found \(NumberText.plain(certainty.value))",
           at: certainty.range)
+        if abs(certainty.value) <= 100 {
+          // `certainty 60`: a percentage without its sign.
+          let fraction = NumberText.plain(certainty.value / 100)
+          diagnostic.fix = .init(
+            message: "did you mean \(fraction) (\(NumberText.plain(certainty.value))%)?", replacement: fraction, range: certainty.range)
+        }
+        diagnostics.append(diagnostic)
         return nil
       }
       return .certainty(finding: index, certainty.value)
@@ -800,6 +811,7 @@ private struct Resolver {
 
   private mutating func resolveTest(_ test: TestSyntax, onlyQuestions: Bool, selfQuestion: Int?) -> Condition? {
     let name = test.subject
+    if let unit = test.unit, let removal = test.unitRemoval { reportUnit(unit, removal, after: name) }
     guard let symbol = symbols[name.text] else {
       unknown(name, expected: onlyQuestions ? "question" : "question, finding or score") { symbol in
         switch symbol {
@@ -843,6 +855,35 @@ private struct Resolver {
       error(.wrongKindOfId, "'\(name.text)' is \(describe(symbol)), but a condition needs \(expected)", at: name.range)
       return nil
     }
+  }
+
+  /// `sitting_hours > 6 hours`: the number stands alone, in the question's own unit.
+  private mutating func reportUnit(_ unit: Spelled<String>, _ removal: SourceRange, after name: Name) {
+    var declared: String?
+    if case .question(let index)? = symbols[name.text], case .number(_, _, let questionUnit, _) = questions[index].kind {
+      declared = questionUnit
+    }
+    let written = unit.value.split(separator: " ").first.map(String.init) ?? unit.value
+    let message: String
+    var fix: Diagnostic.FixSuggestion?
+    if let declared, Self.sameUnit(written, declared) {
+      message = "write the number only; the question '\(name.text)' is in \(declared)"
+      fix = .init(message: "remove '\(unit.value)'", replacement: "", range: removal)
+    } else if let declared {
+      message = "the question '\(name.text)' is in \(declared), not '\(unit.value)': write the number of \(declared) only"
+    } else {
+      message = "write the number only; '\(name.text)' is compared with a plain number, so '\(unit.value)' cannot follow it"
+      fix = .init(message: "remove '\(unit.value)'", replacement: "", range: removal)
+    }
+    diagnostics.append(.error(.unitInComparison, message, at: unit.range, fix: fix))
+  }
+
+  /// Whether a unit as written names the declared one: `hours`, `hour`, `hrs`, `h`.
+  private static func sameUnit(_ written: String, _ declared: String) -> Bool {
+    let a = written.lowercased()
+    let b = declared.lowercased()
+    func stem(_ word: String) -> String { word.hasSuffix("s") && word.count > 2 ? String(word.dropLast()) : word }
+    return stem(a) == stem(b) || (a.count <= 3 && b.hasPrefix(a.prefix(1)))
   }
 
   /// `QUESTION < NORM`: one test per band of the norm, any of which may hold.

@@ -74,6 +74,12 @@ struct Lexer {
     collector.add(.error(code, message, at: range(from: start)))
   }
 
+  /// Records a problem whose fix replaces everything from `start` to here with `replacement`.
+  private mutating func report(_ code: DiagnosticCode, _ message: String, from start: SourceLocation, fix replacement: String, saying: String) {
+    let here = range(from: start)
+    collector.add(.error(code, message, at: here, fix: .init(message: saying, replacement: replacement, range: here)))
+  }
+
   // MARK: Tokens
 
   /// The next token; `.endOfFile` at the end, and again on every later call.
@@ -133,6 +139,31 @@ struct Lexer {
         return token(.greaterOrEqual, ">=")
       }
       return token(.greater, ">")
+    case UInt8(ascii: ".") where peek(1).map(isDigit) ?? false:
+      // `.6`: a number written without its leading zero.
+      advance()
+      while let next = current, isDigit(next) { advance() }
+      let written = "0" + String(decoding: bytes[start.offset..<position], as: UTF8.self)
+      report(.invalidNumber, "write \(written): a number starts with a digit", from: start, fix: written, saying: "write \(written)")
+      return token(.number, written)
+    case UInt8(ascii: "=") where peek(1) == UInt8(ascii: ">") || peek(1) == UInt8(ascii: "<"):
+      // `=>` and `=<`: the two characters the wrong way round.
+      let greater = peek(1) == UInt8(ascii: ">")
+      advance()
+      advance()
+      let written = greater ? ">=" : "<="
+      report(
+        .invalidCharacter, "'\(greater ? "=>" : "=<")' is written '\(written)' in the rule language", from: start, fix: written,
+        saying: "write '\(written)'")
+      return token(greater ? .greaterOrEqual : .lessOrEqual, written)
+    case UInt8(ascii: "&"), UInt8(ascii: "|"):
+      // `&`, `&&`, `|`, `||`: the words are `and` and `or`.
+      let symbol = byte
+      while current == symbol { advance() }
+      let word = symbol == UInt8(ascii: "&") ? "and" : "or"
+      let written = String(decoding: bytes[start.offset..<position], as: UTF8.self)
+      report(.invalidCharacter, "write '\(word)', not '\(written)': the rule language uses words", from: start, fix: word, saying: "write '\(word)'")
+      return token(.word, word)
     default:
       skipInvalidCharacter(from: start)
       return nil
@@ -216,6 +247,28 @@ struct Lexer {
       while let byte = current, isDigit(byte) { advance() }
     }
     var text = String(decoding: bytes[start.offset..<position], as: UTF8.self)
+    if current == UInt8(ascii: "%"), text.count <= Self.maximumNumberLength, let percent = Double(text) {
+      // `60%`: certainties and thresholds are numbers from -1 to 1.
+      advance()
+      let written = NumberText.plain(percent / 100)
+      report(
+        .invalidNumber, "write \(text)% as \(written): certainties and thresholds are numbers from -1 to 1, not percentages",
+        from: start, fix: written, saying: "write \(written)")
+      return Token(kind: .number, value: written, range: range(from: start), startsLine: startsLine)
+    }
+    if let byte = current, byte | 0x20 >= UInt8(ascii: "a"), byte | 0x20 <= UInt8(ascii: "z"), text.count <= Self.maximumNumberLength,
+      Double(text) != nil
+    {
+      // `6h`, `30mins`: a unit stuck to the number.
+      let numberEnd = position
+      while let next = current, isWordByte(next) { advance() }
+      let whole = String(decoding: bytes[start.offset..<position], as: UTF8.self)
+      let unit = String(decoding: bytes[numberEnd..<position], as: UTF8.self)
+      report(
+        .invalidNumber, "write the number only: \(text), not '\(whole.prefix(40))'; a question's number is always in its own unit",
+        from: start, fix: text, saying: "write \(text) (without '\(unit.prefix(40))')")
+      return Token(kind: .number, value: text, range: range(from: start), startsLine: startsLine)
+    }
     if let byte = current, isWordByte(byte) {
       while let next = current, isWordByte(next) { advance() }
       let whole = String(decoding: bytes[start.offset..<position], as: UTF8.self)

@@ -91,6 +91,15 @@ package struct Parser {
     "recommendation", "knowledge", "flags", "withheld", "top",
   ]
 
+  /// The first words of every declaration's attributes: a condition written on one line with
+  /// the next attribute (`stratum low "Low" when t <= 1 means "m"`) ends before them.
+  static let attributeWords: Set<String> = [
+    "version", "author", "disclaimer", "general", "safety", "less", "title", "citation", "url", "evidence", "ask", "help",
+    "option", "range", "unit", "decimals", "synonyms", "name", "patient", "region", "explain", "stratum", "means", "copyright",
+    "urgency", "advice", "source", "reviewed", "by", "band", "because", "clinician", "dose", "instructions", "caution",
+    "addresses", "conflicts", "safe", "description",
+  ]
+
   /// A parse that cannot go on in this construct; the caller resumes at the next line.
   private struct Failure: Error {}
 
@@ -231,6 +240,22 @@ package struct Parser {
   private mutating func parseNumber(_ what: String) throws -> Spelled<Double> {
     guard current.kind == .number, let number = current.number else { throw fail(expected: what) }
     let token = take()
+    // `0,6`: a decimal comma, as many countries write it; the comma and digits touch.
+    if current.kind == .comma, current.range.start.offset == token.range.end.offset, peek().kind == .number,
+      peek().range.start.offset == current.range.end.offset, !token.value.contains("."), !peek().value.hasPrefix("-"),
+      peek().value.count != 3 || token.value == "0",  // `1,000` is a thousands separator, not a decimal
+      let decimal = Double(token.value + "." + peek().value)
+    {
+      take()
+      let fraction = take()
+      let whole = token.range.through(fraction.range)
+      let written = NumberText.plain(decimal)
+      var diagnostic = Diagnostic.error(
+        .invalidNumber, "write decimals with a point: \(written), not \(token.value),\(fraction.value)", at: whole)
+      diagnostic.fix = .init(message: "write \(written)", replacement: written, range: whole)
+      report(diagnostic)
+      return Spelled(value: decimal, range: whole)
+    }
     return Spelled(value: number, range: token.range)
   }
 
@@ -703,6 +728,15 @@ package struct Parser {
       try expectWord("of")
       return .upstream(contributor: finding, of: try parseName("a finding id"))
     }
+    if current.kind == .number {
+      // `then tight_hip_flexors 0.6`: the word `certainty` left out.
+      let number = current
+      var diagnostic = Diagnostic.error(
+        .unexpectedToken, "write 'certainty' before the number: '\(finding.text) certainty \(number.value)'", at: number.range)
+      diagnostic.fix = .init(message: "write 'certainty \(number.value)'", replacement: "certainty \(number.value)", range: number.range)
+      report(diagnostic)
+      return .certainty(finding: finding, certainty: try parseNumber("a certainty between -1 and 1"))
+    }
     throw fail(expected: "'certainty' or 'upstream of' after '\(finding.text)'", suggestionsFrom: ["certainty", "upstream"])
   }
 
@@ -855,7 +889,11 @@ package struct Parser {
   private mutating func parseTest() throws -> TestSyntax {
     let subject = try parseName("a question, finding or score")
     func done(_ comparison: TestSyntax.Comparison, _ end: SourceRange) -> TestSyntax {
-      TestSyntax(subject: subject, comparison: comparison, range: subject.range.through(end))
+      var test = TestSyntax(subject: subject, comparison: comparison, range: subject.range.through(end))
+      if !comparison.numbers.isEmpty || isCertainty(comparison) {
+        (test.unit, test.unitRemoval) = unitAfterNumber(end)
+      }
+      return test
     }
     if takeIfWord("certainty") != nil {
       guard let op = comparisonOperator(current.kind) else {
@@ -900,6 +938,25 @@ package struct Parser {
       return done(.compare(op, bound), bound.range)
     }
     return done(.bare, subject.range)
+  }
+
+  private func isCertainty(_ comparison: TestSyntax.Comparison) -> Bool {
+    if case .certainty = comparison { true } else { false }
+  }
+
+  /// Words on the same line after a number that the grammar does not expect there
+  /// (`> 6 hours`, `> 6 hours a day`): taken, so the compiler can say the number stands
+  /// alone, in the question's unit.
+  private mutating func unitAfterNumber(_ number: SourceRange) -> (Spelled<String>?, SourceRange?) {
+    var words: [Token] = []
+    while current.kind == .word, !current.startsLine, !Self.reservedWords.contains(current.value),
+      !Self.attributeWords.contains(current.value)
+    {
+      words.append(take())
+    }
+    guard let first = words.first, let last = words.last else { return (nil, nil) }
+    let unit = Spelled(value: words.map(\.value).joined(separator: " "), range: first.range.through(last.range))
+    return (unit, SourceRange(file: number.file, start: number.end, end: last.range.end))
   }
 
   /// value = ID | NUMBER ;

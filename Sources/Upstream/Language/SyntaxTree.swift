@@ -404,4 +404,9 @@ package struct TestSyntax: Sendable {
   package let subject: Name
   package let comparison: Comparison
   package let range: SourceRange
+  /// Words written after the number, such as the unit in `sitting_hours > 6 hours`: a slip
+  /// the compiler reports, knowing the question's unit.
+  package var unit: Spelled<String>?
+  /// From the end of the number to the end of `unit`: what deleting the unit removes.
+  package var unitRemoval: SourceRange?
 }

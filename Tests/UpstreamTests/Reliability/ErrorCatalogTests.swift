@@ -30,6 +30,10 @@ struct ErrorCatalogTests {
     (.reservedWordAsId, "question when: yes/no\n  ask \"When?\"\n"),
     (.inputTooLarge, "question pain: yes/no\n  ask \"" + String(repeating: "a", count: Lexer.maximumTextLength + 1) + "\"\n"),
     (
+      .unitInComparison,
+      "question hours: number\n  ask \"Hours?\"\n  range 0 to 24\n  unit \"hours\"\ncontributor sits\n  name \"Sits\"\n  explain \"S.\"\nrule r\n  when hours > 6 hours\n  then sits certainty 0.5\n  because \"b\"\n  source s\n"
+    ),
+    (
       .valueOutOfRange,
       "question hours: number\n  ask \"Hours?\"\n  range 0 to 24\ncontributor sits\n  name \"Sits\"\n  explain \"S.\"\nrule r\n  when hours > 30\n  then sits certainty 0.5\n  because \"b\"\n  source s\n"
     ),

@@ -37,6 +37,8 @@ package func standardChecks(
     MissingSafetyNettingCheck(),
     RedFlagQuestionConditionalCheck(),
     DuplicateConditionCheck(),
+    DoubleCountingCheck(),
+    NearDuplicateRecommendationsCheck(),
     OverlappingRangesCheck(),
     GappedRangesCheck(),
     MissingExplanationCheck(),

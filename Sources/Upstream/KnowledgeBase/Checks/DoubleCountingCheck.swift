@@ -1,0 +1,268 @@
+// MARK: - The same evidence counted twice
+
+/// Two rules that conclude the same finding from overlapping evidence count that evidence
+/// twice.
+///
+/// Triggers (as a warning) for two rules that conclude the same finding with certainties of
+/// the same sign, can fire together, and either
+/// - one's condition implies the other's (whenever the narrower rule fires, the broader one
+///   fires too), such as `stiff_standing_up and sitting_hours > 6` and
+///   `stiff_standing_up or back_worse_after_sitting`; or
+/// - both require the same test of the same answer (`stiff_standing_up` in each).
+///
+/// Rules that place the finding upstream of different things (`collapsed_arches upstream of
+/// hip_pain` in one, `… upstream of knee_pain` in the other) are separate chains, as the
+/// shipped rules write one rule per complaint a contributor explains: they do not trigger.
+///
+/// Nor does a narrower rule with a smaller certainty than the broader one: the broader rule
+/// already gives more whenever the narrower fires, so the narrower can only be meant as an
+/// increment for its extra sign (knees drifting in on top of knee pain on stairs).
+///
+/// Certainties combine (`1 − (1 − a)(1 − b)`), so 0.6 and 0.5 give 0.80: the warning names
+/// both rules and the certainty they give together. When the narrower rule is the stronger
+/// one, the fix sets its certainty to what it must add to the broader rule's to give its own
+/// value. Does not trigger for rules that cannot fire together, for rules whose only shared
+/// tests are on findings (such as the complaint both explain), for certainties of opposite
+/// signs, or for rules with the same condition (`UP0208` reports those).
+struct DoubleCountingCheck: KnowledgeBaseCheck {
+  let code = DiagnosticCode.doubleCounting
+
+  let triggeringExamples = [
+    """
+    question stiff: yes/no
+      ask "Stiff when you stand up?"
+    question worse: yes/no
+      ask "Worse after sitting?"
+    question hours: number
+      ask "Hours sitting?"
+      range 0 to 24
+    contributor tight
+      name "Tight hip flexors"
+    rule broad
+      when stiff or worse
+      then tight certainty 0.5
+      because "b"
+      source s
+    rule narrow
+      when stiff and hours > 6
+      then tight certainty 0.6
+      because "b"
+      source s
+    """,
+    """
+    question stiff: yes/no
+      ask "Stiff when you stand up?"
+    question hours: number
+      ask "Hours sitting?"
+      range 0 to 24
+    question age: number
+      ask "Age?"
+      range 16 to 110
+    contributor tight
+      name "Tight hip flexors"
+    rule sitters
+      when stiff and hours > 6
+      then tight certainty 0.4
+      because "b"
+      source s
+    rule older
+      when stiff and age > 60
+      then tight certainty 0.4
+      because "b"
+      source s
+    """,
+  ]
+
+  let nonTriggeringExamples = [
+    """
+    question stiff: yes/no
+      ask "Stiff when you stand up?"
+    question hours: number
+      ask "Hours sitting?"
+      range 0 to 24
+    contributor tight
+      name "Tight hip flexors"
+    contributor sitting
+      name "Long sitting"
+    rule stiffness
+      when stiff
+      then tight certainty 0.5
+      because "b"
+      source s
+    rule long-sitting
+      when stiff and hours > 6
+      then sitting certainty 0.6
+      because "b"
+      source s
+    """,
+    """
+    question hours: number
+      ask "Hours sitting?"
+      range 0 to 24
+    question stiff: yes/no
+      ask "Stiff when you stand up?"
+    contributor tight
+      name "Tight hip flexors"
+    rule some-sitting
+      when stiff and hours < 6
+      then tight certainty 0.3
+      because "b"
+      source s
+    rule much-sitting
+      when stiff and hours >= 6
+      then tight certainty 0.6
+      because "b"
+      source s
+    """,
+  ]
+
+  func check(_ draft: DraftKnowledgeBase) -> [Diagnostic] {
+    let kb = draft.knowledgeBase
+    let analysis = ConditionAnalysis(questions: kb.questions, scores: kb.scores)
+    var diagnostics: [Diagnostic] = []
+    for (finding, rules) in kb.rulesConcludingFinding.enumerated() where rules.count > 1 {
+      // Each pair once, in id order, so the report does not depend on the order of files.
+      let sorted = rules.sorted { kb.rules[$0].id < kb.rules[$1].id }
+      for (position, first) in sorted.enumerated() {
+        for second in sorted[(position + 1)...] {
+          if let diagnostic = overlap(first, second, finding: finding, draft, analysis) { diagnostics.append(diagnostic) }
+        }
+      }
+    }
+    return diagnostics
+  }
+
+  // MARK: One pair
+
+  private func overlap(_ first: Int, _ second: Int, finding: Int, _ draft: DraftKnowledgeBase, _ analysis: ConditionAnalysis) -> Diagnostic? {
+    let kb = draft.knowledgeBase
+    guard let a = certainty(of: finding, in: kb.rules[first]), let b = certainty(of: finding, in: kb.rules[second]),
+      a != 0, (a > 0) == (b > 0)
+    else { return nil }
+    let conditionA = kb.rules[first].condition
+    let conditionB = kb.rules[second].condition
+    guard ConditionKey.of(conditionA) != ConditionKey.of(conditionB), analysis.canHoldAll([conditionA, conditionB]) else { return nil }
+    // Rules that place the finding upstream of different things are separate chains (flat
+    // arches behind hip pain, and behind knee pain): the finding explaining more is news.
+    let linksA = links(of: finding, in: kb.rules[first])
+    let linksB = links(of: finding, in: kb.rules[second])
+    guard linksA.isEmpty || linksB.isEmpty || !linksA.isDisjoint(with: linksB) else { return nil }
+    // Which rule is the narrower, if either: its condition implies the other's.
+    let narrower: (rule: Int, other: Int)?
+    if Implication(analysis: analysis).implies(conditionA, conditionB) {
+      narrower = (first, second)
+    } else if Implication(analysis: analysis).implies(conditionB, conditionA) {
+      narrower = (second, first)
+    } else {
+      narrower = nil
+    }
+    // A narrower rule weaker than the broader one can only be meant as an increment (the
+    // broader rule already gives more whenever it fires): extra evidence, not the same twice.
+    if let narrower, abs(certainty(of: finding, in: kb.rules[narrower.rule]) ?? 0) < abs(certainty(of: finding, in: kb.rules[narrower.other]) ?? 0) {
+      return nil
+    }
+    let sharedAnswers = Set(requiredAnswerTests(conditionA).keys).intersection(requiredAnswerTests(conditionB).keys)
+    guard narrower != nil || !sharedAnswers.isEmpty else { return nil }
+
+    let combined = a > 0 ? Certainty.combine(for: [a, b], against: []) : Certainty.combine(for: [], against: [-a, -b])
+    let findingID = kb.findings[finding].id
+    // The warning sits on the rule declared later; the note points at the other.
+    let (later, earlier) = draft.ruleRanges[first] < draft.ruleRanges[second] ? (second, first) : (first, second)
+    let ruleA = kb.rules[first].id
+    let ruleB = kb.rules[second].id
+    let how: String
+    if let narrower {
+      how = "whenever '\(kb.rules[narrower.rule].id)' fires, '\(kb.rules[narrower.other].id)' fires too (its condition includes the other's)"
+    } else {
+      let questions = sharedAnswers.compactMap { requiredAnswerTests(conditionA)[$0] }.map { "'\(kb.questions[$0].id)'" }
+      how = "both need the same answer to \(Set(questions).sorted().joined(separator: ", "))"
+    }
+    let message =
+      "rules '\(ruleA)' and '\(ruleB)' both conclude '\(findingID)' from overlapping evidence: \(how), so that evidence is counted twice "
+      + "and together they give \(Certainty.number(combined)), not \(Certainty.number(a)) or \(Certainty.number(b)); "
+      + "conclude it in one rule, or make the conditions exclude each other"
+    return .warning(
+      code, message, at: draft.ruleConditions[later].range,
+      notes: [
+        .init(
+          "rule '\(kb.rules[earlier].id)' concludes '\(findingID)' certainty \(NumberText.plain(certainty(of: finding, in: kb.rules[earlier]) ?? 0)) here",
+          at: draft.ruleConditions[earlier].range)
+      ],
+      fix: narrower.flatMap { fix(narrower: $0.rule, broader: $0.other, finding: finding, draft) })
+  }
+
+  /// Sets the narrower rule's certainty to what it must add to the broader rule's so that
+  /// together they give the narrower rule's own value, when it is the stronger of the two.
+  private func fix(narrower: Int, broader: Int, finding: Int, _ draft: DraftKnowledgeBase) -> Diagnostic.FixSuggestion? {
+    let kb = draft.knowledgeBase
+    guard let wanted = certainty(of: finding, in: kb.rules[narrower]), let given = certainty(of: finding, in: kb.rules[broader]),
+      abs(wanted) > abs(given), abs(given) < 1
+    else { return nil }
+    let added = ((abs(wanted) - abs(given)) / (1 - abs(given)) * 100).rounded() / 100
+    guard added > 0 else { return nil }
+    let findingID = kb.findings[finding].id
+    for case .certainty(let name, let value) in draft.ruleConclusions[narrower] where name.text == findingID {
+      let replacement = NumberText.plain(wanted < 0 ? -added : added)
+      return Diagnostic.FixSuggestion(
+        message:
+          "write certainty \(replacement) in rule '\(kb.rules[narrower].id)', so that with rule '\(kb.rules[broader].id)' (\(NumberText.plain(given))) "
+          + "the two give about \(NumberText.plain(wanted))",
+        replacement: replacement, range: value.range)
+    }
+    return nil
+  }
+
+  // MARK: Parts of conditions
+
+  private func certainty(of finding: Int, in rule: Rule) -> Double? {
+    for case .certainty(finding, let value) in rule.conclusions { return value }
+    return nil
+  }
+
+  /// What a rule places the finding upstream of.
+  private func links(of finding: Int, in rule: Rule) -> Set<Int> {
+    var targets = Set<Int>()
+    for case .upstream(finding, let target) in rule.conclusions { targets.insert(target) }
+    return targets
+  }
+
+  /// The tests of answers a condition needs (the parts of its top-level `and`), by key, with
+  /// the question each reads.
+  private func requiredAnswerTests(_ condition: Condition) -> [String: Int] {
+    switch condition {
+    case .answer(let question, _): return [ConditionKey.of(condition): question]
+    case .all(let parts): return parts.reduce(into: [:]) { $0.merge(requiredAnswerTests($1)) { first, _ in first } }
+    default: return [:]
+    }
+  }
+}
+
+// MARK: - Does one condition imply another?
+
+/// Decides, soundly but not completely, whether one condition holding means another holds.
+///
+/// Works on the shape of the conditions (an `and` implies each of its parts, a part implies
+/// an `or` it is in) and, for two tests of one answer, asks `ConditionAnalysis` whether the
+/// first can hold with the second false (`hours > 8` implies `hours > 6`).
+struct Implication {
+  let analysis: ConditionAnalysis
+
+  /// Whether `premise` holding always means `conclusion` holds.
+  func implies(_ premise: Condition, _ conclusion: Condition) -> Bool {
+    if ConditionKey.of(premise) == ConditionKey.of(conclusion) { return true }
+    if case .all(let parts) = conclusion { return parts.allSatisfy { implies(premise, $0) } }
+    if case .any(let parts) = premise { return parts.allSatisfy { implies($0, conclusion) } }
+    if case .all(let parts) = premise, parts.contains(where: { implies($0, conclusion) }) { return true }
+    if case .any(let parts) = conclusion, parts.contains(where: { implies(premise, $0) }) { return true }
+    switch (premise, conclusion) {
+    case (.answer(let first, _), .answer(let second, _)) where first == second:
+      return !analysis.canHoldAll([premise, .not(conclusion)])
+    case (.finding(let first, let premiseOp, let premiseBound), .finding(let second, let op, let bound)) where first == second:
+      // Both of the form "above a threshold": a higher threshold implies a lower one.
+      let above: Set<ComparisonOperator> = [.greater, .greaterOrEqual]
+      return above.contains(premiseOp) && above.contains(op) && (premiseBound > bound || (premiseBound == bound && premiseOp == .greater))
+    default:
+      return false
+    }
+  }
+}
