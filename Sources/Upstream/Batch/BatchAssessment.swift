@@ -19,14 +19,20 @@ package struct BatchAssessment: Sendable {
 
   package let knowledgeBase: KnowledgeBase
   package let audience: Audience
+  /// What each assessed line's record carries.
+  package let format: BatchRecordFormat
   /// How many lines are assessed at once (one chunk per `jobs` × this).
   package let linesPerJob: Int
   /// How many assessments run in parallel.
   package let jobs: Int
 
-  package init(_ knowledgeBase: KnowledgeBase, audience: Audience = .clinician, jobs: Int? = nil, linesPerJob: Int = 64) {
+  package init(
+    _ knowledgeBase: KnowledgeBase, audience: Audience = .clinician, format: BatchRecordFormat = .tree, jobs: Int? = nil,
+    linesPerJob: Int = 64
+  ) {
     self.knowledgeBase = knowledgeBase
     self.audience = audience
+    self.format = format
     self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     self.linesPerJob = max(1, linesPerJob)
   }
@@ -106,7 +112,6 @@ package struct BatchAssessment: Sendable {
     guard let answers = read.answers else {
       return (Self.errorRecord(number: number, read.diagnostics.filter { $0.severity == .error }), true)
     }
-    let tree = knowledgeBase.assess(validated: answers).tree
-    return (JSONWriter.compact(AssessmentJSONRenderer(audience: audience).value(tree)), false)
+    return (format.record(knowledgeBase.assess(validated: answers), audience: audience), false)
   }
 }

@@ -42,6 +42,25 @@ public struct Assessment: Sendable {
   /// ``unansweredSafetyQuestions``).
   public var careLevel: CareLevel { CareLevel(highestUrgency) }
 
+  /// Scores that were filled in: a rule added points or is undecided, or one of the
+  /// instrument's own items (a question read only by rules that add to scores) was answered.
+  /// The tree and the batch summary list these, and only these.
+  package var filledInScores: [ScoreResult] {
+    let kb = knowledgeBase
+    guard !kb.scores.isEmpty else { return [] }
+    let scoring = Set(kb.rulesAddingToScore.flatMap { $0 })
+    var ownItems = Set<Int>()
+    for (question, readers) in kb.rulesReadingQuestion.enumerated() where !readers.isEmpty && readers.allSatisfy(scoring.contains) {
+      ownItems.insert(question)
+    }
+    return scores.filter { result in
+      if !result.contributions.isEmpty || result.lowestThousandths != result.highestThousandths { return true }
+      return kb.rulesAddingToScore[result.score].contains { rule in
+        kb.rules[rule].condition.questionsRead.contains { ownItems.contains($0) && answers[kb.questions[$0].id] != nil }
+      }
+    }
+  }
+
   /// Findings present (certainty above the 0.2 threshold), most certain first, then by id.
   package var presentFindings: [FindingResult] {
     findings.filter(\.isPresent).sorted {
