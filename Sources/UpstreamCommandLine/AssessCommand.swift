@@ -96,7 +96,7 @@ enum AssessCommand: UpstreamCommand {
       knowledgeBase, audience: try Shared.audience(arguments, command: spec.name), format: format, jobs: jobs)
     let started = Date()
     let summary = batch.run(
-      nextLine: { reader.nextLine() }, write: { console.write($0 + "\n") },
+      nextLine: { reader.nextLine() }, writeBlock: { console.write($0) },
       progress: { summary in
         guard console.errorIsTerminal else { return }
         let total = summary.assessed + summary.failed
