@@ -145,11 +145,13 @@ package struct BatchAssessment: Sendable {
   /// One line's result: the assessment as compact JSON, or an error record.
   package func assess(line: String, number: Int) -> (json: String, failed: Bool) {
     let file = SourceFile(path: "line \(number)", text: line)
-    let read = AnswersReader.read(file, for: knowledgeBase)
+    // Only errors matter here: a line's warnings are not written.
+    let read = AnswersReader.read(file, for: knowledgeBase, warnings: false)
     guard let answers = read.answers else {
       return (Self.errorRecord(number: number, read.diagnostics.filter { $0.severity == .error }), true)
     }
-    return (format.record(knowledgeBase.assess(validated: answers), audience: audience), false)
+    let resolved = read.resolved ?? ResolvedAnswers(answers, for: knowledgeBase)
+    return (format.record(knowledgeBase.assess(resolved: resolved), audience: audience), false)
   }
 }
 

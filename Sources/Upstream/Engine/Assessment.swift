@@ -48,15 +48,10 @@ public struct Assessment: Sendable {
   package var filledInScores: [ScoreResult] {
     let kb = knowledgeBase
     guard !kb.scores.isEmpty else { return [] }
-    let scoring = Set(kb.rulesAddingToScore.flatMap { $0 })
-    var ownItems = Set<Int>()
-    for (question, readers) in kb.rulesReadingQuestion.enumerated() where !readers.isEmpty && readers.allSatisfy(scoring.contains) {
-      ownItems.insert(question)
-    }
     return scores.filter { result in
       if !result.contributions.isEmpty || result.lowestThousandths != result.highestThousandths { return true }
       return kb.rulesAddingToScore[result.score].contains { rule in
-        kb.rules[rule].condition.questionsRead.contains { ownItems.contains($0) && answers[kb.questions[$0].id] != nil }
+        kb.rules[rule].condition.questionsRead.contains { kb.isScoreItem[$0] && answers[kb.questions[$0].id] != nil }
       }
     }
   }
@@ -251,8 +246,10 @@ extension Assessment {
   public var unansweredSafetyQuestions: [Question] {
     let kb = knowledgeBase
     let candidates = kb.questions.indices.filter { index in
+      // A slot with a value is an answer that fits: no need to look the answer up.
+      guard kb.questions[index].isRedFlagQuestion, case .unknown = sheet.slots[index] else { return false }
       let answer = answers[kb.questions[index].id]
-      return kb.questions[index].isRedFlagQuestion && (answer == nil || answer == .notSure)
+      return answer == nil || answer == .notSure
     }
     guard !candidates.isEmpty else { return [] }
     var open = [Bool](repeating: false, count: kb.questions.count)
