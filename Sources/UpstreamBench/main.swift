@@ -22,6 +22,10 @@ struct Options {
   var clips = true
   var batch = true
   var markdown: String?
+  /// `--profile WORKLOAD`: run a fixed number of assessments and nothing else (for callgrind).
+  var profile: String?
+  var count = 1_000
+  var userLevel = true
 
   static let help = """
     upstream-bench: measures Upstream, side by side with CLIPS 6.30 when it is installed.
@@ -33,7 +37,15 @@ struct Options {
       --seconds S      seconds per throughput measurement (default: 2)
       --no-clips       do not run CLIPS
       --no-batch       do not measure assess --batch
+      --no-user-level  do not compare whole processes (upstream assess --batch against the CLIPS CLI)
       --markdown FILE  write the results between the markers in FILE (Docs/Performance.md)
+      --profile W      only run --count assessments of workload W (shipped, shipped-resolved,
+                       small, medium, large, or any of them with -resolved: answers
+                       resolved to slots before the loop),
+                       batch-tree, batch-summary: the last two through BatchAssessment on the
+                       shipped cases, one job), for instruction counts under
+                       valgrind --tool=callgrind --toggle-collect='*profileLoop*'
+      --count N        assessments for --profile (default 1000)
       --help           show this help
     """
 
@@ -52,6 +64,9 @@ struct Options {
       case "--no-clips": clips = false
       case "--no-batch": batch = false
       case "--markdown": markdown = value()
+      case "--no-user-level": userLevel = false
+      case "--profile": profile = value()
+      case "--count": count = Int(value()) ?? count
       case "--help", "-h":
         print(Self.help)
         exit(0)
@@ -100,13 +115,22 @@ struct Measurement {
   var p50Microseconds: Double
   var p99Microseconds: Double
   var peakMiB: Double
+  /// CLIPS with the expert encoding, and with the naive one.
   var clipsPerSecond: Double?
+  var clipsNaivePerSecond: Double?
   var agreement: String?
+  var userLevel: UserLevel?
   var processMilliseconds: Double?
 }
 
 /// Assessments per second on one core, repeating the answer sets for about `seconds`.
-func singleCore(_ knowledgeBase: KnowledgeBase, _ answers: [Answers], seconds: Double) -> (perSecond: Double, latencies: [UInt64]) {
+///
+/// The answers are resolved to question slots once, before timing (`ResolvedAnswers`), as
+/// a caller that holds pre-built answers does; the assessment itself, with its full record
+/// of what fired, is timed.
+func singleCore(_ knowledgeBase: KnowledgeBase, _ answers: [ResolvedAnswers], seconds: Double) -> (
+  perSecond: Double, latencies: [UInt64]
+) {
   var latencies: [UInt64] = []
   var count = 0
   var checksum = 0.0
@@ -115,7 +139,7 @@ func singleCore(_ knowledgeBase: KnowledgeBase, _ answers: [Answers], seconds: D
   repeat {
     for answer in answers {
       let before = now()
-      let assessment = knowledgeBase.assess(validated: answer)
+      let assessment = knowledgeBase.assess(resolved: answer)
       latencies.append(now() - before)
       checksum += assessment.findings.first?.certainty ?? 0
       count += 1
@@ -127,7 +151,7 @@ func singleCore(_ knowledgeBase: KnowledgeBase, _ answers: [Answers], seconds: D
 }
 
 /// Assessments per second on all cores.
-func allCores(_ knowledgeBase: KnowledgeBase, _ answers: [Answers], seconds: Double) -> Double {
+func allCores(_ knowledgeBase: KnowledgeBase, _ answers: [ResolvedAnswers], seconds: Double) -> Double {
   let workers = ProcessInfo.processInfo.activeProcessorCount
   let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers)
   counts.initialize(repeating: 0)
@@ -139,7 +163,7 @@ func allCores(_ knowledgeBase: KnowledgeBase, _ answers: [Answers], seconds: Dou
     var count = 0
     repeat {
       for answer in answers {
-        _ = knowledgeBase.assess(validated: answer)
+        _ = knowledgeBase.assess(resolved: answer)
         count += 1
       }
     } while now() < deadline
@@ -163,85 +187,248 @@ func loadTime(_ files: [(name: String, text: String)]) -> (milliseconds: Double,
 
 // MARK: - CLIPS
 
-/// Runs the workload in CLIPS: returns cases per second and whether every certainty agrees.
-func runCLIPS(_ synthetic: SyntheticKnowledgeBase, _ knowledgeBase: KnowledgeBase, _ answers: [Answers], seconds: Double) -> (
-  perSecond: Double, agreement: String
-)? {
-  guard let clips = ["/usr/bin/clips", "/usr/local/bin/clips"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-    return nil
+/// The CLIPS 6.30 command-line program, when installed.
+let clipsBinary = ["/usr/bin/clips", "/usr/local/bin/clips"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+/// One way of writing the workload in CLIPS.
+struct CLIPSEncoding {
+  var name: String
+  var program: String
+  /// The `(assert …)` of one case's answers.
+  var facts: (Answers) -> String
+  /// CLIPS code that prints case `index`'s finding certainties, parsed by `findingCertainties`.
+  var printResults: (Int) -> String
+
+  /// The encoding a CLIPS expert writes (`SyntheticKnowledgeBase.clipsExpertProgram`).
+  static func expert(_ synthetic: SyntheticKnowledgeBase) -> CLIPSEncoding {
+    CLIPSEncoding(
+      name: "expert", program: synthetic.clipsExpertProgram, facts: { "(assert \(synthetic.clipsExpertFacts($0)))" },
+      printResults: { "(printout t \"CASE \($0)\" crlf)\n(facts)\n" })
   }
-  let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upstream-bench-\(getpid())")
+
+  /// The first, naive encoding (`SyntheticKnowledgeBase.clipsProgram`): every rule fires on
+  /// every case; kept to check the expert one against.
+  static func naive(_ synthetic: SyntheticKnowledgeBase) -> CLIPSEncoding {
+    CLIPSEncoding(
+      name: "naive", program: synthetic.clipsProgram, facts: { "(assert \(synthetic.clipsFacts($0)))" },
+      printResults: { "(do-for-all-facts ((?c cf)) TRUE (printout t \"CF \($0) \" ?c:f \" \" ?c:v crlf))\n" })
+  }
+}
+
+/// Every finding certainty CLIPS printed, by case and finding id (a finding no rule
+/// concluded is absent: certainty 0).
+func findingCertainties(_ output: String) -> [Int: [String: Double]] {
+  var result: [Int: [String: Double]] = [:]
+  var current = -1
+  for line in output.split(separator: "\n") {
+    let parts = line.split(separator: " ")
+    if parts.first == "CASE", parts.count == 2, let index = Int(parts[1]) {
+      current = index
+    } else if parts.first == "CF", parts.count == 4, let index = Int(parts[1]), let value = Double(parts[3]) {
+      result[index, default: [:]][String(parts[2])] = value
+    } else if let open = line.range(of: "(f"), let cf = line.range(of: " (cf ", range: open.upperBound..<line.endIndex) {
+      // `(facts)` prints `f-12    (f7 (cf 0.35))`.
+      let id = String(line[line.index(after: open.lowerBound)..<cf.lowerBound])
+      let value = line[cf.upperBound...].prefix { $0 != ")" }
+      if let value = Double(value) { result[current, default: [:]][id] = value }
+    }
+  }
+  return result
+}
+
+/// Runs CLIPS on a driver program: wall seconds and what it printed.
+func runCLIPSDriver(_ text: String, in folder: URL, keepOutput: Bool = true) -> (seconds: Double, output: String)? {
+  guard let clipsBinary else { return nil }
+  let file = folder.appendingPathComponent("driver.clp")
+  try? text.write(to: file, atomically: true, encoding: .utf8)
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: clipsBinary)
+  process.arguments = ["-f2", file.path]
+  let output = Pipe()
+  process.standardOutput = keepOutput ? output : FileHandle.nullDevice
+  process.standardInput = FileHandle.nullDevice
+  process.standardError = FileHandle.nullDevice
+  let start = now()
+  guard (try? process.run()) != nil else { return nil }
+  let data = keepOutput ? output.fileHandleForReading.readDataToEndOfFile() : Data()
+  process.waitUntilExit()
+  return (Double(now() - start) / 1e9, String(decoding: data, as: UTF8.self))
+}
+
+/// Runs the workload in CLIPS with one encoding: cases per second of reset, assert and
+/// run (load excluded), and the certainties it computed.
+func runCLIPS(_ encoding: CLIPSEncoding, _ answers: [Answers], seconds: Double) -> (
+  perSecond: Double, certainties: [Int: [String: Double]]
+)? {
+  guard clipsBinary != nil else { return nil }
+  let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upstream-bench-\(getpid())-\(encoding.name)")
   try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
   defer { if ProcessInfo.processInfo.environment["UPSTREAM_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(at: folder) } }
   let program = folder.appendingPathComponent("kb.clp")
-  try? synthetic.clipsProgram.write(to: program, atomically: true, encoding: .utf8)
+  try? encoding.program.write(to: program, atomically: true, encoding: .utf8)
   // CLIPS's (time) is too coarse here, so the loop is timed from outside: the same driver
   // runs once with no repetitions (load and check only) and once with `repeats`; the
   // difference is the time for repeats × cases assessments (reset, assert, run each).
   func driver(repeats: Int) -> String {
     var text = "(load \"\(program.path)\")\n"
     for (index, answer) in answers.enumerated() {
-      text += "(deffunction case-\(index) () (reset) (assert \(synthetic.clipsFacts(answer))) (run))\n"
+      text += "(deffunction case-\(index) () (reset) \(encoding.facts(answer)) (run))\n"
     }
     text += "(deffunction all-cases () " + answers.indices.map { "(case-\($0))" }.joined(separator: " ") + ")\n"
     if repeats > 0 { text += "(loop-for-count \(repeats) (all-cases))\n" }
-    for index in answers.indices {
-      text += "(case-\(index))\n(do-for-all-facts ((?c cf)) TRUE (printout t \"CF \(index) \" ?c:f \" \" ?c:v crlf))\n"
-    }
+    for index in answers.indices { text += "(case-\(index))\n" + encoding.printResults(index) }
     return text + "(exit)\n"
   }
-  func run(_ text: String) -> (seconds: Double, output: String)? {
-    let file = folder.appendingPathComponent("driver.clp")
-    try? text.write(to: file, atomically: true, encoding: .utf8)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: clips)
-    process.arguments = ["-f2", file.path]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardInput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    let start = now()
-    guard (try? process.run()) != nil else { return nil }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (Double(now() - start) / 1e9, String(decoding: data, as: UTF8.self))
-  }
-  guard let baseline = run(driver(repeats: 0)) else { return nil }
+  guard let baseline = runCLIPSDriver(driver(repeats: 0), in: folder) else { return nil }
   // Grow the number of passes until the timed part is long enough to measure.
   var repeats = 1
   var timed = 0.0
   while true {
-    guard let run = run(driver(repeats: repeats)) else { return nil }
+    guard let run = runCLIPSDriver(driver(repeats: repeats), in: folder, keepOutput: false) else { return nil }
     timed = run.seconds - baseline.seconds
     if timed >= seconds / 2 || repeats >= 1 << 16 { break }
     let factor = timed <= 0.01 ? 8.0 : min(8, max(2, seconds / timed))
     repeats = Int(Double(repeats) * factor)
   }
-  let perSecond = Double(repeats * answers.count) / max(1e-9, timed)
-  let data = Data(baseline.output.utf8)
-  var mismatches = 0
+  return (Double(repeats * answers.count) / max(1e-9, timed), findingCertainties(baseline.output))
+}
+
+/// How many finding certainties differ (beyond 4 decimals) between two sets, out of how many.
+func disagreements(_ a: [Int: [String: Double]], _ b: [Int: [String: Double]], cases: Int, findings: [String]) -> (
+  differ: Int, compared: Int
+) {
+  var differ = 0
   var compared = 0
-  let assessments = answers.map { knowledgeBase.assess(validated: $0) }
-  for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-    let parts = line.split(separator: " ")
-    if parts.first == "CF", parts.count == 4, let index = Int(parts[1]), let value = Double(parts[3]) {
-      let id = String(parts[2])
-      let ours = assessments[index].finding(id)?.certainty ?? .nan
+  for index in 0..<cases {
+    for id in findings {
       compared += 1
-      if !(abs(ours - value) <= 0.000_05 + 1e-12) {
-        mismatches += 1
-        if ProcessInfo.processInfo.environment["UPSTREAM_BENCH_KEEP"] != nil {
-          print("mismatch case \(index) \(id): upstream \(ours), CLIPS \(value)")
-        }
+      let left = a[index]?[id] ?? 0
+      let right = b[index]?[id] ?? 0
+      if !(abs(left - right) <= 0.000_05 + 1e-12) {
+        differ += 1
+        if ProcessInfo.processInfo.environment["UPSTREAM_BENCH_KEEP"] != nil { print("mismatch case \(index) \(id): \(left) vs \(right)") }
       }
     }
   }
-  let expected = answers.count * synthetic.findingCount
-  let agreement =
-    compared == expected && mismatches == 0
-    ? "all \(compared) certainties agree to 4 decimals"
-    : "\(mismatches) of \(compared) certainties differ (expected \(expected))"
-  return (perSecond, agreement)
+  return (differ, compared)
+}
+
+// MARK: - Whole processes: upstream assess --batch against the CLIPS CLI
+
+/// Wall seconds of a command with standard output to /dev/null; the best of `runs`.
+func wallTime(_ executable: String, _ arguments: [String], runs: Int = 2) -> Double? {
+  var best: Double?
+  for _ in 0..<runs {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    let start = now()
+    guard (try? process.run()) != nil else { return nil }
+    process.waitUntilExit()
+    let seconds = Double(now() - start) / 1e9
+    best = min(best ?? seconds, seconds)
+  }
+  return best
+}
+
+/// The `upstream` binary next to this benchmark.
+let upstreamBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("upstream").path
+
+/// Cases per second, whole process, start to exit, output written (to /dev/null).
+struct UserLevel {
+  var cases: Int
+  /// (label, cases per second) for each Upstream run.
+  var upstream: [(label: String, perSecond: Double)]
+  var clips: Double?
+}
+
+/// `upstream assess --rules DIR --batch FILE` in each output format on 1 and 2 jobs, and the
+/// CLIPS CLI loading the expert encoding and running (reset, assert, run, print the
+/// findings' certainties) the same cases, each as one whole process.
+func userLevel(_ synthetic: SyntheticKnowledgeBase, _ answers: [Answers]) -> UserLevel? {
+  guard FileManager.default.isExecutableFile(atPath: upstreamBinary) else { return nil }
+  let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upstream-bench-user-\(getpid())")
+  try? FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"), withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: folder) }
+  try? synthetic.ruleText.write(to: folder.appendingPathComponent("rules/synthetic.rules"), atomically: true, encoding: .utf8)
+  let batch = folder.appendingPathComponent("cases.jsonl").path
+  try? answers.map { JSONWriter.compact($0.json) + "\n" }.joined().write(toFile: batch, atomically: true, encoding: .utf8)
+  var result = UserLevel(cases: answers.count, upstream: [])
+  for format in ["summary", "tree"] {
+    for jobs in [1, 2] {
+      let arguments = [
+        "assess", "--rules", folder.appendingPathComponent("rules").path, "--batch", batch, "--jobs", "\(jobs)", "--output-format", format,
+      ]
+      if let seconds = wallTime(upstreamBinary, arguments) {
+        result.upstream.append(("\(format), --jobs \(jobs)", Double(answers.count) / seconds))
+      }
+    }
+  }
+  if clipsBinary != nil {
+    let encoding = CLIPSEncoding.expert(synthetic)
+    let program = folder.appendingPathComponent("kb.clp")
+    try? encoding.program.write(to: program, atomically: true, encoding: .utf8)
+    var text = "(load \"\(program.path)\")\n"
+    for (index, answer) in answers.enumerated() { text += "(reset)\n\(encoding.facts(answer))\n(run)\n" + encoding.printResults(index) }
+    text += "(exit)\n"
+    let driver = folder.appendingPathComponent("driver.clp")
+    try? text.write(to: driver, atomically: true, encoding: .utf8)
+    if let clipsBinary, let seconds = wallTime(clipsBinary, ["-f2", driver.path]) { result.clips = Double(answers.count) / seconds }
+  }
+  return result
+}
+
+// MARK: - Profiling (instruction counts)
+
+/// Runs `count` assessments of one workload and nothing else, so that
+/// `valgrind --tool=callgrind --toggle-collect='*profileLoop*'` counts only them.
+@inline(never)
+func profileLoop(_ count: Int, _ step: (Int) -> Double) -> Double {
+  var checksum = 0.0
+  for index in 0..<count { checksum += step(index) }
+  return checksum
+}
+
+func runProfile(_ workload: String, count: Int) -> Never {
+  let shipped = { () -> (KnowledgeBase, [Answers]) in
+    guard let kb = KnowledgeBase.bundled().knowledgeBase else { exit(1) }
+    return (kb, CaseLoader.bundled(for: kb).cases.map(\.answers))
+  }
+  let checksum: Double
+  switch workload {
+  case "shipped":
+    let (kb, answers) = shipped()
+    checksum = profileLoop(count) { kb.assess(validated: answers[$0 % answers.count]).findings.first?.certainty ?? 0 }
+  case "shipped-resolved":
+    let (kb, answers) = shipped()
+    let resolved = answers.map { ResolvedAnswers($0, for: kb) }
+    checksum = profileLoop(count) { kb.assess(resolved: resolved[$0 % resolved.count]).findings.first?.certainty ?? 0 }
+  case "batch-tree", "batch-summary":
+    let (kb, answers) = shipped()
+    let lines = answers.map { JSONWriter.compact($0.json) }
+    let batch = BatchAssessment(kb, format: workload == "batch-tree" ? .tree : .summary, jobs: 1)
+    checksum = profileLoop(count) { Double(batch.assess(line: lines[$0 % lines.count], number: $0 + 1).json.utf8.count) }
+  default:
+    let resolving = workload.hasSuffix("-resolved")
+    guard let size = SyntheticKnowledgeBase.Size(rawValue: resolving ? String(workload.dropLast("-resolved".count)) : workload),
+      let kb = KnowledgeBase.compile(files: [("synthetic.rules", SyntheticKnowledgeBase(size).ruleText)]).knowledgeBase
+    else {
+      print("upstream-bench: unknown workload \(workload)")
+      exit(2)
+    }
+    let answers = SyntheticKnowledgeBase(size).answerSets(count: 50)
+    if resolving {
+      let resolved = answers.map { ResolvedAnswers($0, for: kb) }
+      checksum = profileLoop(count) { kb.assess(resolved: resolved[$0 % resolved.count]).findings.first?.certainty ?? 0 }
+    } else {
+      checksum = profileLoop(count) { kb.assess(validated: answers[$0 % answers.count]).findings.first?.certainty ?? 0 }
+    }
+  }
+  print("\(workload): \(count) assessments (checksum \(fixed(checksum, 3)))")
+  exit(0)
 }
 
 // MARK: - The shipped knowledge base as a whole process
@@ -272,6 +459,7 @@ func processWallTime(answersFile: String) -> Double? {
 // MARK: - Main
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
+if let workload = options.profile { runProfile(workload, count: options.count) }
 var results: [Measurement] = []
 for size in options.sizes {
   let synthetic = SyntheticKnowledgeBase(size)
@@ -284,16 +472,40 @@ for size in options.sizes {
   }
   let caseCount = size == .large ? 50 : 200
   let answers = synthetic.answerSets(count: caseCount)
-  let single = singleCore(knowledgeBase, answers, seconds: options.seconds)
-  let parallel = allCores(knowledgeBase, answers, seconds: options.seconds)
+  let resolved = answers.map { ResolvedAnswers($0, for: knowledgeBase) }
+  let single = singleCore(knowledgeBase, resolved, seconds: options.seconds)
+  let parallel = allCores(knowledgeBase, resolved, seconds: options.seconds)
   var measurement = Measurement(
     name: "\(size.rawValue) (Q=\(synthetic.questionCount), R=\(synthetic.ruleCount), D=\(synthetic.depth))",
     rules: knowledgeBase.rules.count, loadMilliseconds: load, singleCorePerSecond: single.perSecond,
     allCoresPerSecond: parallel, p50Microseconds: percentile(single.latencies, 0.5),
     p99Microseconds: percentile(single.latencies, 0.99), peakMiB: peakMemoryMiB())
-  if options.clips, let clips = runCLIPS(synthetic, knowledgeBase, Array(answers.prefix(size == .large ? 20 : 100)), seconds: options.seconds) {
-    measurement.clipsPerSecond = clips.perSecond
-    measurement.agreement = clips.agreement
+  if options.clips, clipsBinary != nil {
+    // Both encodings on the same cases; each must give Upstream's certainties, and so each other's.
+    let cases = Array(answers.prefix(size == .large ? 20 : 100))
+    let ids = knowledgeBase.findings.map(\.id)
+    var ours: [Int: [String: Double]] = [:]
+    for (index, answer) in cases.enumerated() {
+      let assessment = knowledgeBase.assess(validated: answer)
+      for id in ids { ours[index, default: [:]][id] = assessment.finding(id)?.certainty ?? .nan }
+    }
+    let expert = runCLIPS(.expert(synthetic), cases, seconds: options.seconds)
+    let naive = runCLIPS(.naive(synthetic), cases, seconds: options.seconds)
+    measurement.clipsPerSecond = expert?.perSecond
+    measurement.clipsNaivePerSecond = naive?.perSecond
+    if let expert, let naive {
+      let withExpert = disagreements(ours, expert.certainties, cases: cases.count, findings: ids)
+      let withNaive = disagreements(ours, naive.certainties, cases: cases.count, findings: ids)
+      let between = disagreements(expert.certainties, naive.certainties, cases: cases.count, findings: ids)
+      measurement.agreement =
+        withExpert.differ + withNaive.differ + between.differ == 0
+        ? "all \(withExpert.compared) certainties agree to 4 decimals (Upstream, expert and naive CLIPS)"
+        : "differ: \(withExpert.differ) expert, \(withNaive.differ) naive, \(between.differ) between the encodings, of \(withExpert.compared)"
+    }
+  }
+  if options.userLevel {
+    let count = size == .large ? 40 : size == .medium ? 400 : 4_000
+    measurement.userLevel = userLevel(synthetic, synthetic.answerSets(count: count, seed: 11))
   }
   results.append(measurement)
   print(measurement)
@@ -305,8 +517,9 @@ let bundledFiles = KnowledgeBase.bundled().files.map { (name: $0.path, text: $0.
 let (bundledLoad, bundled) = loadTime(bundledFiles)
 if let bundled {
   let answers = CaseLoader.bundled(for: bundled).cases.map(\.answers)
-  let single = singleCore(bundled, answers, seconds: options.seconds)
-  let parallel = allCores(bundled, answers, seconds: options.seconds)
+  let resolved = answers.map { ResolvedAnswers($0, for: bundled) }
+  let single = singleCore(bundled, resolved, seconds: options.seconds)
+  let parallel = allCores(bundled, resolved, seconds: options.seconds)
   let file = FileManager.default.temporaryDirectory.appendingPathComponent("upstream-bench-answers.json").path
   try? JSONWriter.pretty(answers.first?.json ?? .object([])).write(toFile: file, atomically: true, encoding: .utf8)
   var measurement = Measurement(
@@ -376,19 +589,43 @@ print(adaptivityLine)
 // MARK: - Report
 
 var table =
-  "| workload | load + check | 1 core | \(ProcessInfo.processInfo.activeProcessorCount) cores | speed-up | p50 | p99 | peak memory | CLIPS 6.30 | Upstream ÷ CLIPS | agreement |\n"
-table += "|---|---|---|---|---|---|---|---|---|---|---|\n"
+  "| workload | load + check | 1 core | \(ProcessInfo.processInfo.activeProcessorCount) cores | speed-up | p50 | p99 | peak memory | CLIPS, expert encoding | CLIPS, naive encoding | Upstream ÷ CLIPS (expert) | agreement |\n"
+table += "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
 for result in results {
   let clips = result.clipsPerSecond.map { fixed($0, 0) + "/s" } ?? "–"
+  let naive = result.clipsNaivePerSecond.map { fixed($0, 0) + "/s" } ?? "–"
   let ratio = result.clipsPerSecond.map { fixed(result.singleCorePerSecond / $0) + "×" } ?? "–"
   table +=
     "| \(result.name) | \(fixed(result.loadMilliseconds)) ms | \(fixed(result.singleCorePerSecond, 0))/s | \(fixed(result.allCoresPerSecond, 0))/s | "
   table +=
     "\(fixed(result.allCoresPerSecond / result.singleCorePerSecond, 2))× | \(fixed(result.p50Microseconds)) µs | \(fixed(result.p99Microseconds)) µs | "
-  table += "\(fixed(result.peakMiB)) MiB | \(clips) | \(ratio) | \(result.agreement ?? "–") |\n"
+  table += "\(fixed(result.peakMiB)) MiB | \(clips) | \(naive) | \(ratio) | \(result.agreement ?? "–") |\n"
+}
+// Whole processes: cases per second from start to exit, output written.
+var userTable = ""
+let userRows = results.compactMap { result in result.userLevel.map { (result.name, $0) } }
+if let first = userRows.first?.1 {
+  userTable = "| workload (cases) | " + first.upstream.map { "`assess --batch`, \($0.label)" }.joined(separator: " | ")
+  userTable += " | CLIPS CLI (expert) | summary ÷ CLIPS | tree ÷ CLIPS | --jobs 2 ÷ 1 (summary, tree) |\n"
+  userTable += "|---|" + first.upstream.map { _ in "---|" }.joined() + "---|---|---|---|\n"
+  for (name, row) in userRows {
+    let rate = Dictionary(row.upstream.map { ($0.label, $0.perSecond) }, uniquingKeysWith: { a, _ in a })
+    userTable += "| \(name) (\(row.cases)) | " + row.upstream.map { fixed($0.perSecond, 0) + "/s" }.joined(separator: " | ")
+    let clips = row.clips.map { fixed($0, 0) + "/s" } ?? "–"
+    let best = { (format: String) -> String in
+      guard let clips = row.clips else { return "–" }
+      let fastest = max(rate["\(format), --jobs 1"] ?? 0, rate["\(format), --jobs 2"] ?? 0)
+      return fixed(fastest / clips) + "×"
+    }
+    let scaling = ["summary", "tree"].map { format in
+      fixed((rate["\(format), --jobs 2"] ?? 0) / max(1e-9, rate["\(format), --jobs 1"] ?? 0), 2) + "×"
+    }.joined(separator: ", ")
+    userTable += " | \(clips) | \(best("summary")) | \(best("tree")) | \(scaling) |\n"
+  }
 }
 print("")
 print(table)
+if !userTable.isEmpty { print(userTable) }
 if let process = results.last?.processMilliseconds {
   print("upstream assess (one answers file, whole process, median of 5 × 20 runs): \(fixed(process)) ms")
 }
@@ -402,6 +639,7 @@ if let path = options.markdown {
     // The report's date, from the one injectable clock (UPSTREAM_TODAY or SOURCE_DATE_EPOCH fix it).
     let date = (try? Clock(environment: ProcessInfo.processInfo.environment))?.today ?? Clock.system.today
     var block = "\(begin)\nMeasured \(date) on \(machine) with `swift run -c release upstream-bench`.\n\n\(table)\n"
+    if !userTable.isEmpty { block += "Whole processes, start to exit (best of 2 runs):\n\n\(userTable)\n" }
     if let process = results.last?.processMilliseconds {
       block += "`upstream assess` on one answers file, as a whole process (median of 5 samples of 20 runs): \(fixed(process)) ms.\n"
     }

@@ -23,6 +23,11 @@ enum AssessCommand: UpstreamCommand {
       OptionSpec("--jobs", value: "N", help: "With --batch: how many assessments run in parallel (default: every core)."),
       OptionSpec(
         "--strict", help: "A FHIR QuestionnaireResponse item that no question names is an error (UP0411), not a warning."),
+      OptionSpec(
+        "--output-format", value: "FORMAT",
+        help:
+          "With --batch: what each line carries: tree (default; the full explained record) or summary (red flags, findings, recommendations given, scores)."
+      ),
     ],
     examples: [
       "upstream assess --answers answers.json",
@@ -32,10 +37,16 @@ enum AssessCommand: UpstreamCommand {
       "cat answers.json | upstream assess --answers - --format json",
       "upstream assess --answers response.json --format fhir --output bundle.json",
       "upstream assess --batch people.jsonl --jobs 2 > results.jsonl",
+      "upstream assess --batch people.jsonl --output-format summary > summaries.jsonl",
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
     if let batch = arguments.value("--batch") { return try runBatch(batch, arguments, console: console) }
+    if arguments.value("--output-format") != nil {
+      throw CommandError.usage(
+        "--output-format chooses what each line of --batch carries; for one answers file use --format", suggestion: nil,
+        command: spec.name)
+    }
     let format = try Shared.format(arguments, allowed: [.text, .json, .markdown, .html, .fhir], command: spec.name)
     let audience = try Shared.audience(arguments, command: spec.name)
     let width = try Shared.width(arguments, console: console, command: spec.name)
@@ -82,6 +93,7 @@ enum AssessCommand: UpstreamCommand {
       }
       jobs = min(value, cores)
     }
+    let format = try recordFormat(arguments)
     let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
     let handle: FileHandle
     if path == "-" {
@@ -91,10 +103,11 @@ enum AssessCommand: UpstreamCommand {
       handle = file
     }
     let reader = LineReader(handle)
-    let batch = BatchAssessment(knowledgeBase, audience: try Shared.audience(arguments, command: spec.name), jobs: jobs)
+    let batch = BatchAssessment(
+      knowledgeBase, audience: try Shared.audience(arguments, command: spec.name), format: format, jobs: jobs)
     let started = ContinuousClock.now  // a duration: the monotonic clock, not the date
     let summary = batch.run(
-      nextLine: { reader.nextLine() }, write: { console.write($0 + "\n") },
+      nextLine: { reader.nextLine() }, writeBlock: { console.write($0) },
       progress: { summary in
         guard console.errorIsTerminal else { return }
         let total = summary.assessed + summary.failed
@@ -104,5 +117,17 @@ enum AssessCommand: UpstreamCommand {
       })
     if console.errorIsTerminal { console.writeError("\n") }
     return summary.failed > 0 ? .invalidAnswers : .success
+  }
+
+  /// `--output-format`: what each batch line carries (default `tree`).
+  private static func recordFormat(_ arguments: ParsedArguments) throws -> BatchRecordFormat {
+    guard let written = arguments.value("--output-format") else { return .tree }
+    guard let format = BatchRecordFormat(rawValue: written) else {
+      let names = BatchRecordFormat.allCases.map(\.rawValue)
+      throw CommandError.usage(
+        "'\(written)' is not an output format of upstream assess --batch; use \(names.joined(separator: " or "))",
+        suggestion: Suggestion.closest(to: written, in: names).map { "did you mean '\($0)'?" }, command: spec.name)
+    }
+    return format
   }
 }

@@ -194,7 +194,8 @@ package struct SyntheticKnowledgeBase: Sendable {
 
   // MARK: CLIPS
 
-  /// The same knowledge base as a CLIPS program.
+  /// The same knowledge base as a CLIPS program, as `upstream-bench` first wrote it (kept
+  /// as the second encoding the expert one is checked against).
   ///
   /// Each rule matches the answers and findings it reads, works out its condition's
   /// certainty on the right-hand side (0 = fails; and = min, or = max, not), and folds its
@@ -262,6 +263,113 @@ package struct SyntheticKnowledgeBase: Sendable {
     case .any(let parts): return "(max " + parts.map { clips($0, variables) }.joined(separator: " ") + ")"
     case .not(let inner): return "(negate \(clips(inner, variables)))"
     }
+  }
+
+  // MARK: CLIPS, as an expert writes it
+
+  /// The same knowledge base as a CLIPS expert would write it: a template per question
+  /// (`qN`, slot `v`) and per finding (`fN`, slot `cf`), every test a constraint in the
+  /// rule's patterns, so a rule is activated only when its condition holds; a salience per
+  /// layer, and a combining rule per finding that runs only for findings some rule
+  /// concluded. Answer facts are asserted per case; nothing else is.
+  ///
+  /// An `or` becomes exclusive rules (one holds and the other fails, or both hold, taking
+  /// the larger certainty), so no evidence is counted twice. A rule's certainty folds into
+  /// the finding's running products (globals, put back to 1 by `reset`); the combining
+  /// rule asserts the finding's certainty with the MYCIN combination.
+  package var clipsExpertProgram: String {
+    var out = """
+      (deffunction combine (?p ?n)
+        (if (and (= ?p 1.0) (= ?n 1.0)) then 0.0 else (/ (- ?p ?n) (- 1.0 (min ?p ?n)))))
+
+      """
+    for index in 0..<questionCount { out += "(deftemplate q\(index) (slot v))\n" }
+    for finding in 0..<findingCount {
+      out += "(deftemplate f\(finding) (slot cf))\n"
+      out += "(defglobal ?*for-f\(finding)* = 1.0 ?*against-f\(finding)* = 1.0)\n"
+    }
+    for (index, rule) in rules.enumerated() {
+      let layer = findingLayers[rule.finding]
+      let product = rule.certainty > 0 ? "?*for-f\(rule.finding)*" : "?*against-f\(rule.finding)*"
+      let parts: [Test]
+      if case .all(let all) = rule.condition { parts = all } else { parts = [rule.condition] }
+      for (variant, (patterns, certainties)) in expertVariants(parts).enumerated() {
+        out += "(defrule r\(index)-\(variant) (declare (salience \(10_000 - 20 * layer)))\n"
+        out += patterns.map { "  " + $0 + "\n" }.joined()
+        let premise = certainties.isEmpty ? "1.0" : certainties.count == 1 ? certainties[0] : "(min \(certainties.joined(separator: " ")))"
+        out += "  =>\n  (bind \(product) (* \(product) (- 1.0 (* \(NumberText.plain(abs(rule.certainty))) \(premise)))))\n"
+        out += "  (assert (seen f\(rule.finding))))\n"
+      }
+    }
+    for finding in 0..<findingCount {
+      let layer = findingLayers[finding]
+      out += "(defrule combine-f\(finding) (declare (salience \(10_000 - 20 * layer - 10))) (seen f\(finding))\n"
+      out += "  => (assert (f\(finding) (cf (combine (- 1.0 ?*for-f\(finding)*) (- 1.0 ?*against-f\(finding)*))))))\n"
+    }
+    return out
+  }
+
+  /// The exclusive pattern sets of an `and` of parts, each with the certainties whose
+  /// minimum is the rule's premise.
+  private func expertVariants(_ parts: [Test]) -> [(patterns: [String], certainties: [String])] {
+    var variants: [(patterns: [String], certainties: [String])] = [([], [])]
+    var counter = 0
+    func holds(_ test: Test) -> (pattern: String, certainty: String?) {
+      counter += 1
+      switch test {
+      case .yesNo(let question): return ("(q\(question) (v yes))", nil)
+      case .number(let question, let op, let bound): return ("(q\(question) (v ?x\(counter)&:(\(op.rawValue) ?x\(counter) \(bound))))", nil)
+      case .choice(let question, let option): return ("(q\(question) (v o\(option)))", nil)
+      case .finding(let finding): return ("(f\(finding) (cf ?c\(counter)&:(> ?c\(counter) 0.2)))", "?c\(counter)")
+      case .not(let inner): return (fails(inner), nil)
+      case .all, .any: return ("", nil)
+      }
+    }
+    func fails(_ test: Test) -> String {
+      counter += 1
+      switch test {
+      case .yesNo(let question): return "(q\(question) (v ~yes))"
+      case .number(let question, let op, let bound): return "(q\(question) (v ?x\(counter)&:(not (\(op.rawValue) ?x\(counter) \(bound)))))"
+      case .choice(let question, let option): return "(q\(question) (v ~o\(option)))"
+      case .finding(let finding): return "(not (f\(finding) (cf ?c\(counter)&:(> ?c\(counter) 0.2))))"
+      case .not(let inner): return holds(inner).pattern
+      case .all, .any: return ""
+      }
+    }
+    for part in parts {
+      if case .any(let choices) = part, choices.count == 2 {
+        let (a, b) = (holds(choices[0]), holds(choices[1]))
+        let (notA, notB) = (fails(choices[0]), fails(choices[1]))
+        // Both hold: the larger certainty, which is 1 when either side is an answer.
+        var both: [String] = []
+        if let ca = a.certainty, let cb = b.certainty { both = ["(max \(ca) \(cb))"] }
+        let cases: [([String], [String])] = [
+          ([a.pattern, notB], a.certainty.map { [$0] } ?? []),
+          ([notA, b.pattern], b.certainty.map { [$0] } ?? []),
+          ([a.pattern, b.pattern], both),
+        ]
+        variants = variants.flatMap { variant in
+          cases.map { (variant.patterns + $0.0, variant.certainties + $0.1) }
+        }
+      } else {
+        let test = holds(part)
+        variants = variants.map { ($0.patterns + [test.pattern], $0.certainties + (test.certainty.map { [$0] } ?? [])) }
+      }
+    }
+    return variants
+  }
+
+  /// A CLIPS `(assert …)` of one answer set for `clipsExpertProgram`.
+  package func clipsExpertFacts(_ answers: Answers) -> String {
+    (0..<questionCount).compactMap { index -> String? in
+      switch answers["q\(index)"] {
+      case .yes?: "(q\(index) (v yes))"
+      case .no?: "(q\(index) (v no))"
+      case .number(let number)?: "(q\(index) (v \(NumberText.plain(number))))"
+      case .option(let option)?: "(q\(index) (v \(option)))"
+      default: nil
+      }
+    }.joined(separator: " ")
   }
 
   /// A CLIPS `(assert …)` of one answer set.

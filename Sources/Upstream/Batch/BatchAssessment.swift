@@ -6,10 +6,14 @@ import Foundation
 /// Assesses a stream of answers, one JSON object per line, on every core, writing one JSON
 /// result per line in input order.
 ///
-/// Lines are read and assessed in chunks, so memory does not grow with the input. Each
-/// line is independent: a bad line yields an error record with its line number and the
-/// run goes on. This is also the unit of scale beyond one machine: any engine that pipes
-/// records through a command (Spark's `RDD.pipe`, Hadoop Streaming) can run it unchanged.
+/// A bounded pipeline of three stages: the calling thread reads lines into chunks and
+/// writes finished chunks in input order, while `jobs` worker threads assess and render
+/// (serialise) chunks. At most `chunksInFlight` chunks are read but not yet written, so
+/// memory does not grow with the input, and a slow line holds up only its own chunk.
+/// Each line is independent: a bad line yields an error record with its line number and
+/// the run goes on. The output is the same, byte for byte, for any number of jobs. This
+/// is also the unit of scale beyond one machine: any engine that pipes records through a
+/// command (Spark's `RDD.pipe`, Hadoop Streaming) can run it unchanged.
 package struct BatchAssessment: Sendable {
   /// What a batch run did.
   package struct Summary: Sendable, Equatable {
@@ -19,17 +23,29 @@ package struct BatchAssessment: Sendable {
 
   package let knowledgeBase: KnowledgeBase
   package let audience: Audience
-  /// How many lines are assessed at once (one chunk per `jobs` × this).
+  /// What each assessed line's record carries.
+  package let format: BatchRecordFormat
+  /// How many lines go in one chunk (the unit handed to a worker).
   package let linesPerJob: Int
   /// How many assessments run in parallel.
   package let jobs: Int
 
-  package init(_ knowledgeBase: KnowledgeBase, audience: Audience = .clinician, jobs: Int? = nil, linesPerJob: Int = 64) {
+  /// How many chunks may be read and not yet written: queued, being assessed, or waiting
+  /// for an earlier one to be written.
+  package var chunksInFlight: Int { 2 * jobs + 2 }
+
+  package init(
+    _ knowledgeBase: KnowledgeBase, audience: Audience = .clinician, format: BatchRecordFormat = .tree, jobs: Int? = nil,
+    linesPerJob: Int = 64
+  ) {
     self.knowledgeBase = knowledgeBase
     self.audience = audience
+    self.format = format
     self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     self.linesPerJob = max(1, linesPerJob)
   }
+
+  // MARK: Running
 
   /// Runs over every line `nextLine` returns (nil at the end), writing each result line
   /// with `write` in input order; `progress` is told after each chunk.
@@ -39,54 +55,81 @@ package struct BatchAssessment: Sendable {
     run(nextLine: { nextLine().map(InputLine.text) }, write: write, progress: progress)
   }
 
-  /// Runs over every line, as `LineReader.nextLine()` gives them: an unreadable line gets
-  /// an error record, as an invalid one does.
+  /// Runs over every line, as `LineReader.nextLine()` gives them, writing each result
+  /// line (without its line break) with `write`.
   package func run(
     nextLine: () -> InputLine?, write: (String) -> Void, progress: (Summary) -> Void = { _ in }
   ) -> Summary {
+    run(
+      nextLine: nextLine,
+      writeBlock: { block in
+        for record in block.split(separator: "\n") { write(String(record)) }
+      }, progress: progress)
+  }
+
+  /// Runs over every line, as `LineReader.nextLine()` gives them: an unreadable line gets
+  /// an error record, as an invalid one does. `writeBlock` is given the records of one
+  /// chunk at a time, in input order, each ending with a line break (a record is compact
+  /// JSON, so it holds no line break of its own).
+  package func run(
+    nextLine: () -> InputLine?, writeBlock: (String) -> Void, progress: (Summary) -> Void = { _ in }
+  ) -> Summary {
+    let pipeline = Pipeline(capacity: chunksInFlight)
+    let workers = DispatchGroup()
+    for _ in 0..<jobs {
+      DispatchQueue.global().async(group: workers) { [self] in
+        while let chunk = pipeline.nextChunk() { pipeline.finish(assess(chunk)) }
+      }
+    }
     var summary = Summary()
     var lineNumber = 0
-    let chunkSize = jobs * linesPerJob
-    while true {
-      var chunk: [(number: Int, line: InputLine)] = []
-      while chunk.count < chunkSize, let line = nextLine() {
-        lineNumber += 1
-        if case .text(let text) = line, text.allSatisfy(\.isWhitespace) { continue }
-        chunk.append((lineNumber, line))
-      }
-      if chunk.isEmpty { break }
-      let results = assess(chunk)
-      for result in results {
-        write(result.json)
-        if result.failed { summary.failed += 1 } else { summary.assessed += 1 }
-      }
+    var written = 0
+    var submitted = 0
+    func write(_ done: FinishedChunk) {
+      writeBlock(done.text)
+      summary.assessed += done.assessed
+      summary.failed += done.failed
+      written += 1
       progress(summary)
     }
+    while true {
+      var lines: [(number: Int, line: InputLine)] = []
+      lines.reserveCapacity(linesPerJob)
+      while lines.count < linesPerJob, let line = nextLine() {
+        lineNumber += 1
+        if case .text(let text) = line, text.allSatisfy(\.isWhitespace) { continue }
+        lines.append((lineNumber, line))
+      }
+      if lines.isEmpty { break }
+      // Full: write the oldest chunk (waiting for it) before reading on.
+      while submitted - written >= chunksInFlight { write(pipeline.waitFor(written)) }
+      pipeline.submit(Chunk(sequence: submitted, lines: lines))
+      submitted += 1
+      while let done = pipeline.take(written) { write(done) }
+    }
+    pipeline.close()
+    while written < submitted { write(pipeline.waitFor(written)) }
+    workers.wait()
     return summary
   }
 
-  /// Assesses one chunk in parallel; results keep the chunk's order.
-  private func assess(_ chunk: [(number: Int, line: InputLine)]) -> [(json: String, failed: Bool)] {
-    let results = UnsafeMutableBufferPointer<(json: String, failed: Bool)>.allocate(capacity: chunk.count)
-    results.initialize(repeating: ("", false))
-    defer {
-      results.deinitialize()
-      results.deallocate()
-    }
-    nonisolated(unsafe) let shared = results
-    let stride = max(1, (chunk.count + jobs - 1) / jobs)
-    DispatchQueue.concurrentPerform(iterations: min(jobs, chunk.count)) { job in
-      let start = job * stride
-      let end = min(chunk.count, start + stride)
-      guard start < end else { return }
-      for index in start..<end {
-        switch chunk[index].line {
-        case .text(let text): shared[index] = assess(line: text, number: chunk[index].number)
-        case .unreadable(let diagnostic): shared[index] = (Self.errorRecord(number: chunk[index].number, [diagnostic]), true)
-        }
+  // MARK: Assessing
+
+  /// Assesses and renders one chunk: its records as one block of lines.
+  private func assess(_ chunk: Chunk) -> FinishedChunk {
+    var text = ""
+    var failed = 0
+    for (number, line) in chunk.lines {
+      let record: (json: String, failed: Bool)
+      switch line {
+      case .text(let line): record = assess(line: line, number: number)
+      case .unreadable(let diagnostic): record = (Self.errorRecord(number: number, [diagnostic]), true)
       }
+      text += record.json
+      text += "\n"
+      if record.failed { failed += 1 }
     }
-    return Array(results)
+    return FinishedChunk(sequence: chunk.sequence, text: text, assessed: chunk.lines.count - failed, failed: failed)
   }
 
   /// The record for a line that was not assessed.
@@ -102,11 +145,93 @@ package struct BatchAssessment: Sendable {
   /// One line's result: the assessment as compact JSON, or an error record.
   package func assess(line: String, number: Int) -> (json: String, failed: Bool) {
     let file = SourceFile(path: "line \(number)", text: line)
-    let read = AnswersReader.read(file, for: knowledgeBase)
+    // Only errors matter here: a line's warnings are not written.
+    let read = AnswersReader.read(file, for: knowledgeBase, warnings: false)
     guard let answers = read.answers else {
       return (Self.errorRecord(number: number, read.diagnostics.filter { $0.severity == .error }), true)
     }
-    let tree = knowledgeBase.assess(validated: answers).tree
-    return (JSONWriter.compact(AssessmentJSONRenderer(audience: audience).value(tree)), false)
+    let resolved = read.resolved ?? ResolvedAnswers(answers, for: knowledgeBase)
+    return (format.record(knowledgeBase.assess(resolved: resolved), audience: audience), false)
+  }
+}
+
+// MARK: - The pipeline between the stages
+
+/// Lines read, numbered, waiting to be assessed together.
+private struct Chunk: Sendable {
+  let sequence: Int
+  let lines: [(number: Int, line: InputLine)]
+}
+
+/// A chunk's records, ready to write.
+private struct FinishedChunk: Sendable {
+  let sequence: Int
+  let text: String
+  let assessed: Int
+  let failed: Int
+}
+
+/// The queue of chunks to assess and the chunks finished, under one lock: the reader
+/// submits, workers take and finish, the writer takes finished chunks in sequence.
+private final class Pipeline: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var queue: [Chunk?] = []
+  private var head = 0
+  private var finished: [Int: FinishedChunk] = [:]
+  private var closed = false
+
+  init(capacity: Int) { finished.reserveCapacity(capacity) }
+
+  func submit(_ chunk: Chunk) {
+    condition.lock()
+    if head > 64 && head * 2 > queue.count {
+      queue.removeFirst(head)
+      head = 0
+    }
+    queue.append(chunk)
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// No more chunks will be submitted: workers stop when the queue is empty.
+  func close() {
+    condition.lock()
+    closed = true
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The next chunk to assess, waiting for one; nil when closed and empty.
+  func nextChunk() -> Chunk? {
+    condition.lock()
+    defer { condition.unlock() }
+    while head == queue.count && !closed { condition.wait() }
+    guard head < queue.count else { return nil }
+    defer { head += 1 }
+    return queue[head].take()
+  }
+
+  func finish(_ chunk: FinishedChunk) {
+    condition.lock()
+    finished[chunk.sequence] = chunk
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The finished chunk with this sequence number, if it is finished.
+  func take(_ sequence: Int) -> FinishedChunk? {
+    condition.lock()
+    defer { condition.unlock() }
+    return finished.removeValue(forKey: sequence)
+  }
+
+  /// The finished chunk with this sequence number, waiting until it is.
+  func waitFor(_ sequence: Int) -> FinishedChunk {
+    condition.lock()
+    defer { condition.unlock() }
+    while true {
+      if let chunk = finished.removeValue(forKey: sequence) { return chunk }
+      condition.wait()
+    }
   }
 }

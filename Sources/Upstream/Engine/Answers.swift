@@ -87,6 +87,25 @@ public struct Answers: Sendable, Hashable, Codable {
   }
 }
 
+/// Validated answers together with their slots in one knowledge base: each answer looked
+/// up by its question id once, when resolved, and never again while rules run.
+package struct ResolvedAnswers: Sendable {
+  package let answers: Answers
+  let sheet: AnswerSheet
+
+  /// Resolves answers that have already been validated against `knowledgeBase`.
+  package init(_ answers: Answers, for knowledgeBase: KnowledgeBase) {
+    self.answers = answers
+    sheet = AnswerSheet(answers, for: knowledgeBase)
+  }
+
+  /// Answers with the slots worked out as they were read.
+  init(_ answers: Answers, sheet: AnswerSheet) {
+    self.answers = answers
+    self.sheet = sheet
+  }
+}
+
 /// Answers compiled against a knowledge base: one slot per question, by index.
 struct AnswerSheet: Sendable, Hashable {
   /// What is known of one question's answer.
@@ -99,6 +118,9 @@ struct AnswerSheet: Sendable, Hashable {
   }
 
   var slots: [Slot]
+
+  /// Every slot unknown, for `count` questions.
+  init(unknown count: Int) { slots = Array(repeating: .unknown, count: count) }
 
   /// Compiles answers that have already been validated; anything that does not fit is unknown.
   init(_ answers: Answers, for knowledgeBase: KnowledgeBase) {

@@ -42,6 +42,20 @@ public struct Assessment: Sendable {
   /// ``unansweredSafetyQuestions``).
   public var careLevel: CareLevel { CareLevel(highestUrgency) }
 
+  /// Scores that were filled in: a rule added points or is undecided, or one of the
+  /// instrument's own items (a question read only by rules that add to scores) was answered.
+  /// The tree and the batch summary list these, and only these.
+  package var filledInScores: [ScoreResult] {
+    let kb = knowledgeBase
+    guard !kb.scores.isEmpty else { return [] }
+    return scores.filter { result in
+      if !result.contributions.isEmpty || result.lowestThousandths != result.highestThousandths { return true }
+      return kb.rulesAddingToScore[result.score].contains { rule in
+        kb.rules[rule].condition.questionsRead.contains { kb.isScoreItem[$0] && answers[kb.questions[$0].id] != nil }
+      }
+    }
+  }
+
   /// Findings present (certainty above the 0.2 threshold), most certain first, then by id.
   package var presentFindings: [FindingResult] {
     findings.filter(\.isPresent).sorted {
@@ -232,8 +246,10 @@ extension Assessment {
   public var unansweredSafetyQuestions: [Question] {
     let kb = knowledgeBase
     let candidates = kb.questions.indices.filter { index in
+      // A slot with a value is an answer that fits: no need to look the answer up.
+      guard kb.questions[index].isRedFlagQuestion, case .unknown = sheet.slots[index] else { return false }
       let answer = answers[kb.questions[index].id]
-      return kb.questions[index].isRedFlagQuestion && (answer == nil || answer == .notSure)
+      return answer == nil || answer == .notSure
     }
     guard !candidates.isEmpty else { return [] }
     var open = [Bool](repeating: false, count: kb.questions.count)

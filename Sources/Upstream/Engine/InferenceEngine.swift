@@ -18,9 +18,15 @@ package struct InferenceEngine: Sendable {
   /// as unknown here, without a word: call `KnowledgeBase.assess(_:)`, which refuses
   /// such answers, unless the answers were validated on the way in.
   package func assess(validated answers: Answers) -> Assessment {
-    var run = Run(knowledgeBase, AnswerSheet(answers, for: knowledgeBase))
+    assess(resolved: ResolvedAnswers(answers, for: knowledgeBase))
+  }
+
+  /// Assesses answers already resolved to the knowledge base's question slots: no answer
+  /// is looked up by its id again.
+  package func assess(resolved: ResolvedAnswers) -> Assessment {
+    var run = Run(knowledgeBase, resolved.sheet)
     run.evaluateAllRules()
-    return run.finish(answers)
+    return run.finish(resolved.answers)
   }
 }
 
@@ -29,6 +35,11 @@ extension KnowledgeBase {
   /// `InferenceEngine.assess(validated:)`): the fast path for answers read by
   /// `AnswersReader` or checked with `validate(_:)`.
   package func assess(validated answers: Answers) -> Assessment { InferenceEngine(self).assess(validated: answers) }
+
+  /// Assesses answers resolved once to question slots (see `ResolvedAnswers`): the fast
+  /// path for callers that assess the same answers often, or that resolved them while
+  /// reading them (`AnswersReader`, which `assess --batch` uses).
+  package func assess(resolved answers: ResolvedAnswers) -> Assessment { InferenceEngine(self).assess(resolved: answers) }
 }
 
 // MARK: - One run

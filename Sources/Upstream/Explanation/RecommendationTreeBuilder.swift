@@ -270,20 +270,9 @@ struct RecommendationTreeBuilder {
 
   // MARK: Scores
 
-  /// Scores that were filled in: a rule added points or is undecided, or one of the
-  /// instrument's own items (a question read only by rules that add to scores) was answered.
+  /// The scores that were filled in (`Assessment.filledInScores`), with their wording.
   private var scores: [ScoreEntry] {
-    let scoring = Set(kb.rulesAddingToScore.flatMap { $0 })
-    var ownItems = Set<Int>()
-    for (question, readers) in kb.rulesReadingQuestion.enumerated() where !readers.isEmpty && readers.allSatisfy(scoring.contains) {
-      ownItems.insert(question)
-    }
-    return assessment.scores.filter { result in
-      if !result.contributions.isEmpty || result.lowestThousandths != result.highestThousandths { return true }
-      return kb.rulesAddingToScore[result.score].contains { rule in
-        kb.rules[rule].condition.questionsRead.contains { ownItems.contains($0) && assessment.answers[kb.questions[$0].id] != nil }
-      }
-    }.map { result in
+    assessment.filledInScores.map { result in
       let declared = kb.scores[result.score]
       let stratum = result.stratum.map { declared.strata[$0] }
       return ScoreEntry(

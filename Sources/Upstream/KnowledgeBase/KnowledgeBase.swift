@@ -35,6 +35,9 @@ public final class KnowledgeBase: Sendable {
   let plan: EvaluationPlan
   /// For each rule, the later rules that read a finding or score it concludes.
   let dependentRules: [[Int]]
+  /// For each question, whether it is a scored instrument's own item: read only by rules
+  /// that add to scores.
+  let isScoreItem: [Bool]
 
   init(
     header: Header, sources: [Source], questions: [Question], findings: [Finding], scores: [Score],
@@ -68,6 +71,8 @@ public final class KnowledgeBase: Sendable {
     self.rulesReadingQuestion = byQuestion
     self.rulesConcludingFinding = byFinding
     self.rulesAddingToScore = byScore
+    let scoring = Set(byScore.flatMap { $0 })
+    self.isScoreItem = byQuestion.map { readers in !readers.isEmpty && readers.allSatisfy(scoring.contains) }
     self.plan = EvaluationPlan(rules)
     // Rules reading each finding and each score (directly, or through a stratum's condition).
     var readingFinding = [[Int]](repeating: [], count: findings.count)

@@ -10,11 +10,12 @@ package enum KnowledgeBaseCompiler {
   package struct Output: Sendable {
     package let knowledgeBase: KnowledgeBase?
     package let diagnostics: [Diagnostic]
-    /// The parsed files, for tools such as the formatter.
-    package let syntax: [SyntaxFile]
   }
 
   /// Compiles rule files (their order does not matter), running `checks` on the result.
+  ///
+  /// The syntax trees live only while the knowledge base is resolved and checked: the
+  /// result keeps none of them, so a loaded knowledge base costs only its compiled form.
   package static func compile(_ files: [SourceFile], checks: [any KnowledgeBaseCheck] = allChecks) -> Output {
     compile(parsed: files.map { ($0, Parser.parse($0)) }, checks: checks)
   }
@@ -35,13 +36,13 @@ package enum KnowledgeBaseCompiler {
     let draft = resolver.resolve(contentHash: contentHash(of: ordered))
     diagnostics.append(contentsOf: resolver.diagnostics)
     guard let draft else {
-      return Output(knowledgeBase: nil, diagnostics: DiagnosticCollector.capped(diagnostics.sortedForDisplay()), syntax: syntax)
+      return Output(knowledgeBase: nil, diagnostics: DiagnosticCollector.capped(diagnostics.sortedForDisplay()))
     }
     for check in checks {
       diagnostics.append(contentsOf: check.check(draft))
     }
     let knowledgeBase = diagnostics.hasErrors ? nil : draft.knowledgeBase
-    return Output(knowledgeBase: knowledgeBase, diagnostics: DiagnosticCollector.capped(diagnostics.sortedForDisplay()), syntax: syntax)
+    return Output(knowledgeBase: knowledgeBase, diagnostics: DiagnosticCollector.capped(diagnostics.sortedForDisplay()))
   }
 
   /// The SHA-256 of the files' paths and texts, in path order.

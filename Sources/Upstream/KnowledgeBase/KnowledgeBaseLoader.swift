@@ -10,8 +10,6 @@ public struct LoadedKnowledgeBase: Sendable {
   public let diagnostics: [Diagnostic]
   /// The rule files read, by the path shown in diagnostics.
   public let files: [SourceFile]
-  /// The parsed files.
-  package let syntax: [SyntaxFile]
 }
 
 extension KnowledgeBase {
@@ -31,7 +29,7 @@ extension KnowledgeBase {
     let output = KnowledgeBaseCompiler.compile(files, checks: checks)
     return LoadedKnowledgeBase(
       knowledgeBase: output.knowledgeBase, diagnostics: output.diagnostics,
-      files: files.sorted { $0.path < $1.path }, syntax: output.syntax)
+      files: files.sorted { $0.path < $1.path })
   }
 
   /// The default knowledge base that ships inside Upstream (the `rules/` folder).
@@ -92,12 +90,12 @@ extension KnowledgeBase {
   package static func load(directory path: String, checks: [any KnowledgeBaseCheck]) -> LoadedKnowledgeBase {
     let read = readFiles(in: path, extension: "rules")
     guard read.diagnostics.isEmpty || !read.diagnostics.hasErrors else {
-      return LoadedKnowledgeBase(knowledgeBase: nil, diagnostics: read.diagnostics, files: read.files, syntax: [])
+      return LoadedKnowledgeBase(knowledgeBase: nil, diagnostics: read.diagnostics, files: read.files)
     }
     if read.files.isEmpty {
       let diagnostic = Diagnostic.error(
         .noRuleFiles, "the folder '\(path)' has no .rules files", at: .wholeFile(path))
-      return LoadedKnowledgeBase(knowledgeBase: nil, diagnostics: [diagnostic], files: [], syntax: [])
+      return LoadedKnowledgeBase(knowledgeBase: nil, diagnostics: [diagnostic], files: [])
     }
     return compile(read.files, checks: checks)
   }

@@ -286,8 +286,14 @@ package struct JSONReader {
   private mutating func readString() throws -> String {
     let start = position
     position += 1
+    // Most texts have no escape: they are decoded in one piece, with no scalar copying.
+    while let byte = current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte >= 0x20 { position += 1 }
+    if current == UInt8(ascii: "\"") {
+      position += 1
+      return String(decoding: bytes[(start + 1)..<(position - 1)], as: UTF8.self)
+    }
     var scalars = String.UnicodeScalarView()
-    var runStart = position
+    var runStart = start + 1
     func flush(_ end: Int) {
       if end > runStart { scalars.append(contentsOf: String(decoding: bytes[runStart..<end], as: UTF8.self).unicodeScalars) }
     }

@@ -24,21 +24,28 @@ package enum AnswersReader {
     /// unanswered, `null` in an answers file).
     package internal(set) var order: [String] = []
     package internal(set) var format: Format = .answers
+    /// The answers resolved to question slots as they were read (answers files only).
+    package internal(set) var resolved: ResolvedAnswers?
   }
 
   /// Reads answers from JSON text. With `strict`, a FHIR item that no question names is
-  /// an error rather than a warning.
-  package static func read(_ file: SourceFile, for knowledgeBase: KnowledgeBase, strict: Bool = false) -> Output {
+  /// an error rather than a warning. With `warnings` false, only errors are looked for and
+  /// `order` is left empty (what `assess --batch` needs of a line, no more).
+  package static func read(
+    _ file: SourceFile, for knowledgeBase: KnowledgeBase, strict: Bool = false, warnings: Bool = true
+  ) -> Output {
     switch JSONReader.read(file) {
     case .failure(let error):
       return Output(answers: nil, diagnostics: [error.diagnostic(notJSON: .answersNotJSON, what: "this answers file")])
     case .success(let document):
-      return read(document.root, for: knowledgeBase, strict: strict)
+      return read(document.root, for: knowledgeBase, strict: strict, warnings: warnings)
     }
   }
 
   /// Validates a parsed JSON value as an answers object.
-  package static func read(_ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase, strict: Bool = false) -> Output {
+  package static func read(
+    _ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase, strict: Bool = false, warnings: Bool = true
+  ) -> Output {
     if case .object(let fields) = root.node, fields.contains(where: { $0.key == "resourceType" }),
       knowledgeBase.question("resourceType") == nil
     {
@@ -55,6 +62,7 @@ package enum AnswersReader {
         ])
     }
     var answers = Answers()
+    var sheet = AnswerSheet(unknown: knowledgeBase.questions.count)
     var diagnostics: [Diagnostic] = []
     var seen: [String: SourceRange] = [:]
     for field in fields {
@@ -65,21 +73,32 @@ package enum AnswersReader {
         continue
       }
       seen[field.key] = field.keyRange
-      guard let question = knowledgeBase.question(field.key) else {
+      guard case .question(let index)? = knowledgeBase.symbols[field.key] else {
         diagnostics.append(
           Diagnostic.error(.unknownQuestion, "the knowledge base has no question '\(field.key)'", at: field.keyRange)
             .suggesting(field.key, from: knowledgeBase.questions.map(\.id)))
         continue
       }
+      let question = knowledgeBase.questions[index]
       switch answer(field.value.value, to: question, at: field.value.range) {
-      case .success(let value?): answers[question.id] = value
+      case .success(let value?):
+        answers[question.id] = value
+        sheet.slots[index] = AnswerSheet.slot(value, kind: question.kind)
       case .success(nil): break
       case .failure(let diagnostic): diagnostics.append(diagnostic)
       }
     }
+    guard warnings else {
+      let valid = !diagnostics.hasErrors
+      var output = Output(answers: valid ? answers : nil, diagnostics: diagnostics)
+      output.resolved = valid ? ResolvedAnswers(answers, sheet: sheet) : nil
+      return output
+    }
     diagnostics.append(contentsOf: askWhenWarnings(answers, knowledgeBase: knowledgeBase, ranges: seen))
     let order = fields.map(\.key).filter { knowledgeBase.question($0) != nil }
-    return Output(answers: diagnostics.hasErrors ? nil : answers, diagnostics: diagnostics, order: order)
+    var output = Output(answers: diagnostics.hasErrors ? nil : answers, diagnostics: diagnostics, order: order)
+    output.resolved = output.answers.map { ResolvedAnswers($0, sheet: sheet) }
+    return output
   }
 
   /// Converts one JSON value into an answer to `question`, or explains what was expected.

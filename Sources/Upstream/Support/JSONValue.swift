@@ -76,40 +76,56 @@ package enum JSONWriter {
   }
 
   private static func write(_ value: JSONValue, indent: Int, pretty: Bool, into out: inout String) {
-    let newline = pretty ? "\n" : ""
-    let pad = pretty ? String(repeating: "  ", count: indent + 1) : ""
-    let closePad = pretty ? String(repeating: "  ", count: indent) : ""
     switch value {
     case .null: out += "null"
     case .bool(let flag): out += flag ? "true" : "false"
     case .number(let number): out += Self.number(number)
-    case .string(let text): out += quoted(text)
+    case .string(let text): appendQuoted(text, to: &out)
     case .array(let items):
       if items.isEmpty {
         out += "[]"
         return
       }
-      out += "[" + newline
+      out += "["
       for (index, item) in items.enumerated() {
-        out += pad
+        if index > 0 { out += "," }
+        if pretty { newline(indent + 1, &out) }
         write(item, indent: indent + 1, pretty: pretty, into: &out)
-        out += (index < items.count - 1 ? "," : "") + newline
       }
-      out += closePad + "]"
+      if pretty { newline(indent, &out) }
+      out += "]"
     case .object(let fields):
       if fields.isEmpty {
         out += "{}"
         return
       }
-      out += "{" + newline
+      out += "{"
       for (index, field) in fields.enumerated() {
-        out += pad
-        out += quoted(field.key)
+        if index > 0 { out += "," }
+        if pretty { newline(indent + 1, &out) }
+        appendQuoted(field.key, to: &out)
         out += pretty ? ": " : ":"
         write(field.value, indent: indent + 1, pretty: pretty, into: &out)
-        out += (index < fields.count - 1 ? "," : "") + newline
       }
-      out += closePad + "}"
+      if pretty { newline(indent, &out) }
+      out += "}"
+    }
+  }
+
+  /// A line break and `level` two-space indents.
+  private static func newline(_ level: Int, _ out: inout String) {
+    out += "\n"
+    for _ in 0..<level { out += "  " }
+  }
+
+  /// Appends a JSON string literal, copying a text that needs no escaping whole.
+  private static func appendQuoted(_ text: String, to out: inout String) {
+    if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+      out += "\""
+      out += text
+      out += "\""
+    } else {
+      out += quoted(text)
     }
   }
 

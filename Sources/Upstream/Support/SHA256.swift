@@ -18,10 +18,14 @@ package enum SHA256 {
 
   /// The digest of `bytes` as 64 lowercase hex digits.
   package static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-    digest(bytes).map { byte in
-      let hex = String(byte, radix: 16)
-      return byte < 16 ? "0" + hex : hex
-    }.joined()
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    text.reserveCapacity(64)
+    for byte in digest(bytes) {
+      text.append(digits[Int(byte >> 4)])
+      text.append(digits[Int(byte & 15)])
+    }
+    return String(decoding: text, as: UTF8.self)
   }
 
   /// The 32-byte digest of `bytes`.

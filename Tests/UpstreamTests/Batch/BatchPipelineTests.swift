@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+@testable import Upstream
+
+@Suite("Batch pipeline")
+struct BatchPipelineTests {
+  @Test("through the binary: the same bytes for --jobs 1, 2 and 4, in input order, error lines in place, in both formats")
+  func sameOutputForAnyJobs() throws {
+    let folder = try TemporaryFolder()
+    let (lines, bad) = try BatchTests.input()
+    // Several chunks of 64 lines, so chunks finish out of order on more than one job.
+    let repeated = Array(repeating: lines, count: 2).flatMap { $0 }
+    let path = try folder.write("people.jsonl", repeated.joined(separator: "\n") + "\n")
+    for format in ["tree", "summary"] {
+      var outputs: [String] = []
+      for jobs in ["1", "2", "4"] {
+        let result = try UpstreamBinary.run(["assess", "--batch", path, "--jobs", jobs, "--output-format", format])
+        #expect(result.status == 3, "\(result.errors.prefix(2000))")
+        outputs.append(result.output)
+      }
+      #expect(outputs[0] == outputs[1] && outputs[0] == outputs[2], "\(format)")
+      let records = outputs[0].split(separator: "\n")
+      #expect(records.count == repeated.count)
+      for (index, record) in records.enumerated() {
+        let number = index + 1
+        let isBad = bad.contains((index % lines.count) + 1)
+        #expect(record.hasPrefix("{\"line\":\(number),\"error\"") == isBad, "\(format) line \(number)")
+      }
+      // Repeated input gives repeated records: the order is the input's.
+      #expect(records[0] == records[lines.count] && records[5] == records[5 + lines.count])
+    }
+  }
+
+  @Test("a large input: every line once, in order, with no more than the pipeline's bound read ahead of what is written")
+  func boundedReadAhead() throws {
+    let knowledgeBase = try #require(KnowledgeBase.bundled().knowledgeBase)
+    let cases = CaseLoader.bundled(for: knowledgeBase).cases.map { JSONWriter.compact($0.answers.json) }
+    let total = 1_200
+    for jobs in [1, 2] {
+      let batch = BatchAssessment(knowledgeBase, format: .summary, jobs: jobs, linesPerJob: 8)
+      var read = 0
+      var written = 0
+      var mostAhead = 0
+      var hashes: [Int: String] = [:]
+      let summary = batch.run(
+        nextLine: { () -> String? in
+          guard read < total else { return nil }
+          read += 1
+          // Every 100th line is not JSON: an error record in its place.
+          return read % 100 == 0 ? "{broken" : cases[read % cases.count]
+        },
+        write: { record in
+          written += 1
+          mostAhead = max(mostAhead, read - written)
+          if written % 100 == 0 {
+            #expect(record.hasPrefix("{\"line\":\(written),\"error\""))
+          } else if let start = record.range(of: "\"answersHash\":\"") {
+            hashes[written] = String(record[start.upperBound...].prefix(24))
+          }
+        })
+      #expect(summary == BatchAssessment.Summary(assessed: total - total / 100, failed: total / 100))
+      #expect(written == total)
+      #expect(mostAhead <= (batch.chunksInFlight + 1) * batch.linesPerJob, "read \(mostAhead) lines ahead on \(jobs) jobs")
+      // Line n holds case n mod count: each record is its own line's, so the answers'
+      // hashes repeat with the cases' period and nowhere else.
+      #expect(hashes.count == total - total / 100)
+      for line in stride(from: 1, to: total - cases.count, by: 7) where hashes[line] != nil && hashes[line + cases.count] != nil {
+        #expect(hashes[line] == hashes[line + cases.count], "line \(line)")
+      }
+      #expect(Set(hashes.values).count > cases.count / 2)
+    }
+  }
+}
