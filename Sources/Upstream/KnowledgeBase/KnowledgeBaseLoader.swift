@@ -81,7 +81,7 @@ extension KnowledgeBase {
       }
     }
     guard !diagnostics.hasErrors else {
-      return LoadedKnowledgeBase(knowledgeBase: nil, diagnostics: diagnostics, files: files, syntax: [])
+      return LoadedKnowledgeBase(knowledgeBase: nil, diagnostics: diagnostics, files: files)
     }
     return compile(files, checks: checks)
   }
