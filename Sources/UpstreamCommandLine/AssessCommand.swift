@@ -26,7 +26,7 @@ enum AssessCommand: UpstreamCommand {
       OptionSpec(
         "--output-format", value: "FORMAT",
         help:
-          "With --batch: what each line carries: tree (default; the full explained record) or summary (red flags, findings, recommendations given, scores)."
+          "With --batch: what each line carries: tree (default; the full explained record), summary (red flags, findings, recommendations given, scores) or fhir (the FHIR R4 Bundle of --format fhir, on one line)."
       ),
     ],
     examples: [

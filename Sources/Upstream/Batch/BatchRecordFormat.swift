@@ -9,12 +9,16 @@ package enum BatchRecordFormat: String, Sendable, CaseIterable {
   case tree
   /// What a pipeline stores: the `upstream-assessment-summary` document.
   case summary
+  /// What a clinical record stores: the FHIR R4 Bundle of `assess --format fhir`
+  /// (a RiskAssessment and one Observation per score), on one line.
+  case fhir
 
   /// The record for one assessment, as compact JSON on one line.
   package func record(_ assessment: Assessment, audience: Audience) -> String {
     switch self {
     case .tree: JSONWriter.compact(AssessmentJSONRenderer(audience: audience).value(assessment.tree))
     case .summary: JSONWriter.compact(AssessmentSummaryJSONRenderer().value(assessment))
+    case .fhir: JSONWriter.compact(AssessmentFHIRRenderer(assessment.knowledgeBase).resource(assessment.tree))
     }
   }
 }

@@ -33,6 +33,35 @@ struct BatchFormatTests {
     #expect(plain.output.split(separator: "\n").first?.hasPrefix("{\"format\":\"upstream-assessment\",") == true)
   }
 
+  @Test("fhir lines: each is the Bundle `assess --format fhir` writes for that line's answers, on one line; error lines unchanged")
+  func fhirLinesAreTheSingleFileBundle() throws {
+    let folder = try TemporaryFolder()
+    let (path, lines, bad) = try Self.inputFile(folder)
+    let tree = try UpstreamBinary.run(["assess", "--batch", path, "--jobs", "2"])
+    let fhir = try UpstreamBinary.run(["assess", "--batch", path, "--jobs", "2", "--output-format", "fhir"])
+    #expect(fhir.status == 3, "\(fhir.errors.prefix(2000))")
+    let treeLines = tree.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+    let fhirLines = fhir.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+    try #require(fhirLines.count == lines.count && treeLines.count == lines.count)
+    var compared = 0
+    for index in lines.indices {
+      if bad.contains(index + 1) {
+        #expect(fhirLines[index] == treeLines[index])
+        continue
+      }
+      let line = try JSONValue.parse(String(fhirLines[index]))
+      #expect(Self.text(line["resourceType"]) == "Bundle")
+      // Every fifth line through the binary on its own, as a clinic would for one person.
+      guard index % 5 == 0 else { continue }
+      let single = try folder.write("person-\(index).json", lines[index])
+      let bundle = try UpstreamBinary.run(["assess", "--answers", single, "--format", "fhir"])
+      #expect(bundle.status == 0, "\(bundle.errors.prefix(500))")
+      #expect(try JSONValue.parse(bundle.output) == line, "line \(index + 1)")
+      compared += 1
+    }
+    #expect(compared >= 10)
+  }
+
   @Test("summary lines: the schema, the same red flags, care level and scores as the full record, error lines unchanged")
   func summaryAgreesWithTheTree() throws {
     let folder = try TemporaryFolder()
