@@ -116,11 +116,16 @@ struct DoubleCountingCheck: KnowledgeBaseCheck {
     """,
   ]
 
+  /// A finding concluded by more rules than this is not compared pair by pair: the work
+  /// grows with the square of the rules, and only a generated knowledge base has so many
+  /// (a clinician's concludes a finding in a handful).
+  static let maximumRulesCompared = 64
+
   func check(_ draft: DraftKnowledgeBase) -> [Diagnostic] {
     let kb = draft.knowledgeBase
     let analysis = ConditionAnalysis(questions: kb.questions, scores: kb.scores)
     var diagnostics: [Diagnostic] = []
-    for (finding, rules) in kb.rulesConcludingFinding.enumerated() where rules.count > 1 {
+    for (finding, rules) in kb.rulesConcludingFinding.enumerated() where rules.count > 1 && rules.count <= Self.maximumRulesCompared {
       // Each pair once, in id order, so the report does not depend on the order of files.
       let sorted = rules.sorted { kb.rules[$0].id < kb.rules[$1].id }
       for (position, first) in sorted.enumerated() {

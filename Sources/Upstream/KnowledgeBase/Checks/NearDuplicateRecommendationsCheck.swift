@@ -136,6 +136,11 @@ struct NearDuplicateRecommendationsCheck: KnowledgeBaseCheck {
   /// same answers (the first such pair by rule id), or nil.
   private func calledTogether(_ first: [Int], _ second: [Int], _ kb: KnowledgeBase, _ analysis: ConditionAnalysis) -> (Int, Int)? {
     var pairs: [(Int, Int)] = []
+    // Bounded work: a generated knowledge base may call for one recommendation from
+    // thousands of rules; the first rules by id decide.
+    let limit = DoubleCountingCheck.maximumRulesCompared
+    let first = Array(first.sorted { kb.rules[$0].id < kb.rules[$1].id }.prefix(limit))
+    let second = Array(second.sorted { kb.rules[$0].id < kb.rules[$1].id }.prefix(limit))
     for a in first {
       for b in second where a == b || analysis.canHoldAll([kb.rules[a].condition, kb.rules[b].condition]) { pairs.append((a, b)) }
     }
