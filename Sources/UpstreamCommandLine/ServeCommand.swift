@@ -38,7 +38,7 @@ enum ServeCommand: UpstreamCommand {
     let server: HTTPServer
     do {
       server = try HTTPServer(
-        configuration, respond: { application.respond($0) }, refuse: { ServerApplication.refusal($0, $1) },
+        configuration, respond: { application.respond($0) }, refuse: { ServerApplication.refusal($0, $1, pathSegments: $2) },
         log: { console.writeError($0 + "\n") })
     } catch {
       throw CommandError.file(error.description)

@@ -14,8 +14,7 @@ package struct ServerApplication: Sendable {
   package init(knowledgeBase: KnowledgeBase, sessions: WebSessionStore) {
     self.knowledgeBase = knowledgeBase
     var router = Router(refusal: { status, message, request in
-      guard request.pathSegments.first != "fhir" else { return FHIROperationOutcome.response(APIError(status, message)) }
-      return Self.refusal(status, message, htmlWanted: Self.wantsHTML(request))
+      Self.refusal(status, message, pathSegments: request.pathSegments, htmlWanted: Self.wantsHTML(request))
     })
     JSONAPI(knowledgeBase: knowledgeBase).register(in: &router)
     CDSHooks(knowledgeBase: knowledgeBase).register(in: &router)
@@ -29,14 +28,24 @@ package struct ServerApplication: Sendable {
     router.respond(to: request)
   }
 
-  /// The response to a request refused before any route ran (status and message).
-  package static func refusal(_ status: Int, _ message: String, htmlWanted: Bool = false) -> HTTPResponse {
-    guard htmlWanted else { return APIError(status, message).response }
+  /// The response to a request refused before any route ran, in the format of its path:
+  /// a FHIR OperationOutcome under `/fhir/`, a page for the questionnaire's paths (or when
+  /// `htmlWanted`), the JSON error format otherwise (and when the path was not readable).
+  package static func refusal(
+    _ status: Int, _ message: String, pathSegments: [String]? = nil, htmlWanted: Bool = false
+  ) -> HTTPResponse {
+    if pathSegments?.first == "fhir" { return FHIROperationOutcome.response(APIError(status, message)) }
+    guard htmlWanted || pathSegments.map(isQuestionnairePage) == true else { return APIError(status, message).response }
     return WebPage.error(status: status, message: message)
+  }
+
+  /// Whether a path is one of the web questionnaire's pages (`/` and `/s/…`).
+  private static func isQuestionnairePage(_ pathSegments: [String]) -> Bool {
+    pathSegments.first == "s" || pathSegments.isEmpty
   }
 
   /// Whether a refusal should be a page: the questionnaire's paths, or a browser asking for HTML.
   private static func wantsHTML(_ request: HTTPRequest) -> Bool {
-    request.pathSegments.first == "s" || request.pathSegments.isEmpty || (request.header("Accept") ?? "").contains("text/html")
+    isQuestionnairePage(request.pathSegments) || (request.header("Accept") ?? "").contains("text/html")
   }
 }

@@ -20,10 +20,15 @@ package struct HTTPLimits: Sendable, Equatable {
 package struct HTTPParseError: Error, Sendable, Equatable {
   package let status: Int
   package let message: String
+  /// The request's path segments when its request line could be read before the refusal
+  /// (a body or header fields over the limits, a chunked body…), so the refusal can answer
+  /// in the format of that path; `nil` when the request line itself was not readable.
+  package var pathSegments: [String]?
 
-  package init(_ status: Int, _ message: String) {
+  package init(_ status: Int, _ message: String, pathSegments: [String]? = nil) {
     self.status = status
     self.message = message
+    self.pathSegments = pathSegments
   }
 }
 
@@ -51,14 +56,18 @@ package enum HTTPRequestParser {
   package static func parse(_ bytes: [UInt8], limits: HTTPLimits = HTTPLimits()) -> HTTPParseResult {
     guard let headerEnd = endOfHeader(bytes, limit: limits.headerBytes) else {
       if bytes.count > limits.headerBytes {
-        return .failure(HTTPParseError(431, "the request line and header fields are longer than \(limits.headerBytes) bytes"))
+        return .failure(
+          HTTPParseError(
+            431, "the request line and header fields are longer than \(limits.headerBytes) bytes", pathSegments: pathSegments(of: bytes)))
       }
       // A whole first line that is already wrong need not wait for the rest.
       if let lineEnd = firstLineEnd(bytes), case .failure(let error) = requestLine(bytes[0..<lineEnd]) { return .failure(error) }
       return .incomplete
     }
     switch head(bytes[0..<headerEnd], limits: limits) {
-    case .failure(let error): return .failure(error)
+    case .failure(var error):
+      error.pathSegments = pathSegments(of: bytes)
+      return .failure(error)
     case .success(let head):
       let bodyStart = headerEnd + 4
       guard bytes.count - bodyStart >= head.contentLength else { return .incomplete }
@@ -68,6 +77,13 @@ package enum HTTPRequestParser {
         headers: head.headers, body: body)
       return .complete(request, consumed: bodyStart + head.contentLength)
     }
+  }
+
+  /// The path segments of the request line at the start of `bytes`, when a whole and
+  /// well-formed request line is there (for refusing in the format of the path).
+  package static func pathSegments(of bytes: [UInt8]) -> [String]? {
+    guard let lineEnd = firstLineEnd(bytes), case .success(let line) = requestLine(bytes[0..<lineEnd]) else { return nil }
+    return line.segments
   }
 
   // MARK: The head

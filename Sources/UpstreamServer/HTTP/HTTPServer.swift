@@ -41,8 +41,9 @@ package struct ServerConfiguration: Sendable {
 package final class HTTPServer: @unchecked Sendable {
   /// Answers one request: the path template that matched (for the log) and the response.
   package typealias Responder = @Sendable (HTTPRequest) -> (template: String, response: HTTPResponse)
-  /// The response to a request that could not be read or served (status, message).
-  package typealias Refusal = @Sendable (Int, String) -> HTTPResponse
+  /// The response to a request that could not be read or served: status, message, and
+  /// the request's path segments when its request line was read.
+  package typealias Refusal = @Sendable (_ status: Int, _ message: String, _ pathSegments: [String]?) -> HTTPResponse
 
   private let configuration: ServerConfiguration
   private let respond: Responder
@@ -84,7 +85,8 @@ package final class HTTPServer: @unchecked Sendable {
       if full {
         _ = Socket.writeAll(
           client,
-          refuse(503, "the server is serving as many people as it can; try again in a moment").bytes(keepAlive: false, date: configuration.clock.now))
+          refuse(503, "the server is serving as many people as it can; try again in a moment", nil).bytes(
+            keepAlive: false, date: configuration.clock.now))
         log("- (too many connections) 503 0 ms")
         Socket.lingeringClose(client, seconds: 0.2)
         continue
@@ -178,14 +180,17 @@ package final class HTTPServer: @unchecked Sendable {
           request = complete
           buffer.removeFirst(consumed)
         case .failure(let error):
-          finish(client, refuse(error.status, error.message), method: "-", template: "(unreadable request)", started: started)
+          finish(client, refuse(error.status, error.message, error.pathSegments), method: "-", template: "(unreadable request)", started: started)
           return
         case .incomplete:
           let left = deadline - ContinuousClock.now
           let milliseconds = Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
           guard milliseconds > 0, !Socket.waitReadable([client], milliseconds: milliseconds).isEmpty else {
             finish(
-              client, refuse(408, "the request did not arrive within \(NumberFormat.seconds(configuration.requestTimeout))"),
+              client,
+              refuse(
+                408, "the request did not arrive within \(NumberFormat.seconds(configuration.requestTimeout))",
+                HTTPRequestParser.pathSegments(of: buffer)),
               method: "-", template: "(slow request)", started: started)
             return
           }

@@ -231,6 +231,51 @@ struct FHIRSDCTests {
     #expect(server.stop().status == 0)
   }
 
+  /// Requests the HTTP layer refuses before routing, each under `/fhir/`, with the status
+  /// and the issue code it must get.
+  static let refusedUnread: [(name: String, request: String, status: Int, code: String)] = [
+    (
+      "too-large", "POST \(operation) HTTP/1.1\r\nHost: a\r\nContent-Type: application/fhir+json\r\nContent-Length: 2000000\r\n\r\n", 413,
+      "too-costly"
+    ),
+    (
+      "header-too-large", "POST \(operation) HTTP/1.1\r\nHost: a\r\nX-Big: " + String(repeating: "b", count: 17_000) + "\r\n\r\n", 431,
+      "too-costly"
+    ),
+    ("chunked", "POST \(operation) HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", 411, "required"),
+    ("slow", "POST \(operation) HTTP/1.1\r\nHost: a\r\n", 408, "timeout"),
+  ]
+
+  @Test("requests refused before they are read whole (413, 431, 411, 408) are OperationOutcomes under /fhir/, valid FHIR, and JSON elsewhere")
+  func refusedBeforeRouting() throws {
+    let server = try ServerProcess(["--timeout", "1"])
+    let folder = try TemporaryFolder()
+    var files: [String] = []
+    for refused in Self.refusedUnread {
+      let connection = try RawConnection(port: server.port)
+      connection.send(refused.request)
+      let response = try #require(connection.readResponse(), "\(refused.name)")
+      #expect(response.status == refused.status, "\(refused.name): \(response.text)")
+      let issues = try Self.issues(response.status, response.header("Content-Type"), response.body)
+      #expect(issues.first?["code"] as? String == refused.code, "\(refused.name): \(response.text)")
+      files.append(try folder.write("\(refused.name).json", response.text))
+    }
+    // The same refusal elsewhere keeps the JSON API's format; an unreadable request line has no path.
+    let api = try RawConnection(port: server.port)
+    api.send("POST /assess HTTP/1.1\r\nHost: a\r\nContent-Length: 2000000\r\n\r\n")
+    let apiResponse = try #require(api.readResponse())
+    #expect(apiResponse.status == 413 && (apiResponse.json["error"] as? [String: Any])?["status"] as? Int == 413)
+    let garbage = try RawConnection(port: server.port)
+    garbage.send("HELLO /fhir/x\r\n\r\n")
+    #expect(garbage.readResponse()?.json["error"] != nil)
+    #expect(server.stop().status == 0)
+    guard testToolsPresent(Self.validatorAvailable ? [] : ["Python's fhir.resources (pip install 'fhir.resources<8')"], for: "the FHIR validation")
+    else { return }
+    let script = UpstreamBinary.packageRoot.appendingPathComponent("Tests/FHIRValidation/validate.py").path
+    let result = try runTool("python3", [script] + files)
+    #expect(result.status == 0, "\(result.output)\(result.errors)")
+  }
+
   // MARK: Validation with fhir.resources
 
   /// Whether Python's fhir.resources is installed (required under CI).

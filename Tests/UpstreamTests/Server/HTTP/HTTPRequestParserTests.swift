@@ -19,8 +19,9 @@ struct HTTPRequestParserTests {
     return (request, consumed)
   }
 
+  /// The refusal's status and message (its path is checked by `refusalsKnowTheirPath`).
   private func refusal(_ text: String, limits: HTTPLimits = HTTPLimits()) -> HTTPParseError? {
-    if case .failure(let error) = parse(text, limits: limits) { return error }
+    if case .failure(let error) = parse(text, limits: limits) { return HTTPParseError(error.status, error.message) }
     return nil
   }
 
@@ -165,6 +166,25 @@ struct HTTPRequestParserTests {
     #expect(refusal(many) == HTTPParseError(431, "more than 100 header fields"))
     let enough = "GET / HTTP/1.1\r\nHost: a\r\n" + (0..<99).map { "X-\($0): 1\r\n" }.joined() + "\r\n"
     #expect(refusal(enough) == nil)
+  }
+
+  @Test("a refusal after the request line was read carries its path, so /fhir/ can answer in FHIR; an unreadable line has none")
+  func refusalsKnowTheirPath() {
+    func path(_ text: String, limits: HTTPLimits = HTTPLimits()) -> [String]?? {
+      if case .failure(let error) = parse(text, limits: limits) { return .some(error.pathSegments) }
+      return .none
+    }
+    let operation = "/fhir/Questionnaire/$next-question"
+    #expect(
+      path("POST \(operation) HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n", limits: HTTPLimits(bodyBytes: 10))
+        == .some(["fhir", "Questionnaire", "$next-question"]))
+    #expect(path("POST /fhir/x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n") == .some(["fhir", "x"]))
+    #expect(path("GET /fhir/x HTTP/1.1\r\nHost: a\r\nX-Long: " + String(repeating: "a", count: 17 << 10)) == .some(["fhir", "x"]))
+    #expect(path("GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n") == .some([]))
+    #expect(path("HELLO /fhir/x\r\n\r\n") == .some(nil))
+    #expect(path("GET /fhir/x HTTP/2.0\r\n\r\n") == .some(nil))
+    #expect(HTTPRequestParser.pathSegments(of: Array("POST /fhir/a%20b HTTP/1.1\r\nHost".utf8)) == ["fhir", "a b"])
+    #expect(HTTPRequestParser.pathSegments(of: Array("POST /fhir/a".utf8)) == nil)
   }
 
   // MARK: Never crashing
