@@ -171,6 +171,7 @@ struct Run {
         stack[top] = outcome
         top += 1
       }
+      if step.failsRule, case .fails = stack[top - 1] { return .fails }
     }
     return top > 0 ? stack[top - 1] : .unknown
   }

@@ -7,6 +7,10 @@
 /// engine evaluates a rule with a loop and a small stack: no references to count, nothing
 /// looked up by name, nothing allocated. `InferenceEngine` uses it for rules; the condition
 /// trees remain for explanations, which `EvaluationPlanTests` keeps in agreement.
+///
+/// A rule whose whole condition is an `and` stops at its first part that fails: the last
+/// step of each such part is marked `failsRule`, since one failing part fails the rule
+/// whatever the others give (most rules fail, most of them on an early part).
 struct EvaluationPlan: Sendable {
   /// What a step does.
   enum Operation: UInt8, Sendable {
@@ -23,6 +27,9 @@ struct EvaluationPlan: Sendable {
     var subject: Int32 = 0
     /// The option index, the score test's index in `scoreTests`, or `at least`'s N.
     var argument: Int32 = 0
+    /// Whether this step ends a part of the rule's top-level `and`, so that the rule fails
+    /// here when the part does (the remaining parts need not run).
+    var failsRule = false
     var mask: UInt64 = 0
     var low = 0.0
     var high = 0.0
@@ -39,7 +46,16 @@ struct EvaluationPlan: Sendable {
     steps.reserveCapacity(rules.count * 4)
     for rule in rules {
       var depth = 0
-      append(rule.condition, depth: &depth, current: 0)
+      if case .all(let parts) = rule.condition {
+        for (offset, part) in parts.enumerated() {
+          append(part, depth: &depth, current: offset)
+          steps[steps.count - 1].failsRule = true
+        }
+        steps.append(Step(operation: .all, subject: Int32(parts.count)))
+        deepestStack = max(deepestStack, 1)
+      } else {
+        append(rule.condition, depth: &depth, current: 0)
+      }
       ruleStart.append(steps.count)
     }
   }
