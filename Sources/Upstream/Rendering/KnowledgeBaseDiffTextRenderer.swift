@@ -1,7 +1,8 @@
 // MARK: - `upstream diff` as text
 
 /// Renders a `KnowledgeBaseDiff` for a reviewer: the declarations that changed, then each
-/// case or answers file whose assessment changed, and a closing verdict.
+/// case or answers file whose assessment changed, then each case whose expectations or
+/// answers were edited, and a closing verdict.
 ///
 /// ```
 /// Structure: 1 rule changed
@@ -13,7 +14,14 @@
 ///     contributor collapsed_arches: 0.50 → 0.60 (+0.10)
 ///   largest certainty move: +0.10 (collapsed_arches, case foot-and-hip-pain-flat-feet-stiff-shoes)
 ///
+/// Cases: 1 expectation changed in 1 case
+///   case foot-and-hip-pain-flat-feet-stiff-shoes (new/cases/….case:1)
+///     new/cases/….case:40: expectation changed
+///       - expect collapsed_arches certainty between 0.49 and 0.51
+///       + expect collapsed_arches certainty between 0.59 and 0.61
+///
 /// Behaviour changed: review the changes above before the edit ships.
+/// Cases changed: check that each case still expects what a clinician would.
 /// ```
 package struct KnowledgeBaseDiffTextRenderer: Sendable {
   package init() {}
