@@ -14,7 +14,7 @@ enum TestCommand: UpstreamCommand {
       OptionSpec(
         "--update",
         help:
-          "After a reviewed change: rewrite the failing certainty and score-total expectations to the values now given (only those numbers; comments and layout kept). Other failures are listed and still fail."
+          "After a reviewed change: rewrite the failing certainty and score-total expectations to the values now given (only those numbers; comments and layout kept), and list each change. Other failures are listed and still fail."
       ),
       OptionSpec("--dry-run", help: "With --update: show what would change, as a diff, and write nothing."),
     ],
@@ -57,7 +57,10 @@ enum TestCommand: UpstreamCommand {
     let runner = CaseRunner(knowledgeBase)
     let results = runner.run(loaded.cases)
     let coverage = arguments.flag("--coverage") ? runner.coverage(results) : nil
-    console.write(CaseReport(knowledgeBase, verbose: !arguments.flag("--quiet")).render(results, coverage: coverage))
+    // With --update, every failure is in the update's report (rewritten, or left with what
+    // the assessment shows), so the run only gives its tally.
+    console.write(
+      CaseReport(knowledgeBase, verbose: !arguments.flag("--quiet"), detailsFailures: !updating).render(results, coverage: coverage))
     guard updating else { return results.allSatisfy(\.passed) ? .success : .failure }
     return try update(results, sources: loaded.files, dryRun: arguments.flag("--dry-run"), console: console)
   }

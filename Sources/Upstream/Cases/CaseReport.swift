@@ -6,10 +6,13 @@ package struct CaseReport: Sendable {
   package let knowledgeBase: KnowledgeBase
   /// Whether to list every passing case too (otherwise only failures are detailed).
   package let verbose: Bool
+  /// Whether to detail each failure (`test --update` lists them in its own report instead).
+  package let detailsFailures: Bool
 
-  package init(_ knowledgeBase: KnowledgeBase, verbose: Bool = true) {
+  package init(_ knowledgeBase: KnowledgeBase, verbose: Bool = true, detailsFailures: Bool = true) {
     self.knowledgeBase = knowledgeBase
     self.verbose = verbose
+    self.detailsFailures = detailsFailures
   }
 
   /// The whole report.
@@ -20,6 +23,7 @@ package struct CaseReport: Sendable {
         if verbose { lines.append("✓ \(result.testCase.id)") }
         continue
       }
+      guard detailsFailures else { continue }
       lines.append("✗ \(result.testCase.id) (\(result.testCase.range.file):\(result.testCase.range.start.line))")
       for failure in result.failures {
         let place = failure.expectation.range.start
