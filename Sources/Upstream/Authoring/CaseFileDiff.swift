@@ -148,18 +148,13 @@ package struct CaseFileDiff: Sendable {
 
   // MARK: Comparing
 
-  /// Lines the same in both are dropped; of the rest, an old and a new line about the same
-  /// thing are a change, the others added or removed.
+  /// Lines the same in both (the longest common sequence, so a repeated line is matched
+  /// where it stands) are dropped; of the rest, an old and a new line about the same thing
+  /// are a change, the others added or removed.
   private static func compare(_ old: [Entry], _ new: [Entry]) -> [Line] {
-    var unmatchedOld = old
-    var unmatchedNew: [Entry] = []
-    for entry in new {
-      if let index = unmatchedOld.firstIndex(where: { $0.text == entry.text }) {
-        unmatchedOld.remove(at: index)
-      } else {
-        unmatchedNew.append(entry)
-      }
-    }
+    let same = commonLines(old.map(\.text), new.map(\.text))
+    var unmatchedOld = old.indices.filter { !same.old.contains($0) }.map { old[$0] }
+    let unmatchedNew = new.indices.filter { !same.new.contains($0) }.map { new[$0] }
     var lines: [Line] = []
     for entry in unmatchedNew.sorted(by: { $0.location.line < $1.location.line }) {
       if let index = unmatchedOld.firstIndex(where: { $0.key == entry.key }) {
@@ -173,5 +168,30 @@ package struct CaseFileDiff: Sendable {
       lines.append(.init(kind: .removed, keyword: entry.keyword, old: entry.text, new: nil, location: entry.location))
     }
     return lines
+  }
+
+  /// The positions, in each list, of a longest common subsequence of the two.
+  private static func commonLines(_ old: [String], _ new: [String]) -> (old: Set<Int>, new: Set<Int>) {
+    // lengths[i][j]: the longest common subsequence of old[i...] and new[j...].
+    var lengths = Array(repeating: Array(repeating: 0, count: new.count + 1), count: old.count + 1)
+    for i in old.indices.reversed() {
+      for j in new.indices.reversed() {
+        lengths[i][j] = old[i] == new[j] ? lengths[i + 1][j + 1] + 1 : max(lengths[i + 1][j], lengths[i][j + 1])
+      }
+    }
+    var matched: (old: Set<Int>, new: Set<Int>) = ([], [])
+    var (i, j) = (0, 0)
+    while i < old.count, j < new.count {
+      if old[i] == new[j] {
+        matched.old.insert(i)
+        matched.new.insert(j)
+        (i, j) = (i + 1, j + 1)
+      } else if lengths[i + 1][j] >= lengths[i][j + 1] {
+        i += 1
+      } else {
+        j += 1
+      }
+    }
+    return matched
   }
 }
