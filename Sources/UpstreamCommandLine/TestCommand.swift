@@ -79,9 +79,14 @@ enum TestCommand: UpstreamCommand {
     }
     var unwritten: Set<String> = []
     var skipped = false
+    let byteOrderMark = Data([0xEF, 0xBB, 0xBF])
     for file in update.files {
       do {
-        switch try AtomicFile.write(file.updated, to: file.path, unlessChangedFrom: Data(file.original.utf8)) {
+        // The text was read without a byte order mark; a file that had one keeps it.
+        let onDisk = FileManager.default.contents(atPath: file.path) ?? Data()
+        let marked = onDisk.starts(with: byteOrderMark) && onDisk.dropFirst(3) == Data(file.original.utf8)
+        let read = marked ? byteOrderMark + Data(file.original.utf8) : Data(file.original.utf8)
+        switch try AtomicFile.write((marked ? "\u{FEFF}" : "") + file.updated, to: file.path, unlessChangedFrom: read) {
         case .written: break
         case .skippedChangedMeanwhile:
           unwritten.insert(file.path)

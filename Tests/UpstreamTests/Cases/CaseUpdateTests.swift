@@ -143,6 +143,25 @@ struct CaseUpdateTests {
       try FileManager.default.contentsOfDirectory(atPath: folder.url.appendingPathComponent("rules/cases").path).allSatisfy { !$0.hasSuffix(".tmp") })
   }
 
+  @Test("a case file with a byte order mark and Windows line ends keeps both")
+  func byteOrderMarkAndLineEnds() throws {
+    let folder = try TemporaryFolder()
+    let (_, desk) = try Self.reviewedChange(in: folder)
+    let windows = Data([0xEF, 0xBB, 0xBF]) + Data(desk.replacingOccurrences(of: "\n", with: "\r\n").utf8)
+    try windows.write(to: folder.url.appendingPathComponent(Self.desk))
+    let update = try UpstreamBinary.run(["test", "--rules", "rules", "--quiet", "--update", Self.desk], in: folder.url)
+    #expect(update.status == 0, "\(update.output)\(update.errors)")
+    #expect(update.output.contains("Updated 3 expectations in 1 case file:"))
+    let after = try Data(contentsOf: folder.url.appendingPathComponent(Self.desk))
+    #expect(after.starts(with: [0xEF, 0xBB, 0xBF]))
+    let text = String(decoding: after.dropFirst(3), as: UTF8.self)
+    #expect(text.components(separatedBy: "\r\n").count == desk.components(separatedBy: "\n").count)
+    #expect(text.contains("expect tight_hip_flexors certainty between  0.59   and 0.61  # ±0.01\r\n"))
+    #expect(text.contains("expect tight_hip_flexors certainty < 0.61\r\n"))
+    let again = try UpstreamBinary.run(["test", "--rules", "rules", "--quiet", Self.desk], in: folder.url)
+    #expect(again.output == "1 passed, 0 failed\n")
+  }
+
   @Test("--dry-run needs --update, and --update needs case files on disk")
   func usage() throws {
     let dryRun = UpstreamInProcess.run(["test", "--dry-run"])
