@@ -5,13 +5,18 @@ import Upstream
 enum DiffCommand: UpstreamCommand {
   static let spec = CommandSpec(
     name: "diff",
-    summary: "Show what an edit changes, in the rules and in the assessments; exit 1 when behaviour changed.",
+    summary:
+      "Show what an edit changes: in the rules, in the assessments, and in the cases' expectations; exit 1 when behaviour or cases changed.",
     arguments: [("OLD_DIR", "The rules before the edit."), ("NEW_DIR", "The rules after the edit.")],
     options: [
       OptionSpec("--cases", value: "DIR", help: "Compare the assessments of the cases in DIR (default: NEW_DIR/cases, else OLD_DIR/cases)."),
       OptionSpec("--answers", value: "FILE", help: "Also compare the assessment of this answers file (may repeat).", repeatable: true),
+      formatOption,
     ],
-    examples: ["upstream diff rules edited-rules", "upstream diff old new --cases rules/cases --answers Docs/examples/trucker.json"])
+    examples: [
+      "upstream diff rules edited-rules", "upstream diff old new --cases rules/cases --answers Docs/examples/trucker.json",
+      "upstream diff rules edited-rules --format json",
+    ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
     guard arguments.positionals.count == 2 else {
@@ -19,6 +24,7 @@ enum DiffCommand: UpstreamCommand {
         "upstream diff needs two folders, the rules before and after the edit: upstream diff OLD_DIR NEW_DIR", suggestion: nil,
         command: spec.name)
     }
+    let format = try Shared.format(arguments, allowed: [.text, .json], command: spec.name)
     let (oldFolder, newFolder) = (arguments.positionals[0], arguments.positionals[1])
     let old = KnowledgeBase.load(directory: oldFolder)
     let new = KnowledgeBase.load(directory: newFolder)
@@ -68,9 +74,23 @@ enum DiffCommand: UpstreamCommand {
       subjects.append(.init(name: "answers \(path)", location: nil, old: old.answers, new: new.answers))
     }
     for note in notes { console.writeError("note: \(note)\n") }
-    let diff = KnowledgeBaseDiff(old: oldKnowledgeBase, new: newKnowledgeBase, subjects: subjects)
-    console.write(KnowledgeBaseDiffTextRenderer().render(diff))
-    return diff.behaviourChanged ? .failure : .success
+    let diff = KnowledgeBaseDiff(
+      old: oldKnowledgeBase, new: newKnowledgeBase, subjects: subjects, cases: caseFiles(oldFolder: oldFolder, newFolder: newFolder))
+    console.write(format == .json ? KnowledgeBaseDiffJSONRenderer().render(diff) : KnowledgeBaseDiffTextRenderer().render(diff))
+    return diff.behaviourChanged || diff.casesChanged ? .failure : .success
+  }
+
+  /// The case files of OLD_DIR/cases and NEW_DIR/cases compared, or nil when neither
+  /// folder has a `cases` folder.
+  private static func caseFiles(oldFolder: String, newFolder: String) -> CaseFileDiff? {
+    let folders = [oldFolder, newFolder].map { ($0 as NSString).appendingPathComponent("cases") }
+    let exists = folders.map { folder in
+      var isDirectory: ObjCBool = false
+      return FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+    guard exists.contains(true) else { return nil }
+    let files = zip(folders, exists).map { folder, exists in exists ? KnowledgeBase.readFiles(in: folder, extension: "case").files : [] }
+    return CaseFileDiff(old: files[0], new: files[1])
   }
 
   /// `--cases DIR`, else the new folder's `cases`, else the old folder's, if either exists.

@@ -60,17 +60,23 @@ package struct KnowledgeBaseDiff: Sendable {
   package let behaviour: [Behaviour]
   /// How many answer sets were compared.
   package let compared: Int
+  /// How the case files differ, when there were case files to compare.
+  package let cases: CaseFileDiff?
 
   /// Whether any assessment changed.
   package var behaviourChanged: Bool { !behaviour.isEmpty }
+  /// Whether any case's expectations or answers changed, or a case was added or removed.
+  package var casesChanged: Bool { cases?.changed ?? false }
 
-  /// Compares two knowledge bases, assessing each subject's answers with both.
-  package init(old: KnowledgeBase, new: KnowledgeBase, subjects: [Subject]) {
+  /// Compares two knowledge bases, assessing each subject's answers with both, and
+  /// carries the comparison of their case files.
+  package init(old: KnowledgeBase, new: KnowledgeBase, subjects: [Subject], cases: CaseFileDiff? = nil) {
     structure = StructureComparison(old: old, new: new).changes
     behaviour = subjects.compactMap { subject in
       BehaviourComparison(old: old.assess(validated: subject.old), new: new.assess(validated: subject.new)).behaviour(subject)
     }
     compared = subjects.count
+    self.cases = cases
   }
 }
 

@@ -6,10 +6,13 @@ package struct CaseReport: Sendable {
   package let knowledgeBase: KnowledgeBase
   /// Whether to list every passing case too (otherwise only failures are detailed).
   package let verbose: Bool
+  /// Whether to detail each failure (`test --update` lists them in its own report instead).
+  package let detailsFailures: Bool
 
-  package init(_ knowledgeBase: KnowledgeBase, verbose: Bool = true) {
+  package init(_ knowledgeBase: KnowledgeBase, verbose: Bool = true, detailsFailures: Bool = true) {
     self.knowledgeBase = knowledgeBase
     self.verbose = verbose
+    self.detailsFailures = detailsFailures
   }
 
   /// The whole report.
@@ -20,6 +23,7 @@ package struct CaseReport: Sendable {
         if verbose { lines.append("✓ \(result.testCase.id)") }
         continue
       }
+      guard detailsFailures else { continue }
       lines.append("✗ \(result.testCase.id) (\(result.testCase.range.file):\(result.testCase.range.start.line))")
       for failure in result.failures {
         let place = failure.expectation.range.start
@@ -95,4 +99,71 @@ package struct WhyTrace: Sendable {
     }
     return lines
   }
+}
+
+// MARK: - What `test --update` changed
+
+/// Renders an `ExpectationUpdate` for `upstream test --update`: each expectation rewritten
+/// (`file:line: case ID: finding old → new (now actual)`), each failure left with its
+/// reason, and for a preview (`--dry-run`) the changed lines as a unified diff.
+package struct ExpectationUpdateReport: Sendable {
+  /// Whether the files were written or only previewed.
+  package enum Mode: Sendable { case written, preview }
+
+  package let update: ExpectationUpdate
+
+  package init(_ update: ExpectationUpdate) { self.update = update }
+
+  /// The report; `unwritten` names case files that could not be written (left as they were).
+  package func render(_ mode: Mode, unwritten: Set<String> = []) -> String {
+    var lines: [String] = []
+    let done = update.rewrites.filter { !unwritten.contains($0.range.file) }
+    let fileCount = Set(done.map(\.range.file)).count
+    if update.rewrites.isEmpty {
+      lines.append("No certainty or score expectation to update.")
+    } else if mode == .preview {
+      lines.append("Would update \(count(done.count, "expectation")) in \(count(fileCount, "case file")) (--dry-run: nothing written):")
+    } else {
+      lines.append("Updated \(count(done.count, "expectation")) in \(count(fileCount, "case file")):")
+    }
+    lines += done.map { "  " + line($0) }
+    let failed = update.rewrites.filter { unwritten.contains($0.range.file) }
+    if !failed.isEmpty {
+      lines.append("Not written (the file could not be written, so it is as it was):")
+      lines += failed.map { "  " + line($0) }
+    }
+    if !update.left.isEmpty {
+      lines.append("Left as they are (a number cannot fix these; review the change and edit the case by hand):")
+      for left in update.left {
+        let place = left.expectation.range
+        lines.append("  \(place.file):\(place.start.line): case \(left.caseID): \(left.expectation.text) — \(left.reason)")
+      }
+    }
+    if mode == .preview {
+      for file in update.files { lines += diff(file) }
+    } else if !done.isEmpty {
+      lines.append("Run 'upstream test' again to confirm.")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private func line(_ rewrite: ExpectationUpdate.Rewrite) -> String {
+    let now = rewrite.actual == rewrite.new ? "" : " (now \(rewrite.actual))"
+    return "\(rewrite.range.file):\(rewrite.range.start.line): case \(rewrite.caseID): \(rewrite.subject) \(rewrite.old) → \(rewrite.new)\(now)"
+  }
+
+  /// The changed lines of one file as a unified diff, one hunk per line.
+  private func diff(_ file: ExpectationUpdate.FileUpdate) -> [String] {
+    let before = file.original.split(separator: "\n", omittingEmptySubsequences: false)
+    let after = file.updated.split(separator: "\n", omittingEmptySubsequences: false)
+    var lines = ["--- \(file.path)", "+++ \(file.path)"]
+    for number in Set(file.rewrites.map(\.range.start.line)).sorted() where number - 1 < before.count && number - 1 < after.count {
+      lines.append("@@ -\(number) +\(number) @@")
+      lines.append("-" + before[number - 1])
+      lines.append("+" + after[number - 1])
+    }
+    return lines
+  }
+
+  private func count(_ number: Int, _ word: String) -> String { "\(number) \(word)\(number == 1 ? "" : "s")" }
 }

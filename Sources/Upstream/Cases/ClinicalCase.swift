@@ -10,6 +10,8 @@ package struct ClinicalCase: Sendable {
     /// The expectation as written, for reports.
     package let text: String
     package let range: SourceRange
+    /// Where its numbers are written: a certainty test's bounds, or a score's total.
+    package let numbers: [SourceRange]
   }
 
   package let id: String
@@ -139,7 +141,9 @@ private struct CaseChecker {
     }
     guard ok else { return nil }
     let text = String(file.lineText(expectation.range.start.line).drop { $0 == " " })
-    return ClinicalCase.Expectation(claim: expectation.claim, text: text, range: expectation.range)
+    var numbers = expectation.certaintyNumbers
+    if case .value(_, .number(let total)) = expectation.claim { numbers = [total.range] }
+    return ClinicalCase.Expectation(claim: expectation.claim, text: text, range: expectation.range, numbers: numbers)
   }
 
   private mutating func require(_ name: Name, _ kind: DeclarationKind, _ exists: (KnowledgeBase) -> Bool) -> Bool {

@@ -1041,8 +1041,8 @@ package struct Parser {
   ///             | "no" "red" "flags" | ID "is" value | "not" "asked" ID ;
   private mutating func parseExpectation(_ keyword: Token) throws -> ExpectationSyntax {
     let start = keyword.range
-    func done(_ claim: ExpectationSyntax.Claim) -> ExpectationSyntax {
-      ExpectationSyntax(claim: claim, range: start.through(tokens[max(0, index - 1)].range))
+    func done(_ claim: ExpectationSyntax.Claim, numbers: [SourceRange] = []) -> ExpectationSyntax {
+      ExpectationSyntax(claim: claim, range: start.through(tokens[max(0, index - 1)].range), certaintyNumbers: numbers)
     }
     if takeIfWord("no") != nil {
       try expectWord("red")
@@ -1075,7 +1075,8 @@ package struct Parser {
     }
     let subject = try parseName("a finding, score, recommendation or red flag to expect")
     if takeIfWord("certainty") != nil {
-      return done(.finding(subject, present: present, certainty: try parseNumberTest()))
+      let test = try parseNumberTest()
+      return done(.finding(subject, present: present, certainty: test.test), numbers: test.numbers)
     }
     if present, takeIfWord("upstream") != nil {
       try expectWord("of")
@@ -1088,17 +1089,20 @@ package struct Parser {
   }
 
   /// number-test = COMPARE NUMBER | "between" NUMBER "and" NUMBER ;
-  private mutating func parseNumberTest() throws -> NumberTest {
+  /// Returns the test and where each of its numbers is written.
+  private mutating func parseNumberTest() throws -> (test: NumberTest, numbers: [SourceRange]) {
     if takeIfWord("between") != nil {
       let low = try parseNumber("the low end")
       try expectWord("and")
-      return .between(low.value, try parseNumber("the high end").value)
+      let high = try parseNumber("the high end")
+      return (.between(low.value, high.value), [low.range, high.range])
     }
     guard let op = comparisonOperator(current.kind) else {
       throw fail(expected: "a comparison (<, <=, >, >=) or 'between'")
     }
     take()
-    return .compare(op, try parseNumber("a certainty").value)
+    let bound = try parseNumber("a certainty")
+    return (.compare(op, bound.value), [bound.range])
   }
 }
 

@@ -310,6 +310,9 @@ package struct ExpectationSyntax: Sendable {
 
   package let claim: Claim
   package let range: SourceRange
+  /// Where each number of a certainty test is written (`between 0.44 and 0.46`: both), so
+  /// `upstream test --update` can rewrite just those numbers.
+  package var certaintyNumbers: [SourceRange] = []
 }
 
 /// A numeric test in an expectation: `>= 0.5` or `between 0.3 and 0.8`.

@@ -167,14 +167,15 @@ struct ErrorCatalogTests {
       (.success, "success; warnings allowed"),
       (
         .failure,
-        "the knowledge base has errors or cannot be loaded; a case failed (`test`); behaviour changed (`diff`); files would change (`fmt --check`)"
+        "the knowledge base has errors or cannot be loaded; a case failed (`test`), or with `test --update` a failure a number cannot fix is left; "
+          + "behaviour or the cases' expectations changed (`diff`); files would change (`fmt --check`)"
       ),
       (.usage, "usage error: unknown command or option, missing or extra argument, unknown id (`explain`), with a \"did you mean\""),
       (
         .invalidAnswers,
         "invalid answers or session file: not JSON, unknown question, wrong type, out of range, unknown option; a failed line in `assess --batch`"
       ),
-      (.fileError, "a file could not be read or written"),
+      (.fileError, "a file could not be read or written (`test --update`: that case file is left as it was, the others are written)"),
     ]
     for (code, meaning) in exitMeanings { lines.append("| \(code.rawValue) | \(meaning) |") }
     lines.append("| 130 | the questionnaire was interrupted (Ctrl-C); every reply is already saved |")
