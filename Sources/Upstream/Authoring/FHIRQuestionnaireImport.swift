@@ -73,6 +73,7 @@ package struct FHIRQuestionnaireImport: Sendable {
       return output
     }
     var importer = Importer(file: file)
+    importer.valueSets = containedValueSets(root.value)
     if let items = fields.first(where: { $0.key == "item" })?.value {
       importer.walk(items, group: [])
     } else {
@@ -102,6 +103,17 @@ package struct FHIRQuestionnaireImport: Sendable {
       output.header = ("knowledge-base.rules", header.joined(separator: "\n") + "\n")
     }
     return output
+  }
+
+  /// The ValueSets a Questionnaire contains, by the local reference an `answerValueSet`
+  /// uses for them (`#VSPHQ9`).
+  private static func containedValueSets(_ questionnaire: JSONValue) -> [String: JSONValue] {
+    guard case .array(let resources)? = questionnaire["contained"] else { return [:] }
+    var valueSets: [String: JSONValue] = [:]
+    for resource in resources where resource["resourceType"]?.text == "ValueSet" {
+      if let id = resource["id"]?.text { valueSets["#" + id] = valueSets["#" + id] ?? resource }
+    }
+    return valueSets
   }
 
   // MARK: Names
@@ -145,6 +157,8 @@ package struct FHIRQuestionnaireImport: Sendable {
     let file: SourceFile
     var questions: [Question] = []
     var diagnostics: [Diagnostic] = []
+    /// The contained ValueSets, by local reference (`#id`).
+    var valueSets: [String: JSONValue] = [:]
     var usedIds = Set<String>()
     /// linkId → question index.
     var byLinkId: [String: Int] = [:]
@@ -264,10 +278,15 @@ package struct FHIRQuestionnaireImport: Sendable {
     mutating func options(_ value: JSONValue, question: String, comments: inout [String]) -> [Option] {
       var options: [Option] = []
       var ids = Set<String>()
-      if value["answerValueSet"] != nil {
-        comments.append("the options come from a value set (\(value["answerValueSet"]?.text ?? "")); list them with 'option'")
+      var list: [JSONValue] = []
+      if case .array(let given)? = value["answerOption"] { list = given }
+      if let reference = value["answerValueSet"]?.text {
+        if let valueSet = valueSets[reference] {
+          list += Self.answerOptions(valueSet)
+        } else {
+          comments.append("the options come from a value set (\(reference)) that the form does not contain; list them with 'option'")
+        }
       }
-      guard case .array(let list)? = value["answerOption"] else { return [] }
       for entry in list {
         var label: String
         var codes: [(system: String?, code: String)] = []
@@ -431,6 +450,30 @@ package struct FHIRQuestionnaireImport: Sendable {
     }
 
     // MARK: Pieces of an item
+
+    /// A contained ValueSet's concepts as answer options (`valueCoding` with the concept's
+    /// extensions, so an `ordinalValue` on a concept weighs its option): from its
+    /// `expansion` when it has one, else from the concepts its `compose` lists.
+    static func answerOptions(_ valueSet: JSONValue) -> [JSONValue] {
+      func option(_ concept: JSONValue, system: String?) -> JSONValue? {
+        guard let code = concept["code"]?.text else { return nil }
+        var coding: [(key: String, value: JSONValue)] = []
+        if let system { coding.append(("system", .string(system))) }
+        coding.append(("code", .string(code)))
+        if let display = concept["display"]?.text { coding.append(("display", .string(display))) }
+        var fields: [(key: String, value: JSONValue)] = [("valueCoding", .object(coding))]
+        if let extensions = concept["extension"] { fields.append(("extension", extensions)) }
+        return .object(fields)
+      }
+      if case .array(let contains)? = valueSet["expansion"]?["contains"] {
+        return contains.compactMap { option($0, system: $0["system"]?.text) }
+      }
+      guard case .array(let includes)? = valueSet["compose"]?["include"] else { return [] }
+      return includes.flatMap { include -> [JSONValue] in
+        guard case .array(let concepts)? = include["concept"] else { return [] }
+        return concepts.compactMap { option($0, system: include["system"]?.text) }
+      }
+    }
 
     static func coding(_ code: (system: String?, code: String)) -> String {
       "code \(quoted(code.code))" + (code.system.map { " system \(quoted($0))" } ?? "")
