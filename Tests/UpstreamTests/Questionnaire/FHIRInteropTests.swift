@@ -147,11 +147,12 @@ struct FHIRInteropTests {
     let answers = try #require(output.answers)
     #expect(
       answers
-        == Answers([
-          "phq9_1": .option("not_at_all"), "phq9_2": .option("not_at_all"), "phq9_3": .option("several_days"),
-          "phq9_4": .option("more_than_half"), "phq9_5": .option("not_at_all"), "phq9_6": .option("not_at_all"),
-          "phq9_7": .option("nearly_every_day"), "phq9_8": .option("not_at_all"), "phq9_9": .option("not_at_all"),
-        ]))
+        == Answers(
+          [
+            "phq9_1": .option("not_at_all"), "phq9_2": .option("not_at_all"), "phq9_3": .option("several_days"),
+            "phq9_4": .option("more_than_half"), "phq9_5": .option("not_at_all"), "phq9_6": .option("not_at_all"),
+            "phq9_7": .option("nearly_every_day"), "phq9_8": .option("not_at_all"), "phq9_9": .option("not_at_all"),
+          ], assessmentDate: CalendarDay("2026-03-02")))
     #expect(kb.assess(validated: answers).score("phq9_total")?.total == 6)
   }
 
