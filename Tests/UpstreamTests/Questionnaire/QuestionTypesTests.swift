@@ -212,6 +212,20 @@ struct QuestionTypesTests {
     let back = try #require(Self.read(JSONWriter.compact(filled), kb, assessmentDate: answers.assessmentDate).answers)
     #expect(back == answers)
 
+    // Both validate with fhir.resources (PyPI), as CI installs it.
+    if FHIRSDCTests.validatorAvailable {
+      let folder = try TemporaryFolder()
+      let files = [
+        try folder.write("types-questionnaire.json", JSONWriter.pretty(questionnaire)),
+        try folder.write("types-response.json", JSONWriter.pretty(filled)),
+      ]
+      let script = UpstreamBinary.packageRoot.appendingPathComponent("Tests/FHIRValidation/validate.py").path
+      let result = try runTool("python3", [script] + files)
+      #expect(result.status == 0, "\(result.output)\(result.errors)")
+    } else if ProcessInfo.processInfo.environment["CI"] != nil {
+      Issue.record("CI is set but Python's fhir.resources is missing: pip install 'fhir.resources<8'")
+    }
+
     let refused = Self.read(
       #"{"resourceType": "QuestionnaireResponse", "status": "completed", "item": [{"linkId": "injury_date", "answer": [{"valueDate": "2026-01"}]}, {"linkId": "weight", "answer": [{"valueQuantity": {"value": 5, "code": "h"}}]}]}"#,
       kb)
