@@ -323,6 +323,11 @@ struct QuestionTypesTests {
     #expect(undated.errors.contains("warning[UP0415]"))
     #expect(!undated.output.contains("\"long_standing\""))
     #expect(try run([], day: 0).output == undated.output)
+    // The text report says which day the answers were counted from.
+    let text = try UpstreamBinary.run(
+      ["assess", "--rules", "kb", "--answers", "answers.json", "--assessment-date", "2026-03-01", "--width", "200"], in: folder.url)
+    #expect(text.output.contains("ANSWERS\nassessment date 2026-03-01 injury_date=\"2026-01-01\""), "\(text.output)")
+    #expect(text.output.contains("✓ injury_date more than 6 weeks ago — you answered '2026-01-01'"))
     let wrong = try run(["--assessment-date", "2026-3-1"], day: 0)
     #expect(wrong.status == 2)
     #expect(wrong.errors.contains("--assessment-date takes the day the answers were given, written YYYY-MM-DD"))
