@@ -49,7 +49,7 @@ enum AnswerSetting {
       }
     case .number, .scale:
       return Double(value).map { .number($0) } ?? .string(value)
-    case .choice:
+    case .choice, .text, .date:
       return .string(value)
     case .choices:
       if value.isEmpty || value == "none" || value == "()" { return .array([]) }

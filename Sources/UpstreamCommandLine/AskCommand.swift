@@ -11,6 +11,7 @@ enum AskCommand: UpstreamCommand {
     summary: "Answer the questionnaire here: red flags first, then only what can still change the result.",
     options: [
       rulesOption,
+      assessmentDateOption,
       OptionSpec(
         "--session", value: "FILE",
         help: "Save the answers to FILE after every reply (default: upstream-session.json here, numbered if taken)."),
@@ -38,8 +39,9 @@ enum AskCommand: UpstreamCommand {
     }
     let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
     let mode: QuestionnaireSession.Mode = arguments.flag("--all") ? .everyQuestion : .adaptive
-    let session: QuestionnaireSession
+    var session: QuestionnaireSession
     let path: String
+    let assessmentDate = try Shared.assessmentDate(arguments, command: spec.name)
     let resumeFrom = arguments.value("--resume")
     // A new session file is claimed by creating it (never overwriting one that exists,
     // even when two questionnaires start at once), and every session file is locked
@@ -57,6 +59,7 @@ enum AskCommand: UpstreamCommand {
       session = QuestionnaireSession(knowledgeBase, mode: mode)
     }
     defer { lock.release() }
+    if let assessmentDate { session.assessmentDate = assessmentDate }
     var resume = ["upstream", "ask", "--resume", quoted(path)]
     for rules in arguments.all("--rules") { resume += ["--rules", quoted(rules)] }
     if mode == .everyQuestion { resume.append("--all") }
@@ -86,7 +89,9 @@ enum AskCommand: UpstreamCommand {
     }
     let replies = output.order.map { QuestionnaireSession.Reply(question: $0, answer: answers[$0]) }
     do {
-      return try QuestionnaireSession(knowledgeBase, resuming: replies, mode: mode)
+      var session = try QuestionnaireSession(knowledgeBase, resuming: replies, mode: mode)
+      session.assessmentDate = answers.assessmentDate
+      return session
     } catch {
       throw CommandError.session([.error(.wrongAnswerType, "\(error)", at: .wholeFile(file.path))], source: file)
     }

@@ -9,6 +9,7 @@ enum AssessCommand: UpstreamCommand {
     options: [
       answersOption,
       rulesOption,
+      assessmentDateOption,
       OptionSpec(
         "--format", value: "FORMAT",
         help: "text (default), json, markdown, html, or fhir (a FHIR R4 Bundle: RiskAssessment and score Observations)."),
@@ -34,6 +35,7 @@ enum AssessCommand: UpstreamCommand {
       "upstream assess --answers answers.json --audience clinician --width 100",
       "upstream assess --answers answers.json --format html --output report.html",
       "upstream assess --answers response.json --strict",
+      "upstream assess --answers answers.json --assessment-date 2026-12-01",
       "cat answers.json | upstream assess --answers - --format json",
       "upstream assess --answers response.json --format fhir --output bundle.json",
       "upstream assess --batch people.jsonl --jobs 2 > results.jsonl",
@@ -54,7 +56,9 @@ enum AssessCommand: UpstreamCommand {
       throw CommandError.usage("upstream assess needs answers: --answers FILE (or - for standard input)", suggestion: nil, command: spec.name)
     }
     let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
-    let answers = try Shared.answers(answersPath, for: knowledgeBase, console: console, strict: arguments.flag("--strict"))
+    let answers = try Shared.answers(
+      answersPath, for: knowledgeBase, console: console, strict: arguments.flag("--strict"),
+      assessmentDate: try Shared.assessmentDate(arguments, command: spec.name))
     if format == .json {
       try Shared.emit(Operations.assessmentJSON(answers, knowledgeBase, audience: audience), arguments, console: console)
       return .success

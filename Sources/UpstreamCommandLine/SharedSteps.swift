@@ -10,6 +10,14 @@ let rulesOption = OptionSpec(
     "Use the .rules files in DIR (default: the bundled knowledge base); repeat to add a module, e.g. --rules rules --rules rules/instruments/phq-9.",
   repeatable: true)
 
+/// The `--assessment-date` option: the day the answers were given, which date conditions
+/// count back from. An input, never the clock.
+let assessmentDateOption = OptionSpec(
+  "--assessment-date", value: "YYYY-MM-DD",
+  help:
+    "The day the answers were given, which date conditions ('injury_date more than 6 weeks ago') count back from (default: the answers' own \"assessment date\", or a QuestionnaireResponse's authored day; never today's date)."
+)
+
 /// The `--format` option for commands that print text or JSON.
 let formatOption = OptionSpec("--format", value: "FORMAT", help: "Output format: text (default) or json.")
 
@@ -56,16 +64,32 @@ enum Shared {
     }
   }
 
+  /// The `--assessment-date` value, if given.
+  static func assessmentDate(_ arguments: ParsedArguments, command: String) throws -> CalendarDay? {
+    guard let text = arguments.value("--assessment-date") else { return nil }
+    guard let day = CalendarDay(text) else {
+      throw CommandError.usage(
+        "--assessment-date takes the day the answers were given, written YYYY-MM-DD (e.g. 2026-12-01); found '\(text)'",
+        suggestion: nil, command: command)
+    }
+    return day
+  }
+
   /// Reads and validates an answers file; throws when it has errors, prints warnings.
+  /// `assessmentDate` (from `--assessment-date`) overrides the one the file gives.
   ///
   /// A clinician's case file (`FILE.case`, or `FILE.case:NAME` for one case of several)
   /// gives that case's answers.
-  static func answers(_ path: String, for knowledgeBase: KnowledgeBase, console: Console, strict: Bool = false) throws
-    -> Answers
-  {
-    if let (casePath, name) = casePath(path) { return try caseAnswers(casePath, name: name, for: knowledgeBase, console: console) }
+  static func answers(
+    _ path: String, for knowledgeBase: KnowledgeBase, console: Console, strict: Bool = false, assessmentDate: CalendarDay? = nil
+  ) throws -> Answers {
+    if let (casePath, name) = casePath(path) {
+      var answers = try caseAnswers(casePath, name: name, for: knowledgeBase, console: console)
+      if let assessmentDate { answers.assessmentDate = assessmentDate }
+      return answers
+    }
     let file = try readText(path, console: console, what: "answers file")
-    let output = AnswersReader.read(file, for: knowledgeBase, strict: strict)
+    let output = AnswersReader.read(file, for: knowledgeBase, strict: strict, assessmentDate: assessmentDate)
     guard let answers = output.answers else { throw CommandError.answers(output.diagnostics, source: file) }
     if !output.diagnostics.isEmpty {
       console.writeError(DiagnosticRenderer(sources: [file], colour: console.colourErrors).text(output.diagnostics))

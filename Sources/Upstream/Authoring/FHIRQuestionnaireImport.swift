@@ -1,8 +1,9 @@
 // MARK: - A FHIR Questionnaire as a rules skeleton
 
 /// Turns a FHIR R4 Questionnaire (PHQ-9, GAD-7, a clinic's own intake form) into rule text
-/// a clinician finishes: the questions, their options with codings, `ask when` from
-/// `enableWhen`/`enableBehavior`, ranges from the `minValue`/`maxValue` extensions, units,
+/// a clinician finishes: the questions (`string`/`text` items as `text`, `date`/`dateTime`
+/// as `date`), their options with codings, `ask when` from `enableWhen`/`enableBehavior`
+/// (`exists` as `is answered`), ranges from the `minValue`/`maxValue` extensions, units,
 /// and, when the options carry weights (`ordinalValue`, `itemWeight`), a score with one rule
 /// per weighted option and the copyright on it. What cannot be translated (calculated
 /// expressions, item types Upstream has no question for, conditions it cannot write) stays
@@ -73,6 +74,7 @@ package struct FHIRQuestionnaireImport: Sendable {
       return output
     }
     var importer = Importer(file: file)
+    importer.valueSets = containedValueSets(root.value)
     if let items = fields.first(where: { $0.key == "item" })?.value {
       importer.walk(items, group: [])
     } else {
@@ -102,6 +104,17 @@ package struct FHIRQuestionnaireImport: Sendable {
       output.header = ("knowledge-base.rules", header.joined(separator: "\n") + "\n")
     }
     return output
+  }
+
+  /// The ValueSets a Questionnaire contains, by the local reference an `answerValueSet`
+  /// uses for them (`#VSPHQ9`).
+  private static func containedValueSets(_ questionnaire: JSONValue) -> [String: JSONValue] {
+    guard case .array(let resources)? = questionnaire["contained"] else { return [:] }
+    var valueSets: [String: JSONValue] = [:]
+    for resource in resources where resource["resourceType"]?.text == "ValueSet" {
+      if let id = resource["id"]?.text { valueSets["#" + id] = valueSets["#" + id] ?? resource }
+    }
+    return valueSets
   }
 
   // MARK: Names
@@ -145,6 +158,8 @@ package struct FHIRQuestionnaireImport: Sendable {
     let file: SourceFile
     var questions: [Question] = []
     var diagnostics: [Diagnostic] = []
+    /// The contained ValueSets, by local reference (`#id`).
+    var valueSets: [String: JSONValue] = [:]
     var usedIds = Set<String>()
     /// linkId → question index.
     var byLinkId: [String: Int] = [:]
@@ -196,7 +211,7 @@ package struct FHIRQuestionnaireImport: Sendable {
           if let children { walk(children, group: group + [linkId]) }
         case "display":
           if Self.displayCategory(value) != "help" { addComment("display \(quoted(linkId)): \(text)") }
-        case "boolean", "choice", "open-choice", "integer", "decimal", "quantity":
+        case "boolean", "choice", "open-choice", "integer", "decimal", "quantity", "string", "text", "date", "dateTime":
           addQuestion(value, linkId: linkId, type: type, text: text, codes: codes, range: element.range)
           if let children { walk(children, group: group + [linkId]) }
         default:
@@ -224,7 +239,14 @@ package struct FHIRQuestionnaireImport: Sendable {
       switch type {
       case "boolean": question.lines.append("question \(id): yes/no")
       case "choice", "open-choice": question.lines.append("question \(id): \(repeats ? "choices" : "choice")")
+      case "string", "text": question.lines.append("question \(id): text")
+      case "date", "dateTime":
+        question.lines.append("question \(id): date")
+        if type == "dateTime" { question.comments.append("a dateTime item: Upstream keeps the day and drops the time") }
       default: question.lines.append("question \(id): number")
+      }
+      if repeats, ["string", "text", "date", "dateTime"].contains(type) {
+        question.comments.append("the form lets this item repeat; Upstream keeps one answer")
       }
       question.lines.append("  ask \(quoted(text))")
       if let help = Self.help(value) { question.lines.append("  help \(quoted(help))") }
@@ -232,12 +254,17 @@ package struct FHIRQuestionnaireImport: Sendable {
       for code in codes { question.lines.append("  " + Self.coding(code)) }
       if type == "choice" || type == "open-choice" {
         question.options = options(value, question: id, comments: &question.comments)
-        if type == "open-choice" {
+        if question.options.isEmpty {
+          // No option to list (a value set the form does not contain): the answer is kept as
+          // free text until a clinician lists the options.
+          question.lines[0] = "question \(id): text"
+          question.comments.append("no options could be listed, so it is imported as a text question; list the options and make it a choice")
+        } else if type == "open-choice" {
           // Upstream writes open-choice for a question that allows "not sure", typed as text.
           question.comments.append("open-choice: a typed answer other than the options is read as \"not sure\"")
           question.notSure = true
         }
-        if question.options.count < 2 && !repeats {
+        if question.options.count == 1 && !repeats {
           question.comments.append("the form gives \(question.options.count) option(s); a choice question needs two")
           question.options.append(Option(id: "other", label: "Other", codes: [], weight: nil))
         }
@@ -264,10 +291,15 @@ package struct FHIRQuestionnaireImport: Sendable {
     mutating func options(_ value: JSONValue, question: String, comments: inout [String]) -> [Option] {
       var options: [Option] = []
       var ids = Set<String>()
-      if value["answerValueSet"] != nil {
-        comments.append("the options come from a value set (\(value["answerValueSet"]?.text ?? "")); list them with 'option'")
+      var list: [JSONValue] = []
+      if case .array(let given)? = value["answerOption"] { list = given }
+      if let reference = value["answerValueSet"]?.text {
+        if let valueSet = valueSets[reference] {
+          list += Self.answerOptions(valueSet)
+        } else {
+          comments.append("the options come from a value set (\(reference)) that the form does not contain; list them with 'option'")
+        }
       }
-      guard case .array(let list)? = value["answerOption"] else { return [] }
       for entry in list {
         var label: String
         var codes: [(system: String?, code: String)] = []
@@ -341,6 +373,8 @@ package struct FHIRQuestionnaireImport: Sendable {
       let op = condition["operator"]?.text ?? "="
       for (key, answer) in (condition.objectPairs.filter { $0.key.hasPrefix("answer") }) {
         switch (key, answer) {
+        case ("answerBoolean", .bool(let flag)) where op == "exists":
+          return .success("\(question.id) is \(flag ? "" : "not ")answered")
         case ("answerBoolean", .bool(let flag)) where question.type == "boolean" && (op == "=" || op == "!="):
           return .success((flag == (op == "=")) ? question.id : "not \(question.id)")
         case ("answerCoding", _):
@@ -431,6 +465,30 @@ package struct FHIRQuestionnaireImport: Sendable {
     }
 
     // MARK: Pieces of an item
+
+    /// A contained ValueSet's concepts as answer options (`valueCoding` with the concept's
+    /// extensions, so an `ordinalValue` on a concept weighs its option): from its
+    /// `expansion` when it has one, else from the concepts its `compose` lists.
+    static func answerOptions(_ valueSet: JSONValue) -> [JSONValue] {
+      func option(_ concept: JSONValue, system: String?) -> JSONValue? {
+        guard let code = concept["code"]?.text else { return nil }
+        var coding: [(key: String, value: JSONValue)] = []
+        if let system { coding.append(("system", .string(system))) }
+        coding.append(("code", .string(code)))
+        if let display = concept["display"]?.text { coding.append(("display", .string(display))) }
+        var fields: [(key: String, value: JSONValue)] = [("valueCoding", .object(coding))]
+        if let extensions = concept["extension"] { fields.append(("extension", extensions)) }
+        return .object(fields)
+      }
+      if case .array(let contains)? = valueSet["expansion"]?["contains"] {
+        return contains.compactMap { option($0, system: $0["system"]?.text) }
+      }
+      guard case .array(let includes)? = valueSet["compose"]?["include"] else { return [] }
+      return includes.flatMap { include -> [JSONValue] in
+        guard case .array(let concepts)? = include["concept"] else { return [] }
+        return concepts.compactMap { option($0, system: include["system"]?.text) }
+      }
+    }
 
     static func coding(_ code: (system: String?, code: String)) -> String {
       "code \(quoted(code.code))" + (code.system.map { " system \(quoted($0))" } ?? "")

@@ -100,6 +100,12 @@ private struct CaseChecker {
 
   mutating func check(_ syntax: CaseSyntax) -> ClinicalCase? {
     var answers = Answers()
+    if let date = syntax.assessmentDate {
+      switch AnswersReader.assessmentDate(.string(date.value), at: date.range) {
+      case .success(let day): answers.assessmentDate = day
+      case .failure(let diagnostic): diagnostics.append(diagnostic)
+      }
+    }
     for (question, answer) in syntax.answers {
       guard let declared = knowledgeBase.question(question.text) else {
         diagnostics.append(

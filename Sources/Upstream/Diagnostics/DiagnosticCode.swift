@@ -78,6 +78,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
   case storedScoreDiffers = "UP0412"
   case responseNotCompleted = "UP0413"
   case ambiguousAnswerMapping = "UP0414"
+  case missingAssessmentDate = "UP0415"
+  case answerUnitMismatch = "UP0416"
 
   // Files and folders
   case folderNotFound = "UP0501"
@@ -149,6 +151,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .storedScoreDiffers: "a FHIR QuestionnaireResponse stores a total that differs from the sum of its items"
     case .responseNotCompleted: "a FHIR QuestionnaireResponse whose status is not completed"
     case .ambiguousAnswerMapping: "a FHIR answer whose code and display text point to different options, or to several"
+    case .missingAssessmentDate: "a date answer that conditions count back from, with no assessment date given"
+    case .answerUnitMismatch: "a number answer in a unit that cannot be converted to the question's unit"
     case .folderNotFound: "a rules folder that does not exist"
     case .noRuleFiles: "a folder with no .rules files"
     case .unreadableFile: "a file that cannot be read"
@@ -236,6 +240,10 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
       "A warning: the answers are read as they are; an `in-progress` or `amended` form may lack answers or hold changed ones."
     case .ambiguousAnswerMapping:
       "Send the answer with the option's code (and system), as the rules declare it; the message says which option was taken and why."
+    case .missingAssessmentDate:
+      "A warning: give the day the answers were given (`--assessment-date YYYY-MM-DD`, `\"assessment date\"` in an answers file, `authored` in a QuestionnaireResponse); Upstream never takes it from the clock, so without it the date conditions stay unknown."
+    case .answerUnitMismatch:
+      "Give the number in the question's unit, or in a unit of the same kind that Upstream converts (kg and lb, cm and in, hours and minutes…); the message names both units."
     case .folderNotFound: "Check the path given to `--rules`; without it the bundled rules are used."
     case .noRuleFiles: "Point `--rules` at the folder that holds the `.rules` files."
     case .unreadableFile: "Check that the file exists and can be read (permissions, not a folder)."

@@ -252,7 +252,7 @@ private struct Builder {
     switch answer {
     case .option(let option): options = [option]
     case .options(let list): options = list
-    case .yes, .no, .notSure, .number: return
+    case .yes, .no, .notSure, .number, .text, .date: return
     }
     guard let source else { return }
     if tokens == nil { tokens = Lexer.tokenize(source).tokens }
@@ -291,7 +291,7 @@ private struct Builder {
         for case .word(let value) in values { note(value, .read, in: owner) }
       case .includes(let value): note(value, .read, in: owner)
       case .compareNorm(_, let norm): note(norm, .norm)
-      case .bare, .certainty, .is, .compare, .between: break
+      case .bare, .certainty, .is, .compare, .between, .answered, .ago: break
       }
     case .all(let parts, _), .any(let parts, _), .atLeast(_, let parts, _):
       for part in parts { add(part) }

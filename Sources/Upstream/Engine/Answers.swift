@@ -8,6 +8,10 @@ public enum AnswerValue: Sendable, Hashable, Codable {
   case option(String)
   case options([String])
   case notSure
+  /// Free text, to a `text` question.
+  case text(String)
+  /// A calendar day, to a `date` question.
+  case date(CalendarDay)
 
   /// The answer as a person reads it: `yes`, `7`, `flat`, `running, cycling`, `not sure`.
   public var description: String {
@@ -18,6 +22,8 @@ public enum AnswerValue: Sendable, Hashable, Codable {
     case .option(let option): option
     case .options(let options): options.isEmpty ? "none" : options.joined(separator: ", ")
     case .notSure: "not sure"
+    case .text(let text): text
+    case .date(let day): day.description
     }
   }
 
@@ -30,6 +36,19 @@ public enum AnswerValue: Sendable, Hashable, Codable {
     case .option(let option): .string(option)
     case .options(let options): .array(options.map { .string($0) })
     case .notSure: .string("not sure")
+    case .text(let text): .string(text)
+    case .date(let day): .string(day.description)
+    }
+  }
+
+  /// The answer as `kind` reads it: a text decoded from JSON (where free text, a date and
+  /// an option id all look alike) becomes the text or the day a `text` or `date`
+  /// question takes.
+  package func fitted(to kind: Question.Kind) -> AnswerValue {
+    switch (self, kind) {
+    case (.option(let text), .text): .text(text)
+    case (.option(let text), .date): CalendarDay(text).map { .date($0) } ?? self
+    default: self
     }
   }
 
@@ -56,6 +75,8 @@ public enum AnswerValue: Sendable, Hashable, Codable {
     case .option(let option): try container.encode(option)
     case .options(let options): try container.encode(options)
     case .notSure: try container.encode("not sure")
+    case .text(let text): try container.encode(text)
+    case .date(let day): try container.encode(day.description)
     }
   }
 }
@@ -64,7 +85,23 @@ public enum AnswerValue: Sendable, Hashable, Codable {
 public struct Answers: Sendable, Hashable, Codable {
   public private(set) var values: [String: AnswerValue]
 
+  /// The day the answers were given: what `date` conditions (`q more than 6 weeks ago`)
+  /// count back from. An input (`assess --assessment-date`, `"assessment date"` in an
+  /// answers file, a QuestionnaireResponse's `authored`), never the clock: without it those
+  /// conditions are unknown.
+  public var assessmentDate: CalendarDay?
+
+  /// The member of an answers file that holds the assessment date. No question id can be
+  /// it, as ids have no spaces.
+  public static let assessmentDateKey = "assessment date"
+
   public init(_ values: [String: AnswerValue] = [:]) { self.values = values }
+
+  /// Answers given on `assessmentDate`.
+  public init(_ values: [String: AnswerValue], assessmentDate: CalendarDay?) {
+    self.values = values
+    self.assessmentDate = assessmentDate
+  }
 
   public subscript(question: String) -> AnswerValue? {
     get { values[question] }
@@ -75,15 +112,22 @@ public struct Answers: Sendable, Hashable, Codable {
   public var questionIDs: [String] { values.keys.sorted() }
 
   /// The answers as a JSON object in question-id order: the answers-file format.
-  package var json: JSONValue { .object(questionIDs.map { ($0, values[$0]?.json ?? .null) }) }
+  package var json: JSONValue {
+    let date = assessmentDate.map { [(Self.assessmentDateKey, JSONValue.string($0.description))] } ?? []
+    return .object(date + questionIDs.map { ($0, values[$0]?.json ?? .null) })
+  }
 
   public init(from decoder: Decoder) throws {
-    values = try decoder.singleValueContainer().decode([String: AnswerValue].self)
+    var decoded = try decoder.singleValueContainer().decode([String: AnswerValue].self)
+    if case .option(let text)? = decoded.removeValue(forKey: Self.assessmentDateKey) { assessmentDate = CalendarDay(text) }
+    values = decoded
   }
 
   public func encode(to encoder: Encoder) throws {
     var container = encoder.singleValueContainer()
-    try container.encode(values)
+    var encoded = values
+    if let assessmentDate { encoded[Self.assessmentDateKey] = .text(assessmentDate.description) }
+    try container.encode(encoded)
   }
 }
 
@@ -115,6 +159,11 @@ struct AnswerSheet: Sendable, Hashable {
     case number(Double)
     case option(Int)
     case options(UInt64)
+    /// Answered, with nothing a rule reads but that it is (free text).
+    case answered
+    /// A calendar day, with the assessment date it is counted back from (nil when none
+    /// was given: then only "is answered" can be decided).
+    case date(CalendarDay, assessed: CalendarDay?)
   }
 
   var slots: [Slot]
@@ -127,14 +176,17 @@ struct AnswerSheet: Sendable, Hashable {
     slots = Array(repeating: .unknown, count: knowledgeBase.questions.count)
     for (id, value) in answers.values {
       guard case .question(let index)? = knowledgeBase.symbols[id] else { continue }
-      slots[index] = Self.slot(value, kind: knowledgeBase.questions[index].kind)
+      slots[index] = Self.slot(value, kind: knowledgeBase.questions[index].kind, assessed: answers.assessmentDate)
     }
   }
 
-  static func slot(_ value: AnswerValue, for question: Question) -> Slot { slot(value, kind: question.kind) }
+  static func slot(_ value: AnswerValue, for question: Question, assessed: CalendarDay?) -> Slot {
+    slot(value, kind: question.kind, assessed: assessed)
+  }
 
-  /// The slot for an answer to a question of this kind; anything that does not fit is unknown.
-  static func slot(_ value: AnswerValue, kind: Question.Kind) -> Slot {
+  /// The slot for an answer to a question of this kind, with the assessment date a date
+  /// answer is counted back from; anything that does not fit is unknown.
+  static func slot(_ value: AnswerValue, kind: Question.Kind, assessed: CalendarDay?) -> Slot {
     func index(_ id: String, _ options: [Question.Option]) -> Int? {
       for (position, option) in options.enumerated() where option.id == id { return position }
       return nil
@@ -152,6 +204,10 @@ struct AnswerSheet: Sendable, Hashable {
         mask |= UInt64(1) << UInt64(position)
       }
       return .options(mask)
+    case (.text, .text): return .answered
+    case (.date(let day), .date): return .date(day, assessed: assessed)
+    case (.option, .text): return .answered
+    case (.option(let text), .date): return CalendarDay(text).map { .date($0, assessed: assessed) } ?? .unknown
     default: return .unknown
     }
   }

@@ -24,6 +24,7 @@ struct ConditionMatcher {
   static func match(_ test: AnswerTest, _ slot: AnswerSheet.Slot) -> Truth {
     func truth(_ flag: Bool) -> Truth { flag ? .holds(1) : .fails }
     switch (test, slot) {
+    case (.answered(let negated), _): return truth((slot != .unknown) != negated)
     case (_, .unknown): return .unknown
     case (.yesNo(let expected), .yesNo(let answer)): return truth(expected == answer)
     case (.option(let option, let negated), .option(let answer)): return truth((option == answer) != negated)
@@ -32,6 +33,9 @@ struct ConditionMatcher {
     case (.compare(let op, let bound), .number(let value)): return truth(op.holds(value, bound))
     case (.equals(let expected, let negated), .number(let value)): return truth((value == expected) != negated)
     case (.between(let low, let high), .number(let value)): return truth(value >= low && value <= high)
+    case (.ago(let more, let amount, let unit), .date(let day, let assessed)):
+      guard let assessed else { return .unknown }
+      return truth(AnswerTest.ago(more: more, amount: amount, unit: unit, day: day, assessed: assessed))
     default: return .unknown
     }
   }
@@ -77,6 +81,7 @@ struct ConditionMatcher {
   static func matchAnswer(_ step: EvaluationPlan.Step, _ slot: AnswerSheet.Slot) -> Truth {
     func truth(_ flag: Bool) -> Truth { flag ? .holds(1) : .fails }
     switch (step.operation, slot) {
+    case (.answered, _): return truth((slot != .unknown) != step.negated)
     case (_, .unknown): return .unknown
     case (.yesNo, .yesNo(let answer)): return truth(answer != step.negated)
     case (.option, .option(let answer)): return truth((Int32(answer) == step.argument) != step.negated)
@@ -85,6 +90,10 @@ struct ConditionMatcher {
     case (.compare, .number(let value)): return truth(step.comparison.holds(value, step.low))
     case (.equals, .number(let value)): return truth((value == step.low) != step.negated)
     case (.between, .number(let value)): return truth(value >= step.low && value <= step.high)
+    case (.ago, .date(let day, let assessed)):
+      guard let assessed else { return .unknown }
+      let unit = DateUnit.allCases[Int(step.mask)]
+      return truth(AnswerTest.ago(more: !step.negated, amount: Int(step.argument), unit: unit, day: day, assessed: assessed))
     default: return .unknown
     }
   }

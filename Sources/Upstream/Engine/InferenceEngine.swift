@@ -123,7 +123,7 @@ struct Run {
     for index in range {
       let step = steps[index]
       switch step.operation {
-      case .yesNo, .option, .oneOf, .includes, .compare, .equals, .between:
+      case .yesNo, .option, .oneOf, .includes, .compare, .equals, .between, .answered, .ago:
         stack[top] = ConditionMatcher.matchAnswer(step, slots[Int(step.subject)])
         top += 1
       case .finding:

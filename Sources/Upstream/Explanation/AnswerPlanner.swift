@@ -188,6 +188,24 @@ struct AnswerPlanner {
       if holding { return number(question) { whole in whole ? low.rounded(.up) : low } }
       return number(question) { whole in whole ? low.rounded(.up) - 1 : low - 1 }
         ?? number(question) { whole in whole ? high.rounded(.down) + 1 : high + 1 }
+    case .answered(let negated):
+      // Taking an answer away is not a change an answer can make; giving one is.
+      return holding != negated ? anyAnswer(question) : nil
+    case .ago:
+      // Which day passes depends on the assessment date: no answer is proposed.
+      return nil
+    }
+  }
+
+  /// Some answer to the question, for a test that only asks whether it is answered.
+  private func anyAnswer(_ question: Question) -> Change? {
+    switch question.kind {
+    case .yesNo: .set(.yes)
+    case .number, .scale: number(question) { _ in question.kind.numberRange?.lowerBound ?? 0 }
+    case .choice(let options): options.first.map { .set(.option($0.id)) }
+    case .choices: .options(add: [], remove: [])
+    case .text: .set(.text("…"))
+    case .date: nil
     }
   }
 

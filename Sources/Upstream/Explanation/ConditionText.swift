@@ -50,6 +50,8 @@ package enum ConditionText {
     case .compare(let op, let bound): return "\(id) \(op.rawValue) \(NumberText.plain(bound))"
     case .equals(let value, let negated): return "\(id) is \(negated ? "not " : "")\(NumberText.plain(value))"
     case .between(let low, let high): return "\(id) between \(NumberText.plain(low)) and \(NumberText.plain(high))"
+    case .answered(let negated): return "\(id) is \(negated ? "not " : "")answered"
+    case .ago(let more, let amount, let unit): return "\(id) \(more ? "more" : "less") than \(unit.amount(amount)) ago"
     }
   }
 }

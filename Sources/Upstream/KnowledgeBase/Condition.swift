@@ -37,6 +37,16 @@ package indirect enum Condition: Sendable, Hashable {
     }
   }
 
+  /// The questions whose date answer this condition counts back from the assessment date.
+  package var questionsDated: [Int] {
+    switch self {
+    case .answer(let question, .ago): [question]
+    case .answer, .finding, .score: []
+    case .all(let parts), .any(let parts), .atLeast(_, let parts): parts.flatMap(\.questionsDated)
+    case .not(let inner): inner.questionsDated
+    }
+  }
+
   /// Whether the condition tests a score's stratum anywhere.
   var testsStratum: Bool {
     switch self {
@@ -74,6 +84,47 @@ package enum AnswerTest: Sendable, Hashable {
   case equals(Double, negated: Bool)
   /// A number lies in the range, both ends included.
   case between(Double, Double)
+  /// The question is (or, negated, is not) answered: never unknown.
+  case answered(negated: Bool)
+  /// A date answer lies more (or less) than `amount` units before the assessment date.
+  case ago(more: Bool, amount: Int, unit: DateUnit)
+}
+
+/// The unit of a date condition (`6 weeks ago`): days and weeks count days; months and
+/// years count calendar months, so "1 month before 2026-03-31" is 2026-02-28.
+package enum DateUnit: String, Sendable, Hashable, CaseIterable {
+  case days, weeks, months, years
+
+  /// The unit for a word of a rule file: the plural, or the singular (`1 week ago`).
+  package init?(word: String) {
+    let plural = word.hasSuffix("s") ? word : word + "s"
+    self.init(rawValue: plural)
+  }
+
+  /// The day `amount` of these units before `day`.
+  package func back(_ amount: Int, from day: CalendarDay) -> CalendarDay {
+    switch self {
+    case .days: day.adding(days: -amount)
+    case .weeks: day.adding(days: -7 * amount)
+    case .months: day.adding(months: -amount)
+    case .years: day.adding(months: -12 * amount)
+    }
+  }
+
+  /// `6 weeks`, `1 week`.
+  package func amount(_ amount: Int) -> String {
+    "\(amount) \(amount == 1 ? String(rawValue.dropLast()) : rawValue)"
+  }
+}
+
+extension AnswerTest {
+  /// Whether a date answered on `day` passes `ago(more:amount:unit:)`, counted back from
+  /// `assessed`: "more than 6 weeks ago" holds for a day before the cut-off day (the
+  /// assessment date less 6 weeks), "less than 6 weeks ago" for a day after it.
+  package static func ago(more: Bool, amount: Int, unit: DateUnit, day: CalendarDay, assessed: CalendarDay) -> Bool {
+    let cutoff = unit.back(amount, from: assessed)
+    return more ? day < cutoff : day > cutoff
+  }
 }
 
 /// A test on a score.

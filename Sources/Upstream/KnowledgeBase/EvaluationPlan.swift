@@ -14,7 +14,7 @@
 struct EvaluationPlan: Sendable {
   /// What a step does.
   enum Operation: UInt8, Sendable {
-    case yesNo, option, oneOf, includes, compare, equals, between, finding, score
+    case yesNo, option, oneOf, includes, compare, equals, between, answered, ago, finding, score
     case all, any, not, atLeast
   }
 
@@ -96,6 +96,14 @@ struct EvaluationPlan: Sendable {
         step.operation = .between
         step.low = low
         step.high = high
+      case .answered(let negated):
+        step.operation = .answered
+        step.negated = negated
+      case .ago(let more, let amount, let unit):
+        step.operation = .ago
+        step.negated = !more
+        step.argument = Int32(clamping: amount)
+        step.mask = UInt64(DateUnit.allCases.firstIndex(of: unit) ?? 0)
       }
       push(step)
     case .finding(let finding, let op, let bound):

@@ -150,6 +150,13 @@ public final class KnowledgeBase: Sendable {
     return nil
   }
 
+  /// The questions (by index) whose date answer some condition counts back from the
+  /// assessment date (`q more than 6 weeks ago`), in order.
+  package var datedQuestions: [Int] {
+    let conditions = rules.map(\.condition) + questions.compactMap(\.askWhen)
+    return Set(conditions.flatMap(\.questionsDated)).sorted()
+  }
+
   /// The question a FHIR item's linkId names: the question that declares it with
   /// `link id`, else the question with that id.
   public func question(linkId: String) -> Question? {
@@ -271,6 +278,11 @@ public struct Question: Sendable, Hashable {
     case scale
     case choice([Option])
     case choices([Option])
+    /// Free text. Rules cannot read the text: a condition can only ask whether it is answered.
+    case text
+    /// A calendar day (`YYYY-MM-DD`). Conditions compare it with the assessment date
+    /// (`q more than 6 weeks ago`), which is an input, never the clock.
+    case date
 
     /// The options of a `choice` or `choices` question.
     public var options: [Option] {
@@ -303,6 +315,8 @@ public struct Question: Sendable, Hashable {
       case .scale: "scale"
       case .choice: "choice"
       case .choices: "choices"
+      case .text: "text"
+      case .date: "date"
       }
     }
   }

@@ -330,7 +330,7 @@ private struct Resolver {
   private mutating func resolveQuestion(_ syntax: QuestionSyntax, askWhen: Condition?) -> Question {
     _ = require(syntax.wording, "ask", of: .question, syntax.id)
     let kind: Question.Kind
-    let typeNames = ["yes/no", "number", "scale", "choice", "choices"]
+    let typeNames = ["yes/no", "number", "scale", "choice", "choices", "text", "date"]
     for synonyms in syntax.synonyms where !syntax.options.contains(where: { $0.id.text == synonyms.option.text }) {
       diagnostics.append(
         Diagnostic.error(
@@ -348,6 +348,8 @@ private struct Resolver {
     switch syntax.type.text {
     case "yes/no": kind = .yesNo
     case "scale": kind = .scale
+    case "text": kind = .text
+    case "date": kind = .date
     case "number":
       guard let range = syntax.declaredRange else {
         error(.missingAttribute, "number question '\(syntax.id.text)' has no 'range LOW to HIGH'", at: syntax.id.range)
@@ -946,7 +948,47 @@ private struct Resolver {
             at: bound.range))
       }
     }
+    func answered(_ negated: Bool = false) -> Diagnostic.FixSuggestion {
+      let text = "\(name) is \(negated ? "not " : "")answered"
+      return .init(message: "write '\(text)'", replacement: text, range: test.range)
+    }
     switch (question.kind, test.comparison) {
+    case (_, .answered(let negated)): return .answered(negated: negated)
+    case (.date, .ago(let more, let amount, let unit)):
+      guard amount.value >= 0, amount.value == amount.value.rounded(), amount.value < 100_000 else {
+        error(
+          .valueOutOfRange, "count whole days, weeks, months or years back from the assessment date; found \(NumberText.plain(amount.value))",
+          at: amount.range)
+        return nil
+      }
+      guard let dateUnit = DateUnit(word: unit.text) else {
+        let units = DateUnit.allCases.map(\.rawValue)
+        diagnostics.append(
+          Diagnostic.error(
+            .unknownWord, "'\(unit.text)' is not a unit of a date condition; use days, weeks, months or years", at: unit.range
+          ).suggesting(unit.text, from: units))
+        return nil
+      }
+      return .ago(more: more, amount: Int(amount.value), unit: dateUnit)
+    case (_, .ago):
+      return mismatch("only a date question is counted back from the assessment date ('QUESTION more than 6 weeks ago')")
+    case (.text, let comparison):
+      var negated = false
+      if case .is(let isNot, _) = comparison { negated = isNot }
+      diagnostics.append(
+        .error(
+          .typeMismatch,
+          "'\(name)' is a text question: rules cannot read free text, only whether it is answered; write '\(name) is answered' or '\(name) is not answered'",
+          at: test.range, fix: answered(negated)))
+      return nil
+    case (.date, let comparison):
+      let fix: Diagnostic.FixSuggestion? = if case .bare = comparison { answered() } else { nil }
+      diagnostics.append(
+        .error(
+          .typeMismatch,
+          "'\(name)' is a date question: count it back from the assessment date ('\(name) more than 6 weeks ago', '\(name) less than 2 days ago') or write '\(name) is answered'",
+          at: test.range, fix: fix))
+      return nil
     case (.yesNo, .bare): return .yesNo(true)
     case (.yesNo, .is(let negated, .word(let word))) where word.text == "yes" || word.text == "no":
       return .yesNo((word.text == "yes") != negated)

@@ -13,7 +13,8 @@
 //   source          = "source" ID { "title" TEXT | "citation" TEXT | "url" TEXT
 //                   | "evidence" ID } ;
 //   question        = "question" ID ":" question-type { question-attr } ;
-//   question-type   = "yes" "/" "no" | "number" | "scale" | "choice" | "choices" ;
+//   question-type   = "yes" "/" "no" | "number" | "scale" | "choice" | "choices" | "text"
+//                   | "date" ;
 //   question-attr   = "ask" TEXT | "help" TEXT | "option" ID TEXT { coding }
 //                   | "range" NUMBER "to" NUMBER | "unit" TEXT | "decimals" "allowed"
 //                   | "not" "sure" "allowed" | "ask" "when" condition | "ask" "first"
@@ -49,15 +50,16 @@
 //   primary         = "(" condition ")"
 //                   | "at" "least" NUMBER "of" "(" condition { "," condition } ")"
 //                   | test ;
-//   test            = ID [ "certainty" COMPARE NUMBER | "is" [ "not" ] value
+//   test            = ID [ "certainty" COMPARE NUMBER | "is" [ "not" ] ( value | "answered" )
 //                        | "in" "(" value { "," value } ")" | "includes" ID
-//                        | COMPARE ( NUMBER | ID ) | "between" NUMBER "and" NUMBER ] ;
+//                        | COMPARE ( NUMBER | ID ) | "between" NUMBER "and" NUMBER
+//                        | ( "more" | "less" ) "than" NUMBER ID "ago" ] ;
 //   value           = ID | NUMBER ;
 //
 //   case            = "case" ID { "description" TEXT | "answer" ID answer
-//                   | "expect" expectation } ;
+//                   | "assessment" "date" DATE | "expect" expectation } ;
 //   answer          = "yes" | "no" | NUMBER | ID | "not" "sure"
-//                   | "(" [ ID { "," ID } ] ")" ;
+//                   | "(" [ ID { "," ID } ] ")" | TEXT | DATE ;
 //   expectation     = [ "not" ] ID [ "certainty" number-test ]
 //                   | ID "upstream" "of" ID | "top" "contributor" "of" ID "is" ID
 //                   | [ "not" ] "recommend" ID | "withheld" ID
@@ -88,7 +90,7 @@ package struct Parser {
     "when", "then", "to", "upstream", "recommend", "add", "red", "flag", "urgency", "prefer",
     "otherwise", "keep", "both", "stronger", "yes", "no", "sure", "allowed", "asked", "expect",
     "answer", "rule", "question", "source", "case", "score", "complaint", "contributor",
-    "recommendation", "knowledge", "flags", "withheld", "top",
+    "recommendation", "knowledge", "flags", "withheld", "top", "answered",
   ]
 
   /// The first words of every declaration's attributes: a condition written on one line with
@@ -423,10 +425,10 @@ package struct Parser {
   }
 
   /// question = "question" ID ":" question-type { question-attr } ;
-  /// question-type = "yes" "/" "no" | "number" | "scale" | "choice" | "choices" ;
+  /// question-type = "yes" "/" "no" | "number" | "scale" | "choice" | "choices" | "text" | "date" ;
   private mutating func parseQuestion(_ keyword: Token) throws -> QuestionSyntax {
     let id = try parseName("a question id")
-    _ = try expect(.colon, "':' and the question's type (yes/no, number, scale, choice or choices)")
+    _ = try expect(.colon, "':' and the question's type (yes/no, number, scale, choice, choices, text or date)")
     let type: Name
     if current.isWord("yes") {
       let yes = take()
@@ -437,7 +439,7 @@ package struct Parser {
       type = Name(text: "yes/no", range: yes.range.through(no.range))
     } else {
       guard current.kind == .word else {
-        throw fail(expected: "the question's type (yes/no, number, scale, choice or choices)")
+        throw fail(expected: "the question's type (yes/no, number, scale, choice, choices, text or date)")
       }
       let token = take()
       type = Name(text: token.value, range: token.range)
@@ -884,8 +886,9 @@ package struct Parser {
     return .test(try parseTest())
   }
 
-  /// test = ID [ "certainty" COMPARE NUMBER | "is" [ "not" ] value | "in" "(" value { "," value } ")"
-  ///      | "includes" ID | COMPARE NUMBER | "between" NUMBER "and" NUMBER ] ;
+  /// test = ID [ "certainty" COMPARE NUMBER | "is" [ "not" ] ( value | "answered" )
+  ///      | "in" "(" value { "," value } ")" | "includes" ID | COMPARE NUMBER
+  ///      | "between" NUMBER "and" NUMBER | ( "more" | "less" ) "than" NUMBER ID "ago" ] ;
   private mutating func parseTest() throws -> TestSyntax {
     let subject = try parseName("a question, finding or score")
     func done(_ comparison: TestSyntax.Comparison, _ end: SourceRange) -> TestSyntax {
@@ -905,8 +908,17 @@ package struct Parser {
     }
     if takeIfWord("is") != nil {
       let negated = takeIfWord("not") != nil
+      if let answered = takeIfWord("answered") { return done(.answered(negated: negated), answered.range) }
       let value = try parseValue()
       return done(.is(negated: negated, value), value.range)
+    }
+    if current.isWord("more") || current.isWord("less") {
+      let more = take().value == "more"
+      try expectWord("than")
+      let amount = try parseNumber("how many days, weeks, months or years")
+      let unit = try parseName("days, weeks, months or years")
+      guard let ago = takeIfWord("ago") else { throw fail(expected: "'ago' after the unit", suggestionsFrom: ["ago"]) }
+      return done(.ago(more: more, amount: amount, unit: unit), ago.range)
     }
     if takeIfWord("in") != nil {
       _ = try expect(.openParenthesis, "'(' and a list of options")
@@ -987,8 +999,13 @@ package struct Parser {
   private mutating func parseCase(_ keyword: Token) throws -> CaseSyntax {
     let id = try parseName("a case id")
     var testCase = CaseSyntax(id: id, range: keyword.range.through(id.range))
-    parseAttributes(of: .clinicalCase, attributes: ["description", "answer", "expect"]) { parser, word in
+    parseAttributes(of: .clinicalCase, attributes: ["description", "answer", "expect", "assessment"]) { parser, word in
       switch word.value {
+      case "assessment":
+        try parser.expectWord("date")
+        parser.checkSingle(testCase.assessmentDate, word)
+        let date = try parser.expect(.date, "the assessment date (YYYY-MM-DD): the day the case's answers were given")
+        testCase.assessmentDate = Spelled(value: date.value, range: date.range)
       case "description":
         parser.checkSingle(testCase.description, word)
         testCase.description = try parser.parseText("the description")
@@ -1004,7 +1021,7 @@ package struct Parser {
     return testCase
   }
 
-  /// answer = "yes" | "no" | NUMBER | ID | "not" "sure" | "(" [ ID { "," ID } ] ")" ;
+  /// answer = "yes" | "no" | NUMBER | ID | "not" "sure" | "(" [ ID { "," ID } ] ")" | TEXT | DATE ;
   private mutating func parseAnswer() throws -> AnswerSyntax {
     if takeIfWord("yes") != nil { return .yes }
     if takeIfWord("no") != nil { return .no }
@@ -1029,8 +1046,10 @@ package struct Parser {
       _ = try expect(.closeParenthesis, "',' or ')' in the list of options")
       return .options(options)
     }
+    if current.kind == .text { return .text(try parseText("the answer").value) }
+    if current.kind == .date { return .date(take().value) }
     guard current.kind == .word else {
-      throw fail(expected: "an answer (yes, no, a number, an option, (options…) or not sure)")
+      throw fail(expected: "an answer (yes, no, a number, an option, (options…), a quoted text, a date or not sure)")
     }
     return .option(take().value)
   }

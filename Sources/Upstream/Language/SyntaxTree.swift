@@ -270,6 +270,8 @@ package struct CaseSyntax: Sendable {
   package var description: Spelled<String>?
   package var answers: [(question: Name, answer: AnswerSyntax)] = []
   package var expectations: [ExpectationSyntax] = []
+  /// `assessment date DATE`: the day the case's answers were given.
+  package var assessmentDate: Spelled<String>?
   package let range: SourceRange
 }
 
@@ -279,6 +281,10 @@ package enum AnswerSyntax: Sendable, Hashable {
   case number(Double)
   case option(String)
   case options([String])
+  /// A quoted text (a `text` question's answer).
+  case text(String)
+  /// A day `YYYY-MM-DD` (a `date` question's answer).
+  case date(String)
 
   /// The answer as an answers file holds it, to be checked against its question as one.
   package var json: JSONValue {
@@ -289,6 +295,7 @@ package enum AnswerSyntax: Sendable, Hashable {
     case .number(let number): .number(number)
     case .option(let option): .string(option)
     case .options(let options): .array(options.map { .string($0) })
+    case .text(let text), .date(let text): .string(text)
     }
   }
 }
@@ -392,6 +399,11 @@ package struct TestSyntax: Sendable {
     /// `ID < NORM`: compared with a norm, whose value depends on another answer.
     case compareNorm(ComparisonOperator, Name)
     case between(Spelled<Double>, Spelled<Double>)
+    /// `ID is answered`, `ID is not answered`.
+    case answered(negated: Bool)
+    /// `ID more than 6 weeks ago`, `ID less than 2 days ago`: a date counted back from the
+    /// assessment date. `unit` is the word as written.
+    case ago(more: Bool, amount: Spelled<Double>, unit: Name)
 
     /// The numbers an answer is compared with (not certainties).
     package var numbers: [Spelled<Double>] {
@@ -399,7 +411,7 @@ package struct TestSyntax: Sendable {
       case .compare(_, let bound): [bound]
       case .between(let low, let high): [low, high]
       case .is(_, .number(let value)): [value]
-      case .bare, .certainty, .is, .in, .includes, .compareNorm: []
+      case .bare, .certainty, .is, .in, .includes, .compareNorm, .answered, .ago: []
       }
     }
   }

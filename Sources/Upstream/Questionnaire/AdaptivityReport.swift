@@ -76,6 +76,7 @@ extension Answers {
   /// The answers of a case file.
   init(_ testCase: CaseSyntax) {
     self.init()
+    assessmentDate = testCase.assessmentDate.flatMap { CalendarDay($0.value) }
     for (question, answer) in testCase.answers {
       self[question.text] =
         switch answer {
@@ -85,6 +86,8 @@ extension Answers {
         case .number(let number): .number(number)
         case .option(let option): .option(option)
         case .options(let options): .options(options)
+        case .text(let text): .text(text)
+        case .date(let text): CalendarDay(text).map { .date($0) } ?? .option(text)
         }
     }
   }

@@ -31,25 +31,29 @@ package enum AnswersReader {
   /// Reads answers from JSON text. With `strict`, a FHIR item that no question names is
   /// an error rather than a warning. With `warnings` false, only errors are looked for and
   /// `order` is left empty (what `assess --batch` needs of a line, no more).
+  /// `assessmentDate`, when given (`--assessment-date`), is the day the answers were
+  /// given, whatever the file says.
   package static func read(
-    _ file: SourceFile, for knowledgeBase: KnowledgeBase, strict: Bool = false, warnings: Bool = true
+    _ file: SourceFile, for knowledgeBase: KnowledgeBase, strict: Bool = false, warnings: Bool = true,
+    assessmentDate: CalendarDay? = nil
   ) -> Output {
     switch JSONReader.read(file) {
     case .failure(let error):
       return Output(answers: nil, diagnostics: [error.diagnostic(notJSON: .answersNotJSON, what: "this answers file")])
     case .success(let document):
-      return read(document.root, for: knowledgeBase, strict: strict, warnings: warnings)
+      return read(document.root, for: knowledgeBase, strict: strict, warnings: warnings, assessmentDate: assessmentDate)
     }
   }
 
   /// Validates a parsed JSON value as an answers object.
   package static func read(
-    _ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase, strict: Bool = false, warnings: Bool = true
+    _ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase, strict: Bool = false, warnings: Bool = true,
+    assessmentDate override: CalendarDay? = nil
   ) -> Output {
     if case .object(let fields) = root.node, fields.contains(where: { $0.key == "resourceType" }),
       knowledgeBase.question("resourceType") == nil
     {
-      return FHIRQuestionnaireResponse.read(root, for: knowledgeBase, strict: strict)
+      return FHIRQuestionnaireResponse.read(root, for: knowledgeBase, strict: strict, assessmentDate: override)
     }
     guard case .object(let fields) = root.node else {
       return Output(
@@ -65,7 +69,15 @@ package enum AnswersReader {
     var sheet = AnswerSheet(unknown: knowledgeBase.questions.count)
     var diagnostics: [Diagnostic] = []
     var seen: [String: SourceRange] = [:]
-    for field in fields {
+    if let override {
+      answers.assessmentDate = override
+    } else if let field = fields.first(where: { $0.key == Answers.assessmentDateKey }) {
+      switch assessmentDate(field.value.value, at: field.value.range) {
+      case .success(let day): answers.assessmentDate = day
+      case .failure(let diagnostic): diagnostics.append(diagnostic)
+      }
+    }
+    for field in fields where field.key != Answers.assessmentDateKey {
       if DiagnosticCollector.reachedLimit(&diagnostics, at: field.keyRange) { break }
       if let first = seen[field.key] {
         diagnostics.append(
@@ -83,7 +95,7 @@ package enum AnswersReader {
       switch answer(field.value.value, to: question, at: field.value.range) {
       case .success(let value?):
         answers[question.id] = value
-        sheet.slots[index] = AnswerSheet.slot(value, kind: question.kind)
+        sheet.slots[index] = AnswerSheet.slot(value, kind: question.kind, assessed: answers.assessmentDate)
       case .success(nil): break
       case .failure(let diagnostic): diagnostics.append(diagnostic)
       }
@@ -95,6 +107,7 @@ package enum AnswersReader {
       return output
     }
     diagnostics.append(contentsOf: askWhenWarnings(answers, knowledgeBase: knowledgeBase, ranges: seen))
+    diagnostics.append(contentsOf: undatedWarnings(answers, knowledgeBase: knowledgeBase, ranges: seen))
     let order = fields.map(\.key).filter { knowledgeBase.question($0) != nil }
     var output = Output(answers: diagnostics.hasErrors ? nil : answers, diagnostics: diagnostics, order: order)
     output.resolved = output.answers.map { ResolvedAnswers($0, sheet: sheet) }
@@ -108,7 +121,7 @@ package enum AnswersReader {
       .failure(.error(.wrongAnswerType, "question '\(id)' expects \(expected); found \(describe(value))", at: range))
     }
     if case .null = value { return .success(nil) }
-    if case .string(let text) = value, text.lowercased() == "not sure" {
+    if case .string(let text) = value, text.lowercased() == "not sure", question.notSureAllowed || question.kind != .text {
       guard question.notSureAllowed else {
         return .failure(.error(.notSureNotAllowed, "question '\(id)' does not allow \"not sure\"; leave it out if it was not answered", at: range))
       }
@@ -123,6 +136,14 @@ package enum AnswersReader {
       default: return wrong("true or false")
       }
     case .number, .scale:
+      var value = value
+      if case .object = value {
+        // A quantity, `{"value": 154, "unit": "[lb_av]"}`: converted to the question's unit.
+        switch UCUM.convert(value, to: question) {
+        case .success(let number): value = .number(number)
+        case .failure(let problem): return .failure(.error(.answerUnitMismatch, problem.message, at: range))
+        }
+      }
       guard case .number(let number) = value else {
         return wrong(
           question.kind.numberRange.map { "a number from \(NumberText.plain($0.lowerBound)) to \(NumberText.plain($0.upperBound))" } ?? "a number")
@@ -164,6 +185,22 @@ package enum AnswersReader {
         }
       }
       return .success(.options(chosen))
+    case .text:
+      guard case .string(let text) = value else { return wrong("free text (a JSON string)") }
+      guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        return .failure(.error(.wrongAnswerType, "question '\(id)' takes free text; an empty text is no answer: leave it out (or null)", at: range))
+      }
+      return .success(.text(text))
+    case .date:
+      guard case .string(let text) = value else { return wrong("a date written \"YYYY-MM-DD\" (e.g. \"2026-11-01\")") }
+      guard let day = CalendarDay(text) else {
+        return .failure(
+          .error(
+            .wrongAnswerType,
+            "question '\(id)' takes a date written YYYY-MM-DD (e.g. \"2026-11-01\"); found \"\(text)\", which is not a day of the calendar",
+            at: range))
+      }
+      return .success(.date(day))
     }
   }
 
@@ -184,6 +221,33 @@ package enum AnswersReader {
     case .number(let number): "the number \(NumberText.plain(number))"
     case .bool(let flag): flag ? "true" : "false"
     default: value.kindDescription
+    }
+  }
+
+  /// The assessment date an answers file gives (`"assessment date": "2026-12-01"`).
+  static func assessmentDate(_ value: JSONValue, at range: SourceRange) -> Result<CalendarDay, Diagnostic> {
+    guard case .string(let text) = value, let day = CalendarDay(text) else {
+      let found = if case .string(let text) = value { "\"\(text)\"" } else { value.kindDescription }
+      return .failure(
+        .error(
+          .wrongAnswerType,
+          "the assessment date is a day written YYYY-MM-DD (e.g. \"2026-12-01\"): the day the answers were given, which date conditions count back from; found \(found)",
+          at: range))
+    }
+    return .success(day)
+  }
+
+  /// A warning for each answered date question that a condition counts back from the
+  /// assessment date when no assessment date was given: those conditions stay unknown.
+  static func undatedWarnings(_ answers: Answers, knowledgeBase: KnowledgeBase, ranges: [String: SourceRange]) -> [Diagnostic] {
+    guard answers.assessmentDate == nil else { return [] }
+    let dated = Set(knowledgeBase.datedQuestions)
+    return knowledgeBase.questions.enumerated().compactMap { index, question in
+      guard dated.contains(index), case .date? = answers[question.id] else { return nil }
+      return .warning(
+        .missingAssessmentDate,
+        "question '\(question.id)' is a date that rules count back from the assessment date, but no assessment date was given, so those conditions are unknown; give one with --assessment-date YYYY-MM-DD or \"\(Answers.assessmentDateKey)\": \"YYYY-MM-DD\" in the answers",
+        at: ranges[question.id] ?? .wholeFile("answers"))
     }
   }
 

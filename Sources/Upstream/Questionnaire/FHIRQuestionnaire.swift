@@ -14,6 +14,8 @@
 /// | `scale` | `integer`, 0 to 10 |
 /// | `choice` | `choice`, or `open-choice` when "not sure" is allowed; `answerOption` codings |
 /// | `choices` | as `choice`, with `repeats: true` and a "None of these" option |
+/// | `text` | `text` |
+/// | `date` | `date` |
 /// | red-flag or `ask first` question | `required: true` (unless "not sure" is allowed: then unanswered means not sure) |
 /// | `ask when` | `enableWhen` + `enableBehavior` where FHIR can express it, otherwise an instructions item saying so |
 /// | `help` | a `display` item with display category `help` |
@@ -94,6 +96,8 @@ public struct FHIRQuestionnaire: Sendable {
     case .number(_, _, _, let decimals): decimals ? "decimal" : "integer"
     case .scale: "integer"
     case .choice, .choices: question.notSureAllowed ? "open-choice" : "choice"
+    case .text: "text"
+    case .date: "date"
     }
   }
 
@@ -307,6 +311,10 @@ public struct FHIRQuestionnaire: Sendable {
     case .between(let low, let high):
       if negated { return .any([entry("<", number(low)), entry(">", number(high))]) }
       return .all([entry(">=", number(low)), entry("<=", number(high))])
+    case .answered(let isNot): return entry("exists", ("answerBoolean", .bool(isNot == negated)))
+    case .ago:
+      // enableWhen compares with fixed values; "6 weeks before the assessment date" is not one.
+      return nil
     }
   }
 
@@ -362,5 +370,77 @@ package enum UCUM {
   /// not know it.
   package static func code(for unit: String) -> String? {
     codes[unit.lowercased().trimmingCharacters(in: .whitespaces)]
+  }
+
+  // MARK: Converting
+
+  /// What a unit measures and how many of the base unit one of it is: kg for mass, m for
+  /// length, s for time, L for volume. Only exact factors (the international pound and
+  /// inch); a month is 1/12 of a Julian year, as UCUM defines it.
+  private static let factors: [String: (dimension: String, factor: Double)] = [
+    "kg": ("mass", 1), "g": ("mass", 0.001), "[lb_av]": ("mass", 0.453_592_37), "[oz_av]": ("mass", 0.028_349_523_125),
+    "[stone_av]": ("mass", 6.350_293_18),
+    "m": ("length", 1), "cm": ("length", 0.01), "mm": ("length", 0.001), "km": ("length", 1000), "[in_i]": ("length", 0.0254),
+    "[ft_i]": ("length", 0.3048),
+    "s": ("time", 1), "min": ("time", 60), "h": ("time", 3600), "d": ("time", 86_400), "wk": ("time", 604_800),
+    "mo": ("time", 2_629_800), "a": ("time", 31_557_600),
+    "L": ("volume", 1), "mL": ("volume", 0.001),
+    "/min": ("rate", 1.0 / 60), "/h": ("rate", 1.0 / 3600), "/d": ("rate", 1.0 / 86_400), "/wk": ("rate", 1.0 / 604_800),
+  ]
+
+  /// Words people write for units UCUM spells otherwise.
+  private static let answerWords: [String: String] = [
+    "lb": "[lb_av]", "lbs": "[lb_av]", "pound": "[lb_av]", "pounds": "[lb_av]", "oz": "[oz_av]", "st": "[stone_av]",
+    "stone": "[stone_av]", "in": "[in_i]", "inch": "[in_i]", "inches": "[in_i]", "ft": "[ft_i]", "foot": "[ft_i]",
+    "feet": "[ft_i]", "hr": "h", "hrs": "h", "ml": "mL", "l": "L", "wks": "wk", "yr": "a", "yrs": "a",
+  ]
+
+  /// The UCUM code an answer's unit stands for: a UCUM code as it is, else a word Upstream knows.
+  private static func answerCode(_ unit: String) -> String {
+    let trimmed = unit.trimmingCharacters(in: .whitespaces)
+    if factors[trimmed] != nil { return trimmed }
+    return answerWords[trimmed.lowercased()] ?? code(for: trimmed) ?? trimmed
+  }
+
+  /// Why a quantity cannot answer a question.
+  package struct Mismatch: Error, Sendable {
+    /// What was wrong, naming both units.
+    package let message: String
+  }
+
+  /// The number a quantity answer (`{"value": 154, "unit": "[lb_av]"}`, or FHIR's
+  /// valueQuantity with `code`/`unit`) gives in the question's unit: the same unit, or one
+  /// of the same kind converted (kg and lb, cm and in, hours and minutes). A question with
+  /// no unit takes the value as it is; a unit of another kind, or one Upstream cannot
+  /// convert, is refused with both units named.
+  package static func convert(_ quantity: JSONValue, to question: Question) -> Result<Double, Mismatch> {
+    guard case .number(let value)? = quantity["value"] else {
+      return .failure(Mismatch(message: "question '\(question.id)' takes a number; a quantity needs a numeric \"value\""))
+    }
+    let written: String? =
+      if case .string(let code)? = quantity["code"] { code } else if case .string(let unit)? = quantity["unit"] { unit } else { nil }
+    guard case .number(_, _, let declared?, _) = question.kind, let written else { return .success(value) }
+    let wanted = code(for: declared) ?? declared
+    let given = answerCode(written)
+    if given == wanted || given.lowercased() == declared.lowercased() { return .success(value) }
+    guard let from = factors[given], let to = factors[wanted] else {
+      return .failure(
+        Mismatch(
+          message:
+            "question '\(question.id)' is answered in \(declared); the answer \(NumberText.plain(value)) \(written) is in a unit Upstream cannot convert to \(declared): give the number in \(declared)"
+        ))
+    }
+    guard from.dimension == to.dimension else {
+      return .failure(
+        Mismatch(
+          message:
+            "question '\(question.id)' is answered in \(declared) (\(to.dimension)); the answer \(NumberText.plain(value)) \(written) measures \(from.dimension), which cannot be converted: give the number in \(declared)"
+        ))
+    }
+    let converted = value * from.factor / to.factor
+    // Whole-number questions get the nearest whole number; others keep 3 decimals, so the
+    // same answer always gives the same number.
+    let decimals = if case .number(_, _, _, let allowed) = question.kind { allowed } else { false }
+    return .success(decimals ? (converted * 1000).rounded() / 1000 : converted.rounded())
   }
 }

@@ -10,12 +10,15 @@
 /// | FHIR answer | Upstream answer |
 /// |---|---|
 /// | `valueBoolean` | yes / no |
-/// | `valueInteger`, `valueDecimal`, `valueQuantity.value` | a number |
+/// | `valueInteger`, `valueDecimal` | a number |
+/// | `valueQuantity` | a number, converted from its unit (`code`, else `unit`) to the question's, or refused |
 /// | `valueCoding` | the option by its declared code (system + code), by its id in Upstream's own system, then by label |
 /// | `valueCoding` Y / N (HL7 v2-0136) | yes / no |
 /// | `valueCoding` `asked-unknown` (data-absent-reason) | not sure |
 /// | `valueCoding` `none` (`urn:upstream:answers`) | none of the options |
-/// | `valueString` | an option's code or label, `yes`/`no`, or `not sure` |
+/// | `valueString` | a `text` question's text; else an option's code or label, `yes`/`no`, or `not sure` |
+/// | `valueDate`, `valueDateTime` (its day, as written) | a `date` question's day |
+/// | `authored` (its day, as written) | the assessment date, unless `--assessment-date` gives one |
 /// | several answers to one item | the options of a several-choices question |
 ///
 /// Items nested in groups or under answers are read too; items without answers (groups,
@@ -57,9 +60,10 @@ package enum FHIRQuestionnaireResponse {
 
   /// Reads a parsed JSON object whose `resourceType` says it is a FHIR resource. With
   /// `strict`, an item no question names is an error rather than a warning.
-  static func read(_ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase, strict: Bool = false)
-    -> AnswersReader.Output
-  {
+  static func read(
+    _ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase, strict: Bool = false,
+    assessmentDate override: CalendarDay? = nil
+  ) -> AnswersReader.Output {
     var diagnostics: [Diagnostic] = []
     func failed() -> AnswersReader.Output {
       var output = AnswersReader.Output(answers: nil, diagnostics: diagnostics)
@@ -128,6 +132,7 @@ package enum FHIRQuestionnaireResponse {
     }
 
     var answers = Answers()
+    answers.assessmentDate = override ?? authored(fields)
     for id in order {
       guard let question = knowledgeBase.question(id), let values = given[id], !values.isEmpty,
         let value = merged(values, question, &diagnostics)
@@ -139,6 +144,7 @@ package enum FHIRQuestionnaireResponse {
       }
     }
     diagnostics.append(contentsOf: AnswersReader.askWhenWarnings(answers, knowledgeBase: knowledgeBase, ranges: ranges))
+    diagnostics.append(contentsOf: AnswersReader.undatedWarnings(answers, knowledgeBase: knowledgeBase, ranges: ranges))
     if !diagnostics.hasErrors, !stored.isEmpty {
       diagnostics.append(contentsOf: storedScoreWarnings(stored, answers, knowledgeBase))
     }
@@ -148,6 +154,13 @@ package enum FHIRQuestionnaireResponse {
   }
 
   // MARK: Status and stored totals
+
+  /// The day the response was authored, as the author wrote it (the date part of
+  /// `authored`, with no time-zone conversion): the assessment date.
+  private static func authored(_ fields: [(key: String, keyRange: SourceRange, value: JSONDocument.Located)]) -> CalendarDay? {
+    guard case .string(let text)? = fields.first(where: { $0.key == "authored" })?.value.node else { return nil }
+    return CalendarDay(String(text.prefix(10)))
+  }
 
   /// A warning when the response is not `completed`: its answers are read as they are.
   private static func statusWarnings(
@@ -427,11 +440,27 @@ package enum FHIRQuestionnaireResponse {
     case ("valueBoolean", .bool(let flag)): return .bool(flag)
     case ("valueInteger", .number(let number)), ("valueDecimal", .number(let number)): return .number(number)
     case ("valueQuantity", .object):
-      guard case .number(let number)? = located.value["value"] else {
+      guard case .number = located.value["value"] else {
         return fail("valueQuantity needs a numeric 'value'", at: located.range)
       }
-      return .number(number)
-    case ("valueString", .string(let text)): return string(text, question)
+      // Kept as a quantity: the answer's check converts its unit (code, else unit) or refuses it.
+      return located.value
+    case ("valueString", .string(let text)):
+      if case .text = question.kind { return .string(text) }
+      return string(text, question)
+    case ("valueDate", .string(let text)) where question.kind == .date:
+      guard CalendarDay(text) != nil else {
+        return fail(
+          "question '\(question.id)' takes a whole day; the valueDate \(JSONWriter.quoted(text)) is \(text.count < 10 ? "only a year or a month" : "not a day of the calendar")",
+          at: located.range)
+      }
+      return .string(text)
+    case ("valueDateTime", .string(let text)) where question.kind == .date:
+      // The day as the author wrote it: no time-zone conversion.
+      guard CalendarDay(String(text.prefix(10))) != nil else {
+        return fail("question '\(question.id)' takes a day; the valueDateTime \(JSONWriter.quoted(text)) has none", at: located.range)
+      }
+      return .string(String(text.prefix(10)))
     case ("valueCoding", .object): return coding(located, question, &diagnostics)
     case ("valueBoolean", _), ("valueInteger", _), ("valueDecimal", _), ("valueString", _), ("valueCoding", _),
       ("valueQuantity", _):

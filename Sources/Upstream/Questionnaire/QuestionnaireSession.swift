@@ -92,6 +92,16 @@ public struct QuestionnaireSession: Sendable {
   public private(set) var replies: [Reply] = []
   /// The answers so far (skipped questions are left out).
   public private(set) var answers = Answers()
+
+  /// The day the answers are given, which date conditions (`q more than 6 weeks ago`)
+  /// count back from; nil leaves those conditions unknown. An input, never the clock.
+  public var assessmentDate: CalendarDay? {
+    get { answers.assessmentDate }
+    set {
+      answers.assessmentDate = newValue
+      replan()
+    }
+  }
   /// The assessment of the answers so far.
   public private(set) var assessment: Assessment
 
@@ -156,7 +166,7 @@ public struct QuestionnaireSession: Sendable {
       case .yesNo: [.yes, .no]
       case .choice(let options): options.map { .option($0.id) }
       case .choices(let options): [.options([])] + options.map { .options([$0.id]) }
-      case .number, .scale: [nil]
+      case .number, .scale, .text, .date: [nil]
       }
     var total = 0
     for answer in answers {
@@ -175,7 +185,7 @@ public struct QuestionnaireSession: Sendable {
     switch question.kind {
     case .yesNo: .no
     case .choices: .options([])
-    case .number, .scale, .choice: nil
+    case .number, .scale, .choice, .text, .date: nil
     }
   }
 
@@ -232,7 +242,10 @@ public struct QuestionnaireSession: Sendable {
 
   /// The session as an answers file: question id → answer (null for skipped), in the order
   /// answered.
-  package var json: JSONValue { .object(replies.map { ($0.question, $0.answer?.json ?? .null) }) }
+  package var json: JSONValue {
+    let date = answers.assessmentDate.map { [(Answers.assessmentDateKey, JSONValue.string($0.description))] } ?? []
+    return .object(date + replies.map { ($0.question, $0.answer?.json ?? .null) })
+  }
 
   // MARK: Replying
 

@@ -50,7 +50,8 @@ public enum TypedReply: Sendable, Hashable {
     case "" where typed.isEmpty: return .invalid("Please type an answer (or ? for help).")
     default: break
     }
-    if isNotSure(typed) {
+    // Free text may say "not sure" as its answer, unless "not sure" is allowed.
+    if isNotSure(typed), question.notSureAllowed || question.kind != .text {
       return question.notSureAllowed
         ? .answer(.notSure)
         : .invalid("This question needs an answer: \(expectation(question)). (\"not sure\" is not one of them.)")
@@ -64,6 +65,12 @@ public enum TypedReply: Sendable, Hashable {
       case .failure(let hint): return .invalid(hint.message)
       }
     case .choices(let options): return choices(typed, options)
+    case .text: return .answer(.text(typed))
+    case .date:
+      guard let day = CalendarDay(typed) else {
+        return .invalid("'\(typed)' is not a date. Please give \(expectation(question)).")
+      }
+      return .answer(.date(day))
     }
   }
 
@@ -77,6 +84,8 @@ public enum TypedReply: Sendable, Hashable {
     case .scale: text = "a whole number from 0 to 10"
     case .choice(let options): text = "one option: its number (1–\(options.count)) or its words"
     case .choices: text = "the numbers or words of every option that applies, separated by commas or 'and'; or none"
+    case .text: text = "your answer in your own words"
+    case .date: text = "a date written year-month-day, e.g. 2026-11-01"
     }
     if question.notSureAllowed { text += "; or not sure" }
     return text
@@ -126,8 +135,16 @@ public enum TypedReply: Sendable, Hashable {
       rest = String(rest.dropLast(trailer.count)).trimmingCharacters(in: .whitespaces)
     }
     let unit = if case .number(_, _, let unit?, _) = question.kind { unit.lowercased() } else { "" }
-    guard let value = Double(numeric.replacingOccurrences(of: ",", with: ".")), rest.isEmpty || abbreviates(rest, unit) else {
+    guard var value = Double(numeric.replacingOccurrences(of: ",", with: ".")) else {
       return .invalid("Please give \(expectation(question)).")
+    }
+    if !rest.isEmpty && !abbreviates(rest, unit) {
+      // Another unit of the same kind (`154 lb` for kg) is converted; anything else is refused.
+      guard !unit.isEmpty else { return .invalid("Please give \(expectation(question)).") }
+      switch UCUM.convert(.object([("value", .number(value)), ("unit", .string(rest))]), to: question) {
+      case .success(let converted): value = converted
+      case .failure: return .invalid("'\(rest)' is not a unit Upstream can turn into \(unit). Please give \(expectation(question)).")
+      }
     }
     if let range = question.kind.numberRange, !range.contains(value) {
       return .invalid("\(NumberText.plain(value)) is outside the range: please give \(expectation(question)).")

@@ -163,7 +163,8 @@ struct TreeWording {
 
   /// The answers as `id=value` pairs (values as JSON), in question-id order.
   func answers(_ answers: Answers) -> String {
-    answers.questionIDs.map { "\($0)=" + JSONWriter.compact(answers[$0]?.json ?? .null) }.joined(separator: " ")
+    let date = answers.assessmentDate.map { ["assessment date \($0)"] } ?? []
+    return (date + answers.questionIDs.map { "\($0)=" + JSONWriter.compact(answers[$0]?.json ?? .null) }).joined(separator: " ")
   }
 
   // MARK: Section titles

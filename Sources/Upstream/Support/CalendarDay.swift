@@ -4,16 +4,18 @@ import Foundation
 
 /// A day of the calendar, as written in rule files (`2026-11-01`), counted from 1970-01-01.
 ///
-/// Review dates are whole days with no time zone, so they are compared as day numbers:
-/// no calendar, locale or clock is involved once a day is made.
-package struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertible {
+/// Review dates, the answers to `date` questions and the assessment date are whole days
+/// with no time zone, so they are compared as day numbers: no calendar, locale or clock is
+/// involved once a day is made.
+public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertible {
   /// Days since 1970-01-01 (negative before it).
-  package let daysSince1970: Int
+  public let daysSince1970: Int
 
-  package init(daysSince1970: Int) { self.daysSince1970 = daysSince1970 }
+  /// The day `daysSince1970` days after 1970-01-01.
+  public init(daysSince1970: Int) { self.daysSince1970 = daysSince1970 }
 
   /// The day written `YYYY-MM-DD`, or nil when the text is not a real date.
-  package init?(_ text: String) {
+  public init?(_ text: String) {
     let parts = text.split(separator: "-", omittingEmptySubsequences: false)
     guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
       let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
@@ -28,10 +30,30 @@ package struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConverti
   }
 
   /// The day `days` later (or earlier, when negative).
-  package func adding(days: Int) -> CalendarDay { CalendarDay(daysSince1970: daysSince1970 + days) }
+  public func adding(days: Int) -> CalendarDay { CalendarDay(daysSince1970: daysSince1970 + days) }
+
+  /// The same day of the month `months` later (or earlier, when negative); the last day of
+  /// the month when that month is shorter (2026-03-31 less one month is 2026-02-28).
+  public func adding(months: Int) -> CalendarDay {
+    let (year, month, day) = parts
+    let counted = year * 12 + (month - 1) + months
+    let (newYear, newMonth) = (Self.floorDivide(counted, 12), counted - Self.floorDivide(counted, 12) * 12 + 1)
+    let newDay = min(day, Self.daysIn(month: newMonth, year: newYear))
+    return CalendarDay(daysSince1970: Self.days(year: newYear, month: newMonth, day: newDay))
+  }
 
   /// `YYYY-MM-DD`.
-  package var description: String {
+  public var description: String {
+    let (year, month, day) = parts
+    func pad(_ value: Int, _ width: Int) -> String {
+      let digits = String(value)
+      return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+    return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+  }
+
+  /// The year, month (1-12) and day of the month.
+  private var parts: (year: Int, month: Int, day: Int) {
     // Howard Hinnant's civil-from-days algorithm.
     let z = daysSince1970 + 719_468
     let era = (z >= 0 ? z : z - 146_096) / 146_097
@@ -42,14 +64,14 @@ package struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConverti
     let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
     let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
     let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-    func pad(_ value: Int, _ width: Int) -> String {
-      let digits = String(value)
-      return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
-    return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    return (year, month, day)
   }
 
-  package static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool { lhs.daysSince1970 < rhs.daysSince1970 }
+  private static func floorDivide(_ value: Int, _ divisor: Int) -> Int {
+    value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
+  }
+
+  public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool { lhs.daysSince1970 < rhs.daysSince1970 }
 
   // MARK: Arithmetic
 

@@ -105,6 +105,18 @@ struct QuestionPage {
         + options.enumerated().map { index, item in
           option("checkbox", item.id, item.label, checked: chosen.contains(item.id), index: index, required: false)
         }.joined(separator: "\n")
+    case .text:
+      let value = if case .text(let text) = previous { text } else { "" }
+      return """
+        <label for="answer">Your answer, in your own words</label>
+        <textarea id="answer" name="answer" rows="4" required>\(escape(value))</textarea>
+        """
+    case .date:
+      let value = if case .date(let day) = previous { day.description } else { "" }
+      return """
+        <label for="answer">Your answer: \(escape(TypedReply.expectation(question)))</label>
+        <input type="date" id="answer" name="answer" value="\(escape(value))" required>
+        """
     }
   }
 

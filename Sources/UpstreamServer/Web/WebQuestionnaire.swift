@@ -160,6 +160,16 @@ package struct WebQuestionnaire: Sendable {
       let ids = options.map(\.id).filter { values.contains($0) }
       guard ids.count == Set(values).count else { return .failure(FormProblem("Please choose among the options shown.")) }
       return .success(.options(ids))
+    case .text, .date:
+      guard let typed = values.first?.trimmingCharacters(in: .whitespacesAndNewlines), !typed.isEmpty else {
+        return .failure(FormProblem("Please give \(TypedReply.expectation(question))."))
+      }
+      if case .text = question.kind { return .success(.text(typed)) }
+      switch TypedReply.read(typed, for: question) {
+      case .answer(let value): return .success(value)
+      case .invalid(let hint): return .failure(FormProblem(hint))
+      default: return .failure(FormProblem("Please give \(TypedReply.expectation(question))."))
+      }
     }
   }
 

@@ -29,7 +29,8 @@ struct QuestionnaireImportTests {
     return list.flatMap { item -> [String] in
       var found: [String] = []
       let calculated = JSONWriter.compact(item["extension"] ?? .null).contains("calculatedExpression")
-      if case .string(let type)? = item["type"], ["boolean", "choice", "open-choice", "integer", "decimal", "quantity"].contains(type),
+      if case .string(let type)? = item["type"],
+        ["boolean", "choice", "open-choice", "integer", "decimal", "quantity", "string", "text", "date", "dateTime"].contains(type),
         !calculated, case .string(let linkId)? = item["linkId"]
       {
         found.append(linkId)
@@ -79,9 +80,13 @@ struct QuestionnaireImportTests {
     #expect(activities.kind.name == "choices")
     #expect(module.contains("  ask when b7e0f6d2-2c1a-4f3e-9d4b-1a2b3c4d5e6f\n"))
     #expect(module.contains("  ask when q_4 includes running and q_3-hours > 8\n"))
-    #expect(module.contains("# item \"1.2\" (What is your job?) is of type string, which Upstream has no question for; not imported"))
+    // A string item is a text question; a date item a date question.
+    #expect(kb.question(linkId: "1.2")?.kind == .text)
+    #expect(kb.question(linkId: "1.3")?.kind == .date)
+    #expect(module.contains("question q_1_2: text\n  ask \"What is your job?\"\n  link id \"1.2\"\n"))
     #expect(module.contains("# item \"6\" (A photo of your usual shoes) is of type attachment"))
-    #expect(module.contains("# enableWhen not translated (it depends on an item that is not an imported question)"))
+    // `exists` on the (now imported) string item is `is answered`.
+    #expect(module.contains("  ask when q_1_2 is answered\n"))
     #expect(module.contains("code \"walk\"") && !module.contains("code \"walk\" system"))
     let exported = FHIRQuestionnaire(kb).resource
     #expect(FHIRStructure.questionnaireProblems(exported) == [])
@@ -101,7 +106,7 @@ struct QuestionnaireImportTests {
     // A second import into the same folder joins it, without a second header.
     let second = try UpstreamBinary.run(["import", "fhir-questionnaire", Self.intake.path, "--out", "clinic"], in: folder.url)
     #expect(second.status == 0, "\(second.errors)")
-    #expect(second.output.hasPrefix("wrote clinic/clinicintake.rules: 7 questions"))
+    #expect(second.output.hasPrefix("wrote clinic/clinicintake.rules: 9 questions"))
     #expect(try UpstreamBinary.run(["check", "--rules", "clinic"], in: folder.url).status == 0)
     // The same again would overwrite a file: refused.
     let again = try UpstreamBinary.run(["import", "fhir-questionnaire", Self.intake.path, "--out", "clinic"], in: folder.url)

@@ -25,6 +25,8 @@ struct IncrementalAssessmentTests {
     case .scale: return .number(Double(random.next() % 11))
     case .choice(let options): return .option(options[Int(random.next() % UInt64(options.count))].id)
     case .choices(let options): return .options(options.filter { _ in random.next() % 2 == 0 }.map(\.id))
+    case .text: return .text("answer \(random.next() % 10)")
+    case .date: return .date(CalendarDay(daysSince1970: 20_000 + Int(random.next() % 400)))
     }
   }
 

@@ -266,6 +266,8 @@ struct AdaptivityTests {
       case .choice(let options): answers[question.id] = .option(options[Int.random(in: 0..<options.count, using: &generator)].id)
       case .choices(let options):
         answers[question.id] = .options(options.filter { _ in Bool.random(using: &generator) }.map(\.id))
+      case .text: answers[question.id] = .text("some words")
+      case .date: answers[question.id] = .date(CalendarDay(daysSince1970: Int.random(in: 20_000...20_400, using: &generator)))
       }
     }
     return answers

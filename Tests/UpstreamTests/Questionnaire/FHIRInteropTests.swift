@@ -44,7 +44,7 @@ struct FHIRInteropTests {
   func declaredCodes() throws {
     let kb = try Self.phq9()
     let first = try #require(kb.question("phq9_1"))
-    #expect(first.linkIds == ["/44249-1/44250-9"])
+    #expect(first.linkIds == ["/44249-1/44250-9", "/44250-9", "H1/T1/Q1"])
     #expect(first.exportLinkId == "/44249-1/44250-9")
     #expect(first.codings == [Coding(system: "http://loinc.org", code: "44250-9")])
     #expect(first.kind.options.map { $0.codings.first?.code } == ["LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"])
@@ -147,11 +147,12 @@ struct FHIRInteropTests {
     let answers = try #require(output.answers)
     #expect(
       answers
-        == Answers([
-          "phq9_1": .option("not_at_all"), "phq9_2": .option("not_at_all"), "phq9_3": .option("several_days"),
-          "phq9_4": .option("more_than_half"), "phq9_5": .option("not_at_all"), "phq9_6": .option("not_at_all"),
-          "phq9_7": .option("nearly_every_day"), "phq9_8": .option("not_at_all"), "phq9_9": .option("not_at_all"),
-        ]))
+        == Answers(
+          [
+            "phq9_1": .option("not_at_all"), "phq9_2": .option("not_at_all"), "phq9_3": .option("several_days"),
+            "phq9_4": .option("more_than_half"), "phq9_5": .option("not_at_all"), "phq9_6": .option("not_at_all"),
+            "phq9_7": .option("nearly_every_day"), "phq9_8": .option("not_at_all"), "phq9_9": .option("not_at_all"),
+          ], assessmentDate: CalendarDay("2026-03-02")))
     #expect(kb.assess(validated: answers).score("phq9_total")?.total == 6)
   }
 

@@ -58,6 +58,8 @@ struct FHIRTests {
       case .number(let number): values = [.object([(type == "integer" ? "valueInteger" : "valueDecimal", .number(number))])]
       case .option(let code): values = [option(code)]
       case .options(let codes): values = codes.isEmpty ? [option("none")] : codes.map(option)
+      case .text(let text): values = [.object([("valueString", .string(text))])]
+      case .date(let day): values = [.object([("valueDate", .string(day.description))])]
       }
       if values.isEmpty { continue }
       filled.append(.object([("linkId", .string(linkId)), ("text", item["text"] ?? .null), ("answer", .array(values))]))

@@ -19,6 +19,8 @@ struct SavedStateTests {
       case .choice: try session.answer(.option(question.kind.options[0].id))
       case .choices: try session.answer(.options([question.kind.options[0].id]))
       case .number, .scale: try session.answer(.number(question.kind.numberRange?.lowerBound ?? 0))
+      case .text: try session.answer(.text("words"))
+      case .date: try session.answer(.date(testDay))
       }
     }
     let data = try JSONEncoder().encode(session.savedState)

@@ -159,7 +159,9 @@ struct TypedReplyTests {
   @Test("a number followed by some other unit is refused")
   func wrongUnit() throws {
     let sitting = try #require(kb.question("sitting"))
-    #expect(TypedReply.read("8 miles", for: sitting) == .invalid("Please give a number from 0 to 24 hours."))
+    #expect(
+      TypedReply.read("8 miles", for: sitting)
+        == .invalid("'miles' is not a unit Upstream can turn into hours. Please give a number from 0 to 24 hours."))
   }
 }
 

@@ -131,6 +131,16 @@ struct ErrorCatalogTests {
     }
     for (code, text) in ruleExamples { take(code, fromRules(code, header + text)) }
     for (code, text) in answersExamples { take(code, fromAnswers(code, text)) }
+    // Date and quantity answers, for the knowledge base of QuestionTypesTests.
+    let typed = try QuestionTypesTests.knowledgeBase()
+    for (code, text) in [
+      (DiagnosticCode.missingAssessmentDate, "{\"injury_date\": \"2026-01-01\"}\n"),
+      (.answerUnitMismatch, "{\"weight\": {\"value\": 170, \"unit\": \"cm\"}}\n"),
+    ] {
+      let file = SourceFile(path: "answers.json", text: text)
+      let diagnostic = AnswersReader.read(file, for: typed).diagnostics.first { $0.code == code }
+      take(code, diagnostic.map { DiagnosticRenderer(sources: [file]).text($0) })
+    }
     var bytes = Array((header + "question pain: yes/no\n  ask \"Does it hurt?\"\n").utf8)
     bytes.insert(0xFF, at: bytes.count - 4)
     if case .failure(let diagnostic) = KnowledgeBase.decodeUTF8(Data(bytes), path: "example.rules") {

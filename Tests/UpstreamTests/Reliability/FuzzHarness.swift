@@ -107,6 +107,8 @@ enum FuzzHarness {
     case .scale: .number(0)
     case .choice(let options): options.first.map { .option($0.id) } ?? .notSure
     case .choices: .options([])
+    case .text: .text("words")
+    case .date: .date(testDay)
     }
   }
 

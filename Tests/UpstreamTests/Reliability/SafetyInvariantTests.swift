@@ -248,6 +248,8 @@ struct SafetyInvariantTests {
     case .choices(let options):
       values = [.options([])] + options.map { .options([$0.id]) }
       if options.count > 1 { values.append(.options(options.map(\.id))) }
+    case .text: values = [.text("words")]
+    case .date: values = [.date(testDay), .date(testDay.adding(days: -400))]
     }
     if question.notSureAllowed { values.append(.notSure) }
     return values

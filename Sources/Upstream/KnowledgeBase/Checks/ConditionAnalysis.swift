@@ -73,6 +73,8 @@ private struct Constraint {
   var low = -Double.infinity
   var high = Double.infinity
   var excludedPoints: Set<Double> = []
+  /// Whether the question may be answered (true) or unanswered (false).
+  var answered: Set<Bool> = [true, false]
   let kind: Question.Kind
 
   init(_ kind: Question.Kind) {
@@ -123,6 +125,10 @@ private struct Constraint {
         raiseLow(a, strict: false)
         lowerHigh(b, strict: false)
       }
+    case .answered(let isNot): answered = answered.intersection([isNot == negated])
+    case .ago:
+      // Which days pass depends on the assessment date: no constraint is drawn (sound).
+      break
     }
   }
 
@@ -140,7 +146,9 @@ private struct Constraint {
 
   /// Whether no answer satisfies every test.
   var isEmpty: Bool {
+    if answered.isEmpty { return true }
     switch kind {
+    case .text, .date: return false
     case .yesNo: return yesNo.isEmpty
     case .choice: return options == 0
     case .choices: return required & excluded != 0

@@ -39,6 +39,8 @@ enum ConditionKey {
     case .compare(let op, let bound): op.rawValue + " " + String(bound)
     case .equals(let value, let negated): (negated ? "!= " : "== ") + String(value)
     case .between(let low, let high): "between " + String(low) + " " + String(high)
+    case .answered(let negated): negated ? "unanswered" : "answered"
+    case .ago(let more, let amount, let unit): (more ? "more " : "less ") + String(amount) + " " + unit.rawValue
     }
   }
 

@@ -54,7 +54,8 @@ struct WebBrowserTests {
         switch question.kind {
         case .yesNo, .choice: "radio"
         case .choices: "checkbox"
-        case .number, .scale: "text"
+        case .number, .scale, .date: "text"
+        case .text: "textarea"
         }
       if !notSureGiven && steps.count >= 3 && question.notSureAllowed && !question.isRedFlagQuestion {
         notSureGiven = true
@@ -70,6 +71,8 @@ struct WebBrowserTests {
           case .choices: return .options([])
           case .choice(let options): return .option(options.first?.id ?? "")
           case .number, .scale: return .number(question.kind.numberRange?.lowerBound ?? 0)
+          case .text: return .text("words")
+          case .date: return .date(testDay)
           }
         }()
       let values: [String] =
@@ -79,6 +82,8 @@ struct WebBrowserTests {
         case .option(let option): [option]
         case .options(let options): options
         case .number(let number): [NumberText.plain(number)]
+        case .text(let text): [text]
+        case .date(let day): [day.description]
         default: []
         }
       steps.append(["question": question.id, "kind": kind, "values": values, "notSure": value == .notSure])
