@@ -128,6 +128,8 @@ package struct CaseFileDiff: Sendable {
     case .number(let number): NumberText.plain(number)
     case .option(let option): option
     case .options(let options): "(" + options.joined(separator: ", ") + ")"
+    case .text(let text): "\"\(text)\""
+    case .date(let day): day
     }
   }
 
