@@ -534,7 +534,11 @@ if let bundled {
     var remaining = lines[...]
     var written = 0
     let start = now()
-    _ = BatchAssessment(bundled, jobs: jobs).run(nextLine: { remaining.popFirst() }, write: { _ in written += 1 })
+    // Blocks of records as `assess --batch` writes them (counting their line breaks), not
+    // split into a string per record on the writing thread, which the command never does.
+    _ = BatchAssessment(bundled, jobs: jobs).run(
+      nextLine: { remaining.popFirst().map(InputLine.text) },
+      writeBlock: { block in written += block.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } })
     return Double(written) / (Double(now() - start) / 1e9)
   }
   if options.batch {
