@@ -108,7 +108,7 @@ enum FuzzHarness {
     case .choice(let options): options.first.map { .option($0.id) } ?? .notSure
     case .choices: .options([])
     case .text: .text("words")
-    case .date: .date(testDay)
+    case .date: .date(CheckExamples.day)
     }
   }
 
