@@ -55,20 +55,15 @@ package struct LineIndex: Sendable {
   /// The position of a byte offset (clamped to the text).
   package func position(of offset: Int) -> LSPPosition {
     let clamped = max(0, min(offset, bytes.count))
-    var low = 0
-    var high = lineStarts.count - 1
-    while low < high {
-      let middle = (low + high + 1) / 2
-      if lineStarts[middle] <= clamped { low = middle } else { high = middle - 1 }
-    }
+    let line = lineStarts.lineIndex(containing: clamped)
     var units = 0
-    var index = lineStarts[low]
+    var index = lineStarts[line]
     while index < clamped {
       let length = Self.sequenceLength(bytes[index])
       units += length == 4 ? 2 : 1
       index += length
     }
-    return LSPPosition(line: low, character: units)
+    return LSPPosition(line: line, character: units)
   }
 
   /// How many bytes the UTF-8 sequence starting with `lead` takes (1 for a stray byte).

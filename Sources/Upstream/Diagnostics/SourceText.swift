@@ -26,15 +26,10 @@ public struct SourceFile: Sendable, Hashable {
   /// scalars), as the lexer does.
   func location(ofOffset offset: Int) -> SourceLocation {
     let clamped = max(0, min(offset, bytes.count))
-    var low = 0
-    var high = lineStarts.count - 1
-    while low < high {
-      let middle = (low + high + 1) / 2
-      if lineStarts[middle] <= clamped { low = middle } else { high = middle - 1 }
-    }
+    let line = lineStarts.lineIndex(containing: clamped)
     var column = 1
-    for byte in bytes[lineStarts[low]..<clamped] where byte & 0xC0 != 0x80 { column += 1 }
-    return SourceLocation(line: low + 1, column: column, offset: clamped)
+    for byte in bytes[lineStarts[line]..<clamped] where byte & 0xC0 != 0x80 { column += 1 }
+    return SourceLocation(line: line + 1, column: column, offset: clamped)
   }
 
   /// The text of a 1-based line, without its line break.

@@ -14,9 +14,7 @@ struct CaseFileDiffTests {
     _ = try AuthoringCommandLineTests.copyOfRules(in: folder, named: "new") { name, text in
       switch name {
       case "hip-to-back.rules":
-        return text.replacingOccurrences(
-          of: "  then tight_hip_flexors certainty 0.5\n  and tight_hip_flexors upstream of low_back_pain",
-          with: "  then tight_hip_flexors certainty 0.6\n  and tight_hip_flexors upstream of low_back_pain")
+        return CaseUpdateTests.raisingHipFlexorRule(text)
       case "cases/desk-worker-back-after-sitting.case":
         return text.replacingOccurrences(
           of: "  expect recommend psoas_stretch\n", with: "  expect recommend psoas_stretch\n  expect not red flag cauda_equina\n"
