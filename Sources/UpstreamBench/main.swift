@@ -587,7 +587,9 @@ do {
 }
 
 // The adaptive questionnaire over the clinician cases: questions asked as a share of all.
-let adaptivityLine = AdaptivityReport.bundled().map { "Adaptive questionnaire over the clinician cases: \($0.summary)." } ?? ""
+let adaptivityLine =
+  AdaptivityReport.bundled(measuringNecessary: true).map { "Adaptive questionnaire over the clinician cases: \($0.summary)." }
+  ?? ""
 print(adaptivityLine)
 
 // MARK: - Report

@@ -17,10 +17,15 @@ package struct AdaptivityReport: Sendable {
     package let total: Int
     /// How the adaptive outcome differs from the full one (empty when identical).
     package let differences: [String]
+    /// The questions any questionnaire must ask to reach the full answers' outcome
+    /// (`AdaptivityReport.necessaryQuestions`), when the report measures them.
+    package let necessary: [String]?
 
     /// The share of all questions asked, 0…1.
     package var share: Double { total == 0 ? 0 : Double(asked.count) / Double(total) }
     package var isIdentical: Bool { differences.isEmpty }
+    /// The share of all questions that any questionnaire must ask, 0…1.
+    package var necessaryShare: Double? { necessary.map { total == 0 ? 0 : Double($0.count) / Double(total) } }
   }
 
   package let cases: [CaseRun]
@@ -30,24 +35,36 @@ package struct AdaptivityReport: Sendable {
   /// The largest share of questions asked.
   package var maximumShare: Double { cases.map(\.share).max() ?? 0 }
 
-  /// Runs the adaptive session against each case's answers.
+  /// The mean and the largest share of questions that any questionnaire reaching the
+  /// same outcomes must ask, when the report measures them.
+  package var necessaryShares: (mean: Double, maximum: Double)? {
+    let shares = cases.compactMap(\.necessaryShare)
+    guard !shares.isEmpty, shares.count == cases.count else { return nil }
+    return (shares.reduce(0, +) / Double(shares.count), shares.max() ?? 0)
+  }
+
+  /// Runs the adaptive session against each case's answers; with `measuringNecessary`,
+  /// also finds the questions no questionnaire could leave out (slower: one assessment
+  /// per other answer to each question).
   package init(
-    _ knowledgeBase: KnowledgeBase, cases: [(id: String, answers: Answers)], mode: QuestionnaireSession.Mode = .adaptive
+    _ knowledgeBase: KnowledgeBase, cases: [(id: String, answers: Answers)], mode: QuestionnaireSession.Mode = .adaptive,
+    measuringNecessary: Bool = false
   ) {
     self.cases = cases.map { testCase in
       let session = QuestionnaireSession.answering(testCase.answers, with: knowledgeBase, mode: mode)
       let full = knowledgeBase.assess(validated: testCase.answers.collectable(in: knowledgeBase))
       return CaseRun(
         id: testCase.id, asked: session.replies.map(\.question), total: knowledgeBase.questions.count,
-        differences: AssessmentOutcome(session.assessment).differences(from: AssessmentOutcome(full)))
+        differences: AssessmentOutcome(session.assessment).differences(from: AssessmentOutcome(full)),
+        necessary: measuringNecessary ? Self.necessaryQuestions(knowledgeBase, answers: testCase.answers) : nil)
     }
   }
 
   /// The report for the bundled knowledge base and its bundled cases, or nil when the
   /// knowledge base does not compile.
-  package static func bundled() -> AdaptivityReport? {
+  package static func bundled(measuringNecessary: Bool = false) -> AdaptivityReport? {
     guard let knowledgeBase = KnowledgeBase.bundled().knowledgeBase else { return nil }
-    return AdaptivityReport(knowledgeBase, cases: bundledCases())
+    return AdaptivityReport(knowledgeBase, cases: bundledCases(), measuringNecessary: measuringNecessary)
   }
 
   /// The answers of each bundled case (`rules/cases/*.case`), by case id.
@@ -61,14 +78,20 @@ package struct AdaptivityReport: Sendable {
   }
 
   /// A one-line summary: `49 cases: mean 61.7% of questions asked, at most 91.8%; all 49
-  /// assessments identical to those from the full answers`.
+  /// assessments identical to those from the full answers`, and, when measured, `; any
+  /// questionnaire reaching the same assessments must ask at least 46.4% on average, 75%
+  /// for one case`.
   package var summary: String {
     func percent(_ share: Double) -> String { "\(NumberText.plain((share * 1000).rounded() / 10))%" }
     let differing = cases.filter { !$0.isIdentical }.count
+    let necessary = necessaryShares.map { mean, maximum in
+      "; any questionnaire reaching the same assessments must ask at least \(percent(mean)) on average, "
+        + "\(percent(maximum)) for one case"
+    }
     return "\(cases.count) cases: mean \(percent(meanShare)) of questions asked, at most \(percent(maximumShare)); "
       + (differing == 0
         ? "all \(cases.count) assessments identical to those from the full answers"
-        : "\(differing) of \(cases.count) assessments differ from those from the full answers")
+        : "\(differing) of \(cases.count) assessments differ from those from the full answers") + (necessary ?? "")
   }
 }
 
@@ -109,5 +132,116 @@ extension Answers {
       if notAsked.isEmpty { return answers }
       for question in notAsked { answers[question.id] = nil }
     }
+  }
+}
+
+// MARK: - Questions no questionnaire can leave out
+
+extension AdaptivityReport {
+  /// The questions any questionnaire must ask this person to reach the full answers'
+  /// outcome: a lower bound on what an adaptive questionnaire can save.
+  ///
+  /// A question is necessary when another answer to it alone (the other answers kept)
+  /// changes the outcome of the full answers. A questionnaire that does not ask it asks
+  /// the other person, whose answers differ only there, exactly the same questions, so
+  /// it ends with the same outcome for both, and is wrong for one of them. The answers
+  /// tried are the other answers that could make a difference: yes and no, each option,
+  /// none or each option of a several-choices question added or taken away, both ends of
+  /// a number's range and each number a condition compares it with (and one step either
+  /// side), "not sure" where allowed, no answer where the question may be skipped, and
+  /// days around each date test's limit.
+  ///
+  /// The bound is sound, but it can be lower than what any questionnaire needs: with
+  /// `diabetes and foot_skin_change`, someone with neither needs one of the two asked,
+  /// though neither alone changes anything.
+  package static func necessaryQuestions(_ knowledgeBase: KnowledgeBase, answers: Answers) -> [String] {
+    let collected = answers.collectable(in: knowledgeBase)
+    let outcome = AssessmentOutcome(knowledgeBase.assess(validated: collected))
+    let bounds = numberBounds(in: knowledgeBase)
+    return knowledgeBase.questions.enumerated().filter { index, question in
+      alternatives(to: collected[question.id], of: question, limits: bounds[index] ?? Limits(), on: collected.assessmentDate)
+        .contains { other in
+          var changed = collected
+          changed[question.id] = other
+          let changedOutcome = AssessmentOutcome(knowledgeBase.assess(validated: changed.collectable(in: knowledgeBase)))
+          return changedOutcome != outcome
+        }
+    }.map(\.element.id)
+  }
+
+  /// The limits a condition anywhere in the knowledge base compares a question's answer
+  /// with: numbers, and date tests' spans (`6 weeks`).
+  private struct Limits {
+    var numbers: [Double] = []
+    var spans: [(amount: Int, unit: DateUnit)] = []
+  }
+
+  /// The limits of each question, by question index.
+  private static func numberBounds(in knowledgeBase: KnowledgeBase) -> [Int: Limits] {
+    var bounds: [Int: Limits] = [:]
+    func collect(_ condition: Condition) {
+      switch condition {
+      case .answer(let question, .compare(_, let bound)), .answer(let question, .equals(let bound, _)):
+        bounds[question, default: Limits()].numbers.append(bound)
+      case .answer(let question, .between(let low, let high)):
+        bounds[question, default: Limits()].numbers += [low, high]
+      case .answer(let question, .ago(_, let amount, let unit)):
+        bounds[question, default: Limits()].spans.append((amount, unit))
+      case .answer, .finding, .score: break
+      case .all(let parts), .any(let parts), .atLeast(_, let parts): parts.forEach(collect)
+      case .not(let inner): collect(inner)
+      }
+    }
+    let recommendations = knowledgeBase.recommendations
+    let conditions =
+      knowledgeBase.rules.map(\.condition) + knowledgeBase.questions.compactMap(\.askWhen)
+      + knowledgeBase.scores.flatMap(\.strata).map(\.condition)
+      + recommendations.flatMap { $0.doseVariants + $0.instructionVariants }.map(\.condition)
+      + recommendations.flatMap(\.conflicts).flatMap(\.preferences).map(\.when)
+    for condition in conditions { collect(condition) }
+    return bounds
+  }
+
+  /// Every answer to `question` other than `answer` that a person could give (see
+  /// `necessaryQuestions`).
+  private static func alternatives(
+    to answer: AnswerValue?, of question: Question, limits: Limits, on assessmentDate: CalendarDay?
+  ) -> [AnswerValue?] {
+    var candidates: [AnswerValue?] = []
+    switch question.kind {
+    case .yesNo:
+      candidates = [.yes, .no]
+    case .choice(let options):
+      candidates = options.map { .option($0.id) }
+    case .choices(let options):
+      let chosen = if case .options(let ids)? = answer { ids } else { [String]() }
+      candidates =
+        [.options([])]
+        + options.map { option in
+          let toggled = chosen.contains(option.id) ? chosen.filter { $0 != option.id } : chosen + [option.id]
+          return .options(options.map(\.id).filter(toggled.contains))
+        }
+    case .number, .scale:
+      guard let range = question.kind.numberRange else { break }
+      let step = question.kind.allowsDecimals ? 0.1 : 1
+      let nearBounds = limits.numbers.flatMap { [$0 - step, $0, $0 + step] }
+      candidates = ([range.lowerBound, range.upperBound] + nearBounds.filter(range.contains)).map { .number($0) }
+    case .text:
+      candidates = [.text("answered")]
+    case .date:
+      guard let assessmentDate else { break }
+      let limitDays = limits.spans.map { amount, unit in
+        switch unit {
+        case .days: assessmentDate.adding(days: -amount)
+        case .weeks: assessmentDate.adding(days: -7 * amount)
+        case .months: assessmentDate.adding(months: -amount)
+        case .years: assessmentDate.adding(months: -12 * amount)
+        }
+      }
+      candidates = ([assessmentDate] + limitDays.flatMap { [$0.adding(days: -1), $0, $0.adding(days: 1)] }).map { .date($0) }
+    }
+    if question.notSureAllowed { candidates.append(.notSure) }
+    if !question.isRedFlagQuestion { candidates.append(nil) }
+    return candidates.filter { $0 != answer }
   }
 }

@@ -236,6 +236,67 @@ struct AdaptivityTests {
     #expect(asked < 500 * kb.questions.count)
   }
 
+  @Test("the questions no questionnaire can leave out: those whose answer alone changes the assessment")
+  func necessaryQuestions() throws {
+    let source =
+      CheckExamples.preamble + """
+        question a: yes/no
+          ask "A?"
+        question b: yes/no
+          ask "B?"
+        question n: number
+          ask "N?"
+          range 0 to 10
+        question u: yes/no
+          ask "U?"
+        contributor f
+          name "F"
+        rule r1
+          when a and b
+          then f certainty 0.5
+          because "r1"
+          source s
+        rule r2
+          when n >= 7
+          then f certainty 0.4
+          because "r2"
+          source s
+
+        """
+    let kb = try #require(KnowledgeBase.compile(files: [("small.rules", source)]).knowledgeBase)
+    // n = 7 would change f; a or b alone cannot while the other is no; u is read by nothing.
+    let neither = Answers(["a": .no, "b": .no, "n": .number(3), "u": .yes])
+    #expect(AdaptivityReport.necessaryQuestions(kb, answers: neither) == ["n"])
+    let both = Answers(["a": .yes, "b": .yes, "n": .number(3), "u": .yes])
+    #expect(AdaptivityReport.necessaryQuestions(kb, answers: both) == ["a", "b", "n"])
+    // 9 or 10 is far from the limit 7: 6, one below it, still changes f.
+    let high = Answers(["a": .yes, "b": .no, "n": .number(9), "u": .no])
+    #expect(AdaptivityReport.necessaryQuestions(kb, answers: high) == ["b", "n"])
+  }
+
+  @Test("the session asks every question whose answer alone changes the assessment: shipped cases and 150 people on the tricky rules")
+  func sessionAsksEveryNecessaryQuestion() throws {
+    let bundled = try #require(Self.bundled)
+    let report = AdaptivityReport(bundled, cases: Self.cases, measuringNecessary: true)
+    for run in report.cases {
+      let necessary = try #require(run.necessary)
+      #expect(necessary.allSatisfy(run.asked.contains), "case \(run.id) does not ask \(necessary.filter { !run.asked.contains($0) })")
+    }
+    let shares = try #require(report.necessaryShares)
+    #expect(shares.mean <= report.meanShare && shares.maximum <= report.maximumShare)
+    let tricky = try #require(KnowledgeBase.compile(files: [("tricky.rules", Self.tricky)]).knowledgeBase)
+    var generator = SeededGenerator(seed: 11)
+    var necessaryFound = 0
+    for person in 0..<150 {
+      let answers = Self.randomAnswers(tricky, &generator)
+      let run = AdaptivityReport(tricky, cases: [("person \(person)", answers)], measuringNecessary: true).cases[0]
+      let necessary = try #require(run.necessary)
+      #expect(necessary.allSatisfy(run.asked.contains), "person \(person) \(answers.json): not asked \(necessary.filter { !run.asked.contains($0) })")
+      necessaryFound += necessary.count
+    }
+    #expect(necessaryFound > 150)
+  }
+
   @Test("the comparison notices when an answer that matters is missing")
   func comparisonNoticesDifferences() throws {
     let kb = try QuestionnaireFixtures.knowledgeBase()
