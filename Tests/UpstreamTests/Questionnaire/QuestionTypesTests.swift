@@ -332,4 +332,40 @@ struct QuestionTypesTests {
     #expect(wrong.status == 2)
     #expect(wrong.errors.contains("--assessment-date takes the day the answers were given, written YYYY-MM-DD"))
   }
+
+  @Test("upstream assess --batch: --assessment-date dates every line, over its own date; --strict fails a line with an unknown item")
+  func batchAssessmentDate() throws {
+    let folder = try TemporaryFolder()
+    try folder.write("kb/types.rules", Self.rules)
+    let injury = testDay.adding(days: -9)
+    let lines = [
+      #"{"injury_date": "\#(injury)"}"#,
+      #"{"assessment date": "\#(testDay.adding(days: 1095))", "injury_date": "\#(injury)"}"#,
+      #"{"resourceType": "QuestionnaireResponse", "status": "completed", "item": [{"linkId": "injury_date", "answer": [{"valueDate": "\#(injury)"}]}, {"linkId": "extra", "answer": [{"valueString": "x"}]}]}"#,
+    ]
+    try folder.write("people.jsonl", lines.joined(separator: "\n") + "\n")
+    func run(_ extra: [String]) throws -> [String] {
+      let result = try UpstreamBinary.run(
+        ["assess", "--rules", "kb", "--batch", "people.jsonl", "--output-format", "summary"] + extra, in: folder.url,
+        environment: ["SOURCE_DATE_EPOCH": String((testDay.daysSince1970 + 1095) * 86_400)])
+      return result.output.split(separator: "\n").map(String.init)
+    }
+    // Each line's own date: the first has none (unknown), the second three years on.
+    let own = try run([])
+    #expect(own.count == 3)
+    #expect(!own[0].contains("recent_onset") && !own[0].contains("long_standing"))
+    #expect(own[1].contains("long_standing"))
+    #expect(!own[2].contains("recent_onset"))
+    // --assessment-date: every line counts back from it, whatever the clock says.
+    let dated = try run(["--assessment-date", testDay.description])
+    #expect(dated.count == 3)
+    for line in dated {
+      #expect(line.contains("recent_onset"), "\(line)")
+      #expect(!line.contains("long_standing"))
+    }
+    let strict = try run(["--assessment-date", testDay.description, "--strict"])
+    #expect(strict[0] == dated[0] && strict[1] == dated[1])
+    #expect(strict[2].contains("\"error\""))
+    #expect(strict[2].contains("UP0411"))
+  }
 }
