@@ -19,6 +19,7 @@ struct ExternalFHIRFilesTests {
   ]
   static let lformsQuestionnaire = "lhncbc-lforms/phq9.json"
   static let stanfordGAD7 = "stanford-researchkitonfhir/GAD-7.json"
+  static let miiResponse = "mii-kds-proms/QuestionnaireResponse-mii-exa-pro-phq-9-response.json"
 
   static func file(_ name: String) throws -> SourceFile {
     SourceFile(path: name, text: try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8))
@@ -40,7 +41,7 @@ struct ExternalFHIRFilesTests {
   @Test("every file is listed in the README with its source and SHA-256, and is unchanged")
   func unchanged() throws {
     let readme = try String(contentsOf: Self.folder.appendingPathComponent("README.md"), encoding: .utf8)
-    let names = [Self.sdcQuestionnaire, Self.lformsQuestionnaire, Self.stanfordGAD7] + Self.sdcResponses
+    let names = [Self.sdcQuestionnaire, Self.lformsQuestionnaire, Self.stanfordGAD7, Self.miiResponse] + Self.sdcResponses
     let listed = try FileManager.default.subpathsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".json") }
     #expect(listed.sorted() == names.sorted())
     for name in names {
@@ -81,6 +82,31 @@ struct ExternalFHIRFilesTests {
           #expect(assessment.tree.redFlags.map(\.id).contains("self_harm_thoughts"))
         }
       }
+    }
+  }
+
+  @Test("the MII PRO module's PHQ-9 response imports into the PHQ-9 module: 27, the sum of its items, as it stores")
+  func miiResponse() throws {
+    for kb in try Self.phq9KnowledgeBases() {
+      let output = AnswersReader.read(try Self.file(Self.miiResponse), for: kb)
+      #expect(output.diagnostics.filter { $0.severity == .error }.map(\.message) == [])
+      let answers = try #require(output.answers)
+      for item in 1...9 { #expect(answers["phq9_\(item)"] == .option("nearly_every_day"), "phq9_\(item)") }
+      #expect(answers.assessmentDate == CalendarDay("2023-10-01"))
+      let warnings = output.diagnostics.filter { $0.severity == .warning }
+      // The stored total agrees with the items' sum: no warning about it. The difficulty item
+      // PHQ.10 is not scored and no question names it: one warning, naming it.
+      #expect(!warnings.contains { $0.code == .storedScoreDiffers })
+      #expect(warnings.filter { $0.code == .unknownFHIRItem }.map(\.message).allSatisfy { $0.contains("PHQ.10") })
+      #expect(warnings.filter { $0.code == .unknownFHIRItem }.count == 1)
+      let assessment = kb.assess(validated: answers)
+      let score = try #require(assessment.score("phq9_total"))
+      #expect(score.total == 27)
+      #expect(assessment.tree.redFlags.map(\.id).contains("self_harm_thoughts"))
+      // With --strict the unknown difficulty item is an error: nothing is half imported.
+      let strict = AnswersReader.read(try Self.file(Self.miiResponse), for: kb, strict: true)
+      #expect(strict.answers == nil)
+      #expect(strict.diagnostics.contains { $0.severity == .error && $0.message.contains("PHQ.10") })
     }
   }
 
