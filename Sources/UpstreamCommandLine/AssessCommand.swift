@@ -23,7 +23,8 @@ enum AssessCommand: UpstreamCommand {
       ),
       OptionSpec("--jobs", value: "N", help: "With --batch: how many assessments run in parallel (default: every core)."),
       OptionSpec(
-        "--strict", help: "A FHIR QuestionnaireResponse item that no question names is an error (UP0411), not a warning."),
+        "--strict",
+        help: "A FHIR QuestionnaireResponse item that no question names is an error (UP0411), not a warning (with --batch: the line fails)."),
       OptionSpec(
         "--output-format", value: "FORMAT",
         help:
@@ -40,6 +41,7 @@ enum AssessCommand: UpstreamCommand {
       "upstream assess --answers response.json --format fhir --output bundle.json",
       "upstream assess --batch people.jsonl --jobs 2 > results.jsonl",
       "upstream assess --batch people.jsonl --output-format summary > summaries.jsonl",
+      "upstream assess --batch visits.jsonl --assessment-date 2026-12-01 --strict",
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
@@ -108,7 +110,8 @@ enum AssessCommand: UpstreamCommand {
     }
     let reader = LineReader(handle)
     let batch = BatchAssessment(
-      knowledgeBase, audience: try Shared.audience(arguments, command: spec.name), format: format, jobs: jobs)
+      knowledgeBase, audience: try Shared.audience(arguments, command: spec.name), format: format, jobs: jobs,
+      assessmentDate: try Shared.assessmentDate(arguments, command: spec.name), strict: arguments.flag("--strict"))
     let started = ContinuousClock.now  // a duration: the monotonic clock, not the date
     let summary = batch.run(
       nextLine: { reader.nextLine() }, writeBlock: { console.write($0) },

@@ -6,19 +6,26 @@ enum FmtCommand: UpstreamCommand {
   static let spec = CommandSpec(
     name: "fmt", summary: "Lay out rule and case files in the one canonical layout (comments kept, meaning unchanged).",
     options: [
-      OptionSpec("--rules", value: "DIR", help: "Format the .rules files in DIR and the .case files in DIR/cases (default: rules)."),
+      OptionSpec(
+        "--rules", value: "DIR",
+        help:
+          "Format the .rules files in DIR and the .case files in DIR/cases (default: rules); repeat to format a module with the rules it builds on. A module alone (no header) is checked under a stand-in header.",
+        repeatable: true),
       OptionSpec("--check", help: "Change nothing: list the files that would change, and exit 1 if there are any (for CI)."),
     ],
-    examples: ["upstream fmt", "upstream fmt --rules my-rules", "upstream fmt --check"])
+    examples: [
+      "upstream fmt", "upstream fmt --rules my-rules", "upstream fmt --check",
+      "upstream fmt --rules rules --rules rules/instruments/phq-9", "upstream fmt --rules rules/instruments/gad-7 --check",
+    ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
     guard arguments.positionals.isEmpty else {
       throw CommandError.usage(
         "upstream fmt takes no file names; it formats a whole folder: --rules DIR", suggestion: nil, command: spec.name)
     }
-    let folder = arguments.value("--rules") ?? "rules"
+    let folders = arguments.all("--rules").isEmpty ? ["rules"] : arguments.all("--rules")
     let plan: FormattingPlan
-    switch FormattingPlan.make(folder: folder) {
+    switch FormattingPlan.make(folders: folders) {
     case .success(let made): plan = made
     case .failure(let refusal):
       console.writeError(DiagnosticRenderer(sources: refusal.sources, colour: console.colourErrors).text(refusal.diagnostics))
@@ -31,7 +38,7 @@ enum FmtCommand: UpstreamCommand {
       console.write(
         changed.isEmpty
           ? "\(count(plan.fileCount, "file")) already formatted\n"
-          : "\(count(changed.count, "file")) of \(plan.fileCount) would be reformatted; run 'upstream fmt\(arguments.value("--rules").map { " --rules \($0)" } ?? "")'\n"
+          : "\(count(changed.count, "file")) of \(plan.fileCount) would be reformatted; run 'upstream fmt\(arguments.all("--rules").map { " --rules \($0)" }.joined())'\n"
       )
       return changed.isEmpty ? .success : .failure
     }

@@ -29,11 +29,14 @@ enum ServeCommand: UpstreamCommand {
     configuration.port = try number("--port", arguments, default: 8080, range: 0...65_535)
     configuration.maximumConnections = try number("--max-connections", arguments, default: 64, range: 1...10_000)
     configuration.requestTimeout = Double(try number("--timeout", arguments, default: 10, range: 1...3_600))
-    // The Date header's clock: the machine's, or the one UPSTREAM_TODAY / SOURCE_DATE_EPOCH fix.
+    // The Date header's clock, and the day a web session is started on (its assessment date):
+    // the machine's, or the one UPSTREAM_TODAY / SOURCE_DATE_EPOCH fix.
     configuration.clock = try Shared.clock(arguments, console: console, command: spec.name)
     let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
     let folder = try sessionsFolder(arguments.value("--sessions"), console: console)
-    let sessions = WebSessionStore(folder: folder, knowledgeBase: knowledgeBase) { text, path in try AtomicFile.write(text, to: path) }
+    let sessions = WebSessionStore(folder: folder, knowledgeBase: knowledgeBase, clock: configuration.clock) { text, path in
+      try AtomicFile.write(text, to: path)
+    }
     let application = ServerApplication(knowledgeBase: knowledgeBase, sessions: sessions)
     let server: HTTPServer
     do {

@@ -51,12 +51,13 @@ extension Shared {
     console.colourOutput && (arguments.value("--output") ?? "-") == "-"
   }
 
-  /// Reads the answers named by `--answers` (or the first positional argument).
+  /// Reads the answers named by `--answers` (or the first positional argument), dated by
+  /// `--assessment-date` when it is given.
   static func answers(_ arguments: ParsedArguments, for knowledgeBase: KnowledgeBase, console: Console, command: String) throws -> Answers {
     guard let path = arguments.value("--answers") else {
       throw CommandError.usage("upstream \(command) needs answers: --answers FILE (or - for standard input)", suggestion: nil, command: command)
     }
-    return try answers(path, for: knowledgeBase, console: console)
+    return try answers(path, for: knowledgeBase, console: console, assessmentDate: try assessmentDate(arguments, command: command))
   }
 
   /// Checks that an id names something `why` and `why-not` explain.

@@ -9,6 +9,7 @@ enum WhatIfCommand: UpstreamCommand {
     name: "what-if", summary: "Show how the tree changes if some answers were different.",
     options: [
       answersOption,
+      assessmentDateOption,
       OptionSpec(
         "--set", value: "QUESTION=VALUE",
         help: "Change an answer: yes/no, a number, an option id, options separated by commas (or 'none'), or 'not sure'.",

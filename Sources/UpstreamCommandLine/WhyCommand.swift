@@ -7,7 +7,7 @@ enum WhyCommand: UpstreamCommand {
     name: "why", summary: "Explain how a conclusion was reached, back to the answers.",
     arguments: [("NODE", "A finding, red flag, recommendation or score id, e.g. collapsed_arches.")],
     options: [
-      answersOption, rulesOption,
+      answersOption, rulesOption, assessmentDateOption,
       OptionSpec("--format", value: "FORMAT", help: "text (default) or json."),
       audienceOption, widthOption, outputOption,
     ],

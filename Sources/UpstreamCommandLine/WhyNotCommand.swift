@@ -7,7 +7,7 @@ enum WhyNotCommand: UpstreamCommand {
     name: "why-not", summary: "Explain why something was not concluded, and which answers would change that.",
     arguments: [("NODE", "A finding, red flag, recommendation or score id, e.g. tight_plantar_fascia.")],
     options: [
-      answersOption, rulesOption,
+      answersOption, rulesOption, assessmentDateOption,
       OptionSpec("--format", value: "FORMAT", help: "text (default) or json."),
       audienceOption, widthOption, outputOption,
     ],

@@ -29,6 +29,11 @@ package struct BatchAssessment: Sendable {
   package let linesPerJob: Int
   /// How many assessments run in parallel.
   package let jobs: Int
+  /// The day every line's answers were given (`--assessment-date`), overriding the line's
+  /// own `"assessment date"` or `authored`; nil lets each line say.
+  package let assessmentDate: CalendarDay?
+  /// Whether a QuestionnaireResponse item that no question names fails the line (`--strict`).
+  package let strict: Bool
 
   /// How many chunks may be read and not yet written: queued, being assessed, or waiting
   /// for an earlier one to be written.
@@ -36,9 +41,11 @@ package struct BatchAssessment: Sendable {
 
   package init(
     _ knowledgeBase: KnowledgeBase, audience: Audience = .clinician, format: BatchRecordFormat = .tree, jobs: Int? = nil,
-    linesPerJob: Int = 64
+    linesPerJob: Int = 64, assessmentDate: CalendarDay? = nil, strict: Bool = false
   ) {
     self.knowledgeBase = knowledgeBase
+    self.assessmentDate = assessmentDate
+    self.strict = strict
     self.audience = audience
     self.format = format
     self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
@@ -146,7 +153,7 @@ package struct BatchAssessment: Sendable {
   package func assess(line: String, number: Int) -> (json: String, failed: Bool) {
     let file = SourceFile(path: "line \(number)", text: line)
     // Only errors matter here: a line's warnings are not written.
-    let read = AnswersReader.read(file, for: knowledgeBase, warnings: false)
+    let read = AnswersReader.read(file, for: knowledgeBase, strict: strict, warnings: false, assessmentDate: assessmentDate)
     guard let answers = read.answers else {
       return (Self.errorRecord(number: number, read.diagnostics.filter { $0.severity == .error }), true)
     }

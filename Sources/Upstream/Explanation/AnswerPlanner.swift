@@ -6,7 +6,9 @@
 /// A test on an answer names the answer directly; a test on a finding is met through the
 /// rules that conclude it (the cheapest one for "present", every firing one for
 /// "absent"), to a bounded depth. A test on a score is not turned into answers: it is
-/// reported as a requirement. The plan is a proposal; `WhyNot` re-assesses with it to
+/// reported as a requirement. A date test (`injury_date more than 6 weeks ago`) gets a day
+/// when the assessment date is known: the day before the cut-off for "more than", the
+/// assessment date itself for "less than"; without one, none. The plan is a proposal; `WhyNot` re-assesses with it to
 /// check that the rule really fires.
 struct AnswerPlanner {
   /// A change to one answer.
@@ -191,9 +193,13 @@ struct AnswerPlanner {
     case .answered(let negated):
       // Taking an answer away is not a change an answer can make; giving one is.
       return holding != negated ? anyAnswer(question) : nil
-    case .ago:
-      // Which day passes depends on the assessment date: no answer is proposed.
-      return nil
+    case .ago(let more, let amount, let unit):
+      // Which day passes depends on the assessment date: none known, no answer is proposed.
+      guard let assessed = assessment.answers.assessmentDate else { return nil }
+      let cutoff = unit.back(amount, from: assessed)
+      let olderDay = cutoff.adding(days: -1)  // passes "more than", fails "less than"
+      let recentDay = amount > 0 ? assessed : assessed.adding(days: 1)  // the reverse
+      return .set(.date(more == holding ? olderDay : recentDay))
     }
   }
 
@@ -205,7 +211,7 @@ struct AnswerPlanner {
     case .choice(let options): options.first.map { .set(.option($0.id)) }
     case .choices: .options(add: [], remove: [])
     case .text: .set(.text("…"))
-    case .date: nil
+    case .date: assessment.answers.assessmentDate.map { .set(.date($0)) }
     }
   }
 

@@ -185,9 +185,22 @@ extension Assessment {
     let current = answers[declared.id]
     var text = answerText(suggested, question: question)
     if case .number = suggested, tests.count == 1, let phrase = Self.numberPhrase(tests[0], question: declared.id) { text = phrase }
+    if case .date(let day) = suggested, tests.count == 1, let assessed = answers.assessmentDate,
+      let phrase = Self.datePhrase(tests[0], question: declared.id, day: day, assessed: assessed)
+    {
+      text = phrase
+    }
     return AnswerChange(
       questionID: declared.id, wording: declared.wording, current: current, suggested: suggested, suggestedText: text,
       currentText: current.map { answerText($0, question: question) }, tests: tests)
+  }
+
+  /// `injury_date more than 6 weeks ago` answered `2026-10-21` as `2026-10-21 (more than 6
+  /// weeks before 2026-12-03)`, counted back from the assessment date; nil for other tests.
+  static func datePhrase(_ test: String, question: String, day: CalendarDay, assessed: CalendarDay) -> String? {
+    guard test.hasPrefix(question + " "), test.hasSuffix(" ago") else { return nil }
+    let span = test.dropFirst(question.count + 1).dropLast(" ago".count)
+    return "\(day) (\(span) before \(assessed))"
   }
 
   /// `sitting_hours >= 7` as `7 or more`; nil for other tests.

@@ -13,7 +13,9 @@
 ///   response (read by ``KnowledgeBase/readAnswers(_:)``'s FHIR reader), or "not sure" when
 ///   left unanswered, except a safety question that needs an answer, which is asked again;
 /// - the next item is the question's FHIR item (as in the exported Questionnaire, without
-///   `enableWhen`: the server decides what is asked).
+///   `enableWhen`: the server decides what is asked);
+/// - the response's `authored` day is the assessment date that date conditions
+///   (`injury_date more than 6 weeks ago`) count back from; without it they stay unknown.
 ///
 /// The RiskAssessment (`id` `assessment`, referenced from the response's extension
 /// ``assessmentExtension``) has one `prediction` per red flag (`qualitativeRisk` high for
@@ -94,12 +96,14 @@ package enum FHIRNextQuestion {
     for id in output.order where !asked.contains(id) {
       if let answer = answers[id] { replies.append(.init(question: id, answer: answer)) }
     }
-    let session: QuestionnaireSession
+    var session: QuestionnaireSession
     do {
       session = try QuestionnaireSession(knowledgeBase, resuming: replies)
     } catch {
       return .failure(Problem("the answers cannot be replayed: \(error.description)"))
     }
+    // The response's `authored` day: date conditions count back from it, never from today.
+    session.assessmentDate = answers.assessmentDate
 
     contained.removeAll { $0["resourceType"] == .string("RiskAssessment") && $0["id"] == .string(assessmentID) }
     var extensions: [JSONValue] = if case .array(let list)? = root["extension"] { list } else { [] }

@@ -198,7 +198,8 @@ public struct QuestionnaireSession: Sendable {
   /// knowledge base they were given against.
   ///
   /// Encoded (with any `Encoder`) as `{"format": 1, "knowledgeBase": {"name", "version",
-  /// "contentHash"}, "mode": "adaptive" | "every-question", "replies": [{"question", "answer"}]}`;
+  /// "contentHash"}, "mode": "adaptive" | "every-question", "replies": [{"question", "answer"}],
+  /// "assessmentDate": "YYYY-MM-DD"}` (the date only when the session has one);
   /// an answer encodes as `AnswerValue` does (true/false, a number, an option id, a list of
   /// option ids, "not sure"), a skipped question as no answer. `format` changes whenever
   /// the encoding does.
@@ -217,6 +218,9 @@ public struct QuestionnaireSession: Sendable {
     public let knowledgeBase: KnowledgeBaseStamp
     public let mode: Mode
     public let replies: [Reply]
+    /// The day the answers are given (``QuestionnaireSession/assessmentDate``), so a
+    /// resumed session counts date conditions back from the same day; nil when none was set.
+    public let assessmentDate: CalendarDay?
   }
 
   /// The session's replies and mode, to save and restore later with
@@ -226,11 +230,11 @@ public struct QuestionnaireSession: Sendable {
       format: SavedState.currentFormat,
       knowledgeBase: .init(
         name: knowledgeBase.header.name, version: knowledgeBase.header.version, contentHash: knowledgeBase.contentHash),
-      mode: mode, replies: replies)
+      mode: mode, replies: replies, assessmentDate: assessmentDate)
   }
 
-  /// Restores a saved session, checking every reply against the knowledge base as
-  /// ``init(_:resuming:mode:)`` does. The knowledge base may have changed since (the
+  /// Restores a saved session (its assessment date included), checking every reply
+  /// against the knowledge base as ``init(_:resuming:mode:)`` does. The knowledge base may have changed since (the
   /// stamp is information, not a lock): a reply it no longer accepts throws.
   public init(_ knowledgeBase: KnowledgeBase, restoring state: SavedState) throws(Problem) {
     guard state.format == SavedState.currentFormat else {
@@ -238,6 +242,7 @@ public struct QuestionnaireSession: Sendable {
         "this saved session is in format \(state.format); this version of Upstream reads format \(SavedState.currentFormat)")
     }
     try self.init(knowledgeBase, resuming: state.replies, mode: state.mode)
+    if let day = state.assessmentDate { assessmentDate = day }
   }
 
   /// The session as an answers file: question id → answer (null for skipped), in the order

@@ -90,3 +90,23 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
     return era * 146_097 + dayOfEra - 719_468
   }
 }
+
+// MARK: - Coding
+
+extension CalendarDay: Codable {
+  /// Reads a day written `YYYY-MM-DD` (a saved session's assessment date).
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    let text = try container.decode(String.self)
+    guard let day = CalendarDay(text) else {
+      throw DecodingError.dataCorruptedError(in: container, debugDescription: "a day is written YYYY-MM-DD; found '\(text)'")
+    }
+    self = day
+  }
+
+  /// Writes the day as `YYYY-MM-DD`.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(description)
+  }
+}

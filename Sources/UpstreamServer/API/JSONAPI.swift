@@ -6,6 +6,12 @@ import Upstream
 /// `POST /assess`, `POST /why/{node}`, `POST /why-not/{node}`, `POST /what-if` and `GET
 /// /questionnaire`: the commands' JSON output over HTTP, through `Operations`, so both
 /// say the same (Docs/API.md, Docs/openapi.json).
+///
+/// The endpoints that read answers take two query parameters besides `audience`, as the
+/// command line's options: `assessment-date=YYYY-MM-DD` (the day the answers were given,
+/// which date conditions count back from; it overrides the answers' own `"assessment
+/// date"` or a QuestionnaireResponse's `authored`, and is never taken from the clock) and
+/// `strict=true` (a QuestionnaireResponse item that no question names is an error).
 package struct JSONAPI: Sendable {
   package let knowledgeBase: KnowledgeBase
 
@@ -32,13 +38,13 @@ package struct JSONAPI: Sendable {
 
   private func assess(_ request: HTTPRequest) throws(APIError) -> String {
     let audience = try Self.audience(request)
-    let (answers, _) = try answers(try Self.body(request))
+    let (answers, _) = try answers(try Self.body(request), request)
     return Operations.assessmentJSON(answers, knowledgeBase, audience: audience)
   }
 
   private func explain(_ request: HTTPRequest, node: String, whyNot: Bool) throws(APIError) -> String {
     let audience = try Self.audience(request)
-    let (answers, _) = try answers(try Self.body(request))
+    let (answers, _) = try answers(try Self.body(request), request)
     let assessment = knowledgeBase.assess(validated: answers)
     let result =
       whyNot
@@ -70,7 +76,8 @@ package struct JSONAPI: Sendable {
       throw APIError(400, "the body needs \"answers\": an answers object or a FHIR QuestionnaireResponse")
     }
     let answers: Answers
-    switch Operations.readAnswers(answersNode, for: knowledgeBase) {
+    let reading = try Self.reading(request)
+    switch Operations.readAnswers(answersNode, for: knowledgeBase, strict: reading.strict, assessmentDate: reading.assessmentDate) {
     case .success(let read): answers = read.0
     case .failure(let problems): throw APIError(400, "the answers have problems, so nothing was assessed", problems: problems.diagnostics)
     }
@@ -107,12 +114,31 @@ package struct JSONAPI: Sendable {
     }
   }
 
-  /// Reads the body's answers, or throws every problem (400).
-  private func answers(_ file: SourceFile) throws(APIError) -> (Answers, [Diagnostic]) {
-    switch Operations.readAnswers(file, for: knowledgeBase) {
+  /// Reads the body's answers, as the request's query parameters say, or throws every
+  /// problem (400).
+  private func answers(_ file: SourceFile, _ request: HTTPRequest) throws(APIError) -> (Answers, [Diagnostic]) {
+    let reading = try Self.reading(request)
+    switch Operations.readAnswers(file, for: knowledgeBase, strict: reading.strict, assessmentDate: reading.assessmentDate) {
     case .success(let read): return read
     case .failure(let problems): throw APIError(400, "the answers have problems, so nothing was assessed", problems: problems.diagnostics)
     }
+  }
+
+  /// The `strict` and `assessment-date` query parameters.
+  private static func reading(_ request: HTTPRequest) throws(APIError) -> (strict: Bool, assessmentDate: CalendarDay?) {
+    var strict = false
+    if let value = request.queryValue("strict") {
+      guard value == "true" || value == "false" else {
+        throw APIError(400, "strict is true or false; found '\(value)'")
+      }
+      strict = value == "true"
+    }
+    guard let text = request.queryValue("assessment-date") else { return (strict, nil) }
+    guard let day = CalendarDay(text) else {
+      throw APIError(
+        400, "assessment-date takes the day the answers were given, written YYYY-MM-DD (e.g. 2026-12-01); found '\(text)'")
+    }
+    return (strict, day)
   }
 
   /// The `audience` query parameter: clinician (the default) or patient.

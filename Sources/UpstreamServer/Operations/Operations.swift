@@ -24,16 +24,21 @@ package enum Operations {
   }
 
   /// Reads answers (an answers object or a FHIR QuestionnaireResponse) from text:
-  /// the answers and any warnings, or every problem.
-  package static func readAnswers(_ file: SourceFile, for knowledgeBase: KnowledgeBase) -> Result<(Answers, [Diagnostic]), Problems> {
-    let output = AnswersReader.read(file, for: knowledgeBase)
+  /// the answers and any warnings, or every problem. With `strict`, a FHIR item no question
+  /// names is an error; `assessmentDate`, when given, overrides the day the answers give.
+  package static func readAnswers(
+    _ file: SourceFile, for knowledgeBase: KnowledgeBase, strict: Bool = false, assessmentDate: CalendarDay? = nil
+  ) -> Result<(Answers, [Diagnostic]), Problems> {
+    let output = AnswersReader.read(file, for: knowledgeBase, strict: strict, assessmentDate: assessmentDate)
     guard let answers = output.answers else { return .failure(Problems(output.diagnostics)) }
     return .success((answers, output.diagnostics))
   }
 
   /// Reads answers from an already parsed JSON value (the `answers` of a `what-if` body).
-  package static func readAnswers(_ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase) -> Result<(Answers, [Diagnostic]), Problems> {
-    let output = AnswersReader.read(root, for: knowledgeBase)
+  package static func readAnswers(
+    _ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase, strict: Bool = false, assessmentDate: CalendarDay? = nil
+  ) -> Result<(Answers, [Diagnostic]), Problems> {
+    let output = AnswersReader.read(root, for: knowledgeBase, strict: strict, assessmentDate: assessmentDate)
     guard let answers = output.answers else { return .failure(Problems(output.diagnostics)) }
     return .success((answers, output.diagnostics))
   }

@@ -11,6 +11,11 @@ import Upstream
 ///  "takenBack": {"question": "…", "answer": …}}
 /// ```
 ///
+/// A new session's assessment date, which date conditions (`injury_date more than 6 weeks
+/// ago`) count back from, is the day it was started, as the store's `clock` tells it (the
+/// server's one clock: `UPSTREAM_TODAY` / `SOURCE_DATE_EPOCH` fix it). It is saved in the
+/// session (`assessmentDate` in `session`), so a session resumed days later keeps it.
+///
 /// `takenBack` is the reply the last "Back" took back (absent after any other change), so
 /// the question asked again shows the answer it had.
 ///
@@ -29,6 +34,8 @@ package final class WebSessionStore: @unchecked Sendable {
   /// The folder the session files are in.
   package let folder: String
   private let knowledgeBase: KnowledgeBase
+  /// What day a new session is started on: its assessment date.
+  private let clock: Clock
   private let save: @Sendable (_ text: String, _ path: String) throws -> Void
   /// Locks striped by session id: changes to one session never interleave, and (with
   /// this many stripes) people answering at once seldom wait for each other's saves.
@@ -71,13 +78,15 @@ package final class WebSessionStore: @unchecked Sendable {
     case cannotSave(String)
   }
 
-  /// A store over `folder`, keeping at most `capacity` sessions in memory (0: none).
+  /// A store over `folder`, keeping at most `capacity` sessions in memory (0: none); a new
+  /// session's assessment date is `clock`'s today.
   package init(
-    folder: String, knowledgeBase: KnowledgeBase, capacity: Int = 4_096,
+    folder: String, knowledgeBase: KnowledgeBase, capacity: Int = 4_096, clock: Clock = .system,
     save: @escaping @Sendable (_ text: String, _ path: String) throws -> Void
   ) {
     self.folder = folder
     self.knowledgeBase = knowledgeBase
+    self.clock = clock
     self.capacity = capacity
     self.save = save
   }
@@ -97,10 +106,12 @@ package final class WebSessionStore: @unchecked Sendable {
     id.utf8.count == 32 && id.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
   }
 
-  /// Starts a session and saves it; its id.
+  /// Starts a session, dated today by the store's clock, and saves it; its id.
   package func create() throws(Problem) -> String {
     let id = Self.randomHex()
-    let loaded = Loaded(session: QuestionnaireSession(knowledgeBase), csrfToken: Self.randomHex(), takenBack: nil)
+    var session = QuestionnaireSession(knowledgeBase)
+    session.assessmentDate = clock.today
+    let loaded = Loaded(session: session, csrfToken: Self.randomHex(), takenBack: nil)
     try write(id, File(csrfToken: loaded.csrfToken, session: loaded.session.savedState))
     remember(id, loaded)
     return id

@@ -92,6 +92,36 @@ struct AuthoringCommandLineTests {
     #expect(usage.status == 2)
   }
 
+  @Test("fmt formats a module alone under a stand-in header, or with the main rules it builds on")
+  func fmtModule() throws {
+    let folder = try TemporaryFolder()
+    let shipped = UpstreamBinary.packageRoot.appendingPathComponent("rules/instruments/phq-9")
+    let original = try String(contentsOf: shipped.appendingPathComponent("phq-9.rules"), encoding: .utf8)
+    let cases = try String(contentsOf: shipped.appendingPathComponent("cases/phq-9.case"), encoding: .utf8)
+    let messy = original.replacingOccurrences(of: "\n  when phq9_1 is several_days\n", with: "\n      when   phq9_1 is several_days\n")
+    #expect(messy != original)
+    let path = try folder.write("phq-9/phq-9.rules", messy)
+    try folder.write("phq-9/cases/phq-9.case", cases)
+    let alone = try UpstreamBinary.run(["fmt", "--rules", "phq-9"], in: folder.url)
+    #expect(alone.status == 0, "\(alone.errors)")
+    #expect(alone.output == "formatted phq-9/phq-9.rules\nformatted 1 of 2 files\n")
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == original)
+    // The stand-in header is never written.
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: folder.url.appendingPathComponent("phq-9").path).sorted() == ["cases", "phq-9.rules"])
+
+    // A module that uses what the main rules declare needs them too.
+    let extra = "rule phq9-extra\n      when arch_shape is flat\n  then add 1 to phq9_total\n  because \"b\"\n  source kroenke-2001\n"
+    try folder.write("phq-9/extra.rules", extra)
+    let refused = try UpstreamBinary.run(["fmt", "--rules", "phq-9"], in: folder.url)
+    #expect(refused.status == 1)
+    #expect(refused.errors.contains("arch_shape"))
+    #expect(refused.errors.contains("give both, e.g. --rules rules --rules phq-9"))
+    let both = try UpstreamBinary.run(["fmt", "--check", "--rules", Self.rules.path, "--rules", "phq-9"], in: folder.url)
+    #expect(both.status == 1, "\(both.errors)")
+    #expect(both.output.hasPrefix("would reformat phq-9/extra.rules\n"), "\(both.output)")
+  }
+
   // MARK: graph
 
   @Test("graph draws the shipped rules in DOT that Graphviz accepts, and in Mermaid")

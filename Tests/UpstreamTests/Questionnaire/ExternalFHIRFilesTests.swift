@@ -4,7 +4,7 @@ import Testing
 @testable import Upstream
 
 /// FHIR files that other systems wrote (the HL7 SDC implementation guide's PHQ-9 example,
-/// LHC-Forms' PHQ-9, Stanford's GAD-7), read unchanged: each response into the shipped
+/// LHC-Forms' PHQ-9, Stanford's GAD-7, the MII PRO module's PHQ-9 and GAD-7 responses), read unchanged: each response into the shipped
 /// module, each Questionnaire through `upstream import fhir-questionnaire` into rules that
 /// `upstream check` accepts. Tests/FHIRFixtures/external/README.md names each file's
 /// source, commit and licence.
@@ -19,6 +19,8 @@ struct ExternalFHIRFilesTests {
   ]
   static let lformsQuestionnaire = "lhncbc-lforms/phq9.json"
   static let stanfordGAD7 = "stanford-researchkitonfhir/GAD-7.json"
+  static let miiResponse = "mii-kds-proms/QuestionnaireResponse-mii-exa-pro-phq-9-response.json"
+  static let miiGAD7Response = "mii-kds-proms/QuestionnaireResponse-mii-exa-pro-gad-7-response.json"
 
   static func file(_ name: String) throws -> SourceFile {
     SourceFile(path: name, text: try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8))
@@ -40,7 +42,7 @@ struct ExternalFHIRFilesTests {
   @Test("every file is listed in the README with its source and SHA-256, and is unchanged")
   func unchanged() throws {
     let readme = try String(contentsOf: Self.folder.appendingPathComponent("README.md"), encoding: .utf8)
-    let names = [Self.sdcQuestionnaire, Self.lformsQuestionnaire, Self.stanfordGAD7] + Self.sdcResponses
+    let names = [Self.sdcQuestionnaire, Self.lformsQuestionnaire, Self.stanfordGAD7, Self.miiResponse, Self.miiGAD7Response] + Self.sdcResponses
     let listed = try FileManager.default.subpathsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".json") }
     #expect(listed.sorted() == names.sorted())
     for name in names {
@@ -81,6 +83,54 @@ struct ExternalFHIRFilesTests {
           #expect(assessment.tree.redFlags.map(\.id).contains("self_harm_thoughts"))
         }
       }
+    }
+  }
+
+  @Test("the MII PRO module's PHQ-9 response imports into the PHQ-9 module: 27, the sum of its items, as it stores")
+  func miiResponse() throws {
+    for kb in try Self.phq9KnowledgeBases() {
+      let output = AnswersReader.read(try Self.file(Self.miiResponse), for: kb)
+      #expect(output.diagnostics.filter { $0.severity == .error }.map(\.message) == [])
+      let answers = try #require(output.answers)
+      for item in 1...9 { #expect(answers["phq9_\(item)"] == .option("nearly_every_day"), "phq9_\(item)") }
+      #expect(answers.assessmentDate == CalendarDay("2023-10-01"))
+      let warnings = output.diagnostics.filter { $0.severity == .warning }
+      // The stored total agrees with the items' sum: no warning about it. The difficulty item
+      // PHQ.10 is not scored and no question names it: one warning, naming it.
+      #expect(!warnings.contains { $0.code == .storedScoreDiffers })
+      #expect(warnings.filter { $0.code == .unknownFHIRItem }.map(\.message).allSatisfy { $0.contains("PHQ.10") })
+      #expect(warnings.filter { $0.code == .unknownFHIRItem }.count == 1)
+      let assessment = kb.assess(validated: answers)
+      let score = try #require(assessment.score("phq9_total"))
+      #expect(score.total == 27)
+      #expect(assessment.tree.redFlags.map(\.id).contains("self_harm_thoughts"))
+      // With --strict the unknown difficulty item is an error: nothing is half imported.
+      let strict = AnswersReader.read(try Self.file(Self.miiResponse), for: kb, strict: true)
+      #expect(strict.answers == nil)
+      #expect(strict.diagnostics.contains { $0.severity == .error && $0.message.contains("PHQ.10") })
+    }
+  }
+
+  @Test("the MII PRO module's GAD-7 response imports into the GAD-7 module: 13, the sum of its items, as it stores")
+  func miiGAD7Response() throws {
+    let module = Self.root.appendingPathComponent("rules/instruments/gad-7").path
+    for base in [Self.root.appendingPathComponent("Tests/FHIRFixtures/standalone").path, Self.root.appendingPathComponent("rules").path] {
+      let loaded = KnowledgeBase.load(directories: [base, module], checks: fixedDayChecks)
+      #expect(loaded.diagnostics.filter { $0.severity == .error }.map(\.message) == [])
+      let kb = try #require(loaded.knowledgeBase)
+      let output = AnswersReader.read(try Self.file(Self.miiGAD7Response), for: kb)
+      #expect(output.diagnostics.filter { $0.severity == .error }.map(\.message) == [])
+      let answers = try #require(output.answers)
+      let expected = ["more_than_half", "nearly_every_day", "more_than_half", "several_days", "more_than_half", "several_days", "more_than_half"]
+      for (item, option) in expected.enumerated() { #expect(answers["gad7_\(item + 1)"] == .option(option), "gad7_\(item + 1)") }
+      let warnings = output.diagnostics.filter { $0.severity == .warning }
+      #expect(!warnings.contains { $0.code == .storedScoreDiffers })
+      // The PROMIS T-score is not part of GAD-7: the one item no question names.
+      #expect(warnings.filter { $0.code == .unknownFHIRItem }.map(\.message).count == 1)
+      #expect(warnings.contains { $0.code == .unknownFHIRItem && $0.message.contains("phq-gad7-promis-tscore") })
+      let score = try #require(kb.assess(validated: answers).score("gad7_total"))
+      #expect(score.total == 13)
+      #expect(score.stratum.flatMap { kb.score("gad7_total")?.strata[$0].id } == "moderate")
     }
   }
 

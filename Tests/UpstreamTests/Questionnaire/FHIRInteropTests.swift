@@ -44,7 +44,7 @@ struct FHIRInteropTests {
   func declaredCodes() throws {
     let kb = try Self.phq9()
     let first = try #require(kb.question("phq9_1"))
-    #expect(first.linkIds == ["/44249-1/44250-9", "/44250-9", "H1/T1/Q1"])
+    #expect(first.linkIds == ["/44249-1/44250-9", "/44250-9", "H1/T1/Q1", "PHQ-9.1", "PHQ.1"])
     #expect(first.exportLinkId == "/44249-1/44250-9")
     #expect(first.codings == [Coding(system: "http://loinc.org", code: "44250-9")])
     #expect(first.kind.options.map { $0.codings.first?.code } == ["LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"])

@@ -332,4 +332,84 @@ struct QuestionTypesTests {
     #expect(wrong.status == 2)
     #expect(wrong.errors.contains("--assessment-date takes the day the answers were given, written YYYY-MM-DD"))
   }
+
+  @Test("upstream assess --batch: --assessment-date dates every line, over its own date; --strict fails a line with an unknown item")
+  func batchAssessmentDate() throws {
+    let folder = try TemporaryFolder()
+    try folder.write("kb/types.rules", Self.rules)
+    let injury = testDay.adding(days: -9)
+    let lines = [
+      #"{"injury_date": "\#(injury)"}"#,
+      #"{"assessment date": "\#(testDay.adding(days: 1095))", "injury_date": "\#(injury)"}"#,
+      #"{"resourceType": "QuestionnaireResponse", "status": "completed", "item": [{"linkId": "injury_date", "answer": [{"valueDate": "\#(injury)"}]}, {"linkId": "extra", "answer": [{"valueString": "x"}]}]}"#,
+    ]
+    try folder.write("people.jsonl", lines.joined(separator: "\n") + "\n")
+    func run(_ extra: [String]) throws -> [String] {
+      let result = try UpstreamBinary.run(
+        ["assess", "--rules", "kb", "--batch", "people.jsonl", "--output-format", "summary"] + extra, in: folder.url,
+        environment: ["SOURCE_DATE_EPOCH": String((testDay.daysSince1970 + 1095) * 86_400)])
+      return result.output.split(separator: "\n").map(String.init)
+    }
+    // Each line's own date: the first has none (unknown), the second three years on.
+    let own = try run([])
+    #expect(own.count == 3)
+    #expect(!own[0].contains("recent_onset") && !own[0].contains("long_standing"))
+    #expect(own[1].contains("long_standing"))
+    #expect(!own[2].contains("recent_onset"))
+    // --assessment-date: every line counts back from it, whatever the clock says.
+    let dated = try run(["--assessment-date", testDay.description])
+    #expect(dated.count == 3)
+    for line in dated {
+      #expect(line.contains("recent_onset"), "\(line)")
+      #expect(!line.contains("long_standing"))
+    }
+    let strict = try run(["--assessment-date", testDay.description, "--strict"])
+    #expect(strict[0] == dated[0] && strict[1] == dated[1])
+    #expect(strict[2].contains("\"error\""))
+    #expect(strict[2].contains("UP0411"))
+  }
+
+  @Test("why-not proposes a day for a date test once the assessment date is known; check finds date tests no day passes")
+  func datePlansAndContradictions() throws {
+    let folder = try TemporaryFolder()
+    try folder.write("kb/types.rules", Self.rules)
+    try folder.write("answers.json", #"{"injury_date": "\#(testDay.adding(days: -9))"}"#)
+    func whyNot(_ extra: [String]) throws -> UpstreamBinary.Result {
+      try UpstreamBinary.run(["why-not", "long_standing", "--rules", "kb", "--answers", "answers.json", "--width", "200"] + extra, in: folder.url)
+    }
+    // The cut-off is 6 weeks before the assessment date; the day before it passes, and re-assessing confirms it.
+    let dated = try whyNot(["--assessment-date", testDay.description])
+    #expect(dated.status == 0, "\(dated.errors)")
+    let proposed = testDay.adding(days: -43)
+    #expect(dated.output.contains("\(proposed) (more than 6 weeks before \(testDay))"), "\(dated.output)")
+    let json = try whyNot(["--assessment-date", testDay.description, "--format", "json"])
+    #expect(json.output.contains("\"suggested\": \"\(proposed)\""), "\(json.output)")
+    #expect(json.output.contains("\"verified\": true"))
+    // Without an assessment date no day can be chosen.
+    let undated = try whyNot([])
+    #expect(!undated.output.contains("\(proposed)"))
+
+    // The checker: contradictory date tests, with the tests named.
+    let contradiction = Self.errors(
+      Self.rules + "rule never\n  when injury_date more than 6 weeks ago and injury_date less than 2 weeks ago\n"
+        + "  then told_story certainty 0.2\n  because \"b\"\n  source s\n")
+    #expect(contradiction.map(\.code) == [.ruleNeverFires])
+    #expect(
+      contradiction.first?.message
+        == "rule 'never' can never fire: no day passes 'injury_date more than 6 weeks ago' and 'injury_date less than 2 weeks ago', "
+        + "whatever the assessment date (a month counts 28 to 31 days, a year 365 or 366)")
+    let negated = Self.errors(
+      Self.rules + "rule never\n  when injury_date more than 2 months ago and not injury_date more than 8 weeks ago\n"
+        + "  then told_story certainty 0.2\n  because \"b\"\n  source s\n")
+    #expect(negated.first?.message.contains("'injury_date more than 2 months ago' and 'not injury_date more than 8 weeks ago'") == true)
+    // Possible on some assessment date, or in another branch: no error.
+    for condition in [
+      "injury_date more than 1 month ago and injury_date less than 30 days ago",
+      "injury_date more than 6 weeks ago or injury_date less than 2 weeks ago",
+      "injury_date more than 2 weeks ago and injury_date less than 6 weeks ago",
+    ] {
+      let text = Self.rules + "rule maybe\n  when \(condition)\n  then told_story certainty 0.2\n  because \"b\"\n  source s\n"
+      #expect(Self.errors(text).isEmpty, "\(condition)")
+    }
+  }
 }

@@ -11,6 +11,7 @@ struct SavedStateTests {
   func roundTrip() throws {
     let kb = try QuestionnaireFixtures.knowledgeBase()
     var session = QuestionnaireSession(kb)
+    session.assessmentDate = testDay
     // Answer the first three questions with the first option, yes, or the lowest number.
     for _ in 0..<3 {
       guard let question = session.currentQuestion else { break }
@@ -33,6 +34,13 @@ struct SavedStateTests {
     #expect(restored.currentQuestion?.id == session.currentQuestion?.id)
     #expect(restored.progress == session.progress)
     #expect(restored.assessment.tree == session.assessment.tree)
+    // The assessment date is kept, written as a day; a state saved without one has none.
+    #expect(restored.assessmentDate == testDay)
+    #expect(String(decoding: data, as: UTF8.self).contains("\"assessmentDate\":\"\(testDay)\""))
+    let undated = try JSONEncoder().encode(QuestionnaireSession(kb).savedState)
+    #expect(!String(decoding: undated, as: UTF8.self).contains("assessmentDate"))
+    let decodedUndated = try JSONDecoder().decode(QuestionnaireSession.SavedState.self, from: undated)
+    #expect(try QuestionnaireSession(kb, restoring: decodedUndated).assessmentDate == nil)
   }
 
   @Test("a saved state of another format, or naming an unknown question, is refused with the reason")

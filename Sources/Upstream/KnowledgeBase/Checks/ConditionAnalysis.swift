@@ -5,11 +5,21 @@
 /// Used by the checks for rules that can never fire. The analysis is sound in one
 /// direction: `canHold` returns false only when no answers at all could satisfy the
 /// condition (contradictory tests on one question inside an `and`, a number outside the
-/// question's range, a score outside its declared range). It does not try harder than a
-/// reviewer would: across an `or` it only asks whether some branch can hold.
+/// question's range, a score outside its declared range, date tests no day passes). It
+/// does not try harder than a reviewer would: across an `or` it only asks whether some
+/// branch can hold.
+///
+/// Date tests (`injury_date more than 6 weeks ago`) count back from an assessment date
+/// that is not known here, so they bound the answer's age in days (the assessment date
+/// less the day) by what holds for every assessment date: a month is 28 to 31 days, a
+/// year 365 or 366. `more than 6 weeks ago and less than 2 weeks ago` is then an age over
+/// 42 days and under 14: impossible on any day.
 struct ConditionAnalysis {
   let questions: [Question]
   let scores: [Score]
+  /// Whether date tests are drawn into constraints (false: they are taken as always
+  /// possible, to tell whether the dates are what makes a condition impossible).
+  var constrainsDates = true
 
   /// Whether some answers could make `condition` hold.
   func canHold(_ condition: Condition) -> Bool { canHoldAll([condition]) }
@@ -26,6 +36,7 @@ struct ConditionAnalysis {
         return gather(inner, negated: !negated)
       case (.answer(let question, let test), _):
         var constraint = constraints[question] ?? Constraint(questions[question].kind)
+        if case .ago = test, !constrainsDates { return true }
         constraint.apply(test, negated: negated)
         constraints[question] = constraint
         return !constraint.isEmpty
@@ -75,6 +86,10 @@ private struct Constraint {
   var excludedPoints: Set<Double> = []
   /// Whether the question may be answered (true) or unanswered (false).
   var answered: Set<Bool> = [true, false]
+  /// The fewest and most days a date answer may lie before the assessment date (negative:
+  /// after it).
+  var ageLow = Int.min
+  var ageHigh = Int.max
   let kind: Question.Kind
 
   init(_ kind: Question.Kind) {
@@ -126,9 +141,25 @@ private struct Constraint {
         lowerHigh(b, strict: false)
       }
     case .answered(let isNot): answered = answered.intersection([isNot == negated])
-    case .ago:
-      // Which days pass depends on the assessment date: no constraint is drawn (sound).
-      break
+    case .ago(let more, let amount, let unit):
+      // The cut-off lies `span` days before the assessment date, whichever day that is.
+      let span = Self.days(amount, unit)
+      switch (more, negated) {
+      case (true, false): ageLow = max(ageLow, span.lowerBound + 1)  // older than the cut-off
+      case (true, true): ageHigh = min(ageHigh, span.upperBound)  // not older
+      case (false, false): ageHigh = min(ageHigh, span.upperBound - 1)  // newer than the cut-off
+      case (false, true): ageLow = max(ageLow, span.lowerBound)  // not newer
+      }
+    }
+  }
+
+  /// How many days `amount` units before an assessment date can be, over every date.
+  private static func days(_ amount: Int, _ unit: DateUnit) -> ClosedRange<Int> {
+    switch unit {
+    case .days: amount...amount
+    case .weeks: (7 * amount)...(7 * amount)
+    case .months: (28 * amount)...(31 * amount)
+    case .years: (365 * amount)...(366 * amount)
     }
   }
 
@@ -148,7 +179,8 @@ private struct Constraint {
   var isEmpty: Bool {
     if answered.isEmpty { return true }
     switch kind {
-    case .text, .date: return false
+    case .text: return false
+    case .date: return ageLow > ageHigh
     case .yesNo: return yesNo.isEmpty
     case .choice: return options == 0
     case .choices: return required & excluded != 0

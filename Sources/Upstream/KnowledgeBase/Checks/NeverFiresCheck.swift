@@ -2,8 +2,10 @@
 ///
 /// Triggers on contradictory tests inside an `and` (`arch_shape is flat and arch_shape is
 /// high`), on numbers outside a question's range (`sitting_hours > 30` on a 0–24
-/// question) and on score tests outside the score's declared range. Does not trigger when
-/// some branch of an `or` can still hold.
+/// question), on score tests outside the score's declared range, and on date tests no day
+/// passes, whatever the assessment date (`injury_date more than 6 weeks ago and
+/// injury_date less than 2 weeks ago`): then the message names the date tests. Does not
+/// trigger when some branch of an `or` can still hold.
 struct NeverFiresCheck: KnowledgeBaseCheck {
   let code = DiagnosticCode.ruleNeverFires
 
@@ -33,6 +35,17 @@ struct NeverFiresCheck: KnowledgeBaseCheck {
       because "b"
       source s
     """,
+    """
+    question injury_date: date
+      ask "When did it start?"
+    contributor recent
+      name "Recent"
+    rule r
+      when injury_date more than 6 weeks ago and injury_date less than 2 weeks ago
+      then recent certainty 0.5
+      because "b"
+      source s
+    """,
   ]
 
   let nonTriggeringExamples = [
@@ -47,18 +60,55 @@ struct NeverFiresCheck: KnowledgeBaseCheck {
       then long_sitting certainty 0.5
       because "b"
       source s
+    """,
     """
+    question injury_date: date
+      ask "When did it start?"
+    contributor recent
+      name "Recent"
+    rule r
+      when injury_date less than 3 months ago and injury_date more than 1 month ago
+      then recent certainty 0.5
+      because "b"
+      source s
+    """,
   ]
 
   func check(_ draft: DraftKnowledgeBase) -> [Diagnostic] {
     let knowledgeBase = draft.knowledgeBase
     let analysis = ConditionAnalysis(questions: knowledgeBase.questions, scores: knowledgeBase.scores)
+    var withoutDates = analysis
+    withoutDates.constrainsDates = false
     return knowledgeBase.rules.enumerated().compactMap { index, rule in
       guard !analysis.canHold(rule.condition) else { return nil }
+      if withoutDates.canHold(rule.condition), let tests = Self.dateTests(rule.condition, knowledgeBase) {
+        return .error(
+          code,
+          "rule '\(rule.id)' can never fire: no day passes \(tests), whatever the assessment date (a month counts 28 to 31 days, a year 365 or 366)",
+          at: draft.ruleConditions[index].range)
+      }
       return .error(
         code,
         "rule '\(rule.id)' can never fire: no answers can make its condition hold (check the numbers against each question's range, and tests that contradict each other)",
         at: draft.ruleConditions[index].range)
     }
+  }
+
+  /// The date tests of a condition, as written (`injury_date more than 6 weeks ago and
+  /// injury_date less than 2 weeks ago`), or nil when it has none.
+  private static func dateTests(_ condition: Condition, _ knowledgeBase: KnowledgeBase) -> String? {
+    func collect(_ condition: Condition, negated: Bool) -> [String] {
+      switch condition {
+      case .answer(let question, let test):
+        guard case .ago(let more, let amount, let unit) = test else { return [] }
+        let text = "\(knowledgeBase.questions[question].id) \(more ? "more" : "less") than \(unit.amount(amount)) ago"
+        return [negated ? "not " + text : text]
+      case .all(let parts), .any(let parts), .atLeast(_, let parts): return parts.flatMap { collect($0, negated: negated) }
+      case .not(let inner): return collect(inner, negated: !negated)
+      case .finding, .score: return []
+      }
+    }
+    let tests = collect(condition, negated: false)
+    return tests.isEmpty ? nil : "'" + tests.joined(separator: "' and '") + "'"
   }
 }
