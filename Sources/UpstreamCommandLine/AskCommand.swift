@@ -11,7 +11,11 @@ enum AskCommand: UpstreamCommand {
     summary: "Answer the questionnaire here: red flags first, then only what can still change the result.",
     options: [
       rulesOption,
-      assessmentDateOption,
+      OptionSpec(
+        "--assessment-date", value: "YYYY-MM-DD",
+        help:
+          "The day the answers are given, which date conditions ('injury_date more than 6 weeks ago') count back from (default: today, for a new session, kept in its session file; a resumed session keeps its own)."
+      ),
       OptionSpec(
         "--session", value: "FILE",
         help: "Save the answers to FILE after every reply (default: upstream-session.json here, numbered if taken)."),
@@ -57,6 +61,9 @@ enum AskCommand: UpstreamCommand {
       session = try resumed(resumeFrom, knowledgeBase, mode: mode, console: console)
     } else {
       session = QuestionnaireSession(knowledgeBase, mode: mode)
+      // The person answers now: a new session is dated today by the one clock
+      // (`UPSTREAM_TODAY` or `SOURCE_DATE_EPOCH` fix it), and keeps that day when resumed.
+      session.assessmentDate = try CheckCommand.clock(arguments, console: console, command: spec.name).today
     }
     defer { lock.release() }
     if let assessmentDate { session.assessmentDate = assessmentDate }

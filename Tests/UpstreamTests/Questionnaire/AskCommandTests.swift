@@ -91,6 +91,52 @@ struct AskCommandTests {
         == "{\n  \"pain\": [\n    \"back\"\n  ],\n  \"numb\": false,\n  \"sitting\": 10,\n  \"worse_sitting\": true\n}\n")
   }
 
+  @Test("a new session is dated the day it starts and keeps that day when resumed later; --assessment-date gives another")
+  func sessionDate() throws {
+    let folder = try TemporaryFolder()
+    try folder.write(
+      "rules/dated.rules",
+      CheckExamples.preamble + """
+        question injury_date: date
+          ask "When did it start?"
+        question worse: yes/no
+          ask "Is it getting worse?"
+        contributor long_standing
+          name "Long-standing pain"
+        rule long-standing
+          when injury_date more than 6 weeks ago
+          then long_standing certainty 0.6
+          because "Pain for more than six weeks."
+          source s
+
+        """)
+    let rules = folder.path + "/rules"
+    let session = folder.url.appendingPathComponent("session.json").path
+    // Started on the test day (the tests' clock), stopped after the first answer.
+    let started = testDay.description
+    let first = try UpstreamBinary.run(["ask", "--rules", rules, "--session", session], input: "\(testDay.adding(days: -50))\n")
+    #expect(first.status == 0, "\(first.errors)")
+    #expect(try Self.file(session).contains("\"assessment date\": \"\(started)\""))
+    // Resumed 30 days later: the session still counts back from the day it started, so
+    // 50 days before it is more than 6 weeks ago.
+    let later = String((testDay.daysSince1970 + 30) * 86_400)
+    let resumed = try UpstreamBinary.run(
+      ["ask", "--rules", rules, "--resume", session, "--audience", "clinician"], input: "no\n\n",
+      environment: ["SOURCE_DATE_EPOCH": later])
+    #expect(resumed.status == 0, "\(resumed.errors)")
+    #expect(try Self.file(session).contains("\"assessment date\": \"\(started)\""))
+    #expect(resumed.output.contains("Long-standing pain"))
+    // Given another day, a new session counts back from it: 50 days before the test day
+    // is less than 6 weeks before a day 10 days earlier.
+    let other = folder.url.appendingPathComponent("other.json").path
+    let dated = try UpstreamBinary.run(
+      ["ask", "--rules", rules, "--session", other, "--assessment-date", testDay.adding(days: -10).description, "--audience", "clinician"],
+      input: "\(testDay.adding(days: -50))\nno\n\n")
+    #expect(dated.status == 0, "\(dated.errors)")
+    #expect(try Self.file(other).contains("\"assessment date\": \"\(testDay.adding(days: -10))\""))
+    #expect(!dated.output.contains("Long-standing pain (long_standing"))
+  }
+
   @Test("--all asks every question whose ask when allows")
   func everyQuestion() throws {
     let folder = try Self.rulesFolder()
