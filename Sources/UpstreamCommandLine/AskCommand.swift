@@ -63,7 +63,7 @@ enum AskCommand: UpstreamCommand {
       session = QuestionnaireSession(knowledgeBase, mode: mode)
       // The person answers now: a new session is dated today by the one clock
       // (`UPSTREAM_TODAY` or `SOURCE_DATE_EPOCH` fix it), and keeps that day when resumed.
-      session.assessmentDate = try CheckCommand.clock(arguments, console: console, command: spec.name).today
+      session.assessmentDate = try Shared.clock(arguments, console: console, command: spec.name).today
     }
     defer { lock.release() }
     if let assessmentDate { session.assessmentDate = assessmentDate }
