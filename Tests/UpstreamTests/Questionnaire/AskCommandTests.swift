@@ -54,6 +54,7 @@ struct AskCommandTests {
     #expect(
       try Self.file(session) == """
         {
+          "assessment date": "\(testDay)",
           "pain": [
             "hip"
           ],
@@ -76,7 +77,7 @@ struct AskCommandTests {
       first.output.contains(
         "Stopped. Your answers so far are saved in \(session).\nTo carry on: upstream ask --resume \(session) --rules \(rules)\n")
     )
-    #expect(try Self.file(session) == "{\n  \"pain\": [\n    \"back\"\n  ],\n  \"numb\": false\n}\n")
+    #expect(try Self.file(session) == "{\n  \"assessment date\": \"\(testDay)\",\n  \"pain\": [\n    \"back\"\n  ],\n  \"numb\": false\n}\n")
 
     let second = try UpstreamBinary.run(["ask", "--resume", session, "--rules", rules], input: "10\nyes\n\n")
     #expect(second.status == 0, "\(second.errors)")
@@ -88,7 +89,8 @@ struct AskCommandTests {
     #expect(second.output.contains("Long sitting"))
     #expect(
       try Self.file(session)
-        == "{\n  \"pain\": [\n    \"back\"\n  ],\n  \"numb\": false,\n  \"sitting\": 10,\n  \"worse_sitting\": true\n}\n")
+        == "{\n  \"assessment date\": \"\(testDay)\",\n  \"pain\": [\n    \"back\"\n  ],\n  \"numb\": false,\n  \"sitting\": 10,\n  \"worse_sitting\": true\n}\n"
+    )
   }
 
   @Test("a new session is dated the day it starts and keeps that day when resumed later; --assessment-date gives another")
@@ -185,7 +187,7 @@ struct AskCommandTests {
     #expect(first.output.contains("Question 1 · about "))
     #expect(first.output.contains("Where do you have pain at the moment?"))
     #expect(first.output.contains("To carry on: upstream ask --resume upstream-session.json"))
-    #expect(try Self.file(folder.url.appendingPathComponent("upstream-session.json").path) == "{}\n")
+    #expect(try Self.file(folder.url.appendingPathComponent("upstream-session.json").path) == "{\n  \"assessment date\": \"\(testDay)\"\n}\n")
     let second = try UpstreamBinary.run([], input: "", in: folder.url)
     #expect(second.output.contains("saved to upstream-session-2.json"))
     let help = try UpstreamBinary.run(["--help"])
@@ -199,7 +201,10 @@ struct AskCommandTests {
     let folder = try Self.rulesFolder()
     let rules = folder.path + "/rules"
     let session = folder.url.appendingPathComponent("session.json").path
-    let environment = ["NO_COLOR": "1", "COLUMNS": "100", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]
+    let environment = [
+      "NO_COLOR": "1", "COLUMNS": "100", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin",
+      "SOURCE_DATE_EPOCH": String(testDay.daysSince1970 * 86_400),
+    ]
 
     let terminal = try PseudoTerminal(
       UpstreamBinary.path, ["ask", "--rules", rules, "--session", session], environment: environment)
@@ -226,7 +231,9 @@ struct AskCommandTests {
     #expect(try terminal.waitForExit() == 130)
     #expect(stopped.contains("Stopped. Your answers so far are saved in \(session)."))
     #expect(terminal.text(from: mark).contains("To carry on: upstream ask --resume \(session) --rules \(rules)"))
-    #expect(try Self.file(session) == "{\n  \"pain\": [\n    \"hip\"\n  ],\n  \"numb\": false,\n  \"arch\": \"flat\"\n}\n")
+    #expect(
+      try Self.file(session)
+        == "{\n  \"assessment date\": \"\(testDay)\",\n  \"pain\": [\n    \"hip\"\n  ],\n  \"numb\": false,\n  \"arch\": \"flat\"\n}\n")
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".tmp") }.isEmpty)
 
     let resumed = try PseudoTerminal(
@@ -251,6 +258,7 @@ struct AskCommandTests {
     #expect(try resumed.waitForExit() == 0)
     #expect(
       try Self.file(session)
-        == "{\n  \"pain\": [\n    \"hip\"\n  ],\n  \"numb\": false,\n  \"arch\": \"normal\",\n  \"shoes\": \"stiff\"\n}\n")
+        == "{\n  \"assessment date\": \"\(testDay)\",\n  \"pain\": [\n    \"hip\"\n  ],\n  \"numb\": false,\n  \"arch\": \"normal\",\n  \"shoes\": \"stiff\"\n}\n"
+    )
   }
 }
