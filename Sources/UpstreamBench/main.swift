@@ -25,6 +25,10 @@ struct Options {
   /// `--profile WORKLOAD`: run a fixed number of assessments and nothing else (for callgrind).
   var profile: String?
   var count = 1_000
+  /// `--write-rules DIR`: write each synthetic size's rules to DIR/SIZE/synthetic.rules.
+  var writeRules: String?
+  /// `--jobs N`: worker threads for the `batch-run-…` profile workloads.
+  var jobs = 1
   var userLevel = true
 
   static let help = """
@@ -44,8 +48,15 @@ struct Options {
                        resolved to slots before the loop),
                        batch-tree, batch-summary: the last two through BatchAssessment on the
                        shipped cases, one job), for instruction counts under
-                       valgrind --tool=callgrind --toggle-collect='*profileLoop*'
+                       valgrind --tool=callgrind --toggle-collect='*profileLoop*';
+                       batch-run-tree, batch-run-summary: --count lines through the whole
+                       BatchAssessment pipeline on --jobs workers (compare CPU time);
+                       contention-tree, contention-summary: --count lines on --jobs threads
+                       sharing one knowledge base (UPSTREAM_BENCH_REPLICAS=1: one each)
       --count N        assessments for --profile (default 1000)
+      --jobs N         workers for the batch-run workloads (default 1)
+      --write-rules D  write the synthetic sizes' rules to D/SIZE/synthetic.rules and stop
+                       (for `upstream check --rules D/large`, say)
       --help           show this help
     """
 
@@ -67,6 +78,8 @@ struct Options {
       case "--no-user-level": userLevel = false
       case "--profile": profile = value()
       case "--count": count = Int(value()) ?? count
+      case "--jobs": jobs = Int(value()) ?? jobs
+      case "--write-rules": writeRules = value()
       case "--help", "-h":
         print(Self.help)
         exit(0)
@@ -392,7 +405,7 @@ func profileLoop(_ count: Int, _ step: (Int) -> Double) -> Double {
   return checksum
 }
 
-func runProfile(_ workload: String, count: Int) -> Never {
+func runProfile(_ workload: String, count: Int, jobs: Int) -> Never {
   let shipped = { () -> (KnowledgeBase, [Answers]) in
     guard let kb = KnowledgeBase.bundled().knowledgeBase else { exit(1) }
     return (kb, CaseLoader.bundled(for: kb).cases.map(\.answers))
@@ -411,6 +424,46 @@ func runProfile(_ workload: String, count: Int) -> Never {
     let lines = answers.map { JSONWriter.compact($0.json) }
     let batch = BatchAssessment(kb, format: workload == "batch-tree" ? .tree : .summary, jobs: 1)
     checksum = profileLoop(count) { Double(batch.assess(line: lines[$0 % lines.count], number: $0 + 1).json.utf8.count) }
+  case "contention-tree", "contention-summary":
+    // Experiment: `jobs` threads assessing lines, sharing one knowledge base, or each with
+    // its own (UPSTREAM_BENCH_REPLICAS=1).
+    let (kb, answers) = shipped()
+    let replicas = ProcessInfo.processInfo.environment["UPSTREAM_BENCH_REPLICAS"] == "1"
+    let files = KnowledgeBase.bundled().files.map { (name: $0.path, text: String(decoding: Array($0.text.utf8), as: UTF8.self)) }
+    let group = DispatchGroup()
+    let start = now()
+    for worker in 0..<jobs {
+      let own = replicas ? (KnowledgeBase.compile(files: files).knowledgeBase ?? kb) : kb
+      let lines = answers.map { JSONWriter.compact($0.json) }
+      let batch = BatchAssessment(own, format: workload == "contention-tree" ? .tree : .summary, jobs: 1)
+      let thread = Thread {
+        var total = 0
+        for index in stride(from: worker, to: count, by: jobs) {
+          total += batch.assess(line: lines[index % lines.count], number: index).json.utf8.count
+        }
+        if total == 0 { print("") }
+        group.leave()
+      }
+      group.enter()
+      thread.start()
+    }
+    group.wait()
+    checksum = Double(now() - start) / 1e6
+  case "batch-run-tree", "batch-run-summary":
+    let (kb, answers) = shipped()
+    let lines = answers.map { JSONWriter.compact($0.json) }
+    let batch = BatchAssessment(kb, format: workload == "batch-run-tree" ? .tree : .summary, jobs: jobs)
+    checksum = profileLoop(1) { _ in
+      var next = 0
+      var written = 0
+      _ = batch.run(
+        nextLine: { () -> InputLine? in
+          defer { next += 1 }
+          return next < count ? .text(lines[next % lines.count]) : nil
+        },
+        writeBlock: { written += $0.utf8.count })
+      return Double(written)
+    }
   default:
     let resolving = workload.hasSuffix("-resolved")
     guard let size = SyntheticKnowledgeBase.Size(rawValue: resolving ? String(workload.dropLast("-resolved".count)) : workload),
@@ -459,7 +512,15 @@ func processWallTime(answersFile: String) -> Double? {
 // MARK: - Main
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
-if let workload = options.profile { runProfile(workload, count: options.count) }
+if let folder = options.writeRules {
+  for size in options.sizes {
+    let directory = URL(fileURLWithPath: folder).appendingPathComponent(size.rawValue)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    try SyntheticKnowledgeBase(size).ruleText.write(to: directory.appendingPathComponent("synthetic.rules"), atomically: true, encoding: .utf8)
+  }
+  exit(0)
+}
+if let workload = options.profile { runProfile(workload, count: options.count, jobs: options.jobs) }
 var results: [Measurement] = []
 for size in options.sizes {
   let synthetic = SyntheticKnowledgeBase(size)
