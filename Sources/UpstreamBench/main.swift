@@ -191,6 +191,7 @@ func loadTime(_ files: [(name: String, text: String)]) -> (milliseconds: Double,
   var times: [Double] = []
   var knowledgeBase: KnowledgeBase?
   for _ in 0..<3 {
+    knowledgeBase = nil  // the previous run's, freed first: the peak is one knowledge base's
     let start = now()
     knowledgeBase = KnowledgeBase.compile(files: files).knowledgeBase
     times.append(Double(now() - start) / 1e6)
@@ -347,6 +348,31 @@ func wallTime(_ executable: String, _ arguments: [String], runs: Int = 2) -> Dou
   return best
 }
 
+/// Wall time and peak memory (maximum resident set) of one run of a child process, its
+/// output discarded. The peak is read by `/usr/bin/time` (nil without it), which starts the
+/// command from its own small process: Linux counts the spawning process's resident set
+/// towards a child's peak when the child is started straight from this (large) one.
+func childPeak(_ executable: String, _ arguments: [String]) -> (seconds: Double, peakMiB: Double)? {
+  let timer = "/usr/bin/time"
+  guard FileManager.default.isExecutableFile(atPath: timer) else { return nil }
+  let report = FileManager.default.temporaryDirectory.appendingPathComponent("upstream-bench-peak-\(getpid())").path
+  defer { try? FileManager.default.removeItem(atPath: report) }
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: timer)
+  process.arguments = ["-f", "%M", "-o", report, executable] + arguments
+  process.standardOutput = FileHandle.nullDevice
+  process.standardError = FileHandle.nullDevice
+  process.standardInput = FileHandle.nullDevice
+  let start = now()
+  guard (try? process.run()) != nil else { return nil }
+  process.waitUntilExit()
+  let seconds = Double(now() - start) / 1e9
+  guard let text = try? String(contentsOfFile: report, encoding: .utf8),
+    let kilobytes = text.split(separator: "\n").last.flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) })
+  else { return nil }
+  return (seconds, kilobytes / 1024)
+}
+
 /// The `upstream` binary next to this benchmark.
 let upstreamBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("upstream").path
 
@@ -356,6 +382,8 @@ struct UserLevel {
   /// (label, cases per second) for each Upstream run.
   var upstream: [(label: String, perSecond: Double)]
   var clips: Double?
+  /// `upstream check --rules DIR` on the knowledge base alone: seconds and peak MiB.
+  var check: (seconds: Double, peakMiB: Double)?
 }
 
 /// `upstream assess --rules DIR --batch FILE` in each output format on 1 and 2 jobs, and the
@@ -370,6 +398,12 @@ func userLevel(_ synthetic: SyntheticKnowledgeBase, _ answers: [Answers]) -> Use
   let batch = folder.appendingPathComponent("cases.jsonl").path
   try? answers.map { JSONWriter.compact($0.json) + "\n" }.joined().write(toFile: batch, atomically: true, encoding: .utf8)
   var result = UserLevel(cases: answers.count, upstream: [])
+  // Load and check alone, as a process of its own: its peak memory is the knowledge base's,
+  // not this benchmark's (which has held every size before it). The faster of two runs.
+  let checkArguments = ["check", "--rules", folder.appendingPathComponent("rules").path, "--format", "json"]
+  if let first = childPeak(upstreamBinary, checkArguments), let second = childPeak(upstreamBinary, checkArguments) {
+    result.check = (min(first.seconds, second.seconds), max(first.peakMiB, second.peakMiB))
+  }
   for format in ["summary", "tree"] {
     for jobs in [1, 2] {
       let arguments = [
@@ -671,8 +705,8 @@ var userTable = ""
 let userRows = results.compactMap { result in result.userLevel.map { (result.name, $0) } }
 if let first = userRows.first?.1 {
   userTable = "| workload (cases) | " + first.upstream.map { "`assess --batch`, \($0.label)" }.joined(separator: " | ")
-  userTable += " | CLIPS CLI (expert) | summary ÷ CLIPS | tree ÷ CLIPS | --jobs 2 ÷ 1 (summary, tree) |\n"
-  userTable += "|---|" + first.upstream.map { _ in "---|" }.joined() + "---|---|---|---|\n"
+  userTable += " | CLIPS CLI (expert) | summary ÷ CLIPS | tree ÷ CLIPS | --jobs 2 ÷ 1 (summary, tree) | `upstream check` alone: time, peak memory |\n"
+  userTable += "|---|" + first.upstream.map { _ in "---|" }.joined() + "---|---|---|---|---|\n"
   for (name, row) in userRows {
     let rate = Dictionary(row.upstream.map { ($0.label, $0.perSecond) }, uniquingKeysWith: { a, _ in a })
     userTable += "| \(name) (\(row.cases)) | " + row.upstream.map { fixed($0.perSecond, 0) + "/s" }.joined(separator: " | ")
@@ -685,7 +719,8 @@ if let first = userRows.first?.1 {
     let scaling = ["summary", "tree"].map { format in
       fixed((rate["\(format), --jobs 2"] ?? 0) / max(1e-9, rate["\(format), --jobs 1"] ?? 0), 2) + "×"
     }.joined(separator: ", ")
-    userTable += " | \(clips) | \(best("summary")) | \(best("tree")) | \(scaling) |\n"
+    let check = row.check.map { "\(fixed($0.seconds * 1000, 0)) ms, \(fixed($0.peakMiB)) MiB" } ?? "–"
+    userTable += " | \(clips) | \(best("summary")) | \(best("tree")) | \(scaling) | \(check) |\n"
   }
 }
 print("")
