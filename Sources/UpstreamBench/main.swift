@@ -25,6 +25,10 @@ struct Options {
   /// `--profile WORKLOAD`: run a fixed number of assessments and nothing else (for callgrind).
   var profile: String?
   var count = 1_000
+  /// `--write-rules DIR`: write each synthetic size's rules to DIR/SIZE/synthetic.rules.
+  var writeRules: String?
+  /// `--jobs N`: worker threads for the `batch-run-…` profile workloads.
+  var jobs = 1
   var userLevel = true
 
   static let help = """
@@ -44,8 +48,15 @@ struct Options {
                        resolved to slots before the loop),
                        batch-tree, batch-summary: the last two through BatchAssessment on the
                        shipped cases, one job), for instruction counts under
-                       valgrind --tool=callgrind --toggle-collect='*profileLoop*'
+                       valgrind --tool=callgrind --toggle-collect='*profileLoop*';
+                       batch-run-tree, batch-run-summary: --count lines through the whole
+                       BatchAssessment pipeline on --jobs workers (compare CPU time);
+                       contention-tree, contention-summary: --count lines on --jobs threads
+                       sharing one knowledge base (UPSTREAM_BENCH_REPLICAS=1: one each)
       --count N        assessments for --profile (default 1000)
+      --jobs N         workers for the batch-run workloads (default 1)
+      --write-rules D  write the synthetic sizes' rules to D/SIZE/synthetic.rules and stop
+                       (for `upstream check --rules D/large`, say)
       --help           show this help
     """
 
@@ -67,6 +78,8 @@ struct Options {
       case "--no-user-level": userLevel = false
       case "--profile": profile = value()
       case "--count": count = Int(value()) ?? count
+      case "--jobs": jobs = Int(value()) ?? jobs
+      case "--write-rules": writeRules = value()
       case "--help", "-h":
         print(Self.help)
         exit(0)
@@ -178,6 +191,7 @@ func loadTime(_ files: [(name: String, text: String)]) -> (milliseconds: Double,
   var times: [Double] = []
   var knowledgeBase: KnowledgeBase?
   for _ in 0..<3 {
+    knowledgeBase = nil  // the previous run's, freed first: the peak is one knowledge base's
     let start = now()
     knowledgeBase = KnowledgeBase.compile(files: files).knowledgeBase
     times.append(Double(now() - start) / 1e6)
@@ -334,6 +348,31 @@ func wallTime(_ executable: String, _ arguments: [String], runs: Int = 2) -> Dou
   return best
 }
 
+/// Wall time and peak memory (maximum resident set) of one run of a child process, its
+/// output discarded. The peak is read by `/usr/bin/time` (nil without it), which starts the
+/// command from its own small process: Linux counts the spawning process's resident set
+/// towards a child's peak when the child is started straight from this (large) one.
+func childPeak(_ executable: String, _ arguments: [String]) -> (seconds: Double, peakMiB: Double)? {
+  let timer = "/usr/bin/time"
+  guard FileManager.default.isExecutableFile(atPath: timer) else { return nil }
+  let report = FileManager.default.temporaryDirectory.appendingPathComponent("upstream-bench-peak-\(getpid())").path
+  defer { try? FileManager.default.removeItem(atPath: report) }
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: timer)
+  process.arguments = ["-f", "%M", "-o", report, executable] + arguments
+  process.standardOutput = FileHandle.nullDevice
+  process.standardError = FileHandle.nullDevice
+  process.standardInput = FileHandle.nullDevice
+  let start = now()
+  guard (try? process.run()) != nil else { return nil }
+  process.waitUntilExit()
+  let seconds = Double(now() - start) / 1e9
+  guard let text = try? String(contentsOfFile: report, encoding: .utf8),
+    let kilobytes = text.split(separator: "\n").last.flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) })
+  else { return nil }
+  return (seconds, kilobytes / 1024)
+}
+
 /// The `upstream` binary next to this benchmark.
 let upstreamBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("upstream").path
 
@@ -343,6 +382,8 @@ struct UserLevel {
   /// (label, cases per second) for each Upstream run.
   var upstream: [(label: String, perSecond: Double)]
   var clips: Double?
+  /// `upstream check --rules DIR` on the knowledge base alone: seconds and peak MiB.
+  var check: (seconds: Double, peakMiB: Double)?
 }
 
 /// `upstream assess --rules DIR --batch FILE` in each output format on 1 and 2 jobs, and the
@@ -357,6 +398,12 @@ func userLevel(_ synthetic: SyntheticKnowledgeBase, _ answers: [Answers]) -> Use
   let batch = folder.appendingPathComponent("cases.jsonl").path
   try? answers.map { JSONWriter.compact($0.json) + "\n" }.joined().write(toFile: batch, atomically: true, encoding: .utf8)
   var result = UserLevel(cases: answers.count, upstream: [])
+  // Load and check alone, as a process of its own: its peak memory is the knowledge base's,
+  // not this benchmark's (which has held every size before it). The faster of two runs.
+  let checkArguments = ["check", "--rules", folder.appendingPathComponent("rules").path, "--format", "json"]
+  if let first = childPeak(upstreamBinary, checkArguments), let second = childPeak(upstreamBinary, checkArguments) {
+    result.check = (min(first.seconds, second.seconds), max(first.peakMiB, second.peakMiB))
+  }
   for format in ["summary", "tree"] {
     for jobs in [1, 2] {
       let arguments = [
@@ -392,7 +439,7 @@ func profileLoop(_ count: Int, _ step: (Int) -> Double) -> Double {
   return checksum
 }
 
-func runProfile(_ workload: String, count: Int) -> Never {
+func runProfile(_ workload: String, count: Int, jobs: Int) -> Never {
   let shipped = { () -> (KnowledgeBase, [Answers]) in
     guard let kb = KnowledgeBase.bundled().knowledgeBase else { exit(1) }
     return (kb, CaseLoader.bundled(for: kb).cases.map(\.answers))
@@ -411,6 +458,46 @@ func runProfile(_ workload: String, count: Int) -> Never {
     let lines = answers.map { JSONWriter.compact($0.json) }
     let batch = BatchAssessment(kb, format: workload == "batch-tree" ? .tree : .summary, jobs: 1)
     checksum = profileLoop(count) { Double(batch.assess(line: lines[$0 % lines.count], number: $0 + 1).json.utf8.count) }
+  case "contention-tree", "contention-summary":
+    // Experiment: `jobs` threads assessing lines, sharing one knowledge base, or each with
+    // its own (UPSTREAM_BENCH_REPLICAS=1).
+    let (kb, answers) = shipped()
+    let replicas = ProcessInfo.processInfo.environment["UPSTREAM_BENCH_REPLICAS"] == "1"
+    let files = KnowledgeBase.bundled().files.map { (name: $0.path, text: String(decoding: Array($0.text.utf8), as: UTF8.self)) }
+    let group = DispatchGroup()
+    let start = now()
+    for worker in 0..<jobs {
+      let own = replicas ? (KnowledgeBase.compile(files: files).knowledgeBase ?? kb) : kb
+      let lines = answers.map { JSONWriter.compact($0.json) }
+      let batch = BatchAssessment(own, format: workload == "contention-tree" ? .tree : .summary, jobs: 1)
+      let thread = Thread {
+        var total = 0
+        for index in stride(from: worker, to: count, by: jobs) {
+          total += batch.assess(line: lines[index % lines.count], number: index).json.utf8.count
+        }
+        if total == 0 { print("") }
+        group.leave()
+      }
+      group.enter()
+      thread.start()
+    }
+    group.wait()
+    checksum = Double(now() - start) / 1e6
+  case "batch-run-tree", "batch-run-summary":
+    let (kb, answers) = shipped()
+    let lines = answers.map { JSONWriter.compact($0.json) }
+    let batch = BatchAssessment(kb, format: workload == "batch-run-tree" ? .tree : .summary, jobs: jobs)
+    checksum = profileLoop(1) { _ in
+      var next = 0
+      var written = 0
+      _ = batch.run(
+        nextLine: { () -> InputLine? in
+          defer { next += 1 }
+          return next < count ? .text(lines[next % lines.count]) : nil
+        },
+        writeBlock: { written += $0.utf8.count })
+      return Double(written)
+    }
   default:
     let resolving = workload.hasSuffix("-resolved")
     guard let size = SyntheticKnowledgeBase.Size(rawValue: resolving ? String(workload.dropLast("-resolved".count)) : workload),
@@ -459,7 +546,15 @@ func processWallTime(answersFile: String) -> Double? {
 // MARK: - Main
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
-if let workload = options.profile { runProfile(workload, count: options.count) }
+if let folder = options.writeRules {
+  for size in options.sizes {
+    let directory = URL(fileURLWithPath: folder).appendingPathComponent(size.rawValue)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    try SyntheticKnowledgeBase(size).ruleText.write(to: directory.appendingPathComponent("synthetic.rules"), atomically: true, encoding: .utf8)
+  }
+  exit(0)
+}
+if let workload = options.profile { runProfile(workload, count: options.count, jobs: options.jobs) }
 var results: [Measurement] = []
 for size in options.sizes {
   let synthetic = SyntheticKnowledgeBase(size)
@@ -612,8 +707,8 @@ var userTable = ""
 let userRows = results.compactMap { result in result.userLevel.map { (result.name, $0) } }
 if let first = userRows.first?.1 {
   userTable = "| workload (cases) | " + first.upstream.map { "`assess --batch`, \($0.label)" }.joined(separator: " | ")
-  userTable += " | CLIPS CLI (expert) | summary ÷ CLIPS | tree ÷ CLIPS | --jobs 2 ÷ 1 (summary, tree) |\n"
-  userTable += "|---|" + first.upstream.map { _ in "---|" }.joined() + "---|---|---|---|\n"
+  userTable += " | CLIPS CLI (expert) | summary ÷ CLIPS | tree ÷ CLIPS | --jobs 2 ÷ 1 (summary, tree) | `upstream check` alone: time, peak memory |\n"
+  userTable += "|---|" + first.upstream.map { _ in "---|" }.joined() + "---|---|---|---|---|\n"
   for (name, row) in userRows {
     let rate = Dictionary(row.upstream.map { ($0.label, $0.perSecond) }, uniquingKeysWith: { a, _ in a })
     userTable += "| \(name) (\(row.cases)) | " + row.upstream.map { fixed($0.perSecond, 0) + "/s" }.joined(separator: " | ")
@@ -626,7 +721,8 @@ if let first = userRows.first?.1 {
     let scaling = ["summary", "tree"].map { format in
       fixed((rate["\(format), --jobs 2"] ?? 0) / max(1e-9, rate["\(format), --jobs 1"] ?? 0), 2) + "×"
     }.joined(separator: ", ")
-    userTable += " | \(clips) | \(best("summary")) | \(best("tree")) | \(scaling) |\n"
+    let check = row.check.map { "\(fixed($0.seconds * 1000, 0)) ms, \(fixed($0.peakMiB)) MiB" } ?? "–"
+    userTable += " | \(clips) | \(best("summary")) | \(best("tree")) | \(scaling) | \(check) |\n"
   }
 }
 print("")

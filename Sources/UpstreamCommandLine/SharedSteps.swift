@@ -23,8 +23,16 @@ let formatOption = OptionSpec("--format", value: "FORMAT", help: "Output format:
 
 enum Shared {
   /// Loads the knowledge base from `--rules` or the bundled default; throws on errors.
+  ///
+  /// The commands that call this print no warnings, so only the checks that can fail a
+  /// load run (the loaded diagnostics hold no warnings of the other checks). When the
+  /// rules have errors, they are compiled again with every check, so the errors reported
+  /// (and the cap on how many) are the same as `upstream check` gives.
   static func knowledgeBase(_ arguments: ParsedArguments, console: Console) throws -> (KnowledgeBase, LoadedKnowledgeBase) {
     let folders = arguments.all("--rules")
+    let quick =
+      folders.isEmpty ? KnowledgeBase.bundled(checks: loadingChecks) : KnowledgeBase.load(directories: folders, checks: loadingChecks)
+    if let knowledgeBase = quick.knowledgeBase { return (knowledgeBase, quick) }
     let loaded = folders.isEmpty ? KnowledgeBase.bundled() : KnowledgeBase.load(directories: folders)
     guard let knowledgeBase = loaded.knowledgeBase else {
       throw CommandError.knowledgeBase(loaded.diagnostics.filter { $0.severity == .error }, sources: loaded.files)

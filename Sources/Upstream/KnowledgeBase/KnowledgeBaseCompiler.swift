@@ -125,6 +125,11 @@ private struct Resolver {
 
   /// Gathers declarations, sorted by id so that their order in files never matters.
   private mutating func gather() {
+    // Rules are most of a large knowledge base: their array is made to size at once.
+    ruleSyntax.reserveCapacity(
+      files.reduce(0) { count, file in
+        count + file.declarations.reduce(0) { if case .rule = $1 { $0 + 1 } else { $0 } }
+      })
     for file in files {
       for declaration in file.declarations {
         switch declaration {
@@ -229,6 +234,10 @@ private struct Resolver {
     var conditionSyntax: [ConditionSyntax] = []
     var ruleRanges: [SourceRange] = []
     var conclusionSyntax: [[ConclusionSyntax]] = []
+    rules.reserveCapacity(ruleSyntax.count)
+    conditionSyntax.reserveCapacity(ruleSyntax.count)
+    ruleRanges.reserveCapacity(ruleSyntax.count)
+    conclusionSyntax.reserveCapacity(ruleSyntax.count)
     for syntax in ruleSyntax {
       guard let rule = resolveRule(syntax), let condition = syntax.condition else { continue }
       rules.append(rule)
@@ -276,6 +285,7 @@ private struct Resolver {
     _ items: [T], id: KeyPath<T, Name>, symbol: (Int) -> KnowledgeBase.Symbol
   ) -> [T] {
     var kept: [T] = []
+    kept.reserveCapacity(items.count)
     for item in items where declare(item[keyPath: id], as: symbol(kept.count)) { kept.append(item) }
     return kept
   }

@@ -293,18 +293,18 @@ struct Lexer {
 
   private mutating func readText(from start: SourceLocation) -> String {
     advance()  // the opening quote
-    var scalars = String.UnicodeScalarView()
+    // The text's UTF-8 bytes: runs of the file's bytes between escapes, copied whole (a run
+    // ends at an ASCII byte, so never inside a character), and the escapes' bytes.
+    var text: [UInt8] = []
     var runStart = position
     func flush(_ end: Int) {
-      if end > runStart {
-        scalars.append(contentsOf: String(decoding: bytes[runStart..<end], as: UTF8.self).unicodeScalars)
-      }
+      if end > runStart { text.append(contentsOf: bytes[runStart..<end]) }
     }
     while true {
       guard let byte = current, byte != UInt8(ascii: "\n") else {
         flush(position)
         report(.unterminatedText, "this text has no closing quote (\") on its line", from: start)
-        return String(scalars)
+        return String(decoding: text, as: UTF8.self)
       }
       if byte == UInt8(ascii: "\"") {
         flush(position)
@@ -318,10 +318,10 @@ struct Lexer {
         let escape = current
         advance()
         switch escape {
-        case UInt8(ascii: "\""): scalars.append("\"")
-        case UInt8(ascii: "\\"): scalars.append("\\")
-        case UInt8(ascii: "n"): scalars.append("\n")
-        case UInt8(ascii: "t"): scalars.append("\t")
+        case UInt8(ascii: "\""): text.append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): text.append(UInt8(ascii: "\\"))
+        case UInt8(ascii: "n"): text.append(UInt8(ascii: "\n"))
+        case UInt8(ascii: "t"): text.append(UInt8(ascii: "\t"))
         default:
           report(.invalidEscape, "unknown escape in a text: write \\\" for a quote, \\\\ for a backslash, \\n for a new line", from: escapeStart)
         }
@@ -340,10 +340,12 @@ struct Lexer {
       }
       advance()
     }
-    if scalars.count > Self.maximumTextLength {
+    let string = String(decoding: text, as: UTF8.self)
+    // A text has no more characters (Unicode scalars) than bytes: count them only when long.
+    if text.count > Self.maximumTextLength && string.unicodeScalars.count > Self.maximumTextLength {
       report(.inputTooLarge, "this text is longer than 1 MiB, the most a text may hold", from: start)
-      return String(String(scalars).prefix(Self.maximumTextLength))
+      return String(string.prefix(Self.maximumTextLength))
     }
-    return String(scalars)
+    return string
   }
 }

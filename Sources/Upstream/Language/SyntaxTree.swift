@@ -35,7 +35,10 @@ package struct Spelled<Value: Sendable & Hashable>: Sendable, Hashable {
 }
 
 /// One top-level declaration.
-package enum Declaration: Sendable {
+///
+/// Indirect: each declaration is stored at its own size, not at the size of the largest
+/// kind, so a file of many small declarations does not cost as much as one of rules.
+package indirect enum Declaration: Sendable {
   case header(HeaderSyntax)
   case source(SourceSyntax)
   case question(QuestionSyntax)

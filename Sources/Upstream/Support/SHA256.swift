@@ -36,35 +36,45 @@ package enum SHA256 {
     while message.count % 64 != 56 { message.append(0) }
     for shift in stride(from: 56, through: 0, by: -8) { message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
 
-    var state: [UInt32] = [
-      0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
-    ]
-    var schedule = [UInt32](repeating: 0, count: 64)
-    for chunk in stride(from: 0, to: message.count, by: 64) {
-      for i in 0..<16 {
-        let base = chunk + i * 4
-        schedule[i] =
-          UInt32(message[base]) << 24 | UInt32(message[base + 1]) << 16 | UInt32(message[base + 2]) << 8
-          | UInt32(message[base + 3])
+    var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+      0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
+    )
+    // The rounds read the message, the constants and the schedule through unchecked
+    // pointers: the loops' bounds are fixed, and the message is padded to whole chunks.
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
+      roundConstants.withUnsafeBufferPointer { constants in
+        message.withUnsafeBufferPointer { message in
+          for chunk in stride(from: 0, to: message.count, by: 64) {
+            for i in 0..<16 {
+              let base = chunk + i * 4
+              schedule[i] =
+                UInt32(message[base]) << 24 | UInt32(message[base + 1]) << 16 | UInt32(message[base + 2]) << 8
+                | UInt32(message[base + 3])
+            }
+            for i in 16..<64 {
+              let s0 = rotate(schedule[i - 15], 7) ^ rotate(schedule[i - 15], 18) ^ (schedule[i - 15] >> 3)
+              let s1 = rotate(schedule[i - 2], 17) ^ rotate(schedule[i - 2], 19) ^ (schedule[i - 2] >> 10)
+              schedule[i] = schedule[i - 16] &+ s0 &+ schedule[i - 7] &+ s1
+            }
+            var (a, b, c, d, e, f, g, h) = state
+            for i in 0..<64 {
+              let s1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
+              let choose = (e & f) ^ (~e & g)
+              let temp1 = h &+ s1 &+ choose &+ constants[i] &+ schedule[i]
+              let s0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
+              let majority = (a & b) ^ (a & c) ^ (b & c)
+              let temp2 = s0 &+ majority
+              (h, g, f, e, d, c, b, a) = (g, f, e, d &+ temp1, c, b, a, temp1 &+ temp2)
+            }
+            state = (
+              state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h
+            )
+          }
+        }
       }
-      for i in 16..<64 {
-        let s0 = rotate(schedule[i - 15], 7) ^ rotate(schedule[i - 15], 18) ^ (schedule[i - 15] >> 3)
-        let s1 = rotate(schedule[i - 2], 17) ^ rotate(schedule[i - 2], 19) ^ (schedule[i - 2] >> 10)
-        schedule[i] = schedule[i - 16] &+ s0 &+ schedule[i - 7] &+ s1
-      }
-      var (a, b, c, d, e, f, g, h) = (state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7])
-      for i in 0..<64 {
-        let s1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
-        let choose = (e & f) ^ (~e & g)
-        let temp1 = h &+ s1 &+ choose &+ roundConstants[i] &+ schedule[i]
-        let s0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
-        let majority = (a & b) ^ (a & c) ^ (b & c)
-        let temp2 = s0 &+ majority
-        (h, g, f, e, d, c, b, a) = (g, f, e, d &+ temp1, c, b, a, temp1 &+ temp2)
-      }
-      for (i, value) in [a, b, c, d, e, f, g, h].enumerated() { state[i] = state[i] &+ value }
     }
-    return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * $0)) } }
+    let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
+    return words.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * $0)) } }
   }
 
   private static func rotate(_ value: UInt32, _ amount: UInt32) -> UInt32 {

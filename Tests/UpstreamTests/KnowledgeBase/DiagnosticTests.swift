@@ -168,6 +168,24 @@ struct DiagnosticTests {
     }
   }
 
+  @Test(
+    "only the loading checks report errors: the others' examples give warnings, and loading with the loading checks alone accepts and refuses the same rules",
+    arguments: fixedDayChecks.indices)
+  func loadingChecksDecideLoading(_ index: Int) {
+    let check = fixedDayChecks[index]
+    let isLoadingCheck = loadingChecks.contains { $0.code == check.code }
+    for example in check.triggeringExamples + check.nonTriggeringExamples {
+      let file = SourceFile(path: "test.rules", text: header + example)
+      let full = KnowledgeBase.compile([file], checks: fixedDayChecks)
+      let quick = KnowledgeBase.compile([file], checks: loadingChecks)
+      if !isLoadingCheck {
+        #expect(!full.diagnostics.contains { $0.code == check.code && $0.severity == .error }, "\(check.code.rawValue) reported an error")
+      }
+      #expect((full.knowledgeBase == nil) == (quick.knowledgeBase == nil), "\(check.code.rawValue) example loads differently:\n\(example)")
+      #expect(full.diagnostics.filter { $0.severity == .error } == quick.diagnostics.filter { $0.severity == .error })
+    }
+  }
+
   @Test("an unknown id suggests the closest declared id")
   func didYouMean() throws {
     let loaded = compile(Self.base + "rule r\n  when arch_ is flat\n  then flat_feet certainty 0.5\n  because \"b\"\n  source s\n")

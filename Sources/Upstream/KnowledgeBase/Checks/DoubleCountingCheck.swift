@@ -124,13 +124,16 @@ struct DoubleCountingCheck: KnowledgeBaseCheck {
   func check(_ draft: DraftKnowledgeBase) -> [Diagnostic] {
     let kb = draft.knowledgeBase
     let analysis = ConditionAnalysis(questions: kb.questions, scores: kb.scores)
+    var conditions: [Int: RuleCondition] = [:]
     var diagnostics: [Diagnostic] = []
     for (finding, rules) in kb.rulesConcludingFinding.enumerated() where rules.count > 1 && rules.count <= Self.maximumRulesCompared {
       // Each pair once, in id order, so the report does not depend on the order of files.
       let sorted = rules.sorted { kb.rules[$0].id < kb.rules[$1].id }
+      for rule in sorted where conditions[rule] == nil { conditions[rule] = RuleCondition(kb.rules[rule].condition) }
       for (position, first) in sorted.enumerated() {
         for second in sorted[(position + 1)...] {
-          if let diagnostic = overlap(first, second, finding: finding, draft, analysis) { diagnostics.append(diagnostic) }
+          guard let a = conditions[first], let b = conditions[second], a.mayOverlap(b) else { continue }
+          if let diagnostic = overlap(first, second, finding: finding, draft, analysis, a, b) { diagnostics.append(diagnostic) }
         }
       }
     }
@@ -139,24 +142,28 @@ struct DoubleCountingCheck: KnowledgeBaseCheck {
 
   // MARK: One pair
 
-  private func overlap(_ first: Int, _ second: Int, finding: Int, _ draft: DraftKnowledgeBase, _ analysis: ConditionAnalysis) -> Diagnostic? {
+  private func overlap(
+    _ first: Int, _ second: Int, finding: Int, _ draft: DraftKnowledgeBase, _ analysis: ConditionAnalysis, _ keyedA: RuleCondition,
+    _ keyedB: RuleCondition
+  ) -> Diagnostic? {
     let kb = draft.knowledgeBase
     guard let a = certainty(of: finding, in: kb.rules[first]), let b = certainty(of: finding, in: kb.rules[second]),
       a != 0, (a > 0) == (b > 0)
     else { return nil }
     let conditionA = kb.rules[first].condition
     let conditionB = kb.rules[second].condition
-    guard ConditionKey.of(conditionA) != ConditionKey.of(conditionB), analysis.canHoldAll([conditionA, conditionB]) else { return nil }
+    guard keyedA.key != keyedB.key, analysis.canHoldAll([conditionA, conditionB]) else { return nil }
     // Rules that place the finding upstream of different things are separate chains (flat
     // arches behind hip pain, and behind knee pain): the finding explaining more is news.
     let linksA = links(of: finding, in: kb.rules[first])
     let linksB = links(of: finding, in: kb.rules[second])
     guard linksA.isEmpty || linksB.isEmpty || !linksA.isDisjoint(with: linksB) else { return nil }
     // Which rule is the narrower, if either: its condition implies the other's.
+    let implication = Implication(analysis: analysis)
     let narrower: (rule: Int, other: Int)?
-    if Implication(analysis: analysis).implies(conditionA, conditionB) {
+    if implication.implies(conditionA, conditionB) {
       narrower = (first, second)
-    } else if Implication(analysis: analysis).implies(conditionB, conditionA) {
+    } else if implication.implies(conditionB, conditionA) {
       narrower = (second, first)
     } else {
       narrower = nil
@@ -166,7 +173,7 @@ struct DoubleCountingCheck: KnowledgeBaseCheck {
     if let narrower, abs(certainty(of: finding, in: kb.rules[narrower.rule]) ?? 0) < abs(certainty(of: finding, in: kb.rules[narrower.other]) ?? 0) {
       return nil
     }
-    let sharedAnswers = Set(requiredAnswerTests(conditionA).keys).intersection(requiredAnswerTests(conditionB).keys)
+    let sharedAnswers = Set(keyedA.requiredAnswerTests.keys).intersection(keyedB.requiredAnswerTests.keys)
     guard narrower != nil || !sharedAnswers.isEmpty else { return nil }
 
     let combined = a > 0 ? Certainty.combine(for: [a, b], against: []) : Certainty.combine(for: [], against: [-a, -b])
@@ -179,7 +186,7 @@ struct DoubleCountingCheck: KnowledgeBaseCheck {
     if let narrower {
       how = "whenever '\(kb.rules[narrower.rule].id)' fires, '\(kb.rules[narrower.other].id)' fires too (its condition includes the other's)"
     } else {
-      let questions = sharedAnswers.compactMap { requiredAnswerTests(conditionA)[$0] }.map { "'\(kb.questions[$0].id)'" }
+      let questions = sharedAnswers.compactMap { keyedA.requiredAnswerTests[$0] }.map { "'\(kb.questions[$0].id)'" }
       how = "both need the same answer to \(Set(questions).sorted().joined(separator: ", "))"
     }
     let message =
@@ -230,14 +237,60 @@ struct DoubleCountingCheck: KnowledgeBaseCheck {
     for case .upstream(finding, let target) in rule.conclusions { targets.insert(target) }
     return targets
   }
+}
 
-  /// The tests of answers a condition needs (the parts of its top-level `and`), by key, with
-  /// the question each reads.
-  private func requiredAnswerTests(_ condition: Condition) -> [String: Int] {
+// MARK: - A rule's condition, worked out once
+
+/// What the pair-by-pair comparison needs of one rule's condition, worked out once per
+/// rule rather than once per pair: its key, the tests of answers it needs, and what it reads.
+private struct RuleCondition {
+  /// `ConditionKey.of` the condition.
+  let key: String
+  /// The tests of answers the condition needs (the parts of its top-level `and`), by key,
+  /// with the question each reads.
+  let requiredAnswerTests: [String: Int]
+  /// The questions, findings and scores the condition reads (numbered apart by kind).
+  let reads: Set<Int>
+  /// Whether the condition has an empty `and`, `or` or `at least` somewhere, which holds
+  /// or fails without reading anything.
+  let hasEmptyGroup: Bool
+
+  init(_ condition: Condition) {
+    key = ConditionKey.of(condition)
+    requiredAnswerTests = Self.requiredAnswerTests(condition)
+    var reads = Set<Int>()
+    var hasEmptyGroup = false
+    Self.gather(condition, into: &reads, emptyGroup: &hasEmptyGroup)
+    self.reads = reads
+    self.hasEmptyGroup = hasEmptyGroup
+  }
+
+  /// Whether two rules with these conditions can overlap at all: one implying the other,
+  /// or both needing the same test of an answer, takes a question, finding or score that
+  /// both read (the base cases of `Implication` and of the shared tests all compare two
+  /// tests of one thing, or equal keys). Pairs that read nothing in common are skipped
+  /// before the costly comparison, which would find nothing.
+  func mayOverlap(_ other: RuleCondition) -> Bool {
+    hasEmptyGroup || other.hasEmptyGroup || !reads.isDisjoint(with: other.reads)
+  }
+
+  private static func requiredAnswerTests(_ condition: Condition) -> [String: Int] {
     switch condition {
     case .answer(let question, _): return [ConditionKey.of(condition): question]
     case .all(let parts): return parts.reduce(into: [:]) { $0.merge(requiredAnswerTests($1)) { first, _ in first } }
     default: return [:]
+    }
+  }
+
+  private static func gather(_ condition: Condition, into reads: inout Set<Int>, emptyGroup: inout Bool) {
+    switch condition {
+    case .answer(let question, _): reads.insert(question * 3)
+    case .finding(let finding, _, _): reads.insert(finding * 3 + 1)
+    case .score(let score, _): reads.insert(score * 3 + 2)
+    case .not(let inner): gather(inner, into: &reads, emptyGroup: &emptyGroup)
+    case .all(let parts), .any(let parts), .atLeast(_, let parts):
+      if parts.isEmpty { emptyGroup = true }
+      for part in parts { gather(part, into: &reads, emptyGroup: &emptyGroup) }
     }
   }
 }

@@ -20,6 +20,11 @@ package protocol KnowledgeBaseCheck: Sendable {
 /// measured from the machine's clock at the moment each check runs.
 package let allChecks: [any KnowledgeBaseCheck] = standardChecks()
 
+/// The checks that can report an error (every other check only warns): enough to decide
+/// whether a knowledge base loads, for commands that use it and print no warnings
+/// (`upstream assess`, `ask`, `serve`…), which skip the rest of the checks' work.
+package let loadingChecks: [any KnowledgeBaseCheck] = [NeverFiresCheck(), AskWhenExcludesCheck()]
+
 /// Every check, with the age after which a review is stale and the clock that says
 /// which day to measure from.
 package func standardChecks(
