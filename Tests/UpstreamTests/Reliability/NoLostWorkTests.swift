@@ -17,6 +17,9 @@ struct NoLostWorkTests {
     process.arguments = arguments
     var environment = ChildEnvironment.clean()
     environment["NO_COLOR"] = "1"
+    // The tests' fixed day: a new questionnaire session is dated by the clock.
+    environment["SOURCE_DATE_EPOCH"] = String(testDay.daysSince1970 * 86_400)
+    environment["UPSTREAM_TODAY"] = nil
     process.environment = environment
     let input = Pipe()
     process.standardInput = input
