@@ -333,19 +333,25 @@ func disagreements(_ a: [Int: [String: Double]], _ b: [Int: [String: Double]], c
 func wallTime(_ executable: String, _ arguments: [String], runs: Int = 2) -> Double? {
   var best: Double?
   for _ in 0..<runs {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    process.standardInput = FileHandle.nullDevice
-    let start = now()
-    guard (try? process.run()) != nil else { return nil }
-    process.waitUntilExit()
-    let seconds = Double(now() - start) / 1e9
+    guard let seconds = runQuietly(executable, arguments) else { return nil }
     best = min(best ?? seconds, seconds)
   }
   return best
+}
+
+/// Runs a command once with no input and its output discarded; its wall seconds, or nil
+/// when it cannot be started.
+func runQuietly(_ executable: String, _ arguments: [String]) -> Double? {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: executable)
+  process.arguments = arguments
+  process.standardOutput = FileHandle.nullDevice
+  process.standardError = FileHandle.nullDevice
+  process.standardInput = FileHandle.nullDevice
+  let start = now()
+  guard (try? process.run()) != nil else { return nil }
+  process.waitUntilExit()
+  return Double(now() - start) / 1e9
 }
 
 /// Wall time and peak memory (maximum resident set) of one run of a child process, its
@@ -357,17 +363,8 @@ func childPeak(_ executable: String, _ arguments: [String]) -> (seconds: Double,
   guard FileManager.default.isExecutableFile(atPath: timer) else { return nil }
   let report = FileManager.default.temporaryDirectory.appendingPathComponent("upstream-bench-peak-\(getpid())").path
   defer { try? FileManager.default.removeItem(atPath: report) }
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: timer)
-  process.arguments = ["-f", "%M", "-o", report, executable] + arguments
-  process.standardOutput = FileHandle.nullDevice
-  process.standardError = FileHandle.nullDevice
-  process.standardInput = FileHandle.nullDevice
-  let start = now()
-  guard (try? process.run()) != nil else { return nil }
-  process.waitUntilExit()
-  let seconds = Double(now() - start) / 1e9
-  guard let text = try? String(contentsOfFile: report, encoding: .utf8),
+  guard let seconds = runQuietly(timer, ["-f", "%M", "-o", report, executable] + arguments),
+    let text = try? String(contentsOfFile: report, encoding: .utf8),
     let kilobytes = text.split(separator: "\n").last.flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) })
   else { return nil }
   return (seconds, kilobytes / 1024)

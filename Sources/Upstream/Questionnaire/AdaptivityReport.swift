@@ -157,7 +157,7 @@ extension AdaptivityReport {
   package static func necessaryQuestions(_ knowledgeBase: KnowledgeBase, answers: Answers) -> [String] {
     let collected = answers.collectable(in: knowledgeBase)
     let outcome = AssessmentOutcome(knowledgeBase.assess(validated: collected))
-    let bounds = numberBounds(in: knowledgeBase)
+    let bounds = limits(in: knowledgeBase)
     return knowledgeBase.questions.enumerated().filter { index, question in
       alternatives(to: collected[question.id], of: question, limits: bounds[index] ?? Limits(), on: collected.assessmentDate)
         .contains { other in
@@ -177,7 +177,7 @@ extension AdaptivityReport {
   }
 
   /// The limits of each question, by question index.
-  private static func numberBounds(in knowledgeBase: KnowledgeBase) -> [Int: Limits] {
+  private static func limits(in knowledgeBase: KnowledgeBase) -> [Int: Limits] {
     var bounds: [Int: Limits] = [:]
     func collect(_ condition: Condition) {
       switch condition {

@@ -94,7 +94,7 @@ struct AskCommandTests {
   }
 
   @Test("a new session is dated the day it starts and keeps that day when resumed later; --assessment-date gives another")
-  func sessionDate() throws {
+  func sessionDay() throws {
     let folder = try TemporaryFolder()
     try folder.write(
       "rules/dated.rules",

@@ -334,7 +334,7 @@ struct QuestionTypesTests {
   }
 
   @Test("upstream assess --batch: --assessment-date dates every line, over its own date; --strict fails a line with an unknown item")
-  func batchAssessmentDate() throws {
+  func batchAssessmentDay() throws {
     let folder = try TemporaryFolder()
     try folder.write("kb/types.rules", Self.rules)
     let injury = testDay.adding(days: -9)
