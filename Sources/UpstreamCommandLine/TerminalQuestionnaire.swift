@@ -66,7 +66,7 @@ struct TerminalQuestionnaire {
         announcedMainQuestions = true
         say("")
         say(
-          session.mode == .adaptive
+          session.mode != .everyQuestion
             ? "Now the questions about your pain: only those that can still change the result."
             : "Now the questions about your pain.")
       }
@@ -185,7 +185,7 @@ struct TerminalQuestionnaire {
     let total = session.knowledgeBase.questions.count
     say("")
     say(
-      session.mode == .adaptive
+      session.mode != .everyQuestion
         ? "That is every question needed: \(asked) of the \(total) questions were asked; the others could not change the result."
         : "That is every question: \(asked) of the \(total) were asked.")
     write("Your answers are saved in \(store.path).")

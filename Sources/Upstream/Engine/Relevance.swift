@@ -290,3 +290,174 @@ struct Relevance {
     scoreDependence[score].contains(question) || stratumDependence(score).contains(question)
   }
 }
+
+// MARK: - Which questions can still change what the person is shown
+
+extension Relevance {
+  /// The open questions the advice shown depends on: what the patient's report (the
+  /// `patient` audience) prints and the red flags raised.
+  ///
+  /// That is, conservatively:
+  /// - every rule that raises a red flag, with the certainty of its premise (the flags,
+  ///   their urgency, what is withheld and the reasons a flag gives);
+  /// - whether each recommendation is called for, how declared conflicts are settled and
+  ///   which dose and instruction variant it gets; its strength only where it decides an
+  ///   order (another recommendation that could be called for shares a finding that could
+  ///   be present with it, both could end up under no finding, or a conflict between
+  ///   them is settled by strength);
+  /// - each finding that could be present, unless its reachable range already settles
+  ///   everything shown about it: whether it is present, whether it is "less likely",
+  ///   its certainty in words, and its rank among the findings it could stand beside
+  ///   (no overlap between their ranges);
+  /// - which upstream links fire between findings that could be present, and the first
+  ///   reason a person is given for a contributor;
+  /// - each score's stratum, and whether the score counts as filled in.
+  ///
+  /// A finding's certainty as a number, a score's total and the rules behind findings
+  /// no report shows can still be open: the clinician's tree then shows them as ranges.
+  mutating func shownResultDependence() -> QuestionSet {
+    let kb = knowledgeBase
+    var result = QuestionSet()
+    let ranges = kb.findings.indices.map(reachableRange)
+    func couldBePresent(_ finding: Int) -> Bool { ranges[finding].upperBound > Condition.defaultThreshold }
+    func surelyPresent(_ finding: Int) -> Bool { ranges[finding].lowerBound > Condition.defaultThreshold }
+
+    // Red flags, and what each rule concludes about findings and links.
+    var concludingRules = [[Int]](repeating: [], count: kb.findings.count)
+    var recommendingRules = [[Int]](repeating: [], count: kb.recommendations.count)
+    var possibleLinks: [(rule: Int, contributor: Int, finding: Int)] = []
+    for (index, rule) in kb.rules.enumerated() {
+      for conclusion in rule.conclusions {
+        switch conclusion {
+        case .redFlag: result.formUnion(ruleDependence[index].value)
+        case .certainty(let finding, let certainty) where certainty > 0: concludingRules[finding].append(index)
+        case .upstream(let contributor, let finding): possibleLinks.append((index, contributor, finding))
+        case .recommend(let recommendation): recommendingRules[recommendation].append(index)
+        case .certainty, .addPoints: break
+        }
+      }
+    }
+    for link in possibleLinks where couldBePresent(link.contributor) && couldBePresent(link.finding) {
+      result.formUnion(ruleDependence[link.rule].truth)
+    }
+
+    // Recommendations: called for or not, settled conflicts, variants, and strength where
+    // it orders them.
+    let candidates = kb.recommendations.indices.filter { couldBeCalledFor($0) }
+    func couldBeUnplaced(_ recommendation: Int) -> Bool { !kb.recommendations[recommendation].addresses.contains(where: surelyPresent) }
+    func competes(_ first: Int, _ second: Int) -> Bool {
+      let one = kb.recommendations[first]
+      let other = kb.recommendations[second]
+      if one.addresses.contains(where: { couldBePresent($0) && other.addresses.contains($0) }) { return true }
+      if couldBeUnplaced(first) && couldBeUnplaced(second) { return true }
+      let byStrength = { (declaring: Recommendation, against: Int) in
+        declaring.conflicts.contains { $0.other == against && $0.otherwise == .stronger }
+      }
+      return byStrength(one, second) || byStrength(other, first)
+    }
+    for recommendation in candidates {
+      let ordered = candidates.contains { $0 != recommendation && competes(recommendation, $0) }
+      for rule in recommendingRules[recommendation] {
+        result.formUnion(ordered ? ruleDependence[rule].value : ruleDependence[rule].truth)
+      }
+      let declared = kb.recommendations[recommendation]
+      result.formUnion(variantDependence(declared.doseVariants))
+      result.formUnion(variantDependence(declared.instructionVariants))
+    }
+    result.formUnion(conflictDependence())
+
+    // Findings: presence, "less likely", certainty in words, rank among neighbours.
+    var neighbours = [Set<Int>](repeating: [], count: kb.findings.count)
+    let complaints = kb.findings.indices.filter { kb.findings[$0].kind == .complaint }
+    for complaint in complaints { neighbours[complaint] = Set(complaints.filter { $0 != complaint }) }
+    var upstreamOf = [Set<Int>](repeating: [], count: kb.findings.count)
+    for link in possibleLinks { upstreamOf[link.finding].insert(link.contributor) }
+    for contributors in upstreamOf {
+      for contributor in contributors { neighbours[contributor].formUnion(contributors.subtracting([contributor])) }
+    }
+    let lessLikelyBelow = kb.header.lessLikelyBelow
+    for finding in kb.findings.indices where couldBePresent(finding) && !findingDependence[finding].isEmpty {
+      let range = ranges[finding]
+      let presenceSettled = surelyPresent(finding) || !couldBePresent(finding)
+      let lessLikelySettled =
+        kb.findings[finding].kind != .contributor || range.lowerBound >= lessLikelyBelow || range.upperBound < lessLikelyBelow
+      let wordsSettled = Certainty.words(range.lowerBound) == Certainty.words(range.upperBound)
+      let rankSettled = neighbours[finding].allSatisfy { other in
+        !couldBePresent(other) || ranges[other].upperBound < range.lowerBound || range.upperBound < ranges[other].lowerBound
+      }
+      if !(presenceSettled && lessLikelySettled && wordsSettled && rankSettled) {
+        result.formUnion(findingDependence[finding])
+      }
+    }
+
+    // The first reason a person reads for a contributor: the first rule for it that
+    // fires, among the rules that also link it to the complaint, else among all.
+    for finding in kb.findings.indices where kb.findings[finding].kind == .contributor && couldBePresent(finding) {
+      let complaintsBelow = possibleLinks.filter { $0.contributor == finding && kb.findings[$0.finding].kind == .complaint }
+      guard !complaintsBelow.isEmpty else { continue }
+      let rules = concludingRules[finding]
+      var decided = true
+      for complaint in Set(complaintsBelow.map(\.finding)) {
+        let linking = Set(complaintsBelow.filter { $0.finding == complaint }.map(\.rule))
+        decided = firstFiringDependence(rules.filter(linking.contains), into: &result) && decided
+      }
+      if !decided { _ = firstFiringDependence(rules, into: &result) }
+    }
+
+    // Scores: the stratum, and whether the score is filled in.
+    for score in kb.scores.indices {
+      if !kb.scores[score].strata.isEmpty { result.formUnion(stratumDependence(score)) }
+      if !filledInForGood(score) {
+        result.formUnion(scoreDependence[score])
+        result.formUnion(QuestionSet(scoreItems(score).filter { open[$0] }))
+      }
+    }
+    return result
+  }
+
+  /// The certainties a finding can still reach: exactly its certainty when nothing open
+  /// can change it, its reachable range when only undecided rules can, else anything.
+  private func reachableRange(_ finding: Int) -> ClosedRange<Double> {
+    let result = assessment.findings[finding]
+    if findingDependence[finding].isEmpty { return result.certainty...result.certainty }
+    if findingRangeExact[finding] { return min(result.lowest, result.certainty)...max(result.highest, result.certainty) }
+    return -1...1
+  }
+
+  /// What the choice of a variant depends on: the conditions up to the first that holds
+  /// for good.
+  private mutating func variantDependence(_ variants: [Recommendation.Variant]) -> QuestionSet {
+    var dependence = QuestionSet()
+    for variant in variants {
+      let (outcome, part) = evaluate(variant.condition)
+      dependence.formUnion(part.truth)
+      if outcome.isHolding && part.truth.isEmpty { break }
+    }
+    return dependence
+  }
+
+  /// Adds what decides the first of some rules (in evaluation order) to fire: the rules up
+  /// to the first that has fired for good. Returns whether one has.
+  private func firstFiringDependence(_ rules: [Int], into result: inout QuestionSet) -> Bool {
+    for rule in rules.sorted() {
+      let dependence = ruleDependence[rule].truth
+      result.formUnion(dependence)
+      if ruleOutcomes[rule].isHolding && dependence.isEmpty { return true }
+    }
+    return false
+  }
+
+  /// Whether a score is filled in whatever the open questions are answered: one of its
+  /// own items is answered, or a rule added points to it for good.
+  private func filledInForGood(_ score: Int) -> Bool {
+    let answered = scoreItems(score).contains { assessment.answers[knowledgeBase.questions[$0].id] != nil }
+    return answered || assessment.scores[score].contributions.contains { ruleDependence[$0.rule].truth.isEmpty }
+  }
+
+  /// The score's own items: questions read only by rules that add to scores, read by
+  /// one that adds to this score.
+  private func scoreItems(_ score: Int) -> [Int] {
+    let kb = knowledgeBase
+    return kb.rulesAddingToScore[score].flatMap { kb.rules[$0].condition.questionsRead.filter { kb.isScoreItem[$0] } }
+  }
+}
