@@ -101,15 +101,34 @@ struct Relevance {
   private(set) var scoreDependence: [QuestionSet]
   private var scoreRangeExact: [Bool]
   private var strataDependence: [QuestionSet?]
+  /// Whether finding tests are decided over each finding's sound range (``soundRange(_:)``)
+  /// rather than only once its range is exact.
+  private let usingSoundRanges: Bool
+  /// For each finding, what the rules traced so far give it: contributions that can no
+  /// longer change, and the largest of those that still can (each anywhere from 0 to it),
+  /// for and against.
+  private var fixedFor: [[Double]]
+  private var fixedAgainst: [[Double]]
+  private var looseFor: [[Double]]
+  private var looseAgainst: [[Double]]
 
   private var knowledgeBase: KnowledgeBase { assessment.knowledgeBase }
 
   /// Traces the rules of an assessment; with `tracingRules` false, only conditions on
   /// answers (such as `ask when`) can be evaluated.
-  init(_ assessment: Assessment, open: [Bool], tracingRules: Bool = true) {
+  ///
+  /// With `usingSoundRanges`, a test on a finding is decided as soon as it has the same
+  /// outcome over the finding's sound range (every certainty the open questions could
+  /// still give it), which settles more than waiting for the range to be exact.
+  init(_ assessment: Assessment, open: [Bool], tracingRules: Bool = true, usingSoundRanges: Bool = false) {
     self.assessment = assessment
     self.open = open
+    self.usingSoundRanges = usingSoundRanges
     let kb = assessment.knowledgeBase
+    fixedFor = Array(repeating: [], count: kb.findings.count)
+    fixedAgainst = fixedFor
+    looseFor = fixedFor
+    looseAgainst = fixedFor
     findingDependence = Array(repeating: .empty, count: kb.findings.count)
     findingRangeExact = Array(repeating: true, count: kb.findings.count)
     scoreDependence = Array(repeating: .empty, count: kb.scores.count)
@@ -130,7 +149,8 @@ struct Relevance {
     ruleDependence.append(dependence)
     for conclusion in rule.conclusions {
       switch conclusion {
-      case .certainty(let finding, _):
+      case .certainty(let finding, let certainty):
+        record(certainty, of: ruleOutcomes.count - 1, for: finding, outcome, dependence)
         switch outcome {
         case .holds:
           // The rule's premise is part of the certainty it gives.
@@ -149,6 +169,38 @@ struct Relevance {
       default: break
       }
     }
+  }
+
+  /// Records what one rule gives a finding, for its sound range.
+  private mutating func record(_ certainty: Double, of rule: Int, for finding: Int, _ outcome: Truth, _ dependence: Dependence) {
+    if dependence.value.isEmpty {
+      // Fired for good with a premise that cannot change, or never to fire.
+      guard outcome.isHolding else { return }
+      let given = assessment.findings[finding].evidence.first { $0.rule == rule }?.certainty ?? 0
+      if given > 0 { fixedFor[finding].append(given) } else if given < 0 { fixedAgainst[finding].append(-given) }
+    } else if certainty > 0 {
+      looseFor[finding].append(certainty)
+    } else if certainty < 0 {
+      looseAgainst[finding].append(-certainty)
+    }
+  }
+
+  /// Every certainty a finding could still reach, whatever the open questions are
+  /// answered: rules that fired for good give what they gave, and every rule that could
+  /// still fire, stop firing or change its premise anything from nothing to its full
+  /// certainty. Sound once the rules concluding the finding have been traced.
+  func soundRange(_ finding: Int) -> ClosedRange<Double> {
+    let certainty = assessment.findings[finding].certainty
+    if findingDependence[finding].isEmpty || (looseFor[finding].isEmpty && looseAgainst[finding].isEmpty) {
+      return certainty...certainty
+    }
+    let supportLow = Certainty.combinePositive(fixedFor[finding])
+    let supportHigh = Certainty.combinePositive(fixedFor[finding] + looseFor[finding])
+    let againstLow = Certainty.combinePositive(fixedAgainst[finding])
+    let againstHigh = Certainty.combinePositive(fixedAgainst[finding] + looseAgainst[finding])
+    let low = min(certainty, Certainty.combine(supportLow, againstHigh))
+    let high = max(certainty, Certainty.combine(supportHigh, againstLow))
+    return low...high
   }
 
   // MARK: Conditions
@@ -171,6 +223,14 @@ struct Relevance {
       let outcome = ConditionMatcher.match(assessment.findings[finding], op, bound)
       let dependence = findingDependence[finding]
       if dependence.isEmpty { return (outcome, .none) }
+      if usingSoundRanges {
+        let range = soundRange(finding)
+        if op.holds(range.lowerBound, bound) == op.holds(range.upperBound, bound) {
+          // The same outcome for every certainty the finding can still reach.
+          let carries = outcome.isHolding && (op == .greater || op == .greaterOrEqual)
+          return (outcome, Dependence(truth: .empty, value: carries ? dependence : .empty))
+        }
+      }
       if outcome != .unknown && findingRangeExact[finding] {
         // Decided for every certainty the finding can still reach; a test that it is
         // present still carries its certainty.
@@ -318,7 +378,7 @@ extension Relevance {
   mutating func shownResultDependence() -> QuestionSet {
     let kb = knowledgeBase
     var result = QuestionSet()
-    let ranges = kb.findings.indices.map(reachableRange)
+    let ranges = kb.findings.indices.map(soundRange)
     func couldBePresent(_ finding: Int) -> Bool { ranges[finding].upperBound > Condition.defaultThreshold }
     func surelyPresent(_ finding: Int) -> Bool { ranges[finding].lowerBound > Condition.defaultThreshold }
 
@@ -329,7 +389,11 @@ extension Relevance {
     for (index, rule) in kb.rules.enumerated() {
       for conclusion in rule.conclusions {
         switch conclusion {
-        case .redFlag: result.formUnion(ruleDependence[index].value)
+        case .redFlag(let flag, _):
+          // Which flags are raised, and how urgent, is whether their rules hold; the
+          // answers behind a flag are shown only when it has no explanation in words.
+          let dependence = ruleDependence[index]
+          result.formUnion(kb.redFlags[flag].explanation == nil ? dependence.value : dependence.truth)
         case .certainty(let finding, let certainty) where certainty > 0: concludingRules[finding].append(index)
         case .upstream(let contributor, let finding): possibleLinks.append((index, contributor, finding))
         case .recommend(let recommendation): recommendingRules[recommendation].append(index)
@@ -413,15 +477,6 @@ extension Relevance {
       }
     }
     return result
-  }
-
-  /// The certainties a finding can still reach: exactly its certainty when nothing open
-  /// can change it, its reachable range when only undecided rules can, else anything.
-  private func reachableRange(_ finding: Int) -> ClosedRange<Double> {
-    let result = assessment.findings[finding]
-    if findingDependence[finding].isEmpty { return result.certainty...result.certainty }
-    if findingRangeExact[finding] { return min(result.lowest, result.certainty)...max(result.highest, result.certainty) }
-    return -1...1
   }
 
   /// What the choice of a variant depends on: the conditions up to the first that holds

@@ -326,7 +326,7 @@ public struct QuestionnaireSession: Sendable {
   ) -> (Assessment, Plan) {
     let assessment = knowledgeBase.assess(validated: answers)
     let open = openQuestions(knowledgeBase, assessment, skipped: skipped)
-    var relevance = Relevance(assessment, open: open)
+    var relevance = Relevance(assessment, open: open, usingSoundRanges: mode == .untilAdviceSettled)
     let questions = knowledgeBase.questions
     var wanted: QuestionSet
     switch mode {
