@@ -693,7 +693,7 @@ let adaptivityLine =
 print(adaptivityLine)
 // The same, stopping once the advice shown (red flags, the patient's report) is settled.
 let adviceSettledLine =
-  AdaptivityReport.bundled(mode: .untilAdviceSettled).map {
+  AdaptivityReport.bundled(mode: .untilAdviceSettled, measuringNecessary: true).map {
     "Questionnaire until the advice is settled (`ask --until-advice-settled`) over the clinician cases: \($0.summary)."
   } ?? ""
 print(adviceSettledLine)

@@ -66,7 +66,7 @@ package struct AdaptivityReport: Sendable {
       return CaseRun(
         id: testCase.id, asked: session.replies.map(\.question), total: knowledgeBase.questions.count,
         differences: differences,
-        necessary: measuringNecessary ? Self.necessaryQuestions(knowledgeBase, answers: testCase.answers) : nil)
+        necessary: measuringNecessary ? Self.necessaryQuestions(knowledgeBase, answers: testCase.answers, mode: mode) : nil)
     }
   }
 
@@ -94,11 +94,11 @@ package struct AdaptivityReport: Sendable {
   package var summary: String {
     func percent(_ share: Double) -> String { "\(NumberText.plain((share * 1000).rounded() / 10))%" }
     let differing = cases.filter { !$0.isIdentical }.count
+    let compared = mode == .untilAdviceSettled ? "shown results (red flags and patient's report)" : "assessments"
     let necessary = necessaryShares.map { mean, maximum in
-      "; any questionnaire reaching the same assessments must ask at least \(percent(mean)) on average, "
+      "; any questionnaire reaching the same \(compared) must ask at least \(percent(mean)) on average, "
         + "\(percent(maximum)) for one case"
     }
-    let compared = mode == .untilAdviceSettled ? "shown results (red flags and patient's report)" : "assessments"
     return "\(cases.count) cases: mean \(percent(meanShare)) of questions asked, at most \(percent(maximumShare)); "
       + (differing == 0
         ? "all \(cases.count) \(compared) identical to those from the full answers"
@@ -165,17 +165,26 @@ extension AdaptivityReport {
   /// The bound is sound, but it can be lower than what any questionnaire needs: with
   /// `diabetes and foot_skin_change`, someone with neither needs one of the two asked,
   /// though neither alone changes anything.
-  package static func necessaryQuestions(_ knowledgeBase: KnowledgeBase, answers: Answers) -> [String] {
+  ///
+  /// In `.untilAdviceSettled` mode, what must be reached is what the person is shown
+  /// (`ShownResult`), not the whole outcome.
+  package static func necessaryQuestions(
+    _ knowledgeBase: KnowledgeBase, answers: Answers, mode: QuestionnaireSession.Mode = .adaptive
+  ) -> [String] {
     let collected = answers.collectable(in: knowledgeBase)
-    let outcome = AssessmentOutcome(knowledgeBase.assess(validated: collected))
+    let shownOnly = mode == .untilAdviceSettled
+    let full = knowledgeBase.assess(validated: collected)
+    let outcome = AssessmentOutcome(full)
+    let shown = shownOnly ? ShownResult(full) : nil
     let bounds = limits(in: knowledgeBase)
     return knowledgeBase.questions.enumerated().filter { index, question in
       alternatives(to: collected[question.id], of: question, limits: bounds[index] ?? Limits(), on: collected.assessmentDate)
         .contains { other in
           var changed = collected
           changed[question.id] = other
-          let changedOutcome = AssessmentOutcome(knowledgeBase.assess(validated: changed.collectable(in: knowledgeBase)))
-          return changedOutcome != outcome
+          let assessment = knowledgeBase.assess(validated: changed.collectable(in: knowledgeBase))
+          if let shown { return ShownResult(assessment) != shown }
+          return AssessmentOutcome(assessment) != outcome
         }
     }.map(\.element.id)
   }
