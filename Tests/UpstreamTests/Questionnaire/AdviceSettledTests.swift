@@ -77,5 +77,3 @@ struct AdviceSettledTests {
     #expect(restored.currentQuestion?.id == session.currentQuestion?.id)
   }
 }
-
-
