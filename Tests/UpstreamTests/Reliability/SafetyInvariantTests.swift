@@ -78,10 +78,19 @@ struct SafetyInvariantTests {
     #expect(raisedSomewhere > 40)
   }
 
-  @Test(
-    "adaptive: where it hurts first, then every red-flag question whose answer could raise a flag, before any other",
-    arguments: [QuestionnaireSession.Mode.adaptive, .untilAdviceSettled])
-  func questionnaireNeverSkipsRedFlagQuestions(_ mode: QuestionnaireSession.Mode) throws {
+  @Test("adaptive: where it hurts first, then every red-flag question whose answer could raise a flag, before any other")
+  func questionnaireNeverSkipsRedFlagQuestions() throws {
+    try Self.neverSkipsRedFlagQuestions(.adaptive)
+  }
+
+  @Test("until the advice is settled: where it hurts first, then every red-flag question whose answer could raise a flag, before any other")
+  func adviceSettledNeverSkipsRedFlagQuestions() throws {
+    try Self.neverSkipsRedFlagQuestions(.untilAdviceSettled)
+  }
+
+  /// Where it hurts first, then every red-flag question that could raise a flag, before
+  /// any other, in a mode; none left out could have changed a flag; none can be skipped.
+  static func neverSkipsRedFlagQuestions(_ mode: QuestionnaireSession.Mode) throws {
     let kb = Self.kb
     let redFlagQuestions = Set(kb.questions.filter(\.isRedFlagQuestion).map(\.id))
     let first = kb.questions.filter(\.asksFirst).map(\.id)
