@@ -691,6 +691,12 @@ let adaptivityLine =
   AdaptivityReport.bundled(measuringNecessary: true).map { "Adaptive questionnaire over the clinician cases: \($0.summary)." }
   ?? ""
 print(adaptivityLine)
+// The same, stopping once the advice shown (red flags, the patient's report) is settled.
+let adviceSettledLine =
+  AdaptivityReport.bundled(mode: .untilAdviceSettled, measuringNecessary: true).map {
+    "Questionnaire until the advice is settled (`ask --until-advice-settled`) over the clinician cases: \($0.summary)."
+  } ?? ""
+print(adviceSettledLine)
 
 // MARK: - Report
 
@@ -752,6 +758,7 @@ if let path = options.markdown {
     }
     if !batchLine.isEmpty { block += "\n" + batchLine + "\n" }
     if !adaptivityLine.isEmpty { block += "\n" + adaptivityLine + "\n" }
+    if !adviceSettledLine.isEmpty { block += "\n" + adviceSettledLine + "\n" }
     if !lspLine.isEmpty { block += "\n" + lspLine + "\n" }
     document.replaceSubrange(start.lowerBound..<stop.upperBound, with: block + end)
     try document.write(toFile: path, atomically: true, encoding: .utf8)

@@ -22,6 +22,11 @@ enum AskCommand: UpstreamCommand {
       OptionSpec("--resume", value: "FILE", help: "Continue the session saved in FILE (and keep saving to it)."),
       OptionSpec("--all", help: "Ask every question whose ask-when allows, not only those that can still change the result."),
       OptionSpec(
+        "--until-advice-settled",
+        help:
+          "Stop as soon as no answer can change the advice shown (the red flags and the patient's report), not the whole assessment: fewer questions; the clinician's tree may show some findings as ranges."
+      ),
+      OptionSpec(
         "--audience", value: "WHO",
         help: "How the result is written: patient (plain words; the default here, for the person answering) or clinician."),
       widthOption,
@@ -31,6 +36,7 @@ enum AskCommand: UpstreamCommand {
       "upstream ask --session my-answers.json",
       "upstream ask --resume my-answers.json",
       "upstream ask --all",
+      "upstream ask --until-advice-settled",
       "printf 'no\\nno\\n…' | upstream ask --session answers.json",
     ])
 
@@ -42,7 +48,7 @@ enum AskCommand: UpstreamCommand {
       throw CommandError.usage("upstream ask takes no arguments; found '\(extra)'", suggestion: nil, command: spec.name)
     }
     let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
-    let mode: QuestionnaireSession.Mode = arguments.flag("--all") ? .everyQuestion : .adaptive
+    let mode = try Self.mode(arguments)
     var session: QuestionnaireSession
     let path: String
     let assessmentDate = try Shared.assessmentDate(arguments, command: spec.name)
@@ -69,13 +75,30 @@ enum AskCommand: UpstreamCommand {
     if let assessmentDate { session.assessmentDate = assessmentDate }
     var resume = ["upstream", "ask", "--resume", quoted(path)]
     for rules in arguments.all("--rules") { resume += ["--rules", quoted(rules)] }
-    if mode == .everyQuestion { resume.append("--all") }
+    switch mode {
+    case .everyQuestion: resume.append("--all")
+    case .untilAdviceSettled: resume.append("--until-advice-settled")
+    case .adaptive: break
+    }
     var terminal = TerminalQuestionnaire(
       session: session, store: SessionStore(path: path), console: console, width: width,
       resumeCommand: resume.joined(separator: " "),
       tree: TreeTextRenderer(audience: audience, width: width, colour: console.colourOutput),
       why: WhyTextRenderer(audience: audience, width: width, colour: console.colourOutput))
     return try terminal.run(resuming: arguments.value("--resume") != nil)
+  }
+
+  /// Which questions to ask: every one (`--all`), until the advice is settled
+  /// (`--until-advice-settled`), or until the whole assessment is (the default).
+  private static func mode(_ arguments: ParsedArguments) throws -> QuestionnaireSession.Mode {
+    switch (arguments.flag("--all"), arguments.flag("--until-advice-settled")) {
+    case (true, true):
+      throw CommandError.usage(
+        "--all and --until-advice-settled ask different questions; choose one", suggestion: nil, command: spec.name)
+    case (true, false): return .everyQuestion
+    case (false, true): return .untilAdviceSettled
+    case (false, false): return .adaptive
+    }
   }
 
   /// Reads a session file (an answers file, in the order answered) and resumes it.

@@ -65,10 +65,11 @@ struct TerminalQuestionnaire {
       if !question.isRedFlagQuestion && !announcedMainQuestions {
         announcedMainQuestions = true
         say("")
-        say(
-          session.mode == .adaptive
-            ? "Now the questions about your pain: only those that can still change the result."
-            : "Now the questions about your pain.")
+        switch session.mode {
+        case .adaptive: say("Now the questions about your pain: only those that can still change the result.")
+        case .untilAdviceSettled: say("Now the questions about your pain: only those that can still change the advice.")
+        case .everyQuestion: say("Now the questions about your pain.")
+        }
       }
       show(question)
       guard let line = prompt() else { return stopped() }
@@ -184,10 +185,13 @@ struct TerminalQuestionnaire {
     let asked = session.replies.count
     let total = session.knowledgeBase.questions.count
     say("")
-    say(
-      session.mode == .adaptive
-        ? "That is every question needed: \(asked) of the \(total) questions were asked; the others could not change the result."
-        : "That is every question: \(asked) of the \(total) were asked.")
+    switch session.mode {
+    case .adaptive:
+      say("That is every question needed: \(asked) of the \(total) questions were asked; the others could not change the result.")
+    case .untilAdviceSettled:
+      say("That is every question needed: \(asked) of the \(total) questions were asked; the others could not change the advice.")
+    case .everyQuestion: say("That is every question: \(asked) of the \(total) were asked.")
+    }
     write("Your answers are saved in \(store.path).")
     say("")
     console.write(tree.render(session.assessment.tree))

@@ -101,15 +101,34 @@ struct Relevance {
   private(set) var scoreDependence: [QuestionSet]
   private var scoreRangeExact: [Bool]
   private var strataDependence: [QuestionSet?]
+  /// Whether finding tests are decided over each finding's sound range (``soundRange(_:)``)
+  /// rather than only once its range is exact.
+  private let usingSoundRanges: Bool
+  /// For each finding, what the rules traced so far give it: contributions that can no
+  /// longer change, and the largest of those that still can (each anywhere from 0 to it),
+  /// for and against.
+  private var fixedFor: [[Double]]
+  private var fixedAgainst: [[Double]]
+  private var looseFor: [[Double]]
+  private var looseAgainst: [[Double]]
 
   private var knowledgeBase: KnowledgeBase { assessment.knowledgeBase }
 
   /// Traces the rules of an assessment; with `tracingRules` false, only conditions on
   /// answers (such as `ask when`) can be evaluated.
-  init(_ assessment: Assessment, open: [Bool], tracingRules: Bool = true) {
+  ///
+  /// With `usingSoundRanges`, a test on a finding is decided as soon as it has the same
+  /// outcome over the finding's sound range (every certainty the open questions could
+  /// still give it), which settles more than waiting for the range to be exact.
+  init(_ assessment: Assessment, open: [Bool], tracingRules: Bool = true, usingSoundRanges: Bool = false) {
     self.assessment = assessment
     self.open = open
+    self.usingSoundRanges = usingSoundRanges
     let kb = assessment.knowledgeBase
+    fixedFor = Array(repeating: [], count: kb.findings.count)
+    fixedAgainst = fixedFor
+    looseFor = fixedFor
+    looseAgainst = fixedFor
     findingDependence = Array(repeating: .empty, count: kb.findings.count)
     findingRangeExact = Array(repeating: true, count: kb.findings.count)
     scoreDependence = Array(repeating: .empty, count: kb.scores.count)
@@ -130,7 +149,8 @@ struct Relevance {
     ruleDependence.append(dependence)
     for conclusion in rule.conclusions {
       switch conclusion {
-      case .certainty(let finding, _):
+      case .certainty(let finding, let certainty):
+        record(certainty, of: ruleOutcomes.count - 1, for: finding, outcome, dependence)
         switch outcome {
         case .holds:
           // The rule's premise is part of the certainty it gives.
@@ -149,6 +169,38 @@ struct Relevance {
       default: break
       }
     }
+  }
+
+  /// Records what one rule gives a finding, for its sound range.
+  private mutating func record(_ certainty: Double, of rule: Int, for finding: Int, _ outcome: Truth, _ dependence: Dependence) {
+    if dependence.value.isEmpty {
+      // Fired for good with a premise that cannot change, or never to fire.
+      guard outcome.isHolding else { return }
+      let given = assessment.findings[finding].evidence.first { $0.rule == rule }?.certainty ?? 0
+      if given > 0 { fixedFor[finding].append(given) } else if given < 0 { fixedAgainst[finding].append(-given) }
+    } else if certainty > 0 {
+      looseFor[finding].append(certainty)
+    } else if certainty < 0 {
+      looseAgainst[finding].append(-certainty)
+    }
+  }
+
+  /// Every certainty a finding could still reach, whatever the open questions are
+  /// answered: rules that fired for good give what they gave, and every rule that could
+  /// still fire, stop firing or change its premise anything from nothing to its full
+  /// certainty. Sound once the rules concluding the finding have been traced.
+  func soundRange(_ finding: Int) -> ClosedRange<Double> {
+    let certainty = assessment.findings[finding].certainty
+    if findingDependence[finding].isEmpty || (looseFor[finding].isEmpty && looseAgainst[finding].isEmpty) {
+      return certainty...certainty
+    }
+    let supportLow = Certainty.combinePositive(fixedFor[finding])
+    let supportHigh = Certainty.combinePositive(fixedFor[finding] + looseFor[finding])
+    let againstLow = Certainty.combinePositive(fixedAgainst[finding])
+    let againstHigh = Certainty.combinePositive(fixedAgainst[finding] + looseAgainst[finding])
+    let low = min(certainty, Certainty.combine(supportLow, againstHigh))
+    let high = max(certainty, Certainty.combine(supportHigh, againstLow))
+    return low...high
   }
 
   // MARK: Conditions
@@ -171,6 +223,14 @@ struct Relevance {
       let outcome = ConditionMatcher.match(assessment.findings[finding], op, bound)
       let dependence = findingDependence[finding]
       if dependence.isEmpty { return (outcome, .none) }
+      if usingSoundRanges {
+        let range = soundRange(finding)
+        if op.holds(range.lowerBound, bound) == op.holds(range.upperBound, bound) {
+          // The same outcome for every certainty the finding can still reach.
+          let carries = outcome.isHolding && (op == .greater || op == .greaterOrEqual)
+          return (outcome, Dependence(truth: .empty, value: carries ? dependence : .empty))
+        }
+      }
       if outcome != .unknown && findingRangeExact[finding] {
         // Decided for every certainty the finding can still reach; a test that it is
         // present still carries its certainty.
@@ -288,5 +348,171 @@ struct Relevance {
   /// Whether a question could change a score's total or stratum.
   mutating func bears(_ question: Int, onScore score: Int) -> Bool {
     scoreDependence[score].contains(question) || stratumDependence(score).contains(question)
+  }
+}
+
+// MARK: - Which questions can still change what the person is shown
+
+extension Relevance {
+  /// The open questions the advice shown depends on: what the patient's report (the
+  /// `patient` audience) prints and the red flags raised.
+  ///
+  /// That is, conservatively:
+  /// - every rule that raises a red flag, with the certainty of its premise (the flags,
+  ///   their urgency, what is withheld and the reasons a flag gives);
+  /// - whether each recommendation is called for, how declared conflicts are settled and
+  ///   which dose and instruction variant it gets; its strength only where it decides an
+  ///   order (another recommendation that could be called for shares a finding that could
+  ///   be present with it, both could end up under no finding, or a conflict between
+  ///   them is settled by strength);
+  /// - each finding that could be present, unless its reachable range already settles
+  ///   everything shown about it: whether it is present, whether it is "less likely",
+  ///   its certainty in words, and its rank among the findings it could stand beside
+  ///   (no overlap between their ranges);
+  /// - which upstream links fire between findings that could be present, and the first
+  ///   reason a person is given for a contributor;
+  /// - each score's stratum, and whether the score counts as filled in.
+  ///
+  /// A finding's certainty as a number, a score's total and the rules behind findings
+  /// no report shows can still be open: the clinician's tree then shows them as ranges.
+  mutating func shownResultDependence() -> QuestionSet {
+    let kb = knowledgeBase
+    var result = QuestionSet()
+    let ranges = kb.findings.indices.map(soundRange)
+    func couldBePresent(_ finding: Int) -> Bool { ranges[finding].upperBound > Condition.defaultThreshold }
+    func surelyPresent(_ finding: Int) -> Bool { ranges[finding].lowerBound > Condition.defaultThreshold }
+
+    // Red flags, and what each rule concludes about findings and links.
+    var concludingRules = [[Int]](repeating: [], count: kb.findings.count)
+    var recommendingRules = [[Int]](repeating: [], count: kb.recommendations.count)
+    var possibleLinks: [(rule: Int, contributor: Int, finding: Int)] = []
+    for (index, rule) in kb.rules.enumerated() {
+      for conclusion in rule.conclusions {
+        switch conclusion {
+        case .redFlag(let flag, _):
+          // Which flags are raised, and how urgent, is whether their rules hold; the
+          // answers behind a flag are shown only when it has no explanation in words.
+          let dependence = ruleDependence[index]
+          result.formUnion(kb.redFlags[flag].explanation == nil ? dependence.value : dependence.truth)
+        case .certainty(let finding, let certainty) where certainty > 0: concludingRules[finding].append(index)
+        case .upstream(let contributor, let finding): possibleLinks.append((index, contributor, finding))
+        case .recommend(let recommendation): recommendingRules[recommendation].append(index)
+        case .certainty, .addPoints: break
+        }
+      }
+    }
+    for link in possibleLinks where couldBePresent(link.contributor) && couldBePresent(link.finding) {
+      result.formUnion(ruleDependence[link.rule].truth)
+    }
+
+    // Recommendations: called for or not, settled conflicts, variants, and strength where
+    // it orders them.
+    let candidates = kb.recommendations.indices.filter { couldBeCalledFor($0) }
+    func couldBeUnplaced(_ recommendation: Int) -> Bool { !kb.recommendations[recommendation].addresses.contains(where: surelyPresent) }
+    func competes(_ first: Int, _ second: Int) -> Bool {
+      let one = kb.recommendations[first]
+      let other = kb.recommendations[second]
+      if one.addresses.contains(where: { couldBePresent($0) && other.addresses.contains($0) }) { return true }
+      if couldBeUnplaced(first) && couldBeUnplaced(second) { return true }
+      let byStrength = { (declaring: Recommendation, against: Int) in
+        declaring.conflicts.contains { $0.other == against && $0.otherwise == .stronger }
+      }
+      return byStrength(one, second) || byStrength(other, first)
+    }
+    for recommendation in candidates {
+      let ordered = candidates.contains { $0 != recommendation && competes(recommendation, $0) }
+      for rule in recommendingRules[recommendation] {
+        result.formUnion(ordered ? ruleDependence[rule].value : ruleDependence[rule].truth)
+      }
+      let declared = kb.recommendations[recommendation]
+      result.formUnion(variantDependence(declared.doseVariants))
+      result.formUnion(variantDependence(declared.instructionVariants))
+    }
+    result.formUnion(conflictDependence())
+
+    // Findings: presence, "less likely", certainty in words, rank among neighbours.
+    var neighbours = [Set<Int>](repeating: [], count: kb.findings.count)
+    let complaints = kb.findings.indices.filter { kb.findings[$0].kind == .complaint }
+    for complaint in complaints { neighbours[complaint] = Set(complaints.filter { $0 != complaint }) }
+    var upstreamOf = [Set<Int>](repeating: [], count: kb.findings.count)
+    for link in possibleLinks { upstreamOf[link.finding].insert(link.contributor) }
+    for contributors in upstreamOf {
+      for contributor in contributors { neighbours[contributor].formUnion(contributors.subtracting([contributor])) }
+    }
+    let lessLikelyBelow = kb.header.lessLikelyBelow
+    for finding in kb.findings.indices where couldBePresent(finding) && !findingDependence[finding].isEmpty {
+      let range = ranges[finding]
+      let presenceSettled = surelyPresent(finding) || !couldBePresent(finding)
+      let lessLikelySettled =
+        kb.findings[finding].kind != .contributor || range.lowerBound >= lessLikelyBelow || range.upperBound < lessLikelyBelow
+      let wordsSettled = Certainty.words(range.lowerBound) == Certainty.words(range.upperBound)
+      let rankSettled = neighbours[finding].allSatisfy { other in
+        !couldBePresent(other) || ranges[other].upperBound < range.lowerBound || range.upperBound < ranges[other].lowerBound
+      }
+      if !(presenceSettled && lessLikelySettled && wordsSettled && rankSettled) {
+        result.formUnion(findingDependence[finding])
+      }
+    }
+
+    // The first reason a person reads for a contributor: the first rule for it that
+    // fires, among the rules that also link it to the complaint, else among all.
+    for finding in kb.findings.indices where kb.findings[finding].kind == .contributor && couldBePresent(finding) {
+      let complaintsBelow = possibleLinks.filter { $0.contributor == finding && kb.findings[$0.finding].kind == .complaint }
+      guard !complaintsBelow.isEmpty else { continue }
+      let rules = concludingRules[finding]
+      var decided = true
+      for complaint in Set(complaintsBelow.map(\.finding)) {
+        let linking = Set(complaintsBelow.filter { $0.finding == complaint }.map(\.rule))
+        decided = firstFiringDependence(rules.filter(linking.contains), into: &result) && decided
+      }
+      if !decided { _ = firstFiringDependence(rules, into: &result) }
+    }
+
+    // Scores: the stratum, and whether the score is filled in.
+    for score in kb.scores.indices {
+      if !kb.scores[score].strata.isEmpty { result.formUnion(stratumDependence(score)) }
+      if !filledInForGood(score) {
+        result.formUnion(scoreDependence[score])
+        result.formUnion(QuestionSet(scoreItems(score).filter { open[$0] }))
+      }
+    }
+    return result
+  }
+
+  /// What the choice of a variant depends on: the conditions up to the first that holds
+  /// for good.
+  private mutating func variantDependence(_ variants: [Recommendation.Variant]) -> QuestionSet {
+    var dependence = QuestionSet()
+    for variant in variants {
+      let (outcome, part) = evaluate(variant.condition)
+      dependence.formUnion(part.truth)
+      if outcome.isHolding && part.truth.isEmpty { break }
+    }
+    return dependence
+  }
+
+  /// Adds what decides the first of some rules (in evaluation order) to fire: the rules up
+  /// to the first that has fired for good. Returns whether one has.
+  private func firstFiringDependence(_ rules: [Int], into result: inout QuestionSet) -> Bool {
+    for rule in rules.sorted() {
+      let dependence = ruleDependence[rule].truth
+      result.formUnion(dependence)
+      if ruleOutcomes[rule].isHolding && dependence.isEmpty { return true }
+    }
+    return false
+  }
+
+  /// Whether a score is filled in whatever the open questions are answered: one of its
+  /// own items is answered, or a rule added points to it for good.
+  private func filledInForGood(_ score: Int) -> Bool {
+    let answered = scoreItems(score).contains { assessment.answers[knowledgeBase.questions[$0].id] != nil }
+    return answered || assessment.scores[score].contributions.contains { ruleDependence[$0.rule].truth.isEmpty }
+  }
+
+  /// The score's own items: questions read only by rules that add to scores, read by
+  /// one that adds to this score.
+  private func scoreItems(_ score: Int) -> [Int] {
+    let kb = knowledgeBase
+    return kb.rulesAddingToScore[score].flatMap { kb.rules[$0].condition.questionsRead.filter { kb.isScoreItem[$0] } }
   }
 }

@@ -6,9 +6,11 @@
 /// Red-flag questions come first and are always asked. After them the session is
 /// adaptive: it asks only questions that can still change the result,
 /// skips a question whose `ask when` is false, and asks first the questions that bear on
-/// the most undecided rules, so the leading contributors settle early. In
-/// `.everyQuestion` mode it asks every question whose `ask when` allows, in the order
-/// the knowledge base declares them.
+/// the most undecided rules, so the leading contributors settle early. The mode says
+/// when it stops: in `.adaptive` mode once no answer can change anything in the
+/// assessment; in `.untilAdviceSettled` mode once no answer can change what the person
+/// is shown (the red flags and the patient's report). In `.everyQuestion` mode it asks
+/// every question whose `ask when` allows, in the order the knowledge base declares them.
 ///
 /// The session is a value with no input or output of its own: the terminal front end
 /// (`upstream ask`) is a thin layer on it, and an app can drive it from its own screens.
@@ -16,8 +18,18 @@
 public struct QuestionnaireSession: Sendable {
   /// Which questions the session asks.
   public enum Mode: String, Sendable, Hashable, Codable {
-    /// Red-flag questions, then only questions that can still change the result.
+    /// Red-flag questions, then only questions that can still change the result: it
+    /// stops when no answer can change anything in the assessment (every finding's
+    /// certainty, every score, every rule), so the clinician's tree is the same as with
+    /// every question answered.
     case adaptive
+    /// Red-flag questions, then only questions that can still change the advice shown:
+    /// it stops when no answer can change the red flags raised or anything the patient's
+    /// report says (the plan per complaint, the recommendations with their doses and
+    /// instructions, what is withheld, the scores' bands). Asks fewer questions than
+    /// `.adaptive`; the clinician's tree may then show findings as ranges and questions
+    /// as unanswered.
+    case untilAdviceSettled = "until-advice-settled"
     /// Every question whose `ask when` allows.
     case everyQuestion = "every-question"
   }
@@ -198,7 +210,7 @@ public struct QuestionnaireSession: Sendable {
   /// knowledge base they were given against.
   ///
   /// Encoded (with any `Encoder`) as `{"format": 1, "knowledgeBase": {"name", "version",
-  /// "contentHash"}, "mode": "adaptive" | "every-question", "replies": [{"question", "answer"}],
+  /// "contentHash"}, "mode": "adaptive" | "until-advice-settled" | "every-question", "replies": [{"question", "answer"}],
   /// "assessmentDate": "YYYY-MM-DD"}` (the date only when the session has one);
   /// an answer encodes as `AnswerValue` does (true/false, a number, an option id, a list of
   /// option ids, "not sure"), a skipped question as no answer. `format` changes whenever
@@ -314,11 +326,12 @@ public struct QuestionnaireSession: Sendable {
   ) -> (Assessment, Plan) {
     let assessment = knowledgeBase.assess(validated: answers)
     let open = openQuestions(knowledgeBase, assessment, skipped: skipped)
-    var relevance = Relevance(assessment, open: open)
+    var relevance = Relevance(assessment, open: open, usingSoundRanges: mode == .untilAdviceSettled)
     let questions = knowledgeBase.questions
     var wanted: QuestionSet
     switch mode {
     case .adaptive: wanted = relevance.resultDependence()
+    case .untilAdviceSettled: wanted = relevance.shownResultDependence()
     case .everyQuestion: wanted = QuestionSet(questions.indices.filter { open[$0] })
     }
     // Questions asked first (where it hurts, an injury) are asked whatever the mode; then
@@ -345,7 +358,7 @@ public struct QuestionnaireSession: Sendable {
       next = first
     } else {
       let askable = wanted.members.filter { !gated.contains($0) }
-      next = (mode == .adaptive ? mostUseful(askable, relevance) : askable.first) ?? wanted.members.first
+      next = (mode == .everyQuestion ? askable.first : mostUseful(askable, relevance)) ?? wanted.members.first
     }
     return (assessment, Plan(next: next, remaining: wanted.count))
   }

@@ -26,9 +26,12 @@ package struct WebQuestionnaire: Sendable {
   /// Adds the questionnaire's routes.
   package func register(in router: inout Router) {
     router.add("GET", "/") { _, _ in WebPage.response(html: startPage()) }
-    router.add("POST", "/s") { _, _ in
+    router.add("POST", "/s") { request, _ in
+      guard let mode = mode(request) else {
+        return WebPage.error(status: 400, message: "mode must be adaptive, until-advice-settled or every-question")
+      }
       do {
-        return WebPage.redirect("/s/\(try sessions.create())")
+        return WebPage.redirect("/s/\(try sessions.create(mode: mode))")
       } catch {
         return refusal(error)
       }
@@ -37,6 +40,16 @@ package struct WebQuestionnaire: Sendable {
     router.add("POST", "/s/{id}/answer") { request, parameters in post(parameters["id"] ?? "", request, .answer) }
     router.add("POST", "/s/{id}/back") { request, parameters in post(parameters["id"] ?? "", request, .back) }
     router.add("POST", "/s/{id}/skip") { request, parameters in post(parameters["id"] ?? "", request, .skip) }
+  }
+
+  /// The mode a new session is started in: the form's `mode` field
+  /// (`until-advice-settled` stops once the advice shown is settled), else adaptive; nil
+  /// for a mode that does not exist.
+  private func mode(_ request: HTTPRequest) -> QuestionnaireSession.Mode? {
+    guard !request.body.isEmpty, let form = PercentDecoding.pairs(request.body),
+      let field = form.first(where: { $0.name == "mode" })
+    else { return .adaptive }
+    return QuestionnaireSession.Mode(rawValue: field.value)
   }
 
   // MARK: Showing

@@ -106,10 +106,11 @@ package final class WebSessionStore: @unchecked Sendable {
     id.utf8.count == 32 && id.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
   }
 
-  /// Starts a session, dated today by the store's clock, and saves it; its id.
-  package func create() throws(Problem) -> String {
+  /// Starts a session in a mode (by default the adaptive one), dated today by the
+  /// store's clock, and saves it; its id.
+  package func create(mode: QuestionnaireSession.Mode = .adaptive) throws(Problem) -> String {
     let id = Self.randomHex()
-    var session = QuestionnaireSession(knowledgeBase)
+    var session = QuestionnaireSession(knowledgeBase, mode: mode)
     session.assessmentDate = clock.today
     let loaded = Loaded(session: session, csrfToken: Self.randomHex(), takenBack: nil)
     try write(id, File(csrfToken: loaded.csrfToken, session: loaded.session.savedState))

@@ -83,3 +83,45 @@ struct PersonaTerminalTests {
     print("The persona was asked \(asked.count) of \(kb.questions.count) questions")
   }
 }
+
+extension PersonaTerminalTests {
+  /// Runs `upstream ask` in a pseudo-terminal with some options, answering as the persona
+  /// would; returns the questions asked and the result printed after the last one.
+  static func ask(_ options: [String]) throws -> (asked: [String], result: String) {
+    let kb = FuzzHarness.bundled
+    let answers = try #require(AdaptivityReport.bundledCases().first { $0.id == personaID }).answers
+    let folder = try TemporaryFolder()
+    let session = folder.url.appendingPathComponent("session.json").path
+    let environment = ["NO_COLOR": "1", "COLUMNS": "80", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]
+    let terminal = try PseudoTerminal(UpstreamBinary.path, ["ask", "--session", session] + options, environment: environment)
+    var asked: [String] = []
+    var mark = 0
+    while asked.count <= kb.questions.count {
+      let shown = try terminal.waitFor("\n> ", after: mark)
+      if shown.contains("Would you like any part explained?") { break }
+      let block = try #require(shown.components(separatedBy: "\nQuestion ").last, "no question on the screen:\n\(shown)")
+      let flat = block.split(separator: "\n").joined(separator: " ")
+      let question = try #require(kb.questions.first { flat.contains($0.wording) }, "an unknown question:\n\(block)")
+      asked.append(question.id)
+      mark = terminal.mark
+      terminal.type(typed(answers[question.id], for: question, turn: asked.count) + "\n")
+    }
+    terminal.type("\n")
+    #expect(try terminal.waitForExit() == 0)
+    let screen = terminal.screen
+    let start = try #require(screen.range(of: "Your answers are saved in"))
+    let end = try #require(screen.range(of: "Would you like any part explained?"))
+    let result = screen[start.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
+    return (asked, result.joined(separator: "\n"))
+  }
+
+  @Test("ask --until-advice-settled: fewer questions than the default, and the same plan printed")
+  func untilAdviceSettled() throws {
+    let whole = try Self.ask([])
+    let settled = try Self.ask(["--until-advice-settled"])
+    #expect(settled.asked.count < whole.asked.count, "asked \(settled.asked.count), by default \(whole.asked.count)")
+    #expect(Array(settled.asked.prefix(2)) == ["pain_areas", "injury_recent"])
+    #expect(settled.result.contains("KNEE PAIN\nMost likely behind it:"))
+    #expect(settled.result == whole.result)
+  }
+}

@@ -52,5 +52,7 @@ struct QuestionnaireDocsTests {
     let text = try String(contentsOf: Self.document, encoding: .utf8)
     let report = try #require(AdaptivityReport.bundled(measuringNecessary: true))
     #expect(text.contains(report.summary), "the current figures are: \(report.summary)")
+    let settled = try #require(AdaptivityReport.bundled(mode: .untilAdviceSettled))
+    #expect(text.contains(settled.summary), "the current figures until the advice is settled are: \(settled.summary)")
   }
 }

@@ -80,6 +80,17 @@ struct SafetyInvariantTests {
 
   @Test("adaptive: where it hurts first, then every red-flag question whose answer could raise a flag, before any other")
   func questionnaireNeverSkipsRedFlagQuestions() throws {
+    try Self.neverSkipsRedFlagQuestions(.adaptive)
+  }
+
+  @Test("until the advice is settled: where it hurts first, then every red-flag question whose answer could raise a flag, before any other")
+  func adviceSettledNeverSkipsRedFlagQuestions() throws {
+    try Self.neverSkipsRedFlagQuestions(.untilAdviceSettled)
+  }
+
+  /// Where it hurts first, then every red-flag question that could raise a flag, before
+  /// any other, in a mode; none left out could have changed a flag; none can be skipped.
+  static func neverSkipsRedFlagQuestions(_ mode: QuestionnaireSession.Mode) throws {
     let kb = Self.kb
     let redFlagQuestions = Set(kb.questions.filter(\.isRedFlagQuestion).map(\.id))
     let first = kb.questions.filter(\.asksFirst).map(\.id)
@@ -89,7 +100,7 @@ struct SafetyInvariantTests {
     var leftOut = 0
     for round in 0..<150 {
       let answers = Self.randomAnswers(in: kb, answering: round % 3 == 0 ? 0.5 : 1, using: &random)
-      let session = QuestionnaireSession.answering(answers, with: kb)
+      let session = QuestionnaireSession.answering(answers, with: kb, mode: mode)
       let asked = session.replies.map(\.question)
       #expect(Array(asked.prefix(first.count)) == first, "asked first: \(asked.prefix(2))")
       // Every red-flag question asked comes before any question that is not one.
@@ -107,7 +118,7 @@ struct SafetyInvariantTests {
         }
       }
       // And a person cannot skip one.
-      var fresh = QuestionnaireSession(kb)
+      var fresh = QuestionnaireSession(kb, mode: mode)
       if let first = fresh.currentQuestion, first.isRedFlagQuestion {
         #expect(throws: QuestionnaireSession.Problem.safetyQuestionCannotBeSkipped(first.id)) { try fresh.skip() }
       }

@@ -86,6 +86,9 @@ struct WebQuestionnaireTests {
     #expect(start.text.contains("<form method=\"post\" action=\"/s\">"))
     let created = try browser.post("/s", [])
     #expect(created.status == 303)
+    // A session can be started until the advice is settled; a mode that does not exist is refused.
+    #expect(try browser.post("/s", [("mode", "until-advice-settled")]).status == 303)
+    #expect(try browser.post("/s", [("mode", "sometimes")]).status == 400)
     let link = try #require(created.header("Location"))
     let id = String(link.dropFirst(3))
     #expect(WebSessionStore.isWellFormed(id))

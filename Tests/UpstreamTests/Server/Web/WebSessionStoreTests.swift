@@ -43,6 +43,22 @@ struct WebSessionStoreTests {
     }
   }
 
+  @Test("a session started until the advice is settled keeps that mode in its file, and asks no more than an adaptive one")
+  func adviceSettledMode() throws {
+    let disk = try Disk()
+    let store = disk.store()
+    let settled = try store.create(mode: .untilAdviceSettled)
+    let adaptive = try store.create()
+    for _ in 0..<60 {
+      try Self.answerCurrent(store, settled)
+      try Self.answerCurrent(store, adaptive)
+    }
+    let fromFile = try disk.store().load(settled).session
+    #expect(fromFile.mode == .untilAdviceSettled)
+    #expect(fromFile.isComplete)
+    #expect(fromFile.replies.count <= (try store.load(adaptive)).session.replies.count)
+  }
+
   @Test("every answer is in the file when confirmed; a new store on the folder (a restarted server) resumes each session")
   func fileIsTheRecord() throws {
     let disk = try Disk()

@@ -6,7 +6,10 @@
 /// For each case the adaptive session is run answering whatever it asks from the case's
 /// answers (a question the case leaves out stays unanswered). Its outcome is compared
 /// with the assessment of the case's answers as the questionnaire could have collected
-/// them: without answers to questions whose `ask when` does not hold.
+/// them: without answers to questions whose `ask when` does not hold. In `.adaptive` (and
+/// `.everyQuestion`) mode the whole outcome is compared (`AssessmentOutcome`); in
+/// `.untilAdviceSettled` mode what the person is shown (`ShownResult`: the red flags and
+/// the patient's report, byte for byte).
 package struct AdaptivityReport: Sendable {
   /// One case: how many questions were asked and whether the outcomes agree.
   package struct CaseRun: Sendable {
@@ -29,6 +32,8 @@ package struct AdaptivityReport: Sendable {
   }
 
   package let cases: [CaseRun]
+  /// The session's mode, which also says what is compared.
+  package let mode: QuestionnaireSession.Mode
 
   /// The mean share of questions asked.
   package var meanShare: Double { cases.isEmpty ? 0 : cases.map(\.share).reduce(0, +) / Double(cases.count) }
@@ -50,21 +55,26 @@ package struct AdaptivityReport: Sendable {
     _ knowledgeBase: KnowledgeBase, cases: [(id: String, answers: Answers)], mode: QuestionnaireSession.Mode = .adaptive,
     measuringNecessary: Bool = false
   ) {
+    self.mode = mode
     self.cases = cases.map { testCase in
       let session = QuestionnaireSession.answering(testCase.answers, with: knowledgeBase, mode: mode)
       let full = knowledgeBase.assess(validated: testCase.answers.collectable(in: knowledgeBase))
+      let differences =
+        mode == .untilAdviceSettled
+        ? ShownResult(session.assessment).differences(from: ShownResult(full))
+        : AssessmentOutcome(session.assessment).differences(from: AssessmentOutcome(full))
       return CaseRun(
         id: testCase.id, asked: session.replies.map(\.question), total: knowledgeBase.questions.count,
-        differences: AssessmentOutcome(session.assessment).differences(from: AssessmentOutcome(full)),
-        necessary: measuringNecessary ? Self.necessaryQuestions(knowledgeBase, answers: testCase.answers) : nil)
+        differences: differences,
+        necessary: measuringNecessary ? Self.necessaryQuestions(knowledgeBase, answers: testCase.answers, mode: mode) : nil)
     }
   }
 
   /// The report for the bundled knowledge base and its bundled cases, or nil when the
   /// knowledge base does not compile.
-  package static func bundled(measuringNecessary: Bool = false) -> AdaptivityReport? {
+  package static func bundled(mode: QuestionnaireSession.Mode = .adaptive, measuringNecessary: Bool = false) -> AdaptivityReport? {
     guard let knowledgeBase = KnowledgeBase.bundled().knowledgeBase else { return nil }
-    return AdaptivityReport(knowledgeBase, cases: bundledCases(), measuringNecessary: measuringNecessary)
+    return AdaptivityReport(knowledgeBase, cases: bundledCases(), mode: mode, measuringNecessary: measuringNecessary)
   }
 
   /// The answers of each bundled case (`rules/cases/*.case`), by case id.
@@ -84,14 +94,15 @@ package struct AdaptivityReport: Sendable {
   package var summary: String {
     func percent(_ share: Double) -> String { "\(NumberText.plain((share * 1000).rounded() / 10))%" }
     let differing = cases.filter { !$0.isIdentical }.count
+    let compared = mode == .untilAdviceSettled ? "shown results (red flags and patient's report)" : "assessments"
     let necessary = necessaryShares.map { mean, maximum in
-      "; any questionnaire reaching the same assessments must ask at least \(percent(mean)) on average, "
+      "; any questionnaire reaching the same \(compared) must ask at least \(percent(mean)) on average, "
         + "\(percent(maximum)) for one case"
     }
     return "\(cases.count) cases: mean \(percent(meanShare)) of questions asked, at most \(percent(maximumShare)); "
       + (differing == 0
-        ? "all \(cases.count) assessments identical to those from the full answers"
-        : "\(differing) of \(cases.count) assessments differ from those from the full answers") + (necessary ?? "")
+        ? "all \(cases.count) \(compared) identical to those from the full answers"
+        : "\(differing) of \(cases.count) \(compared) differ from those from the full answers") + (necessary ?? "")
   }
 }
 
@@ -154,17 +165,26 @@ extension AdaptivityReport {
   /// The bound is sound, but it can be lower than what any questionnaire needs: with
   /// `diabetes and foot_skin_change`, someone with neither needs one of the two asked,
   /// though neither alone changes anything.
-  package static func necessaryQuestions(_ knowledgeBase: KnowledgeBase, answers: Answers) -> [String] {
+  ///
+  /// In `.untilAdviceSettled` mode, what must be reached is what the person is shown
+  /// (`ShownResult`), not the whole outcome.
+  package static func necessaryQuestions(
+    _ knowledgeBase: KnowledgeBase, answers: Answers, mode: QuestionnaireSession.Mode = .adaptive
+  ) -> [String] {
     let collected = answers.collectable(in: knowledgeBase)
-    let outcome = AssessmentOutcome(knowledgeBase.assess(validated: collected))
+    let shownOnly = mode == .untilAdviceSettled
+    let full = knowledgeBase.assess(validated: collected)
+    let outcome = AssessmentOutcome(full)
+    let shown = shownOnly ? ShownResult(full) : nil
     let bounds = limits(in: knowledgeBase)
     return knowledgeBase.questions.enumerated().filter { index, question in
       alternatives(to: collected[question.id], of: question, limits: bounds[index] ?? Limits(), on: collected.assessmentDate)
         .contains { other in
           var changed = collected
           changed[question.id] = other
-          let changedOutcome = AssessmentOutcome(knowledgeBase.assess(validated: changed.collectable(in: knowledgeBase)))
-          return changedOutcome != outcome
+          let assessment = knowledgeBase.assess(validated: changed.collectable(in: knowledgeBase))
+          if let shown { return ShownResult(assessment) != shown }
+          return AssessmentOutcome(assessment) != outcome
         }
     }.map(\.element.id)
   }
