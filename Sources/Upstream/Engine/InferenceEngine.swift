@@ -55,15 +55,9 @@ struct Run {
   let knowledgeBase: KnowledgeBase
   let sheet: AnswerSheet
 
-  private var forRemaining: [Double]
-  private var againstRemaining: [Double]
-  private var undecidedForRemaining: [Double]
-  private var undecidedAgainstRemaining: [Double]
-
-  private var points: [Int]
-  private var undecidedUp: [Int]
-  private var undecidedDown: [Int]
-  private var strata: [Int]
+  /// One tally per finding and one per score, each in one flat array.
+  private var findingTallies: [FindingTally]
+  private var scoreTallies: [ScoreTally]
 
   private var firings: [Firing] = []
   private var undecidedRules: [Int] = []
@@ -71,21 +65,13 @@ struct Run {
   /// `strata` entries: not yet worked out, or decided with no stratum.
   private static let stratumUnknown = -2
   private static let noStratum = -1
-  private static let stratumNotComputed = -3
+  fileprivate static let stratumNotComputed = -3
 
   init(_ knowledgeBase: KnowledgeBase, _ sheet: AnswerSheet) {
     self.knowledgeBase = knowledgeBase
     self.sheet = sheet
-    let findings = knowledgeBase.findings.count
-    let scores = knowledgeBase.scores.count
-    forRemaining = Array(repeating: 1, count: findings)
-    againstRemaining = forRemaining
-    undecidedForRemaining = forRemaining
-    undecidedAgainstRemaining = forRemaining
-    points = Array(repeating: 0, count: scores)
-    undecidedUp = points
-    undecidedDown = points
-    strata = Array(repeating: Self.stratumNotComputed, count: scores)
+    findingTallies = Array(repeating: FindingTally(), count: knowledgeBase.findings.count)
+    scoreTallies = Array(repeating: ScoreTally(), count: knowledgeBase.scores.count)
     firings.reserveCapacity(knowledgeBase.rules.count / 4)
   }
 
@@ -192,10 +178,10 @@ struct Run {
       switch conclusion {
       case .certainty(let finding, let certainty):
         let contribution = certainty * premise
-        if contribution > 0 { forRemaining[finding] *= 1 - contribution }
-        if contribution < 0 { againstRemaining[finding] *= 1 + contribution }
+        if contribution > 0 { findingTallies[finding].forRemaining *= 1 - contribution }
+        if contribution < 0 { findingTallies[finding].againstRemaining *= 1 + contribution }
       case .addPoints(let score, let thousandths):
-        points[score] += thousandths
+        scoreTallies[score].points += thousandths
       default: break
       }
     }
@@ -207,10 +193,14 @@ struct Run {
     for conclusion in knowledgeBase.rules[index].conclusions {
       switch conclusion {
       case .certainty(let finding, let certainty):
-        if certainty > 0 { undecidedForRemaining[finding] *= 1 - certainty }
-        if certainty < 0 { undecidedAgainstRemaining[finding] *= 1 + certainty }
+        if certainty > 0 { findingTallies[finding].undecidedForRemaining *= 1 - certainty }
+        if certainty < 0 { findingTallies[finding].undecidedAgainstRemaining *= 1 + certainty }
       case .addPoints(let score, let thousandths):
-        if thousandths > 0 { undecidedUp[score] += thousandths } else { undecidedDown[score] += thousandths }
+        if thousandths > 0 {
+          scoreTallies[score].undecidedUp += thousandths
+        } else {
+          scoreTallies[score].undecidedDown += thousandths
+        }
       default: break
       }
     }
@@ -222,18 +212,24 @@ struct Run {
   ///
   /// Every rule that concludes the finding has run by the time it is read.
   func conclude(_ finding: Int) -> (certainty: Double, lowest: Double, highest: Double) {
-    let supporting = 1 - forRemaining[finding]
-    let opposing = 1 - againstRemaining[finding]
+    let tally = findingTallies[finding]
+    let supporting = 1 - tally.forRemaining
+    let opposing = 1 - tally.againstRemaining
+    let certainty = Certainty.combine(supporting, opposing)
+    // With nothing undecided (most findings), the range is the certainty itself: the
+    // products below would multiply by exactly 1.
     return (
-      Certainty.combine(supporting, opposing),
-      Certainty.combine(supporting, 1 - againstRemaining[finding] * undecidedAgainstRemaining[finding]),
-      Certainty.combine(1 - forRemaining[finding] * undecidedForRemaining[finding], opposing)
+      certainty,
+      tally.undecidedAgainstRemaining == 1
+        ? certainty : Certainty.combine(supporting, 1 - tally.againstRemaining * tally.undecidedAgainstRemaining),
+      tally.undecidedForRemaining == 1
+        ? certainty : Certainty.combine(1 - tally.forRemaining * tally.undecidedForRemaining, opposing)
     )
   }
 
   /// The score's stratum: the first whose condition holds, if every earlier one fails.
   mutating func stratum(of score: Int) -> (stratum: Int?, decided: Bool) {
-    if strata[score] == Self.stratumNotComputed {
+    if scoreTallies[score].stratum == Self.stratumNotComputed {
       var result = Self.noStratum
       for (index, stratum) in knowledgeBase.scores[score].strata.enumerated() {
         let outcome = match(stratum.condition)
@@ -246,9 +242,9 @@ struct Run {
           break
         }
       }
-      strata[score] = result
+      scoreTallies[score].stratum = result
     }
-    switch strata[score] {
+    switch scoreTallies[score].stratum {
     case Self.stratumUnknown: return (nil, false)
     case Self.noStratum: return (nil, true)
     case let index: return (index, true)
@@ -298,8 +294,9 @@ struct Run {
   }
 
   private mutating func matchScore(_ score: Int, _ test: ScoreTest) -> Truth {
-    let low = points[score] + undecidedDown[score]
-    let high = points[score] + undecidedUp[score]
+    let tally = scoreTallies[score]
+    let low = tally.points + tally.undecidedDown
+    let high = tally.points + tally.undecidedUp
     if case .stratum = test { return ConditionMatcher.match(test, low: low, high: high, stratum: stratum(of: score)) }
     return ConditionMatcher.match(test, low: low, high: high, stratum: (nil, false))
   }
@@ -310,56 +307,102 @@ struct Run {
   /// links, red flags and recommendations; conflicts are settled, and self-care advice is
   /// withheld under an emergency or urgent red flag (all of it) or a routine referral
   /// (all but what is marked `safe while awaiting referral`).
+  ///
+  /// Few rules fire in one assessment, so each conclusion is kept as one entry in a flat
+  /// list keyed by what it concludes, sorted by that key (keeping evaluation order within
+  /// it): no list is made per finding, score, recommendation or red flag that nothing
+  /// concluded.
   mutating func finish(_ answers: Answers) -> Assessment {
     let kb = knowledgeBase
-    var evidence = [[Evidence]](repeating: [], count: kb.findings.count)
-    var contributions = [[(rule: Int, thousandths: Int)]](repeating: [], count: kb.scores.count)
-    var recommendedRemaining = [Double](repeating: 1, count: kb.recommendations.count)
-    var recommendedBy = [[Int]](repeating: [], count: kb.recommendations.count)
-    var flagUrgency = [Urgency?](repeating: nil, count: kb.redFlags.count)
-    var flagRules = [[Int]](repeating: [], count: kb.redFlags.count)
-    var linkRules: [(link: Int, rule: Int)] = []
     let findingCount = kb.findings.count
+    var evidence: [Keyed<Evidence>] = []
+    var contributions: [Keyed<Int>] = []
+    var recommended: [Keyed<Double>] = []
+    var flags: [Keyed<Urgency>] = []
+    var linkRules: [Keyed<Void>] = []
     for firing in firings {
       for conclusion in kb.rules[firing.rule].conclusions {
         switch conclusion {
         case .certainty(let finding, let certainty):
-          evidence[finding].append(Evidence(rule: firing.rule, premise: firing.premise, certainty: certainty * firing.premise))
+          evidence.append(
+            Keyed(finding, evidence.count, firing.rule, Evidence(rule: firing.rule, premise: firing.premise, certainty: certainty * firing.premise)))
         case .addPoints(let score, let thousandths):
-          contributions[score].append((firing.rule, thousandths))
+          contributions.append(Keyed(score, contributions.count, firing.rule, thousandths))
         case .upstream(let contributor, let finding):
-          linkRules.append((contributor * findingCount + finding, firing.rule))
+          linkRules.append(Keyed(contributor * findingCount + finding, firing.rule, firing.rule, ()))
         case .recommend(let recommendation):
-          recommendedRemaining[recommendation] *= 1 - firing.premise
-          recommendedBy[recommendation].append(firing.rule)
+          recommended.append(Keyed(recommendation, recommended.count, firing.rule, firing.premise))
         case .redFlag(let flag, let urgency):
-          flagUrgency[flag] = min(flagUrgency[flag] ?? urgency, urgency)
-          flagRules[flag].append(firing.rule)
+          flags.append(Keyed(flag, flags.count, firing.rule, urgency))
         }
       }
     }
-    var undecidedByFinding = [[Int]](repeating: [], count: kb.findings.count)
+    var undecided: [Keyed<Void>] = []
     for rule in undecidedRules {
-      for case .certainty(let finding, _) in kb.rules[rule].conclusions where undecidedByFinding[finding].last != rule {
-        undecidedByFinding[finding].append(rule)
+      for case .certainty(let finding, _) in kb.rules[rule].conclusions {
+        undecided.append(Keyed(finding, undecided.count, rule, ()))
       }
     }
-    let findingResults = kb.findings.indices.map { finding -> FindingResult in
+    evidence.sortByKey()
+    contributions.sortByKey()
+    recommended.sortByKey()
+    flags.sortByKey()
+    undecided.sortByKey()
+
+    var findingResults: [FindingResult] = []
+    findingResults.reserveCapacity(findingCount)
+    var nextEvidence = 0
+    var nextUndecided = 0
+    for finding in 0..<findingCount {
       let (certainty, lowest, highest) = conclude(finding)
-      return FindingResult(
-        finding: finding, certainty: certainty, lowest: lowest, highest: highest, evidence: evidence[finding],
-        undecidedRules: undecidedByFinding[finding])
+      var found: [Evidence] = []
+      while nextEvidence < evidence.count, evidence[nextEvidence].key == finding {
+        found.append(evidence[nextEvidence].value)
+        nextEvidence += 1
+      }
+      var undecidedRules: [Int] = []
+      while nextUndecided < undecided.count, undecided[nextUndecided].key == finding {
+        // A rule concluding the same finding twice is listed once.
+        if undecidedRules.last != undecided[nextUndecided].rule { undecidedRules.append(undecided[nextUndecided].rule) }
+        nextUndecided += 1
+      }
+      findingResults.append(
+        FindingResult(
+          finding: finding, certainty: certainty, lowest: lowest, highest: highest, evidence: found, undecidedRules: undecidedRules))
     }
-    let scoreResults = kb.scores.indices.map { score -> ScoreResult in
+    var scoreResults: [ScoreResult] = []
+    scoreResults.reserveCapacity(kb.scores.count)
+    var nextContribution = 0
+    for score in kb.scores.indices {
       let (stratum, decided) = stratum(of: score)
-      return ScoreResult(
-        score: score, thousandths: points[score], lowestThousandths: points[score] + undecidedDown[score],
-        highestThousandths: points[score] + undecidedUp[score], stratum: stratum, stratumDecided: decided,
-        contributions: contributions[score])
+      let tally = scoreTallies[score]
+      var added: [(rule: Int, thousandths: Int)] = []
+      while nextContribution < contributions.count, contributions[nextContribution].key == score {
+        added.append((contributions[nextContribution].rule, contributions[nextContribution].value))
+        nextContribution += 1
+      }
+      scoreResults.append(
+        ScoreResult(
+          score: score, thousandths: tally.points, lowestThousandths: tally.points + tally.undecidedDown,
+          highestThousandths: tally.points + tally.undecidedUp, stratum: stratum, stratumDecided: decided,
+          contributions: added))
     }
-    let raised = flagUrgency.indices.compactMap { flag in
-      flagUrgency[flag].map { RaisedRedFlag(flag: flag, urgency: $0, rules: flagRules[flag]) }
-    }.sorted { ($0.urgency, kb.redFlags[$0.flag].id) < ($1.urgency, kb.redFlags[$1.flag].id) }
+    var raised: [RaisedRedFlag] = []
+    var position = 0
+    while position < flags.count {
+      let flag = flags[position].key
+      var urgency = flags[position].value
+      var rules: [Int] = []
+      while position < flags.count, flags[position].key == flag {
+        urgency = min(urgency, flags[position].value)
+        rules.append(flags[position].rule)
+        position += 1
+      }
+      raised.append(RaisedRedFlag(flag: flag, urgency: urgency, rules: rules))
+    }
+    if raised.count > 1 {
+      raised.sort { ($0.urgency, kb.redFlags[$0.flag].id) < ($1.urgency, kb.redFlags[$1.flag].id) }
+    }
     let withholdingFlag = raised.first { $0.urgency.withholdsSelfCare }?.flag
     let referralFlag = raised.first { $0.urgency == .routineReferral }?.flag
     /// The red flag that holds a recommendation back, if any.
@@ -368,27 +411,38 @@ struct Run {
       if let referralFlag, !kb.recommendations[recommendation].safeWhileAwaitingReferral { return referralFlag }
       return nil
     }
-    let called = recommendedBy.indices.filter { !recommendedBy[$0].isEmpty }
-    var strengths: [Int: Double] = [:]
-    for recommendation in called { strengths[recommendation] = 1 - recommendedRemaining[recommendation] }
-    let settlements = strengths.count > 1 ? settle(strengths) : []
-    let recommendations = called.map { recommendation -> RecommendationResult in
+    // Each recommendation called for, by index, with its strength and the rules that called for it.
+    var called: [(recommendation: Int, strength: Double, rules: [Int])] = []
+    position = 0
+    while position < recommended.count {
+      let recommendation = recommended[position].key
+      var remaining = 1.0
+      var rules: [Int] = []
+      while position < recommended.count, recommended[position].key == recommendation {
+        remaining *= 1 - recommended[position].value
+        rules.append(recommended[position].rule)
+        position += 1
+      }
+      called.append((recommendation, 1 - remaining, rules))
+    }
+    let settlements = called.count > 1 ? settle(CalledFor(called.map { ($0.recommendation, $0.strength) })) : []
+    let recommendations = called.map { called -> RecommendationResult in
+      let recommendation = called.recommendation
       let lost = settlements.first { $0.loser == recommendation && $0.reason != .keptBoth }
       let status: RecommendationResult.Status =
         holdingBack(recommendation).map { .withheld(redFlag: $0) } ?? (lost.map { .setAside($0) } ?? .given)
       return RecommendationResult(
-        recommendation: recommendation, strength: strengths[recommendation] ?? 0,
-        rules: recommendedBy[recommendation], status: status,
+        recommendation: recommendation, strength: called.strength, rules: called.rules, status: status,
         settlementsWon: settlements.isEmpty ? [] : settlements.filter { $0.winner == recommendation })
     }
     // Links in (contributor, finding) order, each with the rules that made it.
-    linkRules.sort { ($0.link, $0.rule) < ($1.link, $1.rule) }
+    linkRules.sortByKey()
     var links: [UpstreamLink] = []
-    var position = 0
+    position = 0
     while position < linkRules.count {
-      let link = linkRules[position].link
+      let link = linkRules[position].key
       var rules: [Int] = []
-      while position < linkRules.count, linkRules[position].link == link {
+      while position < linkRules.count, linkRules[position].key == link {
         rules.append(linkRules[position].rule)
         position += 1
       }
@@ -400,9 +454,9 @@ struct Run {
   }
 
   /// Settles each declared conflict whose two recommendations were both called for.
-  private mutating func settle(_ strengths: [Int: Double]) -> [Settlement] {
+  private mutating func settle(_ strengths: CalledFor) -> [Settlement] {
     var settlements: [Settlement] = []
-    for declaring in strengths.keys.sorted() {
+    for declaring in strengths.recommendations {
       for (position, conflict) in knowledgeBase.recommendations[declaring].conflicts.enumerated()
       where strengths[conflict.other] != nil {
         let pair = (declaring, conflict.other)
@@ -428,5 +482,73 @@ struct Run {
       }
     }
     return settlements
+  }
+}
+
+// MARK: - Working memory
+
+/// A finding's running products `Π(1 − c)` of its evidence for and against, from rules
+/// that fired and from rules left undecided.
+private struct FindingTally {
+  var forRemaining = 1.0
+  var againstRemaining = 1.0
+  var undecidedForRemaining = 1.0
+  var undecidedAgainstRemaining = 1.0
+}
+
+/// A score's points in thousandths, what undecided rules could still add or take away,
+/// and its stratum once worked out.
+private struct ScoreTally {
+  var points = 0
+  var undecidedUp = 0
+  var undecidedDown = 0
+  var stratum = Run.stratumNotComputed
+}
+
+// MARK: - Finishing helpers
+
+/// One conclusion, keyed by what it concludes (a finding, score, recommendation, red flag
+/// or link), with the rule that drew it and the order it was drawn in.
+private struct Keyed<Value> {
+  let key: Int
+  let order: Int
+  let rule: Int
+  let value: Value
+
+  init(_ key: Int, _ order: Int, _ rule: Int, _ value: Value) {
+    self.key = key
+    self.order = order
+    self.rule = rule
+    self.value = value
+  }
+}
+
+extension Array {
+  /// Sorts conclusions by key, keeping the order they were drawn in within each key.
+  fileprivate mutating func sortByKey<Value>() where Element == Keyed<Value> {
+    if count > 1 { sort { ($0.key, $0.order) < ($1.key, $1.order) } }
+  }
+}
+
+/// The recommendations called for, by index, with their strengths.
+private struct CalledFor {
+  /// The recommendations, in index order.
+  let recommendations: [Int]
+  private let strengths: [Double]
+
+  init(_ called: [(recommendation: Int, strength: Double)]) {
+    recommendations = called.map(\.recommendation)
+    strengths = called.map(\.strength)
+  }
+
+  /// The strength of a recommendation called for; nil when it was not called for.
+  subscript(recommendation: Int) -> Double? {
+    var low = 0
+    var high = recommendations.count
+    while low < high {
+      let middle = (low + high) / 2
+      if recommendations[middle] < recommendation { low = middle + 1 } else { high = middle }
+    }
+    return low < recommendations.count && recommendations[low] == recommendation ? strengths[low] : nil
   }
 }
