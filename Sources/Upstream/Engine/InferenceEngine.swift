@@ -70,9 +70,19 @@ struct Run {
   init(_ knowledgeBase: KnowledgeBase, _ sheet: AnswerSheet) {
     self.knowledgeBase = knowledgeBase
     self.sheet = sheet
-    findingTallies = Array(repeating: FindingTally(), count: knowledgeBase.findings.count)
-    scoreTallies = Array(repeating: ScoreTally(), count: knowledgeBase.scores.count)
+    findingTallies = Self.fresh(FindingTally(), count: knowledgeBase.findings.count)
+    scoreTallies = Self.fresh(ScoreTally(), count: knowledgeBase.scores.count)
     firings.reserveCapacity(knowledgeBase.rules.count / 4)
+  }
+
+  /// `count` copies of a fresh tally, appended one by one into reserved space: this code
+  /// is specialised for the tally's type, where `Array(repeating:count:)` of a struct
+  /// looks the array's type up at run time on every assessment.
+  private static func fresh<Tally>(_ tally: Tally, count: Int) -> [Tally] {
+    var tallies: [Tally] = []
+    tallies.reserveCapacity(count)
+    for _ in 0..<count { tallies.append(tally) }
+    return tallies
   }
 
   // MARK: Rules
@@ -315,55 +325,58 @@ struct Run {
   mutating func finish(_ answers: Answers) -> Assessment {
     let kb = knowledgeBase
     let findingCount = kb.findings.count
-    var evidence: [Keyed<Evidence>] = []
-    var contributions: [Keyed<Int>] = []
-    var recommended: [Keyed<Double>] = []
-    var flags: [Keyed<Urgency>] = []
-    var linkRules: [Keyed<Void>] = []
+    var drawn: [Drawn] = []
+    drawn.reserveCapacity(2 * (firings.count + undecidedRules.count))
+    func draw(_ kind: Drawn.Kind, _ key: Int, _ rule: Int, _ premise: Double = 0, _ amount: Double = 0, points: Int = 0, urgency: Urgency = .routineReferral) {
+      // Links are listed by rule; everything else in the order it was drawn.
+      let order = kind == .link ? rule : drawn.count
+      drawn.append(Drawn(kind: kind, key: key, order: order, rule: rule, premise: premise, amount: amount, points: points, urgency: urgency))
+    }
     for firing in firings {
       for conclusion in kb.rules[firing.rule].conclusions {
         switch conclusion {
-        case .certainty(let finding, let certainty):
-          evidence.append(
-            Keyed(finding, evidence.count, firing.rule, Evidence(rule: firing.rule, premise: firing.premise, certainty: certainty * firing.premise)))
-        case .addPoints(let score, let thousandths):
-          contributions.append(Keyed(score, contributions.count, firing.rule, thousandths))
-        case .upstream(let contributor, let finding):
-          linkRules.append(Keyed(contributor * findingCount + finding, firing.rule, firing.rule, ()))
-        case .recommend(let recommendation):
-          recommended.append(Keyed(recommendation, recommended.count, firing.rule, firing.premise))
-        case .redFlag(let flag, let urgency):
-          flags.append(Keyed(flag, flags.count, firing.rule, urgency))
+        case .certainty(let finding, let certainty): draw(.evidence, finding, firing.rule, firing.premise, certainty * firing.premise)
+        case .addPoints(let score, let thousandths): draw(.points, score, firing.rule, points: thousandths)
+        case .upstream(let contributor, let finding): draw(.link, contributor * findingCount + finding, firing.rule)
+        case .recommend(let recommendation): draw(.recommendation, recommendation, firing.rule, firing.premise)
+        case .redFlag(let flag, let urgency): draw(.redFlag, flag, firing.rule, urgency: urgency)
         }
       }
     }
-    var undecided: [Keyed<Void>] = []
     for rule in undecidedRules {
-      for case .certainty(let finding, _) in kb.rules[rule].conclusions {
-        undecided.append(Keyed(finding, undecided.count, rule, ()))
-      }
+      for case .certainty(let finding, _) in kb.rules[rule].conclusions { draw(.undecided, finding, rule) }
     }
-    evidence.sortByKey()
-    contributions.sortByKey()
-    recommended.sortByKey()
-    flags.sortByKey()
-    undecided.sortByKey()
+    if drawn.count > 1 { drawn.sort { ($0.kind.rawValue, $0.key, $0.order) < ($1.kind.rawValue, $1.key, $1.order) } }
+    /// Where the sorted list's first entry of this kind or a later one is.
+    func start(_ kind: UInt8) -> Int {
+      var low = 0
+      var high = drawn.count
+      while low < high {
+        let middle = (low + high) / 2
+        if drawn[middle].kind.rawValue < kind { low = middle + 1 } else { high = middle }
+      }
+      return low
+    }
+    func range(_ kind: Drawn.Kind) -> Range<Int> { start(kind.rawValue)..<start(kind.rawValue + 1) }
 
     var findingResults: [FindingResult] = []
     findingResults.reserveCapacity(findingCount)
-    var nextEvidence = 0
-    var nextUndecided = 0
+    var nextEvidence = range(.evidence).lowerBound
+    let evidenceEnd = range(.evidence).upperBound
+    var nextUndecided = range(.undecided).lowerBound
+    let undecidedEnd = range(.undecided).upperBound
     for finding in 0..<findingCount {
       let (certainty, lowest, highest) = conclude(finding)
       var found: [Evidence] = []
-      while nextEvidence < evidence.count, evidence[nextEvidence].key == finding {
-        found.append(evidence[nextEvidence].value)
+      while nextEvidence < evidenceEnd, drawn[nextEvidence].key == finding {
+        let entry = drawn[nextEvidence]
+        found.append(Evidence(rule: entry.rule, premise: entry.premise, certainty: entry.amount))
         nextEvidence += 1
       }
       var undecidedRules: [Int] = []
-      while nextUndecided < undecided.count, undecided[nextUndecided].key == finding {
+      while nextUndecided < undecidedEnd, drawn[nextUndecided].key == finding {
         // A rule concluding the same finding twice is listed once.
-        if undecidedRules.last != undecided[nextUndecided].rule { undecidedRules.append(undecided[nextUndecided].rule) }
+        if undecidedRules.last != drawn[nextUndecided].rule { undecidedRules.append(drawn[nextUndecided].rule) }
         nextUndecided += 1
       }
       findingResults.append(
@@ -372,13 +385,14 @@ struct Run {
     }
     var scoreResults: [ScoreResult] = []
     scoreResults.reserveCapacity(kb.scores.count)
-    var nextContribution = 0
+    var nextContribution = range(.points).lowerBound
+    let contributionsEnd = range(.points).upperBound
     for score in kb.scores.indices {
       let (stratum, decided) = stratum(of: score)
       let tally = scoreTallies[score]
       var added: [(rule: Int, thousandths: Int)] = []
-      while nextContribution < contributions.count, contributions[nextContribution].key == score {
-        added.append((contributions[nextContribution].rule, contributions[nextContribution].value))
+      while nextContribution < contributionsEnd, drawn[nextContribution].key == score {
+        added.append((drawn[nextContribution].rule, drawn[nextContribution].points))
         nextContribution += 1
       }
       scoreResults.append(
@@ -388,14 +402,15 @@ struct Run {
           contributions: added))
     }
     var raised: [RaisedRedFlag] = []
-    var position = 0
-    while position < flags.count {
-      let flag = flags[position].key
-      var urgency = flags[position].value
+    let flags = range(.redFlag)
+    var position = flags.lowerBound
+    while position < flags.upperBound {
+      let flag = drawn[position].key
+      var urgency = drawn[position].urgency
       var rules: [Int] = []
-      while position < flags.count, flags[position].key == flag {
-        urgency = min(urgency, flags[position].value)
-        rules.append(flags[position].rule)
+      while position < flags.upperBound, drawn[position].key == flag {
+        urgency = min(urgency, drawn[position].urgency)
+        rules.append(drawn[position].rule)
         position += 1
       }
       raised.append(RaisedRedFlag(flag: flag, urgency: urgency, rules: rules))
@@ -413,14 +428,16 @@ struct Run {
     }
     // Each recommendation called for, by index, with its strength and the rules that called for it.
     var called: [(recommendation: Int, strength: Double, rules: [Int])] = []
-    position = 0
-    while position < recommended.count {
-      let recommendation = recommended[position].key
+    let recommended = range(.recommendation)
+    called.reserveCapacity(recommended.count)
+    position = recommended.lowerBound
+    while position < recommended.upperBound {
+      let recommendation = drawn[position].key
       var remaining = 1.0
       var rules: [Int] = []
-      while position < recommended.count, recommended[position].key == recommendation {
-        remaining *= 1 - recommended[position].value
-        rules.append(recommended[position].rule)
+      while position < recommended.upperBound, drawn[position].key == recommendation {
+        remaining *= 1 - drawn[position].premise
+        rules.append(drawn[position].rule)
         position += 1
       }
       called.append((recommendation, 1 - remaining, rules))
@@ -436,14 +453,14 @@ struct Run {
         settlementsWon: settlements.isEmpty ? [] : settlements.filter { $0.winner == recommendation })
     }
     // Links in (contributor, finding) order, each with the rules that made it.
-    linkRules.sortByKey()
     var links: [UpstreamLink] = []
-    position = 0
-    while position < linkRules.count {
-      let link = linkRules[position].key
+    let linkRules = range(.link)
+    position = linkRules.lowerBound
+    while position < linkRules.upperBound {
+      let link = drawn[position].key
       var rules: [Int] = []
-      while position < linkRules.count, linkRules[position].key == link {
-        rules.append(linkRules[position].rule)
+      while position < linkRules.upperBound, drawn[position].key == link {
+        rules.append(drawn[position].rule)
         position += 1
       }
       links.append(UpstreamLink(contributor: link / findingCount, finding: link % findingCount, rules: rules))
@@ -507,27 +524,27 @@ private struct ScoreTally {
 
 // MARK: - Finishing helpers
 
-/// One conclusion, keyed by what it concludes (a finding, score, recommendation, red flag
-/// or link), with the rule that drew it and the order it was drawn in.
-private struct Keyed<Value> {
+/// One conclusion drawn by a rule that fired (or, for a finding, that was undecided),
+/// keyed by what it concludes: the finding, score, red flag, recommendation or link.
+private struct Drawn {
+  /// What the conclusion is about; the sorted list holds each kind in one run.
+  enum Kind: UInt8 {
+    case evidence, undecided, points, redFlag, recommendation, link
+  }
+
+  let kind: Kind
   let key: Int
+  /// The order within a key: the order drawn (evaluation order), or the rule for a link.
   let order: Int
   let rule: Int
-  let value: Value
-
-  init(_ key: Int, _ order: Int, _ rule: Int, _ value: Value) {
-    self.key = key
-    self.order = order
-    self.rule = rule
-    self.value = value
-  }
-}
-
-extension Array {
-  /// Sorts conclusions by key, keeping the order they were drawn in within each key.
-  fileprivate mutating func sortByKey<Value>() where Element == Keyed<Value> {
-    if count > 1 { sort { ($0.key, $0.order) < ($1.key, $1.order) } }
-  }
+  /// The certainty of the rule's condition (evidence, recommendation).
+  let premise: Double
+  /// What the rule gave a finding: rule certainty × premise.
+  let amount: Double
+  /// Points added to a score, in thousandths.
+  let points: Int
+  /// The urgency a red flag was raised with.
+  let urgency: Urgency
 }
 
 /// The recommendations called for, by index, with their strengths.
