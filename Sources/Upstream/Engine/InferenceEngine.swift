@@ -318,16 +318,18 @@ struct Run {
   /// withheld under an emergency or urgent red flag (all of it) or a routine referral
   /// (all but what is marked `safe while awaiting referral`).
   ///
-  /// Few rules fire in one assessment, so each conclusion is kept as one entry in a flat
-  /// list keyed by what it concludes, sorted by that key (keeping evaluation order within
-  /// it): no list is made per finding, score, recommendation or red flag that nothing
-  /// concluded.
+  /// Few rules fire in one assessment, so each conclusion is kept as one entry in one flat
+  /// list, sorted by its kind and then by what it concludes (keeping evaluation order
+  /// within that): no list is made per finding, score, recommendation or red flag that
+  /// nothing concluded, and the results are read off the list in order.
   mutating func finish(_ answers: Answers) -> Assessment {
     let kb = knowledgeBase
     let findingCount = kb.findings.count
     var drawn: [Drawn] = []
     drawn.reserveCapacity(2 * (firings.count + undecidedRules.count))
-    func draw(_ kind: Drawn.Kind, _ key: Int, _ rule: Int, _ premise: Double = 0, _ amount: Double = 0, points: Int = 0, urgency: Urgency = .routineReferral) {
+    func draw(
+      _ kind: Drawn.Kind, _ key: Int, _ rule: Int, _ premise: Double = 0, _ amount: Double = 0, points: Int = 0, urgency: Urgency = .routineReferral
+    ) {
       // Links are listed by rule; everything else in the order it was drawn.
       let order = kind == .link ? rule : drawn.count
       drawn.append(Drawn(kind: kind, key: key, order: order, rule: rule, premise: premise, amount: amount, points: points, urgency: urgency))
