@@ -55,15 +55,9 @@ struct Run {
   let knowledgeBase: KnowledgeBase
   let sheet: AnswerSheet
 
-  private var forRemaining: [Double]
-  private var againstRemaining: [Double]
-  private var undecidedForRemaining: [Double]
-  private var undecidedAgainstRemaining: [Double]
-
-  private var points: [Int]
-  private var undecidedUp: [Int]
-  private var undecidedDown: [Int]
-  private var strata: [Int]
+  /// One tally per finding and one per score, each in one flat array.
+  private var findingTallies: [FindingTally]
+  private var scoreTallies: [ScoreTally]
 
   private var firings: [Firing] = []
   private var undecidedRules: [Int] = []
@@ -71,22 +65,24 @@ struct Run {
   /// `strata` entries: not yet worked out, or decided with no stratum.
   private static let stratumUnknown = -2
   private static let noStratum = -1
-  private static let stratumNotComputed = -3
+  fileprivate static let stratumNotComputed = -3
 
   init(_ knowledgeBase: KnowledgeBase, _ sheet: AnswerSheet) {
     self.knowledgeBase = knowledgeBase
     self.sheet = sheet
-    let findings = knowledgeBase.findings.count
-    let scores = knowledgeBase.scores.count
-    forRemaining = Array(repeating: 1, count: findings)
-    againstRemaining = forRemaining
-    undecidedForRemaining = forRemaining
-    undecidedAgainstRemaining = forRemaining
-    points = Array(repeating: 0, count: scores)
-    undecidedUp = points
-    undecidedDown = points
-    strata = Array(repeating: Self.stratumNotComputed, count: scores)
+    findingTallies = Self.fresh(FindingTally(), count: knowledgeBase.findings.count)
+    scoreTallies = Self.fresh(ScoreTally(), count: knowledgeBase.scores.count)
     firings.reserveCapacity(knowledgeBase.rules.count / 4)
+  }
+
+  /// `count` copies of a fresh tally, appended one by one into reserved space: this code
+  /// is specialised for the tally's type, where `Array(repeating:count:)` of a struct
+  /// looks the array's type up at run time on every assessment.
+  private static func fresh<Tally>(_ tally: Tally, count: Int) -> [Tally] {
+    var tallies: [Tally] = []
+    tallies.reserveCapacity(count)
+    for _ in 0..<count { tallies.append(tally) }
+    return tallies
   }
 
   // MARK: Rules
@@ -192,10 +188,10 @@ struct Run {
       switch conclusion {
       case .certainty(let finding, let certainty):
         let contribution = certainty * premise
-        if contribution > 0 { forRemaining[finding] *= 1 - contribution }
-        if contribution < 0 { againstRemaining[finding] *= 1 + contribution }
+        if contribution > 0 { findingTallies[finding].forRemaining *= 1 - contribution }
+        if contribution < 0 { findingTallies[finding].againstRemaining *= 1 + contribution }
       case .addPoints(let score, let thousandths):
-        points[score] += thousandths
+        scoreTallies[score].points += thousandths
       default: break
       }
     }
@@ -207,10 +203,14 @@ struct Run {
     for conclusion in knowledgeBase.rules[index].conclusions {
       switch conclusion {
       case .certainty(let finding, let certainty):
-        if certainty > 0 { undecidedForRemaining[finding] *= 1 - certainty }
-        if certainty < 0 { undecidedAgainstRemaining[finding] *= 1 + certainty }
+        if certainty > 0 { findingTallies[finding].undecidedForRemaining *= 1 - certainty }
+        if certainty < 0 { findingTallies[finding].undecidedAgainstRemaining *= 1 + certainty }
       case .addPoints(let score, let thousandths):
-        if thousandths > 0 { undecidedUp[score] += thousandths } else { undecidedDown[score] += thousandths }
+        if thousandths > 0 {
+          scoreTallies[score].undecidedUp += thousandths
+        } else {
+          scoreTallies[score].undecidedDown += thousandths
+        }
       default: break
       }
     }
@@ -222,18 +222,24 @@ struct Run {
   ///
   /// Every rule that concludes the finding has run by the time it is read.
   func conclude(_ finding: Int) -> (certainty: Double, lowest: Double, highest: Double) {
-    let supporting = 1 - forRemaining[finding]
-    let opposing = 1 - againstRemaining[finding]
+    let tally = findingTallies[finding]
+    let supporting = 1 - tally.forRemaining
+    let opposing = 1 - tally.againstRemaining
+    let certainty = Certainty.combine(supporting, opposing)
+    // With nothing undecided (most findings), the range is the certainty itself: the
+    // products below would multiply by exactly 1.
     return (
-      Certainty.combine(supporting, opposing),
-      Certainty.combine(supporting, 1 - againstRemaining[finding] * undecidedAgainstRemaining[finding]),
-      Certainty.combine(1 - forRemaining[finding] * undecidedForRemaining[finding], opposing)
+      certainty,
+      tally.undecidedAgainstRemaining == 1
+        ? certainty : Certainty.combine(supporting, 1 - tally.againstRemaining * tally.undecidedAgainstRemaining),
+      tally.undecidedForRemaining == 1
+        ? certainty : Certainty.combine(1 - tally.forRemaining * tally.undecidedForRemaining, opposing)
     )
   }
 
   /// The score's stratum: the first whose condition holds, if every earlier one fails.
   mutating func stratum(of score: Int) -> (stratum: Int?, decided: Bool) {
-    if strata[score] == Self.stratumNotComputed {
+    if scoreTallies[score].stratum == Self.stratumNotComputed {
       var result = Self.noStratum
       for (index, stratum) in knowledgeBase.scores[score].strata.enumerated() {
         let outcome = match(stratum.condition)
@@ -246,9 +252,9 @@ struct Run {
           break
         }
       }
-      strata[score] = result
+      scoreTallies[score].stratum = result
     }
-    switch strata[score] {
+    switch scoreTallies[score].stratum {
     case Self.stratumUnknown: return (nil, false)
     case Self.noStratum: return (nil, true)
     case let index: return (index, true)
@@ -298,8 +304,9 @@ struct Run {
   }
 
   private mutating func matchScore(_ score: Int, _ test: ScoreTest) -> Truth {
-    let low = points[score] + undecidedDown[score]
-    let high = points[score] + undecidedUp[score]
+    let tally = scoreTallies[score]
+    let low = tally.points + tally.undecidedDown
+    let high = tally.points + tally.undecidedUp
     if case .stratum = test { return ConditionMatcher.match(test, low: low, high: high, stratum: stratum(of: score)) }
     return ConditionMatcher.match(test, low: low, high: high, stratum: (nil, false))
   }
@@ -310,56 +317,109 @@ struct Run {
   /// links, red flags and recommendations; conflicts are settled, and self-care advice is
   /// withheld under an emergency or urgent red flag (all of it) or a routine referral
   /// (all but what is marked `safe while awaiting referral`).
+  ///
+  /// Few rules fire in one assessment, so each conclusion is kept as one entry in one flat
+  /// list, sorted by its kind and then by what it concludes (keeping evaluation order
+  /// within that): no list is made per finding, score, recommendation or red flag that
+  /// nothing concluded, and the results are read off the list in order.
   mutating func finish(_ answers: Answers) -> Assessment {
     let kb = knowledgeBase
-    var evidence = [[Evidence]](repeating: [], count: kb.findings.count)
-    var contributions = [[(rule: Int, thousandths: Int)]](repeating: [], count: kb.scores.count)
-    var recommendedRemaining = [Double](repeating: 1, count: kb.recommendations.count)
-    var recommendedBy = [[Int]](repeating: [], count: kb.recommendations.count)
-    var flagUrgency = [Urgency?](repeating: nil, count: kb.redFlags.count)
-    var flagRules = [[Int]](repeating: [], count: kb.redFlags.count)
-    var linkRules: [(link: Int, rule: Int)] = []
     let findingCount = kb.findings.count
+    var drawn: [Drawn] = []
+    drawn.reserveCapacity(2 * (firings.count + undecidedRules.count))
+    func draw(
+      _ kind: Drawn.Kind, _ key: Int, _ rule: Int, _ premise: Double = 0, _ amount: Double = 0, points: Int = 0, urgency: Urgency = .routineReferral
+    ) {
+      // Links are listed by rule; everything else in the order it was drawn.
+      let order = kind == .link ? rule : drawn.count
+      drawn.append(Drawn(kind: kind, key: key, order: order, rule: rule, premise: premise, amount: amount, points: points, urgency: urgency))
+    }
     for firing in firings {
       for conclusion in kb.rules[firing.rule].conclusions {
         switch conclusion {
-        case .certainty(let finding, let certainty):
-          evidence[finding].append(Evidence(rule: firing.rule, premise: firing.premise, certainty: certainty * firing.premise))
-        case .addPoints(let score, let thousandths):
-          contributions[score].append((firing.rule, thousandths))
-        case .upstream(let contributor, let finding):
-          linkRules.append((contributor * findingCount + finding, firing.rule))
-        case .recommend(let recommendation):
-          recommendedRemaining[recommendation] *= 1 - firing.premise
-          recommendedBy[recommendation].append(firing.rule)
-        case .redFlag(let flag, let urgency):
-          flagUrgency[flag] = min(flagUrgency[flag] ?? urgency, urgency)
-          flagRules[flag].append(firing.rule)
+        case .certainty(let finding, let certainty): draw(.evidence, finding, firing.rule, firing.premise, certainty * firing.premise)
+        case .addPoints(let score, let thousandths): draw(.points, score, firing.rule, points: thousandths)
+        case .upstream(let contributor, let finding): draw(.link, contributor * findingCount + finding, firing.rule)
+        case .recommend(let recommendation): draw(.recommendation, recommendation, firing.rule, firing.premise)
+        case .redFlag(let flag, let urgency): draw(.redFlag, flag, firing.rule, urgency: urgency)
         }
       }
     }
-    var undecidedByFinding = [[Int]](repeating: [], count: kb.findings.count)
     for rule in undecidedRules {
-      for case .certainty(let finding, _) in kb.rules[rule].conclusions where undecidedByFinding[finding].last != rule {
-        undecidedByFinding[finding].append(rule)
+      for case .certainty(let finding, _) in kb.rules[rule].conclusions { draw(.undecided, finding, rule) }
+    }
+    if drawn.count > 1 { drawn.sort { ($0.kind.rawValue, $0.key, $0.order) < ($1.kind.rawValue, $1.key, $1.order) } }
+    /// Where the sorted list's first entry of this kind or a later one is.
+    func start(_ kind: UInt8) -> Int {
+      var low = 0
+      var high = drawn.count
+      while low < high {
+        let middle = (low + high) / 2
+        if drawn[middle].kind.rawValue < kind { low = middle + 1 } else { high = middle }
       }
+      return low
     }
-    let findingResults = kb.findings.indices.map { finding -> FindingResult in
+    func range(_ kind: Drawn.Kind) -> Range<Int> { start(kind.rawValue)..<start(kind.rawValue + 1) }
+
+    var findingResults: [FindingResult] = []
+    findingResults.reserveCapacity(findingCount)
+    var nextEvidence = range(.evidence).lowerBound
+    let evidenceEnd = range(.evidence).upperBound
+    var nextUndecided = range(.undecided).lowerBound
+    let undecidedEnd = range(.undecided).upperBound
+    for finding in 0..<findingCount {
       let (certainty, lowest, highest) = conclude(finding)
-      return FindingResult(
-        finding: finding, certainty: certainty, lowest: lowest, highest: highest, evidence: evidence[finding],
-        undecidedRules: undecidedByFinding[finding])
+      var found: [Evidence] = []
+      while nextEvidence < evidenceEnd, drawn[nextEvidence].key == finding {
+        let entry = drawn[nextEvidence]
+        found.append(Evidence(rule: entry.rule, premise: entry.premise, certainty: entry.amount))
+        nextEvidence += 1
+      }
+      var undecidedRules: [Int] = []
+      while nextUndecided < undecidedEnd, drawn[nextUndecided].key == finding {
+        // A rule concluding the same finding twice is listed once.
+        if undecidedRules.last != drawn[nextUndecided].rule { undecidedRules.append(drawn[nextUndecided].rule) }
+        nextUndecided += 1
+      }
+      findingResults.append(
+        FindingResult(
+          finding: finding, certainty: certainty, lowest: lowest, highest: highest, evidence: found, undecidedRules: undecidedRules))
     }
-    let scoreResults = kb.scores.indices.map { score -> ScoreResult in
+    var scoreResults: [ScoreResult] = []
+    scoreResults.reserveCapacity(kb.scores.count)
+    var nextContribution = range(.points).lowerBound
+    let contributionsEnd = range(.points).upperBound
+    for score in kb.scores.indices {
       let (stratum, decided) = stratum(of: score)
-      return ScoreResult(
-        score: score, thousandths: points[score], lowestThousandths: points[score] + undecidedDown[score],
-        highestThousandths: points[score] + undecidedUp[score], stratum: stratum, stratumDecided: decided,
-        contributions: contributions[score])
+      let tally = scoreTallies[score]
+      var added: [(rule: Int, thousandths: Int)] = []
+      while nextContribution < contributionsEnd, drawn[nextContribution].key == score {
+        added.append((drawn[nextContribution].rule, drawn[nextContribution].points))
+        nextContribution += 1
+      }
+      scoreResults.append(
+        ScoreResult(
+          score: score, thousandths: tally.points, lowestThousandths: tally.points + tally.undecidedDown,
+          highestThousandths: tally.points + tally.undecidedUp, stratum: stratum, stratumDecided: decided,
+          contributions: added))
     }
-    let raised = flagUrgency.indices.compactMap { flag in
-      flagUrgency[flag].map { RaisedRedFlag(flag: flag, urgency: $0, rules: flagRules[flag]) }
-    }.sorted { ($0.urgency, kb.redFlags[$0.flag].id) < ($1.urgency, kb.redFlags[$1.flag].id) }
+    var raised: [RaisedRedFlag] = []
+    let flags = range(.redFlag)
+    var position = flags.lowerBound
+    while position < flags.upperBound {
+      let flag = drawn[position].key
+      var urgency = drawn[position].urgency
+      var rules: [Int] = []
+      while position < flags.upperBound, drawn[position].key == flag {
+        urgency = min(urgency, drawn[position].urgency)
+        rules.append(drawn[position].rule)
+        position += 1
+      }
+      raised.append(RaisedRedFlag(flag: flag, urgency: urgency, rules: rules))
+    }
+    if raised.count > 1 {
+      raised.sort { ($0.urgency, kb.redFlags[$0.flag].id) < ($1.urgency, kb.redFlags[$1.flag].id) }
+    }
     let withholdingFlag = raised.first { $0.urgency.withholdsSelfCare }?.flag
     let referralFlag = raised.first { $0.urgency == .routineReferral }?.flag
     /// The red flag that holds a recommendation back, if any.
@@ -368,28 +428,41 @@ struct Run {
       if let referralFlag, !kb.recommendations[recommendation].safeWhileAwaitingReferral { return referralFlag }
       return nil
     }
-    let called = recommendedBy.indices.filter { !recommendedBy[$0].isEmpty }
-    var strengths: [Int: Double] = [:]
-    for recommendation in called { strengths[recommendation] = 1 - recommendedRemaining[recommendation] }
-    let settlements = strengths.count > 1 ? settle(strengths) : []
-    let recommendations = called.map { recommendation -> RecommendationResult in
+    // Each recommendation called for, by index, with its strength and the rules that called for it.
+    var called: [(recommendation: Int, strength: Double, rules: [Int])] = []
+    let recommended = range(.recommendation)
+    called.reserveCapacity(recommended.count)
+    position = recommended.lowerBound
+    while position < recommended.upperBound {
+      let recommendation = drawn[position].key
+      var remaining = 1.0
+      var rules: [Int] = []
+      while position < recommended.upperBound, drawn[position].key == recommendation {
+        remaining *= 1 - drawn[position].premise
+        rules.append(drawn[position].rule)
+        position += 1
+      }
+      called.append((recommendation, 1 - remaining, rules))
+    }
+    let settlements = called.count > 1 ? settle(CalledFor(called.map { ($0.recommendation, $0.strength) })) : []
+    let recommendations = called.map { called -> RecommendationResult in
+      let recommendation = called.recommendation
       let lost = settlements.first { $0.loser == recommendation && $0.reason != .keptBoth }
       let status: RecommendationResult.Status =
         holdingBack(recommendation).map { .withheld(redFlag: $0) } ?? (lost.map { .setAside($0) } ?? .given)
       return RecommendationResult(
-        recommendation: recommendation, strength: strengths[recommendation] ?? 0,
-        rules: recommendedBy[recommendation], status: status,
+        recommendation: recommendation, strength: called.strength, rules: called.rules, status: status,
         settlementsWon: settlements.isEmpty ? [] : settlements.filter { $0.winner == recommendation })
     }
     // Links in (contributor, finding) order, each with the rules that made it.
-    linkRules.sort { ($0.link, $0.rule) < ($1.link, $1.rule) }
     var links: [UpstreamLink] = []
-    var position = 0
-    while position < linkRules.count {
-      let link = linkRules[position].link
+    let linkRules = range(.link)
+    position = linkRules.lowerBound
+    while position < linkRules.upperBound {
+      let link = drawn[position].key
       var rules: [Int] = []
-      while position < linkRules.count, linkRules[position].link == link {
-        rules.append(linkRules[position].rule)
+      while position < linkRules.upperBound, drawn[position].key == link {
+        rules.append(drawn[position].rule)
         position += 1
       }
       links.append(UpstreamLink(contributor: link / findingCount, finding: link % findingCount, rules: rules))
@@ -400,9 +473,9 @@ struct Run {
   }
 
   /// Settles each declared conflict whose two recommendations were both called for.
-  private mutating func settle(_ strengths: [Int: Double]) -> [Settlement] {
+  private mutating func settle(_ strengths: CalledFor) -> [Settlement] {
     var settlements: [Settlement] = []
-    for declaring in strengths.keys.sorted() {
+    for declaring in strengths.recommendations {
       for (position, conflict) in knowledgeBase.recommendations[declaring].conflicts.enumerated()
       where strengths[conflict.other] != nil {
         let pair = (declaring, conflict.other)
@@ -428,5 +501,73 @@ struct Run {
       }
     }
     return settlements
+  }
+}
+
+// MARK: - Working memory
+
+/// A finding's running products `Π(1 − c)` of its evidence for and against, from rules
+/// that fired and from rules left undecided.
+private struct FindingTally {
+  var forRemaining = 1.0
+  var againstRemaining = 1.0
+  var undecidedForRemaining = 1.0
+  var undecidedAgainstRemaining = 1.0
+}
+
+/// A score's points in thousandths, what undecided rules could still add or take away,
+/// and its stratum once worked out.
+private struct ScoreTally {
+  var points = 0
+  var undecidedUp = 0
+  var undecidedDown = 0
+  var stratum = Run.stratumNotComputed
+}
+
+// MARK: - Finishing helpers
+
+/// One conclusion drawn by a rule that fired (or, for a finding, that was undecided),
+/// keyed by what it concludes: the finding, score, red flag, recommendation or link.
+private struct Drawn {
+  /// What the conclusion is about; the sorted list holds each kind in one run.
+  enum Kind: UInt8 {
+    case evidence, undecided, points, redFlag, recommendation, link
+  }
+
+  let kind: Kind
+  let key: Int
+  /// The order within a key: the order drawn (evaluation order), or the rule for a link.
+  let order: Int
+  let rule: Int
+  /// The certainty of the rule's condition (evidence, recommendation).
+  let premise: Double
+  /// What the rule gave a finding: rule certainty × premise.
+  let amount: Double
+  /// Points added to a score, in thousandths.
+  let points: Int
+  /// The urgency a red flag was raised with.
+  let urgency: Urgency
+}
+
+/// The recommendations called for, by index, with their strengths.
+private struct CalledFor {
+  /// The recommendations, in index order.
+  let recommendations: [Int]
+  private let strengths: [Double]
+
+  init(_ called: [(recommendation: Int, strength: Double)]) {
+    recommendations = called.map(\.recommendation)
+    strengths = called.map(\.strength)
+  }
+
+  /// The strength of a recommendation called for; nil when it was not called for.
+  subscript(recommendation: Int) -> Double? {
+    var low = 0
+    var high = recommendations.count
+    while low < high {
+      let middle = (low + high) / 2
+      if recommendations[middle] < recommendation { low = middle + 1 } else { high = middle }
+    }
+    return low < recommendations.count && recommendations[low] == recommendation ? strengths[low] : nil
   }
 }
