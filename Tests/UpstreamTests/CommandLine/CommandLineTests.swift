@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Upstream
+import UpstreamDigest
 @testable import UpstreamCommandLine
 
 /// The `upstream` binary end to end: exit codes and messages for good and bad input.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Upstream
+import UpstreamDigest
 
 @Suite("Recommendation tree")
 struct RecommendationTreeTests {
