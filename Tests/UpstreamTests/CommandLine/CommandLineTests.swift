@@ -1,8 +1,8 @@
 import Foundation
 import Testing
+import UpstreamDigest
 
 @testable import Upstream
-import UpstreamDigest
 @testable import UpstreamCommandLine
 
 /// The `upstream` binary end to end: exit codes and messages for good and bad input.

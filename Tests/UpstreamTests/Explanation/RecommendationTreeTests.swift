@@ -1,8 +1,8 @@
 import Foundation
 import Testing
+import UpstreamDigest
 
 @testable import Upstream
-import UpstreamDigest
 
 @Suite("Recommendation tree")
 struct RecommendationTreeTests {

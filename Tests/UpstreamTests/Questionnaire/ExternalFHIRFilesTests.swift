@@ -1,8 +1,8 @@
 import Foundation
 import Testing
+import UpstreamDigest
 
 @testable import Upstream
-import UpstreamDigest
 
 /// FHIR files that other systems wrote (the HL7 SDC implementation guide's PHQ-9 example,
 /// LHC-Forms' PHQ-9, Stanford's GAD-7, the MII PRO module's PHQ-9 and GAD-7 responses), read unchanged: each response into the shipped
