@@ -11,6 +11,7 @@ import PackageDescription
 //   UpstreamCommandLine    the `upstream` commands: parse arguments, call the library, print
 //   upstream               the executable: hands its arguments to UpstreamCommandLine
 //   UpstreamTestSupport    synthetic knowledge bases for the tests and benchmarks
+//   UpstreamDigest         SHA-256 and the rules' content hash (the library and EmbedRules)
 // Internals shared between these targets use `package` access, never `public`.
 let package = Package(
   name: "Upstream",
@@ -20,14 +21,16 @@ let package = Package(
     .executable(name: "upstream", targets: ["UpstreamCLI"]),
   ],
   targets: [
+    // SHA-256 and the rules' content hash, shared by the library and the build tool.
+    .target(name: "UpstreamDigest"),
     // Build-time tool that turns rules/*.rules and rules/cases/*.case into Swift string
-    // constants, so the default knowledge base travels inside the binary.
-    .executableTarget(name: "EmbedRules", path: "Sources/EmbedRules"),
+    // constants, so the default knowledge base travels inside the binary, with its content hash.
+    .executableTarget(name: "EmbedRules", dependencies: ["UpstreamDigest"], path: "Sources/EmbedRules"),
     .plugin(
       name: "EmbedRulesPlugin", capability: .buildTool(), dependencies: ["EmbedRules"],
       path: "Sources/EmbedRulesPlugin"),
-    .target(name: "Upstream", plugins: [.plugin(name: "EmbedRulesPlugin")]),
-    .target(name: "UpstreamServer", dependencies: ["Upstream"]),
+    .target(name: "Upstream", dependencies: ["UpstreamDigest"], plugins: [.plugin(name: "EmbedRulesPlugin")]),
+    .target(name: "UpstreamServer", dependencies: ["Upstream", "UpstreamDigest"]),
     .target(name: "UpstreamLanguageServer", dependencies: ["Upstream"]),
     .target(name: "UpstreamCommandLine", dependencies: ["Upstream", "UpstreamServer", "UpstreamLanguageServer"]),
     .executableTarget(name: "UpstreamCLI", dependencies: ["UpstreamCommandLine"], path: "Sources/UpstreamCLI"),
@@ -39,7 +42,8 @@ let package = Package(
     .testTarget(
       name: "UpstreamTests",
       dependencies: [
-        "Upstream", "UpstreamServer", "UpstreamLanguageServer", "UpstreamCommandLine", "UpstreamTestSupport",
+        "Upstream", "UpstreamDigest", "UpstreamServer", "UpstreamLanguageServer", "UpstreamCommandLine",
+        "UpstreamTestSupport",
       ]),
   ]
 )

@@ -45,7 +45,7 @@ done
 
 sanitize=-sanitize=fuzzer,address
 quiet() { grep -v "Cannot export local symbol" || true; }
-mapfile -t sources < <(find "$root/Sources/Upstream" "$root/Sources/EmbedRules" "$root/rules" \
+mapfile -t sources < <(find "$root/Sources/Upstream" "$root/Sources/UpstreamDigest" "$root/Sources/EmbedRules" "$root/rules" \
   -name '*.swift' -o -name '*.rules' -o -name '*.case' | sort)
 harness=("$root/Tests/UpstreamTests/Reliability/FuzzHarness.swift" "$root"/Tests/Fuzz/*.swift)
 http=("$root/Sources/UpstreamServer/HTTP/HTTPRequest.swift" "$root/Sources/UpstreamServer/HTTP/HTTPRequestParser.swift"
@@ -55,20 +55,31 @@ if [ -f "$build/stamp" ] && [ "$(cat "$build/stamp")" = "$stamp" ]; then
   log "the fuzzers are up to date"
 else
   rm -f "$build/stamp"
-  # The bundled rules, as the EmbedRules build plugin would generate them.
-  swiftc -O "$root/Sources/EmbedRules/main.swift" -o "$build/EmbedRules" 2>/dev/null
+  # The bundled rules, as the EmbedRules build plugin would generate them (the tool hashes
+  # them with the UpstreamDigest module, built for it without the sanitizers).
+  mapfile -t digest < <(find "$root/Sources/UpstreamDigest" -name '*.swift' | sort)
+  mkdir -p "$build/tool"
+  swiftc -O -parse-as-library -module-name UpstreamDigest -package-name upstream -emit-module \
+    -emit-module-path "$build/tool/UpstreamDigest.swiftmodule" -emit-library -static \
+    "${digest[@]}" -o "$build/tool/libUpstreamDigest.a" 2>/dev/null
+  swiftc -O -package-name upstream -I "$build/tool" "$root/Sources/EmbedRules/main.swift" "$build/tool/libUpstreamDigest.a" \
+    -o "$build/EmbedRules" 2>/dev/null
   "$build/EmbedRules" "$root/rules" "$build/EmbeddedRules.swift"
   log "compiling the Upstream library ($optimize, $sanitize)"
   start=$SECONDS
+  # UpstreamDigest is a module of its own, as in Package.swift: the library imports it.
+  swiftc $optimize -g -parse-as-library -module-name UpstreamDigest -package-name upstream -emit-module \
+    -emit-module-path "$build/UpstreamDigest.swiftmodule" -emit-library -static $sanitize \
+    "${digest[@]}" -o "$build/libUpstreamDigest.a" 2>&1 | quiet
   mapfile -t library < <(find "$root/Sources/Upstream" -name '*.swift' | sort)
   swiftc $optimize -g -enable-testing -parse-as-library -module-name Upstream -package-name upstream -emit-module \
-    -emit-module-path "$build/Upstream.swiftmodule" -emit-library -static $sanitize \
+    -emit-module-path "$build/Upstream.swiftmodule" -emit-library -static $sanitize -I "$build" \
     "${library[@]}" "$build/EmbeddedRules.swift" -o "$build/libUpstream.a" 2>&1 | quiet
   for target in rules answers; do
     entry=$([ $target = rules ] && echo RulesFuzzer.swift || echo AnswersFuzzer.swift)
     swiftc $optimize -g -parse-as-library -package-name upstream $sanitize -I "$build" \
       "$root/Tests/UpstreamTests/Reliability/FuzzHarness.swift" "$root/Tests/Fuzz/$entry" \
-      "$build/libUpstream.a" -o "$build/$target-fuzzer" 2>&1 | quiet
+      "$build/libUpstream.a" "$build/libUpstreamDigest.a" -o "$build/$target-fuzzer" 2>&1 | quiet
   done
   # The HTTP parser is stdlib only: its files and the entry point, without the library.
   swiftc $optimize -g -parse-as-library -module-name UpstreamHTTP -package-name upstream $sanitize \

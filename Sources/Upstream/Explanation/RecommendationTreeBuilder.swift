@@ -1,3 +1,5 @@
+import UpstreamDigest
+
 // MARK: - Building the recommendation tree
 
 extension Assessment {

@@ -1,3 +1,5 @@
+import UpstreamDigest
+
 // MARK: - Compiling rule files into a knowledge base
 
 /// Turns parsed rule files into a checked `KnowledgeBase`, collecting every diagnostic.
@@ -16,13 +18,18 @@ package enum KnowledgeBaseCompiler {
   ///
   /// The syntax trees live only while the knowledge base is resolved and checked: the
   /// result keeps none of them, so a loaded knowledge base costs only its compiled form.
-  package static func compile(_ files: [SourceFile], checks: [any KnowledgeBaseCheck] = allChecks) -> Output {
-    compile(parsed: files.map { ($0, Parser.parse($0)) }, checks: checks)
+  /// `contentHash`, when given, is the files' content hash worked out before (the bundled
+  /// rules' is computed at build time); otherwise it is computed here.
+  package static func compile(
+    _ files: [SourceFile], checks: [any KnowledgeBaseCheck] = allChecks, contentHash: String? = nil
+  ) -> Output {
+    compile(parsed: files.map { ($0, Parser.parse($0)) }, checks: checks, contentHash: contentHash)
   }
 
   /// Compiles rule files already parsed (an editor keeps each file's parse until it changes).
   package static func compile(
-    parsed files: [(source: SourceFile, parse: (file: SyntaxFile, diagnostics: [Diagnostic]))], checks: [any KnowledgeBaseCheck] = allChecks
+    parsed files: [(source: SourceFile, parse: (file: SyntaxFile, diagnostics: [Diagnostic]))], checks: [any KnowledgeBaseCheck] = allChecks,
+    contentHash knownHash: String? = nil
   ) -> Output {
     let sorted = files.sorted { $0.source.path < $1.source.path }
     let ordered = sorted.map(\.source)
@@ -33,7 +40,7 @@ package enum KnowledgeBaseCompiler {
       syntax.append(parsed.file)
     }
     var resolver = Resolver(files: syntax)
-    let draft = resolver.resolve(contentHash: contentHash(of: ordered))
+    let draft = resolver.resolve(contentHash: knownHash ?? contentHash(of: ordered))
     diagnostics.append(contentsOf: resolver.diagnostics)
     guard let draft else {
       return Output(knowledgeBase: nil, diagnostics: DiagnosticCollector.capped(diagnostics.sortedForDisplay()))
@@ -47,15 +54,7 @@ package enum KnowledgeBaseCompiler {
 
   /// The SHA-256 of the files' paths and texts, in path order.
   static func contentHash(of files: [SourceFile]) -> String {
-    var bytes: [UInt8] = []
-    for file in files.sorted(by: { $0.path < $1.path }) {
-      let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
-      bytes.append(contentsOf: Array(name.utf8))
-      bytes.append(0)
-      bytes.append(contentsOf: file.bytes)
-      bytes.append(0)
-    }
-    return SHA256.hex(bytes)
+    ContentHash.of(files.map { (path: $0.path, bytes: $0.bytes) })
   }
 }
 

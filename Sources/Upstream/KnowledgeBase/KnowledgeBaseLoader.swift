@@ -24,9 +24,12 @@ extension KnowledgeBase {
   /// Compiles source files into a knowledge base, running every reviewer check.
   public static func compile(_ files: [SourceFile]) -> LoadedKnowledgeBase { compile(files, checks: allChecks) }
 
-  /// Compiles source files into a knowledge base, running `checks`.
-  package static func compile(_ files: [SourceFile], checks: [any KnowledgeBaseCheck]) -> LoadedKnowledgeBase {
-    let output = KnowledgeBaseCompiler.compile(files, checks: checks)
+  /// Compiles source files into a knowledge base, running `checks`; `contentHash`, when
+  /// given, is the files' content hash worked out before.
+  package static func compile(
+    _ files: [SourceFile], checks: [any KnowledgeBaseCheck], contentHash: String? = nil
+  ) -> LoadedKnowledgeBase {
+    let output = KnowledgeBaseCompiler.compile(files, checks: checks, contentHash: contentHash)
     return LoadedKnowledgeBase(
       knowledgeBase: output.knowledgeBase, diagnostics: output.diagnostics,
       files: files.sorted { $0.path < $1.path })
@@ -39,11 +42,12 @@ extension KnowledgeBase {
   public static func bundled() -> LoadedKnowledgeBase { bundledOnce }
 
   /// The bundled knowledge base, compiled on first use (Swift runs a static initialiser once).
-  private static let bundledOnce = compile(bundledFiles(extension: "rules"), checks: allChecks)
+  private static let bundledOnce = bundled(checks: allChecks)
 
-  /// The bundled knowledge base compiled afresh with `checks`.
+  /// The bundled knowledge base compiled afresh with `checks`, stamped with the content
+  /// hash the `EmbedRules` build tool worked out (the same value, without hashing at run time).
   package static func bundled(checks: [any KnowledgeBaseCheck]) -> LoadedKnowledgeBase {
-    compile(bundledFiles(extension: "rules"), checks: checks)
+    compile(bundledFiles(extension: "rules"), checks: checks, contentHash: EmbeddedRules.contentHash)
   }
 
   /// The bundled files with one extension, named `rules/…`.

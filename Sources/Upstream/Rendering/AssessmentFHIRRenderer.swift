@@ -1,3 +1,5 @@
+import UpstreamDigest
+
 // MARK: - Assessment as FHIR resources
 
 /// Renders an assessment as FHIR R4 resources a clinical record can store: a `Bundle` of

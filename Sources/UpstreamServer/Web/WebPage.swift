@@ -1,5 +1,6 @@
 import Foundation
 import Upstream
+import UpstreamDigest
 
 // MARK: - Pages and their headers
 

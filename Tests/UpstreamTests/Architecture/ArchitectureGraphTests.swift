@@ -208,16 +208,18 @@ struct ArchitectureGraphTests {
     let names = targets.map(\.name)
     for name in [
       "Upstream", "UpstreamServer", "UpstreamLanguageServer", "UpstreamCommandLine", "UpstreamCLI", "UpstreamTestSupport", "UpstreamTests",
-      "EmbedRulesPlugin",
+      "EmbedRulesPlugin", "UpstreamDigest",
     ] {
       #expect(names.contains(name), "\(name) not found in Package.swift")
     }
     #expect(Set(names).count == names.count)
-    #expect(targets.first { $0.name == "UpstreamServer" }?.dependencies == ["Upstream"])
+    #expect(targets.first { $0.name == "UpstreamServer" }?.dependencies == ["Upstream", "UpstreamDigest"])
     #expect(targets.first { $0.name == "UpstreamLanguageServer" }?.dependencies == ["Upstream"])
     #expect(targets.first { $0.name == "UpstreamCommandLine" }?.dependencies == ["Upstream", "UpstreamServer", "UpstreamLanguageServer"])
     #expect(targets.first { $0.name == "Upstream" }?.plugins == ["EmbedRulesPlugin"])
-    #expect(targets.first { $0.name == "Upstream" }?.dependencies == [])
+    #expect(targets.first { $0.name == "Upstream" }?.dependencies == ["UpstreamDigest"])
+    #expect(targets.first { $0.name == "EmbedRules" }?.dependencies == ["UpstreamDigest"])
+    #expect(targets.first { $0.name == "UpstreamDigest" }?.dependencies == [])
     #expect(Self.products(ofPackage: text)["UpstreamCLI"] == "executable upstream")
   }
 

@@ -205,6 +205,14 @@ struct EngineTests {
     #expect(a.knowledgeBase?.contentHash != c.knowledgeBase?.contentHash)
   }
 
+  @Test("the bundled rules carry the content hash of the rules they load, worked out at build time")
+  func bundledContentHash() throws {
+    let bundled = try #require(KnowledgeBase.bundled().knowledgeBase)
+    #expect(bundled.contentHash == KnowledgeBaseCompiler.contentHash(of: KnowledgeBase.bundledFiles(extension: "rules")))
+    let fromDisk = KnowledgeBase.load(directory: UpstreamBinary.packageRoot.appendingPathComponent("rules").path).knowledgeBase
+    #expect(fromDisk?.contentHash == bundled.contentHash)
+  }
+
   @Test("an emergency red flag withholds self-care advice instead of dropping it")
   func redFlagWithholds() throws {
     let kb = try knowledgeBase(DiagnosticTests.base + "rule more\n  when pain\n  then add 1 to total\n  because \"b\"\n  source s\n")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import UpstreamDigest
 
 @testable import Upstream
 

@@ -3,7 +3,8 @@
 /// SHA-256 (FIPS 180-4), for the content hash stamped on every assessment.
 ///
 /// Foundation on Linux has no hashing API and Upstream takes no package dependencies, so
-/// this small implementation is checked against the standard test vectors.
+/// this small implementation is checked against the standard test vectors. It is a target
+/// of its own so that the `EmbedRules` build tool can hash the bundled rules at build time.
 package enum SHA256 {
   private static let roundConstants: [UInt32] = [
     0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
