@@ -322,20 +322,24 @@ struct Relevance {
     return result.highest > Condition.defaultThreshold
   }
 
-  /// Whether some rule that calls for a recommendation holds or could still hold.
-  func couldBeCalledFor(_ recommendation: Int) -> Bool {
-    knowledgeBase.rules.indices.contains { index in
-      knowledgeBase.rules[index].conclusions.contains(.recommend(recommendation))
-        && (ruleOutcomes[index].isHolding || !ruleDependence[index].truth.isEmpty)
+  /// For each recommendation, whether some rule that calls for it holds or could still
+  /// hold (one pass over the rules).
+  func recommendationsThatCouldBeCalledFor() -> [Bool] {
+    let rules = knowledgeBase.rules
+    var result = [Bool](repeating: false, count: knowledgeBase.recommendations.count)
+    for index in rules.indices where ruleOutcomes[index].isHolding || !ruleDependence[index].truth.isEmpty {
+      for case .recommend(let recommendation) in rules[index].conclusions { result[recommendation] = true }
     }
+    return result
   }
 
   /// What the settling of declared conflicts depends on, for conflicts whose two
   /// recommendations could both be called for.
   private mutating func conflictDependence() -> QuestionSet {
     var result = QuestionSet()
+    let couldBeCalledFor = recommendationsThatCouldBeCalledFor()
     for (index, recommendation) in knowledgeBase.recommendations.enumerated() {
-      for conflict in recommendation.conflicts where couldBeCalledFor(index) && couldBeCalledFor(conflict.other) {
+      for conflict in recommendation.conflicts where couldBeCalledFor[index] && couldBeCalledFor[conflict.other] {
         for preference in conflict.preferences { result.formUnion(evaluate(preference.when).1.truth) }
       }
     }
@@ -407,7 +411,8 @@ extension Relevance {
 
     // Recommendations: called for or not, settled conflicts, variants, and strength where
     // it orders them.
-    let candidates = kb.recommendations.indices.filter { couldBeCalledFor($0) }
+    let couldBeCalledFor = recommendationsThatCouldBeCalledFor()
+    let candidates = kb.recommendations.indices.filter { couldBeCalledFor[$0] }
     func couldBeUnplaced(_ recommendation: Int) -> Bool { !kb.recommendations[recommendation].addresses.contains(where: surelyPresent) }
     func competes(_ first: Int, _ second: Int) -> Bool {
       let one = kb.recommendations[first]

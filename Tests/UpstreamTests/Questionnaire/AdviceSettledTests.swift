@@ -18,8 +18,7 @@ struct AdviceSettledTests {
     let answers = try #require(Self.cases.first { $0.id == id }).answers
     let run = try #require(AdaptivityReport(kb, cases: [(id, answers)], mode: .untilAdviceSettled).cases.first)
     #expect(run.differences.isEmpty, "\(run.differences.joined(separator: "\n"))")
-    let whole = try #require(AdaptivityReport(kb, cases: [(id, answers)]).cases.first)
-    #expect(run.asked.count <= whole.asked.count)
+    // (That it asks no more than the adaptive session, case by case, is the report's test.)
   }
 
   @Test("the report: fewer questions than the adaptive session on average and at most, every shown result identical")
@@ -39,12 +38,12 @@ struct AdviceSettledTests {
     }
   }
 
-  @Test("200 random people (some answers left out or 'not sure'): stopping early never changes what is shown")
+  @Test("100 random people (some answers left out or 'not sure'): stopping early never changes what is shown")
   func randomPeople() throws {
     let kb = try #require(Self.bundled)
     var generator = SeededGenerator(seed: 2027)
     var saved = 0
-    for person in 0..<200 {
+    for person in 0..<100 {
       let answers = AdaptivityTests.randomAnswers(kb, &generator)
       let settled = AdaptivityReport(kb, cases: [("person \(person)", answers)], mode: .untilAdviceSettled).cases[0]
       #expect(settled.differences.isEmpty, "person \(person) \(answers.json): \(settled.differences)")
@@ -54,11 +53,11 @@ struct AdviceSettledTests {
     #expect(saved > 0)
   }
 
-  @Test("the knowledge base built to trip an early stop: 500 random people, the same advice shown every time")
+  @Test("the knowledge base built to trip an early stop: 250 random people, the same advice shown every time")
   func trickyKnowledgeBase() throws {
     let kb = try #require(KnowledgeBase.compile(files: [("tricky.rules", AdaptivityTests.tricky)]).knowledgeBase)
     var generator = SeededGenerator(seed: 8)
-    for person in 0..<500 {
+    for person in 0..<250 {
       let answers = AdaptivityTests.randomAnswers(kb, &generator)
       let run = AdaptivityReport(kb, cases: [("person \(person)", answers)], mode: .untilAdviceSettled).cases[0]
       #expect(run.differences.isEmpty, "person \(person) \(answers.json): \(run.differences)")
