@@ -65,10 +65,10 @@ struct TerminalQuestionnaire {
       if !question.isRedFlagQuestion && !announcedMainQuestions {
         announcedMainQuestions = true
         say("")
-        switch session.mode {
-        case .adaptive: say("Now the questions about your pain: only those that can still change the result.")
-        case .untilAdviceSettled: say("Now the questions about your pain: only those that can still change the advice.")
-        case .everyQuestion: say("Now the questions about your pain.")
+        if let settling = settling(session.mode) {
+          say("Now the questions about your pain: only those that can still change \(settling).")
+        } else {
+          say("Now the questions about your pain.")
         }
       }
       show(question)
@@ -185,12 +185,10 @@ struct TerminalQuestionnaire {
     let asked = session.replies.count
     let total = session.knowledgeBase.questions.count
     say("")
-    switch session.mode {
-    case .adaptive:
-      say("That is every question needed: \(asked) of the \(total) questions were asked; the others could not change the result.")
-    case .untilAdviceSettled:
-      say("That is every question needed: \(asked) of the \(total) questions were asked; the others could not change the advice.")
-    case .everyQuestion: say("That is every question: \(asked) of the \(total) were asked.")
+    if let settling = settling(session.mode) {
+      say("That is every question needed: \(asked) of the \(total) questions were asked; the others could not change \(settling).")
+    } else {
+      say("That is every question: \(asked) of the \(total) were asked.")
     }
     write("Your answers are saved in \(store.path).")
     say("")
@@ -259,5 +257,17 @@ struct TerminalQuestionnaire {
     let wrapped = TextOutline.wrapped(text, width: max(20, width - indent), hang: max(0, hang - indent))
     let margin = String(repeating: " ", count: indent)
     console.write(wrapped.map { $0.isEmpty ? $0 : margin + $0 }.joined(separator: "\n") + "\n")
+  }
+}
+
+extension TerminalQuestionnaire {
+  /// What the session asks until it is settled, in the person's words: "the result" or
+  /// "the advice"; nil when it asks every question.
+  fileprivate func settling(_ mode: QuestionnaireSession.Mode) -> String? {
+    switch mode {
+    case .adaptive: "the result"
+    case .untilAdviceSettled: "the advice"
+    case .everyQuestion: nil
+    }
   }
 }

@@ -150,7 +150,7 @@ struct Relevance {
     for conclusion in rule.conclusions {
       switch conclusion {
       case .certainty(let finding, let certainty):
-        record(certainty, of: ruleOutcomes.count - 1, for: finding, outcome, dependence)
+        if usingSoundRanges { record(certainty, of: ruleOutcomes.count - 1, for: finding, outcome, dependence) }
         switch outcome {
         case .holds:
           // The rule's premise is part of the certainty it gives.
@@ -188,7 +188,8 @@ struct Relevance {
   /// Every certainty a finding could still reach, whatever the open questions are
   /// answered: rules that fired for good give what they gave, and every rule that could
   /// still fire, stop firing or change its premise anything from nothing to its full
-  /// certainty. Sound once the rules concluding the finding have been traced.
+  /// certainty. Sound once the rules concluding the finding have been traced, in a
+  /// relevance made `usingSoundRanges` (only that one records what each rule gives).
   func soundRange(_ finding: Int) -> ClosedRange<Double> {
     let certainty = assessment.findings[finding].certainty
     if findingDependence[finding].isEmpty || (looseFor[finding].isEmpty && looseAgainst[finding].isEmpty) {

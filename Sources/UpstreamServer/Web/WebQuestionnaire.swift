@@ -27,8 +27,10 @@ package struct WebQuestionnaire: Sendable {
   package func register(in router: inout Router) {
     router.add("GET", "/") { _, _ in WebPage.response(html: startPage()) }
     router.add("POST", "/s") { request, _ in
-      guard let mode = mode(request) else {
-        return WebPage.error(status: 400, message: "mode must be adaptive, until-advice-settled or every-question")
+      let mode: QuestionnaireSession.Mode
+      switch requestedMode(request) {
+      case .success(let requested): mode = requested
+      case .failure(let refusal): return WebPage.error(status: 400, message: refusal.message)
       }
       do {
         return WebPage.redirect("/s/\(try sessions.create(mode: mode))")
@@ -42,14 +44,26 @@ package struct WebQuestionnaire: Sendable {
     router.add("POST", "/s/{id}/skip") { request, parameters in post(parameters["id"] ?? "", request, .skip) }
   }
 
+  /// Why a new session's mode was refused, in words for the page.
+  private struct ModeRefusal: Error {
+    let message: String
+  }
+
   /// The mode a new session is started in: the form's `mode` field
-  /// (`until-advice-settled` stops once the advice shown is settled), else adaptive; nil
-  /// for a mode that does not exist.
-  private func mode(_ request: HTTPRequest) -> QuestionnaireSession.Mode? {
-    guard !request.body.isEmpty, let form = PercentDecoding.pairs(request.body),
-      let field = form.first(where: { $0.name == "mode" })
-    else { return .adaptive }
-    return QuestionnaireSession.Mode(rawValue: field.value)
+  /// (`until-advice-settled` stops once the advice shown is settled), else adaptive; a
+  /// refusal for a form that cannot be read or a mode that does not exist.
+  private func requestedMode(_ request: HTTPRequest) -> Result<QuestionnaireSession.Mode, ModeRefusal> {
+    guard !request.body.isEmpty else { return .success(.adaptive) }
+    guard let form = PercentDecoding.pairs(request.body) else {
+      return .failure(ModeRefusal(message: "the form could not be read"))
+    }
+    guard let field = form.first(where: { $0.name == "mode" }) else { return .success(.adaptive) }
+    guard let mode = QuestionnaireSession.Mode(rawValue: field.value) else {
+      return .failure(
+        ModeRefusal(
+          message: "there is no mode '\(field.value)': mode must be adaptive, until-advice-settled or every-question"))
+    }
+    return .success(mode)
   }
 
   // MARK: Showing

@@ -33,28 +33,10 @@ struct PersonaTerminalTests {
   @Test("natural replies in a terminal; where it hurts first; no injury questions; then a plan with a first step for the knee")
   func persona() throws {
     let kb = FuzzHarness.bundled
-    let answers = try #require(AdaptivityReport.bundledCases().first { $0.id == Self.personaID }).answers
-    let folder = try TemporaryFolder()
-    let session = folder.url.appendingPathComponent("session.json").path
-    let environment = ["NO_COLOR": "1", "COLUMNS": "80", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]
-    let terminal = try PseudoTerminal(UpstreamBinary.path, ["ask", "--session", session], environment: environment)
-    var asked: [String] = []
-    var mark = 0
-    while asked.count <= kb.questions.count {
-      let shown = try terminal.waitFor("\n> ", after: mark)
-      if shown.contains("Would you like any part explained?") { break }
-      let block = try #require(shown.components(separatedBy: "\nQuestion ").last, "no question on the screen:\n\(shown)")
-      let flat = block.split(separator: "\n").joined(separator: " ")
-      let question = try #require(
-        kb.questions.first { flat.contains($0.wording) }, "a question the knowledge base does not have:\n\(block)")
-      asked.append(question.id)
-      mark = terminal.mark
-      terminal.type(Self.typed(answers[question.id], for: question, turn: asked.count) + "\n")
-    }
-    mark = terminal.mark
-    terminal.type("\n")
-    #expect(try terminal.waitForExit() == 0)
-    let screen = terminal.screen
+    let run = try Self.ask([])
+    // The session file lives in the run's folder, read at the end.
+    defer { withExtendedLifetime(run) {} }
+    let (asked, screen, session) = (run.asked, run.screen, run.session)
 
     // Where it hurts and any injury first; nothing that only matters after an injury.
     #expect(Array(asked.prefix(2)) == ["pain_areas", "injury_recent"])
@@ -85,9 +67,28 @@ struct PersonaTerminalTests {
 }
 
 extension PersonaTerminalTests {
+  /// One `upstream ask` in a pseudo-terminal, answered as the persona would.
+  struct Run {
+    /// The questions asked, in order.
+    let asked: [String]
+    /// Everything the terminal showed.
+    let screen: String
+    /// The session file (in `folder`, which lives as long as the run).
+    let session: String
+    let folder: TemporaryFolder
+
+    /// The result printed after the last question.
+    func result() throws -> String {
+      let start = try #require(screen.range(of: "Your answers are saved in"))
+      let end = try #require(screen.range(of: "Would you like any part explained?"))
+      let lines = screen[start.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
+      return lines.dropFirst().joined(separator: "\n")
+    }
+  }
+
   /// Runs `upstream ask` in a pseudo-terminal with some options, answering as the persona
-  /// would; returns the questions asked and the result printed after the last one.
-  static func ask(_ options: [String]) throws -> (asked: [String], result: String) {
+  /// would, until the result is shown and the session ends.
+  static func ask(_ options: [String]) throws -> Run {
     let kb = FuzzHarness.bundled
     let answers = try #require(AdaptivityReport.bundledCases().first { $0.id == personaID }).answers
     let folder = try TemporaryFolder()
@@ -101,18 +102,15 @@ extension PersonaTerminalTests {
       if shown.contains("Would you like any part explained?") { break }
       let block = try #require(shown.components(separatedBy: "\nQuestion ").last, "no question on the screen:\n\(shown)")
       let flat = block.split(separator: "\n").joined(separator: " ")
-      let question = try #require(kb.questions.first { flat.contains($0.wording) }, "an unknown question:\n\(block)")
+      let question = try #require(
+        kb.questions.first { flat.contains($0.wording) }, "a question the knowledge base does not have:\n\(block)")
       asked.append(question.id)
       mark = terminal.mark
       terminal.type(typed(answers[question.id], for: question, turn: asked.count) + "\n")
     }
     terminal.type("\n")
     #expect(try terminal.waitForExit() == 0)
-    let screen = terminal.screen
-    let start = try #require(screen.range(of: "Your answers are saved in"))
-    let end = try #require(screen.range(of: "Would you like any part explained?"))
-    let result = screen[start.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
-    return (asked, result.joined(separator: "\n"))
+    return Run(asked: asked, screen: terminal.screen, session: session, folder: folder)
   }
 
   @Test("ask --until-advice-settled: fewer questions than the default, and the same plan printed")
@@ -121,7 +119,8 @@ extension PersonaTerminalTests {
     let settled = try Self.ask(["--until-advice-settled"])
     #expect(settled.asked.count < whole.asked.count, "asked \(settled.asked.count), by default \(whole.asked.count)")
     #expect(Array(settled.asked.prefix(2)) == ["pain_areas", "injury_recent"])
-    #expect(settled.result.contains("KNEE PAIN\nMost likely behind it:"))
-    #expect(settled.result == whole.result)
+    let result = try settled.result()
+    #expect(result.contains("KNEE PAIN\nMost likely behind it:"))
+    #expect(try result == whole.result())
   }
 }
