@@ -13,7 +13,7 @@ root="$(cd "$here/../../.." && pwd)"
 copies="${1:-20}"
 shift || true
 binary="${UPSTREAM:-$root/.build/release/upstream}"
-[ -x "$binary" ] || { (cd "$root" && swift build -c release --product upstream >/dev/null); }
+[ -x "$binary" ] || { (cd "$root" && swift build -c release --static-swift-stdlib --product upstream >/dev/null); }
 # Spark binds to the loopback interface only, and keeps its progress bar off the terminal.
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 work="$(mktemp -d)"
