@@ -1,7 +1,7 @@
 // upstream-bench: measures Upstream and compares it with CLIPS 6.30 on the same workload.
 //
-// Usage: swift run -c release upstream-bench [--sizes small,medium,large|none] [--seconds S]
-//                                            [--no-clips] [--no-batch] [--markdown FILE] [--help]
+// Usage: swift run -c release --static-swift-stdlib upstream-bench
+//          [--sizes small,medium,large|none] [--seconds S] [--no-clips] [--no-batch] [--markdown FILE] [--help]
 //
 // For each synthetic size it reports load + check time of the rule text, assessments per
 // second on one core and on all cores, p50/p99 latency, and peak memory; then the same for
@@ -34,7 +34,7 @@ struct Options {
   static let help = """
     upstream-bench: measures Upstream, side by side with CLIPS 6.30 when it is installed.
 
-    Usage: swift run -c release upstream-bench [options]
+    Usage: swift run -c release --static-swift-stdlib upstream-bench [options]
 
     Options:
       --sizes LIST     synthetic sizes to run: small,medium,large (default: all), or none
@@ -372,6 +372,17 @@ func childPeak(_ executable: String, _ arguments: [String]) -> (seconds: Double,
 
 /// The `upstream` binary next to this benchmark.
 let upstreamBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("upstream").path
+
+/// How the `upstream` binary timed as a whole process was linked: whether it names the
+/// Swift runtime's shared library (a build without `--static-swift-stdlib`), which adds
+/// several milliseconds to every start.
+let upstreamLinkage: String = {
+  guard let binary = try? Data(contentsOf: URL(fileURLWithPath: upstreamBinary), options: .alwaysMapped) else {
+    return "not built"
+  }
+  let sharedRuntime = binary.range(of: Data("libswiftCore.so".utf8)) != nil
+  return sharedRuntime ? "Swift runtime as shared libraries" : "Swift runtime linked in, --static-swift-stdlib"
+}()
 
 /// Cases per second, whole process, start to exit, output written (to /dev/null).
 struct UserLevel {
@@ -740,7 +751,7 @@ print("")
 print(table)
 if !userTable.isEmpty { print(userTable) }
 if let process = results.last?.processMilliseconds {
-  print("upstream assess (one answers file, whole process, median of 5 × 20 runs): \(fixed(process)) ms")
+  print("upstream assess (one answers file, whole process, median of 5 × 20 runs; \(upstreamLinkage)): \(fixed(process)) ms")
 }
 if let path = options.markdown {
   let machine =
@@ -751,10 +762,13 @@ if let path = options.markdown {
   if let start = document.range(of: begin), let stop = document.range(of: end) {
     // The report's date, from the one injectable clock (UPSTREAM_TODAY or SOURCE_DATE_EPOCH fix it).
     let date = (try? Clock(environment: ProcessInfo.processInfo.environment))?.today ?? Clock.system.today
-    var block = "\(begin)\nMeasured \(date) on \(machine) with `swift run -c release upstream-bench`.\n\n\(table)\n"
+    var block =
+      "\(begin)\nMeasured \(date) on \(machine) with `upstream-bench`, release build (\(upstreamLinkage)).\n\n\(table)\n"
     if !userTable.isEmpty { block += "Whole processes, start to exit (best of 2 runs):\n\n\(userTable)\n" }
     if let process = results.last?.processMilliseconds {
-      block += "`upstream assess` on one answers file, as a whole process (median of 5 samples of 20 runs): \(fixed(process)) ms.\n"
+      block +=
+        "`upstream assess` on one answers file, as a whole process (median of 5 samples of 20 runs; \(upstreamLinkage)): "
+        + "\(fixed(process)) ms.\n"
     }
     if !batchLine.isEmpty { block += "\n" + batchLine + "\n" }
     if !adaptivityLine.isEmpty { block += "\n" + adaptivityLine + "\n" }
