@@ -56,16 +56,17 @@ package indirect enum JSONValue: Sendable, Hashable {
 package enum JSONWriter {
   /// Pretty-printed JSON with two-space indentation and a final newline.
   package static func pretty(_ value: JSONValue) -> String {
-    var out = ""
-    write(value, indent: 0, pretty: true, into: &out)
-    return out + "\n"
+    var out = JSONBytes()
+    out.write(value, indent: 0, pretty: true)
+    out.append(UInt8(ascii: "\n"))
+    return out.text
   }
 
   /// Compact JSON on one line, as used for JSON Lines.
   package static func compact(_ value: JSONValue) -> String {
-    var out = ""
-    write(value, indent: 0, pretty: false, into: &out)
-    return out
+    var out = JSONBytes()
+    out.write(value, indent: 0, pretty: false)
+    return out.text
   }
 
   /// A number as JSON: whole numbers without a decimal point, others in shortest form.
@@ -75,66 +76,16 @@ package enum JSONWriter {
     return "\(value)"
   }
 
-  private static func write(_ value: JSONValue, indent: Int, pretty: Bool, into out: inout String) {
-    switch value {
-    case .null: out += "null"
-    case .bool(let flag): out += flag ? "true" : "false"
-    case .number(let number): out += Self.number(number)
-    case .string(let text): appendQuoted(text, to: &out)
-    case .array(let items):
-      if items.isEmpty {
-        out += "[]"
-        return
-      }
-      out += "["
-      for (index, item) in items.enumerated() {
-        if index > 0 { out += "," }
-        if pretty { newline(indent + 1, &out) }
-        write(item, indent: indent + 1, pretty: pretty, into: &out)
-      }
-      if pretty { newline(indent, &out) }
-      out += "]"
-    case .object(let fields):
-      if fields.isEmpty {
-        out += "{}"
-        return
-      }
-      out += "{"
-      for (index, field) in fields.enumerated() {
-        if index > 0 { out += "," }
-        if pretty { newline(indent + 1, &out) }
-        appendQuoted(field.key, to: &out)
-        out += pretty ? ": " : ":"
-        write(field.value, indent: indent + 1, pretty: pretty, into: &out)
-      }
-      if pretty { newline(indent, &out) }
-      out += "}"
-    }
-  }
-
-  /// A line break and `level` two-space indents.
-  private static func newline(_ level: Int, _ out: inout String) {
-    out += "\n"
-    for _ in 0..<level { out += "  " }
-  }
-
-  /// Appends a JSON string literal, copying a text that needs no escaping whole.
-  private static func appendQuoted(_ text: String, to out: inout String) {
-    if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-      out += "\""
-      out += text
-      out += "\""
-    } else {
-      out += quoted(text)
-    }
+  /// Whether a text can be written between quotes as it is: no control character, quote
+  /// or backslash in it.
+  fileprivate static func needsNoEscaping(_ text: String) -> Bool {
+    !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
   }
 
   /// A JSON string literal.
   static func quoted(_ text: String) -> String {
     // Most texts need no escaping: copy them whole.
-    if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-      return "\"" + text + "\""
-    }
+    if needsNoEscaping(text) { return "\"" + text + "\"" }
     var out = "\""
     for scalar in text.unicodeScalars {
       switch scalar {
@@ -150,5 +101,81 @@ package enum JSONWriter {
       }
     }
     return out + "\""
+  }
+}
+
+/// The bytes of a JSON text being written: appending UTF-8 to one growing buffer is
+/// several times cheaper than appending to a `String` piece by piece.
+private struct JSONBytes {
+  private var bytes: [UInt8] = []
+
+  init() { bytes.reserveCapacity(4096) }
+
+  /// The text written so far.
+  var text: String { String(decoding: bytes, as: UTF8.self) }
+
+  mutating func append(_ byte: UInt8) { bytes.append(byte) }
+
+  mutating func append(_ text: StaticString) {
+    text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+  }
+
+  mutating func append(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes.append(contentsOf: $0) }
+  }
+
+  mutating func write(_ value: JSONValue, indent: Int, pretty: Bool) {
+    switch value {
+    case .null: append("null")
+    case .bool(let flag): append(flag ? "true" : "false")
+    case .number(let number): append(JSONWriter.number(number))
+    case .string(let text): appendQuoted(text)
+    case .array(let items):
+      if items.isEmpty {
+        append("[]")
+        return
+      }
+      append(UInt8(ascii: "["))
+      for (index, item) in items.enumerated() {
+        if index > 0 { append(UInt8(ascii: ",")) }
+        if pretty { newline(indent + 1) }
+        write(item, indent: indent + 1, pretty: pretty)
+      }
+      if pretty { newline(indent) }
+      append(UInt8(ascii: "]"))
+    case .object(let fields):
+      if fields.isEmpty {
+        append("{}")
+        return
+      }
+      append(UInt8(ascii: "{"))
+      for (index, field) in fields.enumerated() {
+        if index > 0 { append(UInt8(ascii: ",")) }
+        if pretty { newline(indent + 1) }
+        appendQuoted(field.key)
+        if pretty { append(": ") } else { append(UInt8(ascii: ":")) }
+        write(field.value, indent: indent + 1, pretty: pretty)
+      }
+      if pretty { newline(indent) }
+      append(UInt8(ascii: "}"))
+    }
+  }
+
+  /// A line break and `level` two-space indents.
+  private mutating func newline(_ level: Int) {
+    append(UInt8(ascii: "\n"))
+    for _ in 0..<level { append("  ") }
+  }
+
+  /// Appends a JSON string literal, copying a text that needs no escaping whole.
+  private mutating func appendQuoted(_ text: String) {
+    if JSONWriter.needsNoEscaping(text) {
+      append(UInt8(ascii: "\""))
+      append(text)
+      append(UInt8(ascii: "\""))
+    } else {
+      append(JSONWriter.quoted(text))
+    }
   }
 }
