@@ -7,16 +7,25 @@ import Upstream
 /// for a save in progress, says how to carry on, and exits with status 130.
 final class InterruptNotice: @unchecked Sendable {
   private let source: DispatchSourceSignal
+  private let lock = NSLock()
+  /// What to print; guarded by `lock` (the handler runs on another thread).
+  private var message: String
 
   init(store: SessionStore, console: Console, message: String) {
+    self.message = message
     signal(SIGINT, SIG_IGN)
     source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue.global())
-    source.setEventHandler {
+    source.setEventHandler { [self] in
       store.hold()
-      console.writeError("\n" + message)
+      console.writeError("\n" + lock.withLock { self.message })
       _exit(130)
     }
     source.resume()
+  }
+
+  /// Changes what Ctrl-C prints from now on (a warning sign raised since it started).
+  func update(message: String) {
+    lock.withLock { self.message = message }
   }
 
   func cancel() {

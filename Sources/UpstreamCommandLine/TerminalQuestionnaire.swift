@@ -22,6 +22,9 @@ struct TerminalQuestionnaire {
   private var shownCopyrights: Set<String> = []
   /// The reply taken back by the last `back`, shown when its question is asked again.
   private var undone: QuestionnaireSession.Reply?
+  /// Urgent warning signs already told, as `id urgency`.
+  private var toldWarnings: Set<String> = []
+  private var interrupt: InterruptNotice?
 
   init(
     session: QuestionnaireSession, store: SessionStore, console: Console, width: Int, resumeCommand: String,
@@ -39,7 +42,6 @@ struct TerminalQuestionnaire {
   /// Runs the questionnaire to the end (or to the end of input) and shows the result.
   mutating func run(resuming: Bool) throws -> ExitCode {
     let header = session.knowledgeBase.header
-    var interrupt: InterruptNotice?
     if console.inputIsTerminal || console.outputIsTerminal {
       interrupt = InterruptNotice(store: store, console: console, message: stoppedMessage)
     }
@@ -55,6 +57,7 @@ struct TerminalQuestionnaire {
     say(
       "Type ? for help with a question, why to see why it is asked, back to change your last answer, "
         + "skip to leave a question out, or quit to stop and carry on later.")
+    tellUrgentWarnings()
     if let first = session.currentQuestion, first.isRedFlagQuestion || first.asksFirst {
       say("")
       say("First, where it hurts, then the safety questions that apply to you.")
@@ -104,6 +107,7 @@ struct TerminalQuestionnaire {
       case .quit: return stopped()
       case .invalid(let hint): say(hint)
       }
+      tellUrgentWarnings()
     }
     finish()
     return .success
@@ -170,12 +174,40 @@ struct TerminalQuestionnaire {
   }
 
   private var stoppedMessage: String {
-    "Stopped. Your answers so far are saved in \(store.path).\nTo carry on: \(resumeCommand)\n"
+    let warnings = session.urgentWarnings.map { "! \($0.redFlag.name) — \($0.urgency.description)\n  \($0.advice)\n" }
+    let before = warnings.isEmpty ? "" : "Before you go, your answers raised a warning sign:\n" + warnings.joined() + "\n"
+    return before + "Stopped. Your answers so far are saved in \(store.path).\nTo carry on: \(resumeCommand)\n"
+  }
+
+  // MARK: Warning signs
+
+  /// Tells the person at once of a warning sign that needs a doctor now or today, the
+  /// first time their answers raise it, and offers to stop there; Ctrl-C and quit repeat it.
+  private mutating func tellUrgentWarnings() {
+    let new = session.urgentWarnings.filter { toldWarnings.insert("\($0.redFlag.id) \($0.urgency.rawValue)").inserted }
+    guard !new.isEmpty else { return }
+    for warning in new {
+      say("")
+      say("! Warning sign: \(warning.redFlag.name) — \(warning.urgency.description)", hang: 2)
+      say("  " + warning.advice, hang: 2)
+    }
+    if session.currentQuestion != nil {
+      say(
+        "You can stop here (type quit): your answers are saved and this comes first in your result. "
+          + "Or carry on: the questions left help whoever sees you.")
+    }
+    interrupt?.update(message: stoppedMessage)
   }
 
   private func stopped() -> ExitCode {
     say("")
-    console.write(stoppedMessage)
+    let message = stoppedMessage
+    // The warning is wrapped to the width; the saved file's path and the command are not.
+    let saved = message.range(of: "Stopped. ").map { message[$0.lowerBound...] } ?? message[...]
+    for line in message[..<saved.startIndex].split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+      say(String(line), hang: 2)
+    }
+    console.write(String(saved))
     return .success
   }
 

@@ -207,6 +207,8 @@ public struct RedFlagEntry: Sendable, Hashable, Codable {
 public struct WithheldRecommendation: Sendable, Hashable, Codable {
   public let id: String
   public let title: String
+  /// The title in everyday words, for the patient's report.
+  public let patientTitle: String
   public let redFlag: String
   public let redFlagName: String
   public let urgency: Urgency
@@ -276,9 +278,12 @@ extension RecommendationTree {
   /// The sections this tree has for an audience, in the order they are shown: empty
   /// sections are left out. The patient's report is short: the plan per complaint and
   /// the rest as "more you can try", no tree, no answers; the clinician's has the whole
-  /// tree and the answers.
+  /// tree and the answers. When a red flag needs a doctor now or today, the patient's
+  /// report is that red flag and what it holds back, nothing more: no plan, no score
+  /// band or "nothing found" that could read as reassurance beside it.
   public func sections(for audience: Audience) -> [Section] {
     let patient = audience == .patient
+    if patient && redFlags.contains(where: { $0.urgency.withholdsSelfCare }) { return [.heading, .redFlags] }
     return Section.allCases.filter { section in
       switch section {
       case .heading: true

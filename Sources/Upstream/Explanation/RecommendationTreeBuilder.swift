@@ -247,7 +247,7 @@ struct RecommendationTreeBuilder {
       let flag = kb.redFlags[flagIndex]
       let urgency = assessment.redFlags.first { $0.flag == flagIndex }?.urgency ?? flag.urgency
       return WithheldRecommendation(
-        id: declared.id, title: declared.title, redFlag: flag.id, redFlagName: flag.name, urgency: urgency,
+        id: declared.id, title: declared.title, patientTitle: declared.patientTitle, redFlag: flag.id, redFlagName: flag.name, urgency: urgency,
         wouldAddress: declared.addresses.filter { placed.contains($0) }.sorted { kb.findings[$0].id < kb.findings[$1].id }
           .map(kb.findingLabel),
         reason: urgency.withholdsSelfCare

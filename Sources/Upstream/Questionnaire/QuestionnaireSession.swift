@@ -204,6 +204,26 @@ public struct QuestionnaireSession: Sendable {
   /// The answer given to a question, if any.
   public func answer(to question: String) -> AnswerValue? { answers[question] }
 
+  // MARK: Warnings to give at once
+
+  /// A red flag the answers so far raise that needs a doctor now or today.
+  public struct UrgentWarning: Sendable, Hashable {
+    public let redFlag: RedFlag
+    public let urgency: Urgency
+    /// What to do, worded for the urgency.
+    public var advice: String { redFlag.advice(at: urgency) }
+  }
+
+  /// The red flags raised so far that need a doctor now or the same day, most urgent
+  /// first. A front end tells the person as soon as one appears, not only at the end,
+  /// offers to stop there, and says it again if they stop before the end: whatever the
+  /// other answers, the advice is to get seen.
+  public var urgentWarnings: [UrgentWarning] {
+    assessment.redFlags.filter { $0.urgency.withholdsSelfCare }.map {
+      UrgentWarning(redFlag: knowledgeBase.redFlags[$0.flag], urgency: $0.urgency)
+    }
+  }
+
   // MARK: Saving and restoring
 
   /// What a session needs to be restored: the replies in order and the mode, with the

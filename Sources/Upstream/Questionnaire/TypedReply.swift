@@ -211,6 +211,14 @@ public enum TypedReply: Sendable, Hashable {
       normalised(option.id) == key || option.label.lowercased() == text || option.synonyms.contains { $0.lowercased() == text }
     }
     if let exact { return .success(exact.id) }
+    // "no" is not the start of "no_pain": a yes or a no that names no option is not read
+    // as one whose id or label begins with it.
+    if yesWords.contains(text) || noWords.contains(text) {
+      return .failure(
+        Hint(
+          message: "'\(typed)' does not answer this question: it is not a yes-or-no question. "
+            + "Type the number (1–\(options.count)) or words of one of the options."))
+    }
     var matches = options.filter { option in
       let id = normalised(option.id)
       let initials = String(id.split(separator: "_").compactMap(\.first))

@@ -130,7 +130,7 @@ struct TreeWording {
 
   /// A withheld recommendation in one line.
   func withheld(_ entry: WithheldRecommendation) -> String {
-    var line = entry.title + (isPatient ? "" : " (\(entry.id))")
+    var line = isPatient ? entry.patientTitle : entry.title + " (\(entry.id))"
     if !entry.wouldAddress.isEmpty { line += " — for " + entry.wouldAddress.map { label($0) }.joined(separator: ", ") }
     return line
   }
@@ -272,7 +272,7 @@ struct TreeWording {
 
   /// The withheld recommendations in one sentence, for patients.
   func withheldSentence(_ entries: [WithheldRecommendation], _ level: CareLevel) -> String {
-    withheldTitle(level) + " " + entries.map(\.title).joined(separator: ". ") + "."
+    withheldTitle(level) + " " + entries.map { isPatient ? $0.patientTitle : $0.title }.joined(separator: ". ") + "."
   }
 }
 

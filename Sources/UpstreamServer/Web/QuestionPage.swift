@@ -27,6 +27,7 @@ struct QuestionPage {
       <progress value="\(progress.number)" max="\(progress.number + likelyLeft)" aria-labelledby="progress"></progress>
 
       """
+    body += warnings
     if let error { body += "<p class=\"error\" role=\"alert\" id=\"error\">\(escape(error))</p>\n" }
     body += """
       <form method="post" action="/s/\(id)/answer">
@@ -53,6 +54,25 @@ struct QuestionPage {
       <p class="resume">Your answers are saved. To carry on later, keep this page's link: <a href="/s/\(id)">/s/\(id)</a></p>
       """
     return WebPage.page(title: "Question \(progress.number) — \(question.wording) — Upstream", body: body)
+  }
+
+  /// The warning signs raised so far that need a doctor now or today, above the question,
+  /// with a way to stop and see the result there.
+  private var warnings: String {
+    let raised = session.urgentWarnings
+    guard !raised.isEmpty else { return "" }
+    let escape = WebPage.escape
+    let signs = raised.map { warning in
+      "<p><strong>Warning sign: \(escape(warning.redFlag.name)) — \(escape(warning.urgency.description))</strong></p>\n"
+        + "<p>\(escape(warning.advice))</p>\n"
+    }
+    return """
+      <div class="warning" role="alert">
+      \(signs.joined())<p><a href="/s/\(id)/result">Stop here and see my result</a>, or carry on below: \
+      the questions left help whoever sees you.</p>
+      </div>
+
+      """
   }
 
   /// The reasons a question is asked (`QuestionRationale.lines`) as HTML: a line is a

@@ -115,6 +115,7 @@ package enum WebPage {
     .actions form { margin: 0; }
     :focus-visible { outline: 3px solid #f29900; outline-offset: 2px; }
     .error { background: #fdecea; border: 2px solid #b3261e; border-radius: .5rem; padding: .5rem .75rem; }
+    .warning { background: #fdecea; border: 3px solid #b3261e; border-radius: .5rem; padding: .25rem .75rem; margin: 1rem 0; }
     details { margin: 1rem 0; }
     summary { cursor: pointer; color: #1a4f8b; }
     .resume { font-size: .9rem; color: #5f6368; }

@@ -39,6 +39,7 @@ package struct WebQuestionnaire: Sendable {
       }
     }
     router.add("GET", "/s/{id}") { request, parameters in show(parameters["id"] ?? "", request) }
+    router.add("GET", "/s/{id}/result") { request, parameters in showResult(parameters["id"] ?? "", request) }
     router.add("POST", "/s/{id}/answer") { request, parameters in post(parameters["id"] ?? "", request, .answer) }
     router.add("POST", "/s/{id}/back") { request, parameters in post(parameters["id"] ?? "", request, .back) }
     router.add("POST", "/s/{id}/skip") { request, parameters in post(parameters["id"] ?? "", request, .skip) }
@@ -82,17 +83,33 @@ package struct WebQuestionnaire: Sendable {
     return WebPage.response(html: QuestionPage(id: id, loaded: loaded, question: question, error: nil).html)
   }
 
-  /// The handout of a complete session, with a bar to change the last answer or switch view.
+  /// The result of the answers so far, before the end: what someone told of a warning
+  /// sign sees when they stop there (a complete session shows the same at `/s/{id}`).
+  private func showResult(_ id: String, _ request: HTTPRequest) -> HTTPResponse {
+    let loaded: WebSessionStore.Loaded
+    do {
+      loaded = try sessions.load(id)
+    } catch {
+      return refusal(error)
+    }
+    let audience: Audience = request.queryValue("audience") == "clinician" ? .clinician : .patient
+    return result(id, loaded.session, token: loaded.csrfToken, audience: audience)
+  }
+
+  /// The handout of a session (complete, or stopped early at `/s/{id}/result`), with a
+  /// bar to change the last answer, go on with the questions, or switch view.
   private func result(_ id: String, _ session: QuestionnaireSession, token: String, audience: Audience) -> HTTPResponse {
     var html = TreeHTMLRenderer(audience: audience).render(session.assessment.tree)
-    let other = audience == .patient ? ("?audience=clinician", "Clinician view") : ("", "Patient view")
+    let page = session.isComplete ? "/s/\(id)" : "/s/\(id)/result"
+    let other = audience == .patient ? ("\(page)?audience=clinician", "Clinician view") : (page, "Patient view")
+    let carryOn = session.isComplete ? "" : "<a href=\"/s/\(id)\">Carry on with the questions</a>\n"
     let bar = """
       <style>nav.session { max-width: 46rem; margin: 0 auto; padding: .5rem 1rem; display: flex; flex-wrap: wrap; gap: .75rem; \
       align-items: center; border-bottom: 1px solid #c9ccd1; } nav.session form { margin: 0; } @media print { nav.session { display: none; } }</style>
       <nav class="session" aria-label="Your answers">
       <form method="post" action="/s/\(id)/back"><input type="hidden" name="csrf" value="\(token)">\
       <button type="submit">Change my last answer</button></form>
-      <a href="/s/\(id)\(other.0)">\(other.1)</a>
+      \(carryOn)<a href="\(other.0)">\(other.1)</a>
       <span>Keep this page's link to come back to it.</span>
       </nav>
 
@@ -236,11 +253,13 @@ package struct WebQuestionnaire: Sendable {
   }
 
   private func startPage() -> String {
-    let name = WebPage.escape(knowledgeBase.header.name)
+    // A knowledge base named after the tool ("Upstream: the kinetic chain") is not prefixed twice.
+    let declared = knowledgeBase.header.name
+    let title = declared.hasPrefix("Upstream") ? declared : "Upstream: \(declared)"
     return WebPage.page(
-      title: "Upstream: \(knowledgeBase.header.name)",
+      title: title,
       body: """
-        <h1>Upstream: \(name)</h1>
+        <h1>\(WebPage.escape(title))</h1>
         <p>Answer a few questions about where it hurts and how you move, sit and stand. Upstream suggests what further up \
         or down the body may be adding to your pain, what to try first, and why.</p>
         <p class="disclaimer">This is a screening aid, not a diagnosis. The first questions look for signs that need a doctor. \

@@ -88,6 +88,22 @@ struct PatientReportTests {
     #expect(TreeMarkdownRenderer(audience: .patient).render(Self.kb.assess(validated: trucker.answers).tree).contains("fuelling up"))
   }
 
+  @Test("what a red flag holds back is named in the patient's report by its everyday title")
+  func withheldInEverydayWords() throws {
+    var renamed = 0
+    for (id, answers) in Self.cases {
+      let tree = Self.kb.assess(validated: answers).tree
+      let text = TreeTextRenderer(audience: .patient, width: 100_000).render(tree)
+      let html = TreeHTMLRenderer(audience: .patient).render(tree)
+      for entry in tree.withheld where entry.patientTitle != entry.title {
+        #expect(text.contains(entry.patientTitle) && !text.contains(entry.title), "\(id): \(entry.id)")
+        #expect(!html.contains(entry.title), "\(id): \(entry.id)")
+        renamed += 1
+      }
+    }
+    #expect(renamed > 0, "no case holds back a recommendation with an everyday title")
+  }
+
   @Test("plain words: the patient text of every case reads at Flesch–Kincaid grade 8 or below")
   func readingGrade() throws {
     var grades: [(Double, String)] = []

@@ -93,6 +93,35 @@ struct AskCommandTests {
     )
   }
 
+  @Test("a warning sign that needs a doctor now is told at once, offered as a place to stop, and told again on stopping")
+  func urgentWarningAtOnce() throws {
+    let folder = try TemporaryFolder()
+    let session = folder.url.appendingPathComponent("session.json").path
+    // Lower back pain, no injury, then numbness in the saddle area (cauda equina: an emergency).
+    let first = try UpstreamBinary.run(["ask", "--session", session], input: "back\nno\nyes\n", environment: ["COLUMNS": "80"])
+    #expect(first.status == 0, "\(first.errors)")
+    let told = """
+      > yes
+
+      ! Warning sign: Possible cauda equina syndrome — emergency: now
+        Go to an emergency department now (or call an ambulance). Do not wait to see
+        if it settles.
+      You can stop here (type quit): your answers are saved and this comes first in
+      your result. Or carry on: the questions left help whoever sees you.
+
+      Question 4
+      """
+    #expect(first.output.contains(told), "\(first.output.suffix(900))")
+    #expect(
+      first.output.contains(
+        "Before you go, your answers raised a warning sign:\n! Possible cauda equina syndrome — emergency: now\n"
+          + "  Go to an emergency department now (or call an ambulance). Do not wait to see\n  if it settles.\n\nStopped. "))
+    // Carrying on later tells it again before the next question; a red flag is told once a session.
+    let second = try UpstreamBinary.run(["ask", "--resume", session], input: "quit\n", environment: ["COLUMNS": "80"])
+    #expect(second.output.components(separatedBy: "! Warning sign: Possible cauda equina syndrome").count == 2)
+    #expect(second.output.contains("Before you go, your answers raised a warning sign:"))
+  }
+
   @Test("a new session is dated the day it starts and keeps that day when resumed later; --assessment-date gives another")
   func sessionDay() throws {
     let folder = try TemporaryFolder()

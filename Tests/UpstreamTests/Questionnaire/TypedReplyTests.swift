@@ -133,6 +133,20 @@ struct TypedReplyTests {
     }
   }
 
+  @Test(
+    "a yes or a no to a question that is not yes-or-no is refused, not read as the option it begins",
+    arguments: ["no", "n", "No.", "yes", "nope"])
+  func yesOrNoToOptions(reply: String) throws {
+    // "How long have you had this pain?" has the option no_pain, "I have no pain at the moment".
+    let duration = try #require(FuzzHarness.bundled.question("pain_duration"))
+    #expect(
+      TypedReply.read(reply, for: duration)
+        == .invalid(
+          "'\(reply)' does not answer this question: it is not a yes-or-no question. "
+            + "Type the number (1–5) or words of one of the options."))
+    #expect(TypedReply.read("no pain", for: duration) == .answer(.option("no_pain")))
+  }
+
   @Test("'not sure' in everyday words, where the question allows it", arguments: ["dunno", "idk", "no idea", "Not sure.", "I don't know", "unsure"])
   func notSure(_ typed: String) throws {
     let arch = try #require(FuzzHarness.bundled.question("arch_shape"))

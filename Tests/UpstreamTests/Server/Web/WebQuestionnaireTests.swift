@@ -176,6 +176,41 @@ struct WebQuestionnaireTests {
     #expect(!stopped.errors.contains("professional_driver") && !stopped.errors.contains("csrf"), "the log never holds answers")
   }
 
+  @Test("a warning sign that needs a doctor now is shown on the very next page, with the result so far a link away")
+  func urgentWarningAtOnce() throws {
+    let server = try ServerProcess()
+    let browser = Browser(port: server.port)
+    let link = try #require(try browser.post("/s", []).header("Location"))
+    let persona: [String: [String]] = ["pain_areas": ["lower_back"], "saddle_numbness": ["yes"]]
+    var page = try browser.get(link)
+    var answered: [String] = []
+    while !page.text.contains("Warning sign:"), answered.count < 60 {
+      let form = try #require(QuestionForm(page.text), "\(page.text.prefix(400))")
+      #expect(try browser.post(link + "/answer", form.fields(persona)).status == 303)
+      answered.append(form.question)
+      page = try browser.get(link)
+    }
+    // Told on the page right after the answer that raised it, while questions go on.
+    #expect(answered.last == "saddle_numbness")
+    #expect(page.text.contains("<div class=\"warning\" role=\"alert\">"))
+    #expect(page.text.contains("Warning sign: Possible cauda equina syndrome — emergency: now"))
+    #expect(page.text.contains("<a href=\"\(link)/result\">Stop here and see my result</a>"))
+    #expect(QuestionForm(page.text) != nil, "the questions carry on for whoever sees them")
+
+    // The result so far: the warning and nothing that could read as reassurance.
+    let result = try browser.get(link + "/result")
+    #expect(result.status == 200)
+    #expect(result.text.contains("<body class=\"patient\">"))
+    #expect(result.text.contains("Possible cauda equina syndrome"))
+    #expect(result.text.contains("<a href=\"\(link)\">Carry on with the questions</a>"))
+    #expect(!result.text.contains("Low risk") && !result.text.contains("low risk"))
+    #expect(!result.text.contains("Nothing in the answers points"))
+    #expect(try browser.get(link + "/result?audience=clinician").text.contains("<body class=\"clinician\">"))
+    // An unknown session's result is refused like its questions.
+    #expect(try browser.get("/s/" + String(repeating: "a", count: 32) + "/result").status == 404)
+    _ = server.stop()
+  }
+
   @Test("an unknown or malformed session link is a 404 page; a form sent as JSON is 415")
   func unknownSession() throws {
     let server = try ServerProcess()
