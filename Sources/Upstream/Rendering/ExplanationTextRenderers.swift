@@ -39,7 +39,8 @@ public struct WhyTextRenderer: Sendable {
       details.append(.init(text: combination, hang: 2))
     }
     if explanation.steps.isEmpty {
-      details.append(.init(text: "No rule concluded it. Try: upstream why-not \(explanation.id)", style: .dim))
+      let none = words.isPatient ? "None of your answers points to it." : "No rule concluded it. Try: upstream why-not \(explanation.id)"
+      details.append(.init(text: none, style: .dim))
     }
     if let range = explanation.range {
       details.append(
@@ -70,7 +71,7 @@ public struct WhyTextRenderer: Sendable {
       }
       if let sources = words.sources(step.rule.sources) { details.append(.init(text: "Sources: \(sources)", hang: 2)) }
     }
-    let children = step.conditions.map { condition -> TextOutline.Node in
+    let children = shownConditions(step, words).map { condition -> TextOutline.Node in
       var node = TextOutline.Node(headline: .init(text: "\(words.mark(condition.outcome)) " + words.fact(condition), hang: 2))
       if let chain = condition.chain {
         if explained.contains(chain.id) {
@@ -83,6 +84,18 @@ public struct WhyTextRenderer: Sendable {
     }
     let style: TextOutline.Style = step.role == .opposes ? .alert : (step.role == .undecided ? .dim : .plain)
     return TextOutline.Node(headline: .init(text: headline, style: style, hang: 2), details: details, children: children)
+  }
+
+  /// The tests of a step a reader is shown: every one for the clinician, who reads each
+  /// test beside its fact; for the patient, who reads the fact alone, the answers that
+  /// count towards it and those still missing, each once (a test that failed, such as
+  /// an age band the person is not in, would show their own answer as crossed out).
+  private func shownConditions(_ step: ExplanationStep, _ words: TreeWording) -> [ConditionFact] {
+    guard words.isPatient else { return step.conditions }
+    var seen = Set<String>()
+    return step.conditions.filter { condition in
+      condition.outcome != .fails && seen.insert("\(condition.outcome) \(words.fact(condition))").inserted
+    }
   }
 
   /// `+0.50 for`, `−0.30 against`, `raises`, `+1 point`.

@@ -104,6 +104,28 @@ struct PatientReportTests {
     #expect(renamed > 0, "no case holds back a recommendation with an everyday title")
   }
 
+  @Test("the patient's 'why' of each finding never shows their own answer crossed out, nor the same line twice, nor a command")
+  func patientWhyIsConsistent() throws {
+    var explained = 0
+    for (id, answers) in Self.cases {
+      let assessment = Self.kb.assess(validated: answers)
+      for result in assessment.presentFindings {
+        let finding = Self.kb.findings[result.finding]
+        guard let explanation = assessment.explain(finding.id) else { continue }
+        let text = WhyTextRenderer(audience: .patient, width: 100_000).render(explanation)
+        let facts = text.split(separator: "\n").map { $0.drop { !"✓✗?".contains($0) } }.filter { !$0.isEmpty }
+        #expect(!facts.contains { $0.hasPrefix("✗") }, "\(id), \(finding.id):\n\(text)")
+        #expect(!text.contains("upstream why-not"), "\(id), \(finding.id)")
+        for line in text.split(separator: "\n") where line.contains("✓") {
+          let fact = line.drop { $0 != "✓" }
+          #expect(!text.contains("✗" + fact.dropFirst()), "\(id), \(finding.id): \(fact)")
+        }
+        explained += 1
+      }
+    }
+    #expect(explained > 50)
+  }
+
   @Test("plain words: the patient text of every case reads at Flesch–Kincaid grade 8 or below")
   func readingGrade() throws {
     var grades: [(Double, String)] = []
