@@ -406,6 +406,12 @@ extension Relevance {
         }
       }
     }
+    // Under a flag that needs a doctor now or today, raised for good, the patient's report
+    // is the red flags alone (`RecommendationTree.sections(for:)`): nothing else can change it.
+    let holdsBackAllSelfCare = assessment.redFlags.contains { raised in
+      raised.urgency.withholdsSelfCare && raised.rules.contains { ruleDependence[$0].truth.isEmpty && ruleOutcomes[$0].isHolding }
+    }
+    if holdsBackAllSelfCare { return result }
     for link in possibleLinks where couldBePresent(link.contributor) && couldBePresent(link.finding) {
       result.formUnion(ruleDependence[link.rule].truth)
     }

@@ -115,7 +115,9 @@ public struct TreeHTMLRenderer: Sendable {
       }
       parts.append("</article>")
     }
-    if !tree.withheld.isEmpty {
+    if words.holdsBackAllSelfCare(tree.careLevel) {
+      parts.append("<div class=\"withheld\"><p><strong>\(escape(words.allSelfCareHeldBack))</strong></p></div>")
+    } else if !tree.withheld.isEmpty {
       parts.append("<div class=\"withheld\"><p><strong>\(escape(words.withheldTitle(tree.careLevel)))</strong></p><ul>")
       parts += tree.withheld.map { "<li>\(escape(words.withheld($0)))</li>" }
       parts.append("</ul></div>")

@@ -26,7 +26,9 @@ public struct TreeMarkdownRenderer: Sendable {
           lines.append("- **" + escape("\(flag.name) — \(words.urgency(flag.urgency))") + "**")
           lines += words.details(flag).map { "  - " + escape($0) }
         }
-        if !tree.withheld.isEmpty {
+        if words.holdsBackAllSelfCare(tree.careLevel) {
+          lines.append("- **" + escape(words.allSelfCareHeldBack) + "**")
+        } else if !tree.withheld.isEmpty {
           lines.append("- **" + escape(words.withheldTitle(tree.careLevel)) + "**")
           lines += tree.withheld.map { "  - " + escape(words.withheld($0)) }
         }

@@ -33,7 +33,7 @@ public struct TreeTextRenderer: Sendable {
             headline: .init(text: "! \(flag.name) — \(words.urgency(flag.urgency))", style: .alert),
             details: words.details(flag).map { .init(text: $0, hang: 2) })
         }
-        if !tree.withheld.isEmpty && audience == .patient {
+        if (!tree.withheld.isEmpty || words.holdsBackAllSelfCare(tree.careLevel)) && audience == .patient {
           sections.append(
             title(words.redFlagsTitle, .alert, outline) + outline.draw(roots)
               + outline.paragraph(.init(text: words.withheldSentence(tree.withheld, tree.careLevel), style: .dim)))

@@ -172,6 +172,18 @@ struct TreeWording {
   var redFlagsTitle: String { isPatient ? "SEE A CLINICIAN FIRST" : "RED FLAGS" }
   /// The heading over withheld recommendations: all of them under an emergency or urgent
   /// flag, those not safe to start meanwhile under a routine referral.
+  /// Whether the patient is told that all self-care waits, in one sentence, rather than
+  /// which advice: under a flag that needs a doctor now or today, nothing is to be
+  /// started, whatever the answers would otherwise have called for.
+  func holdsBackAllSelfCare(_ level: CareLevel) -> Bool {
+    isPatient && (level == .emergency || level == .urgentSameDay)
+  }
+
+  /// The one sentence of `holdsBackAllSelfCare`.
+  var allSelfCareHeldBack: String {
+    "Do not start any exercises or other self-care until a clinician has seen you."
+  }
+
   func withheldTitle(_ level: CareLevel) -> String {
     level == .routineReferral
       ? "Not to start until a clinician has seen you:" : "Self-care advice withheld until a clinician has seen you:"
@@ -272,7 +284,8 @@ struct TreeWording {
 
   /// The withheld recommendations in one sentence, for patients.
   func withheldSentence(_ entries: [WithheldRecommendation], _ level: CareLevel) -> String {
-    withheldTitle(level) + " " + entries.map { isPatient ? $0.patientTitle : $0.title }.joined(separator: ". ") + "."
+    if holdsBackAllSelfCare(level) { return allSelfCareHeldBack }
+    return withheldTitle(level) + " " + entries.map { isPatient ? $0.patientTitle : $0.title }.joined(separator: ". ") + "."
   }
 }
 

@@ -84,14 +84,16 @@ struct HTMLBrowserTests {
     #expect(r > 240 && g > 240 && b > 240)
   }
 
-  @Test("the rendered DOM has the red flag and the withheld advice, and no plan beside an emergency", .enabled(if: HTMLBrowserTests.available))
+  @Test("the rendered DOM has the red flag and that all self-care waits, and no plan beside an emergency", .enabled(if: HTMLBrowserTests.available))
   func dom() throws {
     let folder = try TemporaryFolder()
     let page = try folder.write("report.html", Self.report(Answers(["numb": .yes, "hurts": .yes, "flat": .yes])))
     let dom = try Self.chromium(["--dump-dom", "file://\(page)"], in: folder)
     #expect(dom.contains("<section class=\"red-flags\" role=\"alert\">"))
     #expect(dom.contains("Go to an emergency department now."))
-    #expect(dom.contains("<li>Roll your feet — for Collapsed arches</li>"))
+    // Under an emergency nothing is to be started: one sentence, not a list of exercises.
+    #expect(dom.contains("Do not start any exercises or other self-care until a clinician has seen you."))
+    #expect(!dom.contains("Roll your feet"))
     // Under an emergency the patient's page is the red flag alone, with no plan beside it.
     #expect(!dom.contains("<article class=\"plan\">"))
   }

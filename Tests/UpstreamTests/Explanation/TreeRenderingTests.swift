@@ -94,7 +94,9 @@ struct TreeRenderingTests {
     #expect(text.contains("What to do: Go to an emergency department now."))
     // The answers that raised it are the clinician's to read when the flag explains itself.
     #expect(text.contains("Why: Saddle numbness can mean pressure on the nerves.") && !text.contains("Because you answered"))
-    #expect(text.contains("Self-care advice withheld until a clinician has seen you: Roll your feet."))
+    // Under an emergency the patient is told that nothing is to be started, not which exercises.
+    #expect(text.contains("Do not start any exercises or other self-care until a clinician has seen you."))
+    #expect(!text.contains("Roll your feet"))
     let clinician = TreeTextRenderer(audience: .clinician, width: 100).render(tree)
     #expect(clinician.contains("Self-care advice withheld until a clinician has seen you:\n└─ Roll your feet (roll) — for Collapsed arches (arches)"))
     #expect(!text.contains("Do: Roll your feet"))
