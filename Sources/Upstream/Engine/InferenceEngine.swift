@@ -75,14 +75,15 @@ struct Run {
     firings.reserveCapacity(knowledgeBase.rules.count / 4)
   }
 
-  /// `count` copies of a fresh tally, appended one by one into reserved space: this code
-  /// is specialised for the tally's type, where `Array(repeating:count:)` of a struct
-  /// looks the array's type up at run time on every assessment.
+  /// `count` copies of a fresh tally, written straight into the new array's storage: this
+  /// code is specialised for the tally's type, where `Array(repeating:count:)` of a struct
+  /// looks the array's type up at run time on every assessment (and appending one by one
+  /// checks the capacity for each).
   private static func fresh<Tally>(_ tally: Tally, count: Int) -> [Tally] {
-    var tallies: [Tally] = []
-    tallies.reserveCapacity(count)
-    for _ in 0..<count { tallies.append(tally) }
-    return tallies
+    [Tally](unsafeUninitializedCapacity: count) { buffer, initialized in
+      buffer.initialize(repeating: tally)
+      initialized = count
+    }
   }
 
   // MARK: Rules
@@ -93,17 +94,20 @@ struct Run {
   /// re-assessment); rules it returns nil for are evaluated.
   mutating func evaluateAllRules(known: (Int) -> Truth? = { _ in nil }) {
     let plan = knowledgeBase.plan
-    let stack = UnsafeMutableBufferPointer<Truth>.allocate(capacity: plan.deepestStack)
-    stack.initialize(repeating: .unknown)
-    defer { stack.deallocate() }
     let slots = sheet.slots
-    slots.withUnsafeBufferPointer { slots in
-      plan.steps.withUnsafeBufferPointer { steps in
-        for rule in knowledgeBase.rules.indices {
-          switch known(rule) ?? run(steps, plan.ruleStart[rule]..<plan.ruleStart[rule + 1], plan, slots, stack) {
-          case .holds(let premise): fire(rule, premise: premise)
-          case .unknown: postpone(rule)
-          case .fails: break
+    // The stack of outcomes lives on the call stack: nothing is allocated per assessment.
+    withUnsafeTemporaryAllocation(of: Truth.self, capacity: plan.deepestStack) { stack in
+      stack.initialize(repeating: .unknown)
+      slots.withUnsafeBufferPointer { slots in
+        plan.steps.withUnsafeBufferPointer { steps in
+          plan.ruleStart.withUnsafeBufferPointer { ruleStart in
+            for rule in 0..<(ruleStart.count - 1) {
+              switch known(rule) ?? run(steps, ruleStart[rule]..<ruleStart[rule + 1], plan, slots, stack) {
+              case .holds(let premise): fire(rule, premise: premise)
+              case .unknown: postpone(rule)
+              case .fails: break
+              }
+            }
           }
         }
       }
@@ -111,6 +115,10 @@ struct Run {
   }
 
   /// Evaluates one compiled program with a stack of outcomes.
+  ///
+  /// Inlined into the loop over rules: most rules fail on their first step or two, so a
+  /// call per rule (saving and restoring registers) cost as much as the steps it ran.
+  @inline(__always)
   private mutating func run(
     _ steps: UnsafeBufferPointer<EvaluationPlan.Step>, _ range: Range<Int>, _ plan: EvaluationPlan,
     _ slots: UnsafeBufferPointer<AnswerSheet.Slot>, _ stack: UnsafeMutableBufferPointer<Truth>
@@ -221,8 +229,12 @@ struct Run {
   /// A finding's combined certainty and the lowest and highest it could still reach.
   ///
   /// Every rule that concludes the finding has run by the time it is read.
+  @inline(__always)
   func conclude(_ finding: Int) -> (certainty: Double, lowest: Double, highest: Double) {
     let tally = findingTallies[finding]
+    // Nothing concluded it, for or against, decided or not (most findings, most of the
+    // time): certainty 0 over a range of 0, exactly what combining the products gives.
+    if tally.isUntouched { return (0, 0, 0) }
     let supporting = 1 - tally.forRemaining
     let opposing = 1 - tally.againstRemaining
     let certainty = Certainty.combine(supporting, opposing)
@@ -349,46 +361,54 @@ struct Run {
       for case .certainty(let finding, _) in kb.rules[rule].conclusions { draw(.undecided, finding, rule) }
     }
     if drawn.count > 1 { drawn.sort { ($0.kind.rawValue, $0.key, $0.order) < ($1.kind.rawValue, $1.key, $1.order) } }
-    /// Where the sorted list's first entry of this kind or a later one is.
-    func start(_ kind: UInt8) -> Int {
-      var low = 0
-      var high = drawn.count
-      while low < high {
-        let middle = (low + high) / 2
-        if drawn[middle].kind.rawValue < kind { low = middle + 1 } else { high = middle }
-      }
-      return low
+    // Where each kind's run is in the sorted list, found in one pass over it: the kinds
+    // are read off below in the order they sort in.
+    var cursor = 0
+    /// The run of entries of this kind, which starts where the previous kind's ended.
+    func range(_ kind: Drawn.Kind) -> Range<Int> {
+      let start = cursor
+      while cursor < drawn.count, drawn[cursor].kind == kind { cursor += 1 }
+      return start..<cursor
     }
-    func range(_ kind: Drawn.Kind) -> Range<Int> { start(kind.rawValue)..<start(kind.rawValue + 1) }
+    let evidence = range(.evidence)
+    let undecided = range(.undecided)
+    let points = range(.points)
+    let flags = range(.redFlag)
+    let recommended = range(.recommendation)
+    let linkRules = range(.link)
 
-    var findingResults: [FindingResult] = []
-    findingResults.reserveCapacity(findingCount)
-    var nextEvidence = range(.evidence).lowerBound
-    let evidenceEnd = range(.evidence).upperBound
-    var nextUndecided = range(.undecided).lowerBound
-    let undecidedEnd = range(.undecided).upperBound
-    for finding in 0..<findingCount {
-      let (certainty, lowest, highest) = conclude(finding)
-      var found: [Evidence] = []
-      while nextEvidence < evidenceEnd, drawn[nextEvidence].key == finding {
-        let entry = drawn[nextEvidence]
-        found.append(Evidence(rule: entry.rule, premise: entry.premise, certainty: entry.amount))
-        nextEvidence += 1
+    var nextEvidence = evidence.lowerBound
+    let evidenceEnd = evidence.upperBound
+    var nextUndecided = undecided.lowerBound
+    let undecidedEnd = undecided.upperBound
+    // Each result is written straight into the array's storage, in finding order.
+    let findingResults = [FindingResult](unsafeUninitializedCapacity: findingCount) { results, initialized in
+      for finding in 0..<findingCount {
+        let (certainty, lowest, highest) = conclude(finding)
+        var found: [Evidence] = []
+        while nextEvidence < evidenceEnd, drawn[nextEvidence].key == finding {
+          let entry = drawn[nextEvidence]
+          found.append(Evidence(rule: entry.rule, premise: entry.premise, certainty: entry.amount))
+          nextEvidence += 1
+        }
+        var undecidedRules: [Int] = []
+        while nextUndecided < undecidedEnd, drawn[nextUndecided].key == finding {
+          // A rule concluding the same finding twice is listed once.
+          if undecidedRules.last != drawn[nextUndecided].rule { undecidedRules.append(drawn[nextUndecided].rule) }
+          nextUndecided += 1
+        }
+        results.initializeElement(
+          at: finding,
+          to: FindingResult(
+            finding: finding, certainty: certainty, lowest: lowest, highest: highest, evidence: found,
+            undecidedRules: undecidedRules))
       }
-      var undecidedRules: [Int] = []
-      while nextUndecided < undecidedEnd, drawn[nextUndecided].key == finding {
-        // A rule concluding the same finding twice is listed once.
-        if undecidedRules.last != drawn[nextUndecided].rule { undecidedRules.append(drawn[nextUndecided].rule) }
-        nextUndecided += 1
-      }
-      findingResults.append(
-        FindingResult(
-          finding: finding, certainty: certainty, lowest: lowest, highest: highest, evidence: found, undecidedRules: undecidedRules))
+      initialized = findingCount
     }
     var scoreResults: [ScoreResult] = []
     scoreResults.reserveCapacity(kb.scores.count)
-    var nextContribution = range(.points).lowerBound
-    let contributionsEnd = range(.points).upperBound
+    var nextContribution = points.lowerBound
+    let contributionsEnd = points.upperBound
     for score in kb.scores.indices {
       let (stratum, decided) = stratum(of: score)
       let tally = scoreTallies[score]
@@ -404,7 +424,6 @@ struct Run {
           contributions: added))
     }
     var raised: [RaisedRedFlag] = []
-    let flags = range(.redFlag)
     var position = flags.lowerBound
     while position < flags.upperBound {
       let flag = drawn[position].key
@@ -430,7 +449,6 @@ struct Run {
     }
     // Each recommendation called for, by index, with its strength and the rules that called for it.
     var called: [(recommendation: Int, strength: Double, rules: [Int])] = []
-    let recommended = range(.recommendation)
     called.reserveCapacity(recommended.count)
     position = recommended.lowerBound
     while position < recommended.upperBound {
@@ -456,7 +474,6 @@ struct Run {
     }
     // Links in (contributor, finding) order, each with the rules that made it.
     var links: [UpstreamLink] = []
-    let linkRules = range(.link)
     position = linkRules.lowerBound
     while position < linkRules.upperBound {
       let link = drawn[position].key
@@ -513,6 +530,11 @@ private struct FindingTally {
   var againstRemaining = 1.0
   var undecidedForRemaining = 1.0
   var undecidedAgainstRemaining = 1.0
+
+  /// Whether no rule has concluded the finding yet, fired or undecided.
+  var isUntouched: Bool {
+    forRemaining == 1 && againstRemaining == 1 && undecidedForRemaining == 1 && undecidedAgainstRemaining == 1
+  }
 }
 
 /// A score's points in thousandths, what undecided rules could still add or take away,
