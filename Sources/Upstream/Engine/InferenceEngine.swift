@@ -75,15 +75,15 @@ struct Run {
     firings.reserveCapacity(knowledgeBase.rules.count / 4)
   }
 
-  /// `count` copies of a fresh tally, written straight into the new array's storage: this
-  /// code is specialised for the tally's type, where `Array(repeating:count:)` of a struct
-  /// looks the array's type up at run time on every assessment (and appending one by one
-  /// checks the capacity for each).
+  /// `count` copies of a fresh tally, appended one by one into reserved space: this code
+  /// is specialised for the tally's type, where `Array(repeating:count:)` of a struct
+  /// (and `Array(unsafeUninitializedCapacity:)`) looks the array's type up at run time on
+  /// every assessment.
   private static func fresh<Tally>(_ tally: Tally, count: Int) -> [Tally] {
-    [Tally](unsafeUninitializedCapacity: count) { buffer, initialized in
-      buffer.initialize(repeating: tally)
-      initialized = count
-    }
+    var tallies: [Tally] = []
+    tallies.reserveCapacity(count)
+    for _ in 0..<count { tallies.append(tally) }
+    return tallies
   }
 
   // MARK: Rules
@@ -198,6 +198,7 @@ struct Run {
         let contribution = certainty * premise
         if contribution > 0 { findingTallies[finding].forRemaining *= 1 - contribution }
         if contribution < 0 { findingTallies[finding].againstRemaining *= 1 + contribution }
+        if contribution != 0 { findingTallies[finding].isUntouched = false }
       case .addPoints(let score, let thousandths):
         scoreTallies[score].points += thousandths
       default: break
@@ -213,6 +214,7 @@ struct Run {
       case .certainty(let finding, let certainty):
         if certainty > 0 { findingTallies[finding].undecidedForRemaining *= 1 - certainty }
         if certainty < 0 { findingTallies[finding].undecidedAgainstRemaining *= 1 + certainty }
+        if certainty != 0 { findingTallies[finding].isUntouched = false }
       case .addPoints(let score, let thousandths):
         if thousandths > 0 {
           scoreTallies[score].undecidedUp += thousandths
@@ -381,29 +383,27 @@ struct Run {
     let evidenceEnd = evidence.upperBound
     var nextUndecided = undecided.lowerBound
     let undecidedEnd = undecided.upperBound
-    // Each result is written straight into the array's storage, in finding order.
-    let findingResults = [FindingResult](unsafeUninitializedCapacity: findingCount) { results, initialized in
-      for finding in 0..<findingCount {
-        let (certainty, lowest, highest) = conclude(finding)
-        var found: [Evidence] = []
-        while nextEvidence < evidenceEnd, drawn[nextEvidence].key == finding {
-          let entry = drawn[nextEvidence]
-          found.append(Evidence(rule: entry.rule, premise: entry.premise, certainty: entry.amount))
-          nextEvidence += 1
-        }
-        var undecidedRules: [Int] = []
-        while nextUndecided < undecidedEnd, drawn[nextUndecided].key == finding {
-          // A rule concluding the same finding twice is listed once.
-          if undecidedRules.last != drawn[nextUndecided].rule { undecidedRules.append(drawn[nextUndecided].rule) }
-          nextUndecided += 1
-        }
-        results.initializeElement(
-          at: finding,
-          to: FindingResult(
-            finding: finding, certainty: certainty, lowest: lowest, highest: highest, evidence: found,
-            undecidedRules: undecidedRules))
+    var findingResults: [FindingResult] = []
+    findingResults.reserveCapacity(findingCount)
+    for finding in 0..<findingCount {
+      let (certainty, lowest, highest) = conclude(finding)
+      var found: [Evidence] = []
+      while nextEvidence < evidenceEnd, drawn[nextEvidence].key == finding {
+        let entry = drawn[nextEvidence]
+        found.append(Evidence(rule: entry.rule, premise: entry.premise, certainty: entry.amount))
+        nextEvidence += 1
       }
-      initialized = findingCount
+      var undecidedRules: [Int] = []
+      while nextUndecided < undecidedEnd, drawn[nextUndecided].key == finding {
+        // A rule concluding the same finding twice is listed once.
+        if undecidedRules.last != drawn[nextUndecided].rule { undecidedRules.append(drawn[nextUndecided].rule) }
+        nextUndecided += 1
+      }
+      // The lists are handed over, not copied (copying counts a reference for each).
+      findingResults.append(
+        FindingResult(
+          finding: finding, certainty: certainty, lowest: lowest, highest: highest, evidence: consume found,
+          undecidedRules: consume undecidedRules))
     }
     var scoreResults: [ScoreResult] = []
     scoreResults.reserveCapacity(kb.scores.count)
@@ -462,7 +462,7 @@ struct Run {
       }
       called.append((recommendation, 1 - remaining, rules))
     }
-    let settlements = called.count > 1 ? settle(CalledFor(called.map { ($0.recommendation, $0.strength) })) : []
+    let settlements = called.count > 1 ? settle(CalledFor(called)) : []
     let recommendations = called.map { called -> RecommendationResult in
       let recommendation = called.recommendation
       let lost = settlements.first { $0.loser == recommendation && $0.reason != .keptBoth }
@@ -530,11 +530,9 @@ private struct FindingTally {
   var againstRemaining = 1.0
   var undecidedForRemaining = 1.0
   var undecidedAgainstRemaining = 1.0
-
-  /// Whether no rule has concluded the finding yet, fired or undecided.
-  var isUntouched: Bool {
-    forRemaining == 1 && againstRemaining == 1 && undecidedForRemaining == 1 && undecidedAgainstRemaining == 1
-  }
+  /// Whether no rule has concluded the finding yet, fired or undecided: then all four
+  /// products are 1 (one flag is cheaper to test than four numbers).
+  var isUntouched = true
 }
 
 /// A score's points in thousandths, what undecided rules could still add or take away,
@@ -571,25 +569,26 @@ private struct Drawn {
   let urgency: Urgency
 }
 
-/// The recommendations called for, by index, with their strengths.
+/// The recommendations called for, by index, with their strengths: the list `finish`
+/// made, read in place (no copy of it is made).
 private struct CalledFor {
-  /// The recommendations, in index order.
-  let recommendations: [Int]
-  private let strengths: [Double]
+  private let called: [(recommendation: Int, strength: Double, rules: [Int])]
 
-  init(_ called: [(recommendation: Int, strength: Double)]) {
-    recommendations = called.map(\.recommendation)
-    strengths = called.map(\.strength)
+  init(_ called: [(recommendation: Int, strength: Double, rules: [Int])]) { self.called = called }
+
+  /// The recommendations, in index order.
+  var recommendations: LazyMapSequence<[(recommendation: Int, strength: Double, rules: [Int])], Int> {
+    called.lazy.map(\.recommendation)
   }
 
   /// The strength of a recommendation called for; nil when it was not called for.
   subscript(recommendation: Int) -> Double? {
     var low = 0
-    var high = recommendations.count
+    var high = called.count
     while low < high {
       let middle = (low + high) / 2
-      if recommendations[middle] < recommendation { low = middle + 1 } else { high = middle }
+      if called[middle].recommendation < recommendation { low = middle + 1 } else { high = middle }
     }
-    return low < recommendations.count && recommendations[low] == recommendation ? strengths[low] : nil
+    return low < called.count && called[low].recommendation == recommendation ? called[low].strength : nil
   }
 }
