@@ -75,14 +75,13 @@ struct Run {
     firings.reserveCapacity(knowledgeBase.rules.count / 4)
   }
 
-  /// `count` copies of a fresh tally, appended one by one into reserved space: this code
-  /// is specialised for the tally's type, where `Array(repeating:count:)` of a struct
+  /// `count` copies of a fresh tally, appended all at once: this code is specialised for
+  /// the tally's type, where `Array(repeating:count:)` of a struct
   /// (and `Array(unsafeUninitializedCapacity:)`) looks the array's type up at run time on
   /// every assessment.
   private static func fresh<Tally>(_ tally: Tally, count: Int) -> [Tally] {
     var tallies: [Tally] = []
-    tallies.reserveCapacity(count)
-    for _ in 0..<count { tallies.append(tally) }
+    tallies.append(contentsOf: repeatElement(tally, count: count))
     return tallies
   }
 
@@ -125,22 +124,24 @@ struct Run {
   ) -> Truth {
     var top = 0
     for index in range {
-      let step = steps[index]
-      switch step.operation {
+      // Each arm reads only the fields of the step it needs (a step is 40 bytes, and most
+      // arms need two or three of its fields), rather than copying the whole step first.
+      switch steps[index].operation {
       case .yesNo, .option, .oneOf, .includes, .compare, .equals, .between, .answered, .ago:
-        stack[top] = ConditionMatcher.matchAnswer(step, slots[Int(step.subject)])
+        stack[top] = ConditionMatcher.matchAnswer(steps[index], slots[Int(steps[index].subject)])
         top += 1
       case .finding:
+        let step = steps[index]
         let (certainty, lowest, highest) = conclude(Int(step.subject))
         stack[top] = ConditionMatcher.match(certainty: certainty, lowest: lowest, highest: highest, step.comparison, step.low)
         top += 1
       case .score:
-        stack[top] = matchScore(Int(step.subject), plan.scoreTests[Int(step.argument)])
+        stack[top] = matchScore(Int(steps[index].subject), plan.scoreTests[Int(steps[index].argument)])
         top += 1
       case .not:
         stack[top - 1] = stack[top - 1].negated
       case .all:
-        let count = Int(step.subject)
+        let count = Int(steps[index].subject)
         var certainty = 1.0
         var unknown = false
         var failed = false
@@ -155,7 +156,7 @@ struct Run {
         stack[top] = failed ? .fails : (unknown ? .unknown : .holds(certainty))
         top += 1
       case .any:
-        let count = Int(step.subject)
+        let count = Int(steps[index].subject)
         var certainty = -1.0
         var unknown = false
         for part in stack[(top - count)..<top] {
@@ -169,13 +170,13 @@ struct Run {
         stack[top] = certainty >= 0 ? .holds(certainty) : (unknown ? .unknown : .fails)
         top += 1
       case .atLeast:
-        let count = Int(step.subject)
-        let outcome = Truth.atLeast(Int(step.argument), stack[(top - count)..<top])
+        let count = Int(steps[index].subject)
+        let outcome = Truth.atLeast(Int(steps[index].argument), stack[(top - count)..<top])
         top -= count
         stack[top] = outcome
         top += 1
       }
-      if step.failsRule, case .fails = stack[top - 1] { return .fails }
+      if steps[index].failsRule, case .fails = stack[top - 1] { return .fails }
     }
     return top > 0 ? stack[top - 1] : .unknown
   }
