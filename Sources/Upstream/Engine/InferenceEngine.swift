@@ -75,13 +75,14 @@ struct Run {
     firings.reserveCapacity(knowledgeBase.rules.count / 4)
   }
 
-  /// `count` copies of a fresh tally, appended all at once: this code is specialised for
-  /// the tally's type, where `Array(repeating:count:)` of a struct
-  /// (and `Array(unsafeUninitializedCapacity:)`) looks the array's type up at run time on
-  /// every assessment.
+  /// `count` copies of a fresh tally, appended one by one into reserved space: this code
+  /// is specialised for the tally's type, where `Array(repeating:count:)` of a struct (and
+  /// `Array(unsafeUninitializedCapacity:)`) looks the array's type up at run time on every
+  /// assessment, and `append(contentsOf: repeatElement(…))` costs twice as much.
   private static func fresh<Tally>(_ tally: Tally, count: Int) -> [Tally] {
     var tallies: [Tally] = []
-    tallies.append(contentsOf: repeatElement(tally, count: count))
+    tallies.reserveCapacity(count)
+    for _ in 0..<count { tallies.append(tally) }
     return tallies
   }
 
