@@ -78,6 +78,9 @@ struct ConditionMatcher {
   }
 
   /// The outcome of an answer test step on a slot, exactly as `match(_:_:)` decides it.
+  ///
+  /// Inlined into the engine's loop over steps, which runs it for most steps.
+  @inline(__always)
   static func matchAnswer(_ step: EvaluationPlan.Step, _ slot: AnswerSheet.Slot) -> Truth {
     func truth(_ flag: Bool) -> Truth { flag ? .holds(1) : .fails }
     switch (step.operation, slot) {

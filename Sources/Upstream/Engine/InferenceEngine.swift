@@ -76,8 +76,9 @@ struct Run {
   }
 
   /// `count` copies of a fresh tally, appended one by one into reserved space: this code
-  /// is specialised for the tally's type, where `Array(repeating:count:)` of a struct
-  /// looks the array's type up at run time on every assessment.
+  /// is specialised for the tally's type, where `Array(repeating:count:)` of a struct (and
+  /// `Array(unsafeUninitializedCapacity:)`) looks the array's type up at run time on every
+  /// assessment, and `append(contentsOf: repeatElement(…))` costs twice as much.
   private static func fresh<Tally>(_ tally: Tally, count: Int) -> [Tally] {
     var tallies: [Tally] = []
     tallies.reserveCapacity(count)
@@ -93,17 +94,20 @@ struct Run {
   /// re-assessment); rules it returns nil for are evaluated.
   mutating func evaluateAllRules(known: (Int) -> Truth? = { _ in nil }) {
     let plan = knowledgeBase.plan
-    let stack = UnsafeMutableBufferPointer<Truth>.allocate(capacity: plan.deepestStack)
-    stack.initialize(repeating: .unknown)
-    defer { stack.deallocate() }
     let slots = sheet.slots
-    slots.withUnsafeBufferPointer { slots in
-      plan.steps.withUnsafeBufferPointer { steps in
-        for rule in knowledgeBase.rules.indices {
-          switch known(rule) ?? run(steps, plan.ruleStart[rule]..<plan.ruleStart[rule + 1], plan, slots, stack) {
-          case .holds(let premise): fire(rule, premise: premise)
-          case .unknown: postpone(rule)
-          case .fails: break
+    // The stack of outcomes lives on the call stack: nothing is allocated per assessment.
+    withUnsafeTemporaryAllocation(of: Truth.self, capacity: plan.deepestStack) { stack in
+      stack.initialize(repeating: .unknown)
+      slots.withUnsafeBufferPointer { slots in
+        plan.steps.withUnsafeBufferPointer { steps in
+          plan.ruleStart.withUnsafeBufferPointer { ruleStart in
+            for rule in 0..<(ruleStart.count - 1) {
+              switch known(rule) ?? run(steps, ruleStart[rule]..<ruleStart[rule + 1], plan, slots, stack) {
+              case .holds(let premise): fire(rule, premise: premise)
+              case .unknown: postpone(rule)
+              case .fails: break
+              }
+            }
           }
         }
       }
@@ -111,28 +115,34 @@ struct Run {
   }
 
   /// Evaluates one compiled program with a stack of outcomes.
+  ///
+  /// Inlined into the loop over rules: most rules fail on their first step or two, so a
+  /// call per rule (saving and restoring registers) cost as much as the steps it ran.
+  @inline(__always)
   private mutating func run(
     _ steps: UnsafeBufferPointer<EvaluationPlan.Step>, _ range: Range<Int>, _ plan: EvaluationPlan,
     _ slots: UnsafeBufferPointer<AnswerSheet.Slot>, _ stack: UnsafeMutableBufferPointer<Truth>
   ) -> Truth {
     var top = 0
     for index in range {
-      let step = steps[index]
-      switch step.operation {
+      // Each arm reads only the fields of the step it needs (a step is 40 bytes, and most
+      // arms need two or three of its fields), rather than copying the whole step first.
+      switch steps[index].operation {
       case .yesNo, .option, .oneOf, .includes, .compare, .equals, .between, .answered, .ago:
-        stack[top] = ConditionMatcher.matchAnswer(step, slots[Int(step.subject)])
+        stack[top] = ConditionMatcher.matchAnswer(steps[index], slots[Int(steps[index].subject)])
         top += 1
       case .finding:
+        let step = steps[index]
         let (certainty, lowest, highest) = conclude(Int(step.subject))
         stack[top] = ConditionMatcher.match(certainty: certainty, lowest: lowest, highest: highest, step.comparison, step.low)
         top += 1
       case .score:
-        stack[top] = matchScore(Int(step.subject), plan.scoreTests[Int(step.argument)])
+        stack[top] = matchScore(Int(steps[index].subject), plan.scoreTests[Int(steps[index].argument)])
         top += 1
       case .not:
         stack[top - 1] = stack[top - 1].negated
       case .all:
-        let count = Int(step.subject)
+        let count = Int(steps[index].subject)
         var certainty = 1.0
         var unknown = false
         var failed = false
@@ -147,7 +157,7 @@ struct Run {
         stack[top] = failed ? .fails : (unknown ? .unknown : .holds(certainty))
         top += 1
       case .any:
-        let count = Int(step.subject)
+        let count = Int(steps[index].subject)
         var certainty = -1.0
         var unknown = false
         for part in stack[(top - count)..<top] {
@@ -161,13 +171,13 @@ struct Run {
         stack[top] = certainty >= 0 ? .holds(certainty) : (unknown ? .unknown : .fails)
         top += 1
       case .atLeast:
-        let count = Int(step.subject)
-        let outcome = Truth.atLeast(Int(step.argument), stack[(top - count)..<top])
+        let count = Int(steps[index].subject)
+        let outcome = Truth.atLeast(Int(steps[index].argument), stack[(top - count)..<top])
         top -= count
         stack[top] = outcome
         top += 1
       }
-      if step.failsRule, case .fails = stack[top - 1] { return .fails }
+      if steps[index].failsRule, case .fails = stack[top - 1] { return .fails }
     }
     return top > 0 ? stack[top - 1] : .unknown
   }
@@ -190,6 +200,7 @@ struct Run {
         let contribution = certainty * premise
         if contribution > 0 { findingTallies[finding].forRemaining *= 1 - contribution }
         if contribution < 0 { findingTallies[finding].againstRemaining *= 1 + contribution }
+        if contribution != 0 { findingTallies[finding].isUntouched = false }
       case .addPoints(let score, let thousandths):
         scoreTallies[score].points += thousandths
       default: break
@@ -205,6 +216,7 @@ struct Run {
       case .certainty(let finding, let certainty):
         if certainty > 0 { findingTallies[finding].undecidedForRemaining *= 1 - certainty }
         if certainty < 0 { findingTallies[finding].undecidedAgainstRemaining *= 1 + certainty }
+        if certainty != 0 { findingTallies[finding].isUntouched = false }
       case .addPoints(let score, let thousandths):
         if thousandths > 0 {
           scoreTallies[score].undecidedUp += thousandths
@@ -221,8 +233,12 @@ struct Run {
   /// A finding's combined certainty and the lowest and highest it could still reach.
   ///
   /// Every rule that concludes the finding has run by the time it is read.
+  @inline(__always)
   func conclude(_ finding: Int) -> (certainty: Double, lowest: Double, highest: Double) {
     let tally = findingTallies[finding]
+    // Nothing concluded it, for or against, decided or not (most findings, most of the
+    // time): certainty 0 over a range of 0, exactly what combining the products gives.
+    if tally.isUntouched { return (0, 0, 0) }
     let supporting = 1 - tally.forRemaining
     let opposing = 1 - tally.againstRemaining
     let certainty = Certainty.combine(supporting, opposing)
@@ -349,24 +365,28 @@ struct Run {
       for case .certainty(let finding, _) in kb.rules[rule].conclusions { draw(.undecided, finding, rule) }
     }
     if drawn.count > 1 { drawn.sort { ($0.kind.rawValue, $0.key, $0.order) < ($1.kind.rawValue, $1.key, $1.order) } }
-    /// Where the sorted list's first entry of this kind or a later one is.
-    func start(_ kind: UInt8) -> Int {
-      var low = 0
-      var high = drawn.count
-      while low < high {
-        let middle = (low + high) / 2
-        if drawn[middle].kind.rawValue < kind { low = middle + 1 } else { high = middle }
-      }
-      return low
+    // Where each kind's run is in the sorted list, found in one pass over it: the kinds
+    // are read off below in the order they sort in.
+    var cursor = 0
+    /// The run of entries of this kind, which starts where the previous kind's ended.
+    func range(_ kind: Drawn.Kind) -> Range<Int> {
+      let start = cursor
+      while cursor < drawn.count, drawn[cursor].kind == kind { cursor += 1 }
+      return start..<cursor
     }
-    func range(_ kind: Drawn.Kind) -> Range<Int> { start(kind.rawValue)..<start(kind.rawValue + 1) }
+    let evidence = range(.evidence)
+    let undecided = range(.undecided)
+    let points = range(.points)
+    let flags = range(.redFlag)
+    let recommended = range(.recommendation)
+    let linkRules = range(.link)
 
+    var nextEvidence = evidence.lowerBound
+    let evidenceEnd = evidence.upperBound
+    var nextUndecided = undecided.lowerBound
+    let undecidedEnd = undecided.upperBound
     var findingResults: [FindingResult] = []
     findingResults.reserveCapacity(findingCount)
-    var nextEvidence = range(.evidence).lowerBound
-    let evidenceEnd = range(.evidence).upperBound
-    var nextUndecided = range(.undecided).lowerBound
-    let undecidedEnd = range(.undecided).upperBound
     for finding in 0..<findingCount {
       let (certainty, lowest, highest) = conclude(finding)
       var found: [Evidence] = []
@@ -381,14 +401,16 @@ struct Run {
         if undecidedRules.last != drawn[nextUndecided].rule { undecidedRules.append(drawn[nextUndecided].rule) }
         nextUndecided += 1
       }
+      // The lists are handed over, not copied (copying counts a reference for each).
       findingResults.append(
         FindingResult(
-          finding: finding, certainty: certainty, lowest: lowest, highest: highest, evidence: found, undecidedRules: undecidedRules))
+          finding: finding, certainty: certainty, lowest: lowest, highest: highest, evidence: consume found,
+          undecidedRules: consume undecidedRules))
     }
     var scoreResults: [ScoreResult] = []
     scoreResults.reserveCapacity(kb.scores.count)
-    var nextContribution = range(.points).lowerBound
-    let contributionsEnd = range(.points).upperBound
+    var nextContribution = points.lowerBound
+    let contributionsEnd = points.upperBound
     for score in kb.scores.indices {
       let (stratum, decided) = stratum(of: score)
       let tally = scoreTallies[score]
@@ -404,7 +426,6 @@ struct Run {
           contributions: added))
     }
     var raised: [RaisedRedFlag] = []
-    let flags = range(.redFlag)
     var position = flags.lowerBound
     while position < flags.upperBound {
       let flag = drawn[position].key
@@ -430,7 +451,6 @@ struct Run {
     }
     // Each recommendation called for, by index, with its strength and the rules that called for it.
     var called: [(recommendation: Int, strength: Double, rules: [Int])] = []
-    let recommended = range(.recommendation)
     called.reserveCapacity(recommended.count)
     position = recommended.lowerBound
     while position < recommended.upperBound {
@@ -444,7 +464,7 @@ struct Run {
       }
       called.append((recommendation, 1 - remaining, rules))
     }
-    let settlements = called.count > 1 ? settle(CalledFor(called.map { ($0.recommendation, $0.strength) })) : []
+    let settlements = called.count > 1 ? settle(CalledFor(called)) : []
     let recommendations = called.map { called -> RecommendationResult in
       let recommendation = called.recommendation
       let lost = settlements.first { $0.loser == recommendation && $0.reason != .keptBoth }
@@ -456,7 +476,6 @@ struct Run {
     }
     // Links in (contributor, finding) order, each with the rules that made it.
     var links: [UpstreamLink] = []
-    let linkRules = range(.link)
     position = linkRules.lowerBound
     while position < linkRules.upperBound {
       let link = drawn[position].key
@@ -513,6 +532,9 @@ private struct FindingTally {
   var againstRemaining = 1.0
   var undecidedForRemaining = 1.0
   var undecidedAgainstRemaining = 1.0
+  /// Whether no rule has concluded the finding yet, fired or undecided: then all four
+  /// products are 1 (one flag is cheaper to test than four numbers).
+  var isUntouched = true
 }
 
 /// A score's points in thousandths, what undecided rules could still add or take away,
@@ -549,25 +571,26 @@ private struct Drawn {
   let urgency: Urgency
 }
 
-/// The recommendations called for, by index, with their strengths.
+/// The recommendations called for, by index, with their strengths: the list `finish`
+/// made, read in place (no copy of it is made).
 private struct CalledFor {
-  /// The recommendations, in index order.
-  let recommendations: [Int]
-  private let strengths: [Double]
+  private let called: [(recommendation: Int, strength: Double, rules: [Int])]
 
-  init(_ called: [(recommendation: Int, strength: Double)]) {
-    recommendations = called.map(\.recommendation)
-    strengths = called.map(\.strength)
+  init(_ called: [(recommendation: Int, strength: Double, rules: [Int])]) { self.called = called }
+
+  /// The recommendations, in index order.
+  var recommendations: LazyMapSequence<[(recommendation: Int, strength: Double, rules: [Int])], Int> {
+    called.lazy.map(\.recommendation)
   }
 
   /// The strength of a recommendation called for; nil when it was not called for.
   subscript(recommendation: Int) -> Double? {
     var low = 0
-    var high = recommendations.count
+    var high = called.count
     while low < high {
       let middle = (low + high) / 2
-      if recommendations[middle] < recommendation { low = middle + 1 } else { high = middle }
+      if called[middle].recommendation < recommendation { low = middle + 1 } else { high = middle }
     }
-    return low < recommendations.count && recommendations[low] == recommendation ? strengths[low] : nil
+    return low < called.count && called[low].recommendation == recommendation ? called[low].strength : nil
   }
 }

@@ -36,6 +36,27 @@ struct EvaluationPlanTests {
     }
   }
 
+  @Test("answers resolved to slots once give the assessment the same answers give validated, on every case")
+  func resolvedOnce() throws {
+    let knowledgeBase = try #require(KnowledgeBase.bundled().knowledgeBase)
+    var random = SplitMix64(seed: 17)
+    for testCase in CaseLoader.bundled(for: knowledgeBase).cases {
+      var partial = Answers()
+      for id in testCase.answers.questionIDs where random.next() % 3 != 0 { partial[id] = testCase.answers[id] }
+      for answers in [testCase.answers, partial, Answers()] {
+        let resolved = knowledgeBase.assess(resolved: ResolvedAnswers(answers, for: knowledgeBase))
+        let validated = knowledgeBase.assess(validated: answers)
+        #expect(resolved.firings == validated.firings)
+        #expect(resolved.undecidedRules == validated.undecidedRules)
+        #expect(resolved.findings == validated.findings)
+        #expect(resolved.scores == validated.scores)
+        #expect(resolved.redFlags == validated.redFlags)
+        #expect(resolved.recommendations == validated.recommendations)
+        #expect(resolved.links == validated.links)
+      }
+    }
+  }
+
   @Test("generated knowledge bases with and, or, not and chains, complete and partial answers")
   func generated() throws {
     for seed in 1...3 {
