@@ -20,16 +20,47 @@ package enum KnowledgeBaseCompiler {
   /// result keeps none of them, so a loaded knowledge base costs only its compiled form.
   /// `contentHash`, when given, is the files' content hash worked out before (the bundled
   /// rules' is computed at build time); otherwise it is computed here.
+  ///
+  /// With `jobs` above 1, the files are parsed on up to that many threads (they are
+  /// independent until they are resolved), the content hash is worked out alongside, and
+  /// the checks run side by side; the knowledge base and the diagnostics, in their order,
+  /// are the same as with one job.
   package static func compile(
-    _ files: [SourceFile], checks: [any KnowledgeBaseCheck] = allChecks, contentHash: String? = nil
+    _ files: [SourceFile], checks: [any KnowledgeBaseCheck] = allChecks, contentHash: String? = nil, jobs: Int = 1
   ) -> Output {
-    compile(parsed: files.map { ($0, Parser.parse($0)) }, checks: checks, contentHash: contentHash)
+    guard jobs > 1 else {
+      return compile(parsed: files.map { ($0, Parser.parse($0)) }, checks: checks, contentHash: contentHash)
+    }
+    let hashing = contentHash == nil
+    // The last piece of work, when there is no hash yet, is hashing the files.
+    let pieces = Parallel.map(count: files.count + (hashing ? 1 : 0), jobs: jobs) { index -> ParallelPiece in
+      index < files.count
+        ? .parse(Parser.parse(files[index]))
+        : .hash(Self.contentHash(of: files.sorted { $0.path < $1.path }))
+    }
+    var parsed: [(source: SourceFile, parse: (file: SyntaxFile, diagnostics: [Diagnostic]))] = []
+    var hash = contentHash
+    for (index, piece) in pieces.enumerated() {
+      switch piece {
+      case .parse(let parse): parsed.append((files[index], parse))
+      case .hash(let text): hash = text
+      }
+    }
+    return compile(parsed: parsed, checks: checks, contentHash: hash, jobs: jobs)
   }
 
-  /// Compiles rule files already parsed (an editor keeps each file's parse until it changes).
+  /// One file's parse, or the content hash, worked out on a thread of its own.
+  private enum ParallelPiece: Sendable {
+    case parse((file: SyntaxFile, diagnostics: [Diagnostic]))
+    case hash(String)
+  }
+
+  /// Compiles rule files already parsed (an editor keeps each file's parse until it
+  /// changes); with `jobs` above 1 the checks run side by side, their diagnostics kept in
+  /// the order of `checks`.
   package static func compile(
     parsed files: [(source: SourceFile, parse: (file: SyntaxFile, diagnostics: [Diagnostic]))], checks: [any KnowledgeBaseCheck] = allChecks,
-    contentHash knownHash: String? = nil
+    contentHash knownHash: String? = nil, jobs: Int = 1
   ) -> Output {
     let sorted = files.sorted { $0.source.path < $1.source.path }
     let ordered = sorted.map(\.source)
@@ -45,8 +76,8 @@ package enum KnowledgeBaseCompiler {
     guard let draft else {
       return Output(knowledgeBase: nil, diagnostics: DiagnosticCollector.capped(diagnostics.sortedForDisplay()))
     }
-    for check in checks {
-      diagnostics.append(contentsOf: check.check(draft))
+    for found in Parallel.map(count: checks.count, jobs: jobs, { checks[$0].check(draft) }) {
+      diagnostics.append(contentsOf: found)
     }
     let knowledgeBase = diagnostics.hasErrors ? nil : draft.knowledgeBase
     return Output(knowledgeBase: knowledgeBase, diagnostics: DiagnosticCollector.capped(diagnostics.sortedForDisplay()))
