@@ -54,7 +54,9 @@ struct Options {
                        batch-run-tree, batch-run-summary: --count lines through the whole
                        BatchAssessment pipeline on --jobs workers (compare CPU time);
                        contention-tree, contention-summary: --count lines on --jobs threads
-                       sharing one knowledge base (UPSTREAM_BENCH_REPLICAS=1: one each)
+                       sharing one knowledge base (UPSTREAM_BENCH_REPLICAS=1: one each);
+                       load-small, load-medium, load-large: load + check --count times
+                       on --jobs threads (median and fastest milliseconds)
       --count N        assessments for --profile (default 1000)
       --jobs N         workers for the batch-run workloads (default 1)
       --write-rules D  write the synthetic sizes' rules to D/SIZE/synthetic.rules and stop
@@ -530,6 +532,20 @@ func runProfile(_ workload: String, count: Int, jobs: Int) -> Never {
         writeBlock: { written += $0.utf8.count })
       return Double(written)
     }
+  case "load-small", "load-medium", "load-large":
+    // Load + check of one synthetic size, --count times on --jobs threads; the checksum is
+    // the median in milliseconds.
+    guard let size = SyntheticKnowledgeBase.Size(rawValue: String(workload.dropFirst("load-".count))) else { exit(2) }
+    let files = [SourceFile(path: "synthetic.rules", text: SyntheticKnowledgeBase(size).ruleText)]
+    var times: [Double] = []
+    checksum = profileLoop(count) { _ in
+      let start = now()
+      let loaded = KnowledgeBase.compile(files, checks: allChecks, jobs: jobs)
+      times.append(Double(now() - start) / 1e6)
+      return loaded.knowledgeBase == nil ? 1 : 0
+    }
+    times.sort()
+    print("\(workload) on \(jobs) jobs: median \(fixed(times[times.count / 2])) ms, fastest \(fixed(times[0])) ms")
   default:
     let resolving = workload.hasSuffix("-resolved")
     guard let size = SyntheticKnowledgeBase.Size(rawValue: resolving ? String(workload.dropLast("-resolved".count)) : workload),

@@ -109,8 +109,38 @@ package struct DraftKnowledgeBase: Sendable {
   let askWhenSyntax: [ConditionSyntax?]
   /// Recommendations that declare no dose, and where.
   let recommendationDoses: [Bool]
-  /// The number ranges rules test, by question: worked out once for the range checks.
-  let numberBands: NumberBands
+  /// The number ranges rules test, by question: worked out once, when a range check
+  /// first asks (commands that run only the loading checks never do).
+  private let numberBandsOnce: Memo<NumberBands>
+  /// Each rule's `ConditionKey`, by rule index: worked out once, for the checks that
+  /// compare conditions by meaning.
+  private let conditionKeysOnce: Memo<[String]>
+
+  /// The number ranges rules test, by question, for the range checks.
+  var numberBands: NumberBands { numberBandsOnce.value }
+  /// Each rule's condition key (`ConditionKey.of` its condition), by rule index.
+  var conditionKeys: [String] { conditionKeysOnce.value }
+
+  init(
+    knowledgeBase: KnowledgeBase, ruleConditions: [ConditionSyntax], ruleRanges: [SourceRange], ruleConclusions: [[ConclusionSyntax]],
+    questionRanges: [SourceRange], findingRanges: [SourceRange], recommendationRanges: [SourceRange], sourceRanges: [SourceRange],
+    redFlagRanges: [SourceRange], headerRange: SourceRange, askWhenSyntax: [ConditionSyntax?], recommendationDoses: [Bool]
+  ) {
+    self.knowledgeBase = knowledgeBase
+    self.ruleConditions = ruleConditions
+    self.ruleRanges = ruleRanges
+    self.ruleConclusions = ruleConclusions
+    self.questionRanges = questionRanges
+    self.findingRanges = findingRanges
+    self.recommendationRanges = recommendationRanges
+    self.sourceRanges = sourceRanges
+    self.redFlagRanges = redFlagRanges
+    self.headerRange = headerRange
+    self.askWhenSyntax = askWhenSyntax
+    self.recommendationDoses = recommendationDoses
+    numberBandsOnce = Memo { NumberBands(knowledgeBase) }
+    conditionKeysOnce = Memo { knowledgeBase.rules.map { ConditionKey.of($0.condition) } }
+  }
 }
 
 // MARK: - Resolution
@@ -307,8 +337,7 @@ private struct Resolver {
       findingRanges: findingSyntax.map(\.id.range), recommendationRanges: recommendationSyntax.map(\.id.range),
       sourceRanges: sourceSyntax.map(\.id.range), redFlagRanges: redFlagSyntax.map(\.id.range),
       headerRange: headers.first?.range ?? .wholeFile(files.first?.path ?? "rules"), askWhenSyntax: questionSyntax.map(\.askWhen),
-      recommendationDoses: recommendationSyntax.map { $0.dose != nil },
-      numberBands: NumberBands(knowledgeBase))
+      recommendationDoses: recommendationSyntax.map { $0.dose != nil })
   }
 
   private mutating func declareAll<T>(

@@ -52,3 +52,27 @@ private final class Slots<Result: Sendable>: @unchecked Sendable {
     return values.compactMap { $0 }
   }
 }
+
+// MARK: - Worked out once, when first asked for
+
+/// A value worked out the first time any thread asks for it, then kept: for what only
+/// some checks need (the number bands, each rule's condition key), so that a load that
+/// runs none of them does not pay for it, and checks running side by side share it.
+package final class Memo<Value: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var kept: Value?
+  private let make: @Sendable () -> Value
+
+  package init(_ make: @escaping @Sendable () -> Value) { self.make = make }
+
+  /// The value, worked out now if no one has asked before (a second thread asking
+  /// meanwhile waits for it rather than working it out again).
+  package var value: Value {
+    lock.lock()
+    defer { lock.unlock() }
+    if let kept { return kept }
+    let value = make()
+    kept = value
+    return value
+  }
+}
