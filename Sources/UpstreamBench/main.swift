@@ -27,6 +27,8 @@ struct Options {
   var count = 1_000
   /// `--write-rules DIR`: write each synthetic size's rules to DIR/SIZE/synthetic.rules.
   var writeRules: String?
+  /// `--write-cases N`: with `--write-rules`, also write N answer sets to DIR/SIZE/cases.jsonl.
+  var writeCases = 0
   /// `--jobs N`: worker threads for the `batch-run-…` profile workloads.
   var jobs = 1
   var userLevel = true
@@ -52,11 +54,15 @@ struct Options {
                        batch-run-tree, batch-run-summary: --count lines through the whole
                        BatchAssessment pipeline on --jobs workers (compare CPU time);
                        contention-tree, contention-summary: --count lines on --jobs threads
-                       sharing one knowledge base (UPSTREAM_BENCH_REPLICAS=1: one each)
+                       sharing one knowledge base (UPSTREAM_BENCH_REPLICAS=1: one each);
+                       load-small, load-medium, load-large: load + check --count times
+                       on --jobs threads (median and fastest milliseconds)
       --count N        assessments for --profile (default 1000)
       --jobs N         workers for the batch-run workloads (default 1)
       --write-rules D  write the synthetic sizes' rules to D/SIZE/synthetic.rules and stop
                        (for `upstream check --rules D/large`, say)
+      --write-cases N  with --write-rules: also write N answer sets as JSON Lines to
+                       D/SIZE/cases.jsonl (the whole-process batch workload's cases)
       --help           show this help
     """
 
@@ -80,6 +86,7 @@ struct Options {
       case "--count": count = Int(value()) ?? count
       case "--jobs": jobs = Int(value()) ?? jobs
       case "--write-rules": writeRules = value()
+      case "--write-cases": writeCases = Int(value()) ?? writeCases
       case "--help", "-h":
         print(Self.help)
         exit(0)
@@ -123,6 +130,8 @@ struct Measurement {
   var name: String
   var rules: Int
   var loadMilliseconds: Double
+  /// Load + check with the files parsed, and the checks run, on every core.
+  var loadAllCoresMilliseconds: Double?
   var singleCorePerSecond: Double
   var allCoresPerSecond: Double
   var p50Microseconds: Double
@@ -186,14 +195,15 @@ func allCores(_ knowledgeBase: KnowledgeBase, _ answers: [ResolvedAnswers], seco
   return Double(counts.reduce(0, +)) / elapsed
 }
 
-/// Load + check time of rule text, the median of three.
-func loadTime(_ files: [(name: String, text: String)]) -> (milliseconds: Double, knowledgeBase: KnowledgeBase?) {
+/// Load + check time of rule text, the median of three, on `jobs` threads (1: one thread).
+func loadTime(_ files: [(name: String, text: String)], jobs: Int = 1) -> (milliseconds: Double, knowledgeBase: KnowledgeBase?) {
   var times: [Double] = []
   var knowledgeBase: KnowledgeBase?
+  let sources = files.map { SourceFile(path: $0.name, text: $0.text) }
   for _ in 0..<3 {
     knowledgeBase = nil  // the previous run's, freed first: the peak is one knowledge base's
     let start = now()
-    knowledgeBase = KnowledgeBase.compile(files: files).knowledgeBase
+    knowledgeBase = KnowledgeBase.compile(sources, checks: allChecks, jobs: jobs).knowledgeBase
     times.append(Double(now() - start) / 1e6)
   }
   return (times.sorted()[1], knowledgeBase)
@@ -392,12 +402,33 @@ struct UserLevel {
   var clips: Double?
   /// `upstream check --rules DIR` on the knowledge base alone: seconds and peak MiB.
   var check: (seconds: Double, peakMiB: Double)?
+  /// The same Upstream runs on a batch the size of issue 20's table (how many cases, and
+  /// (label, cases per second)): a fair test of `--jobs`, where start-up is a small share.
+  var scaling: (cases: Int, rates: [(label: String, perSecond: Double)])?
+}
+
+/// How many cases the `--jobs` scaling runs give each size: issue 20's table.
+func scalingCaseCount(_ size: SyntheticKnowledgeBase.Size) -> Int { size == .large ? 1_000 : 10_000 }
+
+/// Cases per second of `upstream assess --batch` in each output format on 1 and 2 jobs;
+/// the best of two runs when a run is short (under 5 s), else one.
+func batchRates(rules: String, batch: String, cases: Int) -> [(label: String, perSecond: Double)] {
+  var rates: [(label: String, perSecond: Double)] = []
+  for format in ["summary", "tree"] {
+    for jobs in [1, 2] {
+      let arguments = ["assess", "--rules", rules, "--batch", batch, "--jobs", "\(jobs)", "--output-format", format]
+      guard var seconds = wallTime(upstreamBinary, arguments, runs: 1) else { continue }
+      if seconds < 5, let again = wallTime(upstreamBinary, arguments, runs: 1) { seconds = min(seconds, again) }
+      rates.append(("\(format), --jobs \(jobs)", Double(cases) / seconds))
+    }
+  }
+  return rates
 }
 
 /// `upstream assess --rules DIR --batch FILE` in each output format on 1 and 2 jobs, and the
 /// CLIPS CLI loading the expert encoding and running (reset, assert, run, print the
 /// findings' certainties) the same cases, each as one whole process.
-func userLevel(_ synthetic: SyntheticKnowledgeBase, _ answers: [Answers]) -> UserLevel? {
+func userLevel(_ synthetic: SyntheticKnowledgeBase, _ answers: [Answers], scalingAnswers: [Answers] = []) -> UserLevel? {
   guard FileManager.default.isExecutableFile(atPath: upstreamBinary) else { return nil }
   let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upstream-bench-user-\(getpid())")
   try? FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"), withIntermediateDirectories: true)
@@ -421,6 +452,12 @@ func userLevel(_ synthetic: SyntheticKnowledgeBase, _ answers: [Answers]) -> Use
         result.upstream.append(("\(format), --jobs \(jobs)", Double(answers.count) / seconds))
       }
     }
+  }
+  if !scalingAnswers.isEmpty {
+    let large = folder.appendingPathComponent("scaling.jsonl").path
+    try? scalingAnswers.map { JSONWriter.compact($0.json) + "\n" }.joined().write(toFile: large, atomically: true, encoding: .utf8)
+    let rates = batchRates(rules: folder.appendingPathComponent("rules").path, batch: large, cases: scalingAnswers.count)
+    result.scaling = (scalingAnswers.count, rates)
   }
   if clipsBinary != nil {
     let encoding = CLIPSEncoding.expert(synthetic)
@@ -506,6 +543,20 @@ func runProfile(_ workload: String, count: Int, jobs: Int) -> Never {
         writeBlock: { written += $0.utf8.count })
       return Double(written)
     }
+  case "load-small", "load-medium", "load-large":
+    // Load + check of one synthetic size, --count times on --jobs threads; the checksum is
+    // the median in milliseconds.
+    guard let size = SyntheticKnowledgeBase.Size(rawValue: String(workload.dropFirst("load-".count))) else { exit(2) }
+    let files = [SourceFile(path: "synthetic.rules", text: SyntheticKnowledgeBase(size).ruleText)]
+    var times: [Double] = []
+    checksum = profileLoop(count) { _ in
+      let start = now()
+      let loaded = KnowledgeBase.compile(files, checks: allChecks, jobs: jobs)
+      times.append(Double(now() - start) / 1e6)
+      return loaded.knowledgeBase == nil ? 1 : 0
+    }
+    times.sort()
+    print("\(workload) on \(jobs) jobs: median \(fixed(times[times.count / 2])) ms, fastest \(fixed(times[0])) ms")
   default:
     let resolving = workload.hasSuffix("-resolved")
     guard let size = SyntheticKnowledgeBase.Size(rawValue: resolving ? String(workload.dropLast("-resolved".count)) : workload),
@@ -558,7 +609,12 @@ if let folder = options.writeRules {
   for size in options.sizes {
     let directory = URL(fileURLWithPath: folder).appendingPathComponent(size.rawValue)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    try SyntheticKnowledgeBase(size).ruleText.write(to: directory.appendingPathComponent("synthetic.rules"), atomically: true, encoding: .utf8)
+    let synthetic = SyntheticKnowledgeBase(size)
+    try synthetic.ruleText.write(to: directory.appendingPathComponent("synthetic.rules"), atomically: true, encoding: .utf8)
+    if options.writeCases > 0 {
+      let lines = synthetic.answerSets(count: options.writeCases, seed: 11).map { JSONWriter.compact($0.json) + "\n" }.joined()
+      try lines.write(to: directory.appendingPathComponent("cases.jsonl"), atomically: true, encoding: .utf8)
+    }
   }
   exit(0)
 }
@@ -615,6 +671,8 @@ for size in options.sizes {
   let synthetic = SyntheticKnowledgeBase(size)
   let text = synthetic.ruleText
   let (load, built) = loadTime([("synthetic.rules", text)])
+  let cores = ProcessInfo.processInfo.activeProcessorCount
+  let loadAllCores = cores > 1 ? loadTime([("synthetic.rules", text)], jobs: cores).milliseconds : nil
   guard let knowledgeBase = built else {
     let diagnostics = KnowledgeBase.compile(files: [("synthetic.rules", text)]).diagnostics.filter { $0.severity == .error }
     print("\(size.rawValue): the generated knowledge base has errors: \(diagnostics.prefix(3).map(\.message))")
@@ -627,7 +685,8 @@ for size in options.sizes {
   let parallel = allCores(knowledgeBase, resolved, seconds: options.seconds)
   var measurement = Measurement(
     name: "\(size.rawValue) (Q=\(synthetic.questionCount), R=\(synthetic.ruleCount), D=\(synthetic.depth))",
-    rules: knowledgeBase.rules.count, loadMilliseconds: load, singleCorePerSecond: single.perSecond,
+    rules: knowledgeBase.rules.count, loadMilliseconds: load, loadAllCoresMilliseconds: loadAllCores,
+    singleCorePerSecond: single.perSecond,
     allCoresPerSecond: parallel, p50Microseconds: percentile(single.latencies, 0.5),
     p99Microseconds: percentile(single.latencies, 0.99), peakMiB: peakMemoryMiB())
   if options.clips, clipsBinary != nil {
@@ -655,7 +714,8 @@ for size in options.sizes {
   }
   if options.userLevel {
     let count = size == .large ? 40 : size == .medium ? 400 : 4_000
-    measurement.userLevel = userLevel(synthetic, synthetic.answerSets(count: count, seed: 11))
+    measurement.userLevel = userLevel(
+      synthetic, synthetic.answerSets(count: count, seed: 11), scalingAnswers: synthetic.answerSets(count: scalingCaseCount(size), seed: 11))
   }
   results.append(measurement)
   print(measurement)
@@ -712,14 +772,15 @@ print(adviceSettledLine)
 // MARK: - Report
 
 var table =
-  "| workload | load + check | 1 core | \(ProcessInfo.processInfo.activeProcessorCount) cores | speed-up | p50 | p99 | peak memory | CLIPS, expert encoding | CLIPS, naive encoding | Upstream ÷ CLIPS (expert) | agreement |\n"
+  "| workload | load + check (on every core) | 1 core | \(ProcessInfo.processInfo.activeProcessorCount) cores | speed-up | p50 | p99 | peak memory | CLIPS, expert encoding | CLIPS, naive encoding | Upstream ÷ CLIPS (expert) | agreement |\n"
 table += "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
 for result in results {
   let clips = result.clipsPerSecond.map { fixed($0, 0) + "/s" } ?? "–"
   let naive = result.clipsNaivePerSecond.map { fixed($0, 0) + "/s" } ?? "–"
   let ratio = result.clipsPerSecond.map { fixed(result.singleCorePerSecond / $0) + "×" } ?? "–"
+  let load = "\(fixed(result.loadMilliseconds)) ms" + (result.loadAllCoresMilliseconds.map { " (\(fixed($0)) ms)" } ?? "")
   table +=
-    "| \(result.name) | \(fixed(result.loadMilliseconds)) ms | \(fixed(result.singleCorePerSecond, 0))/s | \(fixed(result.allCoresPerSecond, 0))/s | "
+    "| \(result.name) | \(load) | \(fixed(result.singleCorePerSecond, 0))/s | \(fixed(result.allCoresPerSecond, 0))/s | "
   table +=
     "\(fixed(result.allCoresPerSecond / result.singleCorePerSecond, 2))× | \(fixed(result.p50Microseconds)) µs | \(fixed(result.p99Microseconds)) µs | "
   table += "\(fixed(result.peakMiB)) MiB | \(clips) | \(naive) | \(ratio) | \(result.agreement ?? "–") |\n"
@@ -747,9 +808,25 @@ if let first = userRows.first?.1 {
     userTable += " | \(clips) | \(best("summary")) | \(best("tree")) | \(scaling) | \(check) |\n"
   }
 }
+// `--jobs` at issue 20's sizes: start-up a small share of each run.
+var scalingTable = ""
+let scalingRows = userRows.compactMap { row in row.1.scaling.map { (row.0, $0) } }
+if let first = scalingRows.first?.1 {
+  scalingTable = "| workload (cases) | " + first.rates.map { "`assess --batch`, \($0.label)" }.joined(separator: " | ")
+  scalingTable += " | --jobs 2 ÷ 1 (summary, tree) |\n|---|" + first.rates.map { _ in "---|" }.joined() + "---|\n"
+  for (name, scaling) in scalingRows {
+    let rate = Dictionary(scaling.rates.map { ($0.label, $0.perSecond) }, uniquingKeysWith: { a, _ in a })
+    let ratios = ["summary", "tree"].map { format in
+      fixed((rate["\(format), --jobs 2"] ?? 0) / max(1e-9, rate["\(format), --jobs 1"] ?? 0), 2) + "×"
+    }.joined(separator: ", ")
+    scalingTable += "| \(name) (\(scaling.cases)) | " + scaling.rates.map { fixed($0.perSecond, 0) + "/s" }.joined(separator: " | ")
+    scalingTable += " | \(ratios) |\n"
+  }
+}
 print("")
 print(table)
 if !userTable.isEmpty { print(userTable) }
+if !scalingTable.isEmpty { print(scalingTable) }
 if let process = results.last?.processMilliseconds {
   print("upstream assess (one answers file, whole process, median of 5 × 20 runs; \(upstreamLinkage)): \(fixed(process)) ms")
 }
@@ -765,6 +842,9 @@ if let path = options.markdown {
     var block =
       "\(begin)\nMeasured \(date) on \(machine) with `upstream-bench`, release build (\(upstreamLinkage)).\n\n\(table)\n"
     if !userTable.isEmpty { block += "Whole processes, start to exit (best of 2 runs):\n\n\(userTable)\n" }
+    if !scalingTable.isEmpty {
+      block += "`--jobs` on batches the size of issue 20's table (whole processes; best of 2 runs under 5 s, else 1):\n\n\(scalingTable)\n"
+    }
     if let process = results.last?.processMilliseconds {
       block +=
         "`upstream assess` on one answers file, as a whole process (median of 5 samples of 20 runs; \(upstreamLinkage)): "

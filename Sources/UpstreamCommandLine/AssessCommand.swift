@@ -100,7 +100,9 @@ enum AssessCommand: UpstreamCommand {
       jobs = min(value, cores)
     }
     let format = try recordFormat(arguments)
-    let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
+    // The rule files are parsed, and the checks run, on the jobs the batch will use.
+    let (knowledgeBase, _) = try Shared.knowledgeBase(
+      arguments, console: console, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     let handle: FileHandle
     if path == "-" {
       handle = FileHandle.standardInput

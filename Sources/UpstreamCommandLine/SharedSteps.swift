@@ -28,10 +28,11 @@ enum Shared {
   /// load run (the loaded diagnostics hold no warnings of the other checks). When the
   /// rules have errors, they are compiled again with every check, so the errors reported
   /// (and the cap on how many) are the same as `upstream check` gives.
-  static func knowledgeBase(_ arguments: ParsedArguments, console: Console) throws -> (KnowledgeBase, LoadedKnowledgeBase) {
+  static func knowledgeBase(_ arguments: ParsedArguments, console: Console, jobs: Int = 1) throws -> (KnowledgeBase, LoadedKnowledgeBase) {
     let folders = arguments.all("--rules")
     let quick =
-      folders.isEmpty ? KnowledgeBase.bundled(checks: loadingChecks) : KnowledgeBase.load(directories: folders, checks: loadingChecks)
+      folders.isEmpty
+      ? KnowledgeBase.bundled(checks: loadingChecks) : KnowledgeBase.load(directories: folders, checks: loadingChecks, jobs: jobs)
     if let knowledgeBase = quick.knowledgeBase { return (knowledgeBase, quick) }
     let loaded = folders.isEmpty ? KnowledgeBase.bundled() : KnowledgeBase.load(directories: folders)
     guard let knowledgeBase = loaded.knowledgeBase else {

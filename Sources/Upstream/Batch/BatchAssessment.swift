@@ -6,8 +6,9 @@ import Foundation
 /// Assesses a stream of answers, one JSON object per line, on every core, writing one JSON
 /// result per line in input order.
 ///
-/// A bounded pipeline of three stages: the calling thread reads lines into chunks and
-/// writes finished chunks in input order, while `jobs` worker threads assess and render
+/// A bounded pipeline of three stages: the calling thread reads lines into chunks (of at
+/// most `linesPerJob` lines, closed early once they hold `bytesPerJob` bytes) and writes
+/// finished chunks in input order, while `jobs` worker threads assess and render
 /// (serialise) chunks. At most `chunksInFlight` chunks are read but not yet written, so
 /// memory does not grow with the input, and a slow line holds up only its own chunk.
 /// Each line is independent: a bad line yields an error record with its line number and
@@ -25,8 +26,14 @@ package struct BatchAssessment: Sendable {
   package let audience: Audience
   /// What each assessed line's record carries.
   package let format: BatchRecordFormat
-  /// How many lines go in one chunk (the unit handed to a worker).
+  /// How many lines go in one chunk (the unit handed to a worker), at most.
   package let linesPerJob: Int
+  /// How many bytes of input go in one chunk, at most (a chunk holds one line however
+  /// long it is). Lines for a large knowledge base are long (an answer to each of its
+  /// questions) and slow to assess, so a chunk holds fewer of them: a run of a few dozen
+  /// such lines still gives every worker a share, and no worker is left with a long
+  /// chunk at the end while the others wait.
+  package let bytesPerJob: Int
   /// How many assessments run in parallel.
   package let jobs: Int
   /// The day every line's answers were given (`--assessment-date`), overriding the line's
@@ -41,7 +48,7 @@ package struct BatchAssessment: Sendable {
 
   package init(
     _ knowledgeBase: KnowledgeBase, audience: Audience = .clinician, format: BatchRecordFormat = .tree, jobs: Int? = nil,
-    linesPerJob: Int = 64, assessmentDate: CalendarDay? = nil, strict: Bool = false
+    linesPerJob: Int = 64, bytesPerJob: Int = 1 << 16, assessmentDate: CalendarDay? = nil, strict: Bool = false
   ) {
     self.knowledgeBase = knowledgeBase
     self.assessmentDate = assessmentDate
@@ -50,6 +57,7 @@ package struct BatchAssessment: Sendable {
     self.format = format
     self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     self.linesPerJob = max(1, linesPerJob)
+    self.bytesPerJob = max(1, bytesPerJob)
   }
 
   // MARK: Running
@@ -102,9 +110,13 @@ package struct BatchAssessment: Sendable {
     while true {
       var lines: [(number: Int, line: InputLine)] = []
       lines.reserveCapacity(linesPerJob)
-      while lines.count < linesPerJob, let line = nextLine() {
+      var bytes = 0
+      while lines.count < linesPerJob, bytes < bytesPerJob, let line = nextLine() {
         lineNumber += 1
-        if case .text(let text) = line, text.allSatisfy(\.isWhitespace) { continue }
+        if case .text(let text) = line {
+          if text.allSatisfy(\.isWhitespace) { continue }
+          bytes += text.utf8.count
+        }
         lines.append((lineNumber, line))
       }
       if lines.isEmpty { break }

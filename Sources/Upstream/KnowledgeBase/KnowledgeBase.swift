@@ -89,16 +89,25 @@ public final class KnowledgeBase: Sendable {
       for finding in Set(findingsRead) { readingFinding[finding].append(index) }
       for score in Set(scoresRead) { readingScore[score].append(index) }
     }
-    self.dependentRules = rules.map { rule in
-      var dependents = Set<Int>()
+    // Each rule's dependents, each once and sorted: a rule is marked with the index of the
+    // rule whose list it is in, rather than hashed into a set per rule.
+    var listedFor = [Int](repeating: -1, count: rules.count)
+    self.dependentRules = rules.enumerated().map { index, rule in
+      var dependents: [Int] = []
       for conclusion in rule.conclusions {
+        let readers: [Int]
         switch conclusion {
-        case .certainty(let finding, _): dependents.formUnion(readingFinding[finding])
-        case .addPoints(let score, _): dependents.formUnion(readingScore[score])
-        default: break
+        case .certainty(let finding, _): readers = readingFinding[finding]
+        case .addPoints(let score, _): readers = readingScore[score]
+        default: continue
+        }
+        for reader in readers where listedFor[reader] != index {
+          listedFor[reader] = index
+          dependents.append(reader)
         }
       }
-      return dependents.sorted()
+      dependents.sort()
+      return dependents
     }
   }
 

@@ -20,16 +20,47 @@ package enum KnowledgeBaseCompiler {
   /// result keeps none of them, so a loaded knowledge base costs only its compiled form.
   /// `contentHash`, when given, is the files' content hash worked out before (the bundled
   /// rules' is computed at build time); otherwise it is computed here.
+  ///
+  /// With `jobs` above 1, the files are parsed on up to that many threads (they are
+  /// independent until they are resolved), the content hash is worked out alongside, and
+  /// the checks run side by side; the knowledge base and the diagnostics, in their order,
+  /// are the same as with one job.
   package static func compile(
-    _ files: [SourceFile], checks: [any KnowledgeBaseCheck] = allChecks, contentHash: String? = nil
+    _ files: [SourceFile], checks: [any KnowledgeBaseCheck] = allChecks, contentHash: String? = nil, jobs: Int = 1
   ) -> Output {
-    compile(parsed: files.map { ($0, Parser.parse($0)) }, checks: checks, contentHash: contentHash)
+    guard jobs > 1 else {
+      return compile(parsed: files.map { ($0, Parser.parse($0)) }, checks: checks, contentHash: contentHash)
+    }
+    let hashing = contentHash == nil
+    // The last piece of work, when there is no hash yet, is hashing the files.
+    let pieces = Parallel.map(count: files.count + (hashing ? 1 : 0), jobs: jobs) { index -> ParallelPiece in
+      index < files.count
+        ? .parse(Parser.parse(files[index]))
+        : .hash(Self.contentHash(of: files.sorted { $0.path < $1.path }))
+    }
+    var parsed: [(source: SourceFile, parse: (file: SyntaxFile, diagnostics: [Diagnostic]))] = []
+    var hash = contentHash
+    for (index, piece) in pieces.enumerated() {
+      switch piece {
+      case .parse(let parse): parsed.append((files[index], parse))
+      case .hash(let text): hash = text
+      }
+    }
+    return compile(parsed: parsed, checks: checks, contentHash: hash, jobs: jobs)
   }
 
-  /// Compiles rule files already parsed (an editor keeps each file's parse until it changes).
+  /// One file's parse, or the content hash, worked out on a thread of its own.
+  private enum ParallelPiece: Sendable {
+    case parse((file: SyntaxFile, diagnostics: [Diagnostic]))
+    case hash(String)
+  }
+
+  /// Compiles rule files already parsed (an editor keeps each file's parse until it
+  /// changes); with `jobs` above 1 the checks run side by side, their diagnostics kept in
+  /// the order of `checks`.
   package static func compile(
     parsed files: [(source: SourceFile, parse: (file: SyntaxFile, diagnostics: [Diagnostic]))], checks: [any KnowledgeBaseCheck] = allChecks,
-    contentHash knownHash: String? = nil
+    contentHash knownHash: String? = nil, jobs: Int = 1
   ) -> Output {
     let sorted = files.sorted { $0.source.path < $1.source.path }
     let ordered = sorted.map(\.source)
@@ -45,8 +76,8 @@ package enum KnowledgeBaseCompiler {
     guard let draft else {
       return Output(knowledgeBase: nil, diagnostics: DiagnosticCollector.capped(diagnostics.sortedForDisplay()))
     }
-    for check in checks {
-      diagnostics.append(contentsOf: check.check(draft))
+    for found in Parallel.map(count: checks.count, jobs: jobs, { checks[$0].check(draft) }) {
+      diagnostics.append(contentsOf: found)
     }
     let knowledgeBase = diagnostics.hasErrors ? nil : draft.knowledgeBase
     return Output(knowledgeBase: knowledgeBase, diagnostics: DiagnosticCollector.capped(diagnostics.sortedForDisplay()))
@@ -78,8 +109,38 @@ package struct DraftKnowledgeBase: Sendable {
   let askWhenSyntax: [ConditionSyntax?]
   /// Recommendations that declare no dose, and where.
   let recommendationDoses: [Bool]
-  /// The number ranges rules test, by question: worked out once for the range checks.
-  let numberBands: NumberBands
+  /// The number ranges rules test, by question: worked out once, when a range check
+  /// first asks (commands that run only the loading checks never do).
+  private let numberBandsOnce: Memo<NumberBands>
+  /// Each rule's `ConditionKey`, by rule index: worked out once, for the checks that
+  /// compare conditions by meaning.
+  private let conditionKeysOnce: Memo<[String]>
+
+  /// The number ranges rules test, by question, for the range checks.
+  var numberBands: NumberBands { numberBandsOnce.value }
+  /// Each rule's condition key (`ConditionKey.of` its condition), by rule index.
+  var conditionKeys: [String] { conditionKeysOnce.value }
+
+  init(
+    knowledgeBase: KnowledgeBase, ruleConditions: [ConditionSyntax], ruleRanges: [SourceRange], ruleConclusions: [[ConclusionSyntax]],
+    questionRanges: [SourceRange], findingRanges: [SourceRange], recommendationRanges: [SourceRange], sourceRanges: [SourceRange],
+    redFlagRanges: [SourceRange], headerRange: SourceRange, askWhenSyntax: [ConditionSyntax?], recommendationDoses: [Bool]
+  ) {
+    self.knowledgeBase = knowledgeBase
+    self.ruleConditions = ruleConditions
+    self.ruleRanges = ruleRanges
+    self.ruleConclusions = ruleConclusions
+    self.questionRanges = questionRanges
+    self.findingRanges = findingRanges
+    self.recommendationRanges = recommendationRanges
+    self.sourceRanges = sourceRanges
+    self.redFlagRanges = redFlagRanges
+    self.headerRange = headerRange
+    self.askWhenSyntax = askWhenSyntax
+    self.recommendationDoses = recommendationDoses
+    numberBandsOnce = Memo { NumberBands(knowledgeBase) }
+    conditionKeysOnce = Memo { knowledgeBase.rules.map { ConditionKey.of($0.condition) } }
+  }
 }
 
 // MARK: - Resolution
@@ -276,8 +337,7 @@ private struct Resolver {
       findingRanges: findingSyntax.map(\.id.range), recommendationRanges: recommendationSyntax.map(\.id.range),
       sourceRanges: sourceSyntax.map(\.id.range), redFlagRanges: redFlagSyntax.map(\.id.range),
       headerRange: headers.first?.range ?? .wholeFile(files.first?.path ?? "rules"), askWhenSyntax: questionSyntax.map(\.askWhen),
-      recommendationDoses: recommendationSyntax.map { $0.dose != nil },
-      numberBands: NumberBands(knowledgeBase))
+      recommendationDoses: recommendationSyntax.map { $0.dose != nil })
   }
 
   private mutating func declareAll<T>(

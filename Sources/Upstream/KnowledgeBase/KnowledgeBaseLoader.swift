@@ -25,11 +25,12 @@ extension KnowledgeBase {
   public static func compile(_ files: [SourceFile]) -> LoadedKnowledgeBase { compile(files, checks: allChecks) }
 
   /// Compiles source files into a knowledge base, running `checks`; `contentHash`, when
-  /// given, is the files' content hash worked out before.
+  /// given, is the files' content hash worked out before. With `jobs` above 1 the files are
+  /// parsed, and the checks run, on up to that many threads, with the same result.
   package static func compile(
-    _ files: [SourceFile], checks: [any KnowledgeBaseCheck], contentHash: String? = nil
+    _ files: [SourceFile], checks: [any KnowledgeBaseCheck], contentHash: String? = nil, jobs: Int = 1
   ) -> LoadedKnowledgeBase {
-    let output = KnowledgeBaseCompiler.compile(files, checks: checks, contentHash: contentHash)
+    let output = KnowledgeBaseCompiler.compile(files, checks: checks, contentHash: contentHash, jobs: jobs)
     return LoadedKnowledgeBase(
       knowledgeBase: output.knowledgeBase, diagnostics: output.diagnostics,
       files: files.sorted { $0.path < $1.path })
@@ -69,11 +70,12 @@ extension KnowledgeBase {
     load(directories: paths, checks: allChecks)
   }
 
-  /// Loads every `*.rules` file directly inside each folder (each folder once), running `checks`.
-  package static func load(directories paths: [String], checks: [any KnowledgeBaseCheck]) -> LoadedKnowledgeBase {
+  /// Loads every `*.rules` file directly inside each folder (each folder once), running
+  /// `checks`, on up to `jobs` threads (see `compile(_:checks:contentHash:jobs:)`).
+  package static func load(directories paths: [String], checks: [any KnowledgeBaseCheck], jobs: Int = 1) -> LoadedKnowledgeBase {
     var seen = Set<String>()
     let folders = paths.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }
-    guard folders.count > 1 else { return load(directory: folders.first ?? "rules", checks: checks) }
+    guard folders.count > 1 else { return load(directory: folders.first ?? "rules", checks: checks, jobs: jobs) }
     var files: [SourceFile] = []
     var diagnostics: [Diagnostic] = []
     for folder in folders {
@@ -87,11 +89,11 @@ extension KnowledgeBase {
     guard !diagnostics.hasErrors else {
       return LoadedKnowledgeBase(knowledgeBase: nil, diagnostics: diagnostics, files: files)
     }
-    return compile(files, checks: checks)
+    return compile(files, checks: checks, jobs: jobs)
   }
 
-  /// Loads every `*.rules` file directly inside a folder, running `checks`.
-  package static func load(directory path: String, checks: [any KnowledgeBaseCheck]) -> LoadedKnowledgeBase {
+  /// Loads every `*.rules` file directly inside a folder, running `checks`, on up to `jobs` threads.
+  package static func load(directory path: String, checks: [any KnowledgeBaseCheck], jobs: Int = 1) -> LoadedKnowledgeBase {
     let read = readFiles(in: path, extension: "rules")
     guard read.diagnostics.isEmpty || !read.diagnostics.hasErrors else {
       return LoadedKnowledgeBase(knowledgeBase: nil, diagnostics: read.diagnostics, files: read.files)
@@ -101,7 +103,7 @@ extension KnowledgeBase {
         .noRuleFiles, "the folder '\(path)' has no .rules files", at: .wholeFile(path))
       return LoadedKnowledgeBase(knowledgeBase: nil, diagnostics: [diagnostic], files: [])
     }
-    return compile(read.files, checks: checks)
+    return compile(read.files, checks: checks, jobs: jobs)
   }
 
   /// Reads the files with an extension directly inside a folder, reporting problems.

@@ -32,6 +32,36 @@ struct BatchPipelineTests {
     }
   }
 
+  @Test("long lines make short chunks: one line per chunk gives the same records, in order, on 1 and 2 jobs")
+  func chunksClosedByBytes() throws {
+    let knowledgeBase = try #require(KnowledgeBase.bundled().knowledgeBase)
+    let cases = CaseLoader.bundled(for: knowledgeBase).cases.map { JSONWriter.compact($0.answers.json) }
+    func run(jobs: Int, bytesPerJob: Int) -> (records: [String], lines: [Int]) {
+      var next = 0
+      var records: [String] = []
+      // The number of lines in each block handed to the writer: one chunk per block.
+      var lines: [Int] = []
+      _ = BatchAssessment(knowledgeBase, format: .summary, jobs: jobs, bytesPerJob: bytesPerJob).run(
+        nextLine: { () -> InputLine? in
+          defer { next += 1 }
+          return next < cases.count ? .text(cases[next]) : nil
+        },
+        writeBlock: { block in
+          let split = block.split(separator: "\n").map(String.init)
+          records += split
+          lines.append(split.count)
+        })
+      return (records, lines)
+    }
+    let whole = run(jobs: 1, bytesPerJob: 1 << 16)
+    #expect(whole.records.count == cases.count)
+    for jobs in [1, 2] {
+      let short = run(jobs: jobs, bytesPerJob: 1)
+      #expect(short.records == whole.records, "\(jobs) jobs")
+      #expect(short.lines.allSatisfy { $0 == 1 } && short.lines.count == cases.count)
+    }
+  }
+
   @Test("a large input: every line once, in order, with no more than the pipeline's bound read ahead of what is written")
   func boundedReadAhead() throws {
     let knowledgeBase = try #require(KnowledgeBase.bundled().knowledgeBase)

@@ -14,18 +14,34 @@ enum ConditionKey {
     case .all(let parts): return "all(" + commutative(parts, flattening: { if case .all(let inner) = $0 { inner } else { nil } }) + ")"
     case .any(let parts): return "any(" + commutative(parts, flattening: { if case .any(let inner) = $0 { inner } else { nil } }) + ")"
     case .not(let inner): return "not(" + of(inner) + ")"
-    case .atLeast(let count, let parts): return "atLeast\(count)(" + Set(parts.map(of)).sorted().joined(separator: ", ") + ")"
+    case .atLeast(let count, let parts): return "atLeast\(count)(" + sortedSet(parts.map(of)) + ")"
     }
   }
 
   /// The parts of an `and` or `or` as a sorted set, with nested parts of the same kind lifted.
   private static func commutative(_ parts: [Condition], flattening: (Condition) -> [Condition]?) -> String {
-    var keys = Set<String>()
+    var keys: [String] = []
+    keys.reserveCapacity(parts.count)
     var pending = parts
     while let part = pending.popLast() {
-      if let inner = flattening(part) { pending.append(contentsOf: inner) } else { keys.insert(of(part)) }
+      if let inner = flattening(part) { pending.append(contentsOf: inner) } else { keys.append(of(part)) }
     }
-    return keys.sorted().joined(separator: ", ")
+    return sortedSet(keys)
+  }
+
+  /// Keys sorted, each once, joined: a set's sorted elements, without hashing the few
+  /// keys a condition has.
+  private static func sortedSet(_ keys: [String]) -> String {
+    var sorted = keys
+    sorted.sort()
+    var text = ""
+    var previous: String?
+    for key in sorted where key != previous {
+      if previous != nil { text += ", " }
+      text += key
+      previous = key
+    }
+    return text
   }
 
   // Keys are spelled out rather than made with "\(test)", which describes an enum by

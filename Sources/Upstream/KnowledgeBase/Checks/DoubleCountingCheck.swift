@@ -126,10 +126,11 @@ struct DoubleCountingCheck: KnowledgeBaseCheck {
     let analysis = ConditionAnalysis(questions: kb.questions, scores: kb.scores)
     var conditions: [Int: RuleCondition] = [:]
     var diagnostics: [Diagnostic] = []
+    let keys = draft.conditionKeys
     for (finding, rules) in kb.rulesConcludingFinding.enumerated() where rules.count > 1 && rules.count <= Self.maximumRulesCompared {
       // Each pair once, in id order, so the report does not depend on the order of files.
       let sorted = rules.sorted { kb.rules[$0].id < kb.rules[$1].id }
-      for rule in sorted where conditions[rule] == nil { conditions[rule] = RuleCondition(kb.rules[rule].condition) }
+      for rule in sorted where conditions[rule] == nil { conditions[rule] = RuleCondition(kb.rules[rule].condition, key: keys[rule]) }
       for (position, first) in sorted.enumerated() {
         for second in sorted[(position + 1)...] {
           guard let a = conditions[first], let b = conditions[second], a.mayOverlap(b) else { continue }
@@ -255,8 +256,9 @@ private struct RuleCondition {
   /// or fails without reading anything.
   let hasEmptyGroup: Bool
 
-  init(_ condition: Condition) {
-    key = ConditionKey.of(condition)
+  /// `key` is `ConditionKey.of(condition)`, worked out before.
+  init(_ condition: Condition, key: String) {
+    self.key = key
     requiredAnswerTests = Self.requiredAnswerTests(condition)
     var reads = Set<Int>()
     var hasEmptyGroup = false

@@ -51,10 +51,11 @@ struct DuplicateConditionCheck: KnowledgeBaseCheck {
 
   func check(_ draft: DraftKnowledgeBase) -> [Diagnostic] {
     let rules = draft.knowledgeBase.rules
+    let keys = draft.conditionKeys
     var firstWithKey: [String: Int] = [:]
     var diagnostics: [Diagnostic] = []
     for index in rules.indices.sorted(by: { rules[$0].id < rules[$1].id }) {
-      let key = ConditionKey.of(rules[index].condition)
+      let key = keys[index]
       guard let first = firstWithKey[key] else {
         firstWithKey[key] = index
         continue
