@@ -385,14 +385,15 @@ let upstreamBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLast
 
 /// How the `upstream` binary timed as a whole process was linked: whether it names the
 /// Swift runtime's shared library (a build without `--static-swift-stdlib`), which adds
-/// several milliseconds to every start.
-let upstreamLinkage: String = {
-  guard let binary = try? Data(contentsOf: URL(fileURLWithPath: upstreamBinary), options: .alwaysMapped) else {
-    return "not built"
-  }
-  let sharedRuntime = binary.range(of: Data("libswiftCore.so".utf8)) != nil
+/// several milliseconds to every start. The names of the libraries a program needs are
+/// near the start of the file, so only its first MiB is read.
+func upstreamLinkage() -> String {
+  guard let file = FileHandle(forReadingAtPath: upstreamBinary) else { return "not built" }
+  defer { try? file.close() }
+  let start = (try? file.read(upToCount: 1 << 20)) ?? Data()
+  let sharedRuntime = start.range(of: Data("libswiftCore.so".utf8)) != nil
   return sharedRuntime ? "Swift runtime as shared libraries" : "Swift runtime linked in, --static-swift-stdlib"
-}()
+}
 
 /// Cases per second, whole process, start to exit, output written (to /dev/null).
 struct UserLevel {
@@ -828,7 +829,7 @@ print(table)
 if !userTable.isEmpty { print(userTable) }
 if !scalingTable.isEmpty { print(scalingTable) }
 if let process = results.last?.processMilliseconds {
-  print("upstream assess (one answers file, whole process, median of 5 × 20 runs; \(upstreamLinkage)): \(fixed(process)) ms")
+  print("upstream assess (one answers file, whole process, median of 5 × 20 runs; \(upstreamLinkage())): \(fixed(process)) ms")
 }
 if let path = options.markdown {
   let machine =
@@ -840,14 +841,14 @@ if let path = options.markdown {
     // The report's date, from the one injectable clock (UPSTREAM_TODAY or SOURCE_DATE_EPOCH fix it).
     let date = (try? Clock(environment: ProcessInfo.processInfo.environment))?.today ?? Clock.system.today
     var block =
-      "\(begin)\nMeasured \(date) on \(machine) with `upstream-bench`, release build (\(upstreamLinkage)).\n\n\(table)\n"
+      "\(begin)\nMeasured \(date) on \(machine) with `upstream-bench`, release build (\(upstreamLinkage())).\n\n\(table)\n"
     if !userTable.isEmpty { block += "Whole processes, start to exit (best of 2 runs):\n\n\(userTable)\n" }
     if !scalingTable.isEmpty {
       block += "`--jobs` on batches the size of issue 20's table (whole processes; best of 2 runs under 5 s, else 1):\n\n\(scalingTable)\n"
     }
     if let process = results.last?.processMilliseconds {
       block +=
-        "`upstream assess` on one answers file, as a whole process (median of 5 samples of 20 runs; \(upstreamLinkage)): "
+        "`upstream assess` on one answers file, as a whole process (median of 5 samples of 20 runs; \(upstreamLinkage())): "
         + "\(fixed(process)) ms.\n"
     }
     if !batchLine.isEmpty { block += "\n" + batchLine + "\n" }
