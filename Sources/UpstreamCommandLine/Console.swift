@@ -16,14 +16,18 @@ package struct Console: Sendable {
   package let outputIsTerminal: Bool
   package let errorIsTerminal: Bool
   package let environment: [String: String]
+  /// The width of the terminal standard output is, when it is one (shells do not export
+  /// `COLUMNS`, so a narrow window would otherwise get 80-column lines broken mid-word).
+  package let terminalColumns: Int?
 
   /// A console; without `readLine`, lines are split from what `readInput` returns.
   package init(
     write: @escaping @Sendable (String) -> Void, writeError: @escaping @Sendable (String) -> Void,
     readInput: @escaping @Sendable () -> Data, readLine: (@Sendable () -> InputLine?)? = nil,
     inputIsTerminal: Bool = false, outputIsTerminal: Bool = false, errorIsTerminal: Bool = false,
-    environment: [String: String] = [:]
+    environment: [String: String] = [:], terminalColumns: Int? = nil
   ) {
+    self.terminalColumns = terminalColumns
     self.write = write
     self.writeError = writeError
     self.readInput = readInput
@@ -47,7 +51,14 @@ package struct Console: Sendable {
       readInput: { FileHandle.standardInput.readDataToEndOfFile() },
       readLine: { standardInput.nextLine() },
       inputIsTerminal: isatty(0) == 1, outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1,
-      environment: ProcessInfo.processInfo.environment)
+      environment: ProcessInfo.processInfo.environment, terminalColumns: outputTerminalColumns())
+  }
+
+  /// The number of columns of the terminal on standard output; nil when it is not one.
+  private static func outputTerminalColumns() -> Int? {
+    var size = winsize()
+    guard isatty(1) == 1, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    return Int(size.ws_col)
   }
 
   /// Whether to colour standard output (a terminal, NO_COLOR unset, TERM not `dumb`).

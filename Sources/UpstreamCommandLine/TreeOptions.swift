@@ -9,7 +9,8 @@ let audienceOption = OptionSpec(
   help: "clinician (rule ids, file:line, certainties, sources; the default) or patient (plain words, certainty in words, what to do first).")
 
 /// `--width N`: the width text output wraps to.
-let widthOption = OptionSpec("--width", value: "N", help: "Wrap text to N columns (default: $COLUMNS, else 80).")
+let widthOption = OptionSpec(
+  "--width", value: "N", help: "Wrap text to N columns (default: $COLUMNS, else the terminal's width, else 80).")
 
 /// `--output FILE`.
 let outputOption = OptionSpec("--output", value: "FILE", help: "Write to FILE (atomically) instead of standard output.")
@@ -34,7 +35,8 @@ extension Shared {
     return audience
   }
 
-  /// The width to wrap text to: `--width`, else `$COLUMNS`, else 80.
+  /// The width to wrap text to: `--width`, else `$COLUMNS`, else the terminal's own
+  /// width when writing to one, else 80.
   static func width(_ arguments: ParsedArguments, console: Console, command: String) throws -> Int {
     if let value = arguments.value("--width") {
       guard let width = Int(value), (20...1000).contains(width) else {
@@ -43,6 +45,7 @@ extension Shared {
       return width
     }
     if let columns = console.environment["COLUMNS"].flatMap({ Int($0) }), (20...1000).contains(columns) { return columns }
+    if let columns = console.terminalColumns { return min(1000, max(20, columns)) }
     return 80
   }
 

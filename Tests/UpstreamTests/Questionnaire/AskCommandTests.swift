@@ -93,6 +93,22 @@ struct AskCommandTests {
     )
   }
 
+  @Test("in a 40-column terminal without COLUMNS set, the questionnaire wraps to the terminal's own width")
+  func terminalWidth() throws {
+    let folder = try Self.rulesFolder()
+    let session = folder.url.appendingPathComponent("session.json").path
+    let environment = ["NO_COLOR": "1", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]
+    let command = ([UpstreamBinary.path, "ask", "--rules", folder.path + "/rules", "--session", session]).joined(separator: " ")
+    let terminal = try PseudoTerminal("/bin/sh", ["-c", "stty cols 40 rows 24 && exec \(command)"], environment: environment)
+    try terminal.waitFor("Where does it hurt?")
+    terminal.type("quit\n")
+    #expect(try terminal.waitForExit() == 0)
+    // The disclaimer and the help line wrap at 40 columns (no line longer), not at 80.
+    let lines = terminal.screen.split(separator: "\n").filter { !$0.contains(session) && !$0.contains(folder.path) }
+    #expect(lines.allSatisfy { $0.count <= 40 }, "\(lines.filter { $0.count > 40 })")
+    #expect(lines.contains { $0.count > 30 }, "nothing was wrapped near 40 columns")
+  }
+
   @Test("a warning sign that needs a doctor now is told at once, offered as a place to stop, and told again on stopping")
   func urgentWarningAtOnce() throws {
     let folder = try TemporaryFolder()
