@@ -173,11 +173,21 @@ struct TerminalQuestionnaire {
     }
   }
 
-  private var stoppedMessage: String {
-    let warnings = session.urgentWarnings.map { "! \($0.redFlag.name) — \($0.urgency.description)\n  \($0.advice)\n" }
-    let before = warnings.isEmpty ? "" : "Before you go, your answers raised a warning sign:\n" + warnings.joined() + "\n"
-    return before + "Stopped. Your answers so far are saved in \(store.path).\nTo carry on: \(resumeCommand)\n"
+  /// What stopping says first when the answers raised a warning sign: the sign again.
+  private var stoppingWarning: [String] {
+    let warnings = session.urgentWarnings
+    guard !warnings.isEmpty else { return [] }
+    return ["Before you go, your answers raised a warning sign:"]
+      + warnings.flatMap { ["! \($0.redFlag.name) — \($0.urgency.description)", "  \($0.advice)"] } + [""]
   }
+
+  /// Where the answers are and how to carry on (a path and a command: never wrapped).
+  private var savedMessage: String {
+    "Stopped. Your answers so far are saved in \(store.path).\nTo carry on: \(resumeCommand)\n"
+  }
+
+  /// All that stopping says, as Ctrl-C prints it.
+  private var stoppedMessage: String { stoppingWarning.map { $0 + "\n" }.joined() + savedMessage }
 
   // MARK: Warning signs
 
@@ -201,13 +211,8 @@ struct TerminalQuestionnaire {
 
   private func stopped() -> ExitCode {
     say("")
-    let message = stoppedMessage
-    // The warning is wrapped to the width; the saved file's path and the command are not.
-    let saved = message.range(of: "Stopped. ").map { message[$0.lowerBound...] } ?? message[...]
-    for line in message[..<saved.startIndex].split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
-      say(String(line), hang: 2)
-    }
-    console.write(String(saved))
+    for line in stoppingWarning { say(line, hang: 2) }
+    console.write(savedMessage)
     return .success
   }
 
