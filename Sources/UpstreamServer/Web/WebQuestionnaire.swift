@@ -39,7 +39,7 @@ package struct WebQuestionnaire: Sendable {
       }
     }
     router.add("GET", "/s/{id}") { request, parameters in show(parameters["id"] ?? "", request) }
-    router.add("GET", "/s/{id}/result") { request, parameters in showResult(parameters["id"] ?? "", request) }
+    router.add("GET", "/s/{id}/result") { request, parameters in show(parameters["id"] ?? "", request, resultNow: true) }
     router.add("POST", "/s/{id}/answer") { request, parameters in post(parameters["id"] ?? "", request, .answer) }
     router.add("POST", "/s/{id}/back") { request, parameters in post(parameters["id"] ?? "", request, .back) }
     router.add("POST", "/s/{id}/skip") { request, parameters in post(parameters["id"] ?? "", request, .skip) }
@@ -69,28 +69,18 @@ package struct WebQuestionnaire: Sendable {
 
   // MARK: Showing
 
-  private func show(_ id: String, _ request: HTTPRequest) -> HTTPResponse {
+  /// A session's page: its current question, or its handout once complete. With
+  /// `resultNow` (`/s/{id}/result`), the handout of the answers so far, before the end:
+  /// what someone told of a warning sign sees when they stop there.
+  private func show(_ id: String, _ request: HTTPRequest, resultNow: Bool = false) -> HTTPResponse {
     let loaded: WebSessionStore.Loaded
     do {
       loaded = try sessions.load(id)
     } catch {
       return refusal(error)
     }
-    guard let question = loaded.session.currentQuestion else {
-      let audience: Audience = request.queryValue("audience") == "clinician" ? .clinician : .patient
-      return result(id, loaded.session, token: loaded.csrfToken, audience: audience)
-    }
-    return WebPage.response(html: QuestionPage(id: id, loaded: loaded, question: question, error: nil).html)
-  }
-
-  /// The result of the answers so far, before the end: what someone told of a warning
-  /// sign sees when they stop there (a complete session shows the same at `/s/{id}`).
-  private func showResult(_ id: String, _ request: HTTPRequest) -> HTTPResponse {
-    let loaded: WebSessionStore.Loaded
-    do {
-      loaded = try sessions.load(id)
-    } catch {
-      return refusal(error)
+    if !resultNow, let question = loaded.session.currentQuestion {
+      return WebPage.response(html: QuestionPage(id: id, loaded: loaded, question: question, error: nil).html)
     }
     let audience: Audience = request.queryValue("audience") == "clinician" ? .clinician : .patient
     return result(id, loaded.session, token: loaded.csrfToken, audience: audience)
