@@ -101,3 +101,21 @@ struct ConditionMatcher {
     }
   }
 }
+
+// MARK: - Wording that depends on the answers
+
+extension KnowledgeBase {
+  /// A recommendation's dose and instructions for these answers: for each, the first
+  /// `when` variant whose condition holds, else the plain wording.
+  package func wording(of recommendation: Int, for answers: Answers) -> (dose: String?, instructions: String?) {
+    let declared = recommendations[recommendation]
+    guard !declared.doseVariants.isEmpty || !declared.instructionVariants.isEmpty else {
+      return (declared.dose, declared.instructions)
+    }
+    var matcher = ConditionMatcher(self, answers)
+    func firstHolding(_ variants: [Recommendation.Variant]) -> String? {
+      variants.first { matcher.match($0.condition).isHolding }?.text
+    }
+    return (firstHolding(declared.doseVariants) ?? declared.dose, firstHolding(declared.instructionVariants) ?? declared.instructions)
+  }
+}

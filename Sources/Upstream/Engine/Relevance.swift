@@ -305,7 +305,8 @@ struct Relevance {
 
   /// The open questions the assessment depends on: every rule's outcome and premise (and
   /// so every finding, link, red flag, recommendation and score), each score's stratum,
-  /// and how declared conflicts between recommendations are settled.
+  /// how declared conflicts between recommendations are settled, and which dose and
+  /// instructions variant each recommendation that could be called for gets.
   mutating func resultDependence() -> QuestionSet {
     var result = QuestionSet()
     for dependence in ruleDependence { result.formUnion(dependence.value) }
@@ -313,6 +314,11 @@ struct Relevance {
       result.formUnion(stratumDependence(score))
     }
     result.formUnion(conflictDependence())
+    let couldBeCalledFor = recommendationsThatCouldBeCalledFor()
+    for (index, recommendation) in knowledgeBase.recommendations.enumerated() where couldBeCalledFor[index] {
+      result.formUnion(variantDependence(recommendation.doseVariants))
+      result.formUnion(variantDependence(recommendation.instructionVariants))
+    }
     return result
   }
 

@@ -161,19 +161,13 @@ struct RecommendationTreeBuilder {
     }
     let also = declared.addresses.filter { $0 != finding && placed.contains($0) }
       .sorted { kb.findings[$0].id < kb.findings[$1].id }
+    let wording = kb.wording(of: result.recommendation, for: assessment.answers)
     return RecommendationEntry(
       id: declared.id, title: declared.title, patientTitle: declared.patientTitle,
-      dose: variant(declared.doseVariants) ?? declared.dose, instructions: variant(declared.instructionVariants) ?? declared.instructions,
+      dose: wording.dose, instructions: wording.instructions,
       cautions: declared.cautions, status: status, strength: result.strength,
       calledForBy: result.rules.map(kb.ruleReference), alsoFor: also.map(kb.findingLabel),
       settlements: settlements.map(settlement), sources: declared.provenance.sources.map(kb.sourceReference))
-  }
-
-  /// The first variant whose condition holds on the answers.
-  private func variant(_ variants: [Recommendation.Variant]) -> String? {
-    guard !variants.isEmpty else { return nil }
-    var matcher = ConditionMatcher(kb, assessment.answers)
-    return variants.first { matcher.match($0.condition).isHolding }?.text
   }
 
   /// A settlement in words for both audiences.

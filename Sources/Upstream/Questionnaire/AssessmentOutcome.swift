@@ -3,7 +3,8 @@
 /// Everything an assessment concluded, without the answers it was given: each finding's
 /// certainty, reachable range and evidence, each score's total, range and stratum, the
 /// rules that fired (with their premises) and those left undecided, the red flags, the
-/// recommendations with their status and strength, and the upstream links.
+/// recommendations with their status, strength and wording (the dose and instructions
+/// variant the answers choose), and the upstream links.
 ///
 /// The adaptive questionnaire stops only when no open question could change any of
 /// this, so the assessment it ends with has the same outcome as the assessment of the
@@ -15,6 +16,8 @@ package struct AssessmentOutcome: Sendable, Hashable {
   package let undecidedRules: [Int]
   package let redFlags: [RaisedRedFlag]
   package let recommendations: [RecommendationResult]
+  /// Each recommendation's id with the dose and instructions chosen for the answers.
+  package let wordings: [String]
   package let links: [UpstreamLink]
   private let knowledgeBase: KnowledgeBase
 
@@ -25,6 +28,11 @@ package struct AssessmentOutcome: Sendable, Hashable {
     undecidedRules = assessment.undecidedRules
     redFlags = assessment.redFlags
     recommendations = assessment.recommendations
+    let kb = assessment.knowledgeBase
+    wordings = assessment.recommendations.map { result in
+      let wording = kb.wording(of: result.recommendation, for: assessment.answers)
+      return "\(kb.recommendations[result.recommendation].id): \(wording.dose ?? "no dose") / \(wording.instructions ?? "no instructions")"
+    }
     links = assessment.links
     knowledgeBase = assessment.knowledgeBase
   }
@@ -32,7 +40,7 @@ package struct AssessmentOutcome: Sendable, Hashable {
   package static func == (lhs: AssessmentOutcome, rhs: AssessmentOutcome) -> Bool {
     lhs.findings == rhs.findings && lhs.scores == rhs.scores && lhs.firings == rhs.firings
       && lhs.undecidedRules == rhs.undecidedRules && lhs.redFlags == rhs.redFlags
-      && lhs.recommendations == rhs.recommendations && lhs.links == rhs.links
+      && lhs.recommendations == rhs.recommendations && lhs.wordings == rhs.wordings && lhs.links == rhs.links
   }
 
   package func hash(into hasher: inout Hasher) {
@@ -69,6 +77,7 @@ package struct AssessmentOutcome: Sendable, Hashable {
       "red flag", redFlags.map { "\(kb.redFlags[$0.flag].id) \($0.urgency.rawValue)" },
       other.redFlags.map { "\(kb.redFlags[$0.flag].id) \($0.urgency.rawValue)" })
     compare("recommendation", recommendations.map(describe), other.recommendations.map(describe))
+    compare("wording", wordings, other.wordings)
     compare(
       "link", links.map { "\(kb.findings[$0.contributor].id) upstream of \(kb.findings[$0.finding].id)" },
       other.links.map { "\(kb.findings[$0.contributor].id) upstream of \(kb.findings[$0.finding].id)" })

@@ -91,7 +91,8 @@ struct AdaptivityTests {
   }
 
   /// Finding tests under `or` and `<`, `not`, `at least`, score ranges, a stratum that
-  /// reads a finding, and a conflict settled by strength: the places where an early stop
+  /// reads a finding, a conflict settled by strength, and dose and instructions that depend
+  /// on an answer nothing else reads: the places where an early stop
   /// could go wrong.
   static let tricky =
     CheckExamples.preamble + """
@@ -120,6 +121,8 @@ struct AdaptivityTests {
       question e: yes/no
         ask "E?"
         ask when c is x and not a
+      question v: yes/no
+        ask "V?"
       contributor f
         name "F"
       contributor g
@@ -148,6 +151,9 @@ struct AdaptivityTests {
       recommendation two
         title "Two"
         dose "d"
+        dose when v "dv"
+        instructions "i"
+        instructions when not v and c is z "iz"
       rule r1
         when a
         then f certainty 0.3
