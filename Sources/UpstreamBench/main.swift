@@ -758,17 +758,19 @@ do {
   print(lspLine)
 }
 
-// The adaptive questionnaire over the clinician cases: questions asked as a share of all.
-let adaptivityLine =
-  AdaptivityReport.bundled(measuringNecessary: true).map { "Adaptive questionnaire over the clinician cases: \($0.summary)." }
-  ?? ""
-print(adaptivityLine)
-// The same, stopping once the advice shown (red flags, the patient's report) is settled.
+// The questionnaire over the clinician cases, questions asked as a share of all: as
+// `upstream ask` runs it for the patient (until the advice shown is settled), then until
+// the whole assessment is (`--until-assessment-settled`, a clinician's default).
 let adviceSettledLine =
   AdaptivityReport.bundled(mode: .untilAdviceSettled, measuringNecessary: true).map {
-    "Questionnaire until the advice is settled (`ask --until-advice-settled`) over the clinician cases: \($0.summary)."
+    "Questionnaire as `upstream ask` runs it for the patient (until the advice is settled), over the clinician cases: \($0.summary)."
+  } ?? ""
+let adaptivityLine =
+  AdaptivityReport.bundled(measuringNecessary: true).map {
+    "Questionnaire until the whole assessment is settled (`ask --until-assessment-settled`), over the clinician cases: \($0.summary)."
   } ?? ""
 print(adviceSettledLine)
+print(adaptivityLine)
 
 // MARK: - Report
 
@@ -852,8 +854,8 @@ if let path = options.markdown {
         + "\(fixed(process)) ms.\n"
     }
     if !batchLine.isEmpty { block += "\n" + batchLine + "\n" }
-    if !adaptivityLine.isEmpty { block += "\n" + adaptivityLine + "\n" }
     if !adviceSettledLine.isEmpty { block += "\n" + adviceSettledLine + "\n" }
+    if !adaptivityLine.isEmpty { block += "\n" + adaptivityLine + "\n" }
     if !lspLine.isEmpty { block += "\n" + lspLine + "\n" }
     document.replaceSubrange(start.lowerBound..<stop.upperBound, with: block + end)
     try document.write(toFile: path, atomically: true, encoding: .utf8)

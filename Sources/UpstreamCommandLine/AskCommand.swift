@@ -24,7 +24,12 @@ enum AskCommand: UpstreamCommand {
       OptionSpec(
         "--until-advice-settled",
         help:
-          "Stop as soon as no answer can change the advice shown (the red flags and the patient's report), not the whole assessment: fewer questions; the clinician's tree may show some findings as ranges."
+          "Stop as soon as no answer can change the advice shown (the red flags and the patient's report): the default for the patient audience. The clinician's tree may then show some findings as ranges."
+      ),
+      OptionSpec(
+        "--until-assessment-settled",
+        help:
+          "Stop only when no answer can change anything the engine concludes, so the clinician's tree is exactly the full answers' one: the default with --audience clinician."
       ),
       OptionSpec(
         "--audience", value: "WHO",
@@ -36,7 +41,7 @@ enum AskCommand: UpstreamCommand {
       "upstream ask --session my-answers.json",
       "upstream ask --resume my-answers.json",
       "upstream ask --all",
-      "upstream ask --until-advice-settled",
+      "upstream ask --audience clinician",
       "printf 'no\\nno\\n…' | upstream ask --session answers.json",
     ])
 
@@ -48,7 +53,7 @@ enum AskCommand: UpstreamCommand {
       throw CommandError.usage("upstream ask takes no arguments; found '\(extra)'", suggestion: nil, command: spec.name)
     }
     let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
-    let mode = try Self.mode(arguments)
+    let mode = try Self.mode(arguments, audience: audience)
     var session: QuestionnaireSession
     let path: String
     let assessmentDate = try Shared.assessmentDate(arguments, command: spec.name)
@@ -75,10 +80,12 @@ enum AskCommand: UpstreamCommand {
     if let assessmentDate { session.assessmentDate = assessmentDate }
     var resume = ["upstream", "ask", "--resume", quoted(path)]
     for rules in arguments.all("--rules") { resume += ["--rules", quoted(rules)] }
+    if audience == .clinician { resume += ["--audience", "clinician"] }
     switch mode {
     case .everyQuestion: resume.append("--all")
-    case .untilAdviceSettled: resume.append("--until-advice-settled")
-    case .adaptive: break
+    case .untilAdviceSettled where audience == .clinician: resume.append("--until-advice-settled")
+    case .adaptive where audience == .patient: resume.append("--until-assessment-settled")
+    case .untilAdviceSettled, .adaptive: break
     }
     var terminal = TerminalQuestionnaire(
       session: session, store: SessionStore(path: path), console: console, width: width,
@@ -88,17 +95,20 @@ enum AskCommand: UpstreamCommand {
     return try terminal.run(resuming: arguments.value("--resume") != nil)
   }
 
-  /// Which questions to ask: every one (`--all`), until the advice is settled
-  /// (`--until-advice-settled`), or until the whole assessment is (the default).
-  private static func mode(_ arguments: ParsedArguments) throws -> QuestionnaireSession.Mode {
-    switch (arguments.flag("--all"), arguments.flag("--until-advice-settled")) {
-    case (true, true):
+  /// Which questions to ask: every one (`--all`), until the advice shown is settled
+  /// (`--until-advice-settled`), or until the whole assessment is
+  /// (`--until-assessment-settled`). By default, until what the audience reads is
+  /// settled: the advice for the patient, the whole assessment for a clinician.
+  private static func mode(_ arguments: ParsedArguments, audience: Audience) throws -> QuestionnaireSession.Mode {
+    let chosen = [
+      ("--all", QuestionnaireSession.Mode.everyQuestion), ("--until-advice-settled", .untilAdviceSettled),
+      ("--until-assessment-settled", .adaptive),
+    ].filter { arguments.flag($0.0) }
+    guard chosen.count <= 1 else {
       throw CommandError.usage(
-        "--all and --until-advice-settled ask different questions; choose one", suggestion: nil, command: spec.name)
-    case (true, false): return .everyQuestion
-    case (false, true): return .untilAdviceSettled
-    case (false, false): return .adaptive
+        "\(chosen.map(\.0).joined(separator: " and ")) ask different questions; choose one", suggestion: nil, command: spec.name)
     }
+    return chosen.first?.1 ?? (audience == .patient ? .untilAdviceSettled : .adaptive)
   }
 
   /// Reads a session file (an answers file, in the order answered) and resumes it.

@@ -50,15 +50,16 @@ package struct WebQuestionnaire: Sendable {
     let message: String
   }
 
-  /// The mode a new session is started in: the form's `mode` field
-  /// (`until-advice-settled` stops once the advice shown is settled), else adaptive; a
-  /// refusal for a form that cannot be read or a mode that does not exist.
+  /// The mode a new session is started in: the form's `mode` field (`adaptive` asks
+  /// until the whole assessment is settled), else `until-advice-settled`, which stops once
+  /// the advice the person is shown is settled; a refusal for a form that cannot be read
+  /// or a mode that does not exist.
   private func requestedMode(_ request: HTTPRequest) -> Result<QuestionnaireSession.Mode, ModeRefusal> {
-    guard !request.body.isEmpty else { return .success(.adaptive) }
+    guard !request.body.isEmpty else { return .success(.untilAdviceSettled) }
     guard let form = PercentDecoding.pairs(request.body) else {
       return .failure(ModeRefusal(message: "the form could not be read"))
     }
-    guard let field = form.first(where: { $0.name == "mode" }) else { return .success(.adaptive) }
+    guard let field = form.first(where: { $0.name == "mode" }) else { return .success(.untilAdviceSettled) }
     guard let mode = QuestionnaireSession.Mode(rawValue: field.value) else {
       return .failure(
         ModeRefusal(

@@ -31,8 +31,8 @@ struct AskCommandTests {
     #expect(
       out.contains("> knee\n'knee' is not one of the options; type its number (1–2) or words from it.\n\nQuestion 1 · about 2 more"))
     #expect(out.contains("> skip\nThis is a safety question, so it cannot be skipped. Please answer yes or no.\n"))
-    #expect(out.contains("> maybe\nPlease answer yes or no (y or n).\n\nQuestion 2 · about 2 more · safety question"))
-    #expect(out.contains("Now the questions about your pain: only those that can still change the result."))
+    #expect(out.contains("> maybe\nPlease answer yes or no (y or n).\n\nQuestion 2 · about 1 more · safety question"))
+    #expect(out.contains("Now the questions about your pain: only those that can still change the advice."))
     #expect(
       out.contains(
         "> why\nYour answer can still change:\n  - Flat arches (a possible contributor, foot)\nThe rule that uses it:\n  - Flat arches make the hip work harder.\n"
@@ -43,7 +43,7 @@ struct AskCommandTests {
         "How do your arches look?\n  1. Flat\n  2. A visible arch\n  3. A very high arch\n  (your answer was: Flat)"
       ))
     #expect(
-      out.contains("That is every question needed: 4 of the 6 questions were asked; the others could\nnot change the result.\n"))
+      out.contains("That is every question needed: 4 of the 6 questions were asked; the others could\nnot change the advice.\n"))
     #expect(out.contains("Stiff shoes"))
     #expect(!out.contains("Flat arches (flat_arches)"))
     #expect(
@@ -85,7 +85,7 @@ struct AskCommandTests {
     #expect(second.output.contains("Question 3 · about 1 more\nHow many hours a day do you sit?"))
     #expect(
       second.output.contains(
-        "That is every question needed: 4 of the 6 questions were asked; the others could\nnot change the result."))
+        "That is every question needed: 4 of the 6 questions were asked; the others could\nnot change the advice."))
     #expect(second.output.contains("Long sitting"))
     #expect(
       try Self.file(session)
@@ -195,6 +195,33 @@ struct AskCommandTests {
     #expect(result.output.contains("How many hours a day do you sit?"))
     #expect(!result.output.contains("Is your back worse after sitting?"))
     #expect(result.output.contains("That is every question: 5 of the 6 were asked."))
+  }
+
+  @Test("the stop rule follows the reader: the advice for the patient, the whole assessment for a clinician; two rules refused")
+  func stopRuleFollowsAudience() throws {
+    let folder = try Self.rulesFolder()
+    let rules = folder.path + "/rules"
+    let replies = "back\nno\n10\nyes\n\n"
+    func ask(_ options: [String], _ name: String) throws -> UpstreamBinary.Result {
+      let session = folder.url.appendingPathComponent(name).path
+      return try UpstreamBinary.run(["ask", "--rules", rules, "--session", session] + options, input: replies)
+    }
+    let patient = try ask([], "patient.json")
+    #expect(patient.status == 0, "\(patient.errors)")
+    #expect(patient.output.contains("the others could\nnot change the advice."))
+    let clinician = try ask(["--audience", "clinician"], "clinician.json")
+    #expect(clinician.status == 0, "\(clinician.errors)")
+    #expect(clinician.output.contains("the others could\nnot change the result."))
+    // Stopped half-way, the command to carry on keeps the audience, and so the stop rule.
+    let stopped = folder.url.appendingPathComponent("stopped.json").path
+    let half = try UpstreamBinary.run(
+      ["ask", "--rules", rules, "--session", stopped, "--audience", "clinician"], input: "back\nno\n")
+    #expect(half.output.contains("To carry on: upstream ask --resume \(stopped) --rules \(rules) --audience clinician\n"))
+    let chosen = try ask(["--until-assessment-settled"], "chosen.json")
+    #expect(chosen.output.contains("the others could\nnot change the result."))
+    let both = try ask(["--all", "--until-assessment-settled"], "both.json")
+    #expect(both.status == 2)
+    #expect(both.errors.contains("--all and --until-assessment-settled ask different questions; choose one"))
   }
 
   @Test("session files: an existing one is not overwritten; a broken or FHIR one is refused with the reason")

@@ -113,10 +113,10 @@ extension PersonaTerminalTests {
     return Run(asked: asked, screen: terminal.screen, session: session, folder: folder)
   }
 
-  @Test("ask --until-advice-settled: fewer questions than the default, and the same plan printed")
+  @Test("ask stops once the advice is settled: fewer questions than --until-assessment-settled, and the same plan printed")
   func untilAdviceSettled() throws {
-    let whole = try Self.ask([])
-    let settled = try Self.ask(["--until-advice-settled"])
+    let whole = try Self.ask(["--until-assessment-settled"])
+    let settled = try Self.ask([])
     #expect(settled.asked.count < whole.asked.count, "asked \(settled.asked.count), by default \(whole.asked.count)")
     #expect(Array(settled.asked.prefix(2)) == ["pain_areas", "injury_recent"])
     let result = try settled.result()

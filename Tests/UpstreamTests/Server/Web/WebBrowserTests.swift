@@ -42,11 +42,11 @@ struct WebBrowserTests {
   // MARK: - The plan the browser follows
 
   /// A persona's walk through the questionnaire, as the library's `QuestionnaireSession`
-  /// asks it: the case's answers, "not sure" once, a neutral answer (no, none, the first
+  /// asks it in the web's mode (until the advice is settled): the case's answers, "not sure" once, a neutral answer (no, none, the first
   /// option, the lowest number) to what the case leaves out; and what the handout then shows.
   static func plan(_ id: String) throws -> [String: Any] {
     let answers = try #require(AdaptivityReport.bundledCases().first { $0.id == id }).answers
-    var session = QuestionnaireSession(knowledgeBase)
+    var session = QuestionnaireSession(knowledgeBase, mode: .untilAdviceSettled)
     var steps: [[String: Any]] = []
     var notSureGiven = false
     while let question = session.currentQuestion, steps.count < 200 {
