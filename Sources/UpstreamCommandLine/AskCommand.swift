@@ -24,7 +24,7 @@ enum AskCommand: UpstreamCommand {
       OptionSpec(
         "--until-advice-settled",
         help:
-          "Stop as soon as no answer can change the advice shown (the red flags and the patient's report): the default for the patient audience. The clinician's tree may then show some findings as ranges."
+          "Stop as soon as no answer can change the advice shown (the red flags and the patient's report): the default for the patient audience. A clinician's tree then gives certainties from the answers given, and an incomplete score as a range."
       ),
       OptionSpec(
         "--until-assessment-settled",

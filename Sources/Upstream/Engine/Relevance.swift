@@ -385,7 +385,8 @@ extension Relevance {
   /// - each score's stratum, and whether the score counts as filled in.
   ///
   /// A finding's certainty as a number, a score's total and the rules behind findings
-  /// no report shows can still be open: the clinician's tree then shows them as ranges.
+  /// no report shows can still be open: the clinician's tree then gives the certainty
+  /// the answers given support, and a score as incomplete with its range.
   mutating func shownResultDependence() -> QuestionSet {
     let kb = knowledgeBase
     var result = QuestionSet()

@@ -27,8 +27,10 @@ public struct QuestionnaireSession: Sendable {
     /// it stops when no answer can change the red flags raised or anything the patient's
     /// report says (the plan per complaint, the recommendations with their doses and
     /// instructions, what is withheld, the scores' bands). Asks fewer questions than
-    /// `.adaptive`; the clinician's tree may then show findings as ranges and questions
-    /// as unanswered.
+    /// `.adaptive`. The clinician's tree then gives each finding the certainty the answers
+    /// given support (more answers could move the number, not its words), shows a score
+    /// whose unanswered items could change it as incomplete with its range, and lists
+    /// the questions that were answered.
     case untilAdviceSettled = "until-advice-settled"
     /// Every question whose `ask when` allows.
     case everyQuestion = "every-question"
