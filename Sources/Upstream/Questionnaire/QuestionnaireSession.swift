@@ -515,9 +515,14 @@ public struct QuestionRationale: Sendable {
   /// Whether the answer can still change anything.
   public var mattersNow: Bool { !(redFlags.isEmpty && findings.isEmpty && recommendations.isEmpty && scores.isEmpty) }
 
+  /// How many items of one kind (warning signs, findings, rules) the reasons name before
+  /// they say how many more there are: the first question can touch almost everything.
+  public static let namedPerKind = 5
+
   /// The reasons in plain words, one line each: the red flags, contributors and scores
   /// the answer can still change (the advice only when it changes nothing else), and the
-  /// rules that use it.
+  /// rules that use it; at most `namedPerKind` of each kind (the most urgent warning
+  /// signs first), then how many more.
   public var lines: [String] {
     var lines: [String] = []
     if question.isRedFlagQuestion {
@@ -525,23 +530,41 @@ public struct QuestionRationale: Sendable {
     }
     if mattersNow {
       lines.append("Your answer can still change:")
-      for flag in redFlags { lines.append("  - the warning sign \"\(flag.name)\" (\(flag.urgency.description))") }
-      for finding in findings {
-        let kind = finding.kind == .contributor ? "a possible contributor" : "a complaint"
-        lines.append("  - \(finding.name) (\(kind)\(finding.region.map { ", \($0.description)" } ?? ""))")
-      }
-      for score in scores { lines.append("  - \(score.name)") }
+      lines += Self.named(
+        redFlags.enumerated().sorted { ($0.element.urgency, $0.offset) < ($1.element.urgency, $1.offset) }.map(\.element).map {
+          "the warning sign \"\($0.name)\" (\($0.urgency.description))"
+        }, more: "warning sign", "warning signs")
+      lines += Self.named(
+        findings.map { finding in
+          let kind = finding.kind == .contributor ? "a possible contributor" : "a complaint"
+          return "\(finding.name) (\(kind)\(finding.region.map { ", \($0.description)" } ?? ""))"
+        }, more: "complaint or contributor", "complaints and contributors")
+      lines += Self.named(scores.map(\.name), more: "score", "scores")
       if redFlags.isEmpty && findings.isEmpty && scores.isEmpty {
-        for recommendation in recommendations { lines.append("  - the advice \"\(recommendation.title)\"") }
+        lines += Self.named(recommendations.map { "the advice \"\($0.title)\"" }, more: "piece of advice", "pieces of advice")
       }
     } else {
       lines.append("Given your other answers, this answer can no longer change the result;")
       lines.append("it is asked because every question is being asked.")
     }
     if !rules.isEmpty {
-      lines.append(rules.count == 1 ? "The rule that uses it:" : "The \(rules.count) rules that use it:")
-      for rule in rules { lines.append("  - \(rule.patientWording ?? rule.because)") }
+      let heading =
+        switch rules.count {
+        case 1: "The rule that uses it:"
+        case ...Self.namedPerKind: "The \(rules.count) rules that use it:"
+        default: "The \(rules.count) rules that use it, among them:"
+        }
+      lines.append(heading)
+      lines += rules.prefix(Self.namedPerKind).map { "  - \($0.patientWording ?? $0.because)" }
     }
     return lines
+  }
+
+  /// Items as list lines, at most `namedPerKind`, then one line saying how many more.
+  private static func named(_ items: [String], more singular: String, _ plural: String) -> [String] {
+    let shown = items.prefix(namedPerKind).map { "  - \($0)" }
+    let rest = items.count - shown.count
+    guard rest > 0 else { return shown }
+    return shown + ["  - and \(rest) more \(rest == 1 ? singular : plural)"]
   }
 }

@@ -145,6 +145,26 @@ struct QuestionnaireSessionTests {
     #expect(numb.lines.first == "This is a safety question: it is asked before anything else, and cannot be skipped.")
   }
 
+  @Test("why the first question is asked fits on a screen: at most five of each kind, the most urgent first, then how many more")
+  func whyOfTheFirstQuestion() throws {
+    let kb = try #require(KnowledgeBase.bundled().knowledgeBase)
+    let session = QuestionnaireSession(kb)
+    let first = try #require(session.currentQuestion)
+    let rationale = try #require(session.why(first.id))
+    // Where it hurts touches most of the knowledge base.
+    #expect(rationale.redFlags.count > 5 && rationale.findings.count > 5 && rationale.rules.count > 5)
+    let lines = rationale.lines
+    let items = lines.filter { $0.hasPrefix("  - ") }
+    #expect(items.count <= 4 * (QuestionRationale.namedPerKind + 1), "\(lines.joined(separator: "\n"))")
+    #expect(lines.contains("  - and \(rationale.redFlags.count - 5) more warning signs"))
+    #expect(lines.contains("  - and \(rationale.findings.count - 5) more complaints and contributors"))
+    #expect(lines.contains("The \(rationale.rules.count) rules that use it, among them:"))
+    let flags = items.filter { $0.hasPrefix("  - the warning sign") }
+    #expect(flags.count == 5)
+    let firstEmergency = try #require(rationale.redFlags.first { $0.urgency == .emergency })
+    #expect(flags.first?.contains(firstEmergency.name) == true, "the most urgent warning sign first: \(flags)")
+  }
+
   @Test("the session file is an answers file in the order answered; resuming carries on where it stopped")
   func resume() throws {
     let kb = try QuestionnaireFixtures.knowledgeBase()
