@@ -411,16 +411,25 @@ struct UserLevel {
 /// How many cases the `--jobs` scaling runs give each size: issue 20's table.
 func scalingCaseCount(_ size: SyntheticKnowledgeBase.Size) -> Int { size == .large ? 1_000 : 10_000 }
 
-/// Cases per second of `upstream assess --batch` in each output format on 1 and 2 jobs;
-/// the best of two runs when a run is short (under 5 s), else one.
+/// Cases per second of `upstream assess --batch` in each output format on 1 and 2 jobs.
+/// The two are run in turn, three pairs, the first of each pair swapping from pair to pair
+/// (1, 2; 2, 1; 1, 2), and each rate is from the median of its three runs: the machine's
+/// speed drifts within a run of minutes, and taking the runs apart lets the drift land on
+/// one side of the ratio only.
 func batchRates(rules: String, batch: String, cases: Int) -> [(label: String, perSecond: Double)] {
   var rates: [(label: String, perSecond: Double)] = []
   for format in ["summary", "tree"] {
+    var seconds: [Int: [Double]] = [1: [], 2: []]
+    for pair in 0..<3 {
+      for jobs in pair % 2 == 0 ? [1, 2] : [2, 1] {
+        let arguments = ["assess", "--rules", rules, "--batch", batch, "--jobs", "\(jobs)", "--output-format", format]
+        if let time = wallTime(upstreamBinary, arguments, runs: 1) { seconds[jobs, default: []].append(time) }
+      }
+    }
     for jobs in [1, 2] {
-      let arguments = ["assess", "--rules", rules, "--batch", batch, "--jobs", "\(jobs)", "--output-format", format]
-      guard var seconds = wallTime(upstreamBinary, arguments, runs: 1) else { continue }
-      if seconds < 5, let again = wallTime(upstreamBinary, arguments, runs: 1) { seconds = min(seconds, again) }
-      rates.append(("\(format), --jobs \(jobs)", Double(cases) / seconds))
+      let times = (seconds[jobs] ?? []).sorted()
+      guard !times.isEmpty else { continue }
+      rates.append(("\(format), --jobs \(jobs)", Double(cases) / times[times.count / 2]))
     }
   }
   return rates
@@ -846,7 +855,7 @@ if let path = options.markdown {
       "\(begin)\nMeasured \(date) on \(machine) with `upstream-bench`, release build (\(upstreamLinkage())).\n\n\(table)\n"
     if !userTable.isEmpty { block += "Whole processes, start to exit (best of 2 runs):\n\n\(userTable)\n" }
     if !scalingTable.isEmpty {
-      block += "`--jobs` on batches the size of issue 20's table (whole processes; best of 2 runs under 5 s, else 1):\n\n\(scalingTable)\n"
+      block += "`--jobs` on batches the size of issue 20's table (whole processes; the median of 3 runs each, 1 and 2 jobs taken in turn):\n\n\(scalingTable)\n"
     }
     if let process = results.last?.processMilliseconds {
       block +=
