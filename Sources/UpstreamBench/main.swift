@@ -855,7 +855,8 @@ if let path = options.markdown {
       "\(begin)\nMeasured \(date) on \(machine) with `upstream-bench`, release build (\(upstreamLinkage())).\n\n\(table)\n"
     if !userTable.isEmpty { block += "Whole processes, start to exit (best of 2 runs):\n\n\(userTable)\n" }
     if !scalingTable.isEmpty {
-      block += "`--jobs` on batches the size of issue 20's table (whole processes; the median of 3 runs each, 1 and 2 jobs taken in turn):\n\n\(scalingTable)\n"
+      block += "`--jobs` on batches the size of issue 20's table (whole processes; the median of 3 runs each, "
+      block += "1 and 2 jobs taken in turn):\n\n\(scalingTable)\n"
     }
     if let process = results.last?.processMilliseconds {
       block +=
