@@ -58,8 +58,12 @@ public final class KnowledgeBase: Sendable {
     var byQuestion = [[Int]](repeating: [], count: questions.count)
     var byFinding = [[Int]](repeating: [], count: findings.count)
     var byScore = [[Int]](repeating: [], count: scores.count)
+    var questionsRead: [Int] = []
     for (index, rule) in rules.enumerated() {
-      for question in Set(rule.condition.questionsRead) { byQuestion[question].append(index) }
+      // Rules are visited in order, so a rule already listed for a question is the last one.
+      questionsRead.removeAll(keepingCapacity: true)
+      rule.condition.collectQuestions(into: &questionsRead)
+      for question in questionsRead where byQuestion[question].last != index { byQuestion[question].append(index) }
       for conclusion in rule.conclusions {
         switch conclusion {
         case .certainty(let finding, _): if byFinding[finding].last != index { byFinding[finding].append(index) }
@@ -77,17 +81,22 @@ public final class KnowledgeBase: Sendable {
     // Rules reading each finding and each score (directly, or through a stratum's condition).
     var readingFinding = [[Int]](repeating: [], count: findings.count)
     var readingScore = [[Int]](repeating: [], count: scores.count)
+    var findingsRead: [(finding: Int, negated: Bool)] = []
+    var scoresRead: [Int] = []
     for (index, rule) in rules.enumerated() {
-      var findingsRead = rule.condition.findingsRead().map(\.finding)
-      var scoresRead = rule.condition.scoresRead
-      for score in rule.condition.scoresRead {
-        for stratum in scores[score].strata {
-          findingsRead.append(contentsOf: stratum.condition.findingsRead().map(\.finding))
-          scoresRead.append(contentsOf: stratum.condition.scoresRead)
+      findingsRead.removeAll(keepingCapacity: true)
+      scoresRead.removeAll(keepingCapacity: true)
+      rule.condition.collectFindings(into: &findingsRead)
+      rule.condition.collectScores(into: &scoresRead)
+      for position in 0..<scoresRead.count {
+        for stratum in scores[scoresRead[position]].strata {
+          stratum.condition.collectFindings(into: &findingsRead)
+          stratum.condition.collectScores(into: &scoresRead)
         }
       }
-      for finding in Set(findingsRead) { readingFinding[finding].append(index) }
-      for score in Set(scoresRead) { readingScore[score].append(index) }
+      // Rules are visited in order, so a rule already listed for a finding is the last one.
+      for (finding, _) in findingsRead where readingFinding[finding].last != index { readingFinding[finding].append(index) }
+      for score in scoresRead where readingScore[score].last != index { readingScore[score].append(index) }
     }
     // Each rule's dependents, each once and sorted: a rule is marked with the index of the
     // rule whose list it is in, rather than hashed into a set per rule.

@@ -96,6 +96,9 @@ package struct DraftKnowledgeBase: Sendable {
   let ruleConditions: [ConditionSyntax]
   /// Each rule's declaration range, by rule index.
   let ruleRanges: [SourceRange]
+  /// Each rule's place among the rules sorted by id, by rule index (0 for the first id),
+  /// so that checks report in id order without comparing ids.
+  let ruleIDRank: [Int]
   /// Each rule's conclusions as written, by rule index, for checks that point at (or fix) one.
   let ruleConclusions: [[ConclusionSyntax]]
   let questionRanges: [SourceRange]
@@ -122,13 +125,15 @@ package struct DraftKnowledgeBase: Sendable {
   var conditionKeys: [String] { conditionKeysOnce.value }
 
   init(
-    knowledgeBase: KnowledgeBase, ruleConditions: [ConditionSyntax], ruleRanges: [SourceRange], ruleConclusions: [[ConclusionSyntax]],
+    knowledgeBase: KnowledgeBase, ruleConditions: [ConditionSyntax], ruleRanges: [SourceRange], ruleIDRank: [Int],
+    ruleConclusions: [[ConclusionSyntax]],
     questionRanges: [SourceRange], findingRanges: [SourceRange], recommendationRanges: [SourceRange], sourceRanges: [SourceRange],
     redFlagRanges: [SourceRange], headerRange: SourceRange, askWhenSyntax: [ConditionSyntax?], recommendationDoses: [Bool]
   ) {
     self.knowledgeBase = knowledgeBase
     self.ruleConditions = ruleConditions
     self.ruleRanges = ruleRanges
+    self.ruleIDRank = ruleIDRank
     self.ruleConclusions = ruleConclusions
     self.questionRanges = questionRanges
     self.findingRanges = findingRanges
@@ -319,8 +324,9 @@ private struct Resolver {
 
     // Order rules so that each comes after every rule whose conclusions it reads.
     guard let order = evaluationOrder(rules, ranges: ruleRanges, scores: scores) else { return nil }
-    var symbolsByRule = symbols
-    for (position, original) in order.enumerated() { symbolsByRule[rules[original].id] = .rule(position) }
+    // The resolver's table is not read again: each rule's entry is changed in place (a
+    // copy would rehash every id).
+    for (position, original) in order.enumerated() { symbols[rules[original].id] = .rule(position) }
     let knowledgeBase = KnowledgeBase(
       header: header, sources: sources, questions: finalQuestions, findings: findings, scores: scores,
       redFlags: redFlags, recommendations: recommendations,
@@ -330,10 +336,11 @@ private struct Resolver {
         return used
       },
       rules: order.map { rules[$0] },
-      contentHash: contentHash, symbols: symbolsByRule)
+      contentHash: contentHash, symbols: symbols)
     return DraftKnowledgeBase(
       knowledgeBase: knowledgeBase, ruleConditions: order.map { conditionSyntax[$0] },
-      ruleRanges: order.map { ruleRanges[$0] }, ruleConclusions: order.map { conclusionSyntax[$0] }, questionRanges: questionSyntax.map(\.id.range),
+      // The rules were resolved in id order, so each rule's index before ordering is its rank by id.
+      ruleRanges: order.map { ruleRanges[$0] }, ruleIDRank: order, ruleConclusions: order.map { conclusionSyntax[$0] }, questionRanges: questionSyntax.map(\.id.range),
       findingRanges: findingSyntax.map(\.id.range), recommendationRanges: recommendationSyntax.map(\.id.range),
       sourceRanges: sourceSyntax.map(\.id.range), redFlagRanges: redFlagSyntax.map(\.id.range),
       headerRange: headers.first?.range ?? .wholeFile(files.first?.path ?? "rules"), askWhenSyntax: questionSyntax.map(\.askWhen),
@@ -1133,43 +1140,62 @@ private struct Resolver {
   /// (reading a score's stratum reads every score the strata test). Ties are broken by
   /// rule id, so the order never depends on the order of files.
   private mutating func evaluationOrder(_ rules: [Rule], ranges: [SourceRange], scores: [Score]) -> [Int]? {
-    var findingWriters: [Int: [Int]] = [:]
-    var scoreWriters: [Int: [Int]] = [:]
+    // Findings and scores are numbered from 0, so the rules writing each are kept in arrays
+    // indexed by them, not hashed.
+    var findingWriters = [[Int]](repeating: [], count: findingSyntax.count)
+    var scoreWriters = [[Int]](repeating: [], count: scores.count)
     for (index, rule) in rules.enumerated() {
       for conclusion in rule.conclusions {
         switch conclusion {
-        case .certainty(let finding, _): findingWriters[finding, default: []].append(index)
-        case .addPoints(let score, _): scoreWriters[score, default: []].append(index)
+        case .certainty(let finding, _): findingWriters[finding].append(index)
+        case .addPoints(let score, _): scoreWriters[score].append(index)
         default: break
         }
       }
     }
     // For each rule, the rules it depends on, and whether through a `not`.
     var dependsOn = [[(rule: Int, negated: Bool)]](repeating: [], count: rules.count)
+    var findingsRead: [(finding: Int, negated: Bool)] = []
+    var directScores: [Int] = []
     for (index, rule) in rules.enumerated() {
-      var findingsRead = rule.condition.findingsRead()
-      for score in rule.condition.scoresRead {
-        for stratum in scores[score].strata { findingsRead.append(contentsOf: stratum.condition.findingsRead()) }
+      findingsRead.removeAll(keepingCapacity: true)
+      directScores.removeAll(keepingCapacity: true)
+      rule.condition.collectFindings(into: &findingsRead)
+      rule.condition.collectScores(into: &directScores)
+      for score in directScores {
+        for stratum in scores[score].strata { stratum.condition.collectFindings(into: &findingsRead) }
       }
+      var depends: [(rule: Int, negated: Bool)] = []
       for (finding, negated) in findingsRead {
-        dependsOn[index].append(contentsOf: (findingWriters[finding] ?? []).map { ($0, negated) })
+        for writer in findingWriters[finding] { depends.append((writer, negated)) }
       }
-      var scoresRead = Set(rule.condition.scoresRead)
-      for score in rule.condition.scoresRead {
-        for stratum in scores[score].strata { scoresRead.formUnion(stratum.condition.scoresRead) }
+      if !directScores.isEmpty {
+        var scoresRead = Set(directScores)
+        for score in directScores {
+          for stratum in scores[score].strata { scoresRead.formUnion(stratum.condition.scoresRead) }
+        }
+        for score in scoresRead.sorted() {
+          for writer in scoreWriters[score] { depends.append((writer, false)) }
+        }
       }
-      for score in scoresRead.sorted() {
-        dependsOn[index].append(contentsOf: (scoreWriters[score] ?? []).map { ($0, false) })
-      }
+      dependsOn[index] = depends
     }
     // Kahn's algorithm: each rule's stratum is one more than the highest stratum it reads.
-    var remaining = dependsOn.map { Set($0.map(\.rule)).count }
+    // Each rule's parents are counted once: a parent is marked with the index of the rule
+    // whose list it was last seen in, rather than hashed into a set per rule.
+    var remaining = [Int](repeating: 0, count: rules.count)
     var dependents = [[Int]](repeating: [], count: rules.count)
+    var seenFor = [Int](repeating: -1, count: rules.count)
     for (index, parents) in dependsOn.enumerated() {
-      for parent in Set(parents.map(\.rule)) { dependents[parent].append(index) }
+      for parent in parents where seenFor[parent.rule] != index {
+        seenFor[parent.rule] = index
+        remaining[index] += 1
+        dependents[parent.rule].append(index)
+      }
     }
     var stratum = [Int](repeating: 0, count: rules.count)
     var queue = (0..<rules.count).filter { remaining[$0] == 0 }
+    queue.reserveCapacity(rules.count)
     var head = 0
     while head < queue.count {
       let next = queue[head]
@@ -1182,7 +1208,7 @@ private struct Resolver {
     }
     guard queue.count < rules.count else {
       // Rules are sorted by id, so sorting by (stratum, index) breaks ties by id.
-      return queue.sorted { (stratum[$0], $0) < (stratum[$1], $1) }
+      return queue.sorted { stratum[$0] != stratum[$1] ? stratum[$0] < stratum[$1] : $0 < $1 }
     }
     reportCycle(rules: rules, ranges: ranges, dependsOn: dependsOn, stuck: Set(0..<rules.count).subtracting(queue))
     return nil

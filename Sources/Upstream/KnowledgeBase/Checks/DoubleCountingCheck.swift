@@ -129,7 +129,7 @@ struct DoubleCountingCheck: KnowledgeBaseCheck {
     let keys = draft.conditionKeys
     for (finding, rules) in kb.rulesConcludingFinding.enumerated() where rules.count > 1 && rules.count <= Self.maximumRulesCompared {
       // Each pair once, in id order, so the report does not depend on the order of files.
-      let sorted = rules.sorted { kb.rules[$0].id < kb.rules[$1].id }
+      let sorted = rules.sorted { draft.ruleIDRank[$0] < draft.ruleIDRank[$1] }
       for rule in sorted where conditions[rule] == nil { conditions[rule] = RuleCondition(kb.rules[rule].condition, key: keys[rule]) }
       for (position, first) in sorted.enumerated() {
         for second in sorted[(position + 1)...] {

@@ -54,7 +54,10 @@ struct DuplicateConditionCheck: KnowledgeBaseCheck {
     let keys = draft.conditionKeys
     var firstWithKey: [String: Int] = [:]
     var diagnostics: [Diagnostic] = []
-    for index in rules.indices.sorted(by: { rules[$0].id < rules[$1].id }) {
+    var inIDOrder = [Int](repeating: 0, count: rules.count)
+    for (index, rank) in draft.ruleIDRank.enumerated() { inIDOrder[rank] = index }
+    firstWithKey.reserveCapacity(rules.count)
+    for index in inIDOrder {
       let key = keys[index]
       guard let first = firstWithKey[key] else {
         firstWithKey[key] = index

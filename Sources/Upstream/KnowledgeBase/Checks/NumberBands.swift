@@ -25,17 +25,23 @@ struct NumberBands {
 
   init(_ knowledgeBase: KnowledgeBase) {
     var grouped: [String: (question: Int, bands: [Band])] = [:]
+    var parts: [Condition] = []
+    var numberQuestions: [Int] = []
     for (index, rule) in knowledgeBase.rules.enumerated() {
-      let parts = Self.conjuncts(rule.condition)
+      parts.removeAll(keepingCapacity: true)
+      Self.conjuncts(rule.condition, into: &parts)
+      numberQuestions.removeAll(keepingCapacity: true)
+      for part in parts {
+        guard case .answer(let question, let test) = part, Self.isRangeTest(test),
+          knowledgeBase.questions[question].kind.numberRange != nil
+        else { continue }
+        numberQuestions.append(question)
+      }
+      // Most rules band no number: what they conclude is not worked out for them.
+      guard !numberQuestions.isEmpty else { continue }
+      numberQuestions.sort()
       let targets = rule.conclusions.map(Self.target).sorted().joined(separator: ";")
-      let numberQuestions = Set(
-        parts.compactMap { part -> Int? in
-          guard case .answer(let question, let test) = part, Self.isRangeTest(test),
-            knowledgeBase.questions[question].kind.numberRange != nil
-          else { return nil }
-          return question
-        })
-      for question in numberQuestions.sorted() {
+      for (position, question) in numberQuestions.enumerated() where position == 0 || numberQuestions[position - 1] != question {
         let kind = knowledgeBase.questions[question].kind
         guard var range = NumberRange(kind) else { continue }
         var rest: [String] = []
@@ -47,7 +53,14 @@ struct NumberBands {
           }
         }
         guard !range.isEmpty else { continue }
-        let key = "\(question)|\(Set(rest).sorted().joined(separator: ","))|\(targets)"
+        // The other tests as a sorted set, each once (sorted, then repeats left out).
+        rest.sort()
+        var others = ""
+        for (position, part) in rest.enumerated() where position == 0 || rest[position - 1] != part {
+          if position > 0 { others += "," }
+          others += part
+        }
+        let key = "\(question)|\(others)|\(targets)"
         grouped[key, default: (question, [])].bands.append(Band(rule: index, range: range))
       }
     }
@@ -60,10 +73,13 @@ struct NumberBands {
     }
   }
 
-  /// The parts of a condition joined by `and` at its top level.
-  private static func conjuncts(_ condition: Condition) -> [Condition] {
-    if case .all(let parts) = condition { return parts.flatMap(conjuncts) }
-    return [condition]
+  /// Appends the parts of a condition joined by `and` at its top level to `parts`.
+  private static func conjuncts(_ condition: Condition, into parts: inout [Condition]) {
+    if case .all(let inner) = condition {
+      for part in inner { conjuncts(part, into: &parts) }
+    } else {
+      parts.append(condition)
+    }
   }
 
   private static func isRangeTest(_ test: AnswerTest) -> Bool {
