@@ -115,14 +115,15 @@ package struct DraftKnowledgeBase: Sendable {
   /// The number ranges rules test, by question: worked out once, when a range check
   /// first asks (commands that run only the loading checks never do).
   private let numberBandsOnce: Memo<NumberBands>
-  /// Each rule's `ConditionKey`, by rule index: worked out once, for the checks that
+  /// Each rule's `ConditionKey.hash`, by rule index: worked out once, for the checks that
   /// compare conditions by meaning.
-  private let conditionKeysOnce: Memo<[String]>
+  private let conditionHashesOnce: Memo<[UInt64]>
 
   /// The number ranges rules test, by question, for the range checks.
   var numberBands: NumberBands { numberBandsOnce.value }
-  /// Each rule's condition key (`ConditionKey.of` its condition), by rule index.
-  var conditionKeys: [String] { conditionKeysOnce.value }
+  /// Each rule's condition hash (`ConditionKey.hash` of its condition), by rule index:
+  /// rules whose conditions have the same key have the same hash.
+  var conditionHashes: [UInt64] { conditionHashesOnce.value }
 
   init(
     knowledgeBase: KnowledgeBase, ruleConditions: [ConditionSyntax], ruleRanges: [SourceRange], ruleIDRank: [Int],
@@ -144,7 +145,7 @@ package struct DraftKnowledgeBase: Sendable {
     self.askWhenSyntax = askWhenSyntax
     self.recommendationDoses = recommendationDoses
     numberBandsOnce = Memo { NumberBands(knowledgeBase) }
-    conditionKeysOnce = Memo { knowledgeBase.rules.map { ConditionKey.of($0.condition) } }
+    conditionHashesOnce = Memo { knowledgeBase.rules.map { ConditionKey.hash($0.condition) } }
   }
 }
 
@@ -266,7 +267,13 @@ private struct Resolver {
   mutating func resolve(contentHash: String) -> DraftKnowledgeBase? {
     gather()
 
-    // Ids first, so that any declaration may refer to any other.
+    // Ids first, so that any declaration may refer to any other. The tables are made to
+    // size at once, rather than grown (and every id hashed again) as they fill.
+    let declarations =
+      questionSyntax.count + sourceSyntax.count + findingSyntax.count + scoreSyntax.count + redFlagSyntax.count
+      + recommendationSyntax.count + ruleSyntax.count + normSyntax.count
+    symbols.reserveCapacity(declarations)
+    declaredAt.reserveCapacity(declarations)
     var questionSlots: [QuestionSyntax] = []
     for question in questionSyntax where declare(question.id, as: .question(questionSlots.count)) {
       questionSlots.append(question)
@@ -1140,53 +1147,17 @@ private struct Resolver {
   /// (reading a score's stratum reads every score the strata test). Ties are broken by
   /// rule id, so the order never depends on the order of files.
   private mutating func evaluationOrder(_ rules: [Rule], ranges: [SourceRange], scores: [Score]) -> [Int]? {
-    // Findings and scores are numbered from 0, so the rules writing each are kept in arrays
-    // indexed by them, not hashed.
-    var findingWriters = [[Int]](repeating: [], count: findingSyntax.count)
-    var scoreWriters = [[Int]](repeating: [], count: scores.count)
-    for (index, rule) in rules.enumerated() {
-      for conclusion in rule.conclusions {
-        switch conclusion {
-        case .certainty(let finding, _): findingWriters[finding].append(index)
-        case .addPoints(let score, _): scoreWriters[score].append(index)
-        default: break
-        }
-      }
-    }
-    // For each rule, the rules it depends on, and whether through a `not`.
-    var dependsOn = [[(rule: Int, negated: Bool)]](repeating: [], count: rules.count)
-    var findingsRead: [(finding: Int, negated: Bool)] = []
-    var directScores: [Int] = []
-    for (index, rule) in rules.enumerated() {
-      findingsRead.removeAll(keepingCapacity: true)
-      directScores.removeAll(keepingCapacity: true)
-      rule.condition.collectFindings(into: &findingsRead)
-      rule.condition.collectScores(into: &directScores)
-      for score in directScores {
-        for stratum in scores[score].strata { stratum.condition.collectFindings(into: &findingsRead) }
-      }
-      var depends: [(rule: Int, negated: Bool)] = []
-      for (finding, negated) in findingsRead {
-        for writer in findingWriters[finding] { depends.append((writer, negated)) }
-      }
-      if !directScores.isEmpty {
-        var scoresRead = Set(directScores)
-        for score in directScores {
-          for stratum in scores[score].strata { scoresRead.formUnion(stratum.condition.scoresRead) }
-        }
-        for score in scoresRead.sorted() {
-          for writer in scoreWriters[score] { depends.append((writer, false)) }
-        }
-      }
-      dependsOn[index] = depends
-    }
+    var dependencies = Dependencies(rules: rules, scores: scores, findingCount: findingSyntax.count)
     // Kahn's algorithm: each rule's stratum is one more than the highest stratum it reads.
     // Each rule's parents are counted once: a parent is marked with the index of the rule
     // whose list it was last seen in, rather than hashed into a set per rule.
     var remaining = [Int](repeating: 0, count: rules.count)
     var dependents = [[Int]](repeating: [], count: rules.count)
     var seenFor = [Int](repeating: -1, count: rules.count)
-    for (index, parents) in dependsOn.enumerated() {
+    var parents: [(rule: Int, negated: Bool)] = []
+    for index in rules.indices {
+      parents.removeAll(keepingCapacity: true)
+      dependencies.collect(index, into: &parents)
       for parent in parents where seenFor[parent.rule] != index {
         seenFor[parent.rule] = index
         remaining[index] += 1
@@ -1210,8 +1181,68 @@ private struct Resolver {
       // Rules are sorted by id, so sorting by (stratum, index) breaks ties by id.
       return queue.sorted { stratum[$0] != stratum[$1] ? stratum[$0] < stratum[$1] : $0 < $1 }
     }
+    // A cycle: each rule's dependencies are listed, to find one and report it.
+    let dependsOn = rules.indices.map { index in
+      var depends: [(rule: Int, negated: Bool)] = []
+      dependencies.collect(index, into: &depends)
+      return depends
+    }
     reportCycle(rules: rules, ranges: ranges, dependsOn: dependsOn, stuck: Set(0..<rules.count).subtracting(queue))
     return nil
+  }
+
+  /// The rules each rule depends on: those concluding a finding it reads, or adding to a
+  /// score it reads (reading a score's stratum reads every score the strata test).
+  private struct Dependencies {
+    let rules: [Rule]
+    let scores: [Score]
+    /// The rules concluding each finding, and adding to each score, in rule order (findings
+    /// and scores are numbered from 0, so arrays rather than tables hashed by number).
+    private var findingWriters: [[Int]]
+    private var scoreWriters: [[Int]]
+    private var findingsRead: [(finding: Int, negated: Bool)] = []
+    private var directScores: [Int] = []
+
+    init(rules: [Rule], scores: [Score], findingCount: Int) {
+      self.rules = rules
+      self.scores = scores
+      findingWriters = [[Int]](repeating: [], count: findingCount)
+      scoreWriters = [[Int]](repeating: [], count: scores.count)
+      for (index, rule) in rules.enumerated() {
+        for conclusion in rule.conclusions {
+          switch conclusion {
+          case .certainty(let finding, _): findingWriters[finding].append(index)
+          case .addPoints(let score, _): scoreWriters[score].append(index)
+          default: break
+          }
+        }
+      }
+    }
+
+    /// Appends the rules `index` depends on to `depends`, and whether each through a `not`:
+    /// the writers of each finding it reads, in the order read, then those of each score it
+    /// reads, in score order.
+    mutating func collect(_ index: Int, into depends: inout [(rule: Int, negated: Bool)]) {
+      let condition = rules[index].condition
+      findingsRead.removeAll(keepingCapacity: true)
+      directScores.removeAll(keepingCapacity: true)
+      condition.collectFindings(into: &findingsRead)
+      condition.collectScores(into: &directScores)
+      for score in directScores {
+        for stratum in scores[score].strata { stratum.condition.collectFindings(into: &findingsRead) }
+      }
+      for (finding, negated) in findingsRead {
+        for writer in findingWriters[finding] { depends.append((writer, negated)) }
+      }
+      guard !directScores.isEmpty else { return }
+      var scoresRead = Set(directScores)
+      for score in directScores {
+        for stratum in scores[score].strata { scoresRead.formUnion(stratum.condition.scoresRead) }
+      }
+      for score in scoresRead.sorted() {
+        for writer in scoreWriters[score] { depends.append((writer, false)) }
+      }
+    }
   }
 
   /// Finds one cycle among the rules that could not be ordered and reports it.
