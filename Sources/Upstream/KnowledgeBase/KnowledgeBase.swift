@@ -59,12 +59,13 @@ public final class KnowledgeBase: Sendable {
     var byFinding = [[Int]](repeating: [], count: findings.count)
     var byScore = [[Int]](repeating: [], count: scores.count)
     var questionsRead: [Int] = []
-    for (index, rule) in rules.enumerated() {
+    // Rules are read in place (`rules[index]`), not copied out of the array one by one.
+    for index in rules.indices {
       // Rules are visited in order, so a rule already listed for a question is the last one.
       questionsRead.removeAll(keepingCapacity: true)
-      rule.condition.collectQuestions(into: &questionsRead)
+      rules[index].condition.collectQuestions(into: &questionsRead)
       for question in questionsRead where byQuestion[question].last != index { byQuestion[question].append(index) }
-      for conclusion in rule.conclusions {
+      for conclusion in rules[index].conclusions {
         switch conclusion {
         case .certainty(let finding, _): if byFinding[finding].last != index { byFinding[finding].append(index) }
         case .addPoints(let score, _): if byScore[score].last != index { byScore[score].append(index) }
@@ -83,11 +84,11 @@ public final class KnowledgeBase: Sendable {
     var readingScore = [[Int]](repeating: [], count: scores.count)
     var findingsRead: [(finding: Int, negated: Bool)] = []
     var scoresRead: [Int] = []
-    for (index, rule) in rules.enumerated() {
+    for index in rules.indices {
       findingsRead.removeAll(keepingCapacity: true)
       scoresRead.removeAll(keepingCapacity: true)
-      rule.condition.collectFindings(into: &findingsRead)
-      rule.condition.collectScores(into: &scoresRead)
+      rules[index].condition.collectFindings(into: &findingsRead)
+      rules[index].condition.collectScores(into: &scoresRead)
       for position in 0..<scoresRead.count {
         for stratum in scores[scoresRead[position]].strata {
           stratum.condition.collectFindings(into: &findingsRead)
@@ -101,9 +102,9 @@ public final class KnowledgeBase: Sendable {
     // Each rule's dependents, each once and sorted: a rule is marked with the index of the
     // rule whose list it is in, rather than hashed into a set per rule.
     var listedFor = [Int](repeating: -1, count: rules.count)
-    self.dependentRules = rules.enumerated().map { index, rule in
+    self.dependentRules = rules.indices.map { index in
       var dependents: [Int] = []
-      for conclusion in rule.conclusions {
+      for conclusion in rules[index].conclusions {
         let readers: [Int]
         switch conclusion {
         case .certainty(let finding, _): readers = readingFinding[finding]

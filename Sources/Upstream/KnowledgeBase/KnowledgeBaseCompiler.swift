@@ -1208,8 +1208,8 @@ private struct Resolver {
       self.scores = scores
       findingWriters = [[Int]](repeating: [], count: findingCount)
       scoreWriters = [[Int]](repeating: [], count: scores.count)
-      for (index, rule) in rules.enumerated() {
-        for conclusion in rule.conclusions {
+      for index in rules.indices {
+        for conclusion in rules[index].conclusions {
           switch conclusion {
           case .certainty(let finding, _): findingWriters[finding].append(index)
           case .addPoints(let score, _): scoreWriters[score].append(index)

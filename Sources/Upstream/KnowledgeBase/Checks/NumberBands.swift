@@ -31,9 +31,10 @@ struct NumberBands {
     var candidates: [UInt64: [Candidate]] = [:]
     var parts: [Condition] = []
     var numberQuestions: [Int] = []
-    for (index, rule) in knowledgeBase.rules.enumerated() {
+    let rules = knowledgeBase.rules
+    for index in rules.indices {
       parts.removeAll(keepingCapacity: true)
-      Self.conjuncts(rule.condition, into: &parts)
+      Self.conjuncts(rules[index].condition, into: &parts)
       numberQuestions.removeAll(keepingCapacity: true)
       for part in parts {
         guard case .answer(let question, let test) = part, Self.isRangeTest(test),
@@ -44,7 +45,7 @@ struct NumberBands {
       // Most rules band no number: what they conclude is not worked out for them.
       guard !numberQuestions.isEmpty else { continue }
       numberQuestions.sort()
-      let targets = Self.targetsHash(rule.conclusions)
+      let targets = Self.targetsHash(rules[index].conclusions)
       for (position, question) in numberQuestions.enumerated() where position == 0 || numberQuestions[position - 1] != question {
         let kind = knowledgeBase.questions[question].kind
         guard var range = NumberRange(kind) else { continue }
