@@ -347,7 +347,8 @@ private struct Resolver {
     return DraftKnowledgeBase(
       knowledgeBase: knowledgeBase, ruleConditions: order.map { conditionSyntax[$0] },
       // The rules were resolved in id order, so each rule's index before ordering is its rank by id.
-      ruleRanges: order.map { ruleRanges[$0] }, ruleIDRank: order, ruleConclusions: order.map { conclusionSyntax[$0] }, questionRanges: questionSyntax.map(\.id.range),
+      ruleRanges: order.map { ruleRanges[$0] }, ruleIDRank: order, ruleConclusions: order.map { conclusionSyntax[$0] },
+      questionRanges: questionSyntax.map(\.id.range),
       findingRanges: findingSyntax.map(\.id.range), recommendationRanges: recommendationSyntax.map(\.id.range),
       sourceRanges: sourceSyntax.map(\.id.range), redFlagRanges: redFlagSyntax.map(\.id.range),
       headerRange: headers.first?.range ?? .wholeFile(files.first?.path ?? "rules"), askWhenSyntax: questionSyntax.map(\.askWhen),
