@@ -209,6 +209,12 @@ struct Lexer {
     }
   }
 
+  /// The file's bytes in `range` as a string, decoded from the contiguous bytes (the
+  /// string is made in one step, not through a generic slice).
+  private func text(_ range: Range<Int>) -> String {
+    bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+  }
+
   private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
   private func isWordByte(_ byte: UInt8) -> Bool {
@@ -226,7 +232,7 @@ struct Lexer {
     }
     column += position - start.offset
     // A word does not end in '-': `a-` followed by a space is a typo worth reporting.
-    let word = String(decoding: bytes[start.offset..<position], as: UTF8.self)
+    let word = text(start.offset..<position)
     if word.utf8.count > Self.maximumWordLength {
       report(.inputTooLarge, "this word is \(word.utf8.count) characters long; ids have at most \(Self.maximumWordLength)", from: start)
       return (String(word.prefix(Self.maximumWordLength)), false)
@@ -254,7 +260,7 @@ struct Lexer {
       advance()
       while let byte = current, isDigit(byte) { advance() }
     }
-    var text = String(decoding: bytes[start.offset..<position], as: UTF8.self)
+    var text = text(start.offset..<position)
     if current == UInt8(ascii: "%"), text.count <= Self.maximumNumberLength, let percent = Double(text) {
       // `60%`: certainties and thresholds are numbers from -1 to 1.
       advance()
