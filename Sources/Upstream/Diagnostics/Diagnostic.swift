@@ -93,11 +93,21 @@ extension Array where Element == Diagnostic {
   package var hasErrors: Bool { contains { $0.severity == .error } }
 
   /// The diagnostics in a stable order: by file, position, then code and message.
+  ///
+  /// Positions are sorted rather than the diagnostics themselves (each a large value that
+  /// would be copied at every move), and each key is compared only when the ones before it
+  /// tie.
   package func sortedForDisplay() -> [Diagnostic] {
-    sorted {
-      ($0.range.file, $0.range.start.offset, $0.severity, $0.code.rawValue, $0.message)
-        < ($1.range.file, $1.range.start.offset, $1.severity, $1.code.rawValue, $1.message)
+    let order = indices.sorted { first, second in
+      let a = self[first]
+      let b = self[second]
+      if a.range.file != b.range.file { return a.range.file < b.range.file }
+      if a.range.start.offset != b.range.start.offset { return a.range.start.offset < b.range.start.offset }
+      if a.severity != b.severity { return a.severity < b.severity }
+      if a.code != b.code { return a.code.rawValue < b.code.rawValue }
+      return a.message < b.message
     }
+    return order.map { self[$0] }
   }
 }
 

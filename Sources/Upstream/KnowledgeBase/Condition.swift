@@ -19,21 +19,37 @@ package indirect enum Condition: Sendable, Hashable {
 
   /// The questions this condition reads.
   package var questionsRead: [Int] {
+    var questions: [Int] = []
+    collectQuestions(into: &questions)
+    return questions
+  }
+
+  /// Appends the questions this condition reads, in order, to `questions`: one array for
+  /// the whole walk rather than one per part.
+  func collectQuestions(into questions: inout [Int]) {
     switch self {
-    case .answer(let question, _): [question]
-    case .finding, .score: []
-    case .all(let parts), .any(let parts), .atLeast(_, let parts): parts.flatMap(\.questionsRead)
-    case .not(let inner): inner.questionsRead
+    case .answer(let question, _): questions.append(question)
+    case .finding, .score: break
+    case .all(let parts), .any(let parts), .atLeast(_, let parts): for part in parts { part.collectQuestions(into: &questions) }
+    case .not(let inner): inner.collectQuestions(into: &questions)
     }
   }
 
   /// The findings this condition reads, and whether each is read under a `not`.
   func findingsRead(negated: Bool = false) -> [(finding: Int, negated: Bool)] {
+    var findings: [(finding: Int, negated: Bool)] = []
+    collectFindings(into: &findings, negated: negated)
+    return findings
+  }
+
+  /// Appends the findings this condition reads, in order, to `findings`.
+  func collectFindings(into findings: inout [(finding: Int, negated: Bool)], negated: Bool = false) {
     switch self {
-    case .finding(let finding, _, _): [(finding, negated)]
-    case .answer, .score: []
-    case .all(let parts), .any(let parts), .atLeast(_, let parts): parts.flatMap { $0.findingsRead(negated: negated) }
-    case .not(let inner): inner.findingsRead(negated: !negated)
+    case .finding(let finding, _, _): findings.append((finding, negated))
+    case .answer, .score: break
+    case .all(let parts), .any(let parts), .atLeast(_, let parts):
+      for part in parts { part.collectFindings(into: &findings, negated: negated) }
+    case .not(let inner): inner.collectFindings(into: &findings, negated: !negated)
     }
   }
 
@@ -59,11 +75,18 @@ package indirect enum Condition: Sendable, Hashable {
 
   /// The scores this condition reads directly.
   var scoresRead: [Int] {
+    var scores: [Int] = []
+    collectScores(into: &scores)
+    return scores
+  }
+
+  /// Appends the scores this condition reads directly, in order, to `scores`.
+  func collectScores(into scores: inout [Int]) {
     switch self {
-    case .score(let score, _): [score]
-    case .answer, .finding: []
-    case .all(let parts), .any(let parts), .atLeast(_, let parts): parts.flatMap(\.scoresRead)
-    case .not(let inner): inner.scoresRead
+    case .score(let score, _): scores.append(score)
+    case .answer, .finding: break
+    case .all(let parts), .any(let parts), .atLeast(_, let parts): for part in parts { part.collectScores(into: &scores) }
+    case .not(let inner): inner.collectScores(into: &scores)
     }
   }
 }

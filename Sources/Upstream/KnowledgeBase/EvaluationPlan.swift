@@ -44,9 +44,10 @@ struct EvaluationPlan: Sendable {
 
   init(_ rules: [Rule]) {
     steps.reserveCapacity(rules.count * 4)
-    for rule in rules {
+    for index in rules.indices {
       var depth = 0
-      if case .all(let parts) = rule.condition {
+      let condition = rules[index].condition
+      if case .all(let parts) = condition {
         for (offset, part) in parts.enumerated() {
           append(part, depth: &depth, current: offset)
           steps[steps.count - 1].failsRule = true
@@ -54,7 +55,7 @@ struct EvaluationPlan: Sendable {
         steps.append(Step(operation: .all, subject: Int32(parts.count)))
         deepestStack = max(deepestStack, 1)
       } else {
-        append(rule.condition, depth: &depth, current: 0)
+        append(condition, depth: &depth, current: 0)
       }
       ruleStart.append(steps.count)
     }

@@ -58,9 +58,14 @@ public final class KnowledgeBase: Sendable {
     var byQuestion = [[Int]](repeating: [], count: questions.count)
     var byFinding = [[Int]](repeating: [], count: findings.count)
     var byScore = [[Int]](repeating: [], count: scores.count)
-    for (index, rule) in rules.enumerated() {
-      for question in Set(rule.condition.questionsRead) { byQuestion[question].append(index) }
-      for conclusion in rule.conclusions {
+    var questionsRead: [Int] = []
+    // Rules are read in place (`rules[index]`), not copied out of the array one by one.
+    for index in rules.indices {
+      // Rules are visited in order, so a rule already listed for a question is the last one.
+      questionsRead.removeAll(keepingCapacity: true)
+      rules[index].condition.collectQuestions(into: &questionsRead)
+      for question in questionsRead where byQuestion[question].last != index { byQuestion[question].append(index) }
+      for conclusion in rules[index].conclusions {
         switch conclusion {
         case .certainty(let finding, _): if byFinding[finding].last != index { byFinding[finding].append(index) }
         case .addPoints(let score, _): if byScore[score].last != index { byScore[score].append(index) }
@@ -77,24 +82,29 @@ public final class KnowledgeBase: Sendable {
     // Rules reading each finding and each score (directly, or through a stratum's condition).
     var readingFinding = [[Int]](repeating: [], count: findings.count)
     var readingScore = [[Int]](repeating: [], count: scores.count)
-    for (index, rule) in rules.enumerated() {
-      var findingsRead = rule.condition.findingsRead().map(\.finding)
-      var scoresRead = rule.condition.scoresRead
-      for score in rule.condition.scoresRead {
-        for stratum in scores[score].strata {
-          findingsRead.append(contentsOf: stratum.condition.findingsRead().map(\.finding))
-          scoresRead.append(contentsOf: stratum.condition.scoresRead)
+    var findingsRead: [(finding: Int, negated: Bool)] = []
+    var scoresRead: [Int] = []
+    for index in rules.indices {
+      findingsRead.removeAll(keepingCapacity: true)
+      scoresRead.removeAll(keepingCapacity: true)
+      rules[index].condition.collectFindings(into: &findingsRead)
+      rules[index].condition.collectScores(into: &scoresRead)
+      for position in 0..<scoresRead.count {
+        for stratum in scores[scoresRead[position]].strata {
+          stratum.condition.collectFindings(into: &findingsRead)
+          stratum.condition.collectScores(into: &scoresRead)
         }
       }
-      for finding in Set(findingsRead) { readingFinding[finding].append(index) }
-      for score in Set(scoresRead) { readingScore[score].append(index) }
+      // Rules are visited in order, so a rule already listed for a finding is the last one.
+      for (finding, _) in findingsRead where readingFinding[finding].last != index { readingFinding[finding].append(index) }
+      for score in scoresRead where readingScore[score].last != index { readingScore[score].append(index) }
     }
     // Each rule's dependents, each once and sorted: a rule is marked with the index of the
     // rule whose list it is in, rather than hashed into a set per rule.
     var listedFor = [Int](repeating: -1, count: rules.count)
-    self.dependentRules = rules.enumerated().map { index, rule in
+    self.dependentRules = rules.indices.map { index in
       var dependents: [Int] = []
-      for conclusion in rule.conclusions {
+      for conclusion in rules[index].conclusions {
         let readers: [Int]
         switch conclusion {
         case .certainty(let finding, _): readers = readingFinding[finding]

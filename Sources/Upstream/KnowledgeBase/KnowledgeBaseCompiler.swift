@@ -96,6 +96,9 @@ package struct DraftKnowledgeBase: Sendable {
   let ruleConditions: [ConditionSyntax]
   /// Each rule's declaration range, by rule index.
   let ruleRanges: [SourceRange]
+  /// Each rule's place among the rules sorted by id, by rule index (0 for the first id),
+  /// so that checks report in id order without comparing ids.
+  let ruleIDRank: [Int]
   /// Each rule's conclusions as written, by rule index, for checks that point at (or fix) one.
   let ruleConclusions: [[ConclusionSyntax]]
   let questionRanges: [SourceRange]
@@ -112,23 +115,26 @@ package struct DraftKnowledgeBase: Sendable {
   /// The number ranges rules test, by question: worked out once, when a range check
   /// first asks (commands that run only the loading checks never do).
   private let numberBandsOnce: Memo<NumberBands>
-  /// Each rule's `ConditionKey`, by rule index: worked out once, for the checks that
+  /// Each rule's `ConditionKey.hash`, by rule index: worked out once, for the checks that
   /// compare conditions by meaning.
-  private let conditionKeysOnce: Memo<[String]>
+  private let conditionHashesOnce: Memo<[UInt64]>
 
   /// The number ranges rules test, by question, for the range checks.
   var numberBands: NumberBands { numberBandsOnce.value }
-  /// Each rule's condition key (`ConditionKey.of` its condition), by rule index.
-  var conditionKeys: [String] { conditionKeysOnce.value }
+  /// Each rule's condition hash (`ConditionKey.hash` of its condition), by rule index:
+  /// rules whose conditions have the same key have the same hash.
+  var conditionHashes: [UInt64] { conditionHashesOnce.value }
 
   init(
-    knowledgeBase: KnowledgeBase, ruleConditions: [ConditionSyntax], ruleRanges: [SourceRange], ruleConclusions: [[ConclusionSyntax]],
+    knowledgeBase: KnowledgeBase, ruleConditions: [ConditionSyntax], ruleRanges: [SourceRange], ruleIDRank: [Int],
+    ruleConclusions: [[ConclusionSyntax]],
     questionRanges: [SourceRange], findingRanges: [SourceRange], recommendationRanges: [SourceRange], sourceRanges: [SourceRange],
     redFlagRanges: [SourceRange], headerRange: SourceRange, askWhenSyntax: [ConditionSyntax?], recommendationDoses: [Bool]
   ) {
     self.knowledgeBase = knowledgeBase
     self.ruleConditions = ruleConditions
     self.ruleRanges = ruleRanges
+    self.ruleIDRank = ruleIDRank
     self.ruleConclusions = ruleConclusions
     self.questionRanges = questionRanges
     self.findingRanges = findingRanges
@@ -139,7 +145,7 @@ package struct DraftKnowledgeBase: Sendable {
     self.askWhenSyntax = askWhenSyntax
     self.recommendationDoses = recommendationDoses
     numberBandsOnce = Memo { NumberBands(knowledgeBase) }
-    conditionKeysOnce = Memo { knowledgeBase.rules.map { ConditionKey.of($0.condition) } }
+    conditionHashesOnce = Memo { knowledgeBase.rules.map { ConditionKey.hash($0.condition) } }
   }
 }
 
@@ -261,7 +267,13 @@ private struct Resolver {
   mutating func resolve(contentHash: String) -> DraftKnowledgeBase? {
     gather()
 
-    // Ids first, so that any declaration may refer to any other.
+    // Ids first, so that any declaration may refer to any other. The tables are made to
+    // size at once, rather than grown (and every id hashed again) as they fill.
+    let declarations =
+      questionSyntax.count + sourceSyntax.count + findingSyntax.count + scoreSyntax.count + redFlagSyntax.count
+      + recommendationSyntax.count + ruleSyntax.count + normSyntax.count
+    symbols.reserveCapacity(declarations)
+    declaredAt.reserveCapacity(declarations)
     var questionSlots: [QuestionSyntax] = []
     for question in questionSyntax where declare(question.id, as: .question(questionSlots.count)) {
       questionSlots.append(question)
@@ -319,8 +331,9 @@ private struct Resolver {
 
     // Order rules so that each comes after every rule whose conclusions it reads.
     guard let order = evaluationOrder(rules, ranges: ruleRanges, scores: scores) else { return nil }
-    var symbolsByRule = symbols
-    for (position, original) in order.enumerated() { symbolsByRule[rules[original].id] = .rule(position) }
+    // The resolver's table is not read again: each rule's entry is changed in place (a
+    // copy would rehash every id).
+    for (position, original) in order.enumerated() { symbols[rules[original].id] = .rule(position) }
     let knowledgeBase = KnowledgeBase(
       header: header, sources: sources, questions: finalQuestions, findings: findings, scores: scores,
       redFlags: redFlags, recommendations: recommendations,
@@ -330,10 +343,12 @@ private struct Resolver {
         return used
       },
       rules: order.map { rules[$0] },
-      contentHash: contentHash, symbols: symbolsByRule)
+      contentHash: contentHash, symbols: symbols)
     return DraftKnowledgeBase(
       knowledgeBase: knowledgeBase, ruleConditions: order.map { conditionSyntax[$0] },
-      ruleRanges: order.map { ruleRanges[$0] }, ruleConclusions: order.map { conclusionSyntax[$0] }, questionRanges: questionSyntax.map(\.id.range),
+      // The rules were resolved in id order, so each rule's index before ordering is its rank by id.
+      ruleRanges: order.map { ruleRanges[$0] }, ruleIDRank: order, ruleConclusions: order.map { conclusionSyntax[$0] },
+      questionRanges: questionSyntax.map(\.id.range),
       findingRanges: findingSyntax.map(\.id.range), recommendationRanges: recommendationSyntax.map(\.id.range),
       sourceRanges: sourceSyntax.map(\.id.range), redFlagRanges: redFlagSyntax.map(\.id.range),
       headerRange: headers.first?.range ?? .wholeFile(files.first?.path ?? "rules"), askWhenSyntax: questionSyntax.map(\.askWhen),
@@ -1133,43 +1148,26 @@ private struct Resolver {
   /// (reading a score's stratum reads every score the strata test). Ties are broken by
   /// rule id, so the order never depends on the order of files.
   private mutating func evaluationOrder(_ rules: [Rule], ranges: [SourceRange], scores: [Score]) -> [Int]? {
-    var findingWriters: [Int: [Int]] = [:]
-    var scoreWriters: [Int: [Int]] = [:]
-    for (index, rule) in rules.enumerated() {
-      for conclusion in rule.conclusions {
-        switch conclusion {
-        case .certainty(let finding, _): findingWriters[finding, default: []].append(index)
-        case .addPoints(let score, _): scoreWriters[score, default: []].append(index)
-        default: break
-        }
-      }
-    }
-    // For each rule, the rules it depends on, and whether through a `not`.
-    var dependsOn = [[(rule: Int, negated: Bool)]](repeating: [], count: rules.count)
-    for (index, rule) in rules.enumerated() {
-      var findingsRead = rule.condition.findingsRead()
-      for score in rule.condition.scoresRead {
-        for stratum in scores[score].strata { findingsRead.append(contentsOf: stratum.condition.findingsRead()) }
-      }
-      for (finding, negated) in findingsRead {
-        dependsOn[index].append(contentsOf: (findingWriters[finding] ?? []).map { ($0, negated) })
-      }
-      var scoresRead = Set(rule.condition.scoresRead)
-      for score in rule.condition.scoresRead {
-        for stratum in scores[score].strata { scoresRead.formUnion(stratum.condition.scoresRead) }
-      }
-      for score in scoresRead.sorted() {
-        dependsOn[index].append(contentsOf: (scoreWriters[score] ?? []).map { ($0, false) })
-      }
-    }
+    var dependencies = Dependencies(rules: rules, scores: scores, findingCount: findingSyntax.count)
     // Kahn's algorithm: each rule's stratum is one more than the highest stratum it reads.
-    var remaining = dependsOn.map { Set($0.map(\.rule)).count }
+    // Each rule's parents are counted once: a parent is marked with the index of the rule
+    // whose list it was last seen in, rather than hashed into a set per rule.
+    var remaining = [Int](repeating: 0, count: rules.count)
     var dependents = [[Int]](repeating: [], count: rules.count)
-    for (index, parents) in dependsOn.enumerated() {
-      for parent in Set(parents.map(\.rule)) { dependents[parent].append(index) }
+    var seenFor = [Int](repeating: -1, count: rules.count)
+    var parents: [(rule: Int, negated: Bool)] = []
+    for index in rules.indices {
+      parents.removeAll(keepingCapacity: true)
+      dependencies.collect(index, into: &parents)
+      for parent in parents where seenFor[parent.rule] != index {
+        seenFor[parent.rule] = index
+        remaining[index] += 1
+        dependents[parent.rule].append(index)
+      }
     }
     var stratum = [Int](repeating: 0, count: rules.count)
     var queue = (0..<rules.count).filter { remaining[$0] == 0 }
+    queue.reserveCapacity(rules.count)
     var head = 0
     while head < queue.count {
       let next = queue[head]
@@ -1182,10 +1180,70 @@ private struct Resolver {
     }
     guard queue.count < rules.count else {
       // Rules are sorted by id, so sorting by (stratum, index) breaks ties by id.
-      return queue.sorted { (stratum[$0], $0) < (stratum[$1], $1) }
+      return queue.sorted { stratum[$0] != stratum[$1] ? stratum[$0] < stratum[$1] : $0 < $1 }
+    }
+    // A cycle: each rule's dependencies are listed, to find one and report it.
+    let dependsOn = rules.indices.map { index in
+      var depends: [(rule: Int, negated: Bool)] = []
+      dependencies.collect(index, into: &depends)
+      return depends
     }
     reportCycle(rules: rules, ranges: ranges, dependsOn: dependsOn, stuck: Set(0..<rules.count).subtracting(queue))
     return nil
+  }
+
+  /// The rules each rule depends on: those concluding a finding it reads, or adding to a
+  /// score it reads (reading a score's stratum reads every score the strata test).
+  private struct Dependencies {
+    let rules: [Rule]
+    let scores: [Score]
+    /// The rules concluding each finding, and adding to each score, in rule order (findings
+    /// and scores are numbered from 0, so arrays rather than tables hashed by number).
+    private var findingWriters: [[Int]]
+    private var scoreWriters: [[Int]]
+    private var findingsRead: [(finding: Int, negated: Bool)] = []
+    private var directScores: [Int] = []
+
+    init(rules: [Rule], scores: [Score], findingCount: Int) {
+      self.rules = rules
+      self.scores = scores
+      findingWriters = [[Int]](repeating: [], count: findingCount)
+      scoreWriters = [[Int]](repeating: [], count: scores.count)
+      for index in rules.indices {
+        for conclusion in rules[index].conclusions {
+          switch conclusion {
+          case .certainty(let finding, _): findingWriters[finding].append(index)
+          case .addPoints(let score, _): scoreWriters[score].append(index)
+          default: break
+          }
+        }
+      }
+    }
+
+    /// Appends the rules `index` depends on to `depends`, and whether each through a `not`:
+    /// the writers of each finding it reads, in the order read, then those of each score it
+    /// reads, in score order.
+    mutating func collect(_ index: Int, into depends: inout [(rule: Int, negated: Bool)]) {
+      let condition = rules[index].condition
+      findingsRead.removeAll(keepingCapacity: true)
+      directScores.removeAll(keepingCapacity: true)
+      condition.collectFindings(into: &findingsRead)
+      condition.collectScores(into: &directScores)
+      for score in directScores {
+        for stratum in scores[score].strata { stratum.condition.collectFindings(into: &findingsRead) }
+      }
+      for (finding, negated) in findingsRead {
+        for writer in findingWriters[finding] { depends.append((writer, negated)) }
+      }
+      guard !directScores.isEmpty else { return }
+      var scoresRead = Set(directScores)
+      for score in directScores {
+        for stratum in scores[score].strata { scoresRead.formUnion(stratum.condition.scoresRead) }
+      }
+      for score in scoresRead.sorted() {
+        for writer in scoreWriters[score] { depends.append((writer, false)) }
+      }
+    }
   }
 
   /// Finds one cycle among the rules that could not be ordered and reports it.

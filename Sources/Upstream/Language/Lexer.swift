@@ -97,13 +97,14 @@ struct Lexer {
     let start = location
     let startsLine = atLineStart
     atLineStart = false
-    func token(_ kind: Token.Kind, _ value: String) -> Token {
-      Token(kind: kind, value: value, range: range(from: start), startsLine: startsLine)
+    func token(_ kind: Token.Kind, _ value: String, lowercaseLetters: Bool = false) -> Token {
+      Token(kind: kind, value: value, range: range(from: start), startsLine: startsLine, lowercaseLetters: lowercaseLetters)
     }
     guard let byte = current else { return token(.endOfFile, "") }
     switch byte {
     case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
-      return token(.word, readWord(from: start))
+      let (word, lowercaseLetters) = readWord(from: start)
+      return token(.word, word, lowercaseLetters: lowercaseLetters)
     case UInt8(ascii: "0")...UInt8(ascii: "9"):
       return readNumberOrDate(from: start, startsLine: startsLine)
     case UInt8(ascii: "-") where peek(1).map(isDigit) ?? false:
@@ -163,7 +164,7 @@ struct Lexer {
       let word = symbol == UInt8(ascii: "&") ? "and" : "or"
       let written = String(decoding: bytes[start.offset..<position], as: UTF8.self)
       report(.invalidCharacter, "write '\(word)', not '\(written)': the rule language uses words", from: start, fix: word, saying: "write '\(word)'")
-      return token(.word, word)
+      return token(.word, word, lowercaseLetters: true)
     default:
       skipInvalidCharacter(from: start)
       return nil
@@ -208,6 +209,12 @@ struct Lexer {
     }
   }
 
+  /// The file's bytes in `range` as a string, decoded from the contiguous bytes (the
+  /// string is made in one step, not through a generic slice).
+  private func text(_ range: Range<Int>) -> String {
+    bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+  }
+
   private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
   private func isWordByte(_ byte: UInt8) -> Bool {
@@ -215,15 +222,22 @@ struct Lexer {
       || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
   }
 
-  private mutating func readWord(from start: SourceLocation) -> String {
-    while let byte = current, isWordByte(byte) { advance() }
+  /// A word, and whether it is lowercase letters only.
+  private mutating func readWord(from start: SourceLocation) -> (String, Bool) {
+    // Word bytes are ASCII and never a line break: the column moves with the position.
+    var lowercaseLetters = true
+    while position < bytes.count, isWordByte(bytes[position]) {
+      if bytes[position] < UInt8(ascii: "a") { lowercaseLetters = false }
+      position += 1
+    }
+    column += position - start.offset
     // A word does not end in '-': `a-` followed by a space is a typo worth reporting.
-    let word = String(decoding: bytes[start.offset..<position], as: UTF8.self)
+    let word = text(start.offset..<position)
     if word.utf8.count > Self.maximumWordLength {
       report(.inputTooLarge, "this word is \(word.utf8.count) characters long; ids have at most \(Self.maximumWordLength)", from: start)
-      return String(word.prefix(Self.maximumWordLength))
+      return (String(word.prefix(Self.maximumWordLength)), false)
     }
-    return word
+    return (word, lowercaseLetters)
   }
 
   private mutating func readNumberOrDate(from start: SourceLocation, startsLine: Bool) -> Token {
@@ -246,7 +260,7 @@ struct Lexer {
       advance()
       while let byte = current, isDigit(byte) { advance() }
     }
-    var text = String(decoding: bytes[start.offset..<position], as: UTF8.self)
+    var text = text(start.offset..<position)
     if current == UInt8(ascii: "%"), text.count <= Self.maximumNumberLength, let percent = Double(text) {
       // `60%`: certainties and thresholds are numbers from -1 to 1.
       advance()

@@ -102,6 +102,15 @@ package struct Parser {
     "addresses", "conflicts", "safe", "description",
   ]
 
+  /// The attributes of the declarations a large knowledge base has many of, as error
+  /// messages list them (made once, not for each declaration).
+  private static let ruleAttributes = ["when", "then", "because", "patient wording", "clinician wording", "source", "author", "reviewed"]
+  private static let questionAttributes = [
+    "ask", "help", "option", "range", "unit", "decimals allowed", "not sure allowed", "ask when", "ask first", "synonyms",
+    "link id", "code",
+  ]
+  private static let findingAttributes = ["name", "patient name", "region", "explain"]
+
   /// A parse that cannot go on in this construct; the caller resumes at the next line.
   private struct Failure: Error {}
 
@@ -135,6 +144,11 @@ package struct Parser {
   private func peek(_ ahead: Int = 1) -> Token { tokens[index + ahead] }
 
   private var atEnd: Bool { current.kind == .endOfFile }
+
+  /// Whether the current token is a word of the language, which cannot be an id.
+  private var atReservedWord: Bool {
+    current.kind == .word && current.lowercaseLetters && Self.reservedWords.contains(current.value)
+  }
 
   /// Whether the current token opens a new declaration (a keyword in the first column).
   private var atDeclarationStart: Bool {
@@ -182,7 +196,7 @@ package struct Parser {
   /// ID: a word that is not a word of the language.
   private mutating func parseName(_ what: String) throws -> Name {
     guard current.kind == .word else { throw fail(expected: what) }
-    if Self.reservedWords.contains(current.value) {
+    if atReservedWord {
       report(
         .error(
           .reservedWordAsId,
@@ -445,11 +459,7 @@ package struct Parser {
       type = Name(text: token.value, range: token.range)
     }
     var question = QuestionSyntax(id: id, type: type, range: keyword.range.through(type.range))
-    let attributes = [
-      "ask", "help", "option", "range", "unit", "decimals allowed", "not sure allowed", "ask when", "ask first", "synonyms",
-      "link id", "code",
-    ]
-    parseAttributes(of: .question, attributes: attributes) { parser, word in
+    parseAttributes(of: .question, attributes: Self.questionAttributes) { parser, word in
       switch word.value {
       case "ask":
         if parser.takeIfWord("when") != nil {
@@ -514,7 +524,7 @@ package struct Parser {
     let id = try parseName("a finding id")
     var finding = FindingSyntax(
       kind: Name(text: keyword.value, range: keyword.range), id: id, range: keyword.range.through(id.range))
-    parseAttributes(of: DeclarationKind(rawValue: keyword.value) ?? .finding, attributes: ["name", "patient name", "region", "explain"]) {
+    parseAttributes(of: DeclarationKind(rawValue: keyword.value) ?? .finding, attributes: Self.findingAttributes) {
       parser, word in
       switch word.value {
       case "patient":
@@ -664,8 +674,7 @@ package struct Parser {
     var condition: ConditionSyntax?
     var rule = RuleSyntax(id: id, condition: nil, range: keyword.range.through(id.range))
     var sawThen = false
-    let attributes = ["when", "then", "because", "patient wording", "clinician wording", "source", "author", "reviewed"]
-    parseAttributes(of: .rule, attributes: attributes) { parser, word in
+    parseAttributes(of: .rule, attributes: Self.ruleAttributes) { parser, word in
       switch word.value {
       case "when":
         parser.checkSingle(condition, word)
@@ -718,7 +727,7 @@ package struct Parser {
       let urgency = takeIfWord("urgency") != nil ? try parseName("an urgency (emergency, urgent or routine)") : nil
       return .redFlag(flag, urgency: urgency)
     }
-    guard current.kind == .word, !Self.reservedWords.contains(current.value) else {
+    guard current.kind == .word, !atReservedWord else {
       throw fail(
         expected: "a conclusion (FINDING certainty N, FINDING upstream of FINDING, add N to SCORE, recommend ID or red flag ID)")
     }
@@ -827,20 +836,23 @@ package struct Parser {
           at: current.range))
       throw Failure()
     }
-    var parts = [try parseConjunction()]
+    let first = try parseConjunction()
+    // Most conditions are one conjunction: no list is made for them.
+    guard takeIfWord("or") != nil else { return first }
+    var parts = [first, try parseConjunction()]
     while takeIfWord("or") != nil { parts.append(try parseConjunction()) }
-    guard parts.count > 1, let first = parts.first, let last = parts.last else { return parts[0] }
-    return .any(parts, first.range.through(last.range))
+    return .any(parts, first.range.through(parts[parts.count - 1].range))
   }
 
   /// conjunction = negation { "and" negation } ;
   private mutating func parseConjunction() throws -> ConditionSyntax {
-    var parts = [try parseNegation()]
+    let first = try parseNegation()
     // In a rule, `and` after the condition cannot occur (`then` comes first), so `and`
     // always continues the condition here.
+    guard takeIfWord("and") != nil else { return first }
+    var parts = [first, try parseNegation()]
     while takeIfWord("and") != nil { parts.append(try parseNegation()) }
-    guard parts.count > 1, let first = parts.first, let last = parts.last else { return parts[0] }
-    return .all(parts, first.range.through(last.range))
+    return .all(parts, first.range.through(parts[parts.count - 1].range))
   }
 
   /// negation = "not" negation | primary ;
@@ -961,8 +973,8 @@ package struct Parser {
   /// alone, in the question's unit.
   private mutating func unitAfterNumber(_ number: SourceRange) -> (Spelled<String>?, SourceRange?) {
     var words: [Token] = []
-    while current.kind == .word, !current.startsLine, !Self.reservedWords.contains(current.value),
-      !Self.attributeWords.contains(current.value)
+    while current.kind == .word, !current.startsLine,
+      !current.lowercaseLetters || (!Self.reservedWords.contains(current.value) && !Self.attributeWords.contains(current.value))
     {
       words.append(take())
     }
@@ -977,7 +989,7 @@ package struct Parser {
       let token = take()
       return .number(Spelled(value: number, range: token.range))
     }
-    guard current.kind == .word, !Self.reservedWords.contains(current.value) || current.isWord("yes") || current.isWord("no")
+    guard current.kind == .word, !atReservedWord || current.isWord("yes") || current.isWord("no")
     else { throw fail(expected: "an option, a stratum or a number") }
     let token = take()
     return .word(Name(text: token.value, range: token.range))
@@ -1150,10 +1162,15 @@ private struct TokenWindow {
   /// file, the end-of-file token.
   subscript(position: Int) -> Token { buffer[min(max(position - first, 0), buffer.count - 1)] }
 
+  /// Whether the end-of-file token has been read.
+  private var readToEnd = false
+
   /// Reads tokens until the one at `position` is read or the file ends.
   mutating func read(through position: Int) {
-    while first + buffer.count <= position, buffer.last?.kind != .endOfFile {
-      buffer.append(lexer.next())
+    while first + buffer.count <= position, !readToEnd {
+      let token = lexer.next()
+      readToEnd = token.kind == .endOfFile
+      buffer.append(token)
     }
     if buffer.count > 4096 {
       let dropped = buffer.count - 16

@@ -23,6 +23,17 @@ struct Token: Sendable, Equatable {
   let range: SourceRange
   /// Whether this is the first token on its line (declarations start lines).
   let startsLine: Bool
+  /// Whether this is a word of lowercase letters only, as every word of the language is:
+  /// a word with a digit, a capital, `_` or `-` is an id without being looked up.
+  let lowercaseLetters: Bool
+
+  init(kind: Kind, value: String, range: SourceRange, startsLine: Bool, lowercaseLetters: Bool = false) {
+    self.kind = kind
+    self.value = value
+    self.range = range
+    self.startsLine = startsLine
+    self.lowercaseLetters = lowercaseLetters
+  }
 
   /// The number's value, for `.number` tokens.
   var number: Double? { kind == .number ? Double(value) : nil }

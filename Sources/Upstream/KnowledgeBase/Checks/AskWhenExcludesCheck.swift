@@ -44,17 +44,24 @@ struct AskWhenExcludesCheck: KnowledgeBaseCheck {
     let knowledgeBase = draft.knowledgeBase
     let analysis = ConditionAnalysis(questions: knowledgeBase.questions, scores: knowledgeBase.scores)
     var diagnostics: [Diagnostic] = []
-    for (index, rule) in knowledgeBase.rules.enumerated() where analysis.canHold(rule.condition) {
+    // Without an `ask when`, no rule can be reported: the rules are not looked at.
+    guard knowledgeBase.questions.contains(where: { $0.askWhen != nil }) else { return [] }
+    var required: [Int] = []
+    for (index, rule) in knowledgeBase.rules.enumerated() {
       // Every question the rule cannot do without must be askable together with the rest of its condition.
+      required.removeAll(keepingCapacity: true)
+      requiredQuestions(rule.condition, into: &required)
+      required.sort()
       var askWhens: [Condition] = []
       var guarded: [Int] = []
-      for question in Set(requiredQuestions(rule.condition)).sorted() {
+      for (position, question) in required.enumerated() where position == 0 || required[position - 1] != question {
         if let askWhen = knowledgeBase.questions[question].askWhen {
           askWhens.append(askWhen)
           guarded.append(question)
         }
       }
-      guard !askWhens.isEmpty, !analysis.canHoldAll([rule.condition] + askWhens) else { continue }
+      // A rule that can never hold at all is the never-fires check's to report.
+      guard !askWhens.isEmpty, analysis.canHold(rule.condition), !analysis.canHoldAll([rule.condition] + askWhens) else { continue }
       let names = guarded.map { "'\(knowledgeBase.questions[$0].id)'" }.joined(separator: ", ")
       diagnostics.append(
         .error(
@@ -66,13 +73,13 @@ struct AskWhenExcludesCheck: KnowledgeBaseCheck {
     return diagnostics
   }
 
-  /// The questions a condition cannot hold without: those tested outside any `or`, `not`
+  /// Appends the questions a condition cannot hold without: those tested outside any `or`, `not`
   /// or `at least`.
-  private func requiredQuestions(_ condition: Condition) -> [Int] {
+  private func requiredQuestions(_ condition: Condition, into questions: inout [Int]) {
     switch condition {
-    case .answer(let question, _): [question]
-    case .all(let parts): parts.flatMap(requiredQuestions)
-    default: []
+    case .answer(let question, _): questions.append(question)
+    case .all(let parts): for part in parts { requiredQuestions(part, into: &questions) }
+    default: break
     }
   }
 }

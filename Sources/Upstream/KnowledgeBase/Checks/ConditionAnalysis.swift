@@ -20,28 +20,91 @@ struct ConditionAnalysis {
   /// Whether date tests are drawn into constraints (false: they are taken as always
   /// possible, to tell whether the dates are what makes a condition impossible).
   var constrainsDates = true
+  /// Each question's constraint before any test, worked out once rather than per condition.
+  private let unconstrained: [Constraint]
+
+  init(questions: [Question], scores: [Score]) {
+    self.questions = questions
+    self.scores = scores
+    unconstrained = questions.map { Constraint($0.kind) }
+  }
 
   /// Whether some answers could make `condition` hold.
-  func canHold(_ condition: Condition) -> Bool { canHoldAll([condition]) }
+  func canHold(_ condition: Condition) -> Bool {
+    var gathering = Gathering(self)
+    guard gathering.gather(condition, negated: false) else { return false }
+    return othersCanHold(gathering.others)
+  }
 
   /// Whether some answers could make every condition hold at once.
   func canHoldAll(_ conditions: [Condition]) -> Bool {
-    var constraints: [Int: Constraint] = [:]
+    var gathering = Gathering(self)
+    for condition in conditions where !gathering.gather(condition, negated: false) { return false }
+    return othersCanHold(gathering.others)
+  }
+
+  /// Whether each `or` and `at least` set aside while gathering can still hold.
+  private func othersCanHold(_ others: [Condition]) -> Bool {
+    for condition in others {
+      switch condition {
+      case .any(let parts): if !parts.contains(where: { canHold($0) }) { return false }
+      case .atLeast(let count, let parts):
+        var holding = 0
+        for part in parts where canHold(part) { holding += 1 }
+        if holding < count { return false }
+      default: break
+      }
+    }
+    return true
+  }
+
+  /// The tests of one `and` (and of `not` around an `or`), drawn into a constraint per
+  /// question, with the parts that branch set aside.
+  private struct Gathering {
+    let analysis: ConditionAnalysis
+    /// The constraints of the questions tested so far, in the order first tested.
+    private var constraints: [Constraint] = []
+    private var constrained: [Int] = []
+    /// Where each question's constraint is, once a condition tests many questions (below
+    /// that, a look along `constrained` is quicker than hashing).
+    private var position: [Int: Int] = [:]
     var others: [Condition] = []
-    func gather(_ condition: Condition, negated: Bool) -> Bool {
+
+    init(_ analysis: ConditionAnalysis) { self.analysis = analysis }
+
+    private static let hashedFrom = 16
+
+    private func slot(of question: Int) -> Int? {
+      if constrained.count >= Self.hashedFrom { return position[question] }
+      return constrained.firstIndex(of: question)
+    }
+
+    mutating func gather(_ condition: Condition, negated: Bool) -> Bool {
       switch (condition, negated) {
       case (.all(let parts), false), (.any(let parts), true):
-        return parts.allSatisfy { gather($0, negated: negated) }
+        for part in parts where !gather(part, negated: negated) { return false }
+        return true
       case (.not(let inner), _):
         return gather(inner, negated: !negated)
       case (.answer(let question, let test), _):
-        var constraint = constraints[question] ?? Constraint(questions[question].kind)
-        if case .ago = test, !constrainsDates { return true }
-        constraint.apply(test, negated: negated)
-        constraints[question] = constraint
-        return !constraint.isEmpty
+        if case .ago = test, !analysis.constrainsDates { return true }
+        let index: Int
+        if let found = slot(of: question) {
+          index = found
+        } else {
+          index = constraints.count
+          constraints.append(analysis.unconstrained[question])
+          constrained.append(question)
+          if constrained.count == Self.hashedFrom {
+            for (at, each) in constrained.enumerated() { position[each] = at }
+          } else if constrained.count > Self.hashedFrom {
+            position[question] = index
+          }
+        }
+        constraints[index].apply(test, negated: negated)
+        return !constraints[index].isEmpty
       case (.score(let score, let test), false):
-        return scoreTestCanHold(score, test)
+        return analysis.scoreTestCanHold(score, test)
       case (.finding(_, let op, let bound), _):
         // Certainties lie in -1…1 and the comparisons are monotone, so the ends decide.
         return negated ? !op.holds(1, bound) || !op.holds(-1, bound) : op.holds(1, bound) || op.holds(-1, bound)
@@ -50,18 +113,9 @@ struct ConditionAnalysis {
         return true
       }
     }
-    for condition in conditions where !gather(condition, negated: false) { return false }
-    for condition in others {
-      switch condition {
-      case .any(let parts): if !parts.contains(where: { canHoldAll([$0]) }) { return false }
-      case .atLeast(let count, let parts): if parts.filter({ canHoldAll([$0]) }).count < count { return false }
-      default: break
-      }
-    }
-    return true
   }
 
-  private func scoreTestCanHold(_ score: Int, _ test: ScoreTest) -> Bool {
+  fileprivate func scoreTestCanHold(_ score: Int, _ test: ScoreTest) -> Bool {
     guard let range = scores[score].range else { return true }
     let low = Int((range.lowerBound * 1000).rounded())
     let high = Int((range.upperBound * 1000).rounded())
@@ -77,23 +131,40 @@ struct ConditionAnalysis {
 
 /// What answers to one question remain possible under the tests seen so far.
 private struct Constraint {
-  var yesNo: Set<Bool> = [true, false]
+  /// Which yes/no answers remain: bit 1 yes, bit 0 no.
+  var yesNo: UInt8 = 0b11
   var options: UInt64 = 0
   var required: UInt64 = 0
   var excluded: UInt64 = 0
   var low = -Double.infinity
   var high = Double.infinity
-  var excludedPoints: Set<Double> = []
-  /// Whether the question may be answered (true) or unanswered (false).
-  var answered: Set<Bool> = [true, false]
+  var excludedPoints: [Double] = []
+  /// Whether the question may be answered (bit 1) or unanswered (bit 0).
+  var answered: UInt8 = 0b11
   /// The fewest and most days a date answer may lie before the assessment date (negative:
   /// after it).
   var ageLow = Int.min
   var ageHigh = Int.max
-  let kind: Question.Kind
+  /// The question's type, without its options (only their number matters here).
+  private let shape: Shape
+  private let wholeNumbers: Bool
+
+  private enum Shape { case yesNo, number, choice, choices, text, date }
 
   init(_ kind: Question.Kind) {
-    self.kind = kind
+    switch kind {
+    case .yesNo: shape = .yesNo
+    case .number, .scale: shape = .number
+    case .choice: shape = .choice
+    case .choices: shape = .choices
+    case .text: shape = .text
+    case .date: shape = .date
+    }
+    switch kind {
+    case .number(_, _, _, let decimals): wholeNumbers = !decimals
+    case .scale: wholeNumbers = true
+    default: wholeNumbers = false
+    }
     let count = kind.options.count
     options = count >= 64 ? .max : (UInt64(1) << UInt64(count)) - 1
     if let range = kind.numberRange {
@@ -102,17 +173,9 @@ private struct Constraint {
     }
   }
 
-  private var wholeNumbers: Bool {
-    switch kind {
-    case .number(_, _, _, let decimals): !decimals
-    case .scale: true
-    default: false
-    }
-  }
-
   mutating func apply(_ test: AnswerTest, negated: Bool) {
     switch test {
-    case .yesNo(let value): yesNo = yesNo.intersection([value != negated])
+    case .yesNo(let value): yesNo &= (value != negated) ? 0b10 : 0b01
     case .option(let option, let isNot):
       let bit = UInt64(1) << UInt64(option)
       options &= (isNot != negated) ? ~bit : bit
@@ -130,7 +193,7 @@ private struct Constraint {
       }
     case .equals(let value, let isNot):
       if isNot != negated {
-        excludedPoints.insert(value)
+        excludedPoints.append(value)
       } else {
         raiseLow(value, strict: false)
         lowerHigh(value, strict: false)
@@ -140,7 +203,7 @@ private struct Constraint {
         raiseLow(a, strict: false)
         lowerHigh(b, strict: false)
       }
-    case .answered(let isNot): answered = answered.intersection([isNot == negated])
+    case .answered(let isNot): answered &= (isNot == negated) ? 0b10 : 0b01
     case .ago(let more, let amount, let unit):
       // The cut-off lies `span` days before the assessment date, whichever day that is.
       let span = Self.days(amount, unit)
@@ -177,14 +240,14 @@ private struct Constraint {
 
   /// Whether no answer satisfies every test.
   var isEmpty: Bool {
-    if answered.isEmpty { return true }
-    switch kind {
+    if answered == 0 { return true }
+    switch shape {
     case .text: return false
     case .date: return ageLow > ageHigh
-    case .yesNo: return yesNo.isEmpty
+    case .yesNo: return yesNo == 0
     case .choice: return options == 0
     case .choices: return required & excluded != 0
-    case .number, .scale:
+    case .number:
       if low > high { return true }
       if low == high { return excludedPoints.contains(low) }
       return false

@@ -124,17 +124,21 @@ struct DoubleCountingCheck: KnowledgeBaseCheck {
   func check(_ draft: DraftKnowledgeBase) -> [Diagnostic] {
     let kb = draft.knowledgeBase
     let analysis = ConditionAnalysis(questions: kb.questions, scores: kb.scores)
-    var conditions: [Int: RuleCondition] = [:]
+    var conditions = [RuleCondition?](repeating: nil, count: kb.rules.count)
+    var answerTests: [Int: [String: Int]] = [:]
     var diagnostics: [Diagnostic] = []
-    let keys = draft.conditionKeys
+    let hashes = draft.conditionHashes
+    let rank = draft.ruleIDRank
     for (finding, rules) in kb.rulesConcludingFinding.enumerated() where rules.count > 1 && rules.count <= Self.maximumRulesCompared {
       // Each pair once, in id order, so the report does not depend on the order of files.
-      let sorted = rules.sorted { kb.rules[$0].id < kb.rules[$1].id }
-      for rule in sorted where conditions[rule] == nil { conditions[rule] = RuleCondition(kb.rules[rule].condition, key: keys[rule]) }
+      let sorted = rules.sorted { rank[$0] < rank[$1] }
+      for rule in sorted where conditions[rule] == nil { conditions[rule] = RuleCondition(kb.rules[rule].condition, hash: hashes[rule]) }
       for (position, first) in sorted.enumerated() {
         for second in sorted[(position + 1)...] {
           guard let a = conditions[first], let b = conditions[second], a.mayOverlap(b) else { continue }
-          if let diagnostic = overlap(first, second, finding: finding, draft, analysis, a, b) { diagnostics.append(diagnostic) }
+          if let diagnostic = overlap(first, second, finding: finding, draft, analysis, a, b, answerTests: &answerTests) {
+            diagnostics.append(diagnostic)
+          }
         }
       }
     }
@@ -145,7 +149,7 @@ struct DoubleCountingCheck: KnowledgeBaseCheck {
 
   private func overlap(
     _ first: Int, _ second: Int, finding: Int, _ draft: DraftKnowledgeBase, _ analysis: ConditionAnalysis, _ keyedA: RuleCondition,
-    _ keyedB: RuleCondition
+    _ keyedB: RuleCondition, answerTests: inout [Int: [String: Int]]
   ) -> Diagnostic? {
     let kb = draft.knowledgeBase
     guard let a = certainty(of: finding, in: kb.rules[first]), let b = certainty(of: finding, in: kb.rules[second]),
@@ -153,7 +157,9 @@ struct DoubleCountingCheck: KnowledgeBaseCheck {
     else { return nil }
     let conditionA = kb.rules[first].condition
     let conditionB = kb.rules[second].condition
-    guard keyedA.key != keyedB.key, analysis.canHoldAll([conditionA, conditionB]) else { return nil }
+    // The same condition (the same hash, then the same key) is the duplicate-condition check's.
+    let sameCondition = keyedA.hash == keyedB.hash && ConditionKey.of(conditionA) == ConditionKey.of(conditionB)
+    guard !sameCondition, analysis.canHoldAll([conditionA, conditionB]) else { return nil }
     // Rules that place the finding upstream of different things are separate chains (flat
     // arches behind hip pain, and behind knee pain): the finding explaining more is news.
     let linksA = links(of: finding, in: kb.rules[first])
@@ -174,7 +180,12 @@ struct DoubleCountingCheck: KnowledgeBaseCheck {
     if let narrower, abs(certainty(of: finding, in: kb.rules[narrower.rule]) ?? 0) < abs(certainty(of: finding, in: kb.rules[narrower.other]) ?? 0) {
       return nil
     }
-    let sharedAnswers = Set(keyedA.requiredAnswerTests.keys).intersection(keyedB.requiredAnswerTests.keys)
+    // The tests each rule needs are worked out for the rules that get this far, once each.
+    let testsA = answerTests[first] ?? RuleCondition.requiredAnswerTests(conditionA)
+    let testsB = answerTests[second] ?? RuleCondition.requiredAnswerTests(conditionB)
+    answerTests[first] = testsA
+    answerTests[second] = testsB
+    let sharedAnswers = Set(testsA.keys).intersection(testsB.keys)
     guard narrower != nil || !sharedAnswers.isEmpty else { return nil }
 
     let combined = a > 0 ? Certainty.combine(for: [a, b], against: []) : Certainty.combine(for: [], against: [-a, -b])
@@ -187,7 +198,7 @@ struct DoubleCountingCheck: KnowledgeBaseCheck {
     if let narrower {
       how = "whenever '\(kb.rules[narrower.rule].id)' fires, '\(kb.rules[narrower.other].id)' fires too (its condition includes the other's)"
     } else {
-      let questions = sharedAnswers.compactMap { keyedA.requiredAnswerTests[$0] }.map { "'\(kb.questions[$0].id)'" }
+      let questions = sharedAnswers.compactMap { testsA[$0] }.map { "'\(kb.questions[$0].id)'" }
       how = "both need the same answer to \(Set(questions).sorted().joined(separator: ", "))"
     }
     let message =
@@ -243,27 +254,28 @@ struct DoubleCountingCheck: KnowledgeBaseCheck {
 // MARK: - A rule's condition, worked out once
 
 /// What the pair-by-pair comparison needs of one rule's condition, worked out once per
-/// rule rather than once per pair: its key, the tests of answers it needs, and what it reads.
+/// rule rather than once per pair: its hash and what it reads.
 private struct RuleCondition {
-  /// `ConditionKey.of` the condition.
-  let key: String
-  /// The tests of answers the condition needs (the parts of its top-level `and`), by key,
-  /// with the question each reads.
-  let requiredAnswerTests: [String: Int]
-  /// The questions, findings and scores the condition reads (numbered apart by kind).
-  let reads: Set<Int>
+  /// `ConditionKey.hash` of the condition.
+  let hash: UInt64
+  /// The questions, findings and scores the condition reads (numbered apart by kind),
+  /// sorted, each once.
+  let reads: [Int]
   /// Whether the condition has an empty `and`, `or` or `at least` somewhere, which holds
   /// or fails without reading anything.
   let hasEmptyGroup: Bool
 
-  /// `key` is `ConditionKey.of(condition)`, worked out before.
-  init(_ condition: Condition, key: String) {
-    self.key = key
-    requiredAnswerTests = Self.requiredAnswerTests(condition)
-    var reads = Set<Int>()
+  /// `hash` is `ConditionKey.hash(condition)`, worked out before.
+  init(_ condition: Condition, hash: UInt64) {
+    self.hash = hash
+    var reads: [Int] = []
     var hasEmptyGroup = false
     Self.gather(condition, into: &reads, emptyGroup: &hasEmptyGroup)
-    self.reads = reads
+    reads.sort()
+    var unique: [Int] = []
+    unique.reserveCapacity(reads.count)
+    for read in reads where unique.last != read { unique.append(read) }
+    self.reads = unique
     self.hasEmptyGroup = hasEmptyGroup
   }
 
@@ -273,10 +285,20 @@ private struct RuleCondition {
   /// tests of one thing, or equal keys). Pairs that read nothing in common are skipped
   /// before the costly comparison, which would find nothing.
   func mayOverlap(_ other: RuleCondition) -> Bool {
-    hasEmptyGroup || other.hasEmptyGroup || !reads.isDisjoint(with: other.reads)
+    if hasEmptyGroup || other.hasEmptyGroup { return true }
+    // Both lists are sorted: walked side by side until they meet or one ends.
+    var mine = 0
+    var theirs = 0
+    while mine < reads.count, theirs < other.reads.count {
+      if reads[mine] == other.reads[theirs] { return true }
+      if reads[mine] < other.reads[theirs] { mine += 1 } else { theirs += 1 }
+    }
+    return false
   }
 
-  private static func requiredAnswerTests(_ condition: Condition) -> [String: Int] {
+  /// The tests of answers a condition needs (the parts of its top-level `and`), by key,
+  /// with the question each reads.
+  static func requiredAnswerTests(_ condition: Condition) -> [String: Int] {
     switch condition {
     case .answer(let question, _): return [ConditionKey.of(condition): question]
     case .all(let parts): return parts.reduce(into: [:]) { $0.merge(requiredAnswerTests($1)) { first, _ in first } }
@@ -284,11 +306,11 @@ private struct RuleCondition {
     }
   }
 
-  private static func gather(_ condition: Condition, into reads: inout Set<Int>, emptyGroup: inout Bool) {
+  private static func gather(_ condition: Condition, into reads: inout [Int], emptyGroup: inout Bool) {
     switch condition {
-    case .answer(let question, _): reads.insert(question * 3)
-    case .finding(let finding, _, _): reads.insert(finding * 3 + 1)
-    case .score(let score, _): reads.insert(score * 3 + 2)
+    case .answer(let question, _): reads.append(question * 3)
+    case .finding(let finding, _, _): reads.append(finding * 3 + 1)
+    case .score(let score, _): reads.append(score * 3 + 2)
     case .not(let inner): gather(inner, into: &reads, emptyGroup: &emptyGroup)
     case .all(let parts), .any(let parts), .atLeast(_, let parts):
       if parts.isEmpty { emptyGroup = true }
@@ -309,7 +331,8 @@ struct Implication {
 
   /// Whether `premise` holding always means `conclusion` holds.
   func implies(_ premise: Condition, _ conclusion: Condition) -> Bool {
-    if ConditionKey.of(premise) == ConditionKey.of(conclusion) { return true }
+    // The same condition (the hash first: the keys are text, slower to work out).
+    if ConditionKey.hash(premise) == ConditionKey.hash(conclusion), ConditionKey.of(premise) == ConditionKey.of(conclusion) { return true }
     if case .all(let parts) = conclusion { return parts.allSatisfy { implies(premise, $0) } }
     if case .any(let parts) = premise { return parts.allSatisfy { implies($0, conclusion) } }
     if case .all(let parts) = premise, parts.contains(where: { implies($0, conclusion) }) { return true }

@@ -51,11 +51,18 @@ struct DuplicateConditionCheck: KnowledgeBaseCheck {
 
   func check(_ draft: DraftKnowledgeBase) -> [Diagnostic] {
     let rules = draft.knowledgeBase.rules
-    let keys = draft.conditionKeys
+    // Only a rule whose condition hash another rule shares can have its condition: the
+    // keys (text) are worked out for those rules alone.
+    let hashes = draft.conditionHashes
+    var rulesWithHash: [UInt64: Int] = [:]
+    rulesWithHash.reserveCapacity(rules.count)
+    for hash in hashes { rulesWithHash[hash, default: 0] += 1 }
     var firstWithKey: [String: Int] = [:]
     var diagnostics: [Diagnostic] = []
-    for index in rules.indices.sorted(by: { rules[$0].id < rules[$1].id }) {
-      let key = keys[index]
+    var inIDOrder = [Int](repeating: 0, count: rules.count)
+    for (index, rank) in draft.ruleIDRank.enumerated() { inIDOrder[rank] = index }
+    for index in inIDOrder where rulesWithHash[hashes[index], default: 0] > 1 {
+      let key = ConditionKey.of(rules[index].condition)
       guard let first = firstWithKey[key] else {
         firstWithKey[key] = index
         continue

@@ -98,8 +98,9 @@ struct NearDuplicateRecommendationsCheck: KnowledgeBaseCheck {
     let kb = draft.knowledgeBase
     let analysis = ConditionAnalysis(questions: kb.questions, scores: kb.scores)
     var recommendedBy = [[Int]](repeating: [], count: kb.recommendations.count)
-    for (index, rule) in kb.rules.enumerated() {
-      for case .recommend(let recommendation) in rule.conclusions { recommendedBy[recommendation].append(index) }
+    let rules = kb.rules
+    for index in rules.indices {
+      for case .recommend(let recommendation) in rules[index].conclusions { recommendedBy[recommendation].append(index) }
     }
     let words = kb.recommendations.map { TitleWords($0.title) }
     let order = kb.recommendations.indices.sorted { kb.recommendations[$0].id < kb.recommendations[$1].id }

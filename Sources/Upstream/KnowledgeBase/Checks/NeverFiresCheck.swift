@@ -79,8 +79,11 @@ struct NeverFiresCheck: KnowledgeBaseCheck {
     let analysis = ConditionAnalysis(questions: knowledgeBase.questions, scores: knowledgeBase.scores)
     var withoutDates = analysis
     withoutDates.constrainsDates = false
-    return knowledgeBase.rules.enumerated().compactMap { index, rule in
-      guard !analysis.canHold(rule.condition) else { return nil }
+    // Rules are read in place; only one that can never fire is copied out, to be reported.
+    let rules = knowledgeBase.rules
+    return rules.indices.compactMap { index in
+      guard !analysis.canHold(rules[index].condition) else { return nil }
+      let rule = rules[index]
       if withoutDates.canHold(rule.condition), let tests = Self.dateTests(rule.condition, knowledgeBase) {
         return .error(
           code,

@@ -24,35 +24,58 @@ struct NumberBands {
   let families: [Family]
 
   init(_ knowledgeBase: KnowledgeBase) {
-    var grouped: [String: (question: Int, bands: [Band])] = [:]
-    for (index, rule) in knowledgeBase.rules.enumerated() {
-      let parts = Self.conjuncts(rule.condition)
-      let targets = rule.conclusions.map(Self.target).sorted().joined(separator: ";")
-      let numberQuestions = Set(
-        parts.compactMap { part -> Int? in
-          guard case .answer(let question, let test) = part, Self.isRangeTest(test),
-            knowledgeBase.questions[question].kind.numberRange != nil
-          else { return nil }
-          return question
-        })
-      for question in numberQuestions.sorted() {
+    // Bands are grouped first by a hash of what makes a family (the question, the other
+    // tests, what the rule concludes): a band alone in its hash group is in no family,
+    // and most are. Only groups of two or more have their keys (text) worked out, so the
+    // families, and their order (by key), are those the keys alone give.
+    var candidates: [UInt64: [Candidate]] = [:]
+    var parts: [Condition] = []
+    var numberQuestions: [Int] = []
+    let rules = knowledgeBase.rules
+    for index in rules.indices {
+      parts.removeAll(keepingCapacity: true)
+      Self.conjuncts(rules[index].condition, into: &parts)
+      numberQuestions.removeAll(keepingCapacity: true)
+      for part in parts {
+        guard case .answer(let question, let test) = part, Self.isRangeTest(test),
+          knowledgeBase.questions[question].kind.numberRange != nil
+        else { continue }
+        numberQuestions.append(question)
+      }
+      // Most rules band no number: what they conclude is not worked out for them.
+      guard !numberQuestions.isEmpty else { continue }
+      numberQuestions.sort()
+      let targets = Self.targetsHash(rules[index].conclusions)
+      for (position, question) in numberQuestions.enumerated() where position == 0 || numberQuestions[position - 1] != question {
         let kind = knowledgeBase.questions[question].kind
         guard var range = NumberRange(kind) else { continue }
-        var rest: [String] = []
+        var rest: [UInt64] = []
         for part in parts {
           if case .answer(question, let test) = part, Self.isRangeTest(test) {
             range = range.restricted(by: test)
           } else {
-            rest.append(ConditionKey.of(part))
+            rest.append(ConditionKey.hash(part))
           }
         }
         guard !range.isEmpty else { continue }
-        let key = "\(question)|\(Set(rest).sorted().joined(separator: ","))|\(targets)"
-        grouped[key, default: (question, [])].bands.append(Band(rule: index, range: range))
+        // The other tests as a set, as their keys are below.
+        rest.sort()
+        var hash = ConditionKey.mix(UInt64(question), targets)
+        for (position, part) in rest.enumerated() where position == 0 || rest[position - 1] != part { hash = ConditionKey.mix(hash, part) }
+        candidates[hash, default: []].append(Candidate(question: question, band: Band(rule: index, range: range)))
+      }
+    }
+    var grouped: [String: (question: Int, bands: [Band])] = [:]
+    for group in candidates.values where group.count > 1 {
+      for candidate in group {
+        let key = Self.key(of: knowledgeBase.rules[candidate.band.rule], question: candidate.question)
+        grouped[key, default: (candidate.question, [])].bands.append(candidate.band)
       }
     }
     families = grouped.keys.sorted().compactMap { key in
       guard let group = grouped[key], group.bands.count > 1 else { return nil }
+      // No two bands of a family are one rule's, so this order is total: the order the
+      // bands were gathered in does not matter.
       let sorted = group.bands.sorted {
         ($0.range.low, knowledgeBase.rules[$0.rule].id) < ($1.range.low, knowledgeBase.rules[$1.rule].id)
       }
@@ -60,10 +83,49 @@ struct NumberBands {
     }
   }
 
-  /// The parts of a condition joined by `and` at its top level.
-  private static func conjuncts(_ condition: Condition) -> [Condition] {
-    if case .all(let parts) = condition { return parts.flatMap(conjuncts) }
-    return [condition]
+  /// A band, and the question it bands, before families are known.
+  private struct Candidate {
+    let question: Int
+    let band: Band
+  }
+
+  /// What makes a rule's band of `question` one of a family: the question, the rule's other
+  /// tests (by key, as a set) and what it concludes.
+  private static func key(of rule: Rule, question: Int) -> String {
+    var parts: [Condition] = []
+    conjuncts(rule.condition, into: &parts)
+    var rest: [String] = []
+    for part in parts {
+      if case .answer(question, let test) = part, isRangeTest(test) { continue }
+      rest.append(ConditionKey.of(part))
+    }
+    let targets = rule.conclusions.map(Self.target).sorted().joined(separator: ";")
+    return "\(question)|\(Set(rest).sorted().joined(separator: ","))|\(targets)"
+  }
+
+  /// What a rule's conclusions act on, as a hash: the same for conclusions whose targets
+  /// (below) are the same, in any order.
+  private static func targetsHash(_ conclusions: [Conclusion]) -> UInt64 {
+    var hashes = conclusions.map { conclusion -> UInt64 in
+      switch conclusion {
+      case .certainty(let finding, let value): ConditionKey.mix(ConditionKey.mix(1, UInt64(finding)), value < 0 ? 1 : 2)
+      case .upstream(let contributor, let of): ConditionKey.mix(ConditionKey.mix(2, UInt64(contributor)), UInt64(of))
+      case .addPoints(let score, _): ConditionKey.mix(3, UInt64(score))
+      case .recommend(let recommendation): ConditionKey.mix(4, UInt64(recommendation))
+      case .redFlag(let flag, _): ConditionKey.mix(5, UInt64(flag))
+      }
+    }
+    hashes.sort()
+    return hashes.reduce(9) { ConditionKey.mix($0, $1) }
+  }
+
+  /// Appends the parts of a condition joined by `and` at its top level to `parts`.
+  private static func conjuncts(_ condition: Condition, into parts: inout [Condition]) {
+    if case .all(let inner) = condition {
+      for part in inner { conjuncts(part, into: &parts) }
+    } else {
+      parts.append(condition)
+    }
   }
 
   private static func isRangeTest(_ test: AnswerTest) -> Bool {

@@ -33,8 +33,9 @@ struct RecommendationNeverTriggeredCheck: KnowledgeBaseCheck {
   func check(_ draft: DraftKnowledgeBase) -> [Diagnostic] {
     let knowledgeBase = draft.knowledgeBase
     var triggered = Set<Int>()
-    for rule in knowledgeBase.rules {
-      for case .recommend(let recommendation) in rule.conclusions { triggered.insert(recommendation) }
+    let rules = knowledgeBase.rules
+    for index in rules.indices {
+      for case .recommend(let recommendation) in rules[index].conclusions { triggered.insert(recommendation) }
     }
     return knowledgeBase.recommendations.indices.filter { !triggered.contains($0) }.map {
       .warning(

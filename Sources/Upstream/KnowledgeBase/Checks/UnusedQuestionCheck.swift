@@ -29,7 +29,10 @@ struct UnusedQuestionCheck: KnowledgeBaseCheck {
 
   func check(_ draft: DraftKnowledgeBase) -> [Diagnostic] {
     let knowledgeBase = draft.knowledgeBase
-    var used = Set(knowledgeBase.rules.flatMap(\.condition.questionsRead))
+    var read: [Int] = []
+    let rules = knowledgeBase.rules
+    for index in rules.indices { rules[index].condition.collectQuestions(into: &read) }
+    var used = Set(read)
     for score in knowledgeBase.scores { used.formUnion(score.strata.flatMap(\.condition.questionsRead)) }
     for recommendation in knowledgeBase.recommendations {
       for conflict in recommendation.conflicts { used.formUnion(conflict.preferences.flatMap(\.when.questionsRead)) }
