@@ -233,6 +233,10 @@ struct TerminalQuestionnaire {
     offerExplanations()
   }
 
+  /// Where the result tells the person to find the advice its short list leaves out: the
+  /// list of parts to explain, which names every recommendation.
+  static let restOfPlan = "they are all in the list below; type one's number to read about it"
+
   /// Offers to explain any part of the tree, by number or name, until an empty line.
   private func offerExplanations() {
     let assessment = session.assessment

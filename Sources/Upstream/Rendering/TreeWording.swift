@@ -260,9 +260,10 @@ struct TreeWording {
   /// handout has them all, folded away.
   static let moreToTryShown = 4
 
-  /// What is said about the ones left out of the list.
-  func moreLeftOut(_ count: Int) -> String {
-    "And \(count) more. Ask your physiotherapist which suit you, or see the full report."
+  /// What is said about the ones left out of the list: how many, where this front end
+  /// shows them (when it does), and whom to ask. It names no report the person may not have.
+  func moreLeftOut(_ count: Int, shownElsewhere: String? = nil) -> String {
+    "And \(count) more" + (shownElsewhere.map { ": \($0)" } ?? "") + ". Ask your physiotherapist which suit you."
   }
 
   /// One more thing to try, in one line: its title and dose.

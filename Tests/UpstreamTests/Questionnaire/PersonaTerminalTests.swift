@@ -55,6 +55,18 @@ struct PersonaTerminalTests {
     #expect(screen.contains("Start with: Glute bridges — 2 sets of 10, most days."))
     #expect(screen.contains("LOWER BACK PAIN\nMost likely behind it: Tight muscles at the front of the hip (possible)."))
     #expect(!screen.contains("fuelling up") && !screen.contains("sha256") && !screen.contains("psoas"))
+    // The rest of her plan is where the terminal says: the list of parts to explain names each.
+    #expect(!screen.contains("full report"))
+    let more = try #require(screen.range(of: #"And \d+ more: they are all in the list below"#, options: .regularExpression))
+    let menu = try #require(screen.range(of: "Would you like any part explained?"))
+    #expect(more.upperBound < menu.lowerBound)
+    let result = try run.result()
+    let listed = screen[menu.upperBound...]
+    let moreToTry = try #require(result.components(separatedBy: "MORE YOU CAN TRY").dropFirst().first)
+    for line in moreToTry.components(separatedBy: "\nAnd ")[0].split(separator: "\n") where line.hasPrefix("- ") {
+      let title = String(line.dropFirst(2).prefix { $0 != ":" })
+      #expect(listed.contains(title), "'\(title)' is not in the list to explain")
+    }
 
     // The answers she gave make the same handout: the plan, no tree, no hashes.
     let html = try UpstreamBinary.run(["assess", "--answers", session, "--format", "html", "--audience", "patient"])
