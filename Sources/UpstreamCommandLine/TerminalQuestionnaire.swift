@@ -18,7 +18,7 @@ struct TerminalQuestionnaire {
   /// Whether to repeat replies after the prompt: input from a pipe is not echoed by a terminal.
   private var echo: Bool { !console.inputIsTerminal }
   private var announcedMainQuestions = false
-  /// Instrument copyright lines already shown with an item.
+  /// Instrument attributions already shown with an item.
   private var shownCopyrights: Set<String> = []
   /// The reply taken back by the last `back`, shown when its question is asked again.
   private var undone: QuestionnaireSession.Reply?
@@ -125,10 +125,13 @@ struct TerminalQuestionnaire {
     }
     if let earlier = previousAnswer(question) { say("  (your answer was: \(earlier))") }
     say("  (\(TypedReply.expectation(question)))")
+    // An instrument's item shows the same short note as on the web (its help: where the
+    // wording comes from) and, with the first item, whose tool it is; the licence terms
+    // are for clinicians, in their report and the docs.
     if let index = session.knowledgeBase.questions.firstIndex(where: { $0.id == question.id }) {
-      for line in session.knowledgeBase.instrumentCopyrights(ofQuestion: index) where shownCopyrights.insert(line).inserted {
-        say("  " + line)
-      }
+      let attributions = session.knowledgeBase.instrumentAttributions(ofQuestion: index)
+      if !attributions.isEmpty, let help = question.help { say("  " + help) }
+      for line in attributions where shownCopyrights.insert(line).inserted { say("  " + line) }
     }
   }
 

@@ -149,6 +149,19 @@ public final class KnowledgeBase: Sendable {
     return lines
   }
 
+  /// What a person answering reads of an instrument's copyright with its items: each line's
+  /// first sentence (who owns the tool and who funded it), without the terms a deployment
+  /// must follow, which stay in the clinician's report, the FHIR Questionnaire and the docs.
+  /// The patient's report shows the same.
+  package func instrumentAttributions(ofQuestion index: Int) -> [String] {
+    instrumentCopyrights(ofQuestion: index).map(Self.attribution)
+  }
+
+  /// A copyright line's first sentence.
+  package static func attribution(_ line: String) -> String {
+    line.range(of: ". ").map { String(line[..<$0.lowerBound]) + "." } ?? line
+  }
+
   /// Every scored instrument's copyright line, in score order.
   public var instrumentCopyrights: [String] { scores.compactMap(\.copyright) }
 

@@ -280,7 +280,7 @@ struct TreeWording {
   func copyrights(_ scores: [ScoreEntry]) -> [String] {
     let lines = Set(scores.compactMap(\.copyright)).sorted()
     guard isPatient else { return lines }
-    return lines.map { line in line.range(of: ". ").map { String(line[..<$0.lowerBound]) + "." } ?? line }
+    return lines.map(KnowledgeBase.attribution)
   }
 
   /// The withheld recommendations in one sentence, for patients.

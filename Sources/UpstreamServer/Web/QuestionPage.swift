@@ -35,7 +35,7 @@ struct QuestionPage {
       <input type="hidden" name="question" value="\(escape(question.id))">
       <fieldset\(describedBy.isEmpty ? "" : " aria-describedby=\"\(describedBy)\"")>
       <legend>\(escape(question.wording))</legend>
-      \(question.help.map { "<p class=\"help\" id=\"help\">\(escape($0))</p>" } ?? "")
+      \(question.help.map { "<p class=\"help\" id=\"help\">\(escape($0))</p>" } ?? "")\(attribution)
       \(inputs)
       </fieldset>
       <div class="actions">
@@ -54,6 +54,14 @@ struct QuestionPage {
       <p class="resume">Your answers are saved. To carry on later, keep this page's link: <a href="/s/\(id)">/s/\(id)</a></p>
       """
     return WebPage.page(title: "Question \(progress.number) — \(question.wording) — Upstream", body: body)
+  }
+
+  /// Whose tool an instrument's item comes from, as the terminal and the patient's report
+  /// say it (the licence terms are for clinicians).
+  private var attribution: String {
+    guard let index = session.knowledgeBase.questions.firstIndex(where: { $0.id == question.id }) else { return "" }
+    return session.knowledgeBase.instrumentAttributions(ofQuestion: index).map { "\n<p class=\"help\">\(WebPage.escape($0))</p>" }
+      .joined()
   }
 
   /// The warning signs raised so far that need a doctor now or today, above the question,

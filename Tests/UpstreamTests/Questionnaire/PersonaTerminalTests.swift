@@ -50,6 +50,14 @@ struct PersonaTerminalTests {
       #expect(!screen.contains(hint), "a reply was refused: \(hint)")
     }
     #expect(screen.contains("Question 1 · about "))
+    // The STarT Back items carry the short note the web shows, and whose tool it is; the
+    // licence terms are for clinicians.
+    let beforeResult = screen.components(separatedBy: "That is every question")[0]
+    #expect(beforeResult.range(of: #"Paraphrased from the Keele STarT Back Screening Tool, item \d\."#, options: .regularExpression) != nil)
+    #expect(beforeResult.components(separatedBy: "© Keele University 2007").count == 2, "the attribution once")
+    for licence in ["licence", "commercial", "official wording", "A deployment"] {
+      #expect(!beforeResult.contains(licence), "'\(licence)' shown while answering")
+    }
     // Her result: a first step for the knee and one for the back, on one page.
     #expect(screen.contains("KNEE PAIN\nMost likely behind it: Weak buttock muscles (possible)."))
     #expect(screen.contains("Start with: Glute bridges — 2 sets of 10, most days."))
