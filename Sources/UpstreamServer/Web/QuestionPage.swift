@@ -12,6 +12,9 @@ struct QuestionPage {
   let question: Question
   /// What was wrong with the last reply, shown above the question.
   let error: String?
+  /// The count of questions likely left to show (``QuestionnaireSession/remainingToShow()``,
+  /// worked out, and remembered in the session, by whoever made the page).
+  let likelyLeft: Int
 
   private var session: QuestionnaireSession { loaded.session }
   private var token: String { loaded.csrfToken }
@@ -19,11 +22,10 @@ struct QuestionPage {
   var html: String {
     let escape = WebPage.escape
     let progress = session.progress
-    let likelyLeft = session.likelyRemaining()
     let why = Self.reasons(session.why(question.id)?.lines ?? [])
     let describedBy = [question.help == nil ? nil : "help", error == nil ? nil : "error"].compactMap { $0 }.joined(separator: " ")
     var body = """
-      <p class="progress" id="progress">\(escape(session.progressLine(likelyRemaining: likelyLeft)))</p>
+      <p class="progress" id="progress">\(escape(session.progressLine(shown: likelyLeft)))</p>
       <progress value="\(progress.number)" max="\(progress.number + likelyLeft)" aria-labelledby="progress"></progress>
 
       """

@@ -50,6 +50,12 @@ struct PersonaTerminalTests {
       #expect(!screen.contains(hint), "a reply was refused: \(hint)")
     }
     #expect(screen.contains("Question 1 · about "))
+    // The count of questions left only goes down as she answers.
+    let counts = screen.split(separator: "\n").filter { $0.hasPrefix("Question ") }.compactMap {
+      QuestionnaireSessionTests.count(in: String($0.split(separator: "·").prefix(2).joined(separator: "·")))
+    }
+    #expect(counts.count == asked.count)
+    #expect(zip(counts, counts.dropFirst()).allSatisfy { $0 >= $1 }, "\(counts)")
     // The STarT Back items carry the short note the web shows, and whose tool it is; the
     // licence terms are for clinicians.
     let beforeResult = screen.components(separatedBy: "That is every question")[0]
