@@ -91,7 +91,7 @@ struct TerminalQuestionnaire {
           undone = session.replies.last
           let earlier = try session.undo()
           try store.save(session)
-          say("Going back to: \(earlier.wording)")
+          say("Going back to: \(session.wording(of: earlier))")
         } catch let problem as QuestionnaireSession.Problem {
           say("Sorry: \(problem).")
         }
@@ -118,7 +118,7 @@ struct TerminalQuestionnaire {
   private mutating func show(_ question: Question) {
     say("")
     say("\(session.progressLine())\(question.isRedFlagQuestion ? " · safety question" : "")")
-    say(question.wording)
+    say(session.wording(of: question))
     for (number, option) in question.kind.options.enumerated() {
       let label = "  \(number + 1). "
       say(label + option.label, hang: label.count)

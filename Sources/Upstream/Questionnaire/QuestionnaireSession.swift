@@ -238,6 +238,10 @@ public struct QuestionnaireSession: Sendable {
   /// The answer given to a question, if any.
   public func answer(to question: String) -> AnswerValue? { answers[question] }
 
+  /// A question as put to this person: its `wording when` for their answers so far, if
+  /// one fits (someone with no pain is not asked about "this pain"), else its wording.
+  public func wording(of question: Question) -> String { question.wording(for: answers, in: knowledgeBase) }
+
   // MARK: Warnings to give at once
 
   /// A red flag the answers so far raise that needs a doctor now or today.

@@ -82,7 +82,7 @@ public struct TreeTextRenderer: Sendable {
       case .otherFindings:
         sections.append(title(words.otherFindingsTitle, .bold, outline) + outline.draw(tree.otherFindings.map { node($0, words, &seen) }))
       case .nothingFound:
-        var lines = outline.paragraph(.init(text: words.nothingFound))
+        var lines = outline.paragraph(.init(text: words.nothingFound(tree)))
         if let advice = tree.generalAdvice { lines += outline.paragraph(.init(text: advice)) }
         sections.append(lines)
       case .otherRecommendations:

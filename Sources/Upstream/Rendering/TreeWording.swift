@@ -208,7 +208,14 @@ struct TreeWording {
   var scoresTitle: String { "SCORES" }
   var answersTitle: String { "ANSWERS" }
   var nothingUpstream: String { "No upstream contributor found for this." }
-  var nothingFound: String { "Nothing in the answers points to an upstream contributor." }
+  /// What is said when no contributor was found: for someone who reported no pain, that
+  /// there was nothing to look into (not "nothing behind your pain").
+  func nothingFound(_ tree: RecommendationTree) -> String {
+    guard tree.complaints.isEmpty else { return "Nothing in the answers points to an upstream contributor." }
+    return isPatient
+      ? "You have not told us of any pain, so there is nothing for these questions to look into. If pain starts, you can answer them again."
+      : "No complaint was reported, so there is nothing upstream to look for."
+  }
 
   // MARK: The patient's plan
 

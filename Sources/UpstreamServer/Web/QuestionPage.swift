@@ -36,7 +36,7 @@ struct QuestionPage {
       <input type="hidden" name="csrf" value="\(token)">
       <input type="hidden" name="question" value="\(escape(question.id))">
       <fieldset\(describedBy.isEmpty ? "" : " aria-describedby=\"\(describedBy)\"")>
-      <legend>\(escape(question.wording))</legend>
+      <legend>\(escape(session.wording(of: question)))</legend>
       \(question.help.map { "<p class=\"help\" id=\"help\">\(escape($0))</p>" } ?? "")\(attribution)
       \(inputs)
       </fieldset>
@@ -55,7 +55,7 @@ struct QuestionPage {
       </details>
       <p class="resume">Your answers are saved. To carry on later, keep this page's link: <a href="/s/\(id)">/s/\(id)</a></p>
       """
-    return WebPage.page(title: "Question \(progress.number) — \(question.wording) — Upstream", body: body)
+    return WebPage.page(title: "Question \(progress.number) — \(session.wording(of: question)) — Upstream", body: body)
   }
 
   /// Whose tool an instrument's item comes from, as the terminal and the patient's report

@@ -239,3 +239,37 @@ extension QuestionnaireSessionTests {
     return Int(line[range].split(separator: " ")[1])
   }
 }
+
+extension QuestionnaireSessionTests {
+  @Test("wording when: a question is put in other words to the people a condition on earlier answers fits; fmt keeps it")
+  func wordingWhen() throws {
+    let rules = QuestionnaireFixtures.rules.replacingOccurrences(
+      of: "question numb: yes/no\n  ask \"Any numbness in the saddle area?\"\n",
+      with: """
+        question numb: yes/no
+          ask "Since this pain began, any numbness in the saddle area?"
+          wording when pain is answered and not (pain includes back or pain includes hip)
+                  "Any numbness in the saddle area?"
+
+        """)
+    #expect(rules.contains("wording when"))
+    let kb = try #require(KnowledgeBase.compile(files: [("q.rules", rules)]).knowledgeBase)
+    var none = QuestionnaireSession(kb)
+    try none.answer(.options([]))
+    let numb = try #require(kb.question("numb"))
+    #expect(none.currentQuestion?.id == "numb")
+    #expect(none.wording(of: numb) == "Any numbness in the saddle area?")
+    var hip = QuestionnaireSession(kb)
+    try hip.answer(.options(["hip"]))
+    #expect(hip.wording(of: numb) == "Since this pain began, any numbness in the saddle area?")
+    // Only questions, never the question itself.
+    let own = rules.replacingOccurrences(of: "wording when pain is answered", with: "wording when numb is answered")
+    let diagnostics = KnowledgeBase.compile(files: [("q.rules", own)]).diagnostics
+    #expect(diagnostics.contains { $0.severity == .error }, "a wording that reads its own question is refused")
+    // The formatter lays the condition out as it does an ask when, and keeps the wording.
+    let formatted = try #require(RuleFormatter.format(SourceFile(path: "q.rules", text: rules)).text)
+    #expect(formatted.contains("  wording when pain is answered and not (pain includes back or pain includes hip)\n"))
+    #expect(formatted.contains("\"Any numbness in the saddle area?\""))
+    #expect(KnowledgeBase.compile(files: [("q.rules", formatted)]).knowledgeBase != nil)
+  }
+}
