@@ -94,8 +94,11 @@ public struct QuestionnaireSession: Sendable {
   /// The count last shown, with the question number it was shown with, and whether it was
   /// held down below the estimate.
   public struct ShownProgress: Sendable, Hashable, Codable {
+    /// The number of the question it was shown with.
     public let number: Int
+    /// The count of questions likely left that was shown.
     public let count: Int
+    /// Whether the count was held below the estimate (which had risen).
     public let held: Bool
   }
 
