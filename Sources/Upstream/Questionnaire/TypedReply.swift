@@ -10,7 +10,11 @@ import Foundation
 /// (`office` for "Desk or office work", `walking` for "Hiking or long walks") or an
 /// abbreviation (`fl` for `flat`), several options separated by commas, `and`, `&` or
 /// `/` (`knee and back`), `none`, and `not sure` in its everyday forms (`dunno`, `idk`,
-/// `no idea`) where the question allows it. A misspelt yes or no gets "did you mean". The words `?`/`help`, `why`, `back` (or `undo`),
+/// `no idea`) where the question allows it. A duration (`2 months`, `about a year, not
+/// getting better`) chooses the time band the option labels give (``Duration``); of
+/// options that differ by a "not", a reply without one chooses the one without it
+/// (`getting better`); a range for a number (`8 to 10`) is refused with a request for
+/// one number, and numbers may be words (`eight`). A misspelt yes or no gets "did you mean". The words `?`/`help`, `why`, `back` (or `undo`),
 /// `skip` and `quit` are commands, except where the question has an option of that
 /// exact name (then `undo` still goes back). Anything else gets a hint that says what
 /// would do.
