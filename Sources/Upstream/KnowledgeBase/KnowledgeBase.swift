@@ -380,16 +380,8 @@ public struct Question: Sendable, Hashable {
   /// The codes that name the question itself in other systems (`code "…" system "…"`).
   public internal(set) var codings: [Coding] = []
   /// The question as put to the people a condition on earlier answers fits (`wording when`),
-  /// tried in order; ``wording`` for everyone else.
+  /// tried in order; ``wording`` for everyone else (``QuestionnaireSession/wording(of:)``).
   package internal(set) var wordingVariants: [Recommendation.Variant] = []
-
-  /// The question as put to someone with these answers: the first `wording when` whose
-  /// condition holds on them, else ``wording``.
-  public func wording(for answers: Answers, in knowledgeBase: KnowledgeBase) -> String {
-    guard !wordingVariants.isEmpty else { return wording }
-    var matcher = ConditionMatcher(knowledgeBase, answers)
-    return wordingVariants.first { matcher.match($0.condition).isHolding }?.text ?? wording
-  }
 
   /// The linkId the FHIR export gives the question: the first declared one, else its id.
   public var exportLinkId: String { linkIds.first ?? id }

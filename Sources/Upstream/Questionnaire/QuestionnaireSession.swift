@@ -243,7 +243,11 @@ public struct QuestionnaireSession: Sendable {
 
   /// A question as put to this person: its `wording when` for their answers so far, if
   /// one fits (someone with no pain is not asked about "this pain"), else its wording.
-  public func wording(of question: Question) -> String { question.wording(for: answers, in: knowledgeBase) }
+  public func wording(of question: Question) -> String {
+    guard !question.wordingVariants.isEmpty else { return question.wording }
+    var matcher = ConditionMatcher(knowledgeBase, answers)
+    return question.wordingVariants.first { matcher.match($0.condition).isHolding }?.text ?? question.wording
+  }
 
   // MARK: Warnings to give at once
 
