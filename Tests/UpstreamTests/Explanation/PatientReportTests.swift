@@ -107,7 +107,9 @@ struct PatientReportTests {
 
   @Test("every case: the patient reads doses, not where they came from, and nothing points at advice withheld or a report they lack")
   func noEditorialNotes() throws {
-    let editorial = ["team suggestion", "team's suggestion", "the article", "article's", "gives no dose", "the guide", "full report"]
+    let editorial = [
+      "team suggestion", "team's suggestion", "the article", "article's", "gives no dose", "the guide", "full report", "switched off",
+    ]
     var withheldChecked = 0
     for (id, answers) in Self.cases {
       let (tree, text) = Self.text(answers)
