@@ -113,10 +113,20 @@ public enum TypedReply: Sendable, Hashable {
   private static let yesWords: Set<String> = ["y", "yes", "yeah", "yep", "yup", "ya", "yea", "true", "yes please", "i do", "i have"]
   private static let noWords: Set<String> = ["n", "no", "nope", "nah", "false", "no thanks", "i don't", "i dont", "i haven't", "never"]
 
+  /// Replies that say "partly" to a yes/no question.
+  private static let partlyWords: Set<String> = [
+    "a bit", "a little", "a little bit", "bit", "slightly", "sometimes", "kind of", "kinda", "sort of", "somewhat",
+    "partly", "a little yes", "maybe a bit",
+  ]
+
   private static func yesNo(_ typed: String) -> TypedReply {
     let text = typed.lowercased().replacingOccurrences(of: "’", with: "'").trimmingCharacters(in: CharacterSet(charactersIn: ".!"))
     if yesWords.contains(text) { return .answer(.yes) }
     if noWords.contains(text) { return .answer(.no) }
+    // "A bit" is neither: the person chooses, and is told how (nothing is guessed for them).
+    if partlyWords.contains(text) {
+      return .invalid("'\(typed)' is between yes and no: if it is true at all, answer yes; if not, answer no.")
+    }
     let suggestion = ["yes", "no"].first { text.count <= 5 && Suggestion.editDistance(text, $0) <= (text.count <= 2 ? 1 : 2) }
     return .invalid(
       suggestion.map { "'\(typed)' is not yes or no. Did you mean '\($0)'? Please answer yes or no (y or n)." }

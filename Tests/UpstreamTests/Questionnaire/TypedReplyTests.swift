@@ -252,7 +252,7 @@ extension TypedReplyTests {
     }
   }
 
-  @Test("a range for a number asks for one number, your best guess; numbers in words are read")
+  @Test("a range for a number asks for one number, your best guess; numbers in words are read; 'a bit' to yes/no is explained")
   func rangesAndNumberWords() throws {
     for reply in ["8 to 10", "8-10", "8 – 10 hours", "8 or 9"] {
       #expect(
@@ -261,6 +261,12 @@ extension TypedReplyTests {
         "\(reply)")
     }
     #expect(try shipped("eight", "sitting_hours") == .answer(.number(8)))
+    // "A bit" to a yes/no question is neither: the person is told how to choose.
+    for reply in ["a bit", "sometimes", "Kind of"] {
+      #expect(
+        try shipped(reply, "seat_setup_poor")
+          == .invalid("'\(reply)' is between yes and no: if it is true at all, answer yes; if not, answer no."), "\(reply)")
+    }
     #expect(try shipped("about eight hours", "sitting_hours") == .answer(.number(8)))
     #expect(try shipped("8", "sitting_hours") == .answer(.number(8)))
   }
