@@ -11,7 +11,7 @@ import Foundation
 /// abbreviation (`fl` for `flat`), several options separated by commas, `and`, `&` or
 /// `/` (`knee and back`), `none`, and `not sure` in its everyday forms (`dunno`, `idk`,
 /// `no idea`) where the question allows it. A duration (`2 months`, `about a year, not
-/// getting better`) chooses the time band the option labels give (``Duration``); of
+/// getting better`) chooses the time band the option labels give; of
 /// options that differ by a "not", a reply without one chooses the one without it
 /// (`getting better`); a range for a number (`8 to 10`) is refused with a request for
 /// one number, and numbers may be words (`eight`). A misspelt yes or no gets "did you mean". The words `?`/`help`, `why`, `back` (or `undo`),
