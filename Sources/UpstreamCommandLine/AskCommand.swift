@@ -90,7 +90,8 @@ enum AskCommand: UpstreamCommand {
     var terminal = TerminalQuestionnaire(
       session: session, store: SessionStore(path: path), console: console, width: width,
       resumeCommand: resume.joined(separator: " "),
-      tree: TreeTextRenderer(audience: audience, width: width, colour: console.colourOutput),
+      tree: TreeTextRenderer(
+        audience: audience, width: width, colour: console.colourOutput, restOfPlan: TerminalQuestionnaire.restOfPlan),
       why: WhyTextRenderer(audience: audience, width: width, colour: console.colourOutput))
     return try terminal.run(resuming: arguments.value("--resume") != nil)
   }

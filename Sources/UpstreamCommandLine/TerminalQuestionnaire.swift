@@ -18,7 +18,7 @@ struct TerminalQuestionnaire {
   /// Whether to repeat replies after the prompt: input from a pipe is not echoed by a terminal.
   private var echo: Bool { !console.inputIsTerminal }
   private var announcedMainQuestions = false
-  /// Instrument copyright lines already shown with an item.
+  /// Instrument attributions already shown with an item.
   private var shownCopyrights: Set<String> = []
   /// The reply taken back by the last `back`, shown when its question is asked again.
   private var undone: QuestionnaireSession.Reply?
@@ -91,7 +91,7 @@ struct TerminalQuestionnaire {
           undone = session.replies.last
           let earlier = try session.undo()
           try store.save(session)
-          say("Going back to: \(earlier.wording)")
+          say("Going back to: \(session.wording(of: earlier))")
         } catch let problem as QuestionnaireSession.Problem {
           say("Sorry: \(problem).")
         }
@@ -118,17 +118,20 @@ struct TerminalQuestionnaire {
   private mutating func show(_ question: Question) {
     say("")
     say("\(session.progressLine())\(question.isRedFlagQuestion ? " · safety question" : "")")
-    say(question.wording)
+    say(session.wording(of: question))
     for (number, option) in question.kind.options.enumerated() {
       let label = "  \(number + 1). "
       say(label + option.label, hang: label.count)
     }
     if let earlier = previousAnswer(question) { say("  (your answer was: \(earlier))") }
     say("  (\(TypedReply.expectation(question)))")
+    // An instrument's item shows the same short note as on the web (its help: where the
+    // wording comes from) and, with the first item, whose tool it is; the licence terms
+    // are for clinicians, in their report and the docs.
     if let index = session.knowledgeBase.questions.firstIndex(where: { $0.id == question.id }) {
-      for line in session.knowledgeBase.instrumentCopyrights(ofQuestion: index) where shownCopyrights.insert(line).inserted {
-        say("  " + line)
-      }
+      let attributions = session.knowledgeBase.instrumentAttributions(ofQuestion: index)
+      if !attributions.isEmpty, let help = question.help { say("  " + help) }
+      for line in attributions where shownCopyrights.insert(line).inserted { say("  " + line) }
     }
   }
 
@@ -232,6 +235,10 @@ struct TerminalQuestionnaire {
     console.write(tree.render(session.assessment.tree))
     offerExplanations()
   }
+
+  /// Where the result tells the person to find the advice its short list leaves out: the
+  /// list of parts to explain, which names every recommendation.
+  static let restOfPlan = "they are all in the list below; type one's number to read about it"
 
   /// Offers to explain any part of the tree, by number or name, until an empty line.
   private func offerExplanations() {

@@ -95,7 +95,8 @@ private struct Layout {
       let end = Self.nextStart(after: first, in: starts) ?? tokens.count
       var conditions: [SourceRange] = []
       switch declaration {
-      case .question(let question): conditions = question.askWhen.map { [$0.range] } ?? []
+      case .question(let question):
+        conditions = (question.askWhen.map { [$0.range] } ?? []) + question.wordingVariants.map(\.when.range)
       case .score(let score): conditions = score.strata.map(\.condition.range)
       case .rule(let rule): conditions = rule.condition.map { [$0.range] } ?? []
       case .recommendation(let recommendation):

@@ -125,7 +125,10 @@ struct CompletionContext {
   static let attributes: [String: [String]] = [
     "knowledge": ["version", "author", "disclaimer", "general advice", "safety netting", "less likely below"],
     "source": ["title", "citation", "url", "evidence"],
-    "question": ["ask", "help", "option", "synonyms", "range", "unit", "decimals allowed", "not sure allowed", "ask when", "ask first"],
+    "question": [
+      "ask", "help", "option", "synonyms", "range", "unit", "decimals allowed", "not sure allowed", "ask when", "ask first",
+      "wording when",
+    ],
     "complaint": ["name", "patient name", "region", "explain"],
     "contributor": ["name", "patient name", "region", "explain"],
     "score": ["name", "range", "stratum", "means", "copyright"],

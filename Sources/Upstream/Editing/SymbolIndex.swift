@@ -200,6 +200,7 @@ private struct Builder {
       declare(question.id, .question, declaration)
       for option in question.options { declareMember(option.id, of: question.id.text, label: option.label.value, kind: .question) }
       if let askWhen = question.askWhen { add(askWhen) }
+      for variant in question.wordingVariants { add(variant.when) }
       for synonym in question.synonyms { note(synonym.option, .synonym, in: .member(of: question.id.text)) }
     case .finding(let finding):
       declare(finding.id, finding.kind.text == "complaint" ? .complaint : .contributor, declaration)

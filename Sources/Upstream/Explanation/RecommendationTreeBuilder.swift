@@ -77,7 +77,9 @@ struct RecommendationTreeBuilder {
       redFlags: redFlags, careLevel: assessment.careLevel, withheld: withheld(placed: placed), unansweredSafetyQuestions: unansweredSafetyQuestions,
       firstSteps: firstSteps(plan),
       complaints: complaintNodes, otherFindings: otherNodes, nothingFound: nothingFound,
-      generalAdvice: nothingFound && !withholding ? kb.header.generalAdvice : nil,
+      // The general advice is for pain with nothing found behind it; someone who reported
+      // no pain is told there was nothing to look into instead.
+      generalAdvice: nothingFound && !withholding && !complaintNodes.isEmpty ? kb.header.generalAdvice : nil,
       safetyNetting: withholding ? [] : kb.header.safetyNetting,
       whileWaiting: referral && calledFor.contains(where: \.isGiven)
         ? "Get the referral above first. While you wait for it, the self-care below is safe to start; stop anything that makes your symptoms worse."

@@ -159,6 +159,19 @@ public final class KnowledgeBase: Sendable {
     return lines
   }
 
+  /// What a person answering reads of an instrument's copyright with its items: each line's
+  /// first sentence (who owns the tool and who funded it), without the terms a deployment
+  /// must follow, which stay in the clinician's report, the FHIR Questionnaire and the docs.
+  /// The patient's report shows the same.
+  package func instrumentAttributions(ofQuestion index: Int) -> [String] {
+    instrumentCopyrights(ofQuestion: index).map(Self.attribution)
+  }
+
+  /// A copyright line's first sentence.
+  package static func attribution(_ line: String) -> String {
+    line.range(of: ". ").map { String(line[..<$0.lowerBound]) + "." } ?? line
+  }
+
   /// Every scored instrument's copyright line, in score order.
   public var instrumentCopyrights: [String] { scores.compactMap(\.copyright) }
 
@@ -376,6 +389,9 @@ public struct Question: Sendable, Hashable {
   public internal(set) var linkIds: [String] = []
   /// The codes that name the question itself in other systems (`code "…" system "…"`).
   public internal(set) var codings: [Coding] = []
+  /// The question as put to the people a condition on earlier answers fits (`wording when`),
+  /// tried in order; ``wording`` for everyone else (``QuestionnaireSession/wording(of:)``).
+  package internal(set) var wordingVariants: [Recommendation.Variant] = []
 
   /// The linkId the FHIR export gives the question: the first declared one, else its id.
   public var exportLinkId: String { linkIds.first ?? id }

@@ -299,6 +299,14 @@ private struct Resolver {
     let askWhens = questionSyntax.enumerated().map { index, syntax in
       syntax.askWhen.flatMap { resolveCondition($0, onlyQuestions: true, selfQuestion: index) }
     }
+    // A question's other wordings read earlier answers only, never its own.
+    let wordings = questionSyntax.enumerated().map { index, syntax in
+      syntax.wordingVariants.compactMap { variant in
+        resolveCondition(variant.when, onlyQuestions: true, selfQuestion: index).map {
+          Recommendation.Variant(condition: $0, text: variant.text.value)
+        }
+      }
+    }
     let scores = scoreSyntax.map { resolveScore($0) }
     let redFlags = redFlagSyntax.map { resolveRedFlag($0) }
     let recommendations = recommendationSyntax.map { resolveRecommendation($0) }
@@ -319,11 +327,13 @@ private struct Resolver {
     }
     let redFlagQuestions = Set(rules.filter(\.raisesRedFlag).flatMap(\.condition.questionsRead))
     let finalQuestions = questions.enumerated().map { index, question in
-      Question(
+      var final = Question(
         id: question.id, wording: question.wording, help: question.help, kind: question.kind,
         notSureAllowed: question.notSureAllowed, askWhen: askWhens[index], asksFirst: question.asksFirst,
         isRedFlagQuestion: redFlagQuestions.contains(index), location: question.location, linkIds: question.linkIds,
         codings: question.codings)
+      final.wordingVariants = wordings[index]
+      return final
     }
     checkLinkIds()
 

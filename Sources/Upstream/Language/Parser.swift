@@ -18,6 +18,7 @@
 //   question-attr   = "ask" TEXT | "help" TEXT | "option" ID TEXT { coding }
 //                   | "range" NUMBER "to" NUMBER | "unit" TEXT | "decimals" "allowed"
 //                   | "not" "sure" "allowed" | "ask" "when" condition | "ask" "first"
+//                   | "wording" "when" condition TEXT
 //                   | "synonyms" ID TEXT { "," TEXT } | "link" "id" TEXT | coding ;
 //   coding          = "code" TEXT [ "system" TEXT ] ;
 //   finding         = ( "complaint" | "contributor" ) ID
@@ -107,7 +108,7 @@ package struct Parser {
   private static let ruleAttributes = ["when", "then", "because", "patient wording", "clinician wording", "source", "author", "reviewed"]
   private static let questionAttributes = [
     "ask", "help", "option", "range", "unit", "decimals allowed", "not sure allowed", "ask when", "ask first", "synonyms",
-    "link id", "code",
+    "link id", "code", "wording when",
   ]
   private static let findingAttributes = ["name", "patient name", "region", "explain"]
 
@@ -474,6 +475,10 @@ package struct Parser {
           parser.checkSingle(question.wording, word)
           question.wording = try parser.parseText("the question's wording")
         }
+      case "wording":
+        try parser.expectWord("when")
+        let condition = try parser.parseCondition()
+        question.wordingVariants.append((condition, try parser.parseText("the question's wording for the people the condition fits")))
       case "help":
         parser.checkSingle(question.help, word)
         question.help = try parser.parseText("the help text")

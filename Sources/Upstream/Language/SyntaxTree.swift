@@ -111,6 +111,9 @@ package struct QuestionSyntax: Sendable {
   package var decimalsAllowed: SourceRange?
   package var notSureAllowed: SourceRange?
   package var askWhen: ConditionSyntax?
+  /// `wording when CONDITION "…"`: the question as put to the people a condition on
+  /// earlier answers fits (someone with no pain is not asked about "this pain").
+  package var wordingVariants: [(when: ConditionSyntax, text: Spelled<String>)] = []
   /// `ask first`: asked before every other question.
   package var askFirst: SourceRange?
   /// `synonyms OPTION "word", …`: what a person might type for an option.

@@ -58,18 +58,50 @@ public struct QuestionnaireSession: Sendable {
   }
 
   /// The progress line a person reads, `Question 5 · about 12 more`, from
-  /// ``likelyRemaining()`` (which runs the session on, so an app shows it once per question).
-  public func progressLine() -> String { progressLine(likelyRemaining: likelyRemaining()) }
+  /// ``remainingToShow()`` (which runs the session on, so an app shows it once per
+  /// question, and which remembers what it showed, so the count never rises).
+  public mutating func progressLine() -> String { progressLine(shown: remainingToShow()) }
 
-  /// The progress line for a ``likelyRemaining()`` already worked out (a page that also
-  /// draws a progress bar runs the session on once, not twice).
-  package func progressLine(likelyRemaining: Int) -> String {
+  /// The progress line for a ``remainingToShow()`` already worked out (a page that also
+  /// draws a progress bar runs the session on once, not twice). A count held down to 0
+  /// while more may come says "nearly done", not "probably the last".
+  package func progressLine(shown: Int) -> String {
     let number = progress.number
-    switch likelyRemaining {
+    switch shown {
+    case 0 where lastShown?.held == true: return "Question \(number) · nearly done"
     case 0: return "Question \(number) · probably the last"
     case 1: return "Question \(number) · about 1 more"
     case let more: return "Question \(number) · about \(more) more"
     }
+  }
+
+  /// The count of questions likely left that a person is shown now: ``likelyRemaining()``,
+  /// but never more than was shown with an earlier question (plus one for each answer
+  /// taken back since), so as the person answers the count only goes down; when the
+  /// estimate rises, the count shown stays where it was. A front end calls it once for
+  /// each question it shows; the session remembers what it returned (in ``savedState``
+  /// too, so a page loaded again or a resumed web session carries on from it).
+  public mutating func remainingToShow() -> Int {
+    let estimate = likelyRemaining()
+    let number = progress.number
+    var shown = estimate
+    if let last = lastShown {
+      let ceiling = last.count + max(0, last.number - number)
+      shown = min(estimate, ceiling)
+    }
+    lastShown = ShownProgress(number: number, count: shown, held: shown < estimate)
+    return shown
+  }
+
+  /// The count last shown, with the question number it was shown with, and whether it was
+  /// held down below the estimate.
+  public struct ShownProgress: Sendable, Hashable, Codable {
+    /// The number of the question it was shown with.
+    public let number: Int
+    /// The count of questions likely left that was shown.
+    public let count: Int
+    /// Whether the count was held below the estimate (which had risen).
+    public let held: Bool
   }
 
   /// Why the session refused a step.
@@ -120,6 +152,8 @@ public struct QuestionnaireSession: Sendable {
   public private(set) var assessment: Assessment
 
   private var skipped: Set<String> = []
+  /// The progress count last shown (``remainingToShow()``).
+  private var lastShown: ShownProgress?
   /// A question the person went back to, asked next.
   private var returningTo: Int?
   private var plan = Plan(next: nil, remaining: 0)
@@ -168,11 +202,12 @@ public struct QuestionnaireSession: Sendable {
       total: knowledgeBase.questions.count)
   }
 
-  /// How many questions are likely after the current one: the mean, over the answers
+  /// How many questions are likely after the current one: the most, over the answers
   /// the current question can get (each option, or yes and no), of how many a person
   /// with nothing more to report would then be asked — the session run on answering "no"
   /// to yes/no questions and "none" to lists, and leaving numbers and single choices
-  /// unanswered (which keeps what they could decide open, so the estimate errs high).
+  /// unanswered (which keeps what they could decide open). The estimate errs high, so the
+  /// count a person is shown (``remainingToShow()``) can go down as they answer, not up.
   public func likelyRemaining() -> Int {
     guard let current = currentQuestion else { return 0 }
     let answers: [AnswerValue?] =
@@ -182,16 +217,18 @@ public struct QuestionnaireSession: Sendable {
       case .choices(let options): [.options([])] + options.map { .options([$0.id]) }
       case .number, .scale, .text, .date: [nil]
       }
-    var total = 0
+    var most = 0
     for answer in answers {
       var rest = self
       rest.record(current, answer)
+      var count = 0
       while let question = rest.currentQuestion, rest.replies.count < replies.count + knowledgeBase.questions.count {
         rest.record(question, Self.unremarkableAnswer(question))
-        total += 1
+        count += 1
       }
+      most = max(most, count)
     }
-    return Int((Double(total) / Double(max(1, answers.count))).rounded())
+    return most
   }
 
   /// The answer of a person with nothing to report, where there is one.
@@ -205,6 +242,14 @@ public struct QuestionnaireSession: Sendable {
 
   /// The answer given to a question, if any.
   public func answer(to question: String) -> AnswerValue? { answers[question] }
+
+  /// A question as put to this person: its `wording when` for their answers so far, if
+  /// one fits (someone with no pain is not asked about "this pain"), else its wording.
+  public func wording(of question: Question) -> String {
+    guard !question.wordingVariants.isEmpty else { return question.wording }
+    var matcher = ConditionMatcher(knowledgeBase, answers)
+    return question.wordingVariants.first { matcher.match($0.condition).isHolding }?.text ?? question.wording
+  }
 
   // MARK: Warnings to give at once
 
@@ -233,10 +278,12 @@ public struct QuestionnaireSession: Sendable {
   ///
   /// Encoded (with any `Encoder`) as `{"format": 1, "knowledgeBase": {"name", "version",
   /// "contentHash"}, "mode": "adaptive" | "until-advice-settled" | "every-question", "replies": [{"question", "answer"}],
-  /// "assessmentDate": "YYYY-MM-DD"}` (the date only when the session has one);
+  /// "assessmentDate": "YYYY-MM-DD", "progressShown": {"number", "count", "held"}}` (the
+  /// date only when the session has one, the progress only once a count was shown);
   /// an answer encodes as `AnswerValue` does (true/false, a number, an option id, a list of
   /// option ids, "not sure"), a skipped question as no answer. `format` changes whenever
-  /// the encoding does.
+  /// the encoding does in a way older files cannot be read with (`progressShown`, which
+  /// older files lack, did not change it).
   public struct SavedState: Sendable, Hashable, Codable {
     /// The knowledge base a session was run against.
     public struct KnowledgeBaseStamp: Sendable, Hashable, Codable {
@@ -255,6 +302,9 @@ public struct QuestionnaireSession: Sendable {
     /// The day the answers are given (``QuestionnaireSession/assessmentDate``), so a
     /// resumed session counts date conditions back from the same day; nil when none was set.
     public let assessmentDate: CalendarDay?
+    /// The progress count last shown, so a restored session never shows a higher one;
+    /// nil when none was shown (files written before it was kept have none).
+    public let progressShown: ShownProgress?
   }
 
   /// The session's replies and mode, to save and restore later with
@@ -264,7 +314,7 @@ public struct QuestionnaireSession: Sendable {
       format: SavedState.currentFormat,
       knowledgeBase: .init(
         name: knowledgeBase.header.name, version: knowledgeBase.header.version, contentHash: knowledgeBase.contentHash),
-      mode: mode, replies: replies, assessmentDate: assessmentDate)
+      mode: mode, replies: replies, assessmentDate: assessmentDate, progressShown: lastShown)
   }
 
   /// Restores a saved session (its assessment date included), checking every reply
@@ -277,6 +327,7 @@ public struct QuestionnaireSession: Sendable {
     }
     try self.init(knowledgeBase, resuming: state.replies, mode: state.mode)
     if let day = state.assessmentDate { assessmentDate = day }
+    lastShown = state.progressShown
   }
 
   /// The session as an answers file: question id → answer (null for skipped), in the order

@@ -10,7 +10,11 @@ import Foundation
 /// (`office` for "Desk or office work", `walking` for "Hiking or long walks") or an
 /// abbreviation (`fl` for `flat`), several options separated by commas, `and`, `&` or
 /// `/` (`knee and back`), `none`, and `not sure` in its everyday forms (`dunno`, `idk`,
-/// `no idea`) where the question allows it. A misspelt yes or no gets "did you mean". The words `?`/`help`, `why`, `back` (or `undo`),
+/// `no idea`) where the question allows it. A duration (`2 months`, `about a year, not
+/// getting better`) chooses the time band the option labels give; of
+/// options that differ by a "not", a reply without one chooses the one without it
+/// (`getting better`); a range for a number (`8 to 10`) is refused with a request for
+/// one number, and numbers may be words (`eight`). A misspelt yes or no gets "did you mean". The words `?`/`help`, `why`, `back` (or `undo`),
 /// `skip` and `quit` are commands, except where the question has an option of that
 /// exact name (then `undo` still goes back). Anything else gets a hint that says what
 /// would do.
@@ -109,10 +113,20 @@ public enum TypedReply: Sendable, Hashable {
   private static let yesWords: Set<String> = ["y", "yes", "yeah", "yep", "yup", "ya", "yea", "true", "yes please", "i do", "i have"]
   private static let noWords: Set<String> = ["n", "no", "nope", "nah", "false", "no thanks", "i don't", "i dont", "i haven't", "never"]
 
+  /// Replies that say "partly" to a yes/no question.
+  private static let partlyWords: Set<String> = [
+    "a bit", "a little", "a little bit", "bit", "slightly", "sometimes", "kind of", "kinda", "sort of", "somewhat",
+    "partly", "a little yes", "maybe a bit",
+  ]
+
   private static func yesNo(_ typed: String) -> TypedReply {
     let text = typed.lowercased().replacingOccurrences(of: "’", with: "'").trimmingCharacters(in: CharacterSet(charactersIn: ".!"))
     if yesWords.contains(text) { return .answer(.yes) }
     if noWords.contains(text) { return .answer(.no) }
+    // "A bit" is neither: the person chooses, and is told how (nothing is guessed for them).
+    if partlyWords.contains(text) {
+      return .invalid("'\(typed)' is between yes and no: if it is true at all, answer yes; if not, answer no.")
+    }
     let suggestion = ["yes", "no"].first { text.count <= 5 && Suggestion.editDistance(text, $0) <= (text.count <= 2 ? 1 : 2) }
     return .invalid(
       suggestion.map { "'\(typed)' is not yes or no. Did you mean '\($0)'? Please answer yes or no (y or n)." }
@@ -128,6 +142,15 @@ public enum TypedReply: Sendable, Hashable {
     var text = typed.lowercased().trimmingCharacters(in: .whitespaces)
     for hedge in hedges where text.hasPrefix(hedge + " ") || (hedge == "~" && text.hasPrefix(hedge)) {
       text = String(text.dropFirst(hedge.count)).trimmingCharacters(in: .whitespaces)
+    }
+    // Two numbers (`8 to 10`, `8-10`) are a range: one is asked for, as a best guess, not
+    // chosen for the person (the middle, or either end, could change the result).
+    if text.range(of: #"^\d+([.,]\d+)?\s*(to|-|–|or)\s*\d+([.,]\d+)?(\s|$)"#, options: .regularExpression) != nil {
+      return .invalid("'\(typed)' is a range; please give one number, your best guess: \(expectation(question)).")
+    }
+    // A number in words (`eight hours`).
+    if let word = text.split(separator: " ").first, let value = numberWords[String(word)] {
+      text = NumberText.plain(value) + text.dropFirst(word.count)
     }
     let numeric = text.prefix { $0.isNumber || $0 == "." || $0 == "," || $0 == "-" }
     var rest = text.dropFirst(numeric.count).trimmingCharacters(in: .whitespaces)
@@ -155,6 +178,13 @@ public enum TypedReply: Sendable, Hashable {
     }
     return .answer(.number(value))
   }
+
+  /// Numbers people write in words.
+  private static let numberWords: [String: Double] = [
+    "zero": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60,
+  ]
 
   /// Whether `typed` is the unit or a short form of it: `hours`, `hour`, `h`, `hrs` for
   /// hours (its letters in order, starting with the unit's first letter).
@@ -219,6 +249,9 @@ public enum TypedReply: Sendable, Hashable {
           message: "'\(typed)' does not answer this question: it is not a yes-or-no question. "
             + "Type the number (1–\(options.count)) or words of one of the options."))
     }
+    if let span = Duration.span(of: text), let bands = Duration.bands(options) {
+      return Duration.option(span, typed: typed, bands: bands, options: options)
+    }
     var matches = options.filter { option in
       let id = normalised(option.id)
       let initials = String(id.split(separator: "_").compactMap(\.first))
@@ -233,6 +266,7 @@ public enum TypedReply: Sendable, Hashable {
         }
       }
     }
+    matches = withoutNegationUnlessSaid(matches, typed: text)
     if matches.count == 1 { return .success(matches[0].id) }
     if matches.count > 1 {
       return .failure(
@@ -245,18 +279,31 @@ public enum TypedReply: Sendable, Hashable {
       Hint(message: "'\(typed)' is not one of the options; type its number (1–\(options.count)) or words from it.\(suggestion)"))
   }
 
+  /// Words that turn an option's meaning round ("not getting better").
+  static let negations: Set<String> = ["not", "no", "isn", "isnt", "never", "nothing", "doesn", "doesnt", "hasn", "hasnt"]
+
+  /// Options a reply matches, less those whose label says "not" when the reply does not
+  /// (`getting better` is "… getting better", not "… not getting better"), and the other
+  /// way round; all of them when that would leave none.
+  static func withoutNegationUnlessSaid(_ matches: [Question.Option], typed: String) -> [Question.Option] {
+    guard matches.count > 1 else { return matches }
+    let saysNot = !negations.isDisjoint(with: words(typed))
+    let kept = matches.filter { negations.isDisjoint(with: words($0.label)) != saysNot }
+    return kept.isEmpty ? matches : kept
+  }
+
   /// Words that say nothing about which option is meant.
-  private static let fillerWords: Set<String> = [
+  static let fillerWords: Set<String> = [
     "a", "an", "the", "my", "i", "im", "in", "on", "at", "of", "or", "it", "is", "mostly", "mainly", "mine", "pain", "sore",
   ]
 
   /// The lower-case words of a text, letters and digits only.
-  private static func words(_ text: String) -> [String] {
+  static func words(_ text: String) -> [String] {
     text.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
   }
 
   /// A word without its common English endings, so `walking`, `walks` and `walk` match.
-  private static func stem(_ word: String) -> String {
+  static func stem(_ word: String) -> String {
     for ending in ["ing", "ies", "es", "ed", "s"] where word.count > ending.count + 2 && word.hasSuffix(ending) {
       return String(word.dropLast(ending.count))
     }

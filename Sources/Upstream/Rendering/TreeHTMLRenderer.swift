@@ -63,7 +63,7 @@ public struct TreeHTMLRenderer: Sendable {
         body += tree.otherFindings.map { node($0, words, &seen) }
         body.append("</ul></section>")
       case .nothingFound:
-        body.append("<section class=\"nothing\"><p><strong>\(escape(words.nothingFound))</strong></p>")
+        body.append("<section class=\"nothing\"><p><strong>\(escape(words.nothingFound(tree)))</strong></p>")
         if let advice = tree.generalAdvice { body.append("<p>\(escape(advice))</p>") }
         body.append("</section>")
       case .otherRecommendations:

@@ -66,7 +66,7 @@ public struct TreeMarkdownRenderer: Sendable {
         let lines = tree.otherFindings.flatMap { node($0, words, depth: 0, seen: &seen) }
         blocks.append(heading(words.otherFindingsTitle) + lines.joined(separator: "\n"))
       case .nothingFound:
-        blocks.append(escape(words.nothingFound) + (tree.generalAdvice.map { "\n\n" + escape($0) } ?? ""))
+        blocks.append(escape(words.nothingFound(tree)) + (tree.generalAdvice.map { "\n\n" + escape($0) } ?? ""))
       case .otherRecommendations:
         let lines = tree.otherRecommendations.flatMap { recommendation($0, words, depth: 0, seen: &seen) }
         blocks.append(heading(words.otherAdviceTitle) + lines.joined(separator: "\n"))

@@ -8,11 +8,16 @@ public struct TreeTextRenderer: Sendable {
   public let width: Int
   /// Whether to use ANSI colour.
   public let colour: Bool
+  /// Where the person finds the recommendations the patient's short list leaves out, in
+  /// the front end showing it (`upstream ask`: "they are in the list below …"); nil when it
+  /// shows them nowhere else, and the text then names no other place.
+  public let restOfPlan: String?
 
-  public init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false) {
+  public init(audience: Audience = .clinician, width: Int = 80, colour: Bool = false, restOfPlan: String? = nil) {
     self.audience = audience
     self.width = width
     self.colour = colour
+    self.restOfPlan = restOfPlan
   }
 
   /// The whole tree as text, ending with a newline.
@@ -69,7 +74,7 @@ public struct TreeTextRenderer: Sendable {
         let more = tree.patientPlan.moreToTry
         var items = more.prefix(TreeWording.moreToTryShown).flatMap { outline.paragraph(.init(text: "- " + words.moreToTry($0), hang: 2)) }
         if more.count > TreeWording.moreToTryShown {
-          items += outline.paragraph(.init(text: words.moreLeftOut(more.count - TreeWording.moreToTryShown), style: .dim))
+          items += outline.paragraph(.init(text: words.moreLeftOut(more.count - TreeWording.moreToTryShown, shownElsewhere: restOfPlan), style: .dim))
         }
         sections.append(title(words.moreToTryTitle, .bold, outline) + items)
       case .complaints:
@@ -77,7 +82,7 @@ public struct TreeTextRenderer: Sendable {
       case .otherFindings:
         sections.append(title(words.otherFindingsTitle, .bold, outline) + outline.draw(tree.otherFindings.map { node($0, words, &seen) }))
       case .nothingFound:
-        var lines = outline.paragraph(.init(text: words.nothingFound))
+        var lines = outline.paragraph(.init(text: words.nothingFound(tree)))
         if let advice = tree.generalAdvice { lines += outline.paragraph(.init(text: advice)) }
         sections.append(lines)
       case .otherRecommendations:

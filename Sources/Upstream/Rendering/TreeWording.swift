@@ -208,7 +208,14 @@ struct TreeWording {
   var scoresTitle: String { "SCORES" }
   var answersTitle: String { "ANSWERS" }
   var nothingUpstream: String { "No upstream contributor found for this." }
-  var nothingFound: String { "Nothing in the answers points to an upstream contributor." }
+  /// What is said when no contributor was found: for someone who reported no pain, that
+  /// there was nothing to look into (not "nothing behind your pain").
+  func nothingFound(_ tree: RecommendationTree) -> String {
+    guard tree.complaints.isEmpty else { return "Nothing in the answers points to an upstream contributor." }
+    return isPatient
+      ? "You have not told us of any pain, so there is nothing for these questions to look into. If pain starts, you can answer them again."
+      : "No complaint was reported, so there is nothing upstream to look for."
+  }
 
   // MARK: The patient's plan
 
@@ -260,9 +267,10 @@ struct TreeWording {
   /// handout has them all, folded away.
   static let moreToTryShown = 4
 
-  /// What is said about the ones left out of the list.
-  func moreLeftOut(_ count: Int) -> String {
-    "And \(count) more. Ask your physiotherapist which suit you, or see the full report."
+  /// What is said about the ones left out of the list: how many, where this front end
+  /// shows them (when it does), and whom to ask. It names no report the person may not have.
+  func moreLeftOut(_ count: Int, shownElsewhere: String? = nil) -> String {
+    "And \(count) more" + (shownElsewhere.map { ": \($0)" } ?? "") + ". Ask your physiotherapist which suit you."
   }
 
   /// One more thing to try, in one line: its title and dose.
@@ -279,7 +287,7 @@ struct TreeWording {
   func copyrights(_ scores: [ScoreEntry]) -> [String] {
     let lines = Set(scores.compactMap(\.copyright)).sorted()
     guard isPatient else { return lines }
-    return lines.map { line in line.range(of: ". ").map { String(line[..<$0.lowerBound]) + "." } ?? line }
+    return lines.map(KnowledgeBase.attribution)
   }
 
   /// The withheld recommendations in one sentence, for patients.

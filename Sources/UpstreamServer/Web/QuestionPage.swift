@@ -12,6 +12,9 @@ struct QuestionPage {
   let question: Question
   /// What was wrong with the last reply, shown above the question.
   let error: String?
+  /// The count of questions likely left to show (``QuestionnaireSession/remainingToShow()``,
+  /// worked out, and remembered in the session, by whoever made the page).
+  let likelyLeft: Int
 
   private var session: QuestionnaireSession { loaded.session }
   private var token: String { loaded.csrfToken }
@@ -19,11 +22,10 @@ struct QuestionPage {
   var html: String {
     let escape = WebPage.escape
     let progress = session.progress
-    let likelyLeft = session.likelyRemaining()
     let why = Self.reasons(session.why(question.id)?.lines ?? [])
     let describedBy = [question.help == nil ? nil : "help", error == nil ? nil : "error"].compactMap { $0 }.joined(separator: " ")
     var body = """
-      <p class="progress" id="progress">\(escape(session.progressLine(likelyRemaining: likelyLeft)))</p>
+      <p class="progress" id="progress">\(escape(session.progressLine(shown: likelyLeft)))</p>
       <progress value="\(progress.number)" max="\(progress.number + likelyLeft)" aria-labelledby="progress"></progress>
 
       """
@@ -34,8 +36,8 @@ struct QuestionPage {
       <input type="hidden" name="csrf" value="\(token)">
       <input type="hidden" name="question" value="\(escape(question.id))">
       <fieldset\(describedBy.isEmpty ? "" : " aria-describedby=\"\(describedBy)\"")>
-      <legend>\(escape(question.wording))</legend>
-      \(question.help.map { "<p class=\"help\" id=\"help\">\(escape($0))</p>" } ?? "")
+      <legend>\(escape(session.wording(of: question)))</legend>
+      \(question.help.map { "<p class=\"help\" id=\"help\">\(escape($0))</p>" } ?? "")\(attribution)
       \(inputs)
       </fieldset>
       <div class="actions">
@@ -53,7 +55,15 @@ struct QuestionPage {
       </details>
       <p class="resume">Your answers are saved. To carry on later, keep this page's link: <a href="/s/\(id)">/s/\(id)</a></p>
       """
-    return WebPage.page(title: "Question \(progress.number) — \(question.wording) — Upstream", body: body)
+    return WebPage.page(title: "Question \(progress.number) — \(session.wording(of: question)) — Upstream", body: body)
+  }
+
+  /// Whose tool an instrument's item comes from, as the terminal and the patient's report
+  /// say it (the licence terms are for clinicians).
+  private var attribution: String {
+    guard let index = session.knowledgeBase.questions.firstIndex(where: { $0.id == question.id }) else { return "" }
+    return session.knowledgeBase.instrumentAttributions(ofQuestion: index).map { "\n<p class=\"help\">\(WebPage.escape($0))</p>" }
+      .joined()
   }
 
   /// The warning signs raised so far that need a doctor now or today, above the question,

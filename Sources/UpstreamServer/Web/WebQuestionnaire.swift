@@ -77,11 +77,16 @@ package struct WebQuestionnaire: Sendable {
     let loaded: WebSessionStore.Loaded
     do {
       loaded = try sessions.load(id)
+      if !resultNow, loaded.session.currentQuestion != nil {
+        // The count shown is kept with the session, so it never rises from page to page.
+        return try sessions.update(id) { (loaded: inout WebSessionStore.Loaded) throws(WebSessionStore.Problem) -> HTTPResponse in
+          guard let question = loaded.session.currentQuestion else { return WebPage.redirect("/s/\(id)") }
+          let left = loaded.session.remainingToShow()
+          return WebPage.response(html: QuestionPage(id: id, loaded: loaded, question: question, error: nil, likelyLeft: left).html)
+        }
+      }
     } catch {
       return refusal(error)
-    }
-    if !resultNow, let question = loaded.session.currentQuestion {
-      return WebPage.response(html: QuestionPage(id: id, loaded: loaded, question: question, error: nil).html)
     }
     let audience: Audience = request.queryValue("audience") == "clinician" ? .clinician : .patient
     return result(id, loaded.session, token: loaded.csrfToken, audience: audience)
@@ -147,14 +152,17 @@ package struct WebQuestionnaire: Sendable {
               switch Self.answer(form, to: question) {
               case .success(let value): try loaded.session.answer(value)
               case .failure(let message):
-                return WebPage.response(status: 400, html: QuestionPage(id: id, loaded: loaded, question: question, error: message.message).html)
+                let left = loaded.session.remainingToShow()
+                return WebPage.response(
+                  status: 400, html: QuestionPage(id: id, loaded: loaded, question: question, error: message.message, likelyLeft: left).html)
               }
             }
           }
         } catch {
           if let question = loaded.session.currentQuestion {
+            let left = loaded.session.remainingToShow()
             return WebPage.response(
-              status: 400, html: QuestionPage(id: id, loaded: loaded, question: question, error: Self.sentence(error)).html)
+              status: 400, html: QuestionPage(id: id, loaded: loaded, question: question, error: Self.sentence(error), likelyLeft: left).html)
           }
           return WebPage.redirect("/s/\(id)")
         }

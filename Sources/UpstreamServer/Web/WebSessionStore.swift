@@ -144,8 +144,10 @@ package final class WebSessionStore: @unchecked Sendable {
     let before = loaded.session.replies
     let result = try change(&loaded)
     let after = loaded.session.replies
-    // One reply fewer and the rest the same: "Back" took it back. Anything else forgets it.
-    let takenBack = after.count + 1 == before.count && Array(before.dropLast()) == after ? before.last : nil
+    // One reply fewer and the rest the same: "Back" took it back. The same replies (a page
+    // shown, which keeps its progress count) keep what was taken back. Anything else forgets it.
+    let takenBack =
+      after == before ? loaded.takenBack : after.count + 1 == before.count && Array(before.dropLast()) == after ? before.last : nil
     do {
       try write(id, File(csrfToken: loaded.csrfToken, session: loaded.session.savedState, takenBack: takenBack))
     } catch {

@@ -105,6 +105,49 @@ struct PatientReportTests {
     #expect(renamed > 0, "no case holds back a recommendation with an everyday title")
   }
 
+  @Test("every case: the patient reads doses, not where they came from, and nothing points at advice withheld or a report they lack")
+  func noEditorialNotes() throws {
+    let editorial = [
+      "team suggestion", "team's suggestion", "the article", "article's", "gives no dose", "the guide", "full report", "switched off",
+    ]
+    var withheldChecked = 0
+    for (id, answers) in Self.cases {
+      let (tree, text) = Self.text(answers)
+      let html = TreeHTMLRenderer(audience: .patient).render(tree)
+      for phrase in editorial {
+        #expect(!text.lowercased().contains(phrase), "\(id): '\(phrase)' in the patient text")
+        #expect(!html.lowercased().contains(phrase), "\(id): '\(phrase)' in the patient handout")
+      }
+      // Every line but the one naming what is withheld: none may name a withheld item,
+      // in any form ("after rolling your feet" names "Roll out your feet").
+      let lines = text.components(separatedBy: "\n\n").filter { !$0.contains("until a clinician has seen you") }
+      for entry in tree.withheld {
+        let named = Self.stems(entry.patientTitle)
+        for line in lines where named.isSubset(of: Self.stems(line)) {
+          Issue.record("\(id): '\(line)' refers to \(entry.patientTitle), which is withheld")
+        }
+        withheldChecked += 1
+      }
+    }
+    #expect(withheldChecked > 20)
+    // The terminal says where the rest of the plan is; other front ends name no other place.
+    let words = TreeWording(audience: .patient)
+    #expect(words.moreLeftOut(7) == "And 7 more. Ask your physiotherapist which suit you.")
+  }
+
+  /// The words of a text that name something, without their endings: "Roll out your
+  /// feet" and "after rolling your feet" both give roll and feet.
+  static func stems(_ text: String) -> Set<String> {
+    let filler: Set<String> = ["a", "an", "the", "your", "you", "out", "of", "on", "in", "to", "and", "or", "with", "up"]
+    return Set(
+      text.lowercased().split { !$0.isLetter }.map(String.init).filter { !filler.contains($0) }.map { word in
+        for ending in ["ing", "es", "s"] where word.count > ending.count + 2 && word.hasSuffix(ending) {
+          return String(word.dropLast(ending.count))
+        }
+        return word
+      })
+  }
+
   @Test("the patient's 'why' of each finding never shows their own answer crossed out, nor the same line twice, nor a command")
   func patientWhyIsConsistent() throws {
     var explained = 0

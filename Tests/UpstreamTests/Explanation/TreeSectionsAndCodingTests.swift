@@ -29,7 +29,12 @@ struct TreeSectionsAndCodingTests {
     #expect(flaggedSections.first == .heading && flaggedSections.last == .answers)
     #expect(flaggedSections.contains(.redFlags))
     #expect(flaggedSections.firstIndex(of: .redFlags) == 1)
-    let (_, trucker) = try Self.example("trucker")
+    // The trucker of Docs/examples, with his age and how long it has hurt left out.
+    let (kb, full) = try Self.example("trucker")
+    var answers = full.answers
+    answers["age"] = nil
+    answers["pain_duration"] = nil
+    let trucker = try kb.assess(answers)
     let tree = trucker.tree
     #expect(tree.sections(for: .patient).contains(.firstSteps))
     #expect(!tree.sections(for: .clinician).contains(.firstSteps))

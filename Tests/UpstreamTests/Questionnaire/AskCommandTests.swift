@@ -26,10 +26,10 @@ struct AskCommandTests {
     let out = result.output
     #expect(out.contains("Your answers are saved to \(session) after every reply."))
     #expect(out.contains("First, where it hurts, then the safety questions that apply to you."))
-    #expect(out.contains("Question 1 · about 2 more\nWhere does it hurt?\n  1. Lower back\n  2. Hip\n"))
+    #expect(out.contains("Question 1 · about 3 more\nWhere does it hurt?\n  1. Lower back\n  2. Hip\n"))
     #expect(out.contains("> ?\nThere is no extra help for this question.\nAnswer with the numbers or words of every option"))
     #expect(
-      out.contains("> knee\n'knee' is not one of the options; type its number (1–2) or words from it.\n\nQuestion 1 · about 2 more"))
+      out.contains("> knee\n'knee' is not one of the options; type its number (1–2) or words from it.\n\nQuestion 1 · about 3 more"))
     #expect(out.contains("> skip\nThis is a safety question, so it cannot be skipped. Please answer yes or no.\n"))
     #expect(out.contains("> maybe\nPlease answer yes or no (y or n).\n\nQuestion 2 · about 1 more · safety question"))
     #expect(out.contains("Now the questions about your pain: only those that can still change the advice."))

@@ -71,14 +71,18 @@ final class PseudoTerminal: @unchecked Sendable {
   /// Types text, as a person would at the keyboard.
   func type(_ text: String) { input.fileHandleForWriting.write(Data(text.utf8)) }
 
-  /// Waits until `expected` appears after `mark`, and returns the output after the mark;
-  /// fails after `timeout` seconds, showing the screen.
+  /// Whether the program is still running.
+  var isRunning: Bool { process.isRunning }
+
+  /// Waits until `expected` appears after `mark` (or, with `orExit`, the program ends),
+  /// and returns the output after the mark; fails after `timeout` seconds, showing the screen.
   @discardableResult
-  func waitFor(_ expected: String, after mark: Int = 0, timeout: TimeInterval = 30) throws -> String {
+  func waitFor(_ expected: String, after mark: Int = 0, orExit: Bool = false, timeout: TimeInterval = 30) throws -> String {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
+      let ended = orExit && !process.isRunning
       let shown = text(from: mark)
-      if shown.contains(expected) { return shown }
+      if shown.contains(expected) || ended { return shown }
       Thread.sleep(forTimeInterval: 0.02)
     }
     throw Failure(description: "waited for \"\(expected)\"; the screen shows:\n\(screen)")

@@ -208,3 +208,88 @@ struct QuestionnaireSessionTests {
     #expect(session.progress.atMost == session.replies.count)
   }
 }
+
+extension QuestionnaireSessionTests {
+  @Test("the count of questions left never rises as a person answers, over the shipped cases; 'back' adds the one taken back")
+  func progressOnlyGoesDown() throws {
+    let kb = FuzzHarness.bundled
+    // Every sixth case (each estimate runs the session on), with the issue's persona.
+    let all = AdaptivityReport.bundledCases()
+    let chosen = all.enumerated().filter { $0.offset % 6 == 0 || $0.element.id.hasPrefix("office-worker") }.map(\.element)
+    var held = 0
+    var firstCounts: [Int] = []
+    for (id, answers) in chosen {
+      var session = QuestionnaireSession(kb)
+      var previous: Int?
+      var shownAt: [Int] = []
+      while let question = session.currentQuestion, session.replies.count < kb.questions.count {
+        let line = session.progressLine()
+        let count = try #require(Self.count(in: line), "\(id): \(line)")
+        if let previous { #expect(count <= previous, "\(id): 'about \(previous) more', then '\(line)'") }
+        if previous == nil { firstCounts.append(count) }
+        if session.likelyRemaining() > count { held += 1 }
+        previous = count
+        shownAt.append(count)
+        if let answer = answers[question.id] { try session.answer(answer) } else { try session.skip() }
+      }
+      // The count shown is kept with the session, so a restored one carries on from it.
+      if shownAt.count > 3 {
+        var again = QuestionnaireSession(kb)
+        for reply in session.replies.prefix(3) {
+          if let answer = reply.answer { try again.answer(answer) } else { try again.skip() }
+        }
+        var first = again
+        let shown = Self.count(in: first.progressLine()) ?? 0
+        let restored = try QuestionnaireSession(kb, restoring: first.savedState)
+        #expect(restored.savedState.progressShown?.count == shown)
+        // Going back allows one more than was shown, never the count from the start.
+        try first.undo()
+        let back = try #require(Self.count(in: first.progressLine()))
+        #expect(back <= shown + 1, "\(id): after back, \(back) where \(shown) was shown")
+      }
+    }
+    #expect(firstCounts.allSatisfy { $0 >= 30 }, "the first count errs high: \(firstCounts)")
+    print("Progress over \(chosen.count) cases: the estimate rose and the count was held \(held) times")
+  }
+
+  /// The count in a progress line: `about 12 more` is 12, `probably the last` and `nearly done` 0.
+  static func count(in line: String) -> Int? {
+    if line.hasSuffix("probably the last") || line.hasSuffix("nearly done") { return 0 }
+    guard let range = line.range(of: #"about (\d+) more"#, options: .regularExpression) else { return nil }
+    return Int(line[range].split(separator: " ")[1])
+  }
+}
+
+extension QuestionnaireSessionTests {
+  @Test("wording when: a question is put in other words to the people a condition on earlier answers fits; fmt keeps it")
+  func wordingWhen() throws {
+    let rules = QuestionnaireFixtures.rules.replacingOccurrences(
+      of: "question numb: yes/no\n  ask \"Any numbness in the saddle area?\"\n",
+      with: """
+        question numb: yes/no
+          ask "Since this pain began, any numbness in the saddle area?"
+          wording when pain is answered and not (pain includes back or pain includes hip)
+                  "Any numbness in the saddle area?"
+
+        """)
+    #expect(rules.contains("wording when"))
+    let kb = try #require(KnowledgeBase.compile(files: [("q.rules", rules)]).knowledgeBase)
+    var none = QuestionnaireSession(kb)
+    try none.answer(.options([]))
+    let numb = try #require(kb.question("numb"))
+    #expect(none.currentQuestion?.id == "numb")
+    #expect(none.wording(of: numb) == "Any numbness in the saddle area?")
+    var hip = QuestionnaireSession(kb)
+    try hip.answer(.options(["hip"]))
+    #expect(hip.wording(of: numb) == "Since this pain began, any numbness in the saddle area?")
+    // Only questions, never the question itself.
+    let own = rules.replacingOccurrences(of: "wording when pain is answered", with: "wording when numb is answered")
+    let diagnostics = KnowledgeBase.compile(files: [("q.rules", own)]).diagnostics
+    #expect(diagnostics.contains { $0.severity == .error }, "a wording that reads its own question is refused")
+    // The formatter lays the condition out as it does an ask when, and keeps the wording.
+    let formatted = try #require(RuleFormatter.format(SourceFile(path: "q.rules", text: rules)).text)
+    #expect(formatted.contains("  wording when pain is answered and not (pain includes back or pain includes hip)\n"))
+    #expect(formatted.contains("\"Any numbness in the saddle area?\""))
+    #expect(KnowledgeBase.compile(files: [("q.rules", formatted)]).knowledgeBase != nil)
+  }
+}

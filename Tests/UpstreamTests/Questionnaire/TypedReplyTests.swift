@@ -204,3 +204,70 @@ extension TypedReplyTests {
     #expect(!result.output.contains("xxxxxxxxxx"), "the reply is not echoed back")
   }
 }
+
+extension TypedReplyTests {
+  /// A reply to a question of the shipped knowledge base.
+  private func shipped(_ text: String, _ question: String) throws -> TypedReply {
+    TypedReply.read(text, for: try #require(FuzzHarness.bundled.question(question)))
+  }
+
+  @Test("how long it has hurt, in everyday words: durations choose the band their labels give; a band the words leave open is asked about")
+  func durations() throws {
+    let chosen: [(String, String)] = [
+      ("2 months", "six_weeks_to_3_months"), ("two months", "six_weeks_to_3_months"), ("6 weeks", "six_weeks_to_3_months"),
+      ("3 months", "six_weeks_to_3_months"), ("8 weeks", "six_weeks_to_3_months"), ("a week", "under_6_weeks"),
+      ("3 days", "under_6_weeks"), ("a few weeks", "under_6_weeks"), ("less than a month", "under_6_weeks"),
+      ("about a year, not getting better", "over_3_months_not_improving"),
+      ("a few months, getting better", "over_3_months_improving"),
+      ("years and it's not getting better", "over_3_months_not_improving"),
+      ("over a year, slowly getting better", "over_3_months_improving"),
+      ("getting better", "over_3_months_improving"), ("not getting better", "over_3_months_not_improving"),
+      ("4", "over_3_months_improving"),
+    ]
+    for (reply, option) in chosen {
+      #expect(try shipped(reply, "pain_duration") == .answer(.option(option)), "\(reply)")
+    }
+    // A year, or years, is over 3 months: better or not is asked, with just those two.
+    for reply in ["years", "a year", "about a year", "more than 3 months"] {
+      #expect(
+        try shipped(reply, "pain_duration")
+          == .invalid(
+            "'\(reply)' could be 'More than 3 months, and it is slowly getting better' or "
+              + "'More than 3 months, and it is not getting better'; type 4 or 5, or say a little more."), "\(reply)")
+    }
+    // "A few months" could be 3 months or more: the three bands it could be.
+    guard case .invalid(let hint) = try shipped("a few months", "pain_duration") else {
+      Issue.record("'a few months' was taken as one band")
+      return
+    }
+    #expect(hint.contains("type 3 or 4 or 5"))
+    // "no" is not "I have no pain at the moment", and no duration is either.
+    guard case .invalid = try shipped("no", "pain_duration") else {
+      Issue.record("'no' was taken as an answer")
+      return
+    }
+    guard case .invalid = try shipped("10 years", "occupation") else {
+      Issue.record("a duration chose an occupation")
+      return
+    }
+  }
+
+  @Test("a range for a number asks for one number, your best guess; numbers in words are read; 'a bit' to yes/no is explained")
+  func rangesAndNumberWords() throws {
+    for reply in ["8 to 10", "8-10", "8 – 10 hours", "8 or 9"] {
+      #expect(
+        try shipped(reply, "sitting_hours")
+          == .invalid("'\(reply)' is a range; please give one number, your best guess: a number from 0 to 24 hours; or not sure."),
+        "\(reply)")
+    }
+    #expect(try shipped("eight", "sitting_hours") == .answer(.number(8)))
+    // "A bit" to a yes/no question is neither: the person is told how to choose.
+    for reply in ["a bit", "sometimes", "Kind of"] {
+      #expect(
+        try shipped(reply, "seat_setup_poor")
+          == .invalid("'\(reply)' is between yes and no: if it is true at all, answer yes; if not, answer no."), "\(reply)")
+    }
+    #expect(try shipped("about eight hours", "sitting_hours") == .answer(.number(8)))
+    #expect(try shipped("8", "sitting_hours") == .answer(.number(8)))
+  }
+}

@@ -109,12 +109,19 @@ struct WebQuestionnaireTests {
     #expect(QuestionForm(try browser.get(link).text)?.question == form.question)
 
     var answered: [String] = []
+    var counts: [Int] = []
     var wentBack = false
     var triedWrongNumber = false
     var resumed = false
     for _ in 0..<120 {
       if !page.text.contains("name=\"csrf\"") || page.text.contains("<body class=\"patient\">") { break }
       form = try #require(QuestionForm(page.text), "\(page.text.prefix(400))")
+      // The count of questions left, and the bar's length, never rise as the person answers.
+      let line = try #require(page.text.range(of: #"Question \d+ · [^<]*"#, options: .regularExpression).map { String(page.text[$0]) })
+      let count = try #require(QuestionnaireSessionTests.count(in: line), "\(line)")
+      // After "Back", the question taken back counts once more.
+      if let last = counts.last { #expect(count <= last + (counts.count == 3 ? 1 : 0), "'\(line)' after 'about \(last) more'") }
+      counts.append(count)
       if form.kind == "text" && !triedWrongNumber {
         triedWrongNumber = true
         let wrong = try browser.post(link + "/answer", [("csrf", form.csrf), ("question", form.question), ("answer", "lots")])
