@@ -105,7 +105,7 @@ struct PatientReportTests {
     #expect(renamed > 0, "no case holds back a recommendation with an everyday title")
   }
 
-  @Test("every case: the patient reads doses, not where they came from, and nothing points at advice withheld or a report they lack")
+  @Test("every case: the patient reads doses, not where they came from, and nothing (nor the why of their advice) points at advice withheld or a report they lack")
   func noEditorialNotes() throws {
     let editorial = [
       "team suggestion", "team's suggestion", "the article", "article's", "gives no dose", "the guide", "full report", "switched off",
@@ -127,6 +127,18 @@ struct PatientReportTests {
           Issue.record("\(id): '\(line)' refers to \(entry.patientTitle), which is withheld")
         }
         withheldChecked += 1
+      }
+      // Nor does the explanation of anything the person is told to do.
+      let assessment = Self.kb.assess(validated: answers)
+      for recommendation in assessment.givenRecommendations {
+        guard let explanation = assessment.explain(recommendation.id) else { continue }
+        let why = WhyTextRenderer(audience: .patient, width: 100_000).render(explanation)
+        for entry in tree.withheld where entry.id != recommendation.id {
+          let named = Self.stems(entry.patientTitle)
+          for line in why.split(separator: "\n") where named.isSubset(of: Self.stems(String(line))) {
+            Issue.record("\(id): why \(recommendation.id): '\(line)' refers to \(entry.patientTitle), which is withheld")
+          }
+        }
       }
     }
     #expect(withheldChecked > 20)
