@@ -105,7 +105,9 @@ struct PatientReportTests {
     #expect(renamed > 0, "no case holds back a recommendation with an everyday title")
   }
 
-  @Test("every case: the patient reads doses, not where they came from, and nothing (nor the why of their advice) points at advice withheld or a report they lack")
+  @Test(
+    "every case: the patient reads doses, not where they came from, and nothing (nor the why of their advice) points at advice withheld or a report they lack"
+  )
   func noEditorialNotes() throws {
     let editorial = [
       "team suggestion", "team's suggestion", "the article", "article's", "gives no dose", "the guide", "full report", "switched off",
