@@ -38,6 +38,9 @@ public final class KnowledgeBase: Sendable {
   /// For each question, whether it is a scored instrument's own item: read only by rules
   /// that add to scores.
   let isScoreItem: [Bool]
+  /// The question ids, sorted: the order of an answers file's members, which the answers
+  /// hash of every assessment is taken over.
+  let questionIDsSorted: [String]
 
   init(
     header: Header, sources: [Source], questions: [Question], findings: [Finding], scores: [Score],
@@ -55,6 +58,7 @@ public final class KnowledgeBase: Sendable {
     self.rules = rules
     self.contentHash = contentHash
     self.symbols = symbols
+    questionIDsSorted = questions.map(\.id).sorted()
     var byQuestion = [[Int]](repeating: [], count: questions.count)
     var byFinding = [[Int]](repeating: [], count: findings.count)
     var byScore = [[Int]](repeating: [], count: scores.count)

@@ -241,20 +241,23 @@ package struct JSONReader {
   @inline(never)
   private static func refuseDuplicateKeys(_ fields: [(key: String, keyRange: SourceRange, value: JSONDocument.Located)]) throws {
     guard fields.count > 1 else { return }
-    var firstPlace: [String: SourceRange] = [:]
-    firstPlace.reserveCapacity(fields.count)
-    for field in fields {
-      if let first = firstPlace[field.key] {
-        var error = JSONSyntaxError(
-          message:
-            "the key \(JSONWriter.quoted(field.key)) is given twice in one object; JSON readers disagree on which value counts, so neither is used",
-          range: field.keyRange)
-        error.kind = .duplicateKey
-        error.notes = [.init("first given here", at: first)]
-        throw error
+    // Read by index: a `for field in fields` loop would copy each member, value and all.
+    var firstIndex: [String: Int] = [:]
+    firstIndex.reserveCapacity(fields.count)
+    for index in fields.indices {
+      if let first = firstIndex.updateValue(index, forKey: fields[index].key) {
+        throw duplicateKey(fields[index].key, at: fields[index].keyRange, first: fields[first].keyRange)
       }
-      firstPlace[field.key] = field.keyRange
     }
+  }
+
+  private static func duplicateKey(_ key: String, at range: SourceRange, first: SourceRange) -> JSONSyntaxError {
+    var error = JSONSyntaxError(
+      message: "the key \(JSONWriter.quoted(key)) is given twice in one object; JSON readers disagree on which value counts, so neither is used",
+      range: range)
+    error.kind = .duplicateKey
+    error.notes = [.init("first given here", at: first)]
+    return error
   }
 
   private mutating func readArray() throws -> JSONDocument.Node {

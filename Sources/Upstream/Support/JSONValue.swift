@@ -69,6 +69,13 @@ package enum JSONWriter {
     return out.text
   }
 
+  /// Compact JSON as UTF-8 bytes, for hashing without making a `String` first.
+  package static func compactUTF8(_ value: JSONValue) -> [UInt8] {
+    var out = JSONBytes()
+    out.write(value, indent: 0, pretty: false)
+    return out.utf8
+  }
+
   /// A number as JSON: whole numbers without a decimal point, others in shortest form.
   package static func number(_ value: Double) -> String {
     guard value.isFinite else { return "null" }
@@ -113,6 +120,9 @@ private struct JSONBytes {
 
   /// The text written so far.
   var text: String { String(decoding: bytes, as: UTF8.self) }
+
+  /// The bytes written so far.
+  var utf8: [UInt8] { bytes }
 
   mutating func append(_ byte: UInt8) { bytes.append(byte) }
 
