@@ -118,20 +118,23 @@ public struct Answers: Sendable, Hashable, Codable {
     return .object(date + values.sorted { $0.key < $1.key }.map { ($0.key, $0.value.json) })
   }
 
-  /// The same object as `json`, given the ids that can be answered, sorted (a knowledge
-  /// base's question ids): when most are answered, looking each up is cheaper than sorting
-  /// the answers, which a batch does for every line it hashes.
-  package func json(sortedIDs: [String]) -> JSONValue {
-    guard values.count * 3 >= sortedIDs.count else { return json }
-    var members: [(String, JSONValue)] = []
-    members.reserveCapacity(values.count + 1)
-    if let assessmentDate { members.append((Self.assessmentDateKey, .string(assessmentDate.description))) }
-    for id in sortedIDs {
-      if let value = values[id] { members.append((id, value.json)) }
+  /// The bytes of `json` written compactly, given the ids that can be answered, sorted (a
+  /// knowledge base's question ids): what the answers hash is taken over. When most ids
+  /// are answered, looking each up and writing it straight away is cheaper than sorting
+  /// the answers and building the object, which a batch does for every line.
+  package func compactJSONUTF8(sortedIDs: [String]) -> [UInt8] {
+    guard values.count * 3 >= sortedIDs.count else { return JSONWriter.compactUTF8(json) }
+    var written = 0
+    let bytes = JSONWriter.compactObjectUTF8 { member in
+      if let assessmentDate { member(Self.assessmentDateKey, .string(assessmentDate.description)) }
+      for id in sortedIDs {
+        guard let value = values[id] else { continue }
+        member(id, value.json)
+        written += 1
+      }
     }
     // An answer to an id not in the list (answers not checked against the knowledge base).
-    guard members.count == values.count + (assessmentDate == nil ? 0 : 1) else { return json }
-    return .object(members)
+    return written == values.count ? bytes : JSONWriter.compactUTF8(json)
   }
 
   /// Room for this many answers, made before they are added one by one.

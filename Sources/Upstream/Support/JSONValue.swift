@@ -76,6 +76,23 @@ package enum JSONWriter {
     return out.utf8
   }
 
+  /// A compact JSON object as UTF-8 bytes, written member by member as `members` hands
+  /// them over: the bytes of `compactUTF8(.object(…))` on the same members, without
+  /// building the object first.
+  package static func compactObjectUTF8(_ members: (_ member: (String, JSONValue) -> Void) -> Void) -> [UInt8] {
+    var out = JSONBytes()
+    var count = 0
+    out.append(UInt8(ascii: "{"))
+    members { key, value in
+      if count > 0 { out.append(UInt8(ascii: ",")) }
+      out.writeKey(key, pretty: false)
+      out.write(value, indent: 1, pretty: false)
+      count += 1
+    }
+    out.append(UInt8(ascii: "}"))
+    return out.utf8
+  }
+
   /// A number as JSON: whole numbers without a decimal point, others in shortest form.
   package static func number(_ value: Double) -> String {
     guard value.isFinite else { return "null" }
@@ -147,10 +164,12 @@ private struct JSONBytes {
         return
       }
       append(UInt8(ascii: "["))
-      for (index, item) in items.enumerated() {
+      // By index, here and for an object's members: a `for` loop over the elements
+      // would copy each one (retaining what it holds) before writing it.
+      for index in items.indices {
         if index > 0 { append(UInt8(ascii: ",")) }
         if pretty { newline(indent + 1) }
-        write(item, indent: indent + 1, pretty: pretty)
+        write(items[index], indent: indent + 1, pretty: pretty)
       }
       if pretty { newline(indent) }
       append(UInt8(ascii: "]"))
@@ -160,16 +179,21 @@ private struct JSONBytes {
         return
       }
       append(UInt8(ascii: "{"))
-      for (index, field) in fields.enumerated() {
+      for index in fields.indices {
         if index > 0 { append(UInt8(ascii: ",")) }
         if pretty { newline(indent + 1) }
-        appendQuoted(field.key)
-        if pretty { append(": ") } else { append(UInt8(ascii: ":")) }
-        write(field.value, indent: indent + 1, pretty: pretty)
+        writeKey(fields[index].key, pretty: pretty)
+        write(fields[index].value, indent: indent + 1, pretty: pretty)
       }
       if pretty { newline(indent) }
       append(UInt8(ascii: "}"))
     }
+  }
+
+  /// An object member's key and the colon after it.
+  mutating func writeKey(_ key: String, pretty: Bool) {
+    appendQuoted(key)
+    if pretty { append(": ") } else { append(UInt8(ascii: ":")) }
   }
 
   /// A line break and `level` two-space indents.
