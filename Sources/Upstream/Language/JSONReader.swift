@@ -3,7 +3,7 @@
 /// A JSON value as read from a file, with the position of each value.
 package struct JSONDocument: Sendable {
   /// A parsed value and where it starts.
-  package indirect enum Node: Sendable {
+  package enum Node: Sendable {
     case null
     case bool(Bool)
     case number(Double, literal: String)

@@ -6,7 +6,7 @@
 /// Upstream writes JSON with a stable field order (the order fields are added) and reads
 /// answers files with line and column for every value, so validation can point at the exact
 /// answer that is wrong. Foundation's `JSONSerialization` gives neither.
-package indirect enum JSONValue: Sendable, Hashable {
+package enum JSONValue: Sendable, Hashable {
   case null
   case bool(Bool)
   case number(Double)
