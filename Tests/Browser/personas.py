@@ -170,6 +170,11 @@ def answer(browser, step):
         box = driver.find_element(By.CSS_SELECTOR, f"input[name=answer][value='{value}']")
         if not box.is_selected():
             driver.find_element(By.CSS_SELECTOR, f"label[for='{box.get_attribute('id')}']").click()
+    if step["kind"] == "checkbox" and not step["values"]:
+        # "None" is ticked: an empty form is not taken as none.
+        box = driver.find_element(By.ID, "answer-none")
+        if not box.is_selected():
+            driver.find_element(By.CSS_SELECTOR, "label[for='answer-none']").click()
     leaving(driver, driver.find_element(By.XPATH, "//form[contains(@action,'/answer')]//button[normalize-space()='Next']").click)
 
 
