@@ -272,7 +272,9 @@ enum Readability {
 }
 
 extension PatientReportTests {
-  @Test("the README's first example (Docs/examples/trucker.json) answers every safety question: no open-safety list for either audience, and the patient's text is one page")
+  @Test(
+    "the README's first example (Docs/examples/trucker.json) answers every safety question: no open-safety list for either audience, and the patient's text is one page"
+  )
   func readmeExample() throws {
     let answers = UpstreamBinary.packageRoot.appendingPathComponent("Docs/examples/trucker.json").path
     let clinician = try UpstreamBinary.run(["assess", "--answers", answers, "--width", "80"])

@@ -277,7 +277,8 @@ extension TypedReplyTests {
   @Test("a number out of range is quoted as typed, with the question's note of who it is for; a decimal to a whole-number question says so once")
   func numbersAsTyped() throws {
     let range = "please give a whole number from 16 to 110 years."
-    let forWhom = " Upstream is for people aged 16 and over. If you are younger, please see your GP or a physiotherapist, who can check you in person."
+    let forWhom =
+      " Upstream is for people aged 16 and over. If you are younger, please see your GP or a physiotherapist, who can check you in person."
     #expect(try shipped("99999999999999999999999", "age") == .invalid("'99999999999999999999999' is outside the range: \(range)\(forWhom)"))
     #expect(try shipped("1e400", "age") == .invalid("'1e400' is outside the range: \(range)\(forWhom)"))
     #expect(try shipped("15", "age") == .invalid("'15' is outside the range: \(range)\(forWhom)"))

@@ -116,7 +116,9 @@ struct WebBrowserTests {
     ]
   }
 
-  @Test("three personas fill the questionnaire in Chromium: back, not sure, why, resume in a fresh browser, STarT Back's attribution, the handout and the clinician view")
+  @Test(
+    "three personas fill the questionnaire in Chromium: back, not sure, why, resume in a fresh browser, STarT Back's attribution, the handout and the clinician view"
+  )
   func personasInChromium() throws {
     guard testToolsPresent(Self.missing, for: "the browser personas") else { return }
     let personas = try Self.personas.map(Self.plan)

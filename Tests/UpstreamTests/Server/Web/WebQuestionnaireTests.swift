@@ -278,7 +278,9 @@ extension WebQuestionnaireTests {
     #expect(server.stop().status == 0)
   }
 
-  @Test("the result page: 'Change my last answer' is styled as the questions' buttons, the clinician view is at the foot, and the patient reads no version")
+  @Test(
+    "the result page: 'Change my last answer' is styled as the questions' buttons, the clinician view is at the foot, and the patient reads no version"
+  )
   func resultPageBar() throws {
     let server = try ServerProcess()
     let browser = Browser(port: server.port)
