@@ -179,10 +179,12 @@ public enum TypedReply: Sendable, Hashable {
     }
     let unit = if case .number(_, _, let unit?, _) = question.kind { unit.lowercased() } else { "" }
     guard var value = Double(numeric.replacingOccurrences(of: ",", with: ".")) else {
-      // No number at all (`most of the day`): a best guess is asked for.
+      // No number at all (`most of the day`): a number is asked for, a best guess where
+      // the question takes estimates (it allows "not sure"; an age is known).
+      let guess = question.notSureAllowed ? "your best guess: " : ""
       return .invalid(
         typed.contains(where: \.isLetter)
-          ? "'\(typed)' is not a number; please give your best guess: \(expectation(question))."
+          ? "'\(typed)' is not a number; please give \(guess)\(expectation(question))."
           : "Please give \(expectation(question)).")
     }
     if !rest.isEmpty && !abbreviates(rest, unit) {

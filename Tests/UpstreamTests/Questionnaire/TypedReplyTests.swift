@@ -44,7 +44,7 @@ struct TypedReplyTests {
     #expect(try read("8h", "sitting") == .answer(.number(8)))
     #expect(try read("7,5", "sitting") == .answer(.number(7.5)))
     #expect(try read("30", "sitting") == .invalid("'30' is outside the range: please give a number from 0 to 24 hours."))
-    #expect(try read("lots", "sitting") == .invalid("'lots' is not a number; please give your best guess: a number from 0 to 24 hours."))
+    #expect(try read("lots", "sitting") == .invalid("'lots' is not a number; please give a number from 0 to 24 hours."))
     #expect(try read("-", "sitting") == .invalid("Please give a number from 0 to 24 hours."))
   }
 
@@ -285,6 +285,7 @@ extension TypedReplyTests {
     #expect(try shipped("45.5", "age") == .invalid("'45.5' is not a whole number; \(range)"))
     #expect(try shipped("2e1", "age") == .answer(.number(20)))
     #expect(try shipped("45", "age") == .answer(.number(45)))
+    #expect(try shipped("no", "age") == .invalid("'no' is not a number; please give a whole number from 16 to 110 years."))
     // No number at all: a best guess is asked for ("not sure" is allowed here).
     for reply in ["most of the day", "half the day"] {
       #expect(
