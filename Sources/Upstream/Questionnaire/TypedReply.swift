@@ -14,7 +14,11 @@ import Foundation
 /// getting better`) chooses the time band the option labels give; of
 /// options that differ by a "not", a reply without one chooses the one without it
 /// (`getting better`); a range for a number (`8 to 10`) is refused with a request for
-/// one number, and numbers may be words (`eight`). A misspelt yes or no gets "did you mean". The words `?`/`help`, `why`, `back` (or `undo`),
+/// one number, and numbers may be words (`eight`). A misspelt yes or no gets "did you mean",
+/// and so does a misspelt option (`lower bak`); a yes or no with more words (`yes, going
+/// down`) is that answer; words that name no option (`back pain`, `both knees`) are left out.
+/// A number out of range is quoted as typed, with the question's help after it (who the
+/// question is for). The words `?`/`help`, `why`, `back` (or `undo`),
 /// `skip` and `quit` are commands, except where the question has an option of that
 /// exact name (then `undo` still goes back). Anything else gets a hint that says what
 /// would do.
