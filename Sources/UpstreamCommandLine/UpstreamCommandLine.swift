@@ -6,8 +6,8 @@ import Upstream
 /// Parses the command line, dispatches to a command, and turns errors into text and exit
 /// codes: the only place that does.
 package enum UpstreamCommandLine {
-  /// Upstream's version.
-  package static let version = "0.1.0"
+  /// Upstream's version (the library's ``UpstreamVersion``, its one source).
+  package static let version = UpstreamVersion.current
 
   /// Every command, in the order `upstream --help` lists them.
   package static let commands: [any UpstreamCommand.Type] = [

@@ -154,6 +154,29 @@ def check_question_page(browser, step, label, keyboard):
           f"{label}: Tab reaches the answer, then the buttons {reached}")
 
 
+def check_instrument_item(browser, step, label, name):
+    """An instrument's item (STarT Back): its short note and whose tool it is, as the
+    library words them, and no licence terms; on the first, "why am I asked this?"."""
+    driver = browser.driver
+    text = driver.find_element(By.TAG_NAME, "main").text
+    for line in step["attribution"]:
+        check(line in text, f"{label}: {step['question']} shows {line!r}")
+    for word in ["licence", "commercial", "official wording", "A deployment"]:
+        check(word not in text, f"{label}: {step['question']} shows no licence terms ({word!r})")
+    if step.get("why"):
+        summary = driver.find_element(By.XPATH, "//summary[normalize-space()='Why am I asked this?']")
+        details = summary.find_element(By.XPATH, "..")
+        if details.get_attribute("open") is None:
+            summary.click()
+        shown = details.text
+        missing = [line for line in step["why"] if line not in shown]
+        check(not missing, f"{label}: why {step['question']} is asked, as the library says it (missing {missing[:2]})")
+        browser.shot(plan_out[0], f"{name}-instrument-item")
+
+
+plan_out = [None]
+
+
 def answer(browser, step):
     """Chooses the step's answer by clicking labels (or typing), then Next or Not sure."""
     driver = browser.driver
@@ -170,6 +193,11 @@ def answer(browser, step):
         box = driver.find_element(By.CSS_SELECTOR, f"input[name=answer][value='{value}']")
         if not box.is_selected():
             driver.find_element(By.CSS_SELECTOR, f"label[for='{box.get_attribute('id')}']").click()
+    if step["kind"] == "checkbox" and not step["values"]:
+        # "None" is ticked: an empty form is not taken as none.
+        box = driver.find_element(By.ID, "answer-none")
+        if not box.is_selected():
+            driver.find_element(By.CSS_SELECTOR, "label[for='answer-none']").click()
     leaving(driver, driver.find_element(By.XPATH, "//form[contains(@action,'/answer')]//button[normalize-space()='Next']").click)
 
 
@@ -206,6 +234,8 @@ def run(plan, persona):
                     browser.shot(out, f"{name}-first-question")
                 browser.resize(PHONE)
             check_question_page(browser, step, label, keyboard=step["kind"] not in walked)
+            if step.get("attribution"):
+                check_instrument_item(browser, step, label, name)
             walked.add(step["kind"])
             if index == persona["whyAt"]:
                 summary = driver.find_element(By.XPATH, "//summary[normalize-space()='Why am I asked this?']")
@@ -286,6 +316,7 @@ def main(path):
     with open(path, encoding="utf-8") as handle:
         plan = json.load(handle)
     os.makedirs(plan["out"], exist_ok=True)
+    plan_out[0] = plan["out"]
     # The personas at once, each in its own browser (the browsers wait on the server and
     # on each other's pages more than they compute).
     with ThreadPoolExecutor(max_workers=len(plan["personas"])) as pool:

@@ -14,7 +14,11 @@ import Foundation
 /// getting better`) chooses the time band the option labels give; of
 /// options that differ by a "not", a reply without one chooses the one without it
 /// (`getting better`); a range for a number (`8 to 10`) is refused with a request for
-/// one number, and numbers may be words (`eight`). A misspelt yes or no gets "did you mean". The words `?`/`help`, `why`, `back` (or `undo`),
+/// one number, and numbers may be words (`eight`). A misspelt yes or no gets "did you mean",
+/// and so does a misspelt option (`lower bak`); a yes or no with more words (`yes, going
+/// down`) is that answer; words that name no option (`back pain`, `both knees`) are left out.
+/// A number out of range is quoted as typed, with the question's help after it (who the
+/// question is for). The words `?`/`help`, `why`, `back` (or `undo`),
 /// `skip` and `quit` are commands, except where the question has an option of that
 /// exact name (then `undo` still goes back). Anything else gets a hint that says what
 /// would do.
@@ -123,6 +127,14 @@ public enum TypedReply: Sendable, Hashable {
     let text = typed.lowercased().replacingOccurrences(of: "’", with: "'").trimmingCharacters(in: CharacterSet(charactersIn: ".!"))
     if yesWords.contains(text) { return .answer(.yes) }
     if noWords.contains(text) { return .answer(.no) }
+    // A yes or a no followed by more words (`yes, going down`, `no, never`) is that
+    // answer, unless the words after it say the other (`yes and no`, `yes, but not really`).
+    if let (head, rest) = leadingWord(of: text), yesWords.contains(head) || noWords.contains(head) {
+      let saidYes = yesWords.contains(head)
+      let contrary = saidYes ? negations.union(noWords) : yesWords
+      if Set(words(rest)).isDisjoint(with: contrary) { return .answer(saidYes ? .yes : .no) }
+      return .invalid("'\(typed)' is between yes and no: if it is true at all, answer yes; if not, answer no.")
+    }
     // "A bit" is neither: the person chooses, and is told how (nothing is guessed for them).
     if partlyWords.contains(text) {
       return .invalid("'\(typed)' is between yes and no: if it is true at all, answer yes; if not, answer no.")
@@ -131,6 +143,16 @@ public enum TypedReply: Sendable, Hashable {
     return .invalid(
       suggestion.map { "'\(typed)' is not yes or no. Did you mean '\($0)'? Please answer yes or no (y or n)." }
         ?? "Please answer yes or no (y or n).")
+  }
+
+  /// The first word of a reply and the words after it (`yes` and `going down` of `yes,
+  /// going down`), when there are more.
+  private static func leadingWord(of text: String) -> (String, String)? {
+    guard let end = text.firstIndex(where: { $0 == " " || $0 == "," || $0 == ";" || $0 == ":" || $0 == "-" || $0 == "–" }) else {
+      return nil
+    }
+    let rest = text[end...].trimmingCharacters(in: CharacterSet(charactersIn: " ,;:-–"))
+    return rest.isEmpty ? nil : (String(text[..<end]), rest)
   }
 
   /// Words that hedge a number (`about 8`) and are left out.
@@ -152,14 +174,22 @@ public enum TypedReply: Sendable, Hashable {
     if let word = text.split(separator: " ").first, let value = numberWords[String(word)] {
       text = NumberText.plain(value) + text.dropFirst(word.count)
     }
-    let numeric = text.prefix { $0.isNumber || $0 == "." || $0 == "," || $0 == "-" }
+    // A number in scientific notation (`1e400`) is a number, however large, not a number and a unit.
+    let scientific = text.range(of: #"^\d+([.,]\d+)?e[+-]?\d+"#, options: .regularExpression).map { text[$0] }
+    let numeric = scientific ?? text.prefix { $0.isNumber || $0 == "." || $0 == "," || $0 == "-" }
     var rest = text.dropFirst(numeric.count).trimmingCharacters(in: .whitespaces)
     for trailer in trailers where rest == trailer || rest.hasSuffix(" " + trailer) {
       rest = String(rest.dropLast(trailer.count)).trimmingCharacters(in: .whitespaces)
     }
     let unit = if case .number(_, _, let unit?, _) = question.kind { unit.lowercased() } else { "" }
     guard var value = Double(numeric.replacingOccurrences(of: ",", with: ".")) else {
-      return .invalid("Please give \(expectation(question)).")
+      // No number at all (`most of the day`): a number is asked for, a best guess where
+      // the question takes estimates (it allows "not sure"; an age is known).
+      let guess = question.notSureAllowed ? "your best guess: " : ""
+      return .invalid(
+        typed.contains(where: \.isLetter)
+          ? "'\(typed)' is not a number; please give \(guess)\(expectation(question))."
+          : "Please give \(expectation(question)).")
     }
     if !rest.isEmpty && !abbreviates(rest, unit) {
       // Another unit of the same kind (`154 lb` for kg) is converted; anything else is refused.
@@ -169,12 +199,15 @@ public enum TypedReply: Sendable, Hashable {
       case .failure: return .invalid("'\(rest)' is not a unit Upstream can turn into \(unit). Please give \(expectation(question)).")
       }
     }
-    if let range = question.kind.numberRange, !range.contains(value) {
-      return .invalid("\(NumberText.plain(value)) is outside the range: please give \(expectation(question)).")
+    // What the person typed is quoted back, as typed (not `1e+23` for a long number); a
+    // question's help (who it is for, how to measure) follows, since it may say what to do.
+    if !value.isFinite || question.kind.numberRange.map({ !$0.contains(value) }) ?? false {
+      let help = question.help.map { " " + $0 } ?? ""
+      return .invalid("'\(typed)' is outside the range: please give \(expectation(question)).\(help)")
     }
     let decimals = if case .number(_, _, _, let allowed) = question.kind { allowed } else { false }
     if !decimals && value != value.rounded() {
-      return .invalid("Please give a whole number: \(expectation(question)).")
+      return .invalid("'\(typed)' is not a whole number; please give \(expectation(question)).")
     }
     return .answer(.number(value))
   }
@@ -211,13 +244,19 @@ public enum TypedReply: Sendable, Hashable {
     var chosen: [String] = []
     for part in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
       var pieces = [part]
-      if case .failure = option(part, in: options), part.contains(" ") {
-        pieces = part.split(separator: " ").map(String.init)
+      var whole: Hint?
+      if case .failure(let hint) = option(part, in: options), part.contains(" ") {
+        // Word by word (`knee back`), leaving out the words that name no option (`back pain`).
+        whole = hint
+        pieces = part.split(separator: " ").map(String.init).filter { !fillerWords.contains($0) }
       }
       for piece in pieces {
         switch option(piece, in: options) {
         case .success(let id): if !chosen.contains(id) { chosen.append(id) }
-        case .failure(let hint): return .invalid(hint.message)
+        case .failure(let hint):
+          // A misspelt option of several words (`lower bak`) is suggested whole.
+          if let whole, whole.suggestion != nil { return .invalid(whole.message) }
+          return .invalid(hint.message)
         }
       }
     }
@@ -228,6 +267,8 @@ public enum TypedReply: Sendable, Hashable {
   /// Why a typed option was not understood.
   struct Hint: Error {
     let message: String
+    /// The label of the option suggested as "did you mean", if any.
+    var suggestion: String?
   }
 
   /// Finds the option a person means, trying in turn: its number; its id, label or a
@@ -241,6 +282,16 @@ public enum TypedReply: Sendable, Hashable {
       normalised(option.id) == key || option.label.lowercased() == text || option.synonyms.contains { $0.lowercased() == text }
     }
     if let exact { return .success(exact.id) }
+    // Words that name no option (`my back`, `both knees`) are left out, and the rest tried exactly.
+    let core = words(text).filter { !fillerWords.contains($0) }.joined(separator: " ")
+    if !core.isEmpty, core != text,
+      let exact = options.first(where: { option in
+        normalised(option.id) == normalised(core) || option.label.lowercased() == core
+          || option.synonyms.contains { $0.lowercased() == core }
+      })
+    {
+      return .success(exact.id)
+    }
     // "no" is not the start of "no_pain": a yes or a no that names no option is not read
     // as one whose id or label begins with it.
     if yesWords.contains(text) || noWords.contains(text) {
@@ -264,19 +315,44 @@ public enum TypedReply: Sendable, Hashable {
           let optionStems = Set(([option.label] + option.synonyms).flatMap(words).map(stem))
           return stems.isSubset(of: optionStems)
         }
+        // Then the starts of words (`roll out` for "… my feet roll outwards").
+        if matches.isEmpty {
+          matches = options.filter { option in
+            let optionWords = ([option.label] + option.synonyms).flatMap(words)
+            return stems.allSatisfy { stem in optionWords.contains { $0.hasPrefix(stem) } }
+          }
+        }
       }
     }
     matches = withoutNegationUnlessSaid(matches, typed: text)
+    matches = withEveryWordStarted(matches, typed: text)
     if matches.count == 1 { return .success(matches[0].id) }
     if matches.count > 1 {
       return .failure(
         Hint(
           message: "'\(typed)' could be \(matches.map { "'\($0.label)'" }.joined(separator: " or ")); type a little more, or its number."))
     }
-    let closest = Suggestion.closest(to: key, in: options.map(\.id)).flatMap { id in options.first { $0.id == id } }
+    // "Did you mean": the option whose id, label or a synonym is closest to the reply.
+    let names = options.flatMap { option in ([option.id, option.label] + option.synonyms).map { (normalised($0), option) } }
+    let closest = Suggestion.closest(to: key, in: names.map(\.0)).flatMap { name in names.first { $0.0 == name }?.1 }
     let suggestion = closest.map { " Did you mean '\($0.label)'?" } ?? ""
     return .failure(
-      Hint(message: "'\(typed)' is not one of the options; type its number (1–\(options.count)) or words from it.\(suggestion)"))
+      Hint(
+        message: "'\(typed)' is not one of the options; type its number (1–\(options.count)) or words from it.\(suggestion)",
+        suggestion: closest?.label))
+  }
+
+  /// Of several options a reply matches, those where every word typed, short words
+  /// included, starts a word of the label or a synonym (`roll in` is "… roll inwards", not
+  /// "… roll outwards"); all of them when that would leave none.
+  static func withEveryWordStarted(_ matches: [Question.Option], typed: String) -> [Question.Option] {
+    guard matches.count > 1 else { return matches }
+    let typedWords = words(typed)
+    let kept = matches.filter { option in
+      let optionWords = ([option.label] + option.synonyms).flatMap(words)
+      return typedWords.allSatisfy { word in optionWords.contains { $0.hasPrefix(word) } }
+    }
+    return kept.isEmpty ? matches : kept
   }
 
   /// Words that turn an option's meaning round ("not getting better").
@@ -295,6 +371,7 @@ public enum TypedReply: Sendable, Hashable {
   /// Words that say nothing about which option is meant.
   static let fillerWords: Set<String> = [
     "a", "an", "the", "my", "i", "im", "in", "on", "at", "of", "or", "it", "is", "mostly", "mainly", "mine", "pain", "sore",
+    "both", "painful", "aching", "achy",
   ]
 
   /// The lower-case words of a text, letters and digits only.

@@ -18,7 +18,9 @@ public struct TreeHTMLRenderer: Sendable {
       switch section {
       case .heading:
         body.append("<header>")
-        body.append("<h1>\(escape(tree.stamp.knowledgeBaseName)) <span class=\"version\">\(escape(tree.stamp.knowledgeBaseVersion))</span></h1>")
+        // The patient reads no version; a clinician reads whose version it is.
+        let version = words.isPatient ? "" : " <span class=\"version\">knowledge base \(escape(tree.stamp.knowledgeBaseVersion))</span>"
+        body.append("<h1>\(escape(tree.stamp.knowledgeBaseName))\(version)</h1>")
         body.append("<p class=\"disclaimer\">\(escape(tree.disclaimer))</p>")
         body.append("</header>")
       case .redFlags:
@@ -89,7 +91,7 @@ public struct TreeHTMLRenderer: Sendable {
         body.append("</section>")
       case .answers:
         body.append(
-          "<footer><p class=\"stamp\">\(escape(tree.stamp.knowledgeBaseName)) \(escape(tree.stamp.knowledgeBaseVersion))<br>"
+          "<footer><p class=\"stamp\">\(escape(words.knowledgeBase(tree.stamp))) · upstream \(UpstreamVersion.current)<br>"
             + "Rules <code>sha256:\(escape(tree.stamp.contentHash))</code><br>"
             + "Answers <code>sha256:\(escape(tree.stamp.answersHash))</code></p>"
             + "<details><summary>Answers this report is based on</summary><pre>"

@@ -15,7 +15,7 @@ public struct TreeMarkdownRenderer: Sendable {
     for section in tree.sections(for: audience) {
       switch section {
       case .heading:
-        blocks.append("# " + escape("\(tree.stamp.knowledgeBaseName) \(tree.stamp.knowledgeBaseVersion)"))
+        blocks.append("# " + escape(words.knowledgeBase(tree.stamp)))
         if audience == .clinician {
           blocks.append("Rules `sha256:\(tree.stamp.contentHash)`  \nAnswers `sha256:\(tree.stamp.answersHash)`")
         }

@@ -156,9 +156,16 @@ struct TreeWording {
   /// The stamp: knowledge base, version, rule and answer hashes.
   /// The knowledge base and version; for clinicians, the hashes that reproduce the report.
   func stamp(_ stamp: RecommendationTree.Stamp) -> String {
-    guard !isPatient else { return "\(stamp.knowledgeBaseName) \(stamp.knowledgeBaseVersion)" }
-    return "\(stamp.knowledgeBaseName) \(stamp.knowledgeBaseVersion) · rules sha256:\(stamp.contentHash.prefix(12))"
+    guard !isPatient else { return knowledgeBase(stamp) }
+    return "\(knowledgeBase(stamp)) · rules sha256:\(stamp.contentHash.prefix(12))"
       + " · answers sha256:\(stamp.answersHash.prefix(12))"
+  }
+
+  /// The knowledge base's name; for clinicians with its version, said to be the knowledge
+  /// base's ("knowledge base 1.0.0"), so it is not taken for Upstream's own
+  /// (``UpstreamVersion``). The patient reads no version.
+  func knowledgeBase(_ stamp: RecommendationTree.Stamp) -> String {
+    isPatient ? stamp.knowledgeBaseName : "\(stamp.knowledgeBaseName), knowledge base \(stamp.knowledgeBaseVersion)"
   }
 
   /// The answers as `id=value` pairs (values as JSON), in question-id order.

@@ -131,10 +131,14 @@ struct QuestionPage {
       }.joined(separator: "\n")
     case .choices(let options):
       let chosen = if case .options(let ids) = previous { ids } else { [String]() }
-      return "<p class=\"help\">Choose all that apply, or none.</p>\n"
+      let none = """
+        <div class="option none"><input type="checkbox" name="\(WebQuestionnaire.noneField)" id="answer-none" value="yes"\
+        \(previous == .options([]) ? " checked" : "")><label for="answer-none">\(escape(WebQuestionnaire.noneLabel))</label></div>
+        """
+      return "<p class=\"help\">\(escape("Tick all that apply, or '\(WebQuestionnaire.noneLabel)'."))</p>\n"
         + options.enumerated().map { index, item in
           option("checkbox", item.id, item.label, checked: chosen.contains(item.id), index: index, required: false)
-        }.joined(separator: "\n")
+        }.joined(separator: "\n") + "\n" + none
     case .text:
       let value = if case .text(let text) = previous { text } else { "" }
       return """

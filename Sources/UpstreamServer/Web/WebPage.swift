@@ -107,6 +107,7 @@ package enum WebPage {
     progress { width: 100%; height: .5rem; }
     .help { color: #3c4043; margin-top: 0; }
     .option { display: flex; align-items: flex-start; gap: .6rem; padding: .6rem .75rem; margin: .4rem 0; border: 1px solid #c9ccd1; border-radius: .5rem; }
+    .option.none { margin-top: .9rem; border-style: dashed; }
     .option input { margin-top: .35rem; width: 1.2rem; height: 1.2rem; flex: none; }
     input[type=text] { font: inherit; width: 100%; max-width: 14rem; padding: .5rem; border: 1px solid #80868b; border-radius: .4rem; }
     button { font: inherit; padding: .6rem 1.1rem; border-radius: .5rem; border: 1px solid #1a4f8b; background: #1a4f8b; color: #fff; min-height: 2.75rem; }

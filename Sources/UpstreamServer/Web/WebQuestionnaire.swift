@@ -93,26 +93,38 @@ package struct WebQuestionnaire: Sendable {
   }
 
   /// The handout of a session (complete, or stopped early at `/s/{id}/result`), with a
-  /// bar to change the last answer, go on with the questions, or switch view.
+  /// bar to change the last answer or go on with the questions (styled as the question
+  /// pages are, since the handout's own style has no buttons), and the switch to the other
+  /// view at the foot of the page, out of the patient's way.
   private func result(_ id: String, _ session: QuestionnaireSession, token: String, audience: Audience) -> HTTPResponse {
     var html = TreeHTMLRenderer(audience: audience).render(session.assessment.tree)
     let page = session.isComplete ? "/s/\(id)" : "/s/\(id)/result"
     let other = audience == .patient ? ("\(page)?audience=clinician", "Clinician view") : (page, "Patient view")
     let carryOn = session.isComplete ? "" : "<a href=\"/s/\(id)\">Carry on with the questions</a>\n"
     let bar = """
-      <style>nav.session { max-width: 46rem; margin: 0 auto; padding: .5rem 1rem; display: flex; flex-wrap: wrap; gap: .75rem; \
-      align-items: center; border-bottom: 1px solid #c9ccd1; } nav.session form { margin: 0; } @media print { nav.session { display: none; } }</style>
+      <style>nav.session, nav.views { max-width: 46rem; margin: 0 auto; padding: .5rem 1rem; display: flex; flex-wrap: wrap; gap: .75rem; \
+      align-items: center; } nav.session { border-bottom: 1px solid #c9ccd1; } nav.views { border-top: 1px solid #c9ccd1; font-size: .9rem; } \
+      nav.session form { margin: 0; } nav.session button { font: inherit; padding: .5rem 1rem; border-radius: .5rem; \
+      border: 1px solid #1a4f8b; background: #fff; color: #1a4f8b; min-height: 2.75rem; cursor: pointer; } \
+      nav.session button:hover { background: #e8f0fe; } nav.session button:focus-visible { outline: 3px solid #f29900; outline-offset: 2px; } \
+      @media print { nav.session, nav.views { display: none; } }</style>
       <nav class="session" aria-label="Your answers">
       <form method="post" action="/s/\(id)/back"><input type="hidden" name="csrf" value="\(token)">\
       <button type="submit">Change my last answer</button></form>
-      \(carryOn)<a href="\(other.0)">\(other.1)</a>
-      <span>Keep this page's link to come back to it.</span>
+      \(carryOn)<span>Keep this page's link to come back to it.</span>
       </nav>
+
+      """
+    let views = """
+      <nav class="views" aria-label="Other views"><a href="\(other.0)">\(other.1)</a></nav>
 
       """
     if let body = html.range(of: "<body"), let end = html.range(of: ">", range: body.upperBound..<html.endIndex) {
       html.insert(contentsOf: bar, at: end.upperBound)
       html.insert(contentsOf: "\n", at: end.upperBound)
+    }
+    if let close = html.range(of: "</body>", options: .backwards) {
+      html.insert(contentsOf: views, at: close.lowerBound)
     }
     return WebPage.response(html: html, scriptHashes: WebPage.inlineScriptHashes(html))
   }
@@ -200,8 +212,17 @@ package struct WebQuestionnaire: Sendable {
       }
       return .success(.option(chosen))
     case .choices(let options):
+      // "None" is ticked, not left to an empty form: Next with nothing ticked is more often
+      // a slip than an answer (on "where do you have pain", it would mean no pain anywhere).
+      let none = form.contains { $0.name == noneField }
       let ids = options.map(\.id).filter { values.contains($0) }
       guard ids.count == Set(values).count else { return .failure(FormProblem("Please choose among the options shown.")) }
+      if none && !ids.isEmpty {
+        return .failure(FormProblem("You ticked '\(noneLabel)' and an option; please tick only the options that apply, or only '\(noneLabel)'."))
+      }
+      if !none && ids.isEmpty {
+        return .failure(FormProblem("Nothing is ticked: please tick every option that applies, or '\(noneLabel)' if none does."))
+      }
       return .success(.options(ids))
     case .text, .date:
       guard let typed = values.first?.trimmingCharacters(in: .whitespacesAndNewlines), !typed.isEmpty else {
@@ -215,6 +236,11 @@ package struct WebQuestionnaire: Sendable {
       }
     }
   }
+
+  /// The form field of the "none of these" box of a question that takes several options
+  /// (not `answer`, so no option id can be mistaken for it), and its label.
+  static let noneField = "none"
+  static let noneLabel = "None of these"
 
   /// What to tell a person whose form did not give an answer.
   struct FormProblem: Error {

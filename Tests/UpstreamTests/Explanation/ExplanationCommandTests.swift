@@ -44,7 +44,7 @@ struct ExplanationCommandTests {
   func formats() throws {
     let setup = try Setup()
     let markdown = try setup.run(["assess", "--answers", setup.answers, "--format", "markdown"])
-    #expect(markdown.output.hasPrefix("# Tree tests 1.2\n"))
+    #expect(markdown.output.hasPrefix("# Tree tests, knowledge base 1.2\n"))
     let target = setup.folder.url.appendingPathComponent("report.html").path
     let html = try setup.run(["assess", "--answers", setup.answers, "--format", "html", "--output", target])
     #expect(html.status == 0 && html.output.isEmpty)

@@ -270,3 +270,22 @@ enum Readability {
     return max(1, count)
   }
 }
+
+extension PatientReportTests {
+  @Test(
+    "the README's first example (Docs/examples/trucker.json) answers every safety question: no open-safety list for either audience, and the patient's text is one page"
+  )
+  func readmeExample() throws {
+    let answers = UpstreamBinary.packageRoot.appendingPathComponent("Docs/examples/trucker.json").path
+    let clinician = try UpstreamBinary.run(["assess", "--answers", answers, "--width", "80"])
+    let patient = try UpstreamBinary.run(["assess", "--answers", answers, "--audience", "patient", "--width", "80"])
+    let html = try UpstreamBinary.run(["assess", "--answers", answers, "--format", "html"])
+    #expect(clinician.status == 0 && patient.status == 0 && html.status == 0)
+    #expect(!clinician.output.contains("SAFETY QUESTIONS NOT ANSWERED") && !clinician.output.contains("(not answered)"))
+    #expect(!patient.output.contains("SAFETY QUESTIONS STILL OPEN"))
+    #expect(!html.output.contains("<section class=\"safety-open\""))
+    let lines = patient.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+    #expect(lines.count < 60, "\(lines.count) lines")
+    #expect(lines.allSatisfy { $0.count <= 80 })
+  }
+}

@@ -312,10 +312,12 @@ struct RecommendationTreeTests {
     #expect(tree.stamp.answers == Self.answersA)
     let compact = #"{"flat":true,"pain":["knee","hip"],"sits":true,"stiff":true}"#
     #expect(tree.stamp.answersHash == SHA256.hex(Array(compact.utf8)))
-    // The clinician's report carries the hashes and the answers; the patient's does not.
-    #expect(TreeTextRenderer(audience: .patient, width: 200).render(tree).hasPrefix("Tree tests 1.2\n"))
+    // The clinician's report carries the hashes, the answers and the version, said to be the
+    // knowledge base's (not Upstream's); the patient's carries none of them.
+    #expect(TreeTextRenderer(audience: .patient, width: 200).render(tree).hasPrefix("Tree tests\n"))
     let text = TreeTextRenderer(audience: .clinician, width: 200).render(tree)
-    #expect(text.contains("Tree tests 1.2 · rules sha256:\(kb.contentHash.prefix(12)) · answers sha256:\(tree.stamp.answersHash.prefix(12))"))
+    let hashes = "rules sha256:\(kb.contentHash.prefix(12)) · answers sha256:\(tree.stamp.answersHash.prefix(12))"
+    #expect(text.contains("Tree tests, knowledge base 1.2 · \(hashes)"))
     #expect(text.contains(#"flat=true pain=["knee","hip"] sits=true stiff=true"#))
   }
 }

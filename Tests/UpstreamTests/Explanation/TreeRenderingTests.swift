@@ -108,7 +108,7 @@ struct TreeRenderingTests {
   func markdown() throws {
     let tree = try Self.chainTree()
     let markdown = TreeMarkdownRenderer(audience: .clinician).render(tree)
-    #expect(markdown.hasPrefix("# Tree tests 1.2\n"))
+    #expect(markdown.hasPrefix("# Tree tests, knowledge base 1.2\n"))
     #expect(
       markdown.contains("## Knee pain (knee\\_pain) — very likely (1.00)\n\n- **Restricted hip rotation (hip\\_rotation)** — very likely (0.80)\n"))
     #expect(markdown.contains("  - **Collapsed arches (arches)** — possible (0.59) · *shared*"))

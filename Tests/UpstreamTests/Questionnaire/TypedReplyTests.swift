@@ -43,8 +43,9 @@ struct TypedReplyTests {
     #expect(try read("7.5 hours", "sitting") == .answer(.number(7.5)))
     #expect(try read("8h", "sitting") == .answer(.number(8)))
     #expect(try read("7,5", "sitting") == .answer(.number(7.5)))
-    #expect(try read("30", "sitting") == .invalid("30 is outside the range: please give a number from 0 to 24 hours."))
-    #expect(try read("lots", "sitting") == .invalid("Please give a number from 0 to 24 hours."))
+    #expect(try read("30", "sitting") == .invalid("'30' is outside the range: please give a number from 0 to 24 hours."))
+    #expect(try read("lots", "sitting") == .invalid("'lots' is not a number; please give a number from 0 to 24 hours."))
+    #expect(try read("-", "sitting") == .invalid("Please give a number from 0 to 24 hours."))
   }
 
   @Test("one option: by number, id, label, the start of either, or initials; ambiguity and typos get a hint")
@@ -269,5 +270,98 @@ extension TypedReplyTests {
     }
     #expect(try shipped("about eight hours", "sitting_hours") == .answer(.number(8)))
     #expect(try shipped("8", "sitting_hours") == .answer(.number(8)))
+  }
+}
+
+extension TypedReplyTests {
+  @Test("a number out of range is quoted as typed, with the question's note of who it is for; a decimal to a whole-number question says so once")
+  func numbersAsTyped() throws {
+    let range = "please give a whole number from 16 to 110 years."
+    let forWhom =
+      " Upstream is for people aged 16 and over. If you are younger, please see your GP or a physiotherapist, who can check you in person."
+    #expect(try shipped("99999999999999999999999", "age") == .invalid("'99999999999999999999999' is outside the range: \(range)\(forWhom)"))
+    #expect(try shipped("1e400", "age") == .invalid("'1e400' is outside the range: \(range)\(forWhom)"))
+    #expect(try shipped("15", "age") == .invalid("'15' is outside the range: \(range)\(forWhom)"))
+    #expect(try shipped("45.5", "age") == .invalid("'45.5' is not a whole number; \(range)"))
+    #expect(try shipped("2e1", "age") == .answer(.number(20)))
+    #expect(try shipped("45", "age") == .answer(.number(45)))
+    #expect(try shipped("no", "age") == .invalid("'no' is not a number; please give a whole number from 16 to 110 years."))
+    // No number at all: a best guess is asked for ("not sure" is allowed here).
+    for reply in ["most of the day", "half the day"] {
+      #expect(
+        try shipped(reply, "sitting_hours")
+          == .invalid("'\(reply)' is not a number; please give your best guess: a number from 0 to 24 hours; or not sure."), "\(reply)")
+    }
+  }
+
+  @Test(
+    "where it hurts, as people say it: words that name no part are left out, a misspelt part of two words gets 'did you mean'",
+    arguments: [
+      ("back pain", ["lower_back"]), ("both knees and my back", ["lower_back", "knee"]), ("my back", ["lower_back"]),
+      ("knee pain and back pain", ["lower_back", "knee"]), ("painful hips", ["hip"]),
+    ])
+  func painAreasAsSaid(_ typed: String, _ expected: [String]) throws {
+    #expect(try shipped(typed, "pain_areas") == .answer(.options(expected)))
+  }
+
+  @Test("a misspelt part of two words is suggested whole; a misspelt option is suggested from its synonyms too")
+  func painAreaTypos() throws {
+    #expect(
+      try shipped("lower bak", "pain_areas")
+        == .invalid("'lower bak' is not one of the options; type its number (1–5) or words from it. Did you mean 'Lower back'?"))
+    #expect(
+      try shipped("kneee", "pain_areas")
+        == .invalid("'kneee' is not one of the options; type its number (1–5) or words from it. Did you mean 'Knee'?"))
+  }
+
+  @Test("a yes or a no with more words is that answer, unless the words say the other; a word that starts one option's word chooses it")
+  func answersWithMoreWords() throws {
+    #expect(try shipped("yes, going down", "knee_pain_stairs") == .answer(.yes))
+    #expect(try shipped("yes going down the stairs", "knee_pain_stairs") == .answer(.yes))
+    #expect(try shipped("no, never", "knee_pain_stairs") == .answer(.no))
+    #expect(try shipped("Nope - not at all", "knee_pain_stairs") == .answer(.no))
+    for reply in ["yes and no", "yes, but not really", "no, well yes"] {
+      #expect(
+        try shipped(reply, "knee_pain_stairs")
+          == .invalid("'\(reply)' is between yes and no: if it is true at all, answer yes; if not, answer no."), "\(reply)")
+    }
+    #expect(try shipped("roll in", "foot_rolls") == .answer(.option("rolls_in")))
+    #expect(try shipped("roll out", "foot_rolls") == .answer(.option("rolls_out")))
+    #expect(try shipped("rolls inwards", "foot_rolls") == .answer(.option("rolls_in")))
+  }
+
+  @Test("the age question through the binary: what the person typed is quoted, and a 15-year-old is told who Upstream is for")
+  func ageThroughTheBinary() throws {
+    let folder = try TemporaryFolder()
+    var session = QuestionnaireSession(FuzzHarness.bundled, mode: .untilAdviceSettled)
+    var replies: [String] = []
+    // Neutral answers up to the age question (knee pain, no injury, no to each sign).
+    while let question = session.currentQuestion, question.id != "age" {
+      let value: AnswerValue =
+        switch question.kind {
+        case .choices: question.id == "pain_areas" ? .options(["knee"]) : .options([])
+        case .choice(let options): .option(options.first?.id ?? "")
+        case .number(let low, _, _, _): .number(low)
+        default: .no
+        }
+      let reply =
+        switch value {
+        case .options(let ids): ids.isEmpty ? "none" : ids.joined(separator: ", ")
+        case .option(let id): id
+        case .number(let number): NumberText.plain(number)
+        default: "no"
+        }
+      replies.append(reply)
+      try session.answer(value)
+    }
+    let typed = ["99999999999999999999999", "1e400", "45.5", "15"]
+    let result = try UpstreamBinary.run(
+      ["ask", "--session", "s.json", "--width", "200"], input: (replies + typed + ["quit"]).joined(separator: "\n") + "\n", in: folder.url)
+    for reply in ["99999999999999999999999", "1e400", "15"] {
+      #expect(result.output.contains("'\(reply)' is outside the range: please give a whole number from 16 to 110 years."), "\(reply)")
+    }
+    #expect(result.output.contains("Upstream is for people aged 16 and over. If you are younger, please see your GP"))
+    #expect(result.output.contains("'45.5' is not a whole number; please give a whole number from 16 to 110 years."))
+    #expect(!result.output.contains("1e+23") && !result.output.contains("'e400'") && !result.output.contains("whole number: a whole number"))
   }
 }

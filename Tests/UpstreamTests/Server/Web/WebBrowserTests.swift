@@ -16,10 +16,13 @@ import Testing
 struct WebBrowserTests {
   static let knowledgeBase = FuzzHarness.bundled
 
-  /// The personas: the patient-experience office worker (knee and back, no red flag) and a
+  /// The personas: the patient-experience office worker (knee and back, no red flag), a
   /// person whose pain has not improved in three months (a red flag: see a doctor within days;
-  /// first steps still given).
-  static let personas = ["office-worker-knee-on-stairs-back-stiff-after-sitting", "red-flag-pain-not-improving-after-3-months"]
+  /// first steps still given), and a person with back pain who agrees with every STarT Back
+  /// item (the instrument's items, with their attribution and "why", on the page).
+  static let personas = [
+    "office-worker-knee-on-stairs-back-stiff-after-sitting", "red-flag-pain-not-improving-after-3-months", "startback-high-all-items",
+  ]
 
   /// Where the screenshots are kept for a person to look at after the run.
   static let outputFolder = UpstreamBinary.packageRoot.appendingPathComponent(".build/test-output/web")
@@ -86,7 +89,19 @@ struct WebBrowserTests {
         case .date(let day): [day.description]
         default: []
         }
-      steps.append(["question": question.id, "kind": kind, "values": values, "notSure": value == .notSure])
+      var step: [String: Any] = ["question": question.id, "kind": kind, "values": values, "notSure": value == .notSure]
+      // An instrument's item shows its short note and whose tool it is (the library's
+      // attribution), never the licence terms; the first one's "why" is opened and read.
+      let index = try #require(knowledgeBase.questions.firstIndex { $0.id == question.id })
+      let attributions = knowledgeBase.instrumentAttributions(ofQuestion: index)
+      if !attributions.isEmpty {
+        step["attribution"] = attributions + [question.help].compactMap { $0 }
+        if !steps.contains(where: { $0["attribution"] != nil }) {
+          step["why"] = try #require(session.why(question.id)).lines.map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.hasPrefix("- ") ? String($0.dropFirst(2)) : $0 }.filter { !$0.isEmpty }
+        }
+      }
+      steps.append(step)
       try session.answer(value)
     }
     try #require(session.isComplete && notSureGiven, "\(id): the walk did not complete with a 'not sure'")
@@ -101,12 +116,17 @@ struct WebBrowserTests {
     ]
   }
 
-  @Test("two personas fill the questionnaire in Chromium: back, not sure, why, resume in a fresh browser, the handout and the clinician view")
+  @Test(
+    "three personas fill the questionnaire in Chromium: back, not sure, why, resume in a fresh browser, STarT Back's attribution, the handout and the clinician view"
+  )
   func personasInChromium() throws {
     guard testToolsPresent(Self.missing, for: "the browser personas") else { return }
     let personas = try Self.personas.map(Self.plan)
     #expect(personas.contains { !($0["redFlags"] as? [String] ?? []).isEmpty }, "one persona has a red flag")
     #expect(personas.allSatisfy { !($0["firstSteps"] as? [String] ?? []).isEmpty }, "each handout has first steps")
+    let backPain = try #require(personas.first { $0["name"] as? String == "startback-high" })
+    let items = (backPain["steps"] as? [[String: Any]] ?? []).filter { $0["attribution"] != nil }
+    #expect(items.count >= 5, "the back-pain persona reaches STarT Back items in the browser (\(items.count))")
     let server = try ServerProcess()
     try? FileManager.default.removeItem(at: Self.outputFolder)
     try FileManager.default.createDirectory(at: Self.outputFolder, withIntermediateDirectories: true)
@@ -134,5 +154,7 @@ struct WebBrowserTests {
     let stopped = server.stop()
     #expect(stopped.status == 0)
     #expect(stopped.errors.contains("POST /s/{id}/back 303 "), "the browser went back")
+    #expect(result.output.contains("startback-high step"), "the back-pain persona was walked")
+    #expect(result.output.contains("STarT Back"), "its attribution was checked on the page")
   }
 }

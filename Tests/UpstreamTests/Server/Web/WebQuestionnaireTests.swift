@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import Upstream
 @testable import UpstreamServer
 
 /// The web questionnaire through the real binary, as a browser without JavaScript uses
@@ -55,9 +56,10 @@ struct WebQuestionnaireTests {
     /// The persona's answer, or a neutral one: no, none, the first option, the lowest number.
     func fields(_ persona: [String: [String]]) -> [(String, String)] {
       var fields = [("csrf", csrf), ("question", question)]
-      if let answer = persona[question] {
+      if let answer = persona[question], !answer.isEmpty {
         fields += answer.map { ("answer", $0) }
       } else if kind == "checkbox" {
+        fields.append(("none", "yes"))
       } else if kind == "radio" {
         fields.append(("answer", values.contains("no") ? "no" : values.first ?? ""))
       } else {
@@ -127,7 +129,7 @@ struct WebQuestionnaireTests {
         let wrong = try browser.post(link + "/answer", [("csrf", form.csrf), ("question", form.question), ("answer", "lots")])
         #expect(wrong.status == 400)
         #expect(wrong.text.contains("role=\"alert\""))
-        #expect(wrong.text.contains("Please give"))
+        #expect(wrong.text.contains("&#39;lots&#39; is not a number; please give"))
       }
       let posted = try browser.post(link + "/answer", form.fields(Self.trucker))
       #expect(posted.status == 303, "\(form.question): \(posted.text.prefix(300))")
@@ -172,7 +174,8 @@ struct WebQuestionnaireTests {
     let file = try folder.write("answers.json", String(decoding: try JSONSerialization.data(withJSONObject: answers), as: UTF8.self))
     let handout = UpstreamInProcess.run(["assess", "--answers", file, "--format", "html", "--audience", "patient"])
     let withoutBar = page.text.replacingOccurrences(
-      of: #"\n<style>nav\.session[\s\S]*?</nav>\n"#, with: "", options: .regularExpression)
+      of: #"\n<style>nav\.session[\s\S]*?</nav>\n"#, with: "", options: .regularExpression
+    ).replacingOccurrences(of: #"<nav class="views"[\s\S]*?</nav>\n"#, with: "", options: .regularExpression)
     #expect(withoutBar == handout.output)
 
     let stopped = server.stop()
@@ -242,5 +245,61 @@ struct WebQuestionnaireTests {
   func escaping() {
     #expect(WebPage.escape("<script>\"a\" & 'b'</script>") == "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;")
     #expect(QuestionPage.reasons(["Why <b>:", "  - a & b", "Next"]) == "<p>Why &lt;b&gt;:</p>\n<ul>\n<li>a &amp; b</li>\n</ul>\n<p>Next</p>\n")
+  }
+}
+
+extension WebQuestionnaireTests {
+  @Test("where it hurts: Next with nothing ticked is asked again, not taken as no pain; 'None of these' is ticked to say so")
+  func nothingTickedIsNotNoPain() throws {
+    let server = try ServerProcess()
+    let browser = Browser(port: server.port)
+    let link = try #require(try browser.post("/s", []).header("Location"))
+    let page = try browser.get(link)
+    let form = try #require(QuestionForm(page.text))
+    #expect(form.question == "pain_areas")
+    #expect(page.text.contains("<label for=\"answer-none\">None of these</label>"))
+    #expect(page.text.contains("Tick all that apply, or &#39;None of these&#39;."))
+    let base = [("csrf", form.csrf), ("question", form.question)]
+    let empty = try browser.post(link + "/answer", base)
+    #expect(empty.status == 400)
+    #expect(empty.text.contains("role=\"alert\""))
+    #expect(empty.text.contains("Nothing is ticked: please tick every option that applies, or &#39;None of these&#39; if none does."))
+    let both = try browser.post(link + "/answer", base + [("answer", "knee"), ("none", "yes")])
+    #expect(both.status == 400)
+    #expect(both.text.contains("You ticked &#39;None of these&#39; and an option"))
+    #expect(QuestionForm(try browser.get(link).text)?.question == "pain_areas", "nothing was recorded")
+    #expect(try browser.post(link + "/answer", base + [("none", "yes")]).status == 303)
+    let next = try browser.get(link)
+    #expect(QuestionForm(next.text)?.question != "pain_areas")
+    // Back shows "None of these" ticked.
+    let nextForm = try #require(QuestionForm(next.text))
+    #expect(try browser.post(link + "/back", [("csrf", nextForm.csrf)]).status == 303)
+    #expect(try browser.get(link).text.contains("id=\"answer-none\" value=\"yes\" checked"))
+    #expect(server.stop().status == 0)
+  }
+
+  @Test(
+    "the result page: 'Change my last answer' is styled as the questions' buttons, the clinician view is at the foot, and the patient reads no version"
+  )
+  func resultPageBar() throws {
+    let server = try ServerProcess()
+    let browser = Browser(port: server.port)
+    let link = try #require(try browser.post("/s", []).header("Location"))
+    let form = try #require(QuestionForm(try browser.get(link).text))
+    #expect(try browser.post(link + "/answer", [("csrf", form.csrf), ("question", form.question), ("answer", "knee")]).status == 303)
+    let result = try browser.get(link + "/result").text
+    let bar = try #require(result.range(of: #"<nav class="session"[\s\S]*?</nav>"#, options: .regularExpression).map { String(result[$0]) })
+    #expect(bar.contains("<button type=\"submit\">Change my last answer</button>"))
+    #expect(result.contains("nav.session button { font: inherit;"), "the bar's button has a style")
+    #expect(!bar.contains("Clinician view"), "the clinician view is not in the patient's way")
+    let views = try #require(result.range(of: #"<nav class="views"[\s\S]*?</nav>"#, options: .regularExpression))
+    #expect(result[views].contains(">Clinician view</a>"))
+    #expect(result[views.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines) == "</body>\n</html>", "at the foot of the page")
+    #expect(result.contains("<h1>Upstream: the kinetic chain</h1>"), "no version number in the patient's heading")
+    let clinician = try browser.get(link + "/result?audience=clinician").text
+    #expect(clinician.contains("<h1>Upstream: the kinetic chain <span class=\"version\">knowledge base 1.0.0</span></h1>"))
+    #expect(clinician.contains("Upstream: the kinetic chain, knowledge base 1.0.0 · upstream \(UpstreamVersion.current)<br>"))
+    #expect(clinician.contains(">Patient view</a>"))
+    #expect(server.stop().status == 0)
   }
 }
