@@ -241,12 +241,15 @@ package struct JSONReader {
   @inline(never)
   private static func refuseDuplicateKeys(_ fields: [(key: String, keyRange: SourceRange, value: JSONDocument.Located)]) throws {
     guard fields.count > 1 else { return }
-    // Read by index: a `for field in fields` loop would copy each member, value and all.
+    // Only the keys are kept, each with its member's place in the list: keeping the
+    // members' ranges or copying the members would cost more than the check.
     var firstIndex: [String: Int] = [:]
     firstIndex.reserveCapacity(fields.count)
-    for index in fields.indices {
-      if let first = firstIndex.updateValue(index, forKey: fields[index].key) {
-        throw duplicateKey(fields[index].key, at: fields[index].keyRange, first: fields[first].keyRange)
+    try fields.withUnsafeBufferPointer { members in
+      for index in members.indices {
+        if let first = firstIndex.updateValue(index, forKey: members[index].key) {
+          throw duplicateKey(members[index].key, at: members[index].keyRange, first: members[first].keyRange)
+        }
       }
     }
   }

@@ -77,30 +77,26 @@ package enum AnswersReader {
       case .failure(let diagnostic): diagnostics.append(diagnostic)
       }
     }
-    // Members are read by index: a `for field in fields` loop would copy each one, value
-    // and all, which is a good part of a batch line's cost.
     answers.reserveCapacity(fields.count)
     if warnings { seen.reserveCapacity(fields.count) }
-    for member in fields.indices where fields[member].key != Answers.assessmentDateKey {
-      let key = fields[member].key
-      let keyRange = fields[member].keyRange
-      if DiagnosticCollector.reachedLimit(&diagnostics, at: keyRange) { break }
+    for field in fields where field.key != Answers.assessmentDateKey {
+      if DiagnosticCollector.reachedLimit(&diagnostics, at: field.keyRange) { break }
       // The places answered are kept for the warnings. Without them (a batch line), a
       // question answered twice was already refused by the JSON reader (UP0409).
-      if warnings, let first = seen.updateValue(keyRange, forKey: key) {
-        seen[key] = first
+      if warnings, let first = seen[field.key] {
         diagnostics.append(
-          .error(.wrongAnswerType, "question '\(key)' is answered twice", at: keyRange, notes: [.init("first answered here", at: first)]))
+          .error(.wrongAnswerType, "question '\(field.key)' is answered twice", at: field.keyRange, notes: [.init("first answered here", at: first)]))
         continue
       }
-      guard case .question(let index)? = knowledgeBase.symbols[key] else {
+      if warnings { seen[field.key] = field.keyRange }
+      guard case .question(let index)? = knowledgeBase.symbols[field.key] else {
         diagnostics.append(
-          Diagnostic.error(.unknownQuestion, "the knowledge base has no question '\(key)'", at: keyRange)
-            .suggesting(key, from: knowledgeBase.questions.map(\.id)))
+          Diagnostic.error(.unknownQuestion, "the knowledge base has no question '\(field.key)'", at: field.keyRange)
+            .suggesting(field.key, from: knowledgeBase.questions.map(\.id)))
         continue
       }
       let question = knowledgeBase.questions[index]
-      switch answer(fields[member].value.value, to: question, at: fields[member].value.range) {
+      switch answer(field.value.value, to: question, at: field.value.range) {
       case .success(let value?):
         answers[question.id] = value
         sheet.slots[index] = AnswerSheet.slot(value, kind: question.kind, assessed: answers.assessmentDate)
