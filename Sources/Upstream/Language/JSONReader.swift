@@ -3,7 +3,7 @@
 /// A JSON value as read from a file, with the position of each value.
 package struct JSONDocument: Sendable {
   /// A parsed value and where it starts.
-  package enum Node: Sendable {
+  package indirect enum Node: Sendable {
     case null
     case bool(Bool)
     case number(Double, literal: String)
