@@ -80,7 +80,7 @@ struct RecommendationTreeBuilder {
       // The general advice is for pain with nothing found behind it; someone who reported
       // no pain is told there was nothing to look into instead.
       generalAdvice: nothingFound && !withholding && !complaintNodes.isEmpty ? kb.header.generalAdvice : nil,
-      safetyNetting: withholding ? [] : kb.header.safetyNetting,
+      safetyNetting: withholding ? [] : kb.safetyNetting(for: assessment.answers),
       whileWaiting: referral && calledFor.contains(where: \.isGiven)
         ? "Get the referral above first. While you wait for it, the self-care below is safe to start; stop anything that makes your symptoms worse."
         : nil,

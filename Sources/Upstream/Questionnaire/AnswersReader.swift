@@ -107,6 +107,7 @@ package enum AnswersReader {
       return output
     }
     diagnostics.append(contentsOf: askWhenWarnings(answers, knowledgeBase: knowledgeBase, ranges: seen))
+    diagnostics.append(contentsOf: unofferedOptionWarnings(answers, knowledgeBase: knowledgeBase, ranges: seen))
     diagnostics.append(contentsOf: undatedWarnings(answers, knowledgeBase: knowledgeBase, ranges: seen))
     let order = fields.map(\.key).filter { knowledgeBase.question($0) != nil }
     var output = Output(answers: diagnostics.hasErrors ? nil : answers, diagnostics: diagnostics, order: order)
@@ -264,5 +265,21 @@ package enum AnswersReader {
           at: ranges[question.id] ?? .wholeFile("answers")))
     }
     return warnings
+  }
+
+  /// Warnings for answers that choose an option the question does not offer given the
+  /// other answers (an option's `when` fails): "no pain" for how long the pain has lasted,
+  /// after a painful knee. The answer is kept, as an `ask when` one is.
+  static func unofferedOptionWarnings(_ answers: Answers, knowledgeBase: KnowledgeBase, ranges: [String: SourceRange])
+    -> [Diagnostic]
+  {
+    knowledgeBase.questions.compactMap { question in
+      guard !question.optionConditions.isEmpty, let answer = answers[question.id],
+        let problem = knowledgeBase.unofferedOption(in: answer, to: question, given: answers)
+      else { return nil }
+      return .warning(
+        .optionNotOffered, problem + "; its answer is kept, but check the two answers agree",
+        at: ranges[question.id] ?? .wholeFile("answers"))
+    }
   }
 }

@@ -189,8 +189,16 @@ public struct QuestionnaireSession: Sendable {
 
   // MARK: Where the person is
 
-  /// The question to ask now, or nil when the session is complete.
-  public var currentQuestion: Question? { plan.next.map { knowledgeBase.questions[$0] } }
+  /// The question to ask now, or nil when the session is complete: offering only the
+  /// options the answers so far leave open (an option's `when`), so it never offers what
+  /// an earlier answer contradicts.
+  public var currentQuestion: Question? {
+    plan.next.map { index in
+      let question = knowledgeBase.questions[index]
+      guard !question.optionConditions.isEmpty else { return question }
+      return question.offering(knowledgeBase.offeredOptions(of: question, for: answers))
+    }
+  }
 
   /// Whether every question that could change the result has been asked.
   public var isComplete: Bool { plan.next == nil }
@@ -344,6 +352,9 @@ public struct QuestionnaireSession: Sendable {
     guard let index = plan.next else { throw Problem.complete }
     let question = knowledgeBase.questions[index]
     guard let checked = try Self.checked(value, for: question) else { throw Problem.invalidAnswer("no answer given") }
+    if let unoffered = knowledgeBase.unofferedOption(in: checked, to: question, given: answers) {
+      throw Problem.invalidAnswer(unoffered)
+    }
     record(question, checked)
   }
 
