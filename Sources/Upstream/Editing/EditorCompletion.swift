@@ -123,7 +123,7 @@ struct CompletionContext {
 
   /// The first words of each declaration's attributes.
   static let attributes: [String: [String]] = [
-    "knowledge": ["version", "author", "disclaimer", "general advice", "safety netting", "less likely below"],
+    "knowledge": ["version", "author", "disclaimer", "general advice", "safety netting", "sign", "sign when", "less likely below"],
     "source": ["title", "citation", "url", "evidence"],
     "question": [
       "ask", "help", "option", "synonyms", "range", "unit", "decimals allowed", "not sure allowed", "ask when", "ask first",

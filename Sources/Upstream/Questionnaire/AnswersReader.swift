@@ -26,6 +26,9 @@ package enum AnswersReader {
     package internal(set) var format: Format = .answers
     /// The answers resolved to question slots as they were read (answers files only).
     package internal(set) var resolved: ResolvedAnswers?
+    /// The progress count a questionnaire last showed, kept in its session file
+    /// (`"progress shown"`), so a resumed session never shows a higher one.
+    package internal(set) var progressShown: QuestionnaireSession.ShownProgress?
   }
 
   /// Reads answers from JSON text. With `strict`, a FHIR item that no question names is
@@ -77,7 +80,10 @@ package enum AnswersReader {
       case .failure(let diagnostic): diagnostics.append(diagnostic)
       }
     }
-    for field in fields where field.key != Answers.assessmentDateKey {
+    let progressShown = fields.first { $0.key == QuestionnaireSession.progressShownKey }.flatMap {
+      QuestionnaireSession.ShownProgress(json: $0.value.value)
+    }
+    for field in fields where field.key != Answers.assessmentDateKey && field.key != QuestionnaireSession.progressShownKey {
       if DiagnosticCollector.reachedLimit(&diagnostics, at: field.keyRange) { break }
       if let first = seen[field.key] {
         diagnostics.append(
@@ -112,6 +118,7 @@ package enum AnswersReader {
     let order = fields.map(\.key).filter { knowledgeBase.question($0) != nil }
     var output = Output(answers: diagnostics.hasErrors ? nil : answers, diagnostics: diagnostics, order: order)
     output.resolved = output.answers.map { ResolvedAnswers($0, sheet: sheet) }
+    output.progressShown = progressShown
     return output
   }
 

@@ -102,6 +102,11 @@ public struct QuestionnaireSession: Sendable {
     public let count: Int
     /// Whether the count was held below the estimate (which had risen).
     public let held: Bool
+
+    /// As a session file keeps it.
+    var json: JSONValue {
+      .object([("number", .number(Double(number))), ("count", .number(Double(count))), ("held", .bool(held))])
+    }
   }
 
   /// Why the session refused a step.
@@ -338,11 +343,23 @@ public struct QuestionnaireSession: Sendable {
     lastShown = state.progressShown
   }
 
+  /// The key of a session file that keeps the progress count last shown.
+  package static let progressShownKey = "progress shown"
+
   /// The session as an answers file: question id → answer (null for skipped), in the order
-  /// answered.
+  /// answered, after the assessment date and the progress count last shown
+  /// (`"progress shown": {"number", "count", "held"}`, which assessing ignores), so a
+  /// resumed session carries on counting down from it.
   package var json: JSONValue {
     let date = answers.assessmentDate.map { [(Answers.assessmentDateKey, JSONValue.string($0.description))] } ?? []
-    return .object(date + replies.map { ($0.question, $0.answer?.json ?? .null) })
+    let progress = lastShown.map { [(Self.progressShownKey, $0.json)] } ?? []
+    return .object(date + progress + replies.map { ($0.question, $0.answer?.json ?? .null) })
+  }
+
+  /// Carries on from the progress count a session file says was shown last, so the count
+  /// shown never rises across a resume (``init(_:restoring:)`` does the same for a saved state).
+  package mutating func carryOn(fromShown shown: ShownProgress?) {
+    if let shown { lastShown = shown }
   }
 
   // MARK: Replying
@@ -628,5 +645,23 @@ public struct QuestionRationale: Sendable {
     let rest = items.count - shown.count
     guard rest > 0 else { return shown }
     return shown + ["  - and \(rest) more \(rest == 1 ? singular : plural)"]
+  }
+}
+
+extension QuestionnaireSession.ShownProgress {
+  /// Reads the progress count a session file kept; nil when it is not one (it is only a
+  /// hint for the count shown, so a file without it, or with another value, counts afresh).
+  init?(json: JSONValue) {
+    guard case .object(let fields) = json else { return nil }
+    func whole(_ key: String) -> Int? {
+      guard case .number(let value)? = fields.first(where: { $0.key == key })?.value, value >= 0, value < 1_000_000,
+        value == value.rounded()
+      else { return nil }
+      return Int(value)
+    }
+    guard let number = whole("number"), let count = whole("count"),
+      case .bool(let held)? = fields.first(where: { $0.key == "held" })?.value
+    else { return nil }
+    self.init(number: number, count: count, held: held)
   }
 }
