@@ -154,25 +154,3 @@ extension KnowledgeBase {
     }
   }
 }
-
-extension KnowledgeBase {
-  /// What is wrong with an answer that chooses an option its question does not offer with
-  /// the other answers (an option's `when` fails), or nil when every option chosen is
-  /// offered: "question 'pain_duration' offers 'no_pain' only when …, which the other
-  /// answers rule out".
-  package func unofferedOption(in answer: AnswerValue, to question: Question, given answers: Answers) -> String? {
-    guard !question.optionConditions.isEmpty else { return nil }
-    let chosen: [String] =
-      switch answer {
-      case .option(let id): [id]
-      case .options(let ids): ids
-      default: []
-      }
-    let offered = Set(offeredOptions(of: question, for: answers).map(\.id))
-    guard let first = chosen.first(where: { !offered.contains($0) }), let condition = question.optionConditions[first] else {
-      return nil
-    }
-    return
-      "question '\(question.id)' offers '\(first)' only when \(ConditionText.describe(condition, in: self)), which the other answers rule out"
-  }
-}

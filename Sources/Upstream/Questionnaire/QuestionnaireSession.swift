@@ -459,7 +459,15 @@ public struct QuestionnaireSession: Sendable {
       next = first
     } else {
       let askable = wanted.members.filter { !gated.contains($0) }
-      next = (mode == .everyQuestion ? askable.first : mostUseful(askable, relevance)) ?? wanted.members.first
+      // Adaptively, a question put in words that depend on another still to be asked
+      // (`wording when occupation is desk`) waits for it: the job comes before the seat at work.
+      let worded = askable.filter { question in
+        !questions[question].wordingVariants.contains { variant in
+          variant.condition.questionsRead.contains { $0 != question && askable.contains($0) }
+        }
+      }
+      let choices = worded.isEmpty ? askable : worded
+      next = (mode == .everyQuestion ? askable.first : mostUseful(choices, relevance)) ?? wanted.members.first
     }
     return (assessment, Plan(next: next, remaining: wanted.count))
   }
