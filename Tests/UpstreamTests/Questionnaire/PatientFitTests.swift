@@ -197,4 +197,26 @@ struct PatientFitTests {
     #expect(balance.wording.contains("up to 45"))
     #expect(TypedReply.expectation(balance) == "a whole number from 0 to 45 seconds; or not sure")
   }
+
+  @Test("the job comes before the seat at work, and the seat question is put in the job's words")
+  func jobBeforeSeat() throws {
+    let kb = try #require(KnowledgeBase.bundled().knowledgeBase)
+    var both = 0
+    for mode in [QuestionnaireSession.Mode.untilAdviceSettled, .adaptive] {
+      for testCase in AdaptivityReport.bundledCases() {
+        let asked = QuestionnaireSession.answering(testCase.answers, with: kb, mode: mode).replies.map(\.question)
+        guard let seat = asked.firstIndex(of: "seat_setup_poor"), let job = asked.firstIndex(of: "occupation") else { continue }
+        both += 1
+        #expect(job < seat, "\(testCase.id) (\(mode)): the seat question was asked before the job")
+      }
+    }
+    #expect(both > 0, "no shipped case is asked both")
+    var office = QuestionnaireSession(kb)
+    try office.answer(.options(["lower_back"]))
+    let seat = try #require(kb.question("seat_setup_poor"))
+    #expect(office.wording(of: seat).contains("pedals"))
+    let desk = QuestionnaireSession.answering(try kb.readAnswers(SourceFile(path: "a.json", text: "{\"pain_areas\": [\"lower_back\"], \"occupation\": \"desk\"}")).answers, with: kb)
+    #expect(desk.wording(of: seat).hasPrefix("Is your chair or desk poorly set up for you"))
+    #expect(!desk.wording(of: seat).contains("pedals"))
+  }
 }
