@@ -136,7 +136,7 @@ struct CompletionContext {
     "norm": ["name", "by", "band", "source", "author", "reviewed"],
     "rule": ["when", "then", "and", "because", "patient wording", "clinician wording", "source", "author", "reviewed"],
     "recommendation": [
-      "title", "patient title", "dose", "instructions", "caution", "addresses", "safe while awaiting referral", "conflicts with",
+      "title", "patient title", "dose", "instructions", "caution", "addresses", "safe while awaiting referral", "first step", "conflicts with",
       "prefer", "otherwise", "source", "author", "reviewed",
     ],
     "case": ["description", "answer", "expect"],

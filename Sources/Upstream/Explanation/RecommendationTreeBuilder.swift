@@ -164,12 +164,14 @@ struct RecommendationTreeBuilder {
     let also = declared.addresses.filter { $0 != finding && placed.contains($0) }
       .sorted { kb.findings[$0].id < kb.findings[$1].id }
     let wording = kb.wording(of: result.recommendation, for: assessment.answers)
-    return RecommendationEntry(
+    var entry = RecommendationEntry(
       id: declared.id, title: declared.title, patientTitle: declared.patientTitle,
       dose: wording.dose, instructions: wording.instructions,
       cautions: declared.cautions, status: status, strength: result.strength,
       calledForBy: result.rules.map(kb.ruleReference), alsoFor: also.map(kb.findingLabel),
       settlements: settlements.map(settlement), sources: declared.provenance.sources.map(kb.sourceReference))
+    entry.isFirstStep = declared.isFirstStep
+    return entry
   }
 
   /// A settlement in words for both audiences.

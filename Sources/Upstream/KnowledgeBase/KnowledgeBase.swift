@@ -683,6 +683,9 @@ public struct Recommendation: Sendable, Hashable {
   public let safeWhileAwaitingReferral: Bool
   package let provenance: Provenance
   public let location: DeclarationSite
+  /// Whether it is the first advice for the complaints it addresses (`first step`): the
+  /// patient's plan starts a complaint with it, before any contributor's exercise.
+  package internal(set) var isFirstStep = false
 }
 
 /// A rule: when its condition holds, its conclusions follow.

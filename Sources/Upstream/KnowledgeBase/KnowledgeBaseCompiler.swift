@@ -716,12 +716,14 @@ private struct Resolver {
       resolveCondition(variant.when, onlyQuestions: true).map { Recommendation.Variant(condition: $0, text: variant.text.value) }
     }
     let title = syntax.title?.value ?? syntax.id.text
-    return Recommendation(
+    var recommendation = Recommendation(
       id: syntax.id.text, title: title, patientTitle: syntax.patientTitle?.value ?? title, dose: syntax.dose?.value,
       doseVariants: doseVariants, instructions: syntax.instructions?.value, instructionVariants: instructionVariants,
       cautions: syntax.cautions.map(\.value), addresses: addresses,
       conflicts: conflicts, safeWhileAwaitingReferral: syntax.safeWhileAwaitingReferral != nil, provenance: resolveProvenance(syntax.provenance),
       location: location(syntax.id.range))
+    recommendation.isFirstStep = syntax.firstStep != nil
+    return recommendation
   }
 
   /// A norm's table: bands in order, each with its low end first, none overlapping, read

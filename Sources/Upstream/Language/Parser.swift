@@ -38,7 +38,7 @@
 //   recommendation  = "recommendation" ID { "title" TEXT | "patient" "title" TEXT
 //                   | "dose" [ "when" condition ] TEXT
 //                   | "instructions" [ "when" condition ] TEXT | "caution" TEXT | "addresses" id-list
-//                   | "safe" "while" "awaiting" "referral" | conflict | provenance } ;
+//                   | "safe" "while" "awaiting" "referral" | "first" "step" | conflict | provenance } ;
 //   conflict        = "conflicts" "with" ID { "prefer" ID "when" condition }
 //                     [ "otherwise" ( "prefer" ( ID | "stronger" ) | "keep" "both" ) ] ;
 //   norm            = "norm" ID { "name" TEXT | "by" ID
@@ -101,7 +101,7 @@ package struct Parser {
     "version", "author", "disclaimer", "general", "safety", "less", "title", "citation", "url", "evidence", "ask", "help",
     "option", "range", "unit", "decimals", "synonyms", "name", "patient", "region", "explain", "stratum", "means", "copyright",
     "urgency", "advice", "source", "reviewed", "by", "band", "because", "clinician", "dose", "instructions", "caution",
-    "addresses", "conflicts", "safe", "description", "sign",
+    "addresses", "conflicts", "safe", "description", "sign", "first",
   ]
 
   /// The attributes of the declarations a large knowledge base has many of, as error
@@ -782,7 +782,7 @@ package struct Parser {
     let attributes = [
       "title", "patient title", "dose", "dose when", "instructions", "instructions when", "caution", "addresses", "conflicts with",
       "prefer", "otherwise",
-      "safe while awaiting referral", "source", "author", "reviewed",
+      "safe while awaiting referral", "first step", "source", "author", "reviewed",
     ]
     parseAttributes(of: .recommendation, attributes: attributes) { parser, word in
       switch word.value {
@@ -805,6 +805,10 @@ package struct Parser {
         try parser.expectWord("referral")
         parser.checkSingle(recommendation.safeWhileAwaitingReferral, word)
         recommendation.safeWhileAwaitingReferral = word.range
+      case "first":
+        try parser.expectWord("step")
+        parser.checkSingle(recommendation.firstStep, word)
+        recommendation.firstStep = word.range
       case "conflicts":
         try parser.expectWord("with")
         let other = try parser.parseName("a recommendation id")

@@ -257,6 +257,8 @@ package struct RecommendationSyntax: Sendable {
   package var conflicts: [ConflictSyntax] = []
   /// Where `safe while awaiting referral` is written, when it is.
   package var safeWhileAwaitingReferral: SourceRange?
+  /// Where `first step` is written, when it is: the complaints' first advice.
+  package var firstStep: SourceRange?
   package var provenance = ProvenanceSyntax()
   package let range: SourceRange
 }

@@ -219,4 +219,18 @@ struct PatientFitTests {
     #expect(desk.wording(of: seat).hasPrefix("Is your chair or desk poorly set up for you"))
     #expect(!desk.wording(of: seat).contains("pedals"))
   }
+
+  @Test("low back pain starts with staying active (first step), before any exercise for what lies behind it")
+  func lowBackPainStartsWithStayingActive() throws {
+    let persona = UpstreamBinary.packageRoot
+      .appendingPathComponent("rules/cases/office-worker-knee-on-stairs-back-stiff-after-sitting.case").path
+    let result = try UpstreamBinary.run(["assess", "--answers", persona, "--audience", "patient", "--width", "80"])
+    #expect(result.status == 0, "\(result.errors)")
+    let back = result.output.components(separatedBy: "LOWER BACK PAIN\n").dropFirst().first ?? ""
+    #expect(
+      back.contains("Start with: Stay active and look after your back yourself — keep to your usual\nactivities as far as you can, every day."),
+      "\(result.output)")
+    #expect(result.output.contains("KNEE PAIN\n"))
+    #expect(result.output.contains("Start with: Glute bridges"), "the knee keeps its own first step")
+  }
 }
