@@ -215,7 +215,8 @@ struct PatientFitTests {
     try office.answer(.options(["lower_back"]))
     let seat = try #require(kb.question("seat_setup_poor"))
     #expect(office.wording(of: seat).contains("pedals"))
-    let desk = QuestionnaireSession.answering(try kb.readAnswers(SourceFile(path: "a.json", text: "{\"pain_areas\": [\"lower_back\"], \"occupation\": \"desk\"}")).answers, with: kb)
+    let deskAnswers = SourceFile(path: "a.json", text: "{\"pain_areas\": [\"lower_back\"], \"occupation\": \"desk\"}")
+    let desk = QuestionnaireSession.answering(try kb.readAnswers(deskAnswers).answers, with: kb)
     #expect(desk.wording(of: seat).hasPrefix("Is your chair or desk poorly set up for you"))
     #expect(!desk.wording(of: seat).contains("pedals"))
   }
