@@ -132,6 +132,7 @@ enum AskCommand: UpstreamCommand {
     do {
       var session = try QuestionnaireSession(knowledgeBase, resuming: replies, mode: mode)
       session.assessmentDate = answers.assessmentDate
+      session.carryOn(fromShown: output.progressShown)
       return session
     } catch {
       throw CommandError.session([.error(.wrongAnswerType, "\(error)", at: .wholeFile(file.path))], source: file)

@@ -75,6 +75,8 @@ struct TerminalQuestionnaire {
         }
       }
       show(question)
+      // The count just shown is saved with the answers, so a resumed session never shows more.
+      try store.save(session)
       guard let line = prompt() else { return stopped() }
       switch TypedReply.read(line, for: question) {
       case .answer(let value):

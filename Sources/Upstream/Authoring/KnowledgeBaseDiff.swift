@@ -226,6 +226,7 @@ private struct StructureComparison {
     if let instructions = recommendation.instructions { fields.append(("instructions", instructions)) }
     if !recommendation.cautions.isEmpty { fields.append(("caution", recommendation.cautions.joined(separator: " / "))) }
     if recommendation.safeWhileAwaitingReferral { fields.append(("safe while awaiting referral", "yes")) }
+    if recommendation.isFirstStep { fields.append(("first step", "yes")) }
     if !recommendation.addresses.isEmpty {
       fields.append(("addresses", recommendation.addresses.map { kb.findings[$0].id }.sorted().joined(separator: ", ")))
     }

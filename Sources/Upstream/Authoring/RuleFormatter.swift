@@ -96,7 +96,10 @@ private struct Layout {
       var conditions: [SourceRange] = []
       switch declaration {
       case .question(let question):
-        conditions = (question.askWhen.map { [$0.range] } ?? []) + question.wordingVariants.map(\.when.range)
+        conditions =
+          (question.askWhen.map { [$0.range] } ?? []) + question.wordingVariants.map(\.when.range)
+          + question.optionConditions.compactMap { $0?.range }
+      case .header(let header): conditions = header.safetyNettingSigns.flatMap { $0.compactMap { $0.when?.range } }
       case .score(let score): conditions = score.strata.map(\.condition.range)
       case .rule(let rule): conditions = rule.condition.map { [$0.range] } ?? []
       case .recommendation(let recommendation):
@@ -106,7 +109,7 @@ private struct Layout {
       for range in conditions { markCondition(range, byOffset: byOffset) }
       for index in (first + 1)..<end where attributeStarts.contains(tokens[index].range.start.offset) {
         let word = tokens[index].value
-        let nested = (word == "prefer" || word == "otherwise") || word == "means"
+        let nested = (word == "prefer" || word == "otherwise") || word == "means" || word == "sign"
         placements[index] = .attribute(indent: nested ? 4 : 2)
       }
       if case .rule = declaration {

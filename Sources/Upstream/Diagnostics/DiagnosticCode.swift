@@ -80,6 +80,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
   case ambiguousAnswerMapping = "UP0414"
   case missingAssessmentDate = "UP0415"
   case answerUnitMismatch = "UP0416"
+  case optionNotOffered = "UP0417"
 
   // Files and folders
   case folderNotFound = "UP0501"
@@ -143,6 +144,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .answerOutOfRange: "a number outside the question's range"
     case .unknownAnswerOption: "an option the question does not have"
     case .answeredButNotAsked: "an answer to a question whose `ask when` is false"
+    case .optionNotOffered: "an answer that chooses an option whose `when` the other answers rule out"
     case .notSureNotAllowed: "\"not sure\" for a question that does not allow it"
     case .unmappableFHIRItem: "a FHIR QuestionnaireResponse item that cannot be mapped"
     case .duplicateJSONKey: "a JSON object with the same key twice"
@@ -221,6 +223,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case .answerOutOfRange: "Give a number inside the question's range (the message gives it)."
     case .unknownAnswerOption: "Use one of the options the message lists."
     case .answeredButNotAsked: "A warning: the answer is kept, but the question's `ask when` says it would not be asked; check the other answers."
+    case .optionNotOffered:
+      "A warning: the answer is kept, but the questionnaire would not offer that option after the other answers (they contradict it); correct one of them."
     case .notSureNotAllowed: "Leave the question out instead: this question does not allow \"not sure\"."
     case .duplicateJSONKey:
       "Keep one of the two: readers disagree on which of two equal keys counts (Python and JavaScript take the last), so Upstream uses neither."

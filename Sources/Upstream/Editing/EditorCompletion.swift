@@ -123,7 +123,7 @@ struct CompletionContext {
 
   /// The first words of each declaration's attributes.
   static let attributes: [String: [String]] = [
-    "knowledge": ["version", "author", "disclaimer", "general advice", "safety netting", "less likely below"],
+    "knowledge": ["version", "author", "disclaimer", "general advice", "safety netting", "sign", "sign when", "less likely below"],
     "source": ["title", "citation", "url", "evidence"],
     "question": [
       "ask", "help", "option", "synonyms", "range", "unit", "decimals allowed", "not sure allowed", "ask when", "ask first",
@@ -136,7 +136,7 @@ struct CompletionContext {
     "norm": ["name", "by", "band", "source", "author", "reviewed"],
     "rule": ["when", "then", "and", "because", "patient wording", "clinician wording", "source", "author", "reviewed"],
     "recommendation": [
-      "title", "patient title", "dose", "instructions", "caution", "addresses", "safe while awaiting referral", "conflicts with",
+      "title", "patient title", "dose", "instructions", "caution", "addresses", "safe while awaiting referral", "first step", "conflicts with",
       "prefer", "otherwise", "source", "author", "reviewed",
     ],
     "case": ["description", "answer", "expect"],

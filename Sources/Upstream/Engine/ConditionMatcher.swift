@@ -119,3 +119,38 @@ extension KnowledgeBase {
     return (firstHolding(declared.doseVariants) ?? declared.dose, firstHolding(declared.instructionVariants) ?? declared.instructions)
   }
 }
+
+extension KnowledgeBase {
+  /// The safety-netting advice for these answers: each item's lead with the warning signs
+  /// whose condition the answers do not rule out (an unknown answer keeps a sign, so
+  /// someone who did not say keeps the warning); an item with signs, none of them left,
+  /// is left out.
+  package func safetyNetting(for answers: Answers) -> [String] {
+    guard header.safetyNettingItems.contains(where: { $0.signs.contains { $0.condition != nil } }) else {
+      return header.safetyNetting
+    }
+    var matcher = ConditionMatcher(self, answers)
+    return header.safetyNettingItems.compactMap { item in
+      guard !item.signs.isEmpty else { return item.lead }
+      let shown = item.signs.filter { sign in
+        guard let condition = sign.condition else { return true }
+        if case .fails = matcher.match(condition) { return false }
+        return true
+      }
+      return shown.isEmpty ? nil : ([item.lead] + shown.map(\.text)).joined(separator: " ")
+    }
+  }
+
+  /// A question's options offered with these answers: those whose `when` the answers do
+  /// not rule out (an unknown answer keeps an option), so a follow-up never offers what an
+  /// earlier answer contradicts ("no pain" after a painful knee).
+  package func offeredOptions(of question: Question, for answers: Answers) -> [Question.Option] {
+    guard !question.optionConditions.isEmpty else { return question.kind.options }
+    var matcher = ConditionMatcher(self, answers)
+    return question.kind.options.filter { option in
+      guard let condition = question.optionConditions[option.id] else { return true }
+      if case .fails = matcher.match(condition) { return false }
+      return true
+    }
+  }
+}

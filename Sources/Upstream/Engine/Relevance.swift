@@ -319,7 +319,19 @@ struct Relevance {
       result.formUnion(variantDependence(recommendation.doseVariants))
       result.formUnion(variantDependence(recommendation.instructionVariants))
     }
+    result.formUnion(safetyNettingDependence())
     return result
+  }
+
+  /// What decides which safety-netting signs are shown: the open questions of each
+  /// sign's condition (the tree carries them, so they are part of the result).
+  private mutating func safetyNettingDependence() -> QuestionSet {
+    var dependence = QuestionSet()
+    for sign in knowledgeBase.header.safetyNettingItems.flatMap(\.signs) {
+      guard let condition = sign.condition else { continue }
+      dependence.formUnion(evaluate(condition).1.truth)
+    }
+    return dependence
   }
 
   /// Whether a finding is present, or could still become present.
@@ -448,6 +460,8 @@ extension Relevance {
       result.formUnion(variantDependence(declared.instructionVariants))
     }
     result.formUnion(conflictDependence())
+    // The safety-netting signs shown with the plan: each fits the person by its condition.
+    result.formUnion(safetyNettingDependence())
 
     // Findings: presence, "less likely", certainty in words, rank among neighbours.
     var neighbours = [Set<Int>](repeating: [], count: kb.findings.count)

@@ -8,8 +8,9 @@
 /// - its contributors: the likely ones (at most two, most certain first), or, when there
 ///   are none, the two most certain "possible, less likely" ones;
 /// - its first step: the given recommendation, not already a first step for an earlier
-///   complaint, that is most strongly called for among those for its first contributor,
-///   then its second, then the complaint itself (ties by the tree's order); none when a
+///   complaint, that is most strongly called for among the complaint's own marked
+///   `first step`, then those for its first contributor, then its second, then the
+///   complaint itself (ties by the tree's order); none when a
 ///   red flag withholds self-care;
 /// - at most ``RecommendationTree/PatientPlan/mostFirstSteps`` first steps in all, so a
 ///   person starts with a few things, not a list;
@@ -52,7 +53,10 @@ extension RecommendationTree {
     for complaint in complaints {
       let likely = complaint.contributors.filter { !$0.lessLikely }
       let contributors = Array((likely.isEmpty ? complaint.contributors : likely).prefix(2))
-      let candidates = (contributors.map(\.recommendations) + [complaint.recommendations]).map { group in
+      // The complaint's own first advice (`first step`: for low back pain, stay active)
+      // comes before any contributor's exercise.
+      let first = complaint.recommendations.filter(\.isFirstStep)
+      let candidates = ([first] + contributors.map(\.recommendations) + [complaint.recommendations]).map { group in
         group.filter { $0.status == .given }.enumerated().sorted { ($1.element.strength, $0.offset) < ($0.element.strength, $1.offset) }
           .map(\.element)
       }

@@ -140,6 +140,8 @@ public struct RecommendationEntry: Sendable, Hashable, Codable {
   public let status: Status
   /// How strongly it is called for: the combined certainty of the rules' conditions.
   public let strength: Double
+  /// Whether it is the complaint's first advice (`first step`), before any contributor's.
+  package var isFirstStep = false
   /// The rules that called for it.
   public let calledForBy: [RuleReference]
   /// The other findings in the tree it also addresses.

@@ -80,7 +80,7 @@ struct RecommendationTreeBuilder {
       // The general advice is for pain with nothing found behind it; someone who reported
       // no pain is told there was nothing to look into instead.
       generalAdvice: nothingFound && !withholding && !complaintNodes.isEmpty ? kb.header.generalAdvice : nil,
-      safetyNetting: withholding ? [] : kb.header.safetyNetting,
+      safetyNetting: withholding ? [] : kb.safetyNetting(for: assessment.answers),
       whileWaiting: referral && calledFor.contains(where: \.isGiven)
         ? "Get the referral above first. While you wait for it, the self-care below is safe to start; stop anything that makes your symptoms worse."
         : nil,
@@ -164,12 +164,14 @@ struct RecommendationTreeBuilder {
     let also = declared.addresses.filter { $0 != finding && placed.contains($0) }
       .sorted { kb.findings[$0].id < kb.findings[$1].id }
     let wording = kb.wording(of: result.recommendation, for: assessment.answers)
-    return RecommendationEntry(
+    var entry = RecommendationEntry(
       id: declared.id, title: declared.title, patientTitle: declared.patientTitle,
       dose: wording.dose, instructions: wording.instructions,
       cautions: declared.cautions, status: status, strength: result.strength,
       calledForBy: result.rules.map(kb.ruleReference), alsoFor: also.map(kb.findingLabel),
       settlements: settlements.map(settlement), sources: declared.provenance.sources.map(kb.sourceReference))
+    entry.isFirstStep = declared.isFirstStep
+    return entry
   }
 
   /// A settlement in words for both audiences.

@@ -256,10 +256,27 @@ package struct Header: Sendable, Hashable {
   package let authors: [String]
   package let disclaimer: String
   package let generalAdvice: String
-  /// When to seek help and how fast, one item each: shown with every self-care plan.
+  /// When to seek help and how fast, one item each (its lead and every warning sign it
+  /// lists): shown with every self-care plan, tailored by ``safetyNetting(for:)``.
   package let safetyNetting: [String]
+  /// Each item's lead (before its `sign`s) and warning signs, in order.
+  package var safetyNettingItems: [SafetyNettingItem] = []
   /// Contributors below this certainty are "possible, less likely".
   package let lessLikelyBelow: Double
+}
+
+/// One item of safety-netting advice: its lead ("Call 999 … if you get any of these.")
+/// and the warning signs it lists, each shown to the people its condition fits.
+package struct SafetyNettingItem: Sendable, Hashable {
+  /// One warning sign; shown unless its condition fails on the answers (an unknown
+  /// answer keeps it).
+  package struct Sign: Sendable, Hashable {
+    package let condition: Condition?
+    package let text: String
+  }
+
+  package let lead: String
+  package let signs: [Sign]
 }
 
 /// How strong a source's evidence is, strongest first.
@@ -399,6 +416,28 @@ public struct Question: Sendable, Hashable {
 
   /// The linkId the FHIR export gives the question: the first declared one, else its id.
   public var exportLinkId: String { linkIds.first ?? id }
+
+  /// The conditions on other answers under which options are offered (`option ID "…"
+  /// when CONDITION`), by option id; an option not listed is always offered.
+  package internal(set) var optionConditions: [String: Condition] = [:]
+
+  /// The question offering only some of its options (those a person's earlier answers
+  /// leave open), as a questionnaire puts it to them.
+  package func offering(_ options: [Option]) -> Question {
+    let narrowed: Kind =
+      switch kind {
+      case .choice: .choice(options)
+      case .choices: .choices(options)
+      default: kind
+      }
+    guard narrowed != kind else { return self }
+    var question = Question(
+      id: id, wording: wording, help: help, kind: narrowed, notSureAllowed: notSureAllowed, askWhen: askWhen,
+      asksFirst: asksFirst, isRedFlagQuestion: isRedFlagQuestion, location: location, linkIds: linkIds, codings: codings)
+    question.wordingVariants = wordingVariants
+    question.optionConditions = optionConditions
+    return question
+  }
 
   /// The index of an option id, for choice questions.
   package func optionIndex(_ id: String) -> Int? { kind.options.firstIndex { $0.id == id } }
@@ -648,6 +687,9 @@ public struct Recommendation: Sendable, Hashable {
   public let safeWhileAwaitingReferral: Bool
   package let provenance: Provenance
   public let location: DeclarationSite
+  /// Whether it is the first advice for the complaints it addresses (`first step`): the
+  /// patient's plan starts a complaint with it, before any contributor's exercise.
+  package internal(set) var isFirstStep = false
 }
 
 /// A rule: when its condition holds, its conclusions follow.

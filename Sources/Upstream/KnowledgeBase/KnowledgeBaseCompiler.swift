@@ -307,6 +307,27 @@ private struct Resolver {
         }
       }
     }
+    // An option's condition, like a wording's, reads other answers only.
+    let optionConditions = questionSyntax.enumerated().map { index, syntax in
+      var conditions: [String: Condition] = [:]
+      for (option, condition) in zip(syntax.options, syntax.optionConditions) {
+        if let condition, let resolved = resolveCondition(condition, onlyQuestions: true, selfQuestion: index) {
+          conditions[option.id.text] = resolved
+        }
+      }
+      return conditions
+    }
+    // A safety-netting sign is shown to the people its condition on the answers fits.
+    let safetyNettingItems = headers.first.map { first in
+      zip(first.safetyNetting, first.safetyNettingSigns).map { lead, signs in
+        SafetyNettingItem(
+          lead: lead.value,
+          signs: signs.map { sign in
+            SafetyNettingItem.Sign(
+              condition: sign.when.flatMap { resolveCondition($0, onlyQuestions: true) }, text: sign.text.value)
+          })
+      }
+    }
     let scores = scoreSyntax.map { resolveScore($0) }
     let redFlags = redFlagSyntax.map { resolveRedFlag($0) }
     let recommendations = recommendationSyntax.map { resolveRecommendation($0) }
@@ -333,11 +354,13 @@ private struct Resolver {
         isRedFlagQuestion: redFlagQuestions.contains(index), location: question.location, linkIds: question.linkIds,
         codings: question.codings)
       final.wordingVariants = wordings[index]
+      final.optionConditions = optionConditions[index]
       return final
     }
     checkLinkIds()
 
-    guard let header, !diagnostics.hasErrors else { return nil }
+    guard var header, !diagnostics.hasErrors else { return nil }
+    header.safetyNettingItems = safetyNettingItems ?? []
 
     // Order rules so that each comes after every rule whose conclusions it reads.
     guard let order = evaluationOrder(rules, ranges: ruleRanges, scores: scores) else { return nil }
@@ -400,7 +423,10 @@ private struct Resolver {
     return Header(
       name: first.title.value, version: version?.value ?? "", authors: first.authors.map(\.value),
       disclaimer: disclaimer?.value ?? "", generalAdvice: first.generalAdvice?.value ?? "",
-      safetyNetting: first.safetyNetting.map(\.value), lessLikelyBelow: threshold)
+      safetyNetting: zip(first.safetyNetting, first.safetyNettingSigns).map { lead, signs in
+        ([lead.value] + signs.map(\.text.value)).joined(separator: " ")
+      },
+      lessLikelyBelow: threshold)
   }
 
   private mutating func resolveSource(_ syntax: SourceSyntax) -> Source {
@@ -690,12 +716,14 @@ private struct Resolver {
       resolveCondition(variant.when, onlyQuestions: true).map { Recommendation.Variant(condition: $0, text: variant.text.value) }
     }
     let title = syntax.title?.value ?? syntax.id.text
-    return Recommendation(
+    var recommendation = Recommendation(
       id: syntax.id.text, title: title, patientTitle: syntax.patientTitle?.value ?? title, dose: syntax.dose?.value,
       doseVariants: doseVariants, instructions: syntax.instructions?.value, instructionVariants: instructionVariants,
       cautions: syntax.cautions.map(\.value), addresses: addresses,
       conflicts: conflicts, safeWhileAwaitingReferral: syntax.safeWhileAwaitingReferral != nil, provenance: resolveProvenance(syntax.provenance),
       location: location(syntax.id.range))
+    recommendation.isFirstStep = syntax.firstStep != nil
+    return recommendation
   }
 
   /// A norm's table: bands in order, each with its low end first, none overlapping, read

@@ -9,13 +9,14 @@
 //   header          = "knowledge" "base" TEXT { header-attr } ;
 //   header-attr     = "version" TEXT | "author" TEXT | "disclaimer" TEXT
 //                   | "general" "advice" TEXT | "safety" "netting" TEXT
+//                     { "sign" [ "when" condition ] TEXT }
 //                   | "less" "likely" "below" NUMBER ;
 //   source          = "source" ID { "title" TEXT | "citation" TEXT | "url" TEXT
 //                   | "evidence" ID } ;
 //   question        = "question" ID ":" question-type { question-attr } ;
 //   question-type   = "yes" "/" "no" | "number" | "scale" | "choice" | "choices" | "text"
 //                   | "date" ;
-//   question-attr   = "ask" TEXT | "help" TEXT | "option" ID TEXT { coding }
+//   question-attr   = "ask" TEXT | "help" TEXT | "option" ID TEXT { coding } [ "when" condition ]
 //                   | "range" NUMBER "to" NUMBER | "unit" TEXT | "decimals" "allowed"
 //                   | "not" "sure" "allowed" | "ask" "when" condition | "ask" "first"
 //                   | "wording" "when" condition TEXT
@@ -37,7 +38,7 @@
 //   recommendation  = "recommendation" ID { "title" TEXT | "patient" "title" TEXT
 //                   | "dose" [ "when" condition ] TEXT
 //                   | "instructions" [ "when" condition ] TEXT | "caution" TEXT | "addresses" id-list
-//                   | "safe" "while" "awaiting" "referral" | conflict | provenance } ;
+//                   | "safe" "while" "awaiting" "referral" | "first" "step" | conflict | provenance } ;
 //   conflict        = "conflicts" "with" ID { "prefer" ID "when" condition }
 //                     [ "otherwise" ( "prefer" ( ID | "stronger" ) | "keep" "both" ) ] ;
 //   norm            = "norm" ID { "name" TEXT | "by" ID
@@ -100,7 +101,7 @@ package struct Parser {
     "version", "author", "disclaimer", "general", "safety", "less", "title", "citation", "url", "evidence", "ask", "help",
     "option", "range", "unit", "decimals", "synonyms", "name", "patient", "region", "explain", "stratum", "means", "copyright",
     "urgency", "advice", "source", "reviewed", "by", "band", "because", "clinician", "dose", "instructions", "caution",
-    "addresses", "conflicts", "safe", "description",
+    "addresses", "conflicts", "safe", "description", "sign", "first",
   ]
 
   /// The attributes of the declarations a large knowledge base has many of, as error
@@ -386,7 +387,7 @@ package struct Parser {
     var header = HeaderSyntax(title: title, range: keyword.range.through(title.range))
     parseAttributes(
       of: .knowledgeBase,
-      attributes: ["version", "author", "disclaimer", "general advice", "safety netting", "less likely below"]
+      attributes: ["version", "author", "disclaimer", "general advice", "safety netting", "sign", "less likely below"]
     ) { parser, word in
       switch word.value {
       case "version":
@@ -403,6 +404,19 @@ package struct Parser {
       case "safety":
         try parser.expectWord("netting")
         header.safetyNetting.append(try parser.parseText("safety-netting advice: when to seek help, and how fast"))
+        header.safetyNettingSigns.append([])
+      case "sign":
+        // `sign [when CONDITION] TEXT`: one warning sign of the safety-netting item above.
+        guard !header.safetyNettingSigns.isEmpty else {
+          parser.report(
+            .error(
+              .unexpectedToken, "a 'sign' belongs to the 'safety netting' item above it; write the 'safety netting' line first",
+              at: word.range))
+          return true
+        }
+        let condition = parser.takeIfWord("when") != nil ? try parser.parseCondition() : nil
+        let text = try parser.parseText("the warning sign, in plain words")
+        header.safetyNettingSigns[header.safetyNettingSigns.count - 1].append((condition, text))
       case "less":
         try parser.expectWord("likely")
         try parser.expectWord("below")
@@ -490,8 +504,12 @@ package struct Parser {
         while !parser.current.startsLine, let code = parser.takeIfWord("code") {
           codings.append(try parser.parseCoding(code))
         }
+        // `when CONDITION` after the label (on its line or the next): the option is
+        // offered only to the people the condition on other answers does not rule out.
+        let offeredWhen = parser.takeIfWord("when") != nil ? try parser.parseCondition() : nil
         question.options.append((option, label))
         question.optionCodings.append(codings)
+        question.optionConditions.append(offeredWhen)
       case "synonyms":
         let option = try parser.parseName("the id of the option these words stand for")
         var words = [try parser.parseText("a word or phrase a person might type for the option")]
@@ -764,7 +782,7 @@ package struct Parser {
     let attributes = [
       "title", "patient title", "dose", "dose when", "instructions", "instructions when", "caution", "addresses", "conflicts with",
       "prefer", "otherwise",
-      "safe while awaiting referral", "source", "author", "reviewed",
+      "safe while awaiting referral", "first step", "source", "author", "reviewed",
     ]
     parseAttributes(of: .recommendation, attributes: attributes) { parser, word in
       switch word.value {
@@ -787,6 +805,10 @@ package struct Parser {
         try parser.expectWord("referral")
         parser.checkSingle(recommendation.safeWhileAwaitingReferral, word)
         recommendation.safeWhileAwaitingReferral = word.range
+      case "first":
+        try parser.expectWord("step")
+        parser.checkSingle(recommendation.firstStep, word)
+        recommendation.firstStep = word.range
       case "conflicts":
         try parser.expectWord("with")
         let other = try parser.parseName("a recommendation id")

@@ -85,6 +85,9 @@ package struct HeaderSyntax: Sendable {
   package var generalAdvice: Spelled<String>?
   /// `safety netting TEXT`, one per item, in order.
   package var safetyNetting: [Spelled<String>] = []
+  /// `sign [when CONDITION] TEXT` under each `safety netting` item, one list per item, in
+  /// order: the warning signs it lists, each shown to the people its condition fits.
+  package var safetyNettingSigns: [[(when: ConditionSyntax?, text: Spelled<String>)]] = []
   package var lessLikelyBelow: Spelled<Double>?
   package let range: SourceRange
 }
@@ -120,6 +123,9 @@ package struct QuestionSyntax: Sendable {
   package var synonyms: [(option: Name, words: [Spelled<String>])] = []
   /// The codings written after each option's label, one list per option, in order.
   package var optionCodings: [[CodingSyntax]] = []
+  /// `option ID "…" when CONDITION`: the condition on other answers under which each
+  /// option is offered (nil: always), one per option, in order.
+  package var optionConditions: [ConditionSyntax?] = []
   /// `link id "…"`: the FHIR linkIds that name the question.
   package var linkIds: [Spelled<String>] = []
   /// `code "…" system "…"`: the codes that name the question.
@@ -251,6 +257,8 @@ package struct RecommendationSyntax: Sendable {
   package var conflicts: [ConflictSyntax] = []
   /// Where `safe while awaiting referral` is written, when it is.
   package var safeWhileAwaitingReferral: SourceRange?
+  /// Where `first step` is written, when it is: the complaints' first advice.
+  package var firstStep: SourceRange?
   package var provenance = ProvenanceSyntax()
   package let range: SourceRange
 }

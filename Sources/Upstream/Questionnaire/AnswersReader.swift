@@ -26,6 +26,9 @@ package enum AnswersReader {
     package internal(set) var format: Format = .answers
     /// The answers resolved to question slots as they were read (answers files only).
     package internal(set) var resolved: ResolvedAnswers?
+    /// The progress count a questionnaire last showed, kept in its session file
+    /// (`"progress shown"`), so a resumed session never shows a higher one.
+    package internal(set) var progressShown: QuestionnaireSession.ShownProgress?
   }
 
   /// Reads answers from JSON text. With `strict`, a FHIR item that no question names is
@@ -77,9 +80,12 @@ package enum AnswersReader {
       case .failure(let diagnostic): diagnostics.append(diagnostic)
       }
     }
+    let progressShown = fields.first { $0.key == QuestionnaireSession.progressShownKey }.flatMap {
+      QuestionnaireSession.ShownProgress(json: $0.value.value)
+    }
     answers.reserveCapacity(fields.count)
     if warnings { seen.reserveCapacity(fields.count) }
-    for field in fields where field.key != Answers.assessmentDateKey {
+    for field in fields where field.key != Answers.assessmentDateKey && field.key != QuestionnaireSession.progressShownKey {
       if DiagnosticCollector.reachedLimit(&diagnostics, at: field.keyRange) { break }
       // The places answered are kept for the warnings. Without them (a batch line), a
       // question answered twice was already refused by the JSON reader (UP0409).
@@ -111,10 +117,12 @@ package enum AnswersReader {
       return output
     }
     diagnostics.append(contentsOf: askWhenWarnings(answers, knowledgeBase: knowledgeBase, ranges: seen))
+    diagnostics.append(contentsOf: unofferedOptionWarnings(answers, knowledgeBase: knowledgeBase, ranges: seen))
     diagnostics.append(contentsOf: undatedWarnings(answers, knowledgeBase: knowledgeBase, ranges: seen))
     let order = fields.map(\.key).filter { knowledgeBase.question($0) != nil }
     var output = Output(answers: diagnostics.hasErrors ? nil : answers, diagnostics: diagnostics, order: order)
     output.resolved = output.answers.map { ResolvedAnswers($0, sheet: sheet) }
+    output.progressShown = progressShown
     return output
   }
 
@@ -268,5 +276,43 @@ package enum AnswersReader {
           at: ranges[question.id] ?? .wholeFile("answers")))
     }
     return warnings
+  }
+
+  /// Warnings for answers that choose an option the question does not offer given the
+  /// other answers (an option's `when` fails): "no pain" for how long the pain has lasted,
+  /// after a painful knee. The answer is kept, as an `ask when` one is.
+  static func unofferedOptionWarnings(_ answers: Answers, knowledgeBase: KnowledgeBase, ranges: [String: SourceRange])
+    -> [Diagnostic]
+  {
+    knowledgeBase.questions.compactMap { question in
+      guard !question.optionConditions.isEmpty, let answer = answers[question.id],
+        let problem = knowledgeBase.unofferedOption(in: answer, to: question, given: answers)
+      else { return nil }
+      return .warning(
+        .optionNotOffered, problem + "; its answer is kept, but check the two answers agree",
+        at: ranges[question.id] ?? .wholeFile("answers"))
+    }
+  }
+}
+
+extension KnowledgeBase {
+  /// What is wrong with an answer that chooses an option its question does not offer with
+  /// the other answers (an option's `when` fails), or nil when every option chosen is
+  /// offered: "question 'pain_duration' offers 'no_pain' only when …, which the other
+  /// answers rule out".
+  package func unofferedOption(in answer: AnswerValue, to question: Question, given answers: Answers) -> String? {
+    guard !question.optionConditions.isEmpty else { return nil }
+    let chosen: [String] =
+      switch answer {
+      case .option(let id): [id]
+      case .options(let ids): ids
+      default: []
+      }
+    let offered = Set(offeredOptions(of: question, for: answers).map(\.id))
+    guard let first = chosen.first(where: { !offered.contains($0) }), let condition = question.optionConditions[first] else {
+      return nil
+    }
+    return
+      "question '\(question.id)' offers '\(first)' only when \(ConditionText.describe(condition, in: self)), which the other answers rule out"
   }
 }

@@ -102,6 +102,11 @@ public struct QuestionnaireSession: Sendable {
     public let count: Int
     /// Whether the count was held below the estimate (which had risen).
     public let held: Bool
+
+    /// As a session file keeps it.
+    var json: JSONValue {
+      .object([("number", .number(Double(number))), ("count", .number(Double(count))), ("held", .bool(held))])
+    }
   }
 
   /// Why the session refused a step.
@@ -189,8 +194,16 @@ public struct QuestionnaireSession: Sendable {
 
   // MARK: Where the person is
 
-  /// The question to ask now, or nil when the session is complete.
-  public var currentQuestion: Question? { plan.next.map { knowledgeBase.questions[$0] } }
+  /// The question to ask now, or nil when the session is complete: offering only the
+  /// options the answers so far leave open (an option's `when`), so it never offers what
+  /// an earlier answer contradicts.
+  public var currentQuestion: Question? {
+    plan.next.map { index in
+      let question = knowledgeBase.questions[index]
+      guard !question.optionConditions.isEmpty else { return question }
+      return question.offering(knowledgeBase.offeredOptions(of: question, for: answers))
+    }
+  }
 
   /// Whether every question that could change the result has been asked.
   public var isComplete: Bool { plan.next == nil }
@@ -330,11 +343,23 @@ public struct QuestionnaireSession: Sendable {
     lastShown = state.progressShown
   }
 
+  /// The key of a session file that keeps the progress count last shown.
+  package static let progressShownKey = "progress shown"
+
   /// The session as an answers file: question id → answer (null for skipped), in the order
-  /// answered.
+  /// answered, after the assessment date and the progress count last shown
+  /// (`"progress shown": {"number", "count", "held"}`, which assessing ignores), so a
+  /// resumed session carries on counting down from it.
   package var json: JSONValue {
     let date = answers.assessmentDate.map { [(Answers.assessmentDateKey, JSONValue.string($0.description))] } ?? []
-    return .object(date + replies.map { ($0.question, $0.answer?.json ?? .null) })
+    let progress = lastShown.map { [(Self.progressShownKey, $0.json)] } ?? []
+    return .object(date + progress + replies.map { ($0.question, $0.answer?.json ?? .null) })
+  }
+
+  /// Carries on from the progress count a session file says was shown last, so the count
+  /// shown never rises across a resume (``init(_:restoring:)`` does the same for a saved state).
+  package mutating func carryOn(fromShown shown: ShownProgress?) {
+    if let shown { lastShown = shown }
   }
 
   // MARK: Replying
@@ -344,6 +369,9 @@ public struct QuestionnaireSession: Sendable {
     guard let index = plan.next else { throw Problem.complete }
     let question = knowledgeBase.questions[index]
     guard let checked = try Self.checked(value, for: question) else { throw Problem.invalidAnswer("no answer given") }
+    if let unoffered = knowledgeBase.unofferedOption(in: checked, to: question, given: answers) {
+      throw Problem.invalidAnswer(unoffered)
+    }
     record(question, checked)
   }
 
@@ -431,7 +459,15 @@ public struct QuestionnaireSession: Sendable {
       next = first
     } else {
       let askable = wanted.members.filter { !gated.contains($0) }
-      next = (mode == .everyQuestion ? askable.first : mostUseful(askable, relevance)) ?? wanted.members.first
+      // Adaptively, a question put in words that depend on another still to be asked
+      // (`wording when occupation is desk`) waits for it: the job comes before the seat at work.
+      let worded = askable.filter { question in
+        !questions[question].wordingVariants.contains { variant in
+          variant.condition.questionsRead.contains { $0 != question && askable.contains($0) }
+        }
+      }
+      let choices = worded.isEmpty ? askable : worded
+      next = (mode == .everyQuestion ? askable.first : mostUseful(choices, relevance)) ?? wanted.members.first
     }
     return (assessment, Plan(next: next, remaining: wanted.count))
   }
@@ -617,5 +653,23 @@ public struct QuestionRationale: Sendable {
     let rest = items.count - shown.count
     guard rest > 0 else { return shown }
     return shown + ["  - and \(rest) more \(rest == 1 ? singular : plural)"]
+  }
+}
+
+extension QuestionnaireSession.ShownProgress {
+  /// Reads the progress count a session file kept; nil when it is not one (it is only a
+  /// hint for the count shown, so a file without it, or with another value, counts afresh).
+  init?(json: JSONValue) {
+    guard case .object(let fields) = json else { return nil }
+    func whole(_ key: String) -> Int? {
+      guard case .number(let value)? = fields.first(where: { $0.key == key })?.value, value >= 0, value < 1_000_000,
+        value == value.rounded()
+      else { return nil }
+      return Int(value)
+    }
+    guard let number = whole("number"), let count = whole("count"),
+      case .bool(let held)? = fields.first(where: { $0.key == "held" })?.value
+    else { return nil }
+    self.init(number: number, count: count, held: held)
   }
 }

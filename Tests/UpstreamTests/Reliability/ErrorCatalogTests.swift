@@ -47,6 +47,7 @@ struct ErrorCatalogTests {
     (.answerOutOfRange, "{\"sitting_hours\": 30}\n"),
     (.unknownAnswerOption, "{\"pain_areas\": [\"hips\"]}\n"),
     (.answeredButNotAsked, "{\"pain_areas\": [], \"arch_shape\": \"flat\"}\n"),
+    (.optionNotOffered, "{\"pain_areas\": [\"knee\"], \"pain_duration\": \"no_pain\"}\n"),
     (.notSureNotAllowed, "{\"pain_areas\": \"not sure\"}\n"),
     (.duplicateJSONKey, "{\"saddle_numbness\": false,\n \"saddle_numbness\": true}\n"),
     (
