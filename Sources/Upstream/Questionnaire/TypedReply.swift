@@ -310,7 +310,9 @@ public enum TypedReply: Sendable, Hashable {
     }
     if matches.isEmpty {
       let stems = Set(words(text).filter { !fillerWords.contains($0) }.map(stem))
-      if !stems.isEmpty {
+      // A "no" or a "not" with nothing else that names an option (`no pain`, where "pain" is
+      // a filler word) names none: it must not start the "not" of "… not getting better".
+      if !stems.isSubset(of: negations) {
         matches = options.filter { option in
           let optionStems = Set(([option.label] + option.synonyms).flatMap(words).map(stem))
           return stems.isSubset(of: optionStems)
