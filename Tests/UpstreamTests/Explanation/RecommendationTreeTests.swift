@@ -320,4 +320,26 @@ struct RecommendationTreeTests {
     #expect(text.contains("Tree tests, knowledge base 1.2 · \(hashes)"))
     #expect(text.contains(#"flat=true pain=["knee","hip"] sits=true stiff=true"#))
   }
+
+  @Test("the answers hash is over the answers in id order, however many are given, with the date first")
+  func answersHashOrder() throws {
+    let kb = try TreeFixtures.compile(TreeFixtures.chain)
+    let ids = kb.questions.map(\.id).sorted()
+    // Few answers (sorted as they are), most answers (looked up in the knowledge base's
+    // order), a date, and an id the knowledge base does not have (never dropped).
+    let few = Answers(["stiff": .yes])
+    var dated = Self.answersA
+    dated.assessmentDate = CalendarDay("2026-12-01")
+    let stranger = Answers(["flat": .yes, "pain": .options(["knee"]), "sits": .no, "stiff": .yes, "zz_other": .yes])
+    let expected = [
+      #"{"stiff":true}"#,
+      #"{"assessment date":"2026-12-01","flat":true,"pain":["knee","hip"],"sits":true,"stiff":true}"#,
+      #"{"flat":true,"pain":["knee"],"sits":false,"stiff":true,"zz_other":true}"#,
+    ]
+    for (answers, text) in zip([few, dated, stranger], expected) {
+      #expect(String(decoding: answers.compactJSONUTF8(sortedIDs: ids), as: UTF8.self) == text)
+      #expect(answers.compactJSONUTF8(sortedIDs: ids) == JSONWriter.compactUTF8(answers.json))
+    }
+    #expect(kb.assess(validated: dated).stamp.answersHash == SHA256.hex(Array(expected[1].utf8)))
+  }
 }
