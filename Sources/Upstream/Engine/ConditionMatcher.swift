@@ -132,11 +132,7 @@ extension KnowledgeBase {
     var matcher = ConditionMatcher(self, answers)
     return header.safetyNettingItems.compactMap { item in
       guard !item.signs.isEmpty else { return item.lead }
-      let shown = item.signs.filter { sign in
-        guard let condition = sign.condition else { return true }
-        if case .fails = matcher.match(condition) { return false }
-        return true
-      }
+      let shown = item.signs.filter { matcher.leavesOpen($0.condition) }
       return shown.isEmpty ? nil : ([item.lead] + shown.map(\.text)).joined(separator: " ")
     }
   }
@@ -147,10 +143,17 @@ extension KnowledgeBase {
   package func offeredOptions(of question: Question, for answers: Answers) -> [Question.Option] {
     guard !question.optionConditions.isEmpty else { return question.kind.options }
     var matcher = ConditionMatcher(self, answers)
-    return question.kind.options.filter { option in
-      guard let condition = question.optionConditions[option.id] else { return true }
-      if case .fails = matcher.match(condition) { return false }
-      return true
-    }
+    return question.kind.options.filter { matcher.leavesOpen(question.optionConditions[$0.id]) }
+  }
+}
+
+extension ConditionMatcher {
+  /// Whether the answers leave a condition open: it holds or is still unknown (no
+  /// condition at all is open). What a sign or an option shown "unless the answers rule
+  /// it out" is shown under.
+  mutating func leavesOpen(_ condition: Condition?) -> Bool {
+    guard let condition else { return true }
+    if case .fails = match(condition) { return false }
+    return true
   }
 }

@@ -395,7 +395,7 @@ public struct Question: Sendable, Hashable {
   public let id: String
   public let wording: String
   public let help: String?
-  public let kind: Kind
+  public internal(set) var kind: Kind
   public let notSureAllowed: Bool
   package let askWhen: Condition?
   /// Whether the question is asked before every other (`ask first`): where it hurts, and
@@ -430,12 +430,9 @@ public struct Question: Sendable, Hashable {
       case .choices: .choices(options)
       default: kind
       }
-    guard narrowed != kind else { return self }
-    var question = Question(
-      id: id, wording: wording, help: help, kind: narrowed, notSureAllowed: notSureAllowed, askWhen: askWhen,
-      asksFirst: asksFirst, isRedFlagQuestion: isRedFlagQuestion, location: location, linkIds: linkIds, codings: codings)
-    question.wordingVariants = wordingVariants
-    question.optionConditions = optionConditions
+    // A copy with every other property as it is, so none is dropped when one is added.
+    var question = self
+    question.kind = narrowed
     return question
   }
 
