@@ -101,11 +101,16 @@ package enum AnswersReader {
             .suggesting(field.key, from: knowledgeBase.questions.map(\.id)))
         continue
       }
-      let question = knowledgeBase.questions[index]
-      switch answer(field.value.value, to: question, at: field.value.range) {
+      // Only the fields an answer is checked against are read: a copy of the whole
+      // question retains each of its fields, and on a batch's worker threads those
+      // counts are shared by every thread.
+      let id = knowledgeBase.questions[index].id
+      let kind = knowledgeBase.questions[index].kind
+      let notSureAllowed = knowledgeBase.questions[index].notSureAllowed
+      switch answer(field.value.value, id: id, kind: kind, notSureAllowed: notSureAllowed, at: field.value.range) {
       case .success(let value?):
-        answers[question.id] = value
-        sheet.slots[index] = AnswerSheet.slot(value, kind: question.kind, assessed: answers.assessmentDate)
+        answers[id] = value
+        sheet.slots[index] = AnswerSheet.slot(value, kind: kind, assessed: answers.assessmentDate)
       case .success(nil): break
       case .failure(let diagnostic): diagnostics.append(diagnostic)
       }
@@ -128,18 +133,25 @@ package enum AnswersReader {
 
   /// Converts one JSON value into an answer to `question`, or explains what was expected.
   package static func answer(_ value: JSONValue, to question: Question, at range: SourceRange) -> Result<AnswerValue?, Diagnostic> {
-    let id = question.id
+    answer(value, id: question.id, kind: question.kind, notSureAllowed: question.notSureAllowed, at: range)
+  }
+
+  /// Converts one JSON value into an answer to the question `id` of this kind, or explains
+  /// what was expected.
+  private static func answer(
+    _ value: JSONValue, id: String, kind: Question.Kind, notSureAllowed: Bool, at range: SourceRange
+  ) -> Result<AnswerValue?, Diagnostic> {
     func wrong(_ expected: String) -> Result<AnswerValue?, Diagnostic> {
       .failure(.error(.wrongAnswerType, "question '\(id)' expects \(expected); found \(describe(value))", at: range))
     }
     if case .null = value { return .success(nil) }
-    if case .string(let text) = value, text.lowercased() == "not sure", question.notSureAllowed || question.kind != .text {
-      guard question.notSureAllowed else {
+    if case .string(let text) = value, text.lowercased() == "not sure", notSureAllowed || kind != .text {
+      guard notSureAllowed else {
         return .failure(.error(.notSureNotAllowed, "question '\(id)' does not allow \"not sure\"; leave it out if it was not answered", at: range))
       }
       return .success(.notSure)
     }
-    switch question.kind {
+    switch kind {
     case .yesNo:
       switch value {
       case .bool(let flag): return .success(flag ? .yes : .no)
@@ -151,24 +163,24 @@ package enum AnswersReader {
       var value = value
       if case .object = value {
         // A quantity, `{"value": 154, "unit": "[lb_av]"}`: converted to the question's unit.
-        switch UCUM.convert(value, to: question) {
+        switch UCUM.convert(value, id: id, kind: kind) {
         case .success(let number): value = .number(number)
         case .failure(let problem): return .failure(.error(.answerUnitMismatch, problem.message, at: range))
         }
       }
       guard case .number(let number) = value else {
         return wrong(
-          question.kind.numberRange.map { "a number from \(NumberText.plain($0.lowerBound)) to \(NumberText.plain($0.upperBound))" } ?? "a number")
+          kind.numberRange.map { "a number from \(NumberText.plain($0.lowerBound)) to \(NumberText.plain($0.upperBound))" } ?? "a number")
       }
-      if let allowed = question.kind.numberRange, !allowed.contains(number) {
-        let unit = if case .number(_, _, let unit?, _) = question.kind { " \(unit)" } else { "" }
+      if let allowed = kind.numberRange, !allowed.contains(number) {
+        let unit = if case .number(_, _, let unit?, _) = kind { " \(unit)" } else { "" }
         return .failure(
           .error(
             .answerOutOfRange,
             "question '\(id)' takes a number from \(NumberText.plain(allowed.lowerBound)) to \(NumberText.plain(allowed.upperBound))\(unit); found \(NumberText.plain(number))",
             at: range))
       }
-      let decimals = if case .number(_, _, _, let allowed) = question.kind { allowed } else { false }
+      let decimals = if case .number(_, _, _, let allowed) = kind { allowed } else { false }
       if !decimals && number != number.rounded() {
         return .failure(.error(.wrongAnswerType, "question '\(id)' takes a whole number; found \(NumberText.plain(number))", at: range))
       }
@@ -177,7 +189,7 @@ package enum AnswersReader {
       guard case .string(let option) = value else {
         return wrong("one of its options as a text (\(options.map { "\"\($0.id)\"" }.joined(separator: ", ")))")
       }
-      return known(option, question, range).map { .option($0) }
+      return known(option, id: id, options: options, range).map { .option($0) }
     case .choices(let options):
       guard case .array(let items) = value else {
         return wrong("a list of its options (e.g. [\(options.prefix(2).map { "\"\($0.id)\"" }.joined(separator: ", "))])")
@@ -186,13 +198,13 @@ package enum AnswersReader {
       var seen = Set<String>()
       for item in items {
         guard case .string(let option) = item else { return wrong("a list of option ids") }
-        switch known(option, question, range) {
-        case .success(let id):
-          guard seen.insert(id).inserted else {
+        switch known(option, id: id, options: options, range) {
+        case .success(let optionID):
+          guard seen.insert(optionID).inserted else {
             return .failure(
-              .error(.wrongAnswerType, "question '\(question.id)' lists the option '\(id)' twice; give each option once", at: range))
+              .error(.wrongAnswerType, "question '\(id)' lists the option '\(optionID)' twice; give each option once", at: range))
           }
-          chosen.append(id)
+          chosen.append(optionID)
         case .failure(let diagnostic): return .failure(diagnostic)
         }
       }
@@ -216,13 +228,13 @@ package enum AnswersReader {
     }
   }
 
-  private static func known(_ option: String, _ question: Question, _ range: SourceRange) -> Result<String, Diagnostic> {
-    if question.optionIndex(option) != nil { return .success(option) }
-    let ids = question.kind.options.map(\.id)
+  private static func known(_ option: String, id: String, options: [Question.Option], _ range: SourceRange) -> Result<String, Diagnostic> {
+    if options.contains(where: { $0.id == option }) { return .success(option) }
+    let ids = options.map(\.id)
     return .failure(
       Diagnostic.error(
         .unknownAnswerOption,
-        "question '\(question.id)' has no option '\(option)'; its options are \(ids.joined(separator: ", "))",
+        "question '\(id)' has no option '\(option)'; its options are \(ids.joined(separator: ", "))",
         at: range
       ).suggesting(option, from: ids))
   }

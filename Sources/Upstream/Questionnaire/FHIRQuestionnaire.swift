@@ -414,12 +414,18 @@ package enum UCUM {
   /// no unit takes the value as it is; a unit of another kind, or one Upstream cannot
   /// convert, is refused with both units named.
   package static func convert(_ quantity: JSONValue, to question: Question) -> Result<Double, Mismatch> {
+    convert(quantity, id: question.id, kind: question.kind)
+  }
+
+  /// The number a quantity answer gives in the unit of the question `id` of this kind
+  /// (see ``convert(_:to:)``).
+  package static func convert(_ quantity: JSONValue, id: String, kind: Question.Kind) -> Result<Double, Mismatch> {
     guard case .number(let value)? = quantity["value"] else {
-      return .failure(Mismatch(message: "question '\(question.id)' takes a number; a quantity needs a numeric \"value\""))
+      return .failure(Mismatch(message: "question '\(id)' takes a number; a quantity needs a numeric \"value\""))
     }
     let written: String? =
       if case .string(let code)? = quantity["code"] { code } else if case .string(let unit)? = quantity["unit"] { unit } else { nil }
-    guard case .number(_, _, let declared?, _) = question.kind, let written else { return .success(value) }
+    guard case .number(_, _, let declared?, _) = kind, let written else { return .success(value) }
     let wanted = code(for: declared) ?? declared
     let given = answerCode(written)
     if given == wanted || given.lowercased() == declared.lowercased() { return .success(value) }
@@ -427,20 +433,20 @@ package enum UCUM {
       return .failure(
         Mismatch(
           message:
-            "question '\(question.id)' is answered in \(declared); the answer \(NumberText.plain(value)) \(written) is in a unit Upstream cannot convert to \(declared): give the number in \(declared)"
+            "question '\(id)' is answered in \(declared); the answer \(NumberText.plain(value)) \(written) is in a unit Upstream cannot convert to \(declared): give the number in \(declared)"
         ))
     }
     guard from.dimension == to.dimension else {
       return .failure(
         Mismatch(
           message:
-            "question '\(question.id)' is answered in \(declared) (\(to.dimension)); the answer \(NumberText.plain(value)) \(written) measures \(from.dimension), which cannot be converted: give the number in \(declared)"
+            "question '\(id)' is answered in \(declared) (\(to.dimension)); the answer \(NumberText.plain(value)) \(written) measures \(from.dimension), which cannot be converted: give the number in \(declared)"
         ))
     }
     let converted = value * from.factor / to.factor
     // Whole-number questions get the nearest whole number; others keep 3 decimals, so the
     // same answer always gives the same number.
-    let decimals = if case .number(_, _, _, let allowed) = question.kind { allowed } else { false }
+    let decimals = if case .number(_, _, _, let allowed) = kind { allowed } else { false }
     return .success(decimals ? (converted * 1000).rounded() / 1000 : converted.rounded())
   }
 }
