@@ -6,7 +6,8 @@ Usage: personas.py PLAN.json
 
 The plan (written by WebBrowserTests) gives the server's URL, the folder for screenshots,
 the chromedriver to use and, for each persona, every step in the order the questionnaire
-must ask it (question id, input kind, the values to choose, or "not sure"), which step to
+must ask it (question id, input kind, the values to choose, or "not sure"; for a choice
+question, the options the earlier answers leave open, which the page must offer), which step to
 go back from, which to resume at in a fresh browser, and what the result must show (the red
 flags' names, the first steps). The script clicks labels and buttons as a person would,
 checks what a browser can check of accessibility on every page (a label for every input,
@@ -139,6 +140,15 @@ def check_question_page(browser, step, label, keyboard):
     asked, problems = driver.execute_script(ACCESSIBILITY)
     check(asked == step["question"], f"{label}: asks {step['question']} (the page asks {asked})")
     check(not problems, f"{label}: every input labelled, answers in a fieldset with a legend {problems}")
+    if "offered" in step:
+        # Only the options the earlier answers leave open ("no pain" is not offered after a
+        # painful knee); the "None of these" box is not an option.
+        shown = sorted(b.get_attribute("value") for b in driver.find_elements(By.CSS_SELECTOR, "input[name=answer]")
+                       if b.get_attribute("type") in ("radio", "checkbox"))
+        check(shown == sorted(step["offered"]), f"{label}: {step['question']} offers {sorted(step['offered'])} (the page: {shown})")
+        for withheld in step.get("withheld", []):
+            check(not driver.find_elements(By.CSS_SELECTOR, f"input[name=answer][value='{withheld}']"),
+                  f"{label}: {step['question']} does not offer {withheld!r}, which the earlier answers rule out")
     if not keyboard:
         return
     # Keyboard: from the top of the page, Tab reaches the first answer before the Next button.

@@ -8,6 +8,7 @@ import Testing
 /// binary, for two personas from `rules/cases/`. Each is walked from the start page to the
 /// handout by clicking labels and buttons, going back once, answering "not sure" once,
 /// opening "why am I asked this?", and carrying on in a fresh browser from the page's link;
+/// a choice question must offer exactly the options the earlier answers leave open;
 /// every page is checked for labels, fieldsets and legends, Tab order and sideways scrolling
 /// at 390 px; the handout's red flags (first) and first steps must be the library's for the
 /// same replies, and the clinician view must open. Screenshots at 390 px and 1280 px are kept
@@ -90,6 +91,13 @@ struct WebBrowserTests {
         default: []
         }
       var step: [String: Any] = ["question": question.id, "kind": kind, "values": values, "notSure": value == .notSure]
+      // A choice question offers only the options the earlier answers leave open (`option
+      // ID "…" when …`): the page must show those and no other.
+      if case .choice(let offered) = question.kind { step["offered"] = offered.map(\.id) }
+      if case .choices(let offered) = question.kind { step["offered"] = offered.map(\.id) }
+      let declared = try #require(knowledgeBase.question(question.id)).kind.options.map(\.id)
+      let withheld = declared.filter { !question.kind.options.map(\.id).contains($0) }
+      if !withheld.isEmpty { step["withheld"] = withheld }
       // An instrument's item shows its short note and whose tool it is (the library's
       // attribution), never the licence terms; the first one's "why" is opened and read.
       let index = try #require(knowledgeBase.questions.firstIndex { $0.id == question.id })
@@ -124,6 +132,10 @@ struct WebBrowserTests {
     let personas = try Self.personas.map(Self.plan)
     #expect(personas.contains { !($0["redFlags"] as? [String] ?? []).isEmpty }, "one persona has a red flag")
     #expect(personas.allSatisfy { !($0["firstSteps"] as? [String] ?? []).isEmpty }, "each handout has first steps")
+    // The office worker's knee hurts, so how long the pain has lasted is asked without
+    // "no pain": the browser must not show it.
+    let narrowed = personas.flatMap { ($0["steps"] as? [[String: Any]]) ?? [] }.filter { $0["withheld"] != nil }
+    #expect(!narrowed.isEmpty, "a persona meets a question whose options the earlier answers narrow")
     let backPain = try #require(personas.first { $0["name"] as? String == "startback-high" })
     let items = (backPain["steps"] as? [[String: Any]] ?? []).filter { $0["attribution"] != nil }
     #expect(items.count >= 5, "the back-pain persona reaches STarT Back items in the browser (\(items.count))")
