@@ -436,7 +436,8 @@ public struct QuestionnaireSession: Sendable {
     case .everyQuestion: wanted = QuestionSet(questions.indices.filter { open[$0] })
     }
     // Questions asked first (where it hurts, an injury) are asked whatever the mode; then
-    // every red-flag question whose answer could still raise a flag, in declared order.
+    // every red-flag question whose answer could still raise a flag (those that stand alone
+    // first: `firstSafetyQuestion`).
     let opening = questions.indices.filter { open[$0] && questions[$0].asksFirst }
     for question in opening { wanted.insert(question) }
     let redFlagQuestions = questions.indices.filter { open[$0] && questions[$0].isRedFlagQuestion && wanted.contains($0) }
@@ -455,7 +456,9 @@ public struct QuestionnaireSession: Sendable {
     let next: Int?
     if let returning = returningTo, wanted.contains(returning), !gated.contains(returning) {
       next = returning
-    } else if let first = opening.first ?? redFlagQuestions.first {
+    } else if let first = opening.first
+      ?? (mode == .everyQuestion ? redFlagQuestions.first : firstSafetyQuestion(redFlagQuestions, knowledgeBase, answers))
+    {
       next = first
     } else {
       let askable = wanted.members.filter { !gated.contains($0) }
@@ -470,6 +473,56 @@ public struct QuestionnaireSession: Sendable {
       next = (mode == .everyQuestion ? askable.first : mostUseful(choices, relevance)) ?? wanted.members.first
     }
     return (assessment, Plan(next: next, remaining: wanted.count))
+  }
+
+  /// The safety question to ask next: first those that could raise a warning sign however
+  /// the person answers the other safety questions (each of these must be asked anyway),
+  /// then the rest, in declared order within each group.
+  ///
+  /// A warning sign that needs two answers (diabetes and a change in the skin of the foot;
+  /// a hot joint with or without a fever) is settled by either answer being no. Asking
+  /// the questions that stand alone first often settles such a pair without its other
+  /// question: someone whose joint is not hot, and who has no diabetes, is not asked about
+  /// a fever unless their back hurts (where a fever alone is a warning sign).
+  private static func firstSafetyQuestion(_ candidates: [Int], _ knowledgeBase: KnowledgeBase, _ answers: Answers) -> Int? {
+    guard candidates.count > 1 else { return candidates.first }
+    let questions = knowledgeBase.questions
+    // Every other open safety question answered as someone with nothing to report would.
+    var quiet = answers
+    for candidate in candidates {
+      if let answer = unremarkableAnswer(questions[candidate]) { quiet[questions[candidate].id] = answer }
+    }
+    let quietFlags = Set(knowledgeBase.assess(validated: quiet).redFlags.map(\.flag))
+    let standingAlone = candidates.first { candidate in
+      let question = questions[candidate]
+      guard unremarkableAnswer(question) != nil else { return false }
+      let others: [AnswerValue] =
+        switch question.kind {
+        case .yesNo: [.yes]
+        case .choices(let options): options.map { .options([$0.id]) }
+        default: []
+        }
+      return others.contains { answer in
+        var changed = quiet
+        changed[question.id] = answer
+        return !Set(knowledgeBase.assess(validated: changed).redFlags.map(\.flag)).isSubset(of: quietFlags)
+      }
+    }
+    if let standingAlone { return standingAlone }
+    // Then the question whose "no" leaves the fewest warning-sign rules undecided: diabetes
+    // before a fever, whose "no" still leaves the diabetic foot without a fever open.
+    let undecidedWarnings = { (answers: Answers) -> Int in
+      knowledgeBase.assess(validated: answers).undecidedRules.count { rule in
+        knowledgeBase.rules[rule].conclusions.contains { if case .redFlag = $0 { true } else { false } }
+      }
+    }
+    let settling = candidates.compactMap { candidate -> (question: Int, left: Int)? in
+      guard questions[candidate].kind == .yesNo else { return nil }
+      var settled = answers
+      settled[questions[candidate].id] = .no
+      return (candidate, undecidedWarnings(settled))
+    }
+    return settling.min { ($0.left, $0.question) < ($1.left, $1.question) }?.question ?? candidates.first
   }
 
   /// For each question: unanswered, not skipped, and askable: its `ask when` holds, or

@@ -28,6 +28,38 @@ struct QuestionnaireSessionTests {
     #expect(throws: QuestionnaireSession.Problem.safetyQuestionCannotBeSkipped("numb")) { try back.skip() }
   }
 
+  @Test("safety questions that stand alone come first, so a two-answer flag settles without a needless question: a fever for back pain only")
+  func safetyQuestionsThatStandAloneFirst() throws {
+    let kb = try #require(KnowledgeBase.bundled().knowledgeBase)
+    /// The safety questions asked of someone with pain here who has nothing to report.
+    func safetyQuestions(painAreas: [String]) throws -> [String] {
+      var session = QuestionnaireSession(kb, mode: .untilAdviceSettled)
+      var asked: [String] = []
+      while let question = session.currentQuestion, question.isRedFlagQuestion || question.asksFirst {
+        asked.append(question.id)
+        switch question.kind {
+        case .choices where question.id == "pain_areas": try session.answer(.options(painAreas))
+        case .choices: try session.answer(.options([]))
+        case .choice(let options): try session.answer(.option(try #require(options.first).id))
+        case .number, .scale: try session.answer(.number(45))
+        default: try session.answer(.no)
+        }
+      }
+      return asked
+    }
+    let knee = try safetyQuestions(painAreas: ["knee"])
+    // A fever matters to knee pain only with a hot joint, or with diabetes and a foot
+    // change: each "no" is asked first, and the fever is never asked.
+    #expect(knee.contains("joint_hot_swollen") && knee.contains("diabetes"))
+    #expect(!knee.contains("fever_or_chills"), "asked: \(knee)")
+    // Diabetes settles both diabetic-foot flags: the foot's skin is not asked about.
+    #expect(!knee.contains("foot_skin_change"))
+    // With back pain a fever alone is a warning sign: it is asked.
+    #expect(try safetyQuestions(painAreas: ["lower_back"]).contains("fever_or_chills"))
+    // The opening questions still come first, then a question that raises a flag alone.
+    #expect(Array(knee.prefix(3)) == ["pain_areas", "injury_recent", "saddle_numbness"])
+  }
+
   @Test("back pain: only the questions that can still change the result; the rest are skipped")
   func adaptiveForBackPain() throws {
     let kb = try QuestionnaireFixtures.knowledgeBase()
