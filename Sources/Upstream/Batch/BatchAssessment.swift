@@ -90,11 +90,19 @@ package struct BatchAssessment: Sendable {
     nextLine: () -> InputLine?, writeBlock: (String) -> Void, progress: (Summary) -> Void = { _ in }
   ) -> Summary {
     let pipeline = Pipeline(capacity: chunksInFlight)
+    // Threads of their own, not work items on a shared dispatch queue: this thread blocks
+    // until they finish chunks, and callers on the shared pool's threads (several batches
+    // at once, an app's own queue) could otherwise hold every pool thread waiting for
+    // workers that never get one: a deadlock seen when two runs shared a 2-core pool.
     let workers = DispatchGroup()
-    for _ in 0..<jobs {
-      DispatchQueue.global().async(group: workers) { [self] in
+    for job in 0..<jobs {
+      workers.enter()
+      let worker = Thread { [self] in
         while let chunk = pipeline.nextChunk() { pipeline.finish(assess(chunk)) }
+        workers.leave()
       }
+      worker.name = "upstream batch job \(job + 1)"
+      worker.start()
     }
     var summary = Summary()
     var lineNumber = 0

@@ -23,12 +23,15 @@ package struct AdaptivityReport: Sendable {
     /// The questions any questionnaire must ask to reach the full answers' outcome
     /// (`AdaptivityReport.necessaryQuestions`), when the report measures them.
     package let necessary: [String]?
+    /// How many questions any questionnaire must ask (`AdaptivityReport.leastQuestions`:
+    /// the necessary ones and enough of each score's items), when the report measures them.
+    package let least: Int?
 
     /// The share of all questions asked, 0…1.
     package var share: Double { total == 0 ? 0 : Double(asked.count) / Double(total) }
     package var isIdentical: Bool { differences.isEmpty }
     /// The share of all questions that any questionnaire must ask, 0…1.
-    package var necessaryShare: Double? { necessary.map { total == 0 ? 0 : Double($0.count) / Double(total) } }
+    package var necessaryShare: Double? { least.map { total == 0 ? 0 : Double($0) / Double(total) } }
   }
 
   package let cases: [CaseRun]
@@ -63,10 +66,11 @@ package struct AdaptivityReport: Sendable {
         mode == .untilAdviceSettled
         ? ShownResult(session.assessment).differences(from: ShownResult(full))
         : AssessmentOutcome(session.assessment).differences(from: AssessmentOutcome(full))
+      let necessary = measuringNecessary ? Self.necessaryQuestions(knowledgeBase, answers: testCase.answers, mode: mode) : nil
       return CaseRun(
         id: testCase.id, asked: session.replies.map(\.question), total: knowledgeBase.questions.count,
-        differences: differences,
-        necessary: measuringNecessary ? Self.necessaryQuestions(knowledgeBase, answers: testCase.answers, mode: mode) : nil)
+        differences: differences, necessary: necessary,
+        least: necessary.map { Self.leastQuestions(knowledgeBase, answers: testCase.answers, necessary: $0, mode: mode) })
     }
   }
 
@@ -157,14 +161,15 @@ extension AdaptivityReport {
   /// the other person, whose answers differ only there, exactly the same questions, so
   /// it ends with the same outcome for both, and is wrong for one of them. The answers
   /// tried are the other answers that could make a difference: yes and no, each option,
-  /// none or each option of a several-choices question added or taken away, both ends of
+  /// every combination of a several-choices question's options (up to six options; beyond,
+  /// none and each option added or taken away), both ends of
   /// a number's range and each number a condition compares it with (and one step either
   /// side), "not sure" where allowed, no answer where the question may be skipped, and
   /// days around each date test's limit.
   ///
   /// The bound is sound, but it can be lower than what any questionnaire needs: with
   /// `diabetes and foot_skin_change`, someone with neither needs one of the two asked,
-  /// though neither alone changes anything.
+  /// though neither alone changes anything. `leastQuestions` counts some of those too.
   ///
   /// In `.untilAdviceSettled` mode, what must be reached is what the person is shown
   /// (`ShownResult`), not the whole outcome.
@@ -187,6 +192,104 @@ extension AdaptivityReport {
           return AssessmentOutcome(assessment) != outcome
         }
     }.map(\.element.id)
+  }
+
+  /// How many questions any questionnaire must ask this person to reach the full answers'
+  /// outcome: the necessary questions (`necessaryQuestions`), and, for each score, the
+  /// fewest of its other items that leave its band settled.
+  ///
+  /// The argument extends the one for a single question to a group: when changing every
+  /// answer in a group together changes the outcome, a questionnaire that asks none of the
+  /// group is wrong for one of the two people, so it asks at least one. When that holds
+  /// for every group of `k` of a score's `n` items (the rest are not necessary alone), a
+  /// questionnaire asks at least `n - k + 1` of them: someone who disagrees with all nine
+  /// STarT Back items is low risk, but any four unasked items could have made the total 4,
+  /// so six must be asked. The group's answers are tried in every combination (or, for a
+  /// group with more than 64, every item its first option, every item its second, and so
+  /// on). Items of different scores are counted once, so the counts add up.
+  package static func leastQuestions(
+    _ knowledgeBase: KnowledgeBase, answers: Answers, necessary: [String], mode: QuestionnaireSession.Mode = .adaptive
+  ) -> Int {
+    let collected = answers.collectable(in: knowledgeBase)
+    let full = knowledgeBase.assess(validated: collected)
+    let outcome = AssessmentOutcome(full)
+    let shown = mode == .untilAdviceSettled ? ShownResult(full) : nil
+    func changes(_ changed: Answers) -> Bool {
+      let assessment = knowledgeBase.assess(validated: changed.collectable(in: knowledgeBase))
+      if let shown { return ShownResult(assessment) != shown }
+      return AssessmentOutcome(assessment) != outcome
+    }
+    var counted = Set(necessary)
+    var least = necessary.count
+    // A score with more items first: an item shared with a subscale counts for the whole.
+    let scores = knowledgeBase.scores.indices.map { ($0, scoreItems($0, in: knowledgeBase)) }
+      .sorted { ($1.1.count, $0.0) < ($0.1.count, $1.0) }
+    for (_, scoreItems) in scores {
+      // The score's answered items that are not necessary alone, each with its answers.
+      let items = scoreItems.compactMap { index -> (id: String, ends: [AnswerValue])? in
+        let question = knowledgeBase.questions[index]
+        guard !counted.contains(question.id), collected[question.id] != nil else { return nil }
+        switch question.kind {
+        case .yesNo: return (question.id, [.yes, .no])
+        case .choice(let options) where !options.isEmpty: return (question.id, options.map { .option($0.id) })
+        default: return nil
+        }
+      }
+      guard items.count > 1 else { continue }
+      let directions = items.map(\.ends.count).max() ?? 0
+      for size in 2...items.count {
+        let everyGroupChanges = combinations(of: items.count, choosing: size).allSatisfy { group in
+          groupAnswers(group.map { items[$0].ends }, directions: directions).contains { answers in
+            var changed = collected
+            for (member, answer) in zip(group, answers) { changed[items[member].id] = answer }
+            return changes(changed)
+          }
+        }
+        guard everyGroupChanges else { continue }
+        least += items.count - size + 1
+        break
+      }
+      for item in items { counted.insert(item.id) }
+    }
+    return least
+  }
+
+  /// The ways to answer a group of items together: every combination of their answers
+  /// when there are at most 64, else every item its first answer, every item its second,
+  /// and so on (an item with fewer answers its last).
+  private static func groupAnswers(_ answers: [[AnswerValue]], directions: Int) -> [[AnswerValue]] {
+    let product = answers.reduce(1) { $0 * $1.count }
+    guard product > 64 else {
+      return answers.reduce([[]]) { partial, choices in partial.flatMap { prefix in choices.map { prefix + [$0] } } }
+    }
+    return (0..<directions).map { direction in answers.map { $0[min(direction, $0.count - 1)] } }
+  }
+
+  /// The questions whose answers add points to a score.
+  private static func scoreItems(_ score: Int, in knowledgeBase: KnowledgeBase) -> [Int] {
+    var items: [Int] = []
+    for rule in knowledgeBase.rules {
+      let adds = rule.conclusions.contains { if case .addPoints(score, _) = $0 { true } else { false } }
+      guard adds else { continue }
+      for question in rule.condition.questionsRead where !items.contains(question) { items.append(question) }
+    }
+    return items.sorted()
+  }
+
+  /// Every way of choosing `size` of `count` things, as sorted indices, in order.
+  private static func combinations(of count: Int, choosing size: Int) -> [[Int]] {
+    guard size > 0 else { return [[]] }
+    guard size <= count else { return [] }
+    var result: [[Int]] = []
+    var chosen = Array(0..<size)
+    while true {
+      result.append(chosen)
+      var position = size - 1
+      while position >= 0 && chosen[position] == count - size + position { position -= 1 }
+      if position < 0 { return result }
+      chosen[position] += 1
+      for next in (position + 1)..<size { chosen[next] = chosen[next - 1] + 1 }
+    }
   }
 
   /// The limits a condition anywhere in the knowledge base compares a question's answer
@@ -233,6 +336,12 @@ extension AdaptivityReport {
       candidates = [.yes, .no]
     case .choice(let options):
       candidates = options.map { .option($0.id) }
+    case .choices(let options) where options.count <= 6:
+      // Every combination: two options can matter only together (worse with activity and
+      // limiting daily life), as they do in a warning sign.
+      candidates = (0..<(1 << options.count)).map { mask in
+        .options(options.indices.filter { mask & (1 << $0) != 0 }.map { options[$0].id })
+      }
     case .choices(let options):
       let chosen = if case .options(let ids)? = answer { ids } else { [String]() }
       candidates =

@@ -232,13 +232,8 @@ struct ArchitectureGraphTests {
     if Self.updating {
       try generated.write(to: dot, atomically: true, encoding: .utf8)
       if let graphviz = Self.graphviz {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: graphviz)
-        process.arguments = ["-Tsvg", dot.path, "-o", svg.path]
-        process.environment = ChildEnvironment.clean()
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "dot could not draw Docs/images/architecture.dot")
+        let drawing = try ChildProgram(graphviz, ["-Tsvg", dot.path, "-o", svg.path], environment: ChildEnvironment.clean())
+        #expect(drawing.wait(seconds: 120) == .exited(0), "dot could not draw Docs/images/architecture.dot")
       }
     }
     #expect(

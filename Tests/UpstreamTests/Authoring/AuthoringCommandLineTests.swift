@@ -9,7 +9,9 @@ import Testing
 struct AuthoringCommandLineTests {
   static let rules = UpstreamBinary.packageRoot.appendingPathComponent("rules")
 
-  /// A copy of the shipped rules (and cases) in a temporary folder, optionally edited.
+  /// A copy of the shipped rules (and cases) in a temporary folder, optionally edited; the
+  /// copy's rules folder.
+  @discardableResult
   static func copyOfRules(in folder: TemporaryFolder, named name: String = "rules", edit: (String, String) -> String = { _, text in text }) throws
     -> String
   {
@@ -136,13 +138,9 @@ struct AuthoringCommandLineTests {
     if let graphviz = Self.graphviz {
       let folder = try TemporaryFolder()
       let file = try folder.write("graph.dot", dot.output)
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: graphviz)
-      process.arguments = ["-Tsvg", file, "-o", folder.url.appendingPathComponent("graph.svg").path]
-      process.environment = ChildEnvironment.clean()
-      try process.run()
-      process.waitUntilExit()
-      #expect(process.terminationStatus == 0, "dot rejected the graph")
+      let drawing = try ChildProgram(
+        graphviz, ["-Tsvg", file, "-o", folder.url.appendingPathComponent("graph.svg").path], environment: ChildEnvironment.clean())
+      #expect(drawing.wait(seconds: 120) == .exited(0), "dot rejected the graph: \(drawing.errors)")
     }
     let mermaid = UpstreamInProcess.run(["graph", "--format", "mermaid"])
     #expect(mermaid.status == 0)

@@ -62,6 +62,48 @@ struct BatchPipelineTests {
     }
   }
 
+  @Test("many batches at once, each started on a thread of the shared dispatch pool, all finish: the workers do not wait for that pool")
+  func manyBatchesOnThePool() throws {
+    let knowledgeBase = try #require(KnowledgeBase.bundled().knowledgeBase)
+    let lines = CaseLoader.bundled(for: knowledgeBase).cases.prefix(4).map { JSONWriter.compact($0.answers.json) }
+    let batches = 32
+    let group = DispatchGroup()
+    let counts = LockedCounts()
+    // An app embedding the library calls `run` from its own queue; 32 runs at once block
+    // 32 of the pool's threads, more than it gives a 2-core machine. Workers that needed
+    // the pool too would wait for ever.
+    for _ in 0..<batches {
+      DispatchQueue.global().async(group: group) {
+        var next = 0
+        let summary = BatchAssessment(knowledgeBase, format: .summary, jobs: 2, linesPerJob: 1).run(
+          nextLine: { () -> String? in
+            defer { next += 1 }
+            return next < lines.count ? lines[next] : nil
+          }, write: { _ in })
+        counts.add(summary.assessed)
+      }
+    }
+    let ended = group.wait(timeout: .now() + 120)
+    #expect(ended == .success, "the batches had not finished after 2 minutes")
+    #expect(counts.total == batches * lines.count)
+  }
+
+  /// A running total that threads add to.
+  private final class LockedCounts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sum = 0
+    func add(_ count: Int) {
+      lock.lock()
+      sum += count
+      lock.unlock()
+    }
+    var total: Int {
+      lock.lock()
+      defer { lock.unlock() }
+      return sum
+    }
+  }
+
   @Test("a large input: every line once, in order, with no more than the pipeline's bound read ahead of what is written")
   func boundedReadAhead() throws {
     let knowledgeBase = try #require(KnowledgeBase.bundled().knowledgeBase)

@@ -32,22 +32,14 @@ struct HTMLBrowserTests {
   /// Runs Chromium headless on a file with extra arguments; returns standard output.
   static func chromium(_ arguments: [String], in folder: TemporaryFolder) throws -> String {
     guard let chromium else { throw ChromiumMissing() }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: chromium)
-    process.arguments =
+    let browser = try ChildProgram(
+      chromium,
       [
         "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
         "--user-data-dir=\(folder.path)/profile",
-      ] + arguments
-    process.currentDirectoryURL = folder.url
-    process.environment = ChildEnvironment.clean()
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+      ] + arguments, environment: ChildEnvironment.clean(), in: folder.url)
+    browser.wait(seconds: 120)
+    return browser.output
   }
 
   static func report(_ answers: Answers) throws -> String {

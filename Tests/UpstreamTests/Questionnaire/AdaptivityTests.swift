@@ -280,6 +280,39 @@ struct AdaptivityTests {
     #expect(AdaptivityReport.necessaryQuestions(kb, answers: high) == ["b", "n"])
   }
 
+  @Test("a score's band needs enough of its items asked, though none alone changes it")
+  func leastQuestionsForAScore() throws {
+    let items = ["i1", "i2", "i3", "i4"]
+    let source =
+      CheckExamples.preamble
+      + items.map { "question \($0): yes/no\n  ask \"\($0)?\"\n" }.joined()
+        + """
+        score total
+          name "Total"
+          range 0 to 4
+          stratum low "Low" when total <= 1
+          stratum high "High" when total >= 2
+
+        """
+      + items.map { "rule \($0)-scores\n  when \($0)\n  then add 1 to total\n  because \"\($0)\"\n  source s\n" }.joined()
+    let kb = try #require(KnowledgeBase.compile(files: [("score.rules", source)]).knowledgeBase)
+    // What the person is shown: the band, not the total. Four noes: no item alone moves
+    // the total past 1, but any two do, so three must be asked before the fourth cannot
+    // change the band.
+    let mode = QuestionnaireSession.Mode.untilAdviceSettled
+    let none = Answers(Dictionary(uniqueKeysWithValues: items.map { ($0, AnswerValue.no) }))
+    let necessary = AdaptivityReport.necessaryQuestions(kb, answers: none, mode: mode)
+    #expect(necessary.isEmpty)
+    #expect(AdaptivityReport.leastQuestions(kb, answers: none, necessary: necessary, mode: mode) == 3)
+    #expect(QuestionnaireSession.answering(none, with: kb, mode: mode).replies.count == 3)
+    // One yes: the band turns on each of the other three.
+    var one = none
+    one["i1"] = .yes
+    let necessaryWithOne = AdaptivityReport.necessaryQuestions(kb, answers: one, mode: mode)
+    #expect(necessaryWithOne == ["i2", "i3", "i4"])
+    #expect(AdaptivityReport.leastQuestions(kb, answers: one, necessary: necessaryWithOne, mode: mode) == 3)
+  }
+
   @Test("the session asks every question whose answer alone changes the assessment: shipped cases and 150 people on the tricky rules")
   func sessionAsksEveryNecessaryQuestion() throws {
     let bundled = try #require(Self.bundled)
@@ -287,6 +320,10 @@ struct AdaptivityTests {
     for run in report.cases {
       let necessary = try #require(run.necessary)
       #expect(necessary.allSatisfy(run.asked.contains), "case \(run.id) does not ask \(necessary.filter { !run.asked.contains($0) })")
+      // The count with enough of each score's items is a lower bound too: the session,
+      // which reaches the same assessment, asks at least that many.
+      let least = try #require(run.least)
+      #expect(least >= necessary.count && least <= run.asked.count, "case \(run.id): at least \(least), asked \(run.asked.count)")
     }
     let shares = try #require(report.necessaryShares)
     #expect(shares.mean <= report.meanShare && shares.maximum <= report.maximumShare)

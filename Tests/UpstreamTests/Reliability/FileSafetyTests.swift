@@ -114,7 +114,9 @@ struct FileSafetyTests {
     #expect(second.status == 4)
     #expect(second.errors.contains("the session file '\(folder.path)/s.json' is in use by another questionnaire"))
     try input.fileHandleForWriting.close()
-    first.waitUntilExit()
+    // Not `waitUntilExit()`, which can miss the exit under CI's faked clock and wait for ever.
+    let ending = Date().addingTimeInterval(30)
+    while first.isRunning, Date() < ending { usleep(10_000) }
     // Once the first has ended, the file can be resumed.
     let third = try UpstreamBinary.run(["ask", "--resume", "s.json"], input: "quit\n", in: folder.url)
     #expect(third.status != 4, "\(third.errors)")

@@ -79,16 +79,11 @@ struct HostileInputTests {
   /// Runs `upstream ARGUMENTS REDIRECTION` in a shell and returns what it wrote to
   /// standard error, followed by `exit N`.
   static func shell(_ arguments: String, _ redirection: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", "'\(UpstreamBinary.path)' \(arguments) \(redirection); echo \"exit $?\" >&2"]
-    process.environment = ChildEnvironment.clean()
-    let errors = Pipe()
-    process.standardError = errors
-    try process.run()
-    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return text
+    let shell = try ChildProgram(
+      "/bin/sh", ["-c", "'\(UpstreamBinary.path)' \(arguments) \(redirection); echo \"exit $?\" >&2"],
+      environment: ChildEnvironment.clean())
+    shell.wait(seconds: 120)
+    return shell.errors
   }
 
   @Test("a closed or full standard output ends with exit 4 and a message, never a crash")

@@ -45,12 +45,13 @@ enum UpstreamBinary {
     return packageRoot.appendingPathComponent(".build/debug/upstream").path
   }
 
-  /// Runs `upstream` with arguments, optional standard input, in a working directory.
-  static func run(_ arguments: [String], input: String? = nil, in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
+  /// Runs `upstream` with arguments, optional standard input, in a working directory
+  /// (killed after `seconds`, which fails the test with status 137 rather than stalling
+  /// the run).
+  static func run(
+    _ arguments: [String], input: String? = nil, in directory: URL? = nil, environment: [String: String] = [:],
+    seconds: Double = 300
+  ) throws -> Result {
     var env = ChildEnvironment.clean()
     env["NO_COLOR"] = "1"
     // The test's own fixed day, and no width inherited from the terminal running the suite.
@@ -59,23 +60,9 @@ enum UpstreamBinary {
     env["COLUMNS"] = nil
     env["LINES"] = nil
     for (key, value) in environment { env[key] = value }
-    process.environment = env
-    let output = Pipe()
-    let errors = Pipe()
-    let standardInput = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = standardInput
-    try process.run()
-    if let input { standardInput.fileHandleForWriting.write(Data(input.utf8)) }
-    try standardInput.fileHandleForWriting.close()
-    // Read both pipes before waiting, so a large output cannot block the child.
-    let outData = output.fileHandleForReading.readDataToEndOfFile()
-    let errData = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(
-      status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
-      errors: String(decoding: errData, as: UTF8.self))
+    let program = try ChildProgram(path, arguments, environment: env, input: input ?? "", in: directory)
+    let ending = program.wait(seconds: seconds)
+    return Result(status: ending.status, output: program.output, errors: program.errors)
   }
 }
 

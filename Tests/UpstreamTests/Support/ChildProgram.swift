@@ -8,12 +8,14 @@ import Foundation
 
 // MARK: - A program started with posix_spawn
 
-/// A program the server tests start (the server itself, curl, python3, nginx), started with
-/// `posix_spawn` and reaped with `waitpid`, its standard streams in files.
+/// A program a test starts (the `upstream` binary, the server, curl, python3, nginx,
+/// Chromium, Graphviz), started with `posix_spawn` and reaped with `waitpid`, its standard
+/// streams in files.
 ///
 /// Not Foundation's `Process`: under libfaketime (CI's run on a date years ahead) its
-/// `waitUntilExit()` for a short-lived tool can miss the tool's exit while another child
-/// (the server) is running, and wait for ever. Here every wait has a deadline.
+/// `waitUntilExit()` can miss a child's exit while other children are running, and wait
+/// for ever, which stalls the whole run with no test failing. Here every wait polls
+/// `waitpid` and has a deadline, so the worst a lost child does is fail its own test.
 final class ChildProgram: @unchecked Sendable {
   /// How a program ended.
   enum Ending: Equatable {
@@ -33,13 +35,21 @@ final class ChildProgram: @unchecked Sendable {
   private let folder: TemporaryFolder
   private var ending: Ending?
 
-  /// Starts `path` with `arguments`; `input` is its standard input.
-  init(_ path: String, _ arguments: [String], environment: [String: String], input: String = "") throws {
+  /// Starts `path` with `arguments`; `input` is its standard input; `directory`, when
+  /// given, its working folder.
+  init(_ path: String, _ arguments: [String], environment: [String: String], input: String = "", in directory: URL? = nil)
+    throws
+  {
     folder = try TemporaryFolder()
     let inputPath = try folder.write("input", input)
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
+    if let directory { try Self.addChangeDirectory(&actions, directory.path) }
+    // Only the three standard streams: a descriptor another test has open (the write end
+    // of a pipe it reads to the end) must not live on in this program, or that test's
+    // read would wait for this program (a server, say) to end.
+    Self.addCloseInherited(&actions)
     posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, folder.path + "/output", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     posix_spawn_file_actions_addopen(&actions, 2, folder.path + "/errors", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
@@ -52,10 +62,40 @@ final class ChildProgram: @unchecked Sendable {
     pid = child
   }
 
-  /// Everything the program has written to standard output so far.
-  var output: String { (try? String(contentsOfFile: folder.path + "/output", encoding: .utf8)) ?? "" }
+  // MARK: File actions the C headers hide
+
+  // glibc's `posix_spawn_file_actions_addchdir_np` and `…_addclosefrom_np` are declared
+  // only for `_GNU_SOURCE`, which Swift's Glibc module is not built with; they are looked
+  // up by name. (Darwin has the first; the second is skipped where it is missing.)
+  private typealias ChangeDirectoryAction = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+  private typealias CloseFromAction = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+  private static func function<T>(_ name: String, as type: T.Type) -> T? {
+    // The program's own handle: its libraries' symbols, the C library's among them.
+    guard let symbol = dlsym(dlopen(nil, RTLD_NOW), name) else { return nil }
+    return unsafeBitCast(symbol, to: type)
+  }
+
+  private static func addChangeDirectory(_ actions: inout posix_spawn_file_actions_t, _ path: String) throws {
+    guard let change = function("posix_spawn_file_actions_addchdir_np", as: ChangeDirectoryAction.self) else {
+      throw ServerTestError("this C library cannot start a program in another folder (no posix_spawn_file_actions_addchdir_np)")
+    }
+    _ = change(&actions, path)
+  }
+
+  private static func addCloseInherited(_ actions: inout posix_spawn_file_actions_t) {
+    _ = function("posix_spawn_file_actions_addclosefrom_np", as: CloseFromAction.self).map { $0(&actions, 3) }
+  }
+
+  /// Everything the program has written to standard output so far (bytes that are not
+  /// UTF-8 shown as U+FFFD, as a terminal would show something).
+  var output: String { Self.text(of: folder.path + "/output") }
   /// Everything the program has written to standard error so far.
-  var errors: String { (try? String(contentsOfFile: folder.path + "/errors", encoding: .utf8)) ?? "" }
+  var errors: String { Self.text(of: folder.path + "/errors") }
+
+  private static func text(of path: String) -> String {
+    String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+  }
 
   /// Whether the program has not ended yet (reaps it if it has).
   var isRunning: Bool { poll() == nil }
