@@ -118,23 +118,24 @@ public struct Answers: Sendable, Hashable, Codable {
     return .object(date + values.sorted { $0.key < $1.key }.map { ($0.key, $0.value.json) })
   }
 
-  /// The bytes of `json` written compactly, given the ids that can be answered, sorted (a
-  /// knowledge base's question ids): what the answers hash is taken over. When most ids
-  /// are answered, looking each up and writing it straight away is cheaper than sorting
-  /// the answers and building the object, which a batch does for every line.
-  package func compactJSONUTF8(sortedIDs: [String]) -> [UInt8] {
-    guard values.count * 3 >= sortedIDs.count else { return JSONWriter.compactUTF8(json) }
-    var written = 0
-    let bytes = JSONWriter.compactObjectUTF8 { member in
-      if let assessmentDate { member(Self.assessmentDateKey, .string(assessmentDate.description)) }
-      for id in sortedIDs {
-        guard let value = values[id] else { continue }
-        member(id, value.json)
-        written += 1
-      }
+  /// The bytes of `json` written compactly, for answers checked against `knowledgeBase`:
+  /// what the answers hash is taken over. The answers are put in id order by each
+  /// question's place among the knowledge base's sorted ids (`questionRankByID`), which is
+  /// cheaper than comparing the ids, and reads only this line's own id strings, not the
+  /// knowledge base's, which every thread of a batch shares.
+  package func compactJSONUTF8(in knowledgeBase: KnowledgeBase) -> [UInt8] {
+    var ranked: [(rank: Int, id: String, value: AnswerValue)] = []
+    ranked.reserveCapacity(values.count)
+    for (id, value) in values {
+      // An answer to an id the knowledge base lacks (answers not checked against it).
+      guard case .question(let index)? = knowledgeBase.symbols[id] else { return JSONWriter.compactUTF8(json) }
+      ranked.append((knowledgeBase.questionRankByID[index], id, value))
     }
-    // An answer to an id not in the list (answers not checked against the knowledge base).
-    return written == values.count ? bytes : JSONWriter.compactUTF8(json)
+    ranked.sort { $0.rank < $1.rank }
+    return JSONWriter.compactObjectUTF8 { member in
+      if let assessmentDate { member(Self.assessmentDateKey, .string(assessmentDate.description)) }
+      for answer in ranked { member(answer.id, answer.value.json) }
+    }
   }
 
   /// Room for this many answers, made before they are added one by one.

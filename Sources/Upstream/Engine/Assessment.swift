@@ -48,11 +48,15 @@ public struct Assessment: Sendable {
   package var filledInScores: [ScoreResult] {
     let kb = knowledgeBase
     guard !kb.scores.isEmpty else { return [] }
+    // The questions answered, by index, from this assessment's own answers ("not sure"
+    // included): looking up shared id strings would contend on a batch's threads.
+    var answered = [Bool](repeating: false, count: kb.questions.count)
+    for id in answers.values.keys {
+      if case .question(let index)? = kb.symbols[id] { answered[index] = true }
+    }
     return scores.filter { result in
       if !result.contributions.isEmpty || result.lowestThousandths != result.highestThousandths { return true }
-      return kb.rulesAddingToScore[result.score].contains { rule in
-        kb.rules[rule].condition.questionsRead.contains { kb.isScoreItem[$0] && answers[kb.questions[$0].id] != nil }
-      }
+      return kb.scoreItemsRead[result.score].contains { answered[$0] }
     }
   }
 

@@ -16,7 +16,7 @@ extension Assessment {
     RecommendationTree.Stamp(
       knowledgeBaseName: knowledgeBase.header.name, knowledgeBaseVersion: knowledgeBase.header.version,
       contentHash: knowledgeBase.contentHash, answers: answers,
-      answersHash: SHA256.hex(answers.compactJSONUTF8(sortedIDs: knowledgeBase.questionIDsSorted)))
+      answersHash: SHA256.hex(answers.compactJSONUTF8(in: knowledgeBase)))
   }
 }
 

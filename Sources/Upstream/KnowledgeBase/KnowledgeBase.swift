@@ -41,6 +41,12 @@ public final class KnowledgeBase: Sendable {
   /// The question ids, sorted: the order of an answers file's members, which the answers
   /// hash of every assessment is taken over.
   let questionIDsSorted: [String]
+  /// For each question, its place in `questionIDsSorted`: a line's answers are put in that
+  /// order by these numbers, without reading the shared id strings (on a batch's worker
+  /// threads every read of a shared string updates a count all the threads share).
+  let questionRankByID: [Int]
+  /// For each score, its items read by the rules that add to it (`isScoreItem`).
+  let scoreItemsRead: [[Int]]
 
   init(
     header: Header, sources: [Source], questions: [Question], findings: [Finding], scores: [Score],
@@ -58,7 +64,11 @@ public final class KnowledgeBase: Sendable {
     self.rules = rules
     self.contentHash = contentHash
     self.symbols = symbols
-    questionIDsSorted = questions.map(\.id).sorted()
+    let rankedIndices = questions.indices.sorted { questions[$0].id < questions[$1].id }
+    questionIDsSorted = rankedIndices.map { questions[$0].id }
+    var ranks = [Int](repeating: 0, count: questions.count)
+    for (rank, index) in rankedIndices.enumerated() { ranks[index] = rank }
+    questionRankByID = ranks
     var byQuestion = [[Int]](repeating: [], count: questions.count)
     var byFinding = [[Int]](repeating: [], count: findings.count)
     var byScore = [[Int]](repeating: [], count: scores.count)
@@ -81,7 +91,17 @@ public final class KnowledgeBase: Sendable {
     self.rulesConcludingFinding = byFinding
     self.rulesAddingToScore = byScore
     let scoring = Set(byScore.flatMap { $0 })
-    self.isScoreItem = byQuestion.map { readers in !readers.isEmpty && readers.allSatisfy(scoring.contains) }
+    let isScoreItem = byQuestion.map { readers in !readers.isEmpty && readers.allSatisfy(scoring.contains) }
+    self.isScoreItem = isScoreItem
+    self.scoreItemsRead = byScore.map { scoreRules in
+      var items: [Int] = []
+      for rule in scoreRules {
+        questionsRead.removeAll(keepingCapacity: true)
+        rules[rule].condition.collectQuestions(into: &questionsRead)
+        for question in questionsRead where isScoreItem[question] && !items.contains(question) { items.append(question) }
+      }
+      return items.sorted()
+    }
     self.plan = EvaluationPlan(rules)
     // Rules reading each finding and each score (directly, or through a stratum's condition).
     var readingFinding = [[Int]](repeating: [], count: findings.count)
