@@ -124,17 +124,20 @@ public struct Answers: Sendable, Hashable, Codable {
   /// cheaper than comparing the ids, and reads only this line's own id strings, not the
   /// knowledge base's, which every thread of a batch shares.
   package func compactJSONUTF8(in knowledgeBase: KnowledgeBase) -> [UInt8] {
-    var ranked: [(rank: Int, id: String, value: AnswerValue)] = []
-    ranked.reserveCapacity(values.count)
-    for (id, value) in values {
+    // For each place among the sorted ids, where its answer is in `values`.
+    var atRank = [Dictionary<String, AnswerValue>.Index?](repeating: nil, count: knowledgeBase.questions.count)
+    var index = values.startIndex
+    while index != values.endIndex {
       // An answer to an id the knowledge base lacks (answers not checked against it).
-      guard case .question(let index)? = knowledgeBase.symbols[id] else { return JSONWriter.compactUTF8(json) }
-      ranked.append((knowledgeBase.questionRankByID[index], id, value))
+      guard case .question(let question)? = knowledgeBase.symbols[values[index].key] else {
+        return JSONWriter.compactUTF8(json)
+      }
+      atRank[knowledgeBase.questionRankByID[question]] = index
+      values.formIndex(after: &index)
     }
-    ranked.sort { $0.rank < $1.rank }
     return JSONWriter.compactObjectUTF8 { member in
       if let assessmentDate { member(Self.assessmentDateKey, .string(assessmentDate.description)) }
-      for answer in ranked { member(answer.id, answer.value.json) }
+      for case let index? in atRank { member(values[index].key, values[index].value.json) }
     }
   }
 

@@ -49,14 +49,19 @@ public struct Assessment: Sendable {
     let kb = knowledgeBase
     guard !kb.scores.isEmpty else { return [] }
     // The questions answered, by index, from this assessment's own answers ("not sure"
-    // included): looking up shared id strings would contend on a batch's threads.
-    var answered = [Bool](repeating: false, count: kb.questions.count)
-    for id in answers.values.keys {
-      if case .question(let index)? = kb.symbols[id] { answered[index] = true }
-    }
+    // included), worked out once a score needs them: looking up the shared id strings
+    // instead would contend on a batch's threads.
+    var answered: [Bool]?
     return scores.filter { result in
       if !result.contributions.isEmpty || result.lowestThousandths != result.highestThousandths { return true }
-      return kb.scoreItemsRead[result.score].contains { answered[$0] }
+      if answered == nil {
+        var marks = [Bool](repeating: false, count: kb.questions.count)
+        for id in answers.values.keys {
+          if case .question(let index)? = kb.symbols[id] { marks[index] = true }
+        }
+        answered = marks
+      }
+      return kb.scoreItemsRead[result.score].contains { answered?[$0] == true }
     }
   }
 
