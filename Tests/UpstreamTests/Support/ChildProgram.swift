@@ -70,21 +70,25 @@ final class ChildProgram: @unchecked Sendable {
   private typealias ChangeDirectoryAction = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
   private typealias CloseFromAction = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
 
+  /// Looked up once, in the program's own handle (its libraries' symbols, the C
+  /// library's among them).
+  private static let changeDirectory = function("posix_spawn_file_actions_addchdir_np", as: ChangeDirectoryAction.self)
+  private static let closeFrom = function("posix_spawn_file_actions_addclosefrom_np", as: CloseFromAction.self)
+
   private static func function<T>(_ name: String, as type: T.Type) -> T? {
-    // The program's own handle: its libraries' symbols, the C library's among them.
     guard let symbol = dlsym(dlopen(nil, RTLD_NOW), name) else { return nil }
     return unsafeBitCast(symbol, to: type)
   }
 
   private static func addChangeDirectory(_ actions: inout posix_spawn_file_actions_t, _ path: String) throws {
-    guard let change = function("posix_spawn_file_actions_addchdir_np", as: ChangeDirectoryAction.self) else {
+    guard let changeDirectory else {
       throw ServerTestError("this C library cannot start a program in another folder (no posix_spawn_file_actions_addchdir_np)")
     }
-    _ = change(&actions, path)
+    _ = changeDirectory(&actions, path)
   }
 
   private static func addCloseInherited(_ actions: inout posix_spawn_file_actions_t) {
-    _ = function("posix_spawn_file_actions_addclosefrom_np", as: CloseFromAction.self).map { $0(&actions, 3) }
+    _ = closeFrom?(&actions, 3)
   }
 
   /// Everything the program has written to standard output so far (bytes that are not
