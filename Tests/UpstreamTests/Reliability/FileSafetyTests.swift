@@ -115,8 +115,8 @@ struct FileSafetyTests {
     #expect(second.errors.contains("the session file '\(folder.path)/s.json' is in use by another questionnaire"))
     try input.fileHandleForWriting.close()
     // Not `waitUntilExit()`, which can miss the exit under CI's faked clock and wait for ever.
-    let ending = Date().addingTimeInterval(30)
-    while first.isRunning, Date() < ending { usleep(10_000) }
+    let ending = ContinuousClock.now + .seconds(30)
+    while first.isRunning, ContinuousClock.now < ending { usleep(10_000) }
     // Once the first has ended, the file can be resumed.
     let third = try UpstreamBinary.run(["ask", "--resume", "s.json"], input: "quit\n", in: folder.url)
     #expect(third.status != 4, "\(third.errors)")
