@@ -222,11 +222,12 @@ extension AdaptivityReport {
     var counted = Set(necessary)
     var least = necessary.count
     // A score with more items first: an item shared with a subscale counts for the whole.
-    let scores = knowledgeBase.scores.indices.map { ($0, scoreItems($0, in: knowledgeBase)) }
-      .sorted { ($1.1.count, $0.0) < ($0.1.count, $1.0) }
-    for (_, scoreItems) in scores {
+    let scores = knowledgeBase.scores.indices.sorted {
+      (knowledgeBase.scoreItemsRead[$1].count, $0) < (knowledgeBase.scoreItemsRead[$0].count, $1)
+    }
+    for score in scores {
       // The score's answered items that are not necessary alone, each with its answers.
-      let items = scoreItems.compactMap { index -> (id: String, ends: [AnswerValue])? in
+      let items = knowledgeBase.scoreItemsRead[score].compactMap { index -> (id: String, ends: [AnswerValue])? in
         let question = knowledgeBase.questions[index]
         guard !counted.contains(question.id), collected[question.id] != nil else { return nil }
         switch question.kind {
@@ -263,17 +264,6 @@ extension AdaptivityReport {
       return answers.reduce([[]]) { partial, choices in partial.flatMap { prefix in choices.map { prefix + [$0] } } }
     }
     return (0..<directions).map { direction in answers.map { $0[min(direction, $0.count - 1)] } }
-  }
-
-  /// The questions whose answers add points to a score.
-  private static func scoreItems(_ score: Int, in knowledgeBase: KnowledgeBase) -> [Int] {
-    var items: [Int] = []
-    for rule in knowledgeBase.rules {
-      let adds = rule.conclusions.contains { if case .addPoints(score, _) = $0 { true } else { false } }
-      guard adds else { continue }
-      for question in rule.condition.questionsRead where !items.contains(question) { items.append(question) }
-    }
-    return items.sorted()
   }
 
   /// Every way of choosing `size` of `count` things, as sorted indices, in order.

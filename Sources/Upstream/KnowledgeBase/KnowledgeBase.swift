@@ -38,12 +38,11 @@ public final class KnowledgeBase: Sendable {
   /// For each question, whether it is a scored instrument's own item: read only by rules
   /// that add to scores.
   let isScoreItem: [Bool]
-  /// The question ids, sorted: the order of an answers file's members, which the answers
-  /// hash of every assessment is taken over.
-  let questionIDsSorted: [String]
-  /// For each question, its place in `questionIDsSorted`: a line's answers are put in that
-  /// order by these numbers, without reading the shared id strings (on a batch's worker
-  /// threads every read of a shared string updates a count all the threads share).
+  /// For each question, its place among the question ids sorted: the order of an answers
+  /// file's members, which the answers hash of every assessment is taken over. A line's
+  /// answers are put in that order by these numbers, without reading the shared id strings
+  /// (on a batch's worker threads every read of a shared string updates a count all the
+  /// threads share).
   let questionRankByID: [Int]
   /// For each score, its items read by the rules that add to it (`isScoreItem`).
   let scoreItemsRead: [[Int]]
@@ -65,7 +64,6 @@ public final class KnowledgeBase: Sendable {
     self.contentHash = contentHash
     self.symbols = symbols
     let rankedIndices = questions.indices.sorted { questions[$0].id < questions[$1].id }
-    questionIDsSorted = rankedIndices.map { questions[$0].id }
     var ranks = [Int](repeating: 0, count: questions.count)
     for (rank, index) in rankedIndices.enumerated() { ranks[index] = rank }
     questionRankByID = ranks
