@@ -93,16 +93,18 @@ struct Run {
   /// `known` may give a rule's outcome from an earlier assessment (for incremental
   /// re-assessment); rules it returns nil for are evaluated.
   mutating func evaluateAllRules(known: (Int) -> Truth? = { _ in nil }) {
-    let plan = knowledgeBase.plan
+    // The plan's lists are read where they are, not through a copy of the plan: a copy
+    // counts a reference to each list, and every job running at once shares those counts.
+    let knowledgeBase = self.knowledgeBase
     let slots = sheet.slots
     // The stack of outcomes lives on the call stack: nothing is allocated per assessment.
-    withUnsafeTemporaryAllocation(of: Truth.self, capacity: plan.deepestStack) { stack in
+    withUnsafeTemporaryAllocation(of: Truth.self, capacity: knowledgeBase.plan.deepestStack) { stack in
       stack.initialize(repeating: .unknown)
       slots.withUnsafeBufferPointer { slots in
-        plan.steps.withUnsafeBufferPointer { steps in
-          plan.ruleStart.withUnsafeBufferPointer { ruleStart in
+        knowledgeBase.plan.steps.withUnsafeBufferPointer { steps in
+          knowledgeBase.plan.ruleStart.withUnsafeBufferPointer { ruleStart in
             for rule in 0..<(ruleStart.count - 1) {
-              switch known(rule) ?? run(steps, ruleStart[rule]..<ruleStart[rule + 1], plan, slots, stack) {
+              switch known(rule) ?? run(steps, ruleStart[rule]..<ruleStart[rule + 1], slots, stack) {
               case .holds(let premise): fire(rule, premise: premise)
               case .unknown: postpone(rule)
               case .fails: break
@@ -120,7 +122,7 @@ struct Run {
   /// call per rule (saving and restoring registers) cost as much as the steps it ran.
   @inline(__always)
   private mutating func run(
-    _ steps: UnsafeBufferPointer<EvaluationPlan.Step>, _ range: Range<Int>, _ plan: EvaluationPlan,
+    _ steps: UnsafeBufferPointer<EvaluationPlan.Step>, _ range: Range<Int>,
     _ slots: UnsafeBufferPointer<AnswerSheet.Slot>, _ stack: UnsafeMutableBufferPointer<Truth>
   ) -> Truth {
     var top = 0
@@ -137,7 +139,7 @@ struct Run {
         stack[top] = ConditionMatcher.match(certainty: certainty, lowest: lowest, highest: highest, step.comparison, step.low)
         top += 1
       case .score:
-        stack[top] = matchScore(Int(steps[index].subject), plan.scoreTests[Int(steps[index].argument)])
+        stack[top] = matchScore(Int(steps[index].subject), knowledgeBase.plan.scoreTests[Int(steps[index].argument)])
         top += 1
       case .not:
         stack[top - 1] = stack[top - 1].negated
@@ -194,8 +196,10 @@ struct Run {
   /// Applies a rule's conclusions with the certainty of its condition.
   private mutating func fire(_ index: Int, premise: Double) {
     firings.append(Firing(rule: index, premise: premise))
-    for conclusion in knowledgeBase.rules[index].conclusions {
-      switch conclusion {
+    // Read through the knowledge base each time: a copy of the plan would count a
+    // reference to each of its lists, shared with every other job, on every firing.
+    for position in knowledgeBase.plan.conclusionStart[index]..<knowledgeBase.plan.conclusionStart[index + 1] {
+      switch knowledgeBase.plan.conclusions[position] {
       case .certainty(let finding, let certainty):
         let contribution = certainty * premise
         if contribution > 0 { findingTallies[finding].forRemaining *= 1 - contribution }
@@ -211,8 +215,9 @@ struct Run {
   /// Records a rule whose condition is unknown: its conclusions could still follow.
   private mutating func postpone(_ index: Int) {
     undecidedRules.append(index)
-    for conclusion in knowledgeBase.rules[index].conclusions {
-      switch conclusion {
+    // Read through the knowledge base, as in `fire`.
+    for position in knowledgeBase.plan.conclusionStart[index]..<knowledgeBase.plan.conclusionStart[index + 1] {
+      switch knowledgeBase.plan.conclusions[position] {
       case .certainty(let finding, let certainty):
         if certainty > 0 { findingTallies[finding].undecidedForRemaining *= 1 - certainty }
         if certainty < 0 { findingTallies[finding].undecidedAgainstRemaining *= 1 + certainty }
@@ -350,9 +355,10 @@ struct Run {
       let order = kind == .link ? rule : drawn.count
       drawn.append(Drawn(kind: kind, key: key, order: order, rule: rule, premise: premise, amount: amount, points: points, urgency: urgency))
     }
+    // The plan read where it is, as in `evaluateAllRules`.
     for firing in firings {
-      for conclusion in kb.rules[firing.rule].conclusions {
-        switch conclusion {
+      for position in kb.plan.conclusionStart[firing.rule]..<kb.plan.conclusionStart[firing.rule + 1] {
+        switch kb.plan.conclusions[position] {
         case .certainty(let finding, let certainty): draw(.evidence, finding, firing.rule, firing.premise, certainty * firing.premise)
         case .addPoints(let score, let thousandths): draw(.points, score, firing.rule, points: thousandths)
         case .upstream(let contributor, let finding): draw(.link, contributor * findingCount + finding, firing.rule)
@@ -362,7 +368,9 @@ struct Run {
       }
     }
     for rule in undecidedRules {
-      for case .certainty(let finding, _) in kb.rules[rule].conclusions { draw(.undecided, finding, rule) }
+      for position in kb.plan.conclusionStart[rule]..<kb.plan.conclusionStart[rule + 1] {
+        if case .certainty(let finding, _) = kb.plan.conclusions[position] { draw(.undecided, finding, rule) }
+      }
     }
     if drawn.count > 1 { drawn.sort { ($0.kind.rawValue, $0.key, $0.order) < ($1.kind.rawValue, $1.key, $1.order) } }
     // Where each kind's run is in the sorted list, found in one pass over it: the kinds

@@ -11,6 +11,11 @@
 /// A rule whose whole condition is an `and` stops at its first part that fails: the last
 /// step of each such part is marked `failsRule`, since one failing part fails the rule
 /// whatever the others give (most rules fail, most of them on an early part).
+///
+/// Every rule's conclusions are laid out the same way, one after another in one flat list,
+/// so applying a rule that fires reads memory next to the last one it read, not a list of
+/// its own somewhere on the heap (on a knowledge base of 10,000 rules, that read was a
+/// cache miss on nearly every firing).
 struct EvaluationPlan: Sendable {
   /// What a step does.
   enum Operation: UInt8, Sendable {
@@ -39,11 +44,20 @@ struct EvaluationPlan: Sendable {
   /// Rule `r`'s program is `steps[ruleStart[r]..<ruleStart[r + 1]]`.
   private(set) var ruleStart: [Int] = [0]
   private(set) var scoreTests: [ScoreTest] = []
+  /// Every rule's conclusions, rule after rule: rule `r`'s are
+  /// `conclusions[conclusionStart[r]..<conclusionStart[r + 1]]`, in the order written.
+  private(set) var conclusions: [Conclusion] = []
+  private(set) var conclusionStart: [Int] = [0]
   /// The most outcomes any program holds at once, to size the stack.
   private(set) var deepestStack = 1
 
   init(_ rules: [Rule]) {
     steps.reserveCapacity(rules.count * 4)
+    conclusionStart.reserveCapacity(rules.count + 1)
+    for rule in rules {
+      conclusions.append(contentsOf: rule.conclusions)
+      conclusionStart.append(conclusions.count)
+    }
     for index in rules.indices {
       var depth = 0
       let condition = rules[index].condition

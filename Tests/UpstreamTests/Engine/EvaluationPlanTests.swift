@@ -72,6 +72,21 @@ struct EvaluationPlanTests {
     }
   }
 
+  @Test("the plan lists each rule's conclusions as written, rule after rule, for the engine to apply")
+  func conclusionsInPlan() throws {
+    let shipped = try #require(KnowledgeBase.bundled().knowledgeBase)
+    let synthetic = SyntheticKnowledgeBase(questions: 40, rules: 150, depth: 5, seed: 5)
+    let generated = try #require(KnowledgeBase.compile(files: [("g.rules", synthetic.ruleText)]).knowledgeBase)
+    for knowledgeBase in [shipped, generated] {
+      let plan = knowledgeBase.plan
+      #expect(plan.conclusionStart.count == knowledgeBase.rules.count + 1)
+      for (index, rule) in knowledgeBase.rules.enumerated() {
+        #expect(Array(plan.conclusions[plan.conclusionStart[index]..<plan.conclusionStart[index + 1]]) == rule.conclusions)
+      }
+      #expect(plan.conclusions.count == knowledgeBase.rules.reduce(0) { $0 + $1.conclusions.count })
+    }
+  }
+
   @Test("the generated CLIPS program declares every rule and finding")
   func clipsProgram() {
     let synthetic = SyntheticKnowledgeBase(.small)
