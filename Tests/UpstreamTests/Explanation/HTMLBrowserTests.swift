@@ -37,7 +37,7 @@ struct HTMLBrowserTests {
       [
         "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
         "--user-data-dir=\(folder.path)/profile",
-      ] + arguments, environment: ChildEnvironment.clean(), in: folder.url)
+      ] + arguments, environment: ChildEnvironment.clean(temporaryFolder: folder), in: folder.url)
     browser.wait(seconds: 120)
     return browser.output
   }

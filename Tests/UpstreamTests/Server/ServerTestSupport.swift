@@ -169,9 +169,13 @@ func httpRequest(
 }
 
 /// Runs a program (curl, python3, openssl) found on the PATH and returns its exit status,
-/// standard output and standard error (at most 120 seconds, then it is killed).
-func runTool(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String, errors: String) {
-  let program = try ChildProgram("/usr/bin/env", [executable] + arguments, environment: ChildEnvironment.clean(), input: input ?? "")
+/// standard output and standard error (at most 120 seconds, then it is killed). With
+/// `temporaryFolder`, the program and what it starts keep their scratch files there.
+func runTool(
+  _ executable: String, _ arguments: [String], input: String? = nil, temporaryFolder: TemporaryFolder? = nil
+) throws -> (status: Int32, output: String, errors: String) {
+  let environment = temporaryFolder.map { ChildEnvironment.clean(temporaryFolder: $0) } ?? ChildEnvironment.clean()
+  let program = try ChildProgram("/usr/bin/env", [executable] + arguments, environment: environment, input: input ?? "")
   return (program.wait(seconds: 120).status, program.output, program.errors)
 }
 

@@ -22,6 +22,16 @@ enum ChildEnvironment {
     for name in fakedClockVariables { environment[name] = nil }
     return environment
   }
+
+  /// The clean environment with the program's scratch files in a test's own folder:
+  /// Chromium makes a folder of its own in the temporary folder on every start
+  /// (`org.chromium.Chromium.*`) and leaves it behind; here it goes where the test's
+  /// folder is removed with it.
+  static func clean(temporaryFolder: TemporaryFolder) -> [String: String] {
+    var environment = clean()
+    environment["TMPDIR"] = temporaryFolder.path
+    return environment
+  }
 }
 
 /// Runs the real `upstream` binary built beside the test bundle.

@@ -150,7 +150,9 @@ struct WebBrowserTests {
     let file = Self.outputFolder.appendingPathComponent("plan.json").path
     try JSONSerialization.data(withJSONObject: plan, options: [.sortedKeys, .prettyPrinted]).write(to: URL(fileURLWithPath: file))
     let script = UpstreamBinary.packageRoot.appendingPathComponent("Tests/Browser/personas.py").path
-    let result = try runTool("python3", [script, file])
+    // Chromium's scratch folders go in a folder removed after the test, not in /tmp.
+    let scratch = try TemporaryFolder()
+    let result = try runTool("python3", [script, file], temporaryFolder: scratch)
     try? result.output.write(to: Self.outputFolder.appendingPathComponent("report.txt"), atomically: true, encoding: .utf8)
     let failed = result.output.split(separator: "\n").filter { $0.hasPrefix("FAIL") }
     #expect(result.status == 0 && failed.isEmpty, "\(failed.joined(separator: "\n"))\n\(result.output.suffix(2_000))\(result.errors.suffix(2_000))")
