@@ -68,7 +68,7 @@ struct BatchPipelineTests {
     let lines = CaseLoader.bundled(for: knowledgeBase).cases.prefix(4).map { JSONWriter.compact($0.answers.json) }
     let batches = 32
     let group = DispatchGroup()
-    let counts = LockedCounts()
+    let assessed = Locked(0)
     // An app embedding the library calls `run` from its own queue; 32 runs at once block
     // 32 of the pool's threads, more than it gives a 2-core machine. Workers that needed
     // the pool too would wait for ever.
@@ -80,28 +80,12 @@ struct BatchPipelineTests {
             defer { next += 1 }
             return next < lines.count ? lines[next] : nil
           }, write: { _ in })
-        counts.add(summary.assessed)
+        assessed.update { $0 += summary.assessed }
       }
     }
     let ended = group.wait(timeout: .now() + 120)
     #expect(ended == .success, "the batches had not finished after 2 minutes")
-    #expect(counts.total == batches * lines.count)
-  }
-
-  /// A running total that threads add to.
-  private final class LockedCounts: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sum = 0
-    func add(_ count: Int) {
-      lock.lock()
-      sum += count
-      lock.unlock()
-    }
-    var total: Int {
-      lock.lock()
-      defer { lock.unlock() }
-      return sum
-    }
+    #expect(assessed.value == batches * lines.count)
   }
 
   @Test("a large input: every line once, in order, with no more than the pipeline's bound read ahead of what is written")

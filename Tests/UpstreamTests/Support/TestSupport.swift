@@ -84,35 +84,40 @@ enum UpstreamBinary {
 /// shows (signals, closed streams, the working folder, file descriptors, a terminal)
 /// launch the real binary with `UpstreamBinary.run`, as do a few end-to-end checks.
 enum UpstreamInProcess {
-  /// Output captured from a console, safe to append to from any thread.
-  private final class Capture: @unchecked Sendable {
-    private let lock = NSLock()
-    private var text = ""
-
-    func append(_ more: String) {
-      lock.lock()
-      text += more
-      lock.unlock()
-    }
-
-    var value: String {
-      lock.lock()
-      defer { lock.unlock() }
-      return text
-    }
-  }
-
   /// Runs `upstream` with arguments and optional standard input.
   static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) -> UpstreamBinary.Result {
     var env = ["NO_COLOR": "1", "SOURCE_DATE_EPOCH": String(testDay.daysSince1970 * 86_400)]
     for (key, value) in environment { env[key] = value }
-    let output = Capture()
-    let errors = Capture()
+    let output = Locked("")
+    let errors = Locked("")
     let data = Data((input ?? "").utf8)
     let console = Console(
-      write: { output.append($0) }, writeError: { errors.append($0) }, readInput: { data }, environment: env)
+      write: { text in output.update { $0 += text } }, writeError: { text in errors.update { $0 += text } }, readInput: { data },
+      environment: env)
     let status = UpstreamCommandLine.run(arguments, console: console)
     return UpstreamBinary.Result(status: status.rawValue, output: output.value, errors: errors.value)
+  }
+}
+
+/// A value that several threads update (a console's captured output, a running total),
+/// under a lock.
+final class Locked<Value>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: Value
+
+  init(_ value: Value) { stored = value }
+
+  /// Changes the value, with no other thread reading or changing it meanwhile.
+  func update(_ change: (inout Value) -> Void) {
+    lock.lock()
+    defer { lock.unlock() }
+    change(&stored)
+  }
+
+  var value: Value {
+    lock.lock()
+    defer { lock.unlock() }
+    return stored
   }
 }
 
