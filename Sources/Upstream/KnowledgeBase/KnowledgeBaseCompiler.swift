@@ -22,7 +22,8 @@ package enum KnowledgeBaseCompiler {
   /// rules' is computed at build time); otherwise it is computed here.
   ///
   /// With `jobs` above 1, the files are parsed on up to that many threads (they are
-  /// independent until they are resolved), the content hash is worked out alongside, and
+  /// independent until they are resolved; a large file in parts cut at its rules, see
+  /// `Parser.parts(of:count:minimumSize:)`), the content hash is worked out alongside, and
   /// the checks run side by side; the knowledge base and the diagnostics, in their order,
   /// are the same as with one job.
   package static func compile(
@@ -32,19 +33,25 @@ package enum KnowledgeBaseCompiler {
       return compile(parsed: files.map { ($0, Parser.parse($0)) }, checks: checks, contentHash: contentHash)
     }
     let hashing = contentHash == nil
-    // The last piece of work, when there is no hash yet, is hashing the files.
-    let pieces = Parallel.map(count: files.count + (hashing ? 1 : 0), jobs: jobs) { index -> ParallelPiece in
-      index < files.count
-        ? .parse(Parser.parse(files[index]))
+    // A large file is cut into parts at its rules, so that one big file parses on every
+    // job too; the last piece of work, when there is no hash yet, is hashing the files.
+    let parts = files.indices.flatMap { file in Parser.parts(of: files[file], count: jobs).map { (file: file, lines: $0) } }
+    let pieces = Parallel.map(count: parts.count + (hashing ? 1 : 0), jobs: jobs) { index -> ParallelPiece in
+      index < parts.count
+        ? .parse(Parser.parse(files[parts[index].file], lines: parts[index].lines))
         : .hash(Self.contentHash(of: files.sorted { $0.path < $1.path }))
     }
-    var parsed: [(source: SourceFile, parse: (file: SyntaxFile, diagnostics: [Diagnostic]))] = []
+    var partsOfFile: [[(file: SyntaxFile, diagnostics: [Diagnostic])]] = Array(repeating: [], count: files.count)
     var hash = contentHash
     for (index, piece) in pieces.enumerated() {
       switch piece {
-      case .parse(let parse): parsed.append((files[index], parse))
+      case .parse(let parse): partsOfFile[parts[index].file].append(parse)
       case .hash(let text): hash = text
       }
+    }
+    // A file whose parts found a problem is parsed again whole, for one parse's diagnostics.
+    let parsed = files.indices.map { file in
+      (source: files[file], parse: Parser.join(partsOfFile[file]) ?? Parser.parse(files[file]))
     }
     return compile(parsed: parsed, checks: checks, contentHash: hash, jobs: jobs)
   }

@@ -15,6 +15,8 @@ struct Lexer {
 
   private let source: SourceFile
   private let bytes: [UInt8]
+  /// Where the lexer stops: the end of the file, or of the part of it being read.
+  private let limit: Int
   private var position = 0
   private var line = 1
   private var column = 1
@@ -28,6 +30,18 @@ struct Lexer {
   init(_ source: SourceFile) {
     self.source = source
     self.bytes = source.bytes
+    self.limit = source.bytes.count
+  }
+
+  /// A lexer for the lines of `source` in `lines` (byte offsets; the part starts at the
+  /// start of a line, and ends at the start of one or at the end of the file), with every
+  /// position as in the whole file: the end of the part reads as the end of the file.
+  init(_ source: SourceFile, lines: Range<Int>) {
+    self.source = source
+    self.bytes = source.bytes
+    self.limit = min(lines.upperBound, source.bytes.count)
+    self.position = lines.lowerBound
+    self.line = source.location(ofOffset: lines.lowerBound).line
   }
 
   /// All tokens of the file, ending with `.endOfFile`, and the problems found.
@@ -46,10 +60,10 @@ struct Lexer {
 
   private var location: SourceLocation { SourceLocation(line: line, column: column, offset: position) }
 
-  private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
+  private var current: UInt8? { position < limit ? bytes[position] : nil }
 
   private func peek(_ ahead: Int) -> UInt8? {
-    position + ahead < bytes.count ? bytes[position + ahead] : nil
+    position + ahead < limit ? bytes[position + ahead] : nil
   }
 
   /// Moves past one byte, keeping line and column (columns count characters, not bytes).
@@ -226,7 +240,7 @@ struct Lexer {
   private mutating func readWord(from start: SourceLocation) -> (String, Bool) {
     // Word bytes are ASCII and never a line break: the column moves with the position.
     var lowercaseLetters = true
-    while position < bytes.count, isWordByte(bytes[position]) {
+    while position < limit, isWordByte(bytes[position]) {
       if bytes[position] < UInt8(ascii: "a") { lowercaseLetters = false }
       position += 1
     }

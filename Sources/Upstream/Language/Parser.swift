@@ -124,19 +124,80 @@ package struct Parser {
   /// The byte offset of each attribute's first word, for the formatter.
   private var attributeOffsets: [Int] = []
 
-  private init(source: SourceFile) {
+  private init(source: SourceFile, lexer: Lexer) {
     self.source = source
-    self.tokens = TokenWindow(Lexer(source))
+    self.tokens = TokenWindow(lexer)
   }
 
   /// Parses `source`, returning its syntax tree and every problem found on the way.
   package static func parse(_ source: SourceFile) -> (file: SyntaxFile, diagnostics: [Diagnostic]) {
-    var parser = Parser(source: source)
-    let declarations = parser.parseFile()
+    var parser = Parser(source: source, lexer: Lexer(source))
+    return parser.parseWhole()
+  }
+
+  private mutating func parseWhole() -> (file: SyntaxFile, diagnostics: [Diagnostic]) {
+    let declarations = parseFile()
     let file = SyntaxFile(
-      path: source.path, declarations: declarations, comments: parser.tokens.comments,
-      attributeOffsets: parser.attributeOffsets)
-    return (file, parser.tokens.diagnostics + parser.collector.diagnostics)
+      path: source.path, declarations: declarations, comments: tokens.comments, attributeOffsets: attributeOffsets)
+    return (file, tokens.diagnostics + collector.diagnostics)
+  }
+
+  // MARK: One file on several threads
+
+  /// Where a large file can be cut into parts that parse on threads of their own: at the
+  /// starts of lines that open a rule, about `count` equal parts (one part for a file under
+  /// `minimumSize` bytes, or one with no such line).
+  ///
+  /// No token spans lines, and `rule` is a reserved word that only opens a declaration:
+  /// where it starts a line, a parse of the whole file is at a declaration's start, or has
+  /// already found an error that the part before it finds too (it ends there instead).
+  /// ``join(_:)`` keeps the parts' parse only when no part found any problem.
+  package static func parts(of source: SourceFile, count: Int, minimumSize: Int = 1 << 18) -> [Range<Int>] {
+    let size = source.bytes.count
+    guard count > 1, size >= minimumSize else { return [0..<size] }
+    var cuts: [Int] = []
+    source.bytes.withUnsafeBufferPointer { bytes in
+      for part in 1..<count {
+        var offset = max(size * part / count, (cuts.last ?? 0) + 1)
+        while offset < size {
+          guard let newline = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) else {
+            offset = size
+            break
+          }
+          let start = newline + 1
+          if start + 5 <= size, bytes[start] == UInt8(ascii: "r"), bytes[start + 1] == UInt8(ascii: "u"),
+            bytes[start + 2] == UInt8(ascii: "l"), bytes[start + 3] == UInt8(ascii: "e"),
+            bytes[start + 4] == UInt8(ascii: " ") || bytes[start + 4] == UInt8(ascii: "\t")
+          {
+            cuts.append(start)
+            break
+          }
+          offset = start
+        }
+      }
+    }
+    let bounds = [0] + cuts + [size]
+    return (0..<(bounds.count - 1)).map { bounds[$0]..<bounds[$0 + 1] }
+  }
+
+  /// Parses the lines of `source` in `lines` (one of ``parts(of:count:minimumSize:)``),
+  /// with every position as in the whole file.
+  package static func parse(_ source: SourceFile, lines: Range<Int>) -> (file: SyntaxFile, diagnostics: [Diagnostic]) {
+    var parser = Parser(source: source, lexer: Lexer(source, lines: lines))
+    return parser.parseWhole()
+  }
+
+  /// The file's parse from its parts' parses, in order; nil when any part found a problem,
+  /// so that the file is parsed again whole and its diagnostics (their order, their cap)
+  /// are exactly one parse's.
+  package static func join(_ parts: [(file: SyntaxFile, diagnostics: [Diagnostic])]) -> (file: SyntaxFile, diagnostics: [Diagnostic])? {
+    guard let first = parts.first else { return nil }
+    if parts.count == 1 { return first }
+    guard parts.allSatisfy({ $0.diagnostics.isEmpty }) else { return nil }
+    let file = SyntaxFile(
+      path: first.file.path, declarations: parts.flatMap(\.file.declarations), comments: parts.flatMap(\.file.comments),
+      attributeOffsets: parts.flatMap(\.file.attributeOffsets))
+    return (file, [])
   }
 
   // MARK: Token helpers

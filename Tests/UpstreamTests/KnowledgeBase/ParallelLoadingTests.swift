@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import UpstreamTestSupport
 
 @testable import Upstream
 
@@ -100,6 +101,91 @@ struct ParallelLoadingTests {
       #expect(one.status == 0, "\(one.errors.prefix(2000))")
       #expect(two.output == one.output)
       #expect(one.output.split(separator: "\n").count == lines.count)
+    }
+  }
+}
+
+// MARK: - One file in parts
+
+extension ParallelLoadingTests {
+  /// Everything a parse gives, as text: the syntax tree (every node, with its range), the
+  /// comments, the attributes' offsets and the diagnostics.
+  private static func dumped(_ parse: (file: SyntaxFile, diagnostics: [Diagnostic])) -> String {
+    var text = ""
+    dump(parse.file, to: &text)
+    dump(parse.diagnostics, to: &text)
+    return text
+  }
+
+  /// The bundled rules as one file, with their comments: questions, scores, norms, red
+  /// flags and recommendations between the rules.
+  private static func bundledAsOneFile() -> SourceFile {
+    SourceFile(path: "all.rules", text: KnowledgeBase.bundled().files.map(\.text).joined(separator: "\n"))
+  }
+
+  @Test("a file parsed in parts cut at its rules gives the syntax tree, comments and offsets of one parse of it")
+  func partsJoinToTheWhole() throws {
+    let synthetic = SyntheticKnowledgeBase(questions: 60, rules: 400, depth: 5, seed: 9)
+    let files = [Self.bundledAsOneFile(), SourceFile(path: "synthetic.rules", text: synthetic.ruleText)]
+    for source in files {
+      let whole = Parser.parse(source)
+      #expect(whole.diagnostics.isEmpty, "\(whole.diagnostics.map(\.message))")
+      for count in [2, 3, 7, 40] {
+        let parts = Parser.parts(of: source, count: count, minimumSize: 0)
+        #expect(parts.count > 1, "\(source.path) in \(count) parts")
+        #expect(parts.first?.lowerBound == 0 && parts.last?.upperBound == source.bytes.count)
+        #expect(zip(parts, parts.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+        // Each cut is at the start of a line that opens a rule.
+        #expect(parts.dropFirst().allSatisfy { source.text.utf8.dropFirst($0.lowerBound).starts(with: "rule ".utf8) })
+        let joined = try #require(Parser.join(parts.map { Parser.parse(source, lines: $0) }))
+        #expect(Self.dumped(joined) == Self.dumped(whole), "\(source.path) in \(parts.count) parts")
+      }
+      // Small files, and one job, stay whole.
+      #expect(Parser.parts(of: source, count: 4).count == (source.bytes.count >= 1 << 18 ? 4 : 1))
+      #expect(Parser.parts(of: source, count: 1, minimumSize: 0) == [0..<source.bytes.count])
+    }
+  }
+
+  @Test("a file with errors is parsed again whole, so its diagnostics are one parse's, on 1 and on 2 jobs")
+  func partsWithErrors() throws {
+    let synthetic = SyntheticKnowledgeBase(questions: 60, rules: 400, depth: 5, seed: 9).ruleText
+    // Conclusions left open (`then … and`) in the middle of the file, and a misspelt
+    // attribute further on: both parses report them, and the parts are not used.
+    let dangling = synthetic.replacingOccurrences(
+      of: "\n  because \"generated\"\n  source generated\nrule r200\n", with: " and\n  because \"generated\"\n  source generated\nrule r200\n")
+    let misspelt = synthetic.replacingOccurrences(of: "\nrule r300\n  when ", with: "\nrule r300\n  whn ")
+    #expect(dangling != synthetic && misspelt != synthetic)
+    for text in [dangling, misspelt] {
+      let source = SourceFile(path: "broken.rules", text: text)
+      let whole = Parser.parse(source)
+      #expect(!whole.diagnostics.isEmpty)
+      let parts = Parser.parts(of: source, count: 2, minimumSize: 0)
+      #expect(Parser.join(parts.map { Parser.parse(source, lines: $0) }) == nil, "parts with a problem are not joined")
+      let one = KnowledgeBaseCompiler.compile([source], jobs: 1)
+      let two = KnowledgeBaseCompiler.compile([source], jobs: 2)
+      #expect(two.knowledgeBase == nil && one.knowledgeBase == nil)
+      #expect(two.diagnostics == one.diagnostics)
+    }
+  }
+
+  @Test("one large rule file loaded on 1 and on 2 jobs gives the same knowledge base and warnings")
+  func oneLargeFile() throws {
+    let synthetic = SyntheticKnowledgeBase(questions: 200, rules: 3_000, depth: 5, seed: 3)
+    let source = SourceFile(path: "synthetic.rules", text: synthetic.ruleText)
+    #expect(Parser.parts(of: source, count: 2).count == 2, "large enough to be cut (\(source.bytes.count) bytes)")
+    let one = KnowledgeBaseCompiler.compile([source], jobs: 1)
+    let two = KnowledgeBaseCompiler.compile([source], jobs: 2)
+    #expect(two.diagnostics == one.diagnostics)
+    let first = try #require(one.knowledgeBase)
+    let second = try #require(two.knowledgeBase)
+    #expect(second.contentHash == first.contentHash)
+    #expect(second.rules.map(\.id) == first.rules.map(\.id))
+    // Every rule where it was written (the first that is not, if any).
+    let moved = zip(first.rules, second.rules).first { $0.location != $1.location }
+    #expect(moved == nil, "\(moved.map { "\($0.0.id): \($0.0.location) on 1 job, \($0.1.location) on 2" } ?? "")")
+    #expect(second.rules.map(\.conclusions) == first.rules.map(\.conclusions))
+    for answers in synthetic.answerSets(count: 20, seed: 3) {
+      #expect(second.assess(validated: answers).findings == first.assess(validated: answers).findings)
     }
   }
 }
