@@ -43,6 +43,7 @@ enum FuzzHarness {
     let alone = KnowledgeBase.compile([file])
     render(alone.diagnostics, sources: alone.files)
     checkFormatting(file, compiled: alone)
+    checkParts(file)
     if let knowledgeBase = alone.knowledgeBase { exercise(knowledgeBase) }
 
     // Beside the bundled rules, ids in the input resolve and every check has work to do.
@@ -59,6 +60,22 @@ enum FuzzHarness {
     if !cases.diagnostics.hasErrors {
       let runner = CaseRunner(bundled, askedQuestions: { _, _ in [] })
       for result in runner.run(cases.cases) { _ = result.passed }
+    }
+  }
+
+  /// Parsed in parts cut at its rules (as loading on several jobs does), a file whose
+  /// parts report no problem gives exactly the syntax tree, comments and offsets of one
+  /// parse, and that parse reports no problem either.
+  private static func checkParts(_ file: SourceFile) {
+    let parts = Parser.parts(of: file, count: 3, minimumSize: 0)
+    guard parts.count > 1, let joined = Parser.join(parts.map { Parser.parse(file, lines: $0) }) else { return }
+    let whole = Parser.parse(file)
+    var joinedText = ""
+    var wholeText = ""
+    dump(joined.file, to: &joinedText)
+    dump(whole.file, to: &wholeText)
+    guard whole.diagnostics.isEmpty, joinedText == wholeText else {
+      preconditionFailure("a file parsed in parts differs from one parse of it")
     }
   }
 
