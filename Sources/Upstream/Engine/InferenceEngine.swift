@@ -198,7 +198,7 @@ struct Run {
     firings.append(Firing(rule: index, premise: premise))
     // Read through the knowledge base each time: a copy of the plan would count a
     // reference to each of its lists, shared with every other job, on every firing.
-    for position in knowledgeBase.plan.conclusionStart[index]..<knowledgeBase.plan.conclusionStart[index + 1] {
+    for position in knowledgeBase.plan.conclusions(of: index) {
       switch knowledgeBase.plan.conclusions[position] {
       case .certainty(let finding, let certainty):
         let contribution = certainty * premise
@@ -216,7 +216,7 @@ struct Run {
   private mutating func postpone(_ index: Int) {
     undecidedRules.append(index)
     // Read through the knowledge base, as in `fire`.
-    for position in knowledgeBase.plan.conclusionStart[index]..<knowledgeBase.plan.conclusionStart[index + 1] {
+    for position in knowledgeBase.plan.conclusions(of: index) {
       switch knowledgeBase.plan.conclusions[position] {
       case .certainty(let finding, let certainty):
         if certainty > 0 { findingTallies[finding].undecidedForRemaining *= 1 - certainty }
@@ -357,7 +357,7 @@ struct Run {
     }
     // The plan read where it is, as in `evaluateAllRules`.
     for firing in firings {
-      for position in kb.plan.conclusionStart[firing.rule]..<kb.plan.conclusionStart[firing.rule + 1] {
+      for position in kb.plan.conclusions(of: firing.rule) {
         switch kb.plan.conclusions[position] {
         case .certainty(let finding, let certainty): draw(.evidence, finding, firing.rule, firing.premise, certainty * firing.premise)
         case .addPoints(let score, let thousandths): draw(.points, score, firing.rule, points: thousandths)
@@ -368,7 +368,7 @@ struct Run {
       }
     }
     for rule in undecidedRules {
-      for position in kb.plan.conclusionStart[rule]..<kb.plan.conclusionStart[rule + 1] {
+      for position in kb.plan.conclusions(of: rule) {
         if case .certainty(let finding, _) = kb.plan.conclusions[position] { draw(.undecided, finding, rule) }
       }
     }

@@ -506,7 +506,7 @@ extension Relevance {
       if !kb.scores[score].strata.isEmpty { result.formUnion(stratumDependence(score)) }
       if !filledInForGood(score) {
         result.formUnion(scoreDependence[score])
-        result.formUnion(QuestionSet(scoreItems(score).filter { open[$0] }))
+        result.formUnion(QuestionSet(knowledgeBase.scoreItemsRead[score].filter { open[$0] }))
       }
     }
     return result
@@ -538,14 +538,7 @@ extension Relevance {
   /// Whether a score is filled in whatever the open questions are answered: one of its
   /// own items is answered, or a rule added points to it for good.
   private func filledInForGood(_ score: Int) -> Bool {
-    let answered = scoreItems(score).contains { assessment.answers[knowledgeBase.questions[$0].id] != nil }
+    let answered = knowledgeBase.scoreItemsRead[score].contains { assessment.answers[knowledgeBase.questions[$0].id] != nil }
     return answered || assessment.scores[score].contributions.contains { ruleDependence[$0.rule].truth.isEmpty }
-  }
-
-  /// The score's own items: questions read only by rules that add to scores, read by
-  /// one that adds to this score.
-  private func scoreItems(_ score: Int) -> [Int] {
-    let kb = knowledgeBase
-    return kb.rulesAddingToScore[score].flatMap { kb.rules[$0].condition.questionsRead.filter { kb.isScoreItem[$0] } }
   }
 }

@@ -48,6 +48,10 @@ struct EvaluationPlan: Sendable {
   /// `conclusions[conclusionStart[r]..<conclusionStart[r + 1]]`, in the order written.
   private(set) var conclusions: [Conclusion] = []
   private(set) var conclusionStart: [Int] = [0]
+
+  /// Where rule `rule`'s conclusions are in `conclusions`.
+  @inline(__always)
+  func conclusions(of rule: Int) -> Range<Int> { conclusionStart[rule]..<conclusionStart[rule + 1] }
   /// The most outcomes any program holds at once, to size the stack.
   private(set) var deepestStack = 1
 

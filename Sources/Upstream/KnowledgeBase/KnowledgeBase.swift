@@ -35,16 +35,14 @@ public final class KnowledgeBase: Sendable {
   let plan: EvaluationPlan
   /// For each rule, the later rules that read a finding or score it concludes.
   let dependentRules: [[Int]]
-  /// For each question, whether it is a scored instrument's own item: read only by rules
-  /// that add to scores.
-  let isScoreItem: [Bool]
   /// For each question, its place among the question ids sorted: the order of an answers
   /// file's members, which the answers hash of every assessment is taken over. A line's
   /// answers are put in that order by these numbers, without reading the shared id strings
   /// (on a batch's worker threads every read of a shared string updates a count all the
   /// threads share).
   let questionRankByID: [Int]
-  /// For each score, its items read by the rules that add to it (`isScoreItem`).
+  /// For each score, its own items (a scored instrument's questions: read only by rules
+  /// that add to scores), read by a rule that adds to it, sorted.
   let scoreItemsRead: [[Int]]
 
   init(
@@ -90,7 +88,6 @@ public final class KnowledgeBase: Sendable {
     self.rulesAddingToScore = byScore
     let scoring = Set(byScore.flatMap { $0 })
     let isScoreItem = byQuestion.map { readers in !readers.isEmpty && readers.allSatisfy(scoring.contains) }
-    self.isScoreItem = isScoreItem
     self.scoreItemsRead = byScore.map { scoreRules in
       var items: [Int] = []
       for rule in scoreRules {

@@ -165,8 +165,7 @@ package struct Parser {
             break
           }
           let start = newline + 1
-          if start + 5 <= size, bytes[start] == UInt8(ascii: "r"), bytes[start + 1] == UInt8(ascii: "u"),
-            bytes[start + 2] == UInt8(ascii: "l"), bytes[start + 3] == UInt8(ascii: "e"),
+          if start + 5 <= size, bytes[start..<(start + 4)].elementsEqual("rule".utf8),
             bytes[start + 4] == UInt8(ascii: " ") || bytes[start + 4] == UInt8(ascii: "\t")
           {
             cuts.append(start)

@@ -81,7 +81,7 @@ struct EvaluationPlanTests {
       let plan = knowledgeBase.plan
       #expect(plan.conclusionStart.count == knowledgeBase.rules.count + 1)
       for (index, rule) in knowledgeBase.rules.enumerated() {
-        #expect(Array(plan.conclusions[plan.conclusionStart[index]..<plan.conclusionStart[index + 1]]) == rule.conclusions)
+        #expect(Array(plan.conclusions[plan.conclusions(of: index)]) == rule.conclusions)
       }
       #expect(plan.conclusions.count == knowledgeBase.rules.reduce(0) { $0 + $1.conclusions.count })
     }
