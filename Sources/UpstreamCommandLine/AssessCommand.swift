@@ -125,6 +125,10 @@ enum AssessCommand: UpstreamCommand {
         console.writeError("\r\(total) lines, \(Int(rate)) per second, \(summary.failed) errors")
       })
     if console.errorIsTerminal { console.writeError("\n") }
+    if let failure = reader.readFailure {
+      // What was read is written; the rest of the input was never seen.
+      throw CommandError.file("cannot read the batch input '\(path)': \(failure)")
+    }
     return summary.failed > 0 ? .invalidAnswers : .success
   }
 

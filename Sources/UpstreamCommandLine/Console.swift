@@ -72,7 +72,8 @@ package struct Console: Sendable {
   /// on standard error (if it still can) and ends the process with exit code 4, never a
   /// crash. (A closed pipe ends it with SIGPIPE first, exit 141, as for any Unix tool.)
   static func writeOrExit(_ text: String, to descriptor: Int32, named name: String) {
-    guard let failure = writeAll(Array(text.utf8), to: descriptor) else { return }
+    var text = text  // a native string's UTF-8 is written where it is, not copied first
+    guard let failure = text.withUTF8({ writeAll(UnsafeRawBufferPointer($0), to: descriptor) }) else { return }
     if descriptor != 2 {
       _ = writeAll(Array("error: cannot write to \(name): \(String(cString: strerror(failure)))\n".utf8), to: 2)
     }
@@ -82,25 +83,28 @@ package struct Console: Sendable {
   /// Writes every byte, retrying when interrupted or when a non-blocking stream is full;
   /// returns the error number when the stream cannot take them.
   static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
-    bytes.withUnsafeBytes { buffer -> Int32? in
-      guard let base = buffer.baseAddress else { return nil }
-      var offset = 0
-      while offset < buffer.count {
-        let written = Foundation.write(descriptor, base + offset, buffer.count - offset)
-        if written >= 0 {
-          offset += written
-          continue
-        }
-        switch errno {
-        case EINTR: continue
-        case EAGAIN, EWOULDBLOCK:
-          var waiting = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-          _ = poll(&waiting, 1, -1)
-        default: return errno
-        }
+    bytes.withUnsafeBytes { writeAll($0, to: descriptor) }
+  }
+
+  /// Writes every byte of `buffer` (see `writeAll(_:to:)` for an array).
+  static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32? {
+    guard let base = buffer.baseAddress else { return nil }
+    var offset = 0
+    while offset < buffer.count {
+      let written = Foundation.write(descriptor, base + offset, buffer.count - offset)
+      if written >= 0 {
+        offset += written
+        continue
       }
-      return nil
+      switch errno {
+      case EINTR: continue
+      case EAGAIN, EWOULDBLOCK:
+        var waiting = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+        _ = poll(&waiting, 1, -1)
+      default: return errno
+      }
     }
+    return nil
   }
 
   /// Makes sure descriptors 0, 1 and 2 are open before anything else opens a file: when

@@ -122,7 +122,7 @@ package struct BatchAssessment: Sendable {
       while lines.count < linesPerJob, bytes < bytesPerJob, let line = nextLine() {
         lineNumber += 1
         if case .text(let text) = line {
-          if text.allSatisfy(\.isWhitespace) { continue }
+          if Self.isBlank(text) { continue }
           bytes += text.utf8.count
         }
         lines.append((lineNumber, line))
@@ -138,6 +138,13 @@ package struct BatchAssessment: Sendable {
     while written < submitted { write(pipeline.waitFor(written)) }
     workers.wait()
     return summary
+  }
+
+  /// Whether a line holds nothing but white space: it is skipped, though it keeps its
+  /// number. Most lines open with `{`, and their first byte decides.
+  private static func isBlank(_ text: String) -> Bool {
+    if let first = text.utf8.first, first > 0x20, first < 0x80 { return false }
+    return text.allSatisfy(\.isWhitespace)
   }
 
   // MARK: Assessing

@@ -80,6 +80,49 @@ struct BatchTests {
     while let line = reader.next() { lines.append(line) }
     #expect(lines == ["a", long, "b", "", "c"])
   }
+
+  @Test("the line reader gives the same lines whatever size its reads are, and holds each line to the limit exactly")
+  func lineReaderBlocks() throws {
+    let folder = try TemporaryFolder()
+    let lines = (0..<300).map { index in String(repeating: "é", count: index % 37) + "{\"n\": \(index)}" }
+    let path = try folder.write("in.jsonl", lines.joined(separator: "\n") + "\n")
+    for blockSize in [1, 2, 7, 64, 1 << 16] {
+      let reader = LineReader(try #require(FileHandle(forReadingAtPath: path)), blockSize: blockSize)
+      var read: [String] = []
+      while let line = reader.next() { read.append(line) }
+      #expect(read == lines, "block size \(blockSize)")
+      #expect(reader.readFailure == nil)
+    }
+    // 10 bytes is the most: a line of 10 passes, one of 11 does not, even when it arrives in one read.
+    let limited = try folder.write("limit.jsonl", "0123456789\n0123456789a\r\nok")
+    for blockSize in [3, 1 << 16] {
+      let reader = LineReader(try #require(FileHandle(forReadingAtPath: limited)), blockSize: blockSize, maximumLineLength: 10)
+      var read: [InputLine] = []
+      while let line = reader.nextLine() { read.append(line) }
+      #expect(read.count == 3, "block size \(blockSize): \(read)")
+      #expect(read.first == .text("0123456789"))
+      #expect(read.last == .text("ok"))
+      guard read.count == 3, case .unreadable(let tooLong) = read[1] else {
+        Issue.record("block size \(blockSize): line 2 should be too long: \(read)")
+        continue
+      }
+      #expect(tooLong.code == .inputTooLarge && tooLong.message.contains("line 2 is longer than 10 bytes"))
+    }
+  }
+
+  @Test("a batch input that cannot be read (a folder) stops with exit 4 and says why, never a crash")
+  func unreadableInput() throws {
+    let folder = try TemporaryFolder()
+    let reader = LineReader(try #require(FileHandle(forReadingAtPath: folder.path)))
+    #expect(reader.nextLine() == nil)
+    #expect(reader.readFailure?.contains("before its first line") == true)
+
+    let result = try UpstreamBinary.run(["assess", "--batch", folder.path])
+    #expect(result.status == 4, "\(result.errors)")
+    #expect(result.errors.contains("cannot read the batch input '\(folder.path)'"))
+    #expect(!result.errors.contains("Fatal error"))
+    #expect(result.output.isEmpty)
+  }
 }
 
 // MARK: - One decoding policy
