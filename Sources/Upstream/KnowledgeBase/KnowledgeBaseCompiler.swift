@@ -77,12 +77,16 @@ package enum KnowledgeBaseCompiler {
       diagnostics.append(contentsOf: parsed.diagnostics)
       syntax.append(parsed.file)
     }
-    var resolver = Resolver(files: syntax)
+    var resolver = Resolver(files: syntax, syntaxErrors: diagnostics)
     let draft = resolver.resolve(contentHash: knownHash ?? contentHash(of: ordered))
     diagnostics.append(contentsOf: resolver.diagnostics)
     guard let draft else {
       return Output(knowledgeBase: nil, diagnostics: DiagnosticCollector.capped(diagnostics.sortedForDisplay()))
     }
+    // With errors (in the text or in resolving), the draft lacks the rules that hold them:
+    // only the checks that judge each rule on its own can run on it without reporting what
+    // those rules would settle; the rest wait until the errors are fixed.
+    let checks = diagnostics.hasErrors ? checks.filter(\.judgesEachRuleAlone) : checks
     for found in Parallel.map(count: checks.count, jobs: jobs, { checks[$0].check(draft) }) {
       diagnostics.append(contentsOf: found)
     }
@@ -188,7 +192,33 @@ private struct Resolver {
   private var scoreStrata: [[String]] = []
   private var scoreRanges: [ClosedRange<Double>?] = []
 
-  init(files: [SyntaxFile]) { self.files = files }
+  /// Where each file's syntax errors start (offsets, sorted): a rule holding one is left out.
+  private let syntaxErrors: [String: [Int]]
+
+  init(files: [SyntaxFile], syntaxErrors: [Diagnostic] = []) {
+    self.files = files
+    var starts: [String: [Int]] = [:]
+    for error in syntaxErrors where error.severity == .error { starts[error.range.file, default: []].append(error.range.start.offset) }
+    self.syntaxErrors = starts.mapValues { $0.sorted() }
+  }
+
+  /// Whether a syntax error starts inside a rule: from its keyword to the end of the last
+  /// of its condition, conclusions and explanation.
+  private func hasSyntaxError(in rule: RuleSyntax) -> Bool {
+    guard let starts = syntaxErrors[rule.range.file] else { return false }
+    var end = rule.range.end.offset
+    for part in [rule.condition?.range, rule.because?.range] + rule.conclusions.map(\.range) {
+      if let part { end = max(end, part.end.offset) }
+    }
+    // The first error at or after the rule's start, found by halving.
+    var low = 0
+    var high = starts.count
+    while low < high {
+      let middle = (low + high) / 2
+      if starts[middle] < rule.range.start.offset { low = middle + 1 } else { high = middle }
+    }
+    return low < starts.count && starts[low] <= end
+  }
 
   private mutating func error(_ code: DiagnosticCode, _ message: String, at range: SourceRange, notes: [Diagnostic.Note] = []) {
     diagnostics.append(.error(code, message, at: range, notes: notes))
@@ -366,7 +396,10 @@ private struct Resolver {
     }
     checkLinkIds()
 
-    guard var header, !diagnostics.hasErrors else { return nil }
+    // With errors, a draft of what did resolve is still made (when there is a header to
+    // make it with), so that the checks that judge each rule alone can run on it and one
+    // run lists every error: it is never used as a knowledge base.
+    guard var header else { return nil }
     header.safetyNettingItems = safetyNettingItems ?? []
 
     // Order rules so that each comes after every rule whose conclusions it reads.
@@ -374,6 +407,11 @@ private struct Resolver {
     // The resolver's table is not read again: each rule's entry is changed in place (a
     // copy would rehash every id).
     for (position, original) in order.enumerated() { symbols[rules[original].id] = .rule(position) }
+    if rules.count < ruleSyntax.count {
+      // A draft with errors: the rules that did not resolve name nothing in it.
+      let resolved = Set(rules.map(\.id))
+      for syntax in ruleSyntax where !resolved.contains(syntax.id.text) { symbols[syntax.id.text] = nil }
+    }
     let knowledgeBase = KnowledgeBase(
       header: header, sources: sources, questions: finalQuestions, findings: findings, scores: scores,
       redFlags: redFlags, recommendations: recommendations,
@@ -800,16 +838,19 @@ private struct Resolver {
     _ = require(syntax.because, "because", of: .rule, syntax.id)
     currentRule = syntax.id.text
     defer { currentRule = nil }
-    guard let conditionSyntax = syntax.condition, let condition = resolveCondition(conditionSyntax) else {
-      _ = syntax.conclusions.map { resolveConclusion($0) }
-      return nil
-    }
+    // Every part is resolved, so one mistake in a rule does not hide another in it; a rule
+    // with a mistake (here, or in its text) is left out, so no check judges what it does not say.
+    let reported = diagnostics.count
+    let condition = syntax.condition.flatMap { resolveCondition($0) }
     let conclusions = syntax.conclusions.compactMap { resolveConclusion($0) }
-    guard conclusions.count == syntax.conclusions.count, !conclusions.isEmpty else { return nil }
+    let provenance = resolveProvenance(syntax.provenance)
+    guard let condition, conclusions.count == syntax.conclusions.count, !conclusions.isEmpty,
+      !diagnostics[reported...].contains(where: { $0.severity == .error }), !hasSyntaxError(in: syntax)
+    else { return nil }
     return Rule(
       id: syntax.id.text, condition: condition, conclusions: conclusions, because: syntax.because?.value ?? "",
       patientWording: syntax.patientWording?.value, clinicianWording: syntax.clinicianWording?.value,
-      provenance: resolveProvenance(syntax.provenance), location: location(syntax.id.range))
+      provenance: provenance, location: location(syntax.id.range))
   }
 
   private mutating func resolveConclusion(_ syntax: ConclusionSyntax) -> Conclusion? {
@@ -824,8 +865,9 @@ private struct Resolver {
           .certaintyOutOfRange,
           "a certainty must be between -1 and 1 (negative is evidence against); found \(NumberText.plain(certainty.value))",
           at: certainty.range)
-        if abs(certainty.value) <= 100 {
-          // `certainty 60`: a percentage without its sign.
+        if abs(certainty.value) <= 100, abs(certainty.value) >= 10 || certainty.value == certainty.value.rounded() {
+          // `certainty 60`: a percentage without its sign. `1.5` is no such percentage
+          // (0.015 would all but switch the rule off): no guess is offered for it.
           let fraction = NumberText.plain(certainty.value / 100)
           diagnostic.fix = .init(
             message: "did you mean \(fraction) (\(NumberText.plain(certainty.value))%)?", replacement: fraction, range: certainty.range)

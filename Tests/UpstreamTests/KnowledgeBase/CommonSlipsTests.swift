@@ -39,6 +39,10 @@ struct CommonSlipsTests {
     Slip(
       condition: "low_back_pain and sitting_hours > 6", conclusion: "tight_hip_flexors certainty 60", code: .certaintyOutOfRange,
       message: "a certainty must be between -1 and 1", fixed: ("low_back_pain and sitting_hours > 6", "tight_hip_flexors certainty 0.6")),
+    // 1.5 is no percentage without its sign (0.015 would all but switch the rule off): no guess.
+    Slip(
+      condition: "low_back_pain and sitting_hours > 6", conclusion: "tight_hip_flexors certainty 1.5", code: .certaintyOutOfRange,
+      message: "a certainty must be between -1 and 1", fixed: nil),
     Slip(
       condition: "low_back_pain and sitting_hours > 6", conclusion: "tight_hip_flexors 0.6", code: .unexpectedToken,
       message: "write 'certainty' before the number: 'tight_hip_flexors certainty 0.6'",

@@ -5,6 +5,7 @@
 /// situation the rule describes. Does not trigger when the two agree.
 struct AskWhenExcludesCheck: KnowledgeBaseCheck {
   let code = DiagnosticCode.askWhenExcludes
+  let judgesEachRuleAlone = true
 
   let triggeringExamples = [
     """

@@ -12,8 +12,15 @@ package protocol KnowledgeBaseCheck: Sendable {
   var triggeringExamples: [String] { get }
   /// Rule text that must not trigger the check (appended to the preamble).
   var nonTriggeringExamples: [String] { get }
+  /// Whether the check judges each rule on its own, against the declarations it names:
+  /// such a check also runs when other rules have errors, and finds the same problems.
+  var judgesEachRuleAlone: Bool { get }
   /// The diagnostics the check finds.
   func check(_ draft: DraftKnowledgeBase) -> [Diagnostic]
+}
+
+extension KnowledgeBaseCheck {
+  package var judgesEachRuleAlone: Bool { false }
 }
 
 /// Every check, run in this order by the compiler; reviews are stale after two years,

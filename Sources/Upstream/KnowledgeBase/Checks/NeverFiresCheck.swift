@@ -8,6 +8,7 @@
 /// trigger when some branch of an `or` can still hold.
 struct NeverFiresCheck: KnowledgeBaseCheck {
   let code = DiagnosticCode.ruleNeverFires
+  let judgesEachRuleAlone = true
 
   let triggeringExamples = [
     """

@@ -4,7 +4,8 @@
 /// Triggers (as a warning) when two rules conclude the same things (only the amounts
 /// differ), test the same other conditions, and test ranges of one number or scale
 /// question that share a value, such as `sitting_hours <= 7` and `sitting_hours >= 7`.
-/// Does not trigger when the ranges only meet (`< 7` and `>= 7`).
+/// Does not trigger when the ranges only meet (`< 7` and `>= 7`). In a family of more than
+/// 64 such rules, each rule is reported once, with the earlier rule that reaches highest.
 struct OverlappingRangesCheck: KnowledgeBaseCheck {
   let code = DiagnosticCode.overlappingRanges
 
@@ -48,23 +49,41 @@ struct OverlappingRangesCheck: KnowledgeBaseCheck {
     """
   ]
 
+  /// The most bands of one family compared pair by pair; a larger family (rules generated
+  /// from a table, say) is walked once, each band against the earlier band that reaches
+  /// highest, so the check stays linear and names each overlapping rule once.
+  static let pairwiseLimit = 64
+
   func check(_ draft: DraftKnowledgeBase) -> [Diagnostic] {
     let knowledgeBase = draft.knowledgeBase
     var diagnostics: [Diagnostic] = []
+    func overlap(_ earlier: NumberBands.Band, _ band: NumberBands.Band, question: String) {
+      let shared = earlier.range.intersection(band.range)
+      guard !shared.isEmpty else { return }
+      let first = knowledgeBase.rules[earlier.rule].id
+      let second = knowledgeBase.rules[band.rule].id
+      diagnostics.append(
+        .warning(
+          code,
+          "rules '\(first)' and '\(second)' both fire when '\(question)' is \(shared.text), so their conclusions add up; make the ranges meet without overlapping",
+          at: draft.ruleConditions[band.rule].range,
+          notes: [.init("rule '\(first)' covers \(earlier.range.text)", at: draft.ruleConditions[earlier.rule].range)]))
+    }
     for family in draft.numberBands.families {
       let question = knowledgeBase.questions[family.question].id
-      for (position, band) in family.bands.enumerated() {
-        for earlier in family.bands[..<position] {
-          let shared = earlier.range.intersection(band.range)
-          guard !shared.isEmpty else { continue }
-          let first = knowledgeBase.rules[earlier.rule].id
-          let second = knowledgeBase.rules[band.rule].id
-          diagnostics.append(
-            .warning(
-              code,
-              "rules '\(first)' and '\(second)' both fire when '\(question)' is \(shared.text), so their conclusions add up; make the ranges meet without overlapping",
-              at: draft.ruleConditions[band.rule].range,
-              notes: [.init("rule '\(first)' covers \(earlier.range.text)", at: draft.ruleConditions[earlier.rule].range)]))
+      if family.bands.count <= Self.pairwiseLimit {
+        for (position, band) in family.bands.enumerated() {
+          for earlier in family.bands[..<position] { overlap(earlier, band, question: question) }
+        }
+        continue
+      }
+      // Bands are sorted by their low ends: the one reaching highest so far is the one a
+      // later band overlaps, if it overlaps any.
+      var reach = family.bands[0]
+      for band in family.bands.dropFirst() {
+        overlap(reach, band, question: question)
+        if band.range.high > reach.range.high || (band.range.high == reach.range.high && !band.range.highOpen) {
+          reach = band
         }
       }
     }
