@@ -9,6 +9,17 @@ import UpstreamServer
 /// shared with `POST /what-if`).
 enum AnswerSetting {
   static func apply(sets: [String], unsets: [String], to answers: Answers, knowledgeBase: KnowledgeBase) throws -> Answers {
+    // One change a question: two would leave it to their order which counts (an answers
+    // file naming a question twice is refused the same way, UP0409).
+    var given: [String: String] = [:]
+    for (question, option) in sets.map({ (String($0.prefix { $0 != "=" }), "--set " + $0) }) + unsets.map({ ($0, "--unset " + $0) }) {
+      if let first = given[question] {
+        throw CommandError.usage(
+          "'\(question)' is changed twice (\(first), \(option)); give one --set or --unset a question", suggestion: nil,
+          command: "what-if")
+      }
+      given[question] = option
+    }
     let text = (sets.map { "--set " + $0 } + unsets.map { "--unset " + $0 }).joined(separator: "\n")
     let source = SourceFile(path: "<command line>", text: text)
     var changes: [AnswerEdit] = []
@@ -43,8 +54,8 @@ enum AnswerSetting {
     switch question.kind {
     case .yesNo:
       switch value.lowercased() {
-      case "yes", "true": return .bool(true)
-      case "no", "false": return .bool(false)
+      case "yes", "y", "true": return .bool(true)
+      case "no", "n", "false": return .bool(false)
       default: return .string(value)
       }
     case .number, .scale:

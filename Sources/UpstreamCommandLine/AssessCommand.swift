@@ -41,6 +41,7 @@ enum AssessCommand: UpstreamCommand {
       "upstream assess --answers response.json --format fhir --output bundle.json",
       "upstream assess --batch people.jsonl --jobs 2 > results.jsonl",
       "upstream assess --batch people.jsonl --output-format summary > summaries.jsonl",
+      "upstream assess --batch people.jsonl --output results.jsonl",
       "upstream assess --batch visits.jsonl --assessment-date 2026-12-01 --strict",
     ])
 
@@ -110,13 +111,28 @@ enum AssessCommand: UpstreamCommand {
       guard let file = FileHandle(forReadingAtPath: path) else { throw CommandError.file("there is no batch file '\(path)'") }
       handle = file
     }
+    // `--output FILE`: the records go to a draft that replaces FILE only once every line
+    // is written, so a run that stops part-way leaves the old file as it was.
+    let inputs = arguments.values.filter { $0.key != "--output" }.flatMap(\.value) + arguments.positionals
+    let draft = try arguments.value("--output").flatMap { $0 == "-" ? nil : try AtomicFile.Draft($0, inputs: inputs) }
     let reader = LineReader(handle)
     let batch = BatchAssessment(
       knowledgeBase, audience: try Shared.audience(arguments, command: spec.name), format: format, jobs: jobs,
       assessmentDate: try Shared.assessmentDate(arguments, command: spec.name), strict: arguments.flag("--strict"))
     let started = ContinuousClock.now  // a duration: the monotonic clock, not the date
     let summary = batch.run(
-      nextLine: { reader.nextLine() }, writeBlock: { console.write($0) },
+      nextLine: { reader.nextLine() },
+      writeBlock: { block in
+        guard let draft else { return console.write(block) }
+        do {
+          try draft.append(block)
+        } catch let failure as CommandError {
+          console.writeError(failure.render(colour: false))
+          exit(failure.exitCode.rawValue)
+        } catch {
+          exit(ExitCode.fileError.rawValue)
+        }
+      },
       progress: { summary in
         guard console.errorIsTerminal else { return }
         let total = summary.assessed + summary.failed
@@ -129,6 +145,7 @@ enum AssessCommand: UpstreamCommand {
       // What was read is written; the rest of the input was never seen.
       throw CommandError.file("cannot read the batch input '\(path)': \(failure)")
     }
+    try draft?.commit()
     return summary.failed > 0 ? .invalidAnswers : .success
   }
 

@@ -38,64 +38,104 @@ package enum AtomicFile {
   package static func write(
     _ text: String, to path: String, inputs: [String] = [], unlessChangedFrom original: Data? = nil
   ) throws -> Outcome {
-    let target = resolvingLinks(path)
-    var existing = stat()
-    let exists = lstat(target, &existing) == 0
-    if exists {
-      let kind = existing.st_mode & S_IFMT
-      guard kind == S_IFREG else {
-        throw CommandError.file("cannot write '\(path)': it is \(FileKind.describe(kind)), not a regular file; choose a file name")
-      }
-      for input in inputs {
-        var read = stat()
-        if stat(input, &read) == 0, read.st_dev == existing.st_dev, read.st_ino == existing.st_ino {
-          throw CommandError.file("cannot write '\(path)': it is '\(input)', which this command reads; write the output to another file")
+    let draft = try Draft(path, inputs: inputs)
+    try draft.append(text)
+    return try draft.commit(unlessChangedFrom: original)
+  }
+
+  /// A file being written by the rules above, a block at a time (a batch's records): the
+  /// text goes to a temporary file beside the target, which replaces the target only on
+  /// `commit()`. A draft never committed is removed, leaving the old file as it was.
+  package final class Draft {
+    private let path: String
+    private let target: String
+    private let folder: String
+    private let temporary: String
+    private let descriptor: Int32
+    /// The file replaced, when there is one: its mode, owner and attributes are kept.
+    private let existing: stat?
+    private var open = true
+
+    /// Checks that `path` may be replaced, and opens the temporary file beside it.
+    package init(_ path: String, inputs: [String] = []) throws {
+      self.path = path
+      target = AtomicFile.resolvingLinks(path)
+      var found = stat()
+      let exists = lstat(target, &found) == 0
+      if exists {
+        let kind = found.st_mode & S_IFMT
+        guard kind == S_IFREG else {
+          throw CommandError.file("cannot write '\(path)': it is \(FileKind.describe(kind)), not a regular file; choose a file name")
+        }
+        for input in inputs {
+          var read = stat()
+          if stat(input, &read) == 0, read.st_dev == found.st_dev, read.st_ino == found.st_ino {
+            throw CommandError.file("cannot write '\(path)': it is '\(input)', which this command reads; write the output to another file")
+          }
+        }
+        // Read-only by its mode (which root's access() would ignore) or for this user.
+        guard found.st_mode & 0o222 != 0, access(target, W_OK) == 0 else {
+          throw CommandError.file("cannot write '\(path)': the file is read-only; make it writable or choose another file")
         }
       }
-      // Read-only by its mode (which root's access() would ignore) or for this user.
-      guard existing.st_mode & 0o222 != 0, access(target, W_OK) == 0 else {
-        throw CommandError.file("cannot write '\(path)': the file is read-only; make it writable or choose another file")
+      existing = exists ? found : nil
+      let url = URL(fileURLWithPath: target)
+      folder = url.deletingLastPathComponent().path
+      temporary = (folder as NSString).appendingPathComponent(
+        ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).tmp")
+      descriptor = Foundation.open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+      guard descriptor >= 0 else {
+        throw CommandError.file("cannot write '\(path)': cannot create a file in '\(folder)' (\(String(cString: strerror(errno))))")
       }
     }
-    let url = URL(fileURLWithPath: target)
-    let folder = url.deletingLastPathComponent().path
-    let temporary = (folder as NSString).appendingPathComponent(
-      ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).tmp")
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-    guard descriptor >= 0 else {
-      throw CommandError.file("cannot write '\(path)': cannot create a file in '\(folder)' (\(String(cString: strerror(errno))))")
+
+    deinit { discard() }
+
+    /// Adds text to the end of the draft.
+    package func append(_ text: String) throws {
+      var text = text
+      if let failure = text.withUTF8({ Console.writeAll(UnsafeRawBufferPointer($0), to: descriptor) }) {
+        discard()
+        throw CommandError.file("cannot write '\(path)': \(String(cString: strerror(failure)))")
+      }
     }
-    do {
-      let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-      try handle.write(contentsOf: Data(text.utf8))
-      if exists {
+
+    /// Puts the draft in the target's place (flushed to disk first), or, with
+    /// `unlessChangedFrom`, leaves the target alone if it no longer holds those bytes.
+    package func commit(unlessChangedFrom original: Data? = nil) throws -> Outcome {
+      defer { discard() }
+      if let existing {
         _ = fchmod(descriptor, existing.st_mode & 0o7777)
         _ = fchown(descriptor, existing.st_uid, existing.st_gid)  // only root may give a file away; fine to fail
-        copyExtendedAttributes(from: target, to: descriptor)
+        AtomicFile.copyExtendedAttributes(from: target, to: descriptor)
       }
-      try handle.synchronize()
-      try handle.close()
-      if let original, exists {
+      guard fsync(descriptor) == 0 else {
+        throw CommandError.file("cannot write '\(path)': \(String(cString: strerror(errno)))")
+      }
+      if let original, existing != nil {
         // The last look before the rename: a file saved meanwhile is not reverted.
-        guard FileManager.default.contents(atPath: target) == original else {
-          try? FileManager.default.removeItem(atPath: temporary)
-          return .skippedChangedMeanwhile
-        }
+        guard FileManager.default.contents(atPath: target) == original else { return .skippedChangedMeanwhile }
       }
       guard rename(temporary, target) == 0 else {
         throw CommandError.file("cannot write '\(path)': \(String(cString: strerror(errno)))")
       }
+      open = false
+      _ = close(descriptor)
       // Flush the folder too, so the rename itself survives a power cut.
-      let folderDescriptor = open(folder.isEmpty ? "." : folder, O_RDONLY)
+      let folderDescriptor = Foundation.open(folder.isEmpty ? "." : folder, O_RDONLY)
       if folderDescriptor >= 0 {
         _ = fsync(folderDescriptor)
         _ = close(folderDescriptor)
       }
       return .written
-    } catch {
-      try? FileManager.default.removeItem(atPath: temporary)
-      if let commandError = error as? CommandError { throw commandError }
-      throw CommandError.file("cannot write '\(path)': \(error.localizedDescription)")
+    }
+
+    /// Removes the temporary file: the target stays as it was.
+    package func discard() {
+      guard open else { return }
+      open = false
+      _ = close(descriptor)
+      _ = unlink(temporary)
     }
   }
 
@@ -115,7 +155,7 @@ package enum AtomicFile {
   }
 
   /// Copies the extended attributes of the file at `path` onto an open file (best effort).
-  private static func copyExtendedAttributes(from path: String, to descriptor: Int32) {
+  fileprivate static func copyExtendedAttributes(from path: String, to descriptor: Int32) {
     #if canImport(Glibc)
       // Glibc's module map leaves out <sys/xattr.h>; the functions are in the C library.
       typealias List = @convention(c) (UnsafePointer<CChar>?, UnsafeMutablePointer<CChar>?, Int) -> Int

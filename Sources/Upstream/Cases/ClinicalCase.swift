@@ -162,8 +162,11 @@ private struct CaseChecker {
   private mutating func urgencyIsValid(_ urgency: Name?) -> Bool {
     guard let urgency, Urgency(rawValue: urgency.text) == nil else { return true }
     diagnostics.append(
-      Diagnostic.error(.unknownWord, "'\(urgency.text)' is not an urgency; use emergency, urgent or routine", at: urgency.range)
-        .suggesting(urgency.text, from: Urgency.allCases.map(\.rawValue)))
+      Diagnostic.error(
+        .unknownWord, "'\(urgency.text)' is not an urgency; use one of: \(Urgency.allCases.map(\.rawValue).joined(separator: ", "))",
+        at: urgency.range
+      )
+      .suggesting(urgency.text, from: Urgency.allCases.map(\.rawValue)))
     return false
   }
 

@@ -158,7 +158,7 @@ package enum AnswersReader {
       case .bool(let flag): return .success(flag ? .yes : .no)
       case .string("yes"): return .success(.yes)
       case .string("no"): return .success(.no)
-      default: return wrong("true or false")
+      default: return wrong("yes or no (true or false in JSON)")
       }
     case .number, .scale:
       var value = value

@@ -110,6 +110,34 @@ struct BatchTests {
     }
   }
 
+  @Test("--batch with --output FILE writes FILE whole, in place of the old one; a run that cannot finish leaves the old file")
+  func batchOutputFile() throws {
+    let folder = try TemporaryFolder()
+    let input = try folder.write("in.jsonl", "{\"pain_areas\": [\"hip\"]}\n{\"pain_areas\": [\"knee\"]}\n")
+    let output = try folder.write("out.jsonl", "old results\n")
+    let result = try UpstreamBinary.run(["assess", "--batch", input, "--output", output, "--output-format", "summary"])
+    #expect(result.status == 0, "\(result.errors)")
+    #expect(result.output.isEmpty)
+    let written = try String(contentsOfFile: output, encoding: .utf8)
+    #expect(written.split(separator: "\n").count == 2)
+    let direct = try UpstreamBinary.run(["assess", "--batch", input, "--output-format", "summary"])
+    #expect(direct.output == written)
+
+    // An input that cannot be read: exit 4, and the old results are still there, whole.
+    try "old results\n".write(toFile: output, atomically: true, encoding: .utf8)
+    try FileManager.default.createDirectory(atPath: folder.path + "/sub", withIntermediateDirectories: true)
+    let failed = try UpstreamBinary.run(["assess", "--batch", folder.path + "/sub", "--output", output])
+    #expect(failed.status == 4)
+    #expect(try String(contentsOfFile: output, encoding: .utf8) == "old results\n")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).allSatisfy { !$0.hasSuffix(".tmp") })
+
+    // The batch input named as the output is refused before anything is written.
+    let same = try UpstreamBinary.run(["assess", "--batch", input, "--output", input])
+    #expect(same.status == 4)
+    #expect(same.errors.contains("which this command reads"))
+    #expect(try String(contentsOfFile: input, encoding: .utf8).hasPrefix("{\"pain_areas\""))
+  }
+
   @Test("a batch input that cannot be read (a folder) stops with exit 4 and says why, never a crash")
   func unreadableInput() throws {
     let folder = try TemporaryFolder()

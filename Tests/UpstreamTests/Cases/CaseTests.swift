@@ -112,7 +112,7 @@ struct CaseTests {
     let messages = loaded.diagnostics.map(\.message)
     #expect(loaded.cases.isEmpty)
     #expect(messages.contains { $0.contains("'pian'") })
-    #expect(messages.contains { $0.contains("expects true or false") })
+    #expect(messages.contains { $0.contains("expects yes or no") })
     #expect(loaded.diagnostics.contains { $0.fix?.replacement == "flat_feet" })
     #expect(loaded.diagnostics.contains { $0.fix?.replacement == "roll" })
   }

@@ -104,7 +104,7 @@ struct CommandLineTests {
     #expect(result.errors.contains("did you mean 'arch_shape'?"))
     #expect(result.errors.contains("takes a number from 0 to 24"))
     #expect(result.errors.contains("has no option 'sandals'; its options are stiff_padded, everyday, flexible"))
-    #expect(result.errors.contains("question 'ankle_stiff' expects true or false; found the text \"often\""))
+    #expect(result.errors.contains("question 'ankle_stiff' expects yes or no (true or false in JSON); found the text \"often\""))
     #expect(result.errors.contains("question 'pain_areas' expects a list of its options"))
     #expect(result.errors.contains("5 errors"))
     #expect(result.output.isEmpty)

@@ -87,9 +87,16 @@ struct ExplanationCommandTests {
     #expect(bad.status == 3)
     #expect(bad.errors.contains("the knowledge base has no question 'stif'"))
     #expect(bad.errors.contains("did you mean 'stiff'?"))
-    #expect(bad.errors.contains("question 'sits' expects true or false; found the text \"maybe\""))
+    #expect(bad.errors.contains("question 'sits' expects yes or no (true or false in JSON); found the text \"maybe\""))
     let nothing = try setup.run(["what-if", "--answers", setup.answers])
     #expect(nothing.status == 2)
+    // One change a question: which of two would count is not left to their order.
+    let twice = try setup.run(["what-if", "--answers", setup.answers, "--set", "stiff=no", "--unset", "stiff"])
+    #expect(twice.status == 2)
+    #expect(twice.errors.contains("'stiff' is changed twice (--set stiff=no, --unset stiff)"))
+    // --set takes yes/no as its help says, y/n too.
+    let short = try setup.run(["what-if", "--answers", setup.answers, "--set", "stiff=n", "--format", "json"])
+    #expect(short.status == 0, "\(short.errors)")
   }
 
   @Test("unknown nodes, audiences and widths are usage errors with suggestions")

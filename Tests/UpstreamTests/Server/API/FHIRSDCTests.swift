@@ -209,7 +209,7 @@ struct FHIRSDCTests {
       case "wrong-answer":
         let issue = try #require(issues.first)
         #expect(issue["expression"] as? [String] == ["Parameters.parameter[0].resource.item[0].answer[0]"], "\(issue)")
-        #expect((issue["diagnostics"] as? String ?? "").contains("'saddle_numbness' expects true or false; found the number 3"))
+        #expect((issue["diagnostics"] as? String ?? "").contains("'saddle_numbness' expects yes or no (true or false in JSON); found the number 3"))
         let coding = ((issue["details"] as? [String: Any])?["coding"] as? [[String: Any]])?.first
         #expect(coding?["system"] as? String == FHIROperationOutcome.diagnosticSystem)
         #expect((coding?["code"] as? String ?? "").hasPrefix("UP04"))
