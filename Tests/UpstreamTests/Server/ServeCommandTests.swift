@@ -314,4 +314,21 @@ struct ServeCommandTests {
     #expect(second.errors.contains("cannot listen on 127.0.0.1 port \(server.port)"))
     #expect(server.stop().status == 0)
   }
+
+  @Test("a port in use leaves no temporary sessions folder behind, nor a --sessions folder it made")
+  func portInUseLeavesNoFolder() throws {
+    let server = try ServerProcess()
+    defer { _ = server.stop() }
+    let scratch = try TemporaryFolder()
+    let made = scratch.path + "/new-sessions"
+    for extra in [[], ["--sessions", made]] {
+      let second = try ChildProgram(
+        UpstreamBinary.path, ["serve", "--port", String(server.port)] + extra, environment: ChildEnvironment.clean(temporaryFolder: scratch))
+      #expect(second.wait(seconds: 30) == .exited(4), "\(second.errors)")
+      #expect(second.errors.contains("cannot listen on 127.0.0.1 port \(server.port)"))
+      #expect(!second.errors.contains("note: sessions are kept"), "no folder to name: \(second.errors)")
+      let left = try FileManager.default.contentsOfDirectory(atPath: scratch.path)
+      #expect(left.isEmpty, "left behind: \(left)")
+    }
+  }
 }
