@@ -33,7 +33,7 @@ enum ServeCommand: UpstreamCommand {
     // the machine's, or the one UPSTREAM_TODAY / SOURCE_DATE_EPOCH fix.
     configuration.clock = try Shared.clock(arguments, console: console, command: spec.name)
     let (knowledgeBase, _) = try Shared.knowledgeBase(arguments, console: console)
-    let folder = try sessionsFolder(arguments.value("--sessions"), console: console)
+    let (folder, made) = try sessionsFolder(arguments.value("--sessions"))
     let sessions = WebSessionStore(folder: folder, knowledgeBase: knowledgeBase, clock: configuration.clock) { text, path in
       try AtomicFile.write(text, to: path)
     }
@@ -44,7 +44,12 @@ enum ServeCommand: UpstreamCommand {
         configuration, respond: { application.respond($0) }, refuse: { ServerApplication.refusal($0, $1, pathSegments: $2) },
         log: { console.writeError($0 + "\n") })
     } catch {
+      // Nothing was served: a folder made for this run is removed, not left behind empty.
+      if made { removeIfEmpty(folder) }
       throw CommandError.file(error.description)
+    }
+    if arguments.value("--sessions") == nil {
+      console.writeError("note: sessions are kept in the temporary folder \(folder); use --sessions DIR to keep them elsewhere\n")
     }
     // Signals are handled before the address is announced, so a SIGTERM right after it is not lost.
     // Only once listening: a write to a client gone away is an error to handle, not a signal.
@@ -72,8 +77,9 @@ enum ServeCommand: UpstreamCommand {
     return number
   }
 
-  /// The sessions folder: made if missing; a new temporary one by default (and said so).
-  private static func sessionsFolder(_ path: String?, console: Console) throws -> String {
+  /// The sessions folder, and whether this run made it: made if missing; a new temporary
+  /// one by default.
+  private static func sessionsFolder(_ path: String?) throws -> (path: String, made: Bool) {
     guard let path else {
       let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upstream-sessions-\(WebSessionStore.randomHex().prefix(12))").path
       do {
@@ -81,21 +87,26 @@ enum ServeCommand: UpstreamCommand {
       } catch {
         throw CommandError.file("cannot make a sessions folder in '\(FileManager.default.temporaryDirectory.path)': \(error.localizedDescription)")
       }
-      console.writeError("note: sessions are kept in the temporary folder \(folder); use --sessions DIR to keep them elsewhere\n")
-      return folder
+      return (folder, true)
     }
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
       guard isDirectory.boolValue else { throw CommandError.file("'\(path)' is a file, not a folder for sessions") }
       guard FileManager.default.isWritableFile(atPath: path) else { throw CommandError.file("cannot write sessions in '\(path)': it is read-only") }
-      return path
+      return (path, false)
     }
     do {
       try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     } catch {
       throw CommandError.file("cannot make the sessions folder '\(path)': \(error.localizedDescription)")
     }
-    return path
+    return (path, true)
+  }
+
+  /// Removes a folder this run made, if nothing has been put in it.
+  private static func removeIfEmpty(_ folder: String) {
+    guard (try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty == true else { return }
+    try? FileManager.default.removeItem(atPath: folder)
   }
 
   /// Whether an address is this machine only.

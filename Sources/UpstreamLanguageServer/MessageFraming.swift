@@ -8,8 +8,9 @@ import Foundation
 /// Bytes arrive in chunks of any size (`append`); `next()` returns each whole message as
 /// soon as it is there. Nothing a client sends can make it crash or grow without bound: a
 /// header block longer than `maximumHeaderSize` or without a usable `Content-Length` is
-/// reported and skipped up to the next header; a body longer than `maximumMessageSize` is
-/// reported and its bytes are dropped as they come, never stored.
+/// reported, and it and whatever follows it (a stray body) are skipped up to the next
+/// `Content-Length` header, even one that arrives in a later chunk; a body longer than
+/// `maximumMessageSize` is reported and its bytes are dropped as they come, never stored.
 package struct MessageFramer: Sendable {
   /// What the stream held next.
   package enum Item: Sendable, Equatable {
@@ -30,6 +31,9 @@ package struct MessageFramer: Sendable {
   private var start = 0
   /// Bytes still to drop of a body that was too large.
   private var discarding = 0
+  /// Whether bytes are being skipped until the next `Content-Length` header, after a
+  /// header block that could not be used.
+  private var seekingHeader = false
 
   package init(maximumMessageSize: Int = MessageFramer.maximumMessageSize) {
     self.maximumMessageSize = maximumMessageSize
@@ -52,10 +56,19 @@ package struct MessageFramer: Sendable {
 
   /// Whether bytes of an unfinished message are waiting (at the end of the stream, they
   /// were a message cut short).
-  package var hasPartialMessage: Bool { start < buffer.count || discarding > 0 }
+  package var hasPartialMessage: Bool { (start < buffer.count && !seekingHeader) || discarding > 0 }
 
   /// The next message or problem, or nil when more bytes are needed.
   package mutating func next() -> Item? {
+    if seekingHeader {
+      guard let header = findContentLength(from: start) else {
+        // Keep only what could be the start of a `Content-Length` cut by the chunk's end.
+        start = max(start, buffer.count - (Self.contentLengthName.count - 1))
+        return nil
+      }
+      start = header
+      seekingHeader = false
+    }
     guard start < buffer.count else { return nil }
     guard let headerEnd = find([13, 10, 13, 10], from: start) else {
       if buffer.count - start > Self.maximumHeaderSize { return skipToNextHeader("a header longer than \(Self.maximumHeaderSize) bytes") }
@@ -71,8 +84,11 @@ package struct MessageFramer: Sendable {
     }
     let bodyStart = headerEnd + 4
     guard let length, length >= 0 else {
+      // Without a length the body's end is unknown: skip to the next header, not just past
+      // this block, or a stray body would be read as the next header and every message after it lost.
       start = bodyStart
-      return .malformed("a message header without a valid Content-Length: '\(String(header.prefix(200)))'")
+      seekingHeader = true
+      return .malformed("a message header without a valid Content-Length: '\(String(header.prefix(200)))'; skipped to the next message")
     }
     guard length <= maximumMessageSize else {
       let available = buffer.count - bodyStart
@@ -86,11 +102,34 @@ package struct MessageFramer: Sendable {
     return .message(body)
   }
 
-  /// Drops bytes up to the next `Content-Length` header (or all of them), reporting why.
+  /// Drops bytes up to the next `Content-Length` header (waiting for it if it has not
+  /// come yet), reporting why.
   private mutating func skipToNextHeader(_ problem: String) -> Item {
-    let marker = Array("Content-Length".utf8)
-    start = find(marker, from: start + 1) ?? buffer.count
+    start = min(start + 1, buffer.count)
+    seekingHeader = true
     return .malformed("\(problem); skipped to the next message")
+  }
+
+  /// The header name looked for after a header block that could not be used, lower case.
+  private static let contentLengthName = Array("content-length".utf8)
+
+  /// Where the next `Content-Length` (in any case) starts, from `offset`.
+  private func findContentLength(from offset: Int) -> Int? {
+    let name = Self.contentLengthName
+    guard offset <= buffer.count - name.count else { return nil }
+    var index = offset
+    while index <= buffer.count - name.count {
+      var matched = 0
+      while matched < name.count, Self.lowercased(buffer[index + matched]) == name[matched] { matched += 1 }
+      if matched == name.count { return index }
+      index += 1
+    }
+    return nil
+  }
+
+  /// An ASCII capital as its small letter; any other byte as it is.
+  private static func lowercased(_ byte: UInt8) -> UInt8 {
+    (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
   }
 
   private func find(_ pattern: [UInt8], from offset: Int) -> Int? {

@@ -50,7 +50,10 @@ package enum HTTPParseResult: Sendable, Equatable {
 /// with the status a client can act on: malformed lines, obsolete line folding, bare CR or
 /// LF, a missing or repeated `Host` (HTTP/1.1), conflicting lengths (400); any
 /// `Transfer-Encoding` such as chunked (411: send Content-Length); a body over the limit
-/// (413); header fields over the limits (431); HTTP versions other than 1.x (505).
+/// (413); header fields over the limits (431); HTTP versions other than 1.x (505). The
+/// refusals that the head decides come as soon as the head is read, before the body, so a
+/// client that sent `Expect: 100-continue` gets them instead of `100 Continue`
+/// (`expectsContinue`).
 package enum HTTPRequestParser {
   /// Parses the request at the start of `bytes`.
   package static func parse(_ bytes: [UInt8], limits: HTTPLimits = HTTPLimits()) -> HTTPParseResult {
@@ -77,6 +80,17 @@ package enum HTTPRequestParser {
         headers: head.headers, body: body)
       return .complete(request, consumed: bodyStart + head.contentLength)
     }
+  }
+
+  /// Whether the request at the start of `bytes` waits for `100 Continue` before sending
+  /// its body: its head is whole and acceptable (`parse` would not refuse it), it is
+  /// HTTP/1.1 with `Expect: 100-continue`, and its body has not all come. `nil` while the
+  /// head is not whole yet.
+  package static func expectsContinue(_ bytes: [UInt8], limits: HTTPLimits = HTTPLimits()) -> Bool? {
+    guard let headerEnd = endOfHeader(bytes, limit: limits.headerBytes) else { return nil }
+    guard case .success(let head) = head(bytes[0..<headerEnd], limits: limits), head.minor == 1 else { return false }
+    let expectations = head.headers.filter { $0.name.lowercased() == "expect" }.map { $0.value.lowercased() }
+    return expectations.contains("100-continue") && bytes.count - (headerEnd + 4) < head.contentLength
   }
 
   /// The path segments of the request line at the start of `bytes`, when a whole and

@@ -32,7 +32,8 @@ package struct ServerConfiguration: Sendable {
 }
 
 /// An HTTP/1.1 server on the platform's sockets: one thread per connection, at most
-/// `maximumConnections` of them; keep-alive; every wait bounded by `poll`, so a slow or
+/// `maximumConnections` of them; keep-alive; `100 Continue` for a client that sent
+/// `Expect: 100-continue` once its head is accepted; every wait bounded by `poll`, so a slow or
 /// silent client holds only its own thread, and only for `requestTimeout`; and a graceful
 /// `shutdown()`: stop accepting, let requests in flight finish, close idle connections.
 ///
@@ -174,6 +175,8 @@ package final class HTTPServer: @unchecked Sendable {
       let started = ContinuousClock.now
       let deadline = started + .milliseconds(Int(configuration.requestTimeout * 1000))
       var request: HTTPRequest?
+      // Whether the head of this request has been checked for `Expect: 100-continue`.
+      var continueChecked = false
       while request == nil {
         switch HTTPRequestParser.parse(buffer, limits: configuration.limits) {
         case .complete(let complete, let consumed):
@@ -183,6 +186,14 @@ package final class HTTPServer: @unchecked Sendable {
           finish(client, refuse(error.status, error.message, error.pathSegments), method: "-", template: "(unreadable request)", started: started)
           return
         case .incomplete:
+          if !continueChecked, let expects = HTTPRequestParser.expectsContinue(buffer, limits: configuration.limits) {
+            continueChecked = true
+            // The head is acceptable (a refusal such as 413 would have come instead): ask for the body.
+            if expects, !Socket.writeAll(client, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) {
+              _ = close(client)
+              return
+            }
+          }
           let left = deadline - ContinuousClock.now
           let milliseconds = Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
           guard milliseconds > 0, !Socket.waitReadable([client], milliseconds: milliseconds).isEmpty else {

@@ -27,6 +27,11 @@ package struct WebQuestionnaire: Sendable {
   package func register(in router: inout Router) {
     router.add("GET", "/") { _, _ in WebPage.response(html: startPage()) }
     router.add("POST", "/s") { request, _ in
+      // A form, or nothing at all (`curl -X POST`); a JSON body is not read as a form and its mode ignored.
+      guard request.contentType == "application/x-www-form-urlencoded" || (request.contentType == nil && request.body.isEmpty) else {
+        return WebPage.error(
+          status: 415, message: "the form must be sent as application/x-www-form-urlencoded (for example mode=adaptive), or with no body")
+      }
       let mode: QuestionnaireSession.Mode
       switch requestedMode(request) {
       case .success(let requested): mode = requested

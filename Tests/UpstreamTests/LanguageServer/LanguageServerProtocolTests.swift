@@ -41,6 +41,27 @@ struct LanguageServerProtocolTests {
     #expect(framer.next() == .message(Array("[]".utf8)))
   }
 
+  @Test("a header without Content-Length followed by a stray body is skipped: the messages after it are read, however they are cut")
+  func framingHeaderWithoutLengthAndBody() {
+    let stream = Array("Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{}".utf8) + Self.framed("[1]") + Self.framed("[2]")
+    for split in 0...stream.count {
+      var framer = MessageFramer()
+      var found: [MessageFramer.Item] = []
+      for chunk in [Array(stream[..<split]), Array(stream[split...])] {
+        framer.append(chunk)
+        while let item = framer.next() { found.append(item) }
+      }
+      #expect(found.count == 3, "split at \(split): \(found)")
+      guard case .malformed(let problem)? = found.first else {
+        Issue.record("split at \(split): the header without Content-Length was not reported")
+        continue
+      }
+      #expect(problem.contains("without a valid Content-Length"))
+      #expect(Array(found.dropFirst()) == [.message(Array("[1]".utf8)), .message(Array("[2]".utf8))], "split at \(split)")
+      #expect(!framer.hasPartialMessage)
+    }
+  }
+
   @Test("a message larger than the limit is skipped without being stored, and the next one is read")
   func framingTooLarge() {
     var framer = MessageFramer(maximumMessageSize: 10)
@@ -142,6 +163,22 @@ struct LanguageServerProtocolTests {
     session.server.receive(Array("\u{FF}garbage\r\n\r\n".utf8))
     #expect(session.take().first?["method"] == .string("window/logMessage"))
     #expect(session.server.finished == nil)
+  }
+
+  @Test("after a header without Content-Length and a stray body, the server reports it and answers every later request")
+  func recoversFromHeaderWithoutLength() {
+    let session = Session()
+    session.initialize()
+    session.server.receive(Array("Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{}".utf8))
+    let report = session.take()
+    #expect(report.first?["method"] == .string("window/logMessage"))
+    #expect(report.first?["params"]?["message"]?.text?.contains("without a valid Content-Length") == true)
+    for id in 1...3 {
+      session.send(#"{"jsonrpc":"2.0","id":\#(id),"method":"workspace/symbol","params":{}}"#)
+      let answer = session.take()
+      #expect(answer.count == 1, "request \(id) after the bad header was not answered")
+      #expect(answer.first?["id"]?.integer == id)
+    }
   }
 
   @Test("shutdown then exit ends with 0; exit alone with 1; requests after shutdown are refused")

@@ -213,6 +213,28 @@ struct ServeCommandTests {
     #expect(stopped.errors.contains("- (slow request) 408 "))
   }
 
+  @Test("Expect: 100-continue gets 100 Continue at once, then the answer; a body over the limit gets 413 instead, at once")
+  func expectContinue() throws {
+    let server = try ServerProcess(["--timeout", "3"])
+    let body = Self.trucker
+    let connection = try RawConnection(port: server.port)
+    let started = ContinuousClock.now
+    connection.send(
+      "POST /assess HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+    let interim = try #require(connection.readResponse())
+    #expect(interim.status == 100, "the server should ask for the body, not wait for it: \(interim.status) \(interim.text)")
+    #expect(ContinuousClock.now - started < .seconds(2))
+    connection.send(body)
+    let answered = try #require(connection.readResponse())
+    #expect(answered.status == 200)
+    #expect(answered.json["format"] as? String == "upstream-assessment")
+
+    let tooLarge = try RawConnection(port: server.port)
+    tooLarge.send("POST /assess HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 5000000\r\n\r\n")
+    #expect(tooLarge.readResponse()?.status == 413)
+    #expect(server.stop().status == 0)
+  }
+
   @Test("beyond --max-connections a client is told 503 and the others are still served")
   func connectionLimit() throws {
     let server = try ServerProcess(["--max-connections", "2"])
@@ -291,5 +313,22 @@ struct ServeCommandTests {
     #expect(second.status == 4)
     #expect(second.errors.contains("cannot listen on 127.0.0.1 port \(server.port)"))
     #expect(server.stop().status == 0)
+  }
+
+  @Test("a port in use leaves no temporary sessions folder behind, nor a --sessions folder it made")
+  func portInUseLeavesNoFolder() throws {
+    let server = try ServerProcess()
+    defer { _ = server.stop() }
+    let scratch = try TemporaryFolder()
+    let made = scratch.path + "/new-sessions"
+    for extra in [[], ["--sessions", made]] {
+      let second = try ChildProgram(
+        UpstreamBinary.path, ["serve", "--port", String(server.port)] + extra, environment: ChildEnvironment.clean(temporaryFolder: scratch))
+      #expect(second.wait(seconds: 30) == .exited(4), "\(second.errors)")
+      #expect(second.errors.contains("cannot listen on 127.0.0.1 port \(server.port)"))
+      #expect(!second.errors.contains("note: sessions are kept"), "no folder to name: \(second.errors)")
+      let left = try FileManager.default.contentsOfDirectory(atPath: scratch.path)
+      #expect(left.isEmpty, "left behind: \(left)")
+    }
   }
 }

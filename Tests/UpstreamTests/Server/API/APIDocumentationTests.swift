@@ -58,4 +58,39 @@ struct APIDocumentationTests {
     #expect(problem["column"] as? Int == 2)
     #expect(problem["suggestion"] as? String == "did you mean 'arch_shape'?")
   }
+
+  /// The ```sh blocks of a Markdown text.
+  static func shellBlocks(_ markdown: String) -> [String] {
+    markdown.components(separatedBy: "```sh\n").dropFirst().compactMap { $0.components(separatedBy: "\n```").first }
+  }
+
+  @Test("every curl example in Docs/API.md runs as written against upstream serve: 2xx, on the rules it says to serve")
+  func curlExamplesRun() throws {
+    let api = try Self.document("API.md")
+    let blocks = Self.shellBlocks(api)
+    // The servers the examples talk to: the shipped rules on 8080, and any `upstream serve --rules DIR --port N` the page starts.
+    var servers: [String: ServerProcess] = ["8080": try ServerProcess()]
+    defer { for server in servers.values { _ = server.stop() } }
+    for block in blocks {
+      for line in block.split(separator: "\n") where line.hasPrefix("upstream serve ") {
+        let words = line.split(separator: " ").map(String.init)
+        let rules = try #require(words.firstIndex(of: "--rules").map { words[$0 + 1] }, "\(line)")
+        let port = try #require(words.firstIndex(of: "--port").map { words[$0 + 1] }, "\(line)")
+        servers[port] = try ServerProcess(["--rules", UpstreamBinary.packageRoot.appendingPathComponent(rules).path])
+      }
+    }
+    let examples = blocks.filter { $0.hasPrefix("curl ") }
+    #expect(examples.count >= 3)
+    for example in examples {
+      var command = "curl -sS --fail-with-body " + example.dropFirst("curl ".count)
+      for (port, server) in servers { command = command.replacingOccurrences(of: "127.0.0.1:\(port)/", with: "127.0.0.1:\(server.port)/") }
+      #expect(!command.contains(":808"), "an example talks to a server the page does not start: \(example)")
+      let program = try ChildProgram("/bin/sh", ["-c", command], environment: ChildEnvironment.clean(), in: UpstreamBinary.packageRoot)
+      #expect(program.wait(seconds: 60) == .exited(0), "\(example)\n\(program.output)\n\(program.errors)")
+      #expect(program.output.hasPrefix("{"), "\(example)")
+      if example.contains("assessment-date=") {
+        #expect(program.output.contains("\"long_standing\""), "the date example shows the date at work: \(program.output)")
+      }
+    }
+  }
 }

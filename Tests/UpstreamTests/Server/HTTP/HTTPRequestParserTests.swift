@@ -114,6 +114,19 @@ struct HTTPRequestParserTests {
     #expect(refusal(text) == HTTPParseError(400, message))
   }
 
+  @Test("Expect: 100-continue is waited on only for a whole, acceptable HTTP/1.1 head whose body has not all come")
+  func expectsContinue() {
+    func expects(_ text: String) -> Bool? { HTTPRequestParser.expectsContinue(Array(text.utf8)) }
+    let head = "POST /assess HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 4\r\n\r\n"
+    #expect(expects(head) == true)
+    #expect(expects(head + "{}") == true, "half the body")
+    #expect(expects(head + "{}{}") == false, "the whole body is here")
+    #expect(expects(String(head.dropLast(2))) == nil, "the head is not whole")
+    #expect(expects(head.replacingOccurrences(of: "HTTP/1.1", with: "HTTP/1.0")) == false, "HTTP/1.0 knows no 100 Continue")
+    #expect(expects(head.replacingOccurrences(of: "Expect: 100-Continue\r\n", with: "")) == false)
+    #expect(expects(head.replacingOccurrences(of: "Content-Length: 4", with: "Content-Length: 99999999")) == false, "refused: 413")
+  }
+
   @Test("a wrong first line is refused before the header ends")
   func earlyRefusal() {
     #expect(refusal("HELLO THERE\r\n") == HTTPParseError(400, "the request line is not 'METHOD /path HTTP/1.1'"))

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-
 import Upstream
+
 @testable import UpstreamServer
 
 /// The web questionnaire through the real binary, as a browser without JavaScript uses
@@ -239,6 +239,22 @@ struct WebQuestionnaireTests {
     #expect(skip.status == 400)
     #expect(skip.text.contains("is a safety question: it is asked of everyone and cannot be skipped"))
     #expect(server.stop().status == 0)
+  }
+
+  @Test("POST /s with a JSON body is 415 and starts no session; a form or no body at all starts one")
+  func startWithJSON() throws {
+    let server = try ServerProcess()
+    defer { _ = server.stop() }
+    for (type, body) in [("application/json", #"{"mode":"adaptive"}"#), ("text/plain", "mode=adaptive"), ("application/json", "")] {
+      let refused = try httpRequest(server.port, "POST", "/s", headers: ["Content-Type": type], body: body)
+      #expect(refused.status == 415, "\(type) \(body)")
+      #expect(refused.header("Location") == nil)
+      #expect(refused.text.contains("application/x-www-form-urlencoded"))
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: server.sessions.path).isEmpty, "no session was started")
+    let bare = try httpRequest(server.port, "POST", "/s")
+    #expect(bare.status == 303)
+    #expect(try Browser(port: server.port).post("/s", [("mode", "adaptive")]).status == 303)
   }
 
   @Test("every text is escaped")
