@@ -48,7 +48,7 @@ package struct Console: Sendable {
     Console(
       write: { Console.writeOrExit($0, to: 1, named: "standard output") },
       writeError: { Console.writeOrExit($0, to: 2, named: "standard error") },
-      readInput: { FileHandle.standardInput.readDataToEndOfFile() },
+      readInput: { readAllOfStandardInput() },
       readLine: { standardInput.nextLine() },
       inputIsTerminal: isatty(0) == 1, outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1,
       environment: ProcessInfo.processInfo.environment, terminalColumns: outputTerminalColumns())
@@ -67,6 +67,36 @@ package struct Console: Sendable {
   package var colourErrors: Bool { errorIsTerminal && coloursAllowed }
 
   private var coloursAllowed: Bool { environment["NO_COLOR"] == nil && environment["TERM"] != "dumb" }
+
+  /// All of standard input (`--answers -`), read as a file is: at most the size of an
+  /// answers file. Input that cannot be read (a folder given as standard input) or is too
+  /// large ends the process with exit 4 and the reason, as a file would, never a crash.
+  static func readAllOfStandardInput() -> Data {
+    func fail(_ message: String) -> Never {
+      _ = writeAll(Array("error: \(message)\n".utf8), to: 2)
+      exit(ExitCode.fileError.rawValue)
+    }
+    var data = Data()
+    var block = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let count = read(0, &block, block.count)
+      if count > 0 {
+        data.append(contentsOf: block[0..<count])
+        if data.count > KnowledgeBase.maximumFileSize {
+          fail("standard input holds more than \(KnowledgeBase.maximumFileSize) bytes, the most an answers file may hold")
+        }
+        continue
+      }
+      if count == 0 { return data }
+      switch errno {
+      case EINTR: continue
+      case EAGAIN, EWOULDBLOCK:
+        var waiting = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        _ = poll(&waiting, 1, -1)
+      default: fail("cannot read standard input: \(String(cString: strerror(errno)))")
+      }
+    }
+  }
 
   /// Writes to one of the process's streams; when the stream is closed or full, says so
   /// on standard error (if it still can) and ends the process with exit code 4, never a

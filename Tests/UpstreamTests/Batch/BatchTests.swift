@@ -145,6 +145,15 @@ struct BatchTests {
     #expect(reader.nextLine() == nil)
     #expect(reader.readFailure?.contains("before its first line") == true)
 
+    // A folder as standard input, for --batch - and --answers -: the same, no crash.
+    for command in ["assess --batch -", "assess --answers -"] {
+      let shell = try ChildProgram(
+        "/bin/sh", ["-c", "\"$0\" \(command) < \"$1\"", UpstreamBinary.path, folder.path], environment: ChildEnvironment.clean())
+      let ending = shell.wait(seconds: 120)
+      #expect(ending.status == 4, "\(command): \(shell.errors)")
+      #expect(shell.errors.contains("Is a directory") && !shell.errors.contains("Fatal error"), "\(command): \(shell.errors)")
+    }
+
     let result = try UpstreamBinary.run(["assess", "--batch", folder.path])
     #expect(result.status == 4, "\(result.errors)")
     #expect(result.errors.contains("cannot read the batch input '\(folder.path)'"))
