@@ -411,33 +411,69 @@ struct UserLevel {
 /// How many cases the `--jobs` scaling runs give each size: issue 20's table.
 func scalingCaseCount(_ size: SyntheticKnowledgeBase.Size) -> Int { size == .large ? 1_000 : 10_000 }
 
-/// Cases per second of `upstream assess --batch` in each output format on 1 and 2 jobs.
-/// The two are run in turn, in pairs, the first of each pair swapping from pair to pair
-/// (1, 2; 2, 1; 1, 2; …), and each rate is from the median of its runs: the machine's
-/// speed drifts within a run of minutes, and taking the runs apart lets the drift land on
-/// one side of the ratio only. Three pairs, or seven when the first pair took under two
-/// seconds: a short run is where the machine's noise weighs most, and the extra pairs
-/// cost little.
+/// Wall seconds of two commands started together, until both have exited (output
+/// discarded), or nil when one cannot be started.
+func concurrentWallTime(_ executable: String, _ first: [String], _ second: [String]) -> Double? {
+  let processes = [first, second].map { arguments -> Process in
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    return process
+  }
+  let start = now()
+  for process in processes { guard (try? process.run()) != nil else { return nil } }
+  for process in processes { process.waitUntilExit() }
+  return Double(now() - start) / 1e9
+}
+
+/// The label of the machine's own ceiling for two cores in `batchRates`.
+let halvesLabel = "two 1-job processes on halves"
+
+/// Cases per second of `upstream assess --batch` in each output format on 1 and 2 jobs,
+/// and of the machine's ceiling for two cores: two `--jobs 1` processes started together,
+/// each on half of the cases (what two shared-nothing workers, such as two Spark
+/// executors, would get). The three are run in turn, in rounds, the order rotating from
+/// round to round (1, 2, halves; 2, halves, 1; …), and each rate is from the median of its
+/// runs: the machine's speed drifts within minutes, and rotating lets the drift land on
+/// every side. Three rounds, or seven when the first took under three seconds: a short
+/// run is where the machine's noise weighs most, and the extra rounds cost little.
 func batchRates(rules: String, batch: String, cases: Int) -> [(label: String, perSecond: Double)] {
   var rates: [(label: String, perSecond: Double)] = []
+  let lines = ((try? String(contentsOfFile: batch, encoding: .utf8)) ?? "").split(separator: "\n")
+  let halves = [batch + ".first-half", batch + ".second-half"]
+  let middle = lines.count / 2
+  try? lines[..<middle].map { $0 + "\n" }.joined().write(toFile: halves[0], atomically: true, encoding: .utf8)
+  try? lines[middle...].map { $0 + "\n" }.joined().write(toFile: halves[1], atomically: true, encoding: .utf8)
+  defer { for half in halves { try? FileManager.default.removeItem(atPath: half) } }
+  let orders = [[1, 2, 0], [2, 0, 1], [0, 1, 2]]
   for format in ["summary", "tree"] {
-    var seconds: [Int: [Double]] = [1: [], 2: []]
-    var pairs = 3
-    var pair = 0
-    while pair < pairs {
+    func arguments(_ file: String, jobs: Int) -> [String] {
+      ["assess", "--rules", rules, "--batch", file, "--jobs", "\(jobs)", "--output-format", format]
+    }
+    // 1 and 2: --jobs; 0: the two halves at once.
+    var seconds: [Int: [Double]] = [0: [], 1: [], 2: []]
+    var rounds = 3
+    var round = 0
+    while round < rounds {
       defer {
-        if pair == 0, (seconds[1] ?? []).reduce(0, +) + (seconds[2] ?? []).reduce(0, +) < 2 { pairs = 7 }
-        pair += 1
+        if round == 0, seconds.values.joined().reduce(0, +) < 3 { rounds = 7 }
+        round += 1
       }
-      for jobs in pair % 2 == 0 ? [1, 2] : [2, 1] {
-        let arguments = ["assess", "--rules", rules, "--batch", batch, "--jobs", "\(jobs)", "--output-format", format]
-        if let time = wallTime(upstreamBinary, arguments, runs: 1) { seconds[jobs, default: []].append(time) }
+      for run in orders[round % orders.count] {
+        let time =
+          run == 0
+          ? concurrentWallTime(upstreamBinary, arguments(halves[0], jobs: 1), arguments(halves[1], jobs: 1))
+          : wallTime(upstreamBinary, arguments(batch, jobs: run), runs: 1)
+        if let time { seconds[run, default: []].append(time) }
       }
     }
-    for jobs in [1, 2] {
-      let times = (seconds[jobs] ?? []).sorted()
+    for run in [1, 2, 0] {
+      let times = (seconds[run] ?? []).sorted()
       guard !times.isEmpty else { continue }
-      rates.append(("\(format), --jobs \(jobs)", Double(cases) / times[times.count / 2]))
+      rates.append((run == 0 ? "\(format), \(halvesLabel)" : "\(format), --jobs \(run)", Double(cases) / times[times.count / 2]))
     }
   }
   return rates
@@ -833,14 +869,17 @@ var scalingTable = ""
 let scalingRows = userRows.compactMap { row in row.1.scaling.map { (row.0, $0) } }
 if let first = scalingRows.first?.1 {
   scalingTable = "| workload (cases) | " + first.rates.map { "`assess --batch`, \($0.label)" }.joined(separator: " | ")
-  scalingTable += " | --jobs 2 ÷ 1 (summary, tree) |\n|---|" + first.rates.map { _ in "---|" }.joined() + "---|\n"
+  scalingTable += " | --jobs 2 ÷ 1 (summary, tree) | the machine: halves ÷ 1 (summary, tree) |\n|---|"
+  scalingTable += first.rates.map { _ in "---|" }.joined() + "---|---|\n"
   for (name, scaling) in scalingRows {
     let rate = Dictionary(scaling.rates.map { ($0.label, $0.perSecond) }, uniquingKeysWith: { a, _ in a })
-    let ratios = ["summary", "tree"].map { format in
-      fixed((rate["\(format), --jobs 2"] ?? 0) / max(1e-9, rate["\(format), --jobs 1"] ?? 0), 2) + "×"
-    }.joined(separator: ", ")
+    func ratios(_ over: String) -> String {
+      ["summary", "tree"].map { format in
+        fixed((rate["\(format), \(over)"] ?? 0) / max(1e-9, rate["\(format), --jobs 1"] ?? 0), 2) + "×"
+      }.joined(separator: ", ")
+    }
     scalingTable += "| \(name) (\(scaling.cases)) | " + scaling.rates.map { fixed($0.perSecond, 0) + "/s" }.joined(separator: " | ")
-    scalingTable += " | \(ratios) |\n"
+    scalingTable += " | \(ratios("--jobs 2")) | \(ratios(halvesLabel)) |\n"
   }
 }
 print("")
@@ -864,7 +903,8 @@ if let path = options.markdown {
     if !userTable.isEmpty { block += "Whole processes, start to exit (best of 2 runs):\n\n\(userTable)\n" }
     if !scalingTable.isEmpty {
       block += "`--jobs` on batches the size of issue 20's table (whole processes; the median of 3 runs each, "
-      block += "or of 7 where a run takes under a second; 1 and 2 jobs taken in turn):\n\n\(scalingTable)\n"
+      block += "or of 7 where a round takes under three seconds; 1 job, 2 jobs and the machine's ceiling taken in turn, "
+      block += "the ceiling being two 1-job processes started together on half the cases each):\n\n\(scalingTable)\n"
     }
     if let process = results.last?.processMilliseconds {
       block +=

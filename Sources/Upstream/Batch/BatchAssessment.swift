@@ -179,13 +179,13 @@ package struct BatchAssessment: Sendable {
   /// One line's result: the assessment as compact JSON, or an error record.
   package func assess(line: String, number: Int) -> (json: String, failed: Bool) {
     let file = SourceFile(path: "line \(number)", text: line)
-    // Only errors matter here: a line's warnings are not written.
-    let read = AnswersReader.read(file, for: knowledgeBase, strict: strict, warnings: false, assessmentDate: assessmentDate)
+    let read = AnswersReader.read(file, for: knowledgeBase, strict: strict, keepOrder: false, assessmentDate: assessmentDate)
     guard let answers = read.answers else {
       return (Self.errorRecord(number: number, read.diagnostics.filter { $0.severity == .error }), true)
     }
     let resolved = read.resolved ?? ResolvedAnswers(answers, for: knowledgeBase)
-    return (format.record(knowledgeBase.assess(resolved: resolved), audience: audience), false)
+    let warnings = read.diagnostics.filter { $0.severity == .warning }
+    return (format.record(knowledgeBase.assess(resolved: resolved), audience: audience, warnings: warnings), false)
   }
 }
 

@@ -61,6 +61,7 @@ public final class KnowledgeBase: Sendable {
     self.rules = rules
     self.contentHash = contentHash
     self.symbols = symbols
+    datedQuestions = Self.datedQuestions(rules: rules, questions: questions)
     let rankedIndices = questions.indices.sorted { questions[$0].id < questions[$1].id }
     var ranks = [Int](repeating: 0, count: questions.count)
     for (rank, index) in rankedIndices.enumerated() { ranks[index] = rank }
@@ -202,10 +203,17 @@ public final class KnowledgeBase: Sendable {
   }
 
   /// The questions (by index) whose date answer some condition counts back from the
-  /// assessment date (`q more than 6 weeks ago`), in order.
-  package var datedQuestions: [Int] {
-    let conditions = rules.map(\.condition) + questions.compactMap(\.askWhen)
-    return Set(conditions.flatMap(\.questionsDated)).sorted()
+  /// assessment date (`q more than 6 weeks ago`), in order: worked out once, as every
+  /// answers file (every batch line) is checked against it.
+  package let datedQuestions: [Int]
+
+  /// `datedQuestions`, from the rules and the questions' `ask when`s; none without a date question.
+  private static func datedQuestions(rules: [Rule], questions: [Question]) -> [Int] {
+    guard questions.contains(where: { if case .date = $0.kind { true } else { false } }) else { return [] }
+    var dated = Set<Int>()
+    for index in rules.indices { dated.formUnion(rules[index].condition.questionsDated) }
+    for question in questions { if let askWhen = question.askWhen { dated.formUnion(askWhen.questionsDated) } }
+    return dated.sorted()
   }
 
   /// The question a FHIR item's linkId names: the question that declares it with

@@ -32,25 +32,25 @@ package enum AnswersReader {
   }
 
   /// Reads answers from JSON text. With `strict`, a FHIR item that no question names is
-  /// an error rather than a warning. With `warnings` false, only errors are looked for and
-  /// `order` is left empty (what `assess --batch` needs of a line, no more).
+  /// an error rather than a warning. With `keepOrder` false, `order` is left empty (what
+  /// `assess --batch` needs of a line, no more: its warnings, but not the order of its answers).
   /// `assessmentDate`, when given (`--assessment-date`), is the day the answers were
   /// given, whatever the file says.
   package static func read(
-    _ file: SourceFile, for knowledgeBase: KnowledgeBase, strict: Bool = false, warnings: Bool = true,
+    _ file: SourceFile, for knowledgeBase: KnowledgeBase, strict: Bool = false, keepOrder: Bool = true,
     assessmentDate: CalendarDay? = nil
   ) -> Output {
     switch JSONReader.read(file) {
     case .failure(let error):
       return Output(answers: nil, diagnostics: [error.diagnostic(notJSON: .answersNotJSON, what: "this answers file")])
     case .success(let document):
-      return read(document.root, for: knowledgeBase, strict: strict, warnings: warnings, assessmentDate: assessmentDate)
+      return read(document.root, for: knowledgeBase, strict: strict, keepOrder: keepOrder, assessmentDate: assessmentDate)
     }
   }
 
   /// Validates a parsed JSON value as an answers object.
   package static func read(
-    _ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase, strict: Bool = false, warnings: Bool = true,
+    _ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase, strict: Bool = false, keepOrder: Bool = true,
     assessmentDate override: CalendarDay? = nil
   ) -> Output {
     if case .object(let fields) = root.node, fields.contains(where: { $0.key == "resourceType" }),
@@ -84,17 +84,17 @@ package enum AnswersReader {
       QuestionnaireSession.ShownProgress(json: $0.value.value)
     }
     answers.reserveCapacity(fields.count)
-    if warnings { seen.reserveCapacity(fields.count) }
+    if keepOrder { seen.reserveCapacity(fields.count) }
     for field in fields where field.key != Answers.assessmentDateKey && field.key != QuestionnaireSession.progressShownKey {
       if DiagnosticCollector.reachedLimit(&diagnostics, at: field.keyRange) { break }
-      // The places answered are kept for the warnings. Without them (a batch line), a
-      // question answered twice was already refused by the JSON reader (UP0409).
-      if warnings, let first = seen[field.key] {
+      // A question answered twice was already refused by the JSON reader (UP0409); this
+      // second look guards a root built another way, and a batch line does without it.
+      if keepOrder, let first = seen[field.key] {
         diagnostics.append(
           .error(.wrongAnswerType, "question '\(field.key)' is answered twice", at: field.keyRange, notes: [.init("first answered here", at: first)]))
         continue
       }
-      if warnings { seen[field.key] = field.keyRange }
+      if keepOrder { seen[field.key] = field.keyRange }
       guard case .question(let index)? = knowledgeBase.symbols[field.key] else {
         diagnostics.append(
           Diagnostic.error(.unknownQuestion, "the knowledge base has no question '\(field.key)'", at: field.keyRange)
@@ -116,16 +116,12 @@ package enum AnswersReader {
       case .failure(let diagnostic): diagnostics.append(diagnostic)
       }
     }
-    guard warnings else {
-      let valid = !diagnostics.hasErrors
-      var output = Output(answers: valid ? answers : nil, diagnostics: diagnostics)
-      output.resolved = valid ? ResolvedAnswers(answers, sheet: sheet) : nil
-      return output
-    }
-    diagnostics.append(contentsOf: askWhenWarnings(answers, knowledgeBase: knowledgeBase, ranges: seen))
-    diagnostics.append(contentsOf: unofferedOptionWarnings(answers, knowledgeBase: knowledgeBase, ranges: seen))
-    diagnostics.append(contentsOf: undatedWarnings(answers, knowledgeBase: knowledgeBase, ranges: seen))
-    let order = fields.map(\.key).filter { knowledgeBase.question($0) != nil }
+    // A warning's place is looked up when there is a warning: most answers raise none.
+    let range = { (id: String) in fields.first { $0.key == id }?.keyRange }
+    diagnostics.append(contentsOf: askWhenWarnings(answers, knowledgeBase: knowledgeBase, range: range))
+    diagnostics.append(contentsOf: unofferedOptionWarnings(answers, knowledgeBase: knowledgeBase, range: range))
+    diagnostics.append(contentsOf: undatedWarnings(answers, knowledgeBase: knowledgeBase, range: range))
+    let order = keepOrder ? fields.map(\.key).filter { knowledgeBase.question($0) != nil } : []
     var output = Output(answers: diagnostics.hasErrors ? nil : answers, diagnostics: diagnostics, order: order)
     output.resolved = output.answers.map { ResolvedAnswers($0, sheet: sheet) }
     output.progressShown = progressShown
@@ -264,29 +260,38 @@ package enum AnswersReader {
 
   /// A warning for each answered date question that a condition counts back from the
   /// assessment date when no assessment date was given: those conditions stay unknown.
-  static func undatedWarnings(_ answers: Answers, knowledgeBase: KnowledgeBase, ranges: [String: SourceRange]) -> [Diagnostic] {
+  static func undatedWarnings(_ answers: Answers, knowledgeBase: KnowledgeBase, range: (String) -> SourceRange?) -> [Diagnostic] {
     guard answers.assessmentDate == nil else { return [] }
-    let dated = Set(knowledgeBase.datedQuestions)
-    return knowledgeBase.questions.enumerated().compactMap { index, question in
-      guard dated.contains(index), case .date? = answers[question.id] else { return nil }
+    return knowledgeBase.datedQuestions.compactMap { index in
+      let question = knowledgeBase.questions[index]
+      guard case .date? = answers[question.id] else { return nil }
       return .warning(
         .missingAssessmentDate,
         "question '\(question.id)' is a date that rules count back from the assessment date, but no assessment date was given, so those conditions are unknown; give one with --assessment-date YYYY-MM-DD or \"\(Answers.assessmentDateKey)\": \"YYYY-MM-DD\" in the answers",
-        at: ranges[question.id] ?? .wholeFile("answers"))
+        at: range(question.id) ?? .wholeFile("answers"))
     }
   }
 
   /// Warnings for answers to questions whose `ask when` is false given the other answers.
-  static func askWhenWarnings(_ answers: Answers, knowledgeBase: KnowledgeBase, ranges: [String: SourceRange]) -> [Diagnostic] {
-    var run = ConditionMatcher(knowledgeBase, answers)
+  static func askWhenWarnings(_ answers: Answers, knowledgeBase: KnowledgeBase, range: (String) -> SourceRange?) -> [Diagnostic] {
+    // Questions are read in place, and the matcher made only for the first answered
+    // question with an `ask when`: most have none, and a batch line pays for each copy.
+    let questions = knowledgeBase.questions
+    var matcher: ConditionMatcher?
     var warnings: [Diagnostic] = []
-    for question in knowledgeBase.questions where answers[question.id] != nil && !question.isRedFlagQuestion {
-      guard let askWhen = question.askWhen, case .fails = run.match(askWhen) else { continue }
+    for index in questions.indices {
+      guard let askWhen = questions[index].askWhen, !questions[index].isRedFlagQuestion, answers[questions[index].id] != nil
+      else { continue }
+      var run = matcher ?? ConditionMatcher(knowledgeBase, answers)
+      let truth = run.match(askWhen)
+      matcher = run
+      guard case .fails = truth else { continue }
+      let id = questions[index].id
       warnings.append(
         .warning(
           .answeredButNotAsked,
-          "question '\(question.id)' is only asked when \(ConditionText.describe(askWhen, in: knowledgeBase)), which the other answers rule out; its answer is kept",
-          at: ranges[question.id] ?? .wholeFile("answers")))
+          "question '\(id)' is only asked when \(ConditionText.describe(askWhen, in: knowledgeBase)), which the other answers rule out; its answer is kept",
+          at: range(id) ?? .wholeFile("answers")))
     }
     return warnings
   }
@@ -294,16 +299,17 @@ package enum AnswersReader {
   /// Warnings for answers that choose an option the question does not offer given the
   /// other answers (an option's `when` fails): "no pain" for how long the pain has lasted,
   /// after a painful knee. The answer is kept, as an `ask when` one is.
-  static func unofferedOptionWarnings(_ answers: Answers, knowledgeBase: KnowledgeBase, ranges: [String: SourceRange])
+  static func unofferedOptionWarnings(_ answers: Answers, knowledgeBase: KnowledgeBase, range: (String) -> SourceRange?)
     -> [Diagnostic]
   {
-    knowledgeBase.questions.compactMap { question in
-      guard !question.optionConditions.isEmpty, let answer = answers[question.id],
-        let problem = knowledgeBase.unofferedOption(in: answer, to: question, given: answers)
-      else { return nil }
+    let questions = knowledgeBase.questions
+    return questions.indices.compactMap { index in
+      guard !questions[index].optionConditions.isEmpty, let answer = answers[questions[index].id] else { return nil }
+      let question = questions[index]
+      guard let problem = knowledgeBase.unofferedOption(in: answer, to: question, given: answers) else { return nil }
       return .warning(
         .optionNotOffered, problem + "; its answer is kept, but check the two answers agree",
-        at: ranges[question.id] ?? .wholeFile("answers"))
+        at: range(question.id) ?? .wholeFile("answers"))
     }
   }
 }

@@ -143,8 +143,8 @@ package enum FHIRQuestionnaireResponse {
       case .failure(let diagnostic): diagnostics.append(diagnostic)
       }
     }
-    diagnostics.append(contentsOf: AnswersReader.askWhenWarnings(answers, knowledgeBase: knowledgeBase, ranges: ranges))
-    diagnostics.append(contentsOf: AnswersReader.undatedWarnings(answers, knowledgeBase: knowledgeBase, ranges: ranges))
+    diagnostics.append(contentsOf: AnswersReader.askWhenWarnings(answers, knowledgeBase: knowledgeBase, range: { ranges[$0] }))
+    diagnostics.append(contentsOf: AnswersReader.undatedWarnings(answers, knowledgeBase: knowledgeBase, range: { ranges[$0] }))
     if !diagnostics.hasErrors, !stored.isEmpty {
       diagnostics.append(contentsOf: storedScoreWarnings(stored, answers, knowledgeBase))
     }

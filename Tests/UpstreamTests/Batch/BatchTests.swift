@@ -110,6 +110,28 @@ struct BatchTests {
     }
   }
 
+  @Test("a line's warnings close its tree and summary records, so a pipeline sees an item that was not used")
+  func warningsInRecords() throws {
+    let knowledgeBase = try #require(KnowledgeBase.bundled().knowledgeBase)
+    let response =
+      "{\"resourceType\":\"QuestionnaireResponse\",\"status\":\"completed\",\"item\":[{\"linkId\":\"pain_areas\","
+      + "\"answer\":[{\"valueCoding\":{\"code\":\"hip\"}}]},{\"linkId\":\"mystery\",\"answer\":[{\"valueBoolean\":true}]}]}"
+    let plain = "{\"pain_areas\": [\"hip\"]}"
+    for format in [BatchRecordFormat.summary, .tree] {
+      let batch = BatchAssessment(knowledgeBase, format: format, jobs: 1)
+      let warned = batch.assess(line: response, number: 7)
+      #expect(!warned.failed)
+      let record = try #require(try JSONSerialization.jsonObject(with: Data(warned.json.utf8)) as? [String: Any])
+      let warnings = try #require(record["warnings"] as? [[String: Any]], "\(format)")
+      #expect(warnings.map { $0["code"] as? String } == ["UP0411"])
+      #expect((warnings.first?["message"] as? String)?.contains("\"mystery\"") == true)
+      // A line with nothing to warn of has no such member.
+      #expect(!batch.assess(line: plain, number: 1).json.contains("\"warnings\""))
+    }
+    // The FHIR Bundle is written as assess --format fhir writes it.
+    #expect(!BatchAssessment(knowledgeBase, format: .fhir, jobs: 1).assess(line: response, number: 7).json.contains("UP0411"))
+  }
+
   @Test("--batch with --output FILE writes FILE whole, in place of the old one; a run that cannot finish leaves the old file")
   func batchOutputFile() throws {
     let folder = try TemporaryFolder()
