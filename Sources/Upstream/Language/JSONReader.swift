@@ -155,6 +155,10 @@ package struct JSONReader {
       try expectWord("null")
       node = .null
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): node = try readNumber()
+    case 0xEF where position + 2 < bytes.count && bytes[position + 1] == 0xBB && bytes[position + 2] == 0xBF:
+      // A byte-order mark inside the text: files saved with one, joined together.
+      throw failure(
+        "expected a JSON value, found a byte-order mark (U+FEFF), as where files saved with one were joined together; remove it")
     default:
       throw failure("expected a JSON value (an object, list, text, number, true, false or null)")
     }

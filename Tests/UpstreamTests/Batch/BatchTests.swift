@@ -132,6 +132,14 @@ struct BatchTests {
     #expect(!BatchAssessment(knowledgeBase, format: .fhir, jobs: 1).assess(line: response, number: 7).json.contains("UP0411"))
   }
 
+  @Test("a byte-order mark inside a batch (two exports joined) is named in the line's error")
+  func byteOrderMarkInside() throws {
+    let knowledgeBase = try #require(KnowledgeBase.bundled().knowledgeBase)
+    let record = BatchAssessment(knowledgeBase, format: .summary, jobs: 1).assess(line: "\u{FEFF}{\"pain_areas\": [\"hip\"]}", number: 2)
+    #expect(record.failed)
+    #expect(record.json.contains("found a byte-order mark (U+FEFF)"), "\(record.json)")
+  }
+
   @Test("--batch with --output FILE writes FILE whole, in place of the old one; a run that cannot finish leaves the old file")
   func batchOutputFile() throws {
     let folder = try TemporaryFolder()
