@@ -83,6 +83,28 @@ struct EveryProblemAtOnceTests {
     #expect(!codes.contains(.overlappingRanges) && !codes.contains(.doubleCounting) && !codes.contains(.ruleNeverFires), "\(codes)")
   }
 
+  @Test("a misspelt conclusion in any shipped rule file: that one error, no warning, and the rest of the knowledge base still judged")
+  func shippedFilesWithOneMistake() throws {
+    let files = KnowledgeBase.bundled().files
+    var mutated = 0
+    for (index, file) in files.enumerated() {
+      // `then FINDING certainty …`: the finding's id misspelt.
+      guard let then = file.text.range(of: #"\n  then [a-z_]+ certainty"#, options: .regularExpression),
+        let space = file.text[then].range(of: " certainty")
+      else { continue }
+      let broken = file.text.replacingCharacters(in: space.lowerBound..<space.lowerBound, with: "_no_such_finding_")
+      var sources = files
+      sources[index] = SourceFile(path: file.path, text: broken)
+      let loaded = KnowledgeBase.compile(sources, checks: fixedDayChecks)
+      #expect(loaded.knowledgeBase == nil, "\(file.path)")
+      let unknown = loaded.diagnostics.filter { $0.code == .unknownId && $0.message.contains("no_such_finding_") }
+      #expect(unknown.count == 1 && unknown.first?.range.file == file.path, "\(file.path): \(loaded.diagnostics.map(\.message))")
+      #expect(!loaded.diagnostics.contains { $0.severity == .warning }, "\(file.path): \(loaded.diagnostics.map(\.message))")
+      mutated += 1
+    }
+    #expect(mutated >= 5)
+  }
+
   // MARK: - The per-file cap
 
   /// `count` questions nobody reads: a warning each.
