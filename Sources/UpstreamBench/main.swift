@@ -352,16 +352,22 @@ func wallTime(_ executable: String, _ arguments: [String], runs: Int = 2) -> Dou
 /// Runs a command once with no input and its output discarded; its wall seconds, or nil
 /// when it cannot be started.
 func runQuietly(_ executable: String, _ arguments: [String]) -> Double? {
+  let process = quietProcess(executable, arguments)
+  let start = now()
+  guard (try? process.run()) != nil else { return nil }
+  process.waitUntilExit()
+  return Double(now() - start) / 1e9
+}
+
+/// A command, not yet started, with no input and its output discarded.
+func quietProcess(_ executable: String, _ arguments: [String]) -> Process {
   let process = Process()
   process.executableURL = URL(fileURLWithPath: executable)
   process.arguments = arguments
   process.standardOutput = FileHandle.nullDevice
   process.standardError = FileHandle.nullDevice
   process.standardInput = FileHandle.nullDevice
-  let start = now()
-  guard (try? process.run()) != nil else { return nil }
-  process.waitUntilExit()
-  return Double(now() - start) / 1e9
+  return process
 }
 
 /// Wall time and peak memory (maximum resident set) of one run of a child process, its
@@ -414,15 +420,7 @@ func scalingCaseCount(_ size: SyntheticKnowledgeBase.Size) -> Int { size == .lar
 /// Wall seconds of two commands started together, until both have exited (output
 /// discarded), or nil when one cannot be started.
 func concurrentWallTime(_ executable: String, _ first: [String], _ second: [String]) -> Double? {
-  let processes = [first, second].map { arguments -> Process in
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    process.standardInput = FileHandle.nullDevice
-    return process
-  }
+  let processes = [first, second].map { quietProcess(executable, $0) }
   let start = now()
   for process in processes { guard (try? process.run()) != nil else { return nil } }
   for process in processes { process.waitUntilExit() }

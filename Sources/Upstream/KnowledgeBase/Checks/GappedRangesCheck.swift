@@ -54,9 +54,7 @@ struct GappedRangesCheck: KnowledgeBaseCheck {
     var diagnostics: [Diagnostic] = []
     for family in draft.numberBands.families {
       let question = knowledgeBase.questions[family.question].id
-      // Walk the bands by their low ends, remembering the band that reaches highest so far.
-      var reach = family.bands[0]
-      for band in family.bands.dropFirst() {
+      family.walkByReach { reach, band in
         if let gap = reach.range.gap(before: band.range) {
           let below = knowledgeBase.rules[reach.rule].id
           let above = knowledgeBase.rules[band.rule].id
@@ -66,9 +64,6 @@ struct GappedRangesCheck: KnowledgeBaseCheck {
               "when '\(question)' is \(gap.text), neither rule '\(below)' nor rule '\(above)' fires: their ranges leave a gap; widen one of them, or add a rule for the gap",
               at: draft.ruleConditions[band.rule].range,
               notes: [.init("rule '\(below)' covers \(reach.range.text)", at: draft.ruleConditions[reach.rule].range)]))
-        }
-        if band.range.high > reach.range.high || (band.range.high == reach.range.high && !band.range.highOpen) {
-          reach = band
         }
       }
     }

@@ -19,6 +19,19 @@ struct NumberBands {
     let question: Int
     /// Bands sorted by their low end, then rule id.
     let bands: [Band]
+
+    /// Walks the bands by their low ends, giving each band after the first with the
+    /// earlier band that reaches highest so far: the one it overlaps if it overlaps any,
+    /// and the one a gap before it opens after.
+    func walkByReach(_ visit: (_ reach: Band, _ band: Band) -> Void) {
+      guard var reach = bands.first else { return }
+      for band in bands.dropFirst() {
+        visit(reach, band)
+        if band.range.high > reach.range.high || (band.range.high == reach.range.high && !band.range.highOpen) {
+          reach = band
+        }
+      }
+    }
   }
 
   let families: [Family]

@@ -77,15 +77,7 @@ struct OverlappingRangesCheck: KnowledgeBaseCheck {
         }
         continue
       }
-      // Bands are sorted by their low ends: the one reaching highest so far is the one a
-      // later band overlaps, if it overlaps any.
-      var reach = family.bands[0]
-      for band in family.bands.dropFirst() {
-        overlap(reach, band, question: question)
-        if band.range.high > reach.range.high || (band.range.high == reach.range.high && !band.range.highOpen) {
-          reach = band
-        }
-      }
+      family.walkByReach { reach, band in overlap(reach, band, question: question) }
     }
     return diagnostics
   }
