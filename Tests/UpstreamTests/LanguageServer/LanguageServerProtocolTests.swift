@@ -12,16 +12,22 @@ struct LanguageServerProtocolTests {
 
   static func framed(_ body: String) -> [UInt8] { MessageFramer.frame(Array(body.utf8)) }
 
+  /// What a framer finds in `stream` given in two chunks cut at `split`, and the framer.
+  static func items(of stream: [UInt8], splitAt split: Int) -> (found: [MessageFramer.Item], framer: MessageFramer) {
+    var framer = MessageFramer()
+    var found: [MessageFramer.Item] = []
+    for chunk in [Array(stream[..<split]), Array(stream[split...])] {
+      framer.append(chunk)
+      while let item = framer.next() { found.append(item) }
+    }
+    return (found, framer)
+  }
+
   @Test("messages are found whatever the chunks: split anywhere, or two in one")
   func framingAcrossChunks() {
     let stream = Self.framed("{\"a\":1}") + Self.framed("{\"b\":\"é\"}")
     for split in 0...stream.count {
-      var framer = MessageFramer()
-      var found: [MessageFramer.Item] = []
-      for chunk in [Array(stream[..<split]), Array(stream[split...])] {
-        framer.append(chunk)
-        while let item = framer.next() { found.append(item) }
-      }
+      let (found, framer) = Self.items(of: stream, splitAt: split)
       #expect(found == [.message(Array("{\"a\":1}".utf8)), .message(Array("{\"b\":\"é\"}".utf8))], "split at \(split)")
       #expect(!framer.hasPartialMessage)
     }
@@ -45,12 +51,7 @@ struct LanguageServerProtocolTests {
   func framingHeaderWithoutLengthAndBody() {
     let stream = Array("Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{}".utf8) + Self.framed("[1]") + Self.framed("[2]")
     for split in 0...stream.count {
-      var framer = MessageFramer()
-      var found: [MessageFramer.Item] = []
-      for chunk in [Array(stream[..<split]), Array(stream[split...])] {
-        framer.append(chunk)
-        while let item = framer.next() { found.append(item) }
-      }
+      let (found, framer) = Self.items(of: stream, splitAt: split)
       #expect(found.count == 3, "split at \(split): \(found)")
       guard case .malformed(let problem)? = found.first else {
         Issue.record("split at \(split): the header without Content-Length was not reported")
