@@ -791,6 +791,12 @@ private struct Resolver {
     if syntax.bands.isEmpty { error(.missingAttribute, "norm '\(syntax.id.text)' has no 'band'", at: syntax.id.range) }
     var bands: [Norm.Band] = []
     var gaps: [String] = []
+    let range = questions[by].kind.numberRange
+    let decimals = questions[by].kind.allowsDecimals
+    // The highest answer a band covers so far, counting a band refused for overlapping:
+    // its answers are not a gap, and reporting them as one would send the author the
+    // wrong way.
+    var reach: Double?
     for band in syntax.bands.sorted(by: { $0.low.value < $1.low.value }) {
       guard band.low.value <= band.high.value else {
         error(
@@ -798,6 +804,10 @@ private struct Resolver {
           at: band.range)
         continue
       }
+      if let reach, let range, let gap = Self.uncoveredAnswers(after: reach, before: band.low.value, in: range, decimals: decimals) {
+        gaps.append(gap)
+      }
+      reach = max(reach ?? band.high.value, band.high.value)
       if let previous = bands.last, band.low.value <= previous.answers.upperBound {
         error(
           .overlappingRanges,
@@ -806,21 +816,15 @@ private struct Resolver {
           at: band.range)
         continue
       }
-      if let previous = bands.last {
-        let next = questions[by].kind.allowsDecimals ? previous.answers.upperBound : previous.answers.upperBound + 1
-        if band.low.value > next { gaps.append("\(NumberText.plain(next)) to \(NumberText.plain(band.low.value))") }
-      }
       bands.append(.init(answers: band.low.value...band.high.value, value: band.value.value))
     }
     // An answer no band covers would rule every comparison out: the bands must cover the
     // whole range the question is asked over.
-    if let range = questions[by].kind.numberRange, let first = bands.first, let last = bands.last {
-      if first.answers.lowerBound > range.lowerBound {
-        gaps.insert("\(NumberText.plain(range.lowerBound)) to \(NumberText.plain(first.answers.lowerBound))", at: 0)
+    if let range, let first = bands.first, let reach {
+      if let gap = Self.uncoveredAnswers(after: nil, before: first.answers.lowerBound, in: range, decimals: decimals) {
+        gaps.insert(gap, at: 0)
       }
-      if last.answers.upperBound < range.upperBound {
-        gaps.append("\(NumberText.plain(last.answers.upperBound)) to \(NumberText.plain(range.upperBound))")
-      }
+      if let gap = Self.uncoveredAnswers(after: reach, before: nil, in: range, decimals: decimals) { gaps.append(gap) }
     }
     if !gaps.isEmpty {
       error(
@@ -832,6 +836,24 @@ private struct Resolver {
     return Norm(
       id: syntax.id.text, name: syntax.name?.value ?? syntax.id.text, by: by, bands: bands,
       provenance: resolveProvenance(syntax.provenance), location: location(syntax.id.range))
+  }
+
+  /// The answers a question takes between two bands (or before the first, or after the
+  /// last: nil), as an author reads them: "59" or "59 to 61" for whole numbers, "over 58
+  /// to under 60" when decimals are allowed; nil when no answer lies between.
+  static func uncoveredAnswers(after covered: Double?, before next: Double?, in range: ClosedRange<Double>, decimals: Bool) -> String? {
+    if decimals {
+      let low = covered ?? range.lowerBound
+      let high = next ?? range.upperBound
+      guard low < high else { return nil }
+      let from = covered == nil ? NumberText.plain(low) : "over \(NumberText.plain(low))"
+      let to = next == nil ? NumberText.plain(high) : "under \(NumberText.plain(high))"
+      return "\(from) to \(to)"
+    }
+    let low = covered.map { ($0 + 1).rounded(.down) } ?? range.lowerBound.rounded(.up)
+    let high = next.map { ($0 - 1).rounded(.up) } ?? range.upperBound.rounded(.down)
+    guard low <= high else { return nil }
+    return low == high ? NumberText.plain(low) : "\(NumberText.plain(low)) to \(NumberText.plain(high))"
   }
 
   private mutating func resolveRule(_ syntax: RuleSyntax) -> Rule? {

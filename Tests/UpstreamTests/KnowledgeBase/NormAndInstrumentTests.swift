@@ -83,9 +83,30 @@ struct NormAndInstrumentTests {
     #expect(codes(overlapping).contains(.overlappingRanges))
     // A gap between bands, or ages the bands miss, would make a comparison false: an error.
     let gapped = compile(Self.text.replacingOccurrences(of: "band 60 to 69 value 20", with: "band 62 to 69 value 20"))
-    #expect(gapped.diagnostics.contains { $0.code == .invalidRange && $0.message.contains("uncovered (60 to 62)") })
+    #expect(gapped.diagnostics.contains { $0.code == .invalidRange && $0.message.contains("uncovered (60 to 61)") })
     let short = compile(Self.text.replacingOccurrences(of: "band 80 to 110 value 6", with: "band 80 to 99 value 6"))
-    #expect(short.diagnostics.contains { $0.code == .invalidRange && $0.message.contains("(99 to 110)") })
+    #expect(short.diagnostics.contains { $0.code == .invalidRange && $0.message.contains("uncovered (100 to 110)") })
+    let late = compile(Self.text.replacingOccurrences(of: "band 16 to 59 value 30", with: "band 18 to 59 value 30"))
+    #expect(late.diagnostics.contains { $0.code == .invalidRange && $0.message.contains("uncovered (16 to 17)") })
+    let oneAge = compile(Self.text.replacingOccurrences(of: "band 16 to 59 value 30", with: "band 16 to 58 value 30"))
+    #expect(oneAge.diagnostics.contains { $0.code == .invalidRange && $0.message.contains("uncovered (59);") })
+  }
+
+  @Test("bands that overlap are one error, not also a gap: the answers the refused band covers are covered")
+  func overlapIsNotAGap() throws {
+    for (band, with) in [("band 16 to 59 value 30", "band 16 to 60 value 30"), ("band 70 to 79 value 15", "band 65 to 79 value 15")] {
+      let overlapping = compile(Self.text.replacingOccurrences(of: band, with: with))
+      #expect(overlapping.diagnostics.map(\.code) == [.overlappingRanges], "\(with): \(overlapping.diagnostics.map(\.message))")
+    }
+  }
+
+  @Test("with decimals allowed, a gap is the answers strictly between two bands")
+  func decimalGap() throws {
+    let text = Self.text.replacingOccurrences(of: "  range 16 to 110\n", with: "  range 16 to 110\n  decimals allowed\n")
+      .replacingOccurrences(of: "band 60 to 69 value 20", with: "band 60.5 to 69 value 20")
+    let gapped = compile(text)
+    #expect(gapped.diagnostics.map(\.code) == [.invalidRange])
+    #expect(gapped.diagnostics.first?.message.contains("uncovered (over 59 to under 60.5, over 69 to under 70") == true, "\(gapped.diagnostics.map(\.message))")
     let byYesNo = Self.text.replacingOccurrences(of: "  by age\n", with: "  by item\n")
     #expect(codes(byYesNo).contains(.typeMismatch))
     let misspelt = compile(Self.text.replacingOccurrences(of: "stance < stance_norm", with: "stance < stance_nrom"))
