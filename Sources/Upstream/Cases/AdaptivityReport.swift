@@ -60,7 +60,7 @@ package struct AdaptivityReport: Sendable {
   ) {
     self.mode = mode
     self.cases = cases.map { testCase in
-      let session = QuestionnaireSession.answering(testCase.answers, with: knowledgeBase, mode: mode)
+      let session = QuestionnaireSession.answering(validated: testCase.answers, with: knowledgeBase, mode: mode)
       let full = knowledgeBase.assess(validated: testCase.answers.collectable(in: knowledgeBase))
       let differences =
         mode == .untilAdviceSettled

@@ -34,7 +34,7 @@ package struct CaseRunner: Sendable {
 
   /// The questions the adaptive questionnaire asks when answered from these answers.
   package static let questionsAsked: @Sendable (KnowledgeBase, Answers) -> Set<String> = { knowledgeBase, answers in
-    Set(QuestionnaireSession.answering(answers, with: knowledgeBase).replies.map(\.question))
+    Set(QuestionnaireSession.answering(validated: answers, with: knowledgeBase).replies.map(\.question))
   }
 
   /// Runs every case, in order.

@@ -158,9 +158,8 @@ public final class KnowledgeBase: Sendable {
   // MARK: Instruments
 
   /// The copyright lines of the scored instruments a question is an item of (a question
-  /// read only by rules that add to scores), in score order, without repeats.
-  /// The copyright lines of the scored instruments a question is an item of, in score
-  /// order (empty for a question that is not an instrument's item).
+  /// read only by rules that add to scores), in score order, without repeats; empty for a
+  /// question that is not an instrument's item.
   public func instrumentCopyrights(of question: Question) -> [String] {
     guard let index = questions.firstIndex(where: { $0.id == question.id }) else { return [] }
     return instrumentCopyrights(ofQuestion: index)
@@ -183,6 +182,10 @@ public final class KnowledgeBase: Sendable {
   /// first sentence (who owns the tool and who funded it), without the terms a deployment
   /// must follow, which stay in the clinician's report, the FHIR Questionnaire and the docs.
   /// The patient's report shows the same.
+  public func instrumentAttributions(of question: Question) -> [String] {
+    instrumentCopyrights(of: question).map(Self.attribution)
+  }
+
   package func instrumentAttributions(ofQuestion index: Int) -> [String] {
     instrumentCopyrights(ofQuestion: index).map(Self.attribution)
   }

@@ -75,7 +75,12 @@ extension KnowledgeBase {
   package static func load(directories paths: [String], checks: [any KnowledgeBaseCheck], jobs: Int = 1) -> LoadedKnowledgeBase {
     var seen = Set<String>()
     let folders = paths.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }
-    guard folders.count > 1 else { return load(directory: folders.first ?? "rules", checks: checks, jobs: jobs) }
+    guard let first = folders.first else {
+      let diagnostic = Diagnostic.error(
+        .folderNotFound, "no folder was given: name at least one folder that holds .rules files", at: .wholeFile("rules"))
+      return LoadedKnowledgeBase(knowledgeBase: nil, diagnostics: [diagnostic], files: [])
+    }
+    guard folders.count > 1 else { return load(directory: first, checks: checks, jobs: jobs) }
     var files: [SourceFile] = []
     var diagnostics: [Diagnostic] = []
     for folder in folders {
@@ -119,8 +124,8 @@ extension KnowledgeBase {
         [
           .error(
             .folderNotFound,
-            "'\(path)' is a file, not a folder; --rules takes the folder that holds the .\(fileExtension) files"
-              + (parent.isEmpty ? "" : " (here: --rules \(parent))"), at: .wholeFile(path))
+            "'\(path)' is a file, not a folder; give the folder that holds the .\(fileExtension) files"
+              + (parent.isEmpty ? "" : " (here: '\(parent)')"), at: .wholeFile(path))
         ]
       )
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 // MARK: - Validating answers built in code
 
 /// Answers that do not fit the knowledge base, with every problem.
@@ -11,6 +13,12 @@ public struct AnswersRejected: Error, Sendable, CustomStringConvertible {
   }
 }
 
+extension AnswersRejected: LocalizedError {
+  /// Every problem, as `description` gives them: what an alert built from the error shows
+  /// (`localizedDescription`), rather than Foundation's "The operation could not be completed".
+  public var errorDescription: String? { description }
+}
+
 extension KnowledgeBase {
   /// Every problem with answers built in code rather than read from a file: unknown
   /// question ids (with a "did you mean"), answers of the wrong type, numbers out of
@@ -18,8 +26,17 @@ extension KnowledgeBase {
   ///
   /// The checks and messages are those of an answers file (``readAnswers(_:)``); the range of
   /// each diagnostic names the question, as there is no file.
-  public func validate(_ answers: Answers) -> [Diagnostic] {
+  public func validate(_ answers: Answers) -> [Diagnostic] { checked(answers).problems }
+
+  /// The answers as the engine reads them, with every problem: each answer converted the
+  /// way an answers file's is, so a value that passes (`.option("yes")` to a yes/no
+  /// question, `.text("not sure")`, a date as `.option("2026-11-01")`, as `JSONDecoder`
+  /// gives them) is the value assessed, never passed on in a shape the engine would
+  /// take for unanswered.
+  package func checked(_ answers: Answers) -> (answers: Answers, problems: [Diagnostic]) {
     var problems: [Diagnostic] = []
+    var converted = Answers([:], assessmentDate: answers.assessmentDate)
+    converted.reserveCapacity(answers.values.count)
     for id in answers.questionIDs {
       let place = SourceRange.wholeFile("answers[\"\(id)\"]")
       guard let question = question(id) else {
@@ -29,9 +46,12 @@ extension KnowledgeBase {
         continue
       }
       guard let value = answers[id] else { continue }
-      if case .failure(let problem) = AnswersReader.answer(value.json, to: question, at: place) { problems.append(problem) }
+      switch AnswersReader.answer(value.json, to: question, at: place) {
+      case .success(let answer): converted[id] = answer
+      case .failure(let problem): problems.append(problem)
+      }
     }
-    return problems
+    return (converted, problems)
   }
 }
 
@@ -41,11 +61,13 @@ extension KnowledgeBase {
   /// Assesses answers after checking every one against the knowledge base: an unknown
   /// question id, a wrong type, a number out of range, an unknown option or a "not sure"
   /// the question does not allow throws `AnswersRejected` with every problem, so a
-  /// misspelt safety answer can never be dropped silently.
+  /// misspelt safety answer can never be dropped silently. Each answer is assessed as an
+  /// answers file's would be: `.option("yes")` to a yes/no question counts as `.yes`.
   public func assess(_ answers: Answers) throws(AnswersRejected) -> Assessment {
-    let problems = validate(answers).filter { $0.severity == .error }
+    let checked = checked(answers)
+    let problems = checked.problems.filter { $0.severity == .error }
     guard problems.isEmpty else { throw AnswersRejected(problems: problems) }
-    return InferenceEngine(self).assess(validated: answers)
+    return InferenceEngine(self).assess(validated: checked.answers)
   }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 // MARK: - The questionnaire session
 
 /// One person's way through the questionnaire: which question comes next, their replies,
@@ -621,8 +623,24 @@ public struct QuestionnaireSession: Sendable {
   // MARK: Running against known answers
 
   /// Runs a session to the end, answering each question it asks from `answers` and
-  /// leaving unanswered any question they leave out.
+  /// leaving unanswered any question they leave out (a red-flag question too: the
+  /// session then lists it among the unanswered safety questions).
+  ///
+  /// The answers are checked as ``KnowledgeBase/assess(_:)`` checks them: any problem
+  /// throws `AnswersRejected` with all of them, and `.option("yes")` to a yes/no question
+  /// is recorded as `.yes`.
   public static func answering(_ answers: Answers, with knowledgeBase: KnowledgeBase, mode: Mode = .adaptive)
+    throws(AnswersRejected) -> QuestionnaireSession
+  {
+    let checked = knowledgeBase.checked(answers)
+    let problems = checked.problems.filter { $0.severity == .error }
+    guard problems.isEmpty else { throw AnswersRejected(problems: problems) }
+    return answering(validated: checked.answers, with: knowledgeBase, mode: mode)
+  }
+
+  /// Runs a session to the end on answers already checked against the knowledge base
+  /// (a case file's, an answers file's).
+  package static func answering(validated answers: Answers, with knowledgeBase: KnowledgeBase, mode: Mode = .adaptive)
     -> QuestionnaireSession
   {
     var session = QuestionnaireSession(knowledgeBase, mode: mode)
@@ -725,4 +743,10 @@ extension QuestionnaireSession.ShownProgress {
     else { return nil }
     self.init(number: number, count: count, held: held)
   }
+}
+
+extension QuestionnaireSession.Problem: LocalizedError {
+  /// The problem in words, as `description` gives it: what an alert built from the error
+  /// shows (`localizedDescription`).
+  public var errorDescription: String? { description }
 }

@@ -188,4 +188,12 @@ extension ParallelLoadingTests {
       #expect(second.assess(validated: answers).findings == first.assess(validated: answers).findings)
     }
   }
+
+  @Test("loading no folder at all is an error, never the ./rules of wherever the app runs")
+  func noFolderIsAnError() throws {
+    let loaded = KnowledgeBase.load(directories: [])
+    #expect(loaded.knowledgeBase == nil)
+    #expect(loaded.diagnostics.map(\.code) == [.folderNotFound])
+    #expect(loaded.diagnostics.first?.message.contains("no folder was given") == true)
+  }
 }

@@ -204,7 +204,7 @@ struct PatientFitTests {
     var both = 0
     for mode in [QuestionnaireSession.Mode.untilAdviceSettled, .adaptive] {
       for testCase in AdaptivityReport.bundledCases() {
-        let asked = QuestionnaireSession.answering(testCase.answers, with: kb, mode: mode).replies.map(\.question)
+        let asked = try QuestionnaireSession.answering(testCase.answers, with: kb, mode: mode).replies.map(\.question)
         guard let seat = asked.firstIndex(of: "seat_setup_poor"), let job = asked.firstIndex(of: "occupation") else { continue }
         both += 1
         #expect(job < seat, "\(testCase.id) (\(mode)): the seat question was asked before the job")
@@ -216,7 +216,7 @@ struct PatientFitTests {
     let seat = try #require(kb.question("seat_setup_poor"))
     #expect(office.wording(of: seat).contains("pedals"))
     let deskAnswers = SourceFile(path: "a.json", text: "{\"pain_areas\": [\"lower_back\"], \"occupation\": \"desk\"}")
-    let desk = QuestionnaireSession.answering(try kb.readAnswers(deskAnswers).answers, with: kb)
+    let desk = try QuestionnaireSession.answering(try kb.readAnswers(deskAnswers).answers, with: kb)
     #expect(desk.wording(of: seat).hasPrefix("Is your chair or desk poorly set up for you"))
     #expect(!desk.wording(of: seat).contains("pedals"))
   }

@@ -148,6 +148,6 @@ extension FileSafetyTests {
     #expect(result.output.contains("here.rules': it is a folder; only regular files are read"))
     let file = try UpstreamBinary.run(["check", "--rules", rules + "/knowledge-base.rules"])
     #expect(file.status == 1)
-    #expect(file.output.contains("is a file, not a folder; --rules takes the folder that holds the .rules files (here: --rules \(rules))"))
+    #expect(file.output.contains("is a file, not a folder; give the folder that holds the .rules files (here: '\(rules)')"))
   }
 }

@@ -124,7 +124,7 @@ struct NoLostWorkTests {
     let cases = CaseLoader.bundled(for: kb).cases
     let person = try #require(cases.max { $0.answers.questionIDs.count < $1.answers.questionIDs.count })
     // The replies the person types: whatever the session asks, answered from the case.
-    let session = QuestionnaireSession.answering(person.answers, with: kb, mode: .everyQuestion)
+    let session = try QuestionnaireSession.answering(person.answers, with: kb, mode: .everyQuestion)
     let replies = session.replies.map { reply in reply.answer.map(Self.typed) ?? "skip" }
     #expect(replies.count >= 20)
 

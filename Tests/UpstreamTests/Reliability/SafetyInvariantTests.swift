@@ -100,7 +100,7 @@ struct SafetyInvariantTests {
     var leftOut = 0
     for round in 0..<150 {
       let answers = Self.randomAnswers(in: kb, answering: round % 3 == 0 ? 0.5 : 1, using: &random)
-      let session = QuestionnaireSession.answering(answers, with: kb, mode: mode)
+      let session = try QuestionnaireSession.answering(answers, with: kb, mode: mode)
       let asked = session.replies.map(\.question)
       #expect(Array(asked.prefix(first.count)) == first, "asked first: \(asked.prefix(2))")
       // Every red-flag question asked comes before any question that is not one.

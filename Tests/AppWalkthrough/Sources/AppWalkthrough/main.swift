@@ -463,7 +463,7 @@ article("RunningAQuestionnaire.md") {
   let assessed = try knowledgeBase.assess(restored.answers)
   expect(restored.assessment.tree == assessed.tree, "the finished questionnaire's tree is the tree assess(_:) gives for its answers")
   expect(
-    QuestionnaireSession.answering(restored.answers, with: knowledgeBase).assessment.tree == assessed.tree,
+    (try QuestionnaireSession.answering(restored.answers, with: knowledgeBase)).assessment.tree == assessed.tree,
     "answering(_:with:) runs the same session from known answers")
   expect(restored.assessment.careLevel == .selfCare, "the trucker answered no to every safety question: self-care")
   expect(Shown.text(since: resultStart).contains("Collapsed arches"), "the result names collapsed arches")
