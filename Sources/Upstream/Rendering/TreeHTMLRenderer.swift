@@ -43,7 +43,7 @@ public struct TreeHTMLRenderer: Sendable {
             body += words.planHow(step).map { "<p>\(escape($0))</p>" }
             body.append("</div>")
           } else if !tree.redFlags.contains(where: { $0.urgency.withholdsSelfCare }) {
-            body.append("<p>\(escape(words.planNoStep(part)))</p>")
+            body.append("<p>\(escape(words.planNoStep(part, withheld: tree.withheld)))</p>")
           }
           body.append("</article>")
         }

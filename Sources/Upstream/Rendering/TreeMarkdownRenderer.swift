@@ -46,7 +46,7 @@ public struct TreeMarkdownRenderer: Sendable {
             lines.append("**" + escape(words.planStep(step)) + "**")
             lines += words.planHow(step).map { "- " + escape($0) }
           } else if !tree.redFlags.contains(where: { $0.urgency.withholdsSelfCare }) {
-            lines.append(escape(words.planNoStep(part)))
+            lines.append(escape(words.planNoStep(part, withheld: tree.withheld)))
           }
           blocks.append(heading(words.planTitle(part)) + lines.joined(separator: "\n\n"))
         }

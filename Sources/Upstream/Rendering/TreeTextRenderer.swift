@@ -66,7 +66,7 @@ public struct TreeTextRenderer: Sendable {
             lines += outline.paragraph(.init(text: words.planStep(step), style: .good))
             for how in words.planHow(step) { lines += outline.paragraph(.init(text: "  " + how, hang: 2)) }
           } else if !tree.redFlags.contains(where: { $0.urgency.withholdsSelfCare }) {
-            lines += outline.paragraph(.init(text: words.planNoStep(part)))
+            lines += outline.paragraph(.init(text: words.planNoStep(part, withheld: tree.withheld)))
           }
           sections.append(lines)
         }

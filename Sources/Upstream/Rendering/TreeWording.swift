@@ -258,10 +258,16 @@ struct TreeWording {
     (step.instructions.map { ["How: \($0)"] } ?? []) + step.cautions.map { "Caution: \($0)" }
   }
 
-  /// What a complaint without a first step of its own is told.
-  func planNoStep(_ part: RecommendationTree.PatientPlan.Part) -> String {
+  /// What a complaint without a first step of its own is told. Advice for it held back
+  /// until a clinician has seen a red flag (`withheld`) is not "no advice": the person is
+  /// told it waits.
+  func planNoStep(_ part: RecommendationTree.PatientPlan.Part, withheld: [WithheldRecommendation]) -> String {
     if part.coveredByEarlierStep { return "Start with the step above: it helps this too." }
     if part.complaint.recommendations.isEmpty && part.contributors.allSatisfy({ $0.recommendations.isEmpty }) {
+      let findings = Set([part.complaint.id] + part.contributors.map(\.id))
+      if withheld.contains(where: { $0.wouldAddress.contains { findings.contains($0.id) } }) {
+        return "What to do for this waits until a clinician has seen you (see above)."
+      }
       return "We have no specific advice for this yet. If it has not eased in a few weeks, or it stops you doing"
         + " your usual things, see a physiotherapist."
     }

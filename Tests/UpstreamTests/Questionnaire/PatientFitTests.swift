@@ -107,15 +107,18 @@ struct PatientFitTests {
 
   // MARK: - Safety-netting fits the person
 
+  /// The patient's "when to get help" section for these answers, one line per bullet.
+  static func whenToGetHelp(_ answers: String) throws -> String {
+    let result = try UpstreamBinary.run(
+      ["assess", "--answers", "-", "--audience", "patient"], input: answers, environment: ["COLUMNS": "80"])
+    #expect(result.status == 0, "\(result.errors)")
+    let section = result.output.components(separatedBy: "WHEN TO GET HELP\n").dropFirst().first ?? ""
+    return section.components(separatedBy: "\n\n")[0].replacingOccurrences(of: "\n  ", with: " ")
+  }
+
   @Test("safety-netting: no diabetes line for someone without diabetes, no older-person line under 60, kept when not known")
   func safetyNettingTailored() throws {
-    func whenToGetHelp(_ answers: String) throws -> String {
-      let result = try UpstreamBinary.run(
-        ["assess", "--answers", "-", "--audience", "patient"], input: answers, environment: ["COLUMNS": "80"])
-      #expect(result.status == 0, "\(result.errors)")
-      let section = result.output.components(separatedBy: "WHEN TO GET HELP\n").dropFirst().first ?? ""
-      return section.components(separatedBy: "\n\n")[0].replacingOccurrences(of: "\n  ", with: " ")
-    }
+    let whenToGetHelp = Self.whenToGetHelp
     let office = try whenToGetHelp("{\"pain_areas\": [\"knee\", \"lower_back\"], \"age\": 45, \"diabetes\": false}")
     #expect(!office.contains("diabetes"), "\(office)")
     #expect(!office.contains("older person"), "\(office)")
@@ -130,6 +133,34 @@ struct PatientFitTests {
     let unknown = try whenToGetHelp("{\"pain_areas\": [\"knee\"]}")
     #expect(unknown.contains("An older person who cannot stand or walk after a fall."))
     #expect(unknown.contains("If you have diabetes:"))
+  }
+
+  @Test("safety-netting does not tell a person to watch for a sign they have already reported")
+  func safetyNettingLeavesOutSignsAlreadyGiven() throws {
+    let had = try Self.whenToGetHelp(
+      #"{"pain_areas": ["hip"], "age": 50, "night_pain_constant": true, "pain_duration": "over_3_months_improving", "#
+        + #""leg_pain_pattern": ["limits_daily_life"]}"#)
+    #expect(had.contains("See your GP or a physiotherapist"), "\(had)")
+    #expect(!had.contains("Pain at night does not ease"), "\(had)")
+    #expect(!had.contains("not better after about 6 weeks"), "\(had)")
+    #expect(!had.contains("The pain stops you doing everyday things"), "\(had)")
+    #expect(had.contains("The pain stops getting better, or gets worse."), "\(had)")
+    #expect(had.contains("You lose weight without trying."), "not known, so kept: \(had)")
+  }
+
+  @Test("a complaint whose advice waits for the clinician says so, not 'we have no specific advice'")
+  func adviceHeldBackIsNotNoAdvice() throws {
+    // Hip pain that fits osteoarthritis and limits daily life: a routine referral holds back
+    // the strengthening the weak-glutes finding calls for.
+    let answers =
+      #"{"pain_areas": ["hip"], "age": 60, "leg_pain_pattern": ["worse_with_activity", "limits_daily_life"], "#
+      + #""single_leg_stance_seconds": 10, "pain_duration": "over_3_months_not_improving"}"#
+    for format in ["text", "markdown", "html"] {
+      let result = try UpstreamBinary.run(["assess", "--answers", "-", "--audience", "patient", "--format", format], input: answers)
+      #expect(result.output.contains("Glute bridges"), "\(format): the held-back list names it")
+      #expect(result.output.contains("What to do for this waits until a clinician has seen you"), "\(format): \(result.output)")
+      #expect(!result.output.contains("We have no specific advice"), "\(format)")
+    }
   }
 
   @Test("safety-netting for someone who said they have no pain does not speak of 'the pain'")
