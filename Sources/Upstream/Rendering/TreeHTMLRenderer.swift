@@ -104,7 +104,7 @@ public struct TreeHTMLRenderer: Sendable {
   // MARK: Sections
 
   private func redFlags(_ tree: RecommendationTree, _ words: TreeWording) -> String {
-    var parts = ["<section class=\"red-flags\" role=\"alert\"><h2>\(escape(sentence(words.redFlagsTitle)))</h2>"]
+    var parts = ["<section class=\"red-flags\" role=\"alert\"><h2>\(escape(sentence(words.redFlagsTitle(tree.careLevel))))</h2>"]
     for flag in tree.redFlags {
       parts.append("<article class=\"flag \(flag.urgency.rawValue)\">")
       parts.append("<h3>\(escape(flag.name))</h3><p class=\"urgency\">\(escape(words.urgency(flag.urgency)))</p>")

@@ -32,7 +32,7 @@ public struct TreeMarkdownRenderer: Sendable {
           lines.append("- **" + escape(words.withheldTitle(tree.careLevel)) + "**")
           lines += tree.withheld.map { "  - " + escape(words.withheld($0)) }
         }
-        blocks.append(heading(words.redFlagsTitle) + lines.joined(separator: "\n"))
+        blocks.append(heading(words.redFlagsTitle(tree.careLevel)) + lines.joined(separator: "\n"))
         if let waiting = tree.whileWaiting { blocks.append("**" + escape(waiting) + "**") }
       case .unansweredSafetyQuestions:
         let lines = tree.unansweredSafetyQuestions.map { "- " + escape(words.unansweredSafety($0)) }

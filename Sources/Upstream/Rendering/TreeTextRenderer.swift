@@ -40,7 +40,7 @@ public struct TreeTextRenderer: Sendable {
         }
         if (!tree.withheld.isEmpty || words.holdsBackAllSelfCare(tree.careLevel)) && audience == .patient {
           sections.append(
-            title(words.redFlagsTitle, .alert, outline) + outline.draw(roots)
+            title(words.redFlagsTitle(tree.careLevel), .alert, outline) + outline.draw(roots)
               + outline.paragraph(.init(text: words.withheldSentence(tree.withheld, tree.careLevel), style: .dim)))
           if let waiting = tree.whileWaiting { sections.append(outline.paragraph(.init(text: waiting, style: .bold))) }
           continue
@@ -51,7 +51,7 @@ public struct TreeTextRenderer: Sendable {
               headline: .init(text: words.withheldTitle(tree.careLevel), style: .bold),
               children: tree.withheld.map { .init(headline: .init(text: words.withheld($0), style: .dim)) }))
         }
-        sections.append(title(words.redFlagsTitle, .alert, outline) + outline.draw(roots))
+        sections.append(title(words.redFlagsTitle(tree.careLevel), .alert, outline) + outline.draw(roots))
         if let waiting = tree.whileWaiting { sections.append(outline.paragraph(.init(text: waiting, style: .bold))) }
       case .unansweredSafetyQuestions:
         let open = tree.unansweredSafetyQuestions.flatMap { outline.paragraph(.init(text: "- " + words.unansweredSafety($0), hang: 2)) }

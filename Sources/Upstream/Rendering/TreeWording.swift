@@ -176,7 +176,16 @@ struct TreeWording {
 
   // MARK: Section titles
 
-  var redFlagsTitle: String { isPatient ? "SEE A CLINICIAN FIRST" : "RED FLAGS" }
+  /// The heading over the red flags. The patient's says how soon, in the words of the
+  /// most urgent flag: a mild "see a clinician" over an emergency would undersell it.
+  func redFlagsTitle(_ level: CareLevel) -> String {
+    guard isPatient else { return "RED FLAGS" }
+    switch level {
+    case .emergency: return "GET HELP NOW"
+    case .urgentSameDay: return "SEE A DOCTOR TODAY"
+    case .routineReferral, .selfCare: return "SEE A CLINICIAN FIRST"
+    }
+  }
   /// The heading over withheld recommendations: all of them under an emergency or urgent
   /// flag, those not safe to start meanwhile under a routine referral.
   /// Whether the patient is told that all self-care waits, in one sentence, rather than

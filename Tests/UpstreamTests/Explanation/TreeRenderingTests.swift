@@ -86,7 +86,8 @@ struct TreeRenderingTests {
   func textRedFlags() throws {
     let tree = try TreeFixtures.compile(TreeFixtures.redFlags).assess(validated: Answers(["numb": .yes, "hurts": .yes, "flat": .yes])).tree
     let text = TreeTextRenderer(audience: .patient, width: 100).render(tree)
-    #expect(text.contains("SEE A CLINICIAN FIRST"))
+    #expect(text.contains("GET HELP NOW"), "an emergency's heading says how soon")
+    #expect(!text.contains("SEE A CLINICIAN FIRST"))
     // Under an emergency the patient's text is the red flag alone: no plan for the complaint.
     #expect(!text.contains("BACK PAIN"))
     #expect(TreeTextRenderer(audience: .clinician, width: 100).render(tree).contains("Back pain (back_pain) — very likely"))

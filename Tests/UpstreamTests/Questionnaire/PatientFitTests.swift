@@ -163,6 +163,21 @@ struct PatientFitTests {
     }
   }
 
+  @Test("the patient's red-flag heading says how soon: now, today, or see a clinician first")
+  func redFlagHeadingSaysHowSoon() throws {
+    let headings = [
+      (#"{"pain_areas": ["lower_back"], "saddle_numbness": true}"#, "GET HELP NOW"),
+      (#"{"pain_areas": ["knee"], "fever_or_chills": true}"#, "SEE A DOCTOR TODAY"),
+      (#"{"pain_areas": ["hip"], "pain_duration": "over_3_months_not_improving"}"#, "SEE A CLINICIAN FIRST"),
+    ]
+    for (answers, heading) in headings {
+      let result = try UpstreamBinary.run(["assess", "--answers", "-", "--audience", "patient"], input: answers)
+      let others = headings.map(\.1).filter { $0 != heading }
+      #expect(result.output.contains("\n" + heading + "\n"), "\(answers): \(result.output)")
+      #expect(others.allSatisfy { !result.output.contains($0) }, "\(answers)")
+    }
+  }
+
   @Test("safety-netting for someone who said they have no pain does not speak of 'the pain'")
   func safetyNettingWithoutPain() throws {
     let result = try UpstreamBinary.run(
