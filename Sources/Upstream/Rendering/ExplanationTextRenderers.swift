@@ -158,8 +158,16 @@ public struct WhyNotTextRenderer: Sendable {
     let state = explanation.certainty.map(words.certainty) ?? explanation.summary
     var details: [TextOutline.Line] = explanation.notes.map { .init(text: $0, hang: 2) }
     if explanation.candidates.isEmpty { details.append(.init(text: "No rule in the knowledge base can conclude it.")) }
+    var headline = "Why not \(name)? It is \(state)."
+    if isPatientsWarningSign(explanation) {
+      // A person reads "not raised" as an all-clear: say what it is and is not.
+      headline = "Why not \(name)? None of the warning signs Upstream asks about for it is in your answers."
+      details.insert(
+        .init(text: "That does not rule it out. If you are worried, or something changes, see a doctor: your report says when to get help."),
+        at: 0)
+    }
     let root = TextOutline.Node(
-      headline: .init(text: "Why not \(name)? It is \(state).", style: .bold), details: details,
+      headline: .init(text: headline, style: .bold), details: details,
       children: explanation.candidates.map { candidate($0, words, explanation) })
     return outline.draw([root]).joined(separator: "\n") + "\n"
   }
@@ -186,14 +194,24 @@ public struct WhyNotTextRenderer: Sendable {
       let stop = candidate.state == .unknown ? "Unknown" : "Stopped"
       var stopNode = TextOutline.Node(
         headline: .init(text: words.isPatient ? "Because:" : "\(stop) at: \(candidate.blockedAt ?? "")", hang: 2))
-      stopNode.children = candidate.blockers.map {
-        TextOutline.Node(headline: .init(text: "\(words.mark($0.outcome)) " + words.fact($0), hang: 2))
+      // Two tests of one answer (`pain_areas includes lower_back or … upper_back`) read
+      // the same in words: each line once.
+      var shown = Set<String>()
+      stopNode.children = candidate.blockers.map { "\(words.mark($0.outcome)) " + words.fact($0) }.filter { shown.insert($0).inserted }.map {
+        TextOutline.Node(headline: .init(text: $0, hang: 2))
       }
       children.append(stopNode)
-      children.append(wouldFire(candidate, words, explanation))
+      // Which answer would raise a warning sign is not shown to the person answering: it
+      // reads as coaching, and the clinician's explanation has it.
+      if !isPatientsWarningSign(explanation) { children.append(wouldFire(candidate, words, explanation)) }
     }
     let style: TextOutline.Style = candidate.state == .fired ? (candidate.role == .opposes ? .alert : .good) : .plain
     return TextOutline.Node(headline: .init(text: headline, style: style, hang: 2), details: details, children: children)
+  }
+
+  /// Whether this is a red flag not raised, explained to the person who answered.
+  private func isPatientsWarningSign(_ explanation: WhyNotExplanation) -> Bool {
+    audience == .patient && explanation.subject == .redFlag && !explanation.concluded
   }
 
   private func wouldFire(_ candidate: WhyNotCandidate, _ words: TreeWording, _ explanation: WhyNotExplanation) -> TextOutline.Node {

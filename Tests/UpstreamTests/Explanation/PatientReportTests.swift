@@ -33,7 +33,7 @@ struct PatientReportTests {
     print("Longest patient report: \(longest.0) lines (\(longest.1))")
   }
 
-  @Test("every complaint reported gets a first step, a pointer to one, or an honest 'no specific advice'")
+  @Test("every complaint reported gets a first step, a pointer to one, 'it waits for the clinician', or an honest 'no specific advice'")
   func everyComplaintAnswered() throws {
     var noAdvice = 0
     for (id, answers) in Self.cases {
@@ -46,8 +46,12 @@ struct PatientReportTests {
         let answered =
           body.contains("Start with: ") || body.contains("Start with the step")
           || body.contains("We have no specific advice for this yet")
+          || body.contains("What to do for this waits until a clinician has seen you")
         #expect(answered, "\(id): \(heading) has nothing to do:\n\(body)")
         if body.contains("no specific advice") { noAdvice += 1 }
+        // Advice held back by a routine referral is not "no advice".
+        let heldBack = tree.withheld.contains { $0.wouldAddress.contains { $0.id == part.complaint.id || part.contributors.map(\.id).contains($0.id) } }
+        if heldBack && part.firstStep == nil && !part.coveredByEarlierStep { #expect(!body.contains("no specific advice"), "\(id): \(heading)") }
       }
     }
     // Knee pain, the persona's main complaint, now has advice.
@@ -287,5 +291,21 @@ extension PatientReportTests {
     let lines = patient.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
     #expect(lines.count < 60, "\(lines.count) lines")
     #expect(lines.allSatisfy { $0.count <= 80 })
+  }
+
+  @Test("why-not a red flag, for the patient: no all-clear, no answer that would raise it, each reason once")
+  func patientWhyNotRedFlag() throws {
+    let answers = #"{"pain_areas": ["hip"], "fever_or_chills": true, "age": 70, "cannot_take_four_steps": false}"#
+    let patient = try UpstreamBinary.run(["why-not", "spinal_infection", "--answers", "-", "--audience", "patient"], input: answers)
+    #expect(patient.status == 0, "\(patient.errors)")
+    #expect(patient.output.contains("None of the warning signs Upstream asks about"), "\(patient.output)")
+    #expect(patient.output.contains("That does not rule it out."))
+    #expect(!patient.output.contains("It is not raised"))
+    #expect(!patient.output.contains("It would apply if you answered"), "no coaching: \(patient.output)")
+    let flat = patient.output.replacingOccurrences(of: "\n", with: " ")
+    #expect(flat.components(separatedBy: "you answered 'Hip, buttock or groin'").count == 2, "the same reason once: \(patient.output)")
+    // The clinician still sees which answers would raise it.
+    let clinician = try UpstreamBinary.run(["why-not", "spinal_infection", "--answers", "-"], input: answers)
+    #expect(clinician.output.contains("Would fire with:"))
   }
 }
