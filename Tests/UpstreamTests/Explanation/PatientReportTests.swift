@@ -50,7 +50,8 @@ struct PatientReportTests {
         #expect(answered, "\(id): \(heading) has nothing to do:\n\(body)")
         if body.contains("no specific advice") { noAdvice += 1 }
         // Advice held back by a routine referral is not "no advice".
-        let heldBack = tree.withheld.contains { $0.wouldAddress.contains { $0.id == part.complaint.id || part.contributors.map(\.id).contains($0.id) } }
+        let findings = Set([part.complaint.id] + part.contributors.map(\.id))
+        let heldBack = tree.withheld.contains { $0.wouldAddress.contains { findings.contains($0.id) } }
         if heldBack && part.firstStep == nil && !part.coveredByEarlierStep { #expect(!body.contains("no specific advice"), "\(id): \(heading)") }
       }
     }
