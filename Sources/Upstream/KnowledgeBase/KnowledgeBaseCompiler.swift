@@ -680,7 +680,7 @@ private struct Resolver {
   private mutating func resolveProvenance(_ syntax: ProvenanceSyntax) -> Provenance {
     let sources = syntax.sources.compactMap { name -> Int? in
       guard let symbol = symbols[name.text] else {
-        unknown(name, expected: DeclarationKind.source.description)
+        unknownSource(name)
         return nil
       }
       guard case .source(let index) = symbol else {
@@ -967,6 +967,34 @@ private struct Resolver {
       return
     }
     diagnostics.append(diagnostic.suggesting(name.text, from: symbols.filter { kinds($0.value) }.map(\.key)))
+  }
+
+  /// An unknown source. A "did you mean" goes only to a source with the same numbers: a
+  /// guideline's number is never guessed (`nice-ng158` is not `nice-ng19`, a guideline on
+  /// another subject), and without one the note says how to declare a new source.
+  private mutating func unknownSource(_ name: Name) {
+    unknownIDsPerFile[name.range.file, default: 0] += 1
+    guard unknownIDsPerFile[name.range.file, default: 0] <= DiagnosticCollector.limitPerFile else {
+      diagnostics.append(.error(.unknownId, "no source is called '\(name.text)'", at: name.range))
+      return
+    }
+    let numbers = Self.numbers(in: name.text)
+    let sameNumbers = symbols.compactMap { entry -> String? in
+      guard case .source = entry.value, Self.numbers(in: entry.key) == numbers else { return nil }
+      return entry.key
+    }
+    var diagnostic = Diagnostic.error(.unknownId, "no source is called '\(name.text)'", at: name.range)
+      .suggesting(name.text, from: sameNumbers)
+    if diagnostic.fix == nil {
+      diagnostic.notes.append(
+        .init("a new source is declared once, with what it is: 'source \(name.text)' with a 'title', a 'citation' and its 'evidence' level"))
+    }
+    diagnostics.append(diagnostic)
+  }
+
+  /// The runs of digits in an id, in order: `nice-ng59` has [59].
+  private static func numbers(in id: String) -> [Substring] {
+    id.split(whereSeparator: { !$0.isNumber })
   }
 
   private mutating func resolveID(_ name: Name, expected: DeclarationKind, _ match: (KnowledgeBase.Symbol) -> Int?) -> Int? {

@@ -808,6 +808,19 @@ package struct Parser {
       take()
       let flag = try parseName("a red flag id")
       let urgency = takeIfWord("urgency") != nil ? try parseName("an urgency (emergency, urgent or routine)") : nil
+      if current.isWord("certainty") && !current.startsLine {
+        // `then red flag X certainty 0.6`: a flag is raised or not, at an urgency.
+        let keyword = take()
+        let end = current.kind == .number && !current.startsLine ? take().range : keyword.range
+        let written = SourceRange(file: keyword.range.file, start: (urgency ?? flag).range.end, end: end.end)
+        var diagnostic = Diagnostic.error(
+          .unexpectedToken,
+          "a red flag takes no certainty: a rule raises '\(flag.text)' or not; to make it more or less pressing, "
+            + "give the rule an urgency ('red flag \(flag.text) urgency emergency')",
+          at: keyword.range.through(end))
+        diagnostic.fix = .init(message: "remove the certainty", replacement: "", range: written)
+        report(diagnostic)
+      }
       return .redFlag(flag, urgency: urgency)
     }
     guard current.kind == .word, !atReservedWord else {

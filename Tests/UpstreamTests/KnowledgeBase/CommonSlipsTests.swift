@@ -63,6 +63,11 @@ struct CommonSlipsTests {
       condition: "low_back_pain and stiff_standing_up | sitting_hours > 6", conclusion: "tight_hip_flexors certainty 0.6",
       code: .invalidCharacter, message: "write 'or', not '|'",
       fixed: ("low_back_pain and stiff_standing_up or sitting_hours > 6", "tight_hip_flexors certainty 0.6")),
+    Slip(
+      condition: "low_back_pain and sitting_hours > 6", conclusion: "red flag falls_risk certainty 0.6", code: .unexpectedToken,
+      message: "a red flag takes no certainty: a rule raises 'falls_risk' or not; to make it more or less pressing, "
+        + "give the rule an urgency ('red flag falls_risk urgency emergency')",
+      fixed: ("low_back_pain and sitting_hours > 6", "red flag falls_risk")),
   ]
 
   static func rule(_ condition: String, _ conclusion: String) -> String {

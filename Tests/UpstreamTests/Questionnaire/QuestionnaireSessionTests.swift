@@ -28,7 +28,7 @@ struct QuestionnaireSessionTests {
     #expect(throws: QuestionnaireSession.Problem.safetyQuestionCannotBeSkipped("numb")) { try back.skip() }
   }
 
-  @Test("safety questions that stand alone come first, so a two-answer flag settles without a needless question: a fever for back pain only")
+  @Test("safety questions that stand alone come first, so a two-answer flag settles without a needless question: a fever for back or leg pain only")
   func safetyQuestionsThatStandAloneFirst() throws {
     let kb = try #require(KnowledgeBase.bundled().knowledgeBase)
     /// The safety questions asked of someone with pain here who has nothing to report.
@@ -48,14 +48,16 @@ struct QuestionnaireSessionTests {
       return asked
     }
     let knee = try safetyQuestions(painAreas: ["knee"])
-    // A fever matters to knee pain only with a hot joint, or with diabetes and a foot
+    let noPain = try safetyQuestions(painAreas: [])
+    // Without pain, a fever matters only with a hot joint, or with diabetes and a foot
     // change: each "no" is asked first, and the fever is never asked.
-    #expect(knee.contains("joint_hot_swollen") && knee.contains("diabetes"))
-    #expect(!knee.contains("fever_or_chills"), "asked: \(knee)")
+    #expect(noPain.contains("joint_hot_swollen") && noPain.contains("diabetes"))
+    #expect(!noPain.contains("fever_or_chills"), "asked: \(noPain)")
     // Diabetes settles both diabetic-foot flags: the foot's skin is not asked about.
-    #expect(!knee.contains("foot_skin_change"))
-    // With back pain a fever alone is a warning sign: it is asked.
+    #expect(!noPain.contains("foot_skin_change") && !knee.contains("foot_skin_change"))
+    // With back or knee pain a fever alone is a warning sign: it is asked.
     #expect(try safetyQuestions(painAreas: ["lower_back"]).contains("fever_or_chills"))
+    #expect(knee.contains("fever_or_chills"), "asked: \(knee)")
     // The opening questions still come first, then a question that raises a flag alone.
     #expect(Array(knee.prefix(3)) == ["pain_areas", "injury_recent", "saddle_numbness"])
   }
