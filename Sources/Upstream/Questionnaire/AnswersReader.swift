@@ -267,7 +267,7 @@ package enum AnswersReader {
       guard case .date? = answers[question.id] else { return nil }
       return .warning(
         .missingAssessmentDate,
-        "question '\(question.id)' is a date that rules count back from the assessment date, but no assessment date was given, so those conditions are unknown; give one with --assessment-date YYYY-MM-DD or \"\(Answers.assessmentDateKey)\": \"YYYY-MM-DD\" in the answers",
+        "question '\(question.id)' is a date that rules count back from the assessment date, but no assessment date was given, so those conditions are unknown; give one with --assessment-date YYYY-MM-DD, \"\(Answers.assessmentDateKey)\": \"YYYY-MM-DD\" in the answers, or Answers.assessmentDate in code",
         at: range(question.id) ?? .wholeFile("answers"))
     }
   }

@@ -51,6 +51,13 @@ extension KnowledgeBase {
       case .failure(let problem): problems.append(problem)
       }
     }
+    // The warnings an answers file would get: a date that conditions count back from
+    // with no assessment date, an answer its question's `ask when` rules out.
+    if !problems.hasErrors {
+      let place = { (id: String) in SourceRange.wholeFile("answers[\"\(id)\"]") }
+      problems += AnswersReader.undatedWarnings(converted, knowledgeBase: self, range: place)
+      problems += AnswersReader.askWhenWarnings(converted, knowledgeBase: self, range: place)
+    }
     return (converted, problems)
   }
 }

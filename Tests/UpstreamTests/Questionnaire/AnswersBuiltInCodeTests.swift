@@ -72,4 +72,19 @@ struct AnswersBuiltInCodeTests {
     let problem: any Error = QuestionnaireSession.Problem.nothingToUndo
     #expect(problem.localizedDescription == "there is no earlier answer to change")
   }
+
+  @Test("validate gives the warnings an answers file gets: a date counted back from with no assessment date")
+  func validateWarnsOfAnUndatedDate() throws {
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../Docs/examples/dated")
+    let kb = try #require(KnowledgeBase.load(directory: folder.standardizedFileURL.path).knowledgeBase)
+    var answers = Answers()
+    answers["injury_date"] = .date(try #require(CalendarDay("2026-10-01")))
+    let warnings = kb.validate(answers)
+    #expect(warnings.map(\.code) == [.missingAssessmentDate], "\(warnings.map(\.message))")
+    #expect(warnings.allSatisfy { $0.severity == .warning })
+    #expect(warnings.first?.message.contains("Answers.assessmentDate in code") == true)
+    _ = try kb.assess(answers)  // a warning, not a refusal
+    answers.assessmentDate = CalendarDay("2026-12-01")
+    #expect(kb.validate(answers).isEmpty)
+  }
 }

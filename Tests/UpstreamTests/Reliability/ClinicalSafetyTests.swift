@@ -58,7 +58,7 @@ struct ClinicalSafetyTests {
   func selfCareFollowsTheCareLevel() {
     let kb = Self.kb
     var routineSeen = 0
-    for answers in Self.answerSets(count: 600, seed: 34) {
+    for answers in Self.answerSets(count: 900, seed: 34) {
       let assessment = kb.assess(validated: answers)
       let tree = assessment.tree
       let given = assessment.recommendations.filter(\.isGiven).map { kb.recommendations[$0.recommendation] }
