@@ -44,7 +44,13 @@ package struct ParsedArguments: Sendable {
         inlineValue = String(argument[argument.index(after: equals)...])
       }
       guard let option = spec.options.first(where: { $0.name == name }) else {
-        let suggestion = Suggestion.closest(to: name, in: spec.options.map(\.name))
+        // A short option (`-o`) is the habit of other tools: the shortest long option
+        // with that first letter is what was meant (`--output`, not `--output-format`).
+        let short = name.count == 2 && name.hasPrefix("-") && name != "--"
+        let suggestion =
+          short
+          ? spec.options.map(\.name).filter { $0.hasPrefix("-" + name) }.min { ($0.count, $0) < ($1.count, $1) }
+          : Suggestion.closest(to: name, in: spec.options.map(\.name))
         return .failure(
           .usage("upstream \(spec.name) has no option '\(name)'", suggestion: suggestion.map { "did you mean '\($0)'?" }, command: spec.name))
       }

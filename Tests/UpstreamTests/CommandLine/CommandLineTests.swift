@@ -126,6 +126,11 @@ struct CommandLineTests {
     #expect(option.status == 2)
     #expect(option.errors.contains("upstream check has no option '--rulez'"))
     #expect(option.errors.contains("did you mean '--rules'?"))
+    // A short option, as other tools take, points at the long one it stands for.
+    let short = UpstreamInProcess.run(["assess", "--answers", "a.json", "-o", "report.txt"])
+    #expect(short.status == 2)
+    #expect(short.errors.contains("upstream assess has no option '-o'"))
+    #expect(short.errors.contains("did you mean '--output'?"), "\(short.errors)")
     let missing = UpstreamInProcess.run(["assess"])
     #expect(missing.status == 2)
     let format = UpstreamInProcess.run(["check", "--format", "jsn"])
