@@ -375,6 +375,8 @@ private struct BehaviourComparison {
       case .given: status = "given"
       case .setAside(let settlement): status = "set aside for \(kb.recommendations[settlement.winner].id)"
       case .withheld(let flag): status = "withheld (red flag \(kb.redFlags[flag].id))"
+      case .notForYou(let position):
+        status = "withheld (not for: \(ConditionText.describe(kb.recommendations[result.recommendation].notFor[position].condition, in: kb)))"
       }
       statuses[kb.recommendations[result.recommendation].id] = status
     }
