@@ -142,7 +142,8 @@ extension Assessment {
     case .withheld(let flag):
       summary = "withheld: red flag \(knowledgeBase.redFlags[flag].name)"
     case .notForYou(let position):
-      summary = "not given because it is not for you: \(declared.notFor[position].reason)"
+      summary = "not given because it is not for you"
+      notes.append(declared.notFor[position].reason)
     }
     if let result {
       let tree = tree
