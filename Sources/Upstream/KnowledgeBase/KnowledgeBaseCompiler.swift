@@ -1052,7 +1052,7 @@ private struct Resolver {
     case .score(let index) where !onlyQuestions:
       return resolveScoreTest(test, score: index).map { .score(index, $0) }
     default:
-      let expected = onlyQuestions ? "a question ('ask when' may only use answers)" : "a question, finding or score"
+      let expected = onlyQuestions ? "a question (this condition may only read answers)" : "a question, finding or score"
       error(.wrongKindOfId, "'\(name.text)' is \(describe(symbol)), but a condition needs \(expected)", at: name.range)
       return nil
     }
