@@ -90,7 +90,7 @@ struct AssessmentJSONTests {
         "careLevel", "redFlags", "withheld", "unansweredSafetyQuestions", "firstSteps", "complaints", "otherFindings",
         "nothingFound", "generalAdvice", "safetyNetting", "whileWaiting", "otherRecommendations", "scores", "settlements",
       ])
-    #expect(AssessmentJSONRenderer.formatVersion == 4)
+    #expect(AssessmentJSONRenderer.formatVersion == 5)
   }
 
   @Test("the same rules and answers give byte-identical output in every format")
