@@ -523,9 +523,20 @@ extension Relevance {
 
   /// What decides whether a recommendation is not for the person, and by which `not for`
   /// (its reason is shown): the conditions up to the first that holds for good. A holding
-  /// `not for` withholds the recommendation and takes it out of its conflicts.
+  /// `not for` withholds the recommendation and takes it out of its conflicts, and every
+  /// report lists the answers that made it hold, so the open questions it reads count too.
   private mutating func notForDependence(_ notFor: [Recommendation.NotFor]) -> QuestionSet {
-    notFor.isEmpty ? QuestionSet() : firstHoldingDependence(notFor.map(\.condition))
+    guard !notFor.isEmpty else { return QuestionSet() }
+    var dependence = QuestionSet()
+    for entry in notFor {
+      let (outcome, part) = evaluate(entry.condition)
+      dependence.formUnion(part.truth)
+      if outcome.isHolding {
+        for question in entry.condition.questionsRead where open[question] { dependence.insert(question) }
+        if part.truth.isEmpty { break }
+      }
+    }
+    return dependence
   }
 
   /// What decides the first of some conditions to hold: each up to the first that holds

@@ -15,7 +15,9 @@ struct NotForCommandLineTests {
     #expect(result.status == 0, "\(result.errors)")
     #expect(result.output.hasPrefix("Why not Roll out your feet (foot_rolling)? It is not given because it is not for you.\n"))
     #expect(result.output.contains("Rolling a ball under a foot with less feeling can bruise or break the skin without you feeling it."))
-    #expect(result.output.contains("Not given because you answered 'yes' to \"Do you have diabetes?\" and you answered 'yes' to \"Do you have less feeling"))
+    #expect(
+      result.output.contains(
+        "Not given because you answered 'yes' to \"Do you have diabetes?\" and you answered 'yes' to \"Do you have less feeling"))
   }
 
   @Test("assess shows both withheld with their reasons, for the patient and in JSON; upstream test passes the case")
