@@ -87,8 +87,8 @@ struct AssessmentJSONTests {
     #expect(
       fields.map(\.key) == [
         "format", "version", "audience", "knowledgeBase", "answers", "answersHash", "disclaimer", "lessLikelyBelow",
-        "careLevel", "redFlags", "withheld", "unansweredSafetyQuestions", "firstSteps", "complaints", "otherFindings",
-        "nothingFound", "generalAdvice", "safetyNetting", "whileWaiting", "otherRecommendations", "scores", "settlements",
+        "careLevel", "redFlags", "withheld", "notForYou", "unansweredSafetyQuestions", "firstSteps", "complaints",
+        "otherFindings", "nothingFound", "generalAdvice", "safetyNetting", "whileWaiting", "otherRecommendations", "scores", "settlements",
       ])
     #expect(AssessmentJSONRenderer.formatVersion == 5)
   }
