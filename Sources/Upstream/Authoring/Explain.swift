@@ -131,12 +131,14 @@ package enum Explain {
     let conflicts = kb.recommendations.filter { $0.conflicts.contains { $0.preferences.contains { $0.when.questionsRead.contains(index) } } }.map {
       ref($0)
     }
+    let withholds = kb.recommendations.filter { $0.notFor.contains { $0.condition.questionsRead.contains(index) } }.map { ref($0) }
     let asksAfter = (question.askWhen?.questionsRead ?? []).map { ref(kb.questions[$0]) }
     return IDReport(
       id: question.id, kind: .question, title: question.wording, location: question.location, facts: facts,
       uses: groups([("its 'ask when' reads", asksAfter)]),
       usedBy: groups([
         ("read by", readBy), ("decides whether to ask", gates), ("decides the strata of", strata), ("settles conflicts of", conflicts),
+        ("can withhold (not for)", withholds),
       ]))
   }
 
@@ -233,6 +235,9 @@ package enum Explain {
     if let dose = recommendation.dose { facts.append(("dose", dose)) }
     if let instructions = recommendation.instructions { facts.append(("instructions", instructions)) }
     for caution in recommendation.cautions { facts.append(("caution", caution)) }
+    for notFor in recommendation.notFor {
+      facts.append(("not for", "\(ConditionText.describe(notFor.condition, in: kb)): \(notFor.reason)"))
+    }
     if !recommendation.addresses.isEmpty {
       facts.append(("addresses", recommendation.addresses.map { kb.findings[$0].id }.joined(separator: ", ")))
     }

@@ -225,6 +225,9 @@ private struct StructureComparison {
     if let dose = recommendation.dose { fields.append(("dose", dose)) }
     if let instructions = recommendation.instructions { fields.append(("instructions", instructions)) }
     if !recommendation.cautions.isEmpty { fields.append(("caution", recommendation.cautions.joined(separator: " / "))) }
+    for notFor in recommendation.notFor {
+      fields.append(("not for \(ConditionText.describe(notFor.condition, in: kb))", notFor.reason))
+    }
     if recommendation.safeWhileAwaitingReferral { fields.append(("safe while awaiting referral", "yes")) }
     if recommendation.isFirstStep { fields.append(("first step", "yes")) }
     if !recommendation.addresses.isEmpty {
@@ -375,6 +378,8 @@ private struct BehaviourComparison {
       case .given: status = "given"
       case .setAside(let settlement): status = "set aside for \(kb.recommendations[settlement.winner].id)"
       case .withheld(let flag): status = "withheld (red flag \(kb.redFlags[flag].id))"
+      case .notForYou(let position):
+        status = "withheld (not for: \(ConditionText.describe(kb.recommendations[result.recommendation].notFor[position].condition, in: kb)))"
       }
       statuses[kb.recommendations[result.recommendation].id] = status
     }

@@ -239,7 +239,7 @@ package struct KnowledgeGraph: Sendable {
     for result in assessment.recommendations {
       switch result.status {
       case .given: details[kb.recommendations[result.recommendation].id] = "given"
-      case .setAside, .withheld: break
+      case .setAside, .withheld, .notForYou: break
       }
     }
     let fired = Set(assessment.firings.map { kb.rules[$0.rule].id })

@@ -103,7 +103,7 @@ private struct Layout {
       case .score(let score): conditions = score.strata.map(\.condition.range)
       case .rule(let rule): conditions = rule.condition.map { [$0.range] } ?? []
       case .recommendation(let recommendation):
-        conditions = recommendation.conflicts.flatMap { $0.preferences.map(\.when.range) }
+        conditions = recommendation.conflicts.flatMap { $0.preferences.map(\.when.range) } + recommendation.notFor.map(\.condition.range)
       default: break
       }
       for range in conditions { markCondition(range, byOffset: byOffset) }

@@ -310,6 +310,7 @@ extension AdaptivityReport {
       knowledgeBase.rules.map(\.condition) + knowledgeBase.questions.compactMap(\.askWhen)
       + knowledgeBase.scores.flatMap(\.strata).map(\.condition)
       + recommendations.flatMap { $0.doseVariants + $0.instructionVariants }.map(\.condition)
+      + recommendations.flatMap(\.notFor).map(\.condition)
       + recommendations.flatMap(\.conflicts).flatMap(\.preferences).map(\.when)
     for condition in conditions { collect(condition) }
     return bounds

@@ -93,7 +93,10 @@ package struct CaseRunner: Sendable {
       return failure(result.map { describe($0, kb) } ?? "no rule called for \(name.text)")
     case .withheld(let name):
       let result = assessment.recommendations.first { kb.recommendations[$0.recommendation].id == name.text }
-      if case .withheld? = result?.status { return nil }
+      switch result?.status {
+      case .withheld?, .notForYou?: return nil
+      case .given?, .setAside?, nil: break
+      }
       return failure(result.map { describe($0, kb) } ?? "no rule called for \(name.text)")
     case .redFlag(let name, let present, let urgency):
       let raised = assessment.redFlags.first { kb.redFlags[$0.flag].id == name.text }
@@ -132,6 +135,9 @@ package struct CaseRunner: Sendable {
     case .given: return "\(id) is given"
     case .setAside(let settlement): return "\(id) was set aside for \(kb.recommendations[settlement.winner].id)"
     case .withheld(let flag): return "\(id) is withheld because of red flag \(kb.redFlags[flag].id)"
+    case .notForYou(let position):
+      let condition = ConditionText.describe(kb.recommendations[result.recommendation].notFor[position].condition, in: kb)
+      return "\(id) is withheld: not for \(condition)"
     }
   }
 

@@ -136,7 +136,8 @@ struct CompletionContext {
     "norm": ["name", "by", "band", "source", "author", "reviewed"],
     "rule": ["when", "then", "and", "because", "patient wording", "clinician wording", "source", "author", "reviewed"],
     "recommendation": [
-      "title", "patient title", "dose", "instructions", "caution", "addresses", "safe while awaiting referral", "first step", "conflicts with",
+      "title", "patient title", "dose", "instructions", "caution", "not for", "addresses", "safe while awaiting referral", "first step",
+      "conflicts with",
       "prefer", "otherwise", "source", "author", "reviewed",
     ],
     "case": ["description", "answer", "expect"],
@@ -194,6 +195,9 @@ struct CompletionContext {
     case "of" where words.contains("upstream"): return .ids([.finding], keywords: [])
     case "expect":
       return .ids([.finding, .recommendation, .redFlag, .question, .score], keywords: ["no", "red flag", "no red flags", "top contributor"])
+    // `not for` opens a recommendation's attribute; its condition reads answers only.
+    case "not" where words.count == 1 && declaration == "recommendation": return .ids([], keywords: ["for"])
+    case "for" where previous == "not" && words.count == 2: return .ids([.question], keywords: conditionWords)
     case "when", "and", "or", "not", "(", "of", ",": return .ids(conditionKinds, keywords: conditionWords)
     case "<", "<=", ">", ">=": return .ids([.norm], keywords: [])
     default: return .ids(conditionKinds.union([.recommendation, .redFlag, .source, .rule, .norm]), keywords: [])

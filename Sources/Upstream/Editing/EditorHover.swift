@@ -94,6 +94,7 @@ extension WorkspaceAnalysis {
       for variant in recommendation.doseVariants { add("\nDose for some people: \(variant.text.value)") }
       if let instructions = recommendation.instructions { add("\nInstructions: \(instructions.value)") }
       for caution in recommendation.cautions { add("\nCaution: \(caution.value)") }
+      for notFor in recommendation.notFor { add("\nNot for some people: \(notFor.reason.value)") }
       if !recommendation.addresses.isEmpty {
         add("\nAddresses: " + recommendation.addresses.map { "`\($0.text)`" }.joined(separator: ", "))
       }

@@ -226,6 +226,7 @@ private struct Builder {
       declare(recommendation.id, .recommendation, declaration)
       for variant in recommendation.doseVariants { add(variant.when) }
       for variant in recommendation.instructionVariants { add(variant.when) }
+      for notFor in recommendation.notFor { add(notFor.condition) }
       for finding in recommendation.addresses { note(finding, .addressed) }
       for conflict in recommendation.conflicts {
         note(conflict.other, .conflict)

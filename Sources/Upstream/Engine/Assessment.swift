@@ -158,6 +158,9 @@ package struct RecommendationResult: Sendable, Hashable {
     /// Withheld because of a red flag: any recommendation under an emergency or urgent
     /// flag, one not marked `safe while awaiting referral` under a routine referral.
     case withheld(redFlag: Int)
+    /// Withheld because it is not for this person: the `not for` condition at this
+    /// position in the recommendation's list holds on the answers (unknown is not enough).
+    case notForYou(Int)
   }
 
   package let recommendation: Int
@@ -270,7 +273,7 @@ extension Assessment {
   }
 
   /// The recommendations given as self-care advice (not set aside, not withheld by a red
-  /// flag), by id.
+  /// flag, not withheld by a `not for` that holds), by id.
   public var givenRecommendations: [Recommendation] {
     recommendations.filter(\.isGiven).map { knowledgeBase.recommendations[$0.recommendation] }
   }

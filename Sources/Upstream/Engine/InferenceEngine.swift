@@ -335,9 +335,10 @@ struct Run {
   // MARK: Finishing
 
   /// Combines everything into the assessment: the record of what fired becomes evidence,
-  /// links, red flags and recommendations; conflicts are settled, and self-care advice is
-  /// withheld under an emergency or urgent red flag (all of it) or a routine referral
-  /// (all but what is marked `safe while awaiting referral`).
+  /// links, red flags and recommendations; a recommendation whose `not for` holds is
+  /// withheld, conflicts among the rest are settled, and self-care advice is withheld
+  /// under an emergency or urgent red flag (all of it) or a routine referral (all but what
+  /// is marked `safe while awaiting referral`).
   ///
   /// Few rules fire in one assessment, so each conclusion is kept as one entry in one flat
   /// list, sorted by its kind and then by what it concludes (keeping evaluation order
@@ -472,12 +473,23 @@ struct Run {
       }
       called.append((recommendation, 1 - remaining, rules))
     }
-    let settlements = called.count > 1 ? settle(CalledFor(called)) : []
-    let recommendations = called.map { called -> RecommendationResult in
+    // A `not for` that holds withholds a recommendation before anything else: it takes no
+    // part in a conflict, so its partner is simply given.
+    var notFor: [Int?] = []
+    notFor.reserveCapacity(called.count)
+    for entry in called {
+      let declared = kb.recommendations[entry.recommendation].notFor
+      notFor.append(declared.isEmpty ? nil : declared.indices.first { match(declared[$0].condition).isHolding })
+    }
+    let contending = notFor.contains { $0 != nil } ? called.indices.filter { notFor[$0] == nil }.map { called[$0] } : called
+    let settlements = contending.count > 1 ? settle(CalledFor(contending)) : []
+    let recommendations = called.indices.map { position -> RecommendationResult in
+      let called = called[position]
       let recommendation = called.recommendation
       let lost = settlements.first { $0.loser == recommendation && $0.reason != .keptBoth }
       let status: RecommendationResult.Status =
-        holdingBack(recommendation).map { .withheld(redFlag: $0) } ?? (lost.map { .setAside($0) } ?? .given)
+        notFor[position].map { .notForYou($0) }
+        ?? holdingBack(recommendation).map { .withheld(redFlag: $0) } ?? (lost.map { .setAside($0) } ?? .given)
       return RecommendationResult(
         recommendation: recommendation, strength: called.strength, rules: called.rules, status: status,
         settlementsWon: settlements.isEmpty ? [] : settlements.filter { $0.winner == recommendation })

@@ -305,8 +305,9 @@ struct Relevance {
 
   /// The open questions the assessment depends on: every rule's outcome and premise (and
   /// so every finding, link, red flag, recommendation and score), each score's stratum,
-  /// how declared conflicts between recommendations are settled, and which dose and
-  /// instructions variant each recommendation that could be called for gets.
+  /// how declared conflicts between recommendations are settled, which dose and
+  /// instructions variant each recommendation that could be called for gets, and whether a
+  /// `not for` of it holds (and which one, for its reason).
   mutating func resultDependence() -> QuestionSet {
     var result = QuestionSet()
     for dependence in ruleDependence { result.formUnion(dependence.value) }
@@ -318,6 +319,7 @@ struct Relevance {
     for (index, recommendation) in knowledgeBase.recommendations.enumerated() where couldBeCalledFor[index] {
       result.formUnion(variantDependence(recommendation.doseVariants))
       result.formUnion(variantDependence(recommendation.instructionVariants))
+      result.formUnion(notForDependence(recommendation.notFor))
     }
     result.formUnion(safetyNettingDependence())
     return result
@@ -458,6 +460,7 @@ extension Relevance {
       let declared = kb.recommendations[recommendation]
       result.formUnion(variantDependence(declared.doseVariants))
       result.formUnion(variantDependence(declared.instructionVariants))
+      result.formUnion(notForDependence(declared.notFor))
     }
     result.formUnion(conflictDependence())
     // The safety-netting signs shown with the plan: each fits the person by its condition.
@@ -515,9 +518,33 @@ extension Relevance {
   /// What the choice of a variant depends on: the conditions up to the first that holds
   /// for good.
   private mutating func variantDependence(_ variants: [Recommendation.Variant]) -> QuestionSet {
+    firstHoldingDependence(variants.map(\.condition))
+  }
+
+  /// What decides whether a recommendation is not for the person, and by which `not for`
+  /// (its reason is shown): the conditions up to the first that holds for good. A holding
+  /// `not for` withholds the recommendation and takes it out of its conflicts, and every
+  /// report lists the answers that made it hold, so the open questions it reads count too.
+  private mutating func notForDependence(_ notFor: [Recommendation.NotFor]) -> QuestionSet {
+    guard !notFor.isEmpty else { return QuestionSet() }
     var dependence = QuestionSet()
-    for variant in variants {
-      let (outcome, part) = evaluate(variant.condition)
+    for entry in notFor {
+      let (outcome, part) = evaluate(entry.condition)
+      dependence.formUnion(part.truth)
+      if outcome.isHolding {
+        for question in entry.condition.questionsRead where open[question] { dependence.insert(question) }
+        if part.truth.isEmpty { break }
+      }
+    }
+    return dependence
+  }
+
+  /// What decides the first of some conditions to hold: each up to the first that holds
+  /// for good (no open question could change it).
+  private mutating func firstHoldingDependence(_ conditions: [Condition]) -> QuestionSet {
+    var dependence = QuestionSet()
+    for condition in conditions {
+      let (outcome, part) = evaluate(condition)
       dependence.formUnion(part.truth)
       if outcome.isHolding && part.truth.isEmpty { break }
     }

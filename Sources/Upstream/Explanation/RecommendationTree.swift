@@ -18,6 +18,9 @@
 ///   appears in each place, naming the others.
 /// - Recommendations withheld by an emergency or urgent red flag are listed with the red
 ///   flags, with the reason, never under a finding.
+/// - Recommendations not for this person (a `not for` of theirs holds on the answers) are
+///   listed on their own, with the reason and the answers that decided it, never under a
+///   finding and never in the patient's plan.
 public struct RecommendationTree: Sendable, Hashable, Codable {
   /// What reproduces the assessment: the knowledge base and the answers.
   public struct Stamp: Sendable, Hashable, Codable {
@@ -56,6 +59,9 @@ public struct RecommendationTree: Sendable, Hashable, Codable {
   /// Recommendations withheld because of a red flag (all under an emergency or urgent
   /// flag; those not safe to start meanwhile under a routine referral).
   public let withheld: [WithheldRecommendation]
+  /// Recommendations called for but not for this person: a `not for` condition of theirs
+  /// holds on the answers. By id.
+  public let notForYou: [NotForYouRecommendation]
   /// Red-flag questions left unanswered or answered "not sure", by id: no
   /// red flag can be ruled out on them, so the tree says so near the top.
   public let unansweredSafetyQuestions: [UnansweredSafetyQuestion]
@@ -220,6 +226,25 @@ public struct WithheldRecommendation: Sendable, Hashable, Codable {
   public let reason: String
 }
 
+/// A recommendation called for but withheld because it is not for this person: one of its
+/// `not for` conditions holds on the answers (an unanswered question never makes it hold).
+public struct NotForYouRecommendation: Sendable, Hashable, Codable {
+  public let id: String
+  public let title: String
+  /// The title in everyday words, for the patient's report.
+  public let patientTitle: String
+  /// Why it is not for this person, as the knowledge base words it.
+  public let reason: String
+  /// The `not for` condition that held, in the rule language.
+  public let condition: String
+  /// The tests of the condition that held, with the answers that made them hold.
+  public let because: [ConditionFact]
+  /// Where the `not for` is written.
+  public let declaredAt: DeclarationSite
+  /// The findings in the tree it would have been for.
+  public let wouldAddress: [FindingLabel]
+}
+
 /// A scored instrument's result.
 public struct ScoreEntry: Sendable, Hashable, Codable {
   public let id: String
@@ -269,6 +294,8 @@ extension RecommendationTree {
     case nothingFound = "nothing-found"
     /// Recommendations called for by no finding in the tree.
     case otherRecommendations = "other-recommendations"
+    /// Recommendations withheld because they are not for this person, with why.
+    case notForYou = "not-for-you"
     /// When to seek help and how fast.
     case safetyNetting = "safety-netting"
     /// Scored instruments.
@@ -298,6 +325,7 @@ extension RecommendationTree {
       case .otherFindings: !patient && !otherFindings.isEmpty
       case .nothingFound: nothingFound
       case .otherRecommendations: !patient && !otherRecommendations.isEmpty
+      case .notForYou: !notForYou.isEmpty
       case .safetyNetting: !safetyNetting.isEmpty
       case .scores: !scores.isEmpty
       }

@@ -31,7 +31,7 @@ struct RecommendationTreeBuilder {
   private let downstream: [[Int]]
   /// The rules behind each fired link, by `[contributor, finding]`.
   private let linkRules: [[Int]: [Int]]
-  /// Recommendations called for and not withheld.
+  /// Recommendations called for and withheld neither by a red flag nor by a `not for`.
   private let calledFor: [RecommendationResult]
 
   init(_ assessment: Assessment) {
@@ -51,7 +51,10 @@ struct RecommendationTreeBuilder {
     self.downstream = downstream
     self.linkRules = linkRules
     calledFor = assessment.recommendations.filter {
-      if case .withheld = $0.status { return false } else { return true }
+      switch $0.status {
+      case .withheld, .notForYou: false
+      case .given, .setAside: true
+      }
     }
   }
 
@@ -74,7 +77,8 @@ struct RecommendationTreeBuilder {
     let plan = RecommendationTree.plan(complaints: complaintNodes, otherRecommendations: otherRecommendations, selfCare: !withholding)
     return RecommendationTree(
       stamp: assessment.stamp, disclaimer: kb.header.disclaimer, lessLikelyBelow: kb.header.lessLikelyBelow,
-      redFlags: redFlags, careLevel: assessment.careLevel, withheld: withheld(placed: placed), unansweredSafetyQuestions: unansweredSafetyQuestions,
+      redFlags: redFlags, careLevel: assessment.careLevel, withheld: withheld(placed: placed),
+      notForYou: notForYou(placed: placed), unansweredSafetyQuestions: unansweredSafetyQuestions,
       firstSteps: firstSteps(plan),
       complaints: complaintNodes, otherFindings: otherNodes, nothingFound: nothingFound,
       // The general advice is for pain with nothing found behind it; someone who reported
@@ -253,6 +257,24 @@ struct RecommendationTreeBuilder {
           : "Not to start until a clinician has seen you about \"\(flag.name)\" (\(urgency.description)); it is not marked safe to start while you wait."
       )
     }
+  }
+
+  /// The recommendations whose `not for` holds, by id, each with the answers that made it hold.
+  private func notForYou(placed: Set<Int>) -> [NotForYouRecommendation] {
+    assessment.recommendations.compactMap { result -> NotForYouRecommendation? in
+      guard case .notForYou(let position) = result.status else { return nil }
+      let declared = kb.recommendations[result.recommendation]
+      let notFor = declared.notFor[position]
+      // The tests that held decided it; under a `not`, the ones read are shown instead.
+      let facts = assessment.conditionFacts(notFor.condition)
+      let held = facts.filter { $0.outcome.isHolding }
+      return NotForYouRecommendation(
+        id: declared.id, title: declared.title, patientTitle: declared.patientTitle, reason: notFor.reason,
+        condition: ConditionText.describe(notFor.condition, in: kb),
+        because: held.isEmpty ? facts : held, declaredAt: notFor.location,
+        wouldAddress: declared.addresses.filter { placed.contains($0) }.sorted { kb.findings[$0].id < kb.findings[$1].id }
+          .map(kb.findingLabel))
+    }.sorted { $0.id < $1.id }
   }
 
   /// Red-flag advice first; then, unless a red flag withholds self-care, each

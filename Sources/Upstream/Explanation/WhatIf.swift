@@ -69,6 +69,8 @@ public struct TreeComparison: Sendable, Hashable, Codable {
     case setAside = "set-aside"
     /// Held back by a red flag.
     case withheld
+    /// Withheld because a `not for` of its own holds on the answers.
+    case notForYou = "not-for-you"
 
     /// The status in words: `set aside`.
     public var words: String { rawValue.replacingOccurrences(of: "-", with: " ") }
@@ -222,6 +224,7 @@ extension Assessment {
     let placed = tree.allNodes.flatMap(\.recommendations) + tree.otherRecommendations
     for entry in placed { result[entry.id] = (entry.title, entry.status == .given ? .given : .setAside) }
     for entry in tree.withheld { result[entry.id] = (entry.title, .withheld) }
+    for entry in tree.notForYou { result[entry.id] = (entry.title, .notForYou) }
     return result
   }
 

@@ -141,6 +141,9 @@ extension Assessment {
       summary = "set aside in favour of \(knowledgeBase.recommendations[settlement.winner].title)"
     case .withheld(let flag):
       summary = "withheld: red flag \(knowledgeBase.redFlags[flag].name)"
+    case .notForYou(let position):
+      summary = "not given because it is not for you"
+      notes.append(declared.notFor[position].reason)
     }
     if let result {
       let tree = tree
@@ -148,6 +151,11 @@ extension Assessment {
       notes += settled.map(\.clinicianReason)
       if case .withheld = result.status, let withheld = tree.withheld.first(where: { $0.id == declared.id }) {
         notes.append(withheld.reason)
+      }
+      if case .notForYou = result.status, let notFor = tree.notForYou.first(where: { $0.id == declared.id }) {
+        notes.append(
+          "Not given because \(notFor.because.map(\.description).joined(separator: " and ")): "
+            + "not for \(notFor.condition) (\(notFor.declaredAt)).")
       }
     }
     return WhyExplanation(

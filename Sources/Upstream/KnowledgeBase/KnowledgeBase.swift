@@ -686,6 +686,16 @@ public struct Recommendation: Sendable, Hashable {
     }
   }
 
+  /// People a recommendation is not for (`not for CONDITION TEXT`), and why.
+  package struct NotFor: Sendable, Hashable {
+    /// A condition on the answers only.
+    package let condition: Condition
+    /// Why, as the person reads it.
+    package let reason: String
+    /// Where the `not for` is written.
+    package let location: DeclarationSite
+  }
+
   /// Wording for the people a condition on the answers fits (`dose when …`).
   package struct Variant: Sendable, Hashable {
     package let condition: Condition
@@ -703,6 +713,9 @@ public struct Recommendation: Sendable, Hashable {
   public let instructions: String?
   package let instructionVariants: [Variant]
   public let cautions: [String]
+  /// `not for CONDITION TEXT`: when a condition holds on the answers, the recommendation
+  /// is withheld with its reason (the first that holds, in the order written).
+  package let notFor: [NotFor]
   package let addresses: [Int]
   package let conflicts: [Conflict]
   /// Whether it may be started while waiting for a routine referral

@@ -760,11 +760,16 @@ private struct Resolver {
     let instructionVariants = syntax.instructionVariants.compactMap { variant in
       resolveCondition(variant.when, onlyQuestions: true).map { Recommendation.Variant(condition: $0, text: variant.text.value) }
     }
+    let notFor = syntax.notFor.compactMap { notFor in
+      resolveCondition(notFor.condition, onlyQuestions: true).map {
+        Recommendation.NotFor(condition: $0, reason: notFor.reason.value, location: location(notFor.range))
+      }
+    }
     let title = syntax.title?.value ?? syntax.id.text
     var recommendation = Recommendation(
       id: syntax.id.text, title: title, patientTitle: syntax.patientTitle?.value ?? title, dose: syntax.dose?.value,
       doseVariants: doseVariants, instructions: syntax.instructions?.value, instructionVariants: instructionVariants,
-      cautions: syntax.cautions.map(\.value), addresses: addresses,
+      cautions: syntax.cautions.map(\.value), notFor: notFor, addresses: addresses,
       conflicts: conflicts, safeWhileAwaitingReferral: syntax.safeWhileAwaitingReferral != nil, provenance: resolveProvenance(syntax.provenance),
       location: location(syntax.id.range))
     recommendation.isFirstStep = syntax.firstStep != nil
@@ -1075,7 +1080,7 @@ private struct Resolver {
     case .score(let index) where !onlyQuestions:
       return resolveScoreTest(test, score: index).map { .score(index, $0) }
     default:
-      let expected = onlyQuestions ? "a question ('ask when' may only use answers)" : "a question, finding or score"
+      let expected = onlyQuestions ? "a question (this condition may only read answers)" : "a question, finding or score"
       error(.wrongKindOfId, "'\(name.text)' is \(describe(symbol)), but a condition needs \(expected)", at: name.range)
       return nil
     }

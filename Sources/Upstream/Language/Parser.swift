@@ -37,7 +37,8 @@
 //                   | "red" "flag" ID [ "urgency" ID ] ;
 //   recommendation  = "recommendation" ID { "title" TEXT | "patient" "title" TEXT
 //                   | "dose" [ "when" condition ] TEXT
-//                   | "instructions" [ "when" condition ] TEXT | "caution" TEXT | "addresses" id-list
+//                   | "instructions" [ "when" condition ] TEXT | "caution" TEXT
+//                   | "not" "for" condition TEXT | "addresses" id-list
 //                   | "safe" "while" "awaiting" "referral" | "first" "step" | conflict | provenance } ;
 //   conflict        = "conflicts" "with" ID { "prefer" ID "when" condition }
 //                     [ "otherwise" ( "prefer" ( ID | "stronger" ) | "keep" "both" ) ] ;
@@ -848,12 +849,13 @@ package struct Parser {
   }
 
   /// recommendation = "recommendation" ID { "title" TEXT | "dose" TEXT | "instructions" TEXT
-  ///                | "caution" TEXT | "addresses" id-list | conflict | provenance } ;
+  ///                | "caution" TEXT | "not" "for" condition TEXT | "addresses" id-list
+  ///                | conflict | provenance } ;
   private mutating func parseRecommendation(_ keyword: Token) throws -> RecommendationSyntax {
     let id = try parseName("a recommendation id")
     var recommendation = RecommendationSyntax(id: id, range: keyword.range.through(id.range))
     let attributes = [
-      "title", "patient title", "dose", "dose when", "instructions", "instructions when", "caution", "addresses", "conflicts with",
+      "title", "patient title", "dose", "dose when", "instructions", "instructions when", "caution", "not for", "addresses", "conflicts with",
       "prefer", "otherwise",
       "safe while awaiting referral", "first step", "source", "author", "reviewed",
     ]
@@ -871,6 +873,14 @@ package struct Parser {
       case "instructions":
         try parser.parseWording(word, "the instructions", &recommendation.instructions, variants: &recommendation.instructionVariants)
       case "caution": recommendation.cautions.append(try parser.parseText("the caution"))
+      case "not":
+        try parser.expectWord("for")
+        guard parser.current.kind != .text else {
+          throw parser.fail(expected: "the people it is not for, as a condition (e.g. 'not for feet_numb is yes \"…\"')")
+        }
+        let condition = try parser.parseCondition()
+        let reason = try parser.parseText("the reason it is not for them (e.g. \"It can bruise a foot with less feeling.\")")
+        recommendation.notFor.append(NotForSyntax(condition: condition, reason: reason, range: word.range.through(reason.range)))
       case "addresses": recommendation.addresses.append(contentsOf: try parser.parseNameList("a finding id"))
       case "safe":
         try parser.expectWord("while")

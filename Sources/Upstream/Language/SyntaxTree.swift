@@ -253,6 +253,8 @@ package struct RecommendationSyntax: Sendable {
   /// `instructions when CONDITION TEXT`: instructions for the people the condition fits.
   package var instructionVariants: [(when: ConditionSyntax, text: Spelled<String>)] = []
   package var cautions: [Spelled<String>] = []
+  /// `not for CONDITION TEXT`: the people it must not be given to, and why.
+  package var notFor: [NotForSyntax] = []
   package var addresses: [Name] = []
   package var conflicts: [ConflictSyntax] = []
   /// Where `safe while awaiting referral` is written, when it is.
@@ -260,6 +262,15 @@ package struct RecommendationSyntax: Sendable {
   /// Where `first step` is written, when it is: the complaints' first advice.
   package var firstStep: SourceRange?
   package var provenance = ProvenanceSyntax()
+  package let range: SourceRange
+}
+
+/// `not for CONDITION TEXT`: a recommendation is withheld from the people the condition fits.
+package struct NotForSyntax: Sendable {
+  package let condition: ConditionSyntax
+  /// Why it is not for them, as the person reads it.
+  package let reason: Spelled<String>
+  /// From `not` to the end of the reason.
   package let range: SourceRange
 }
 

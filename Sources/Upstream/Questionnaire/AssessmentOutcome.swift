@@ -90,6 +90,7 @@ package struct AssessmentOutcome: Sendable, Hashable {
       case .given: "given"
       case .setAside(let settlement): "set aside for \(knowledgeBase.recommendations[settlement.winner].id)"
       case .withheld(let flag): "withheld for \(knowledgeBase.redFlags[flag].id)"
+      case .notForYou(let position): "not for this person (not for #\(position + 1))"
       }
     return "\(knowledgeBase.recommendations[result.recommendation].id) \(status) \(result.strength)"
   }

@@ -21,7 +21,8 @@
 /// ``assessmentExtension``) has one `prediction` per red flag (`qualitativeRisk` high for
 /// emergency and same-day, moderate for a routine referral, the advice as `rationale`) and
 /// per likely contributor (`probabilityDecimal` its certainty, 0 to 1), the first steps as
-/// `mitigation` and the disclaimer as a `note`.
+/// `mitigation`, and as `note`s the disclaimer, the safety questions left open and each
+/// recommendation not for this person, with why.
 package enum FHIRNextQuestion {
   /// The SDC extension that marks a Questionnaire as adaptive.
   package static let adaptiveExtension = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-questionnaireAdaptive"
@@ -193,6 +194,8 @@ package enum FHIRNextQuestion {
         "Safety questions not answered, so red flags cannot be ruled out: "
           + tree.unansweredSafetyQuestions.map(\.wording).joined(separator: "; "))
     }
+    // A recommendation not for this person is named with why, so no one gives it anyway.
+    notes += tree.notForYou.map { "Not for this person: \($0.title). \($0.reason)" }
     fields.append(("note", .array(notes.filter { !$0.isEmpty }.map { .object([("text", .string($0))]) })))
     return .object(fields)
   }

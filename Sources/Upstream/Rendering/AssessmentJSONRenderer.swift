@@ -1,14 +1,14 @@
 // MARK: - Assessment as JSON
 
 /// Renders an assessment's recommendation tree as versioned JSON with a stable field order:
-/// the `upstream-assessment` format, version 4 (Docs/OutputFormat.md,
+/// the `upstream-assessment` format, version 5 (Docs/OutputFormat.md,
 /// Docs/assessment.schema.json).
 ///
 /// JSON is the full model for both audiences: every rule carries its patient and its
 /// clinician wording, and `audience` records which one was asked for.
 public struct AssessmentJSONRenderer: Sendable {
   /// The version of the `upstream-assessment` format.
-  public static let formatVersion = 4
+  public static let formatVersion = 5
 
   public let audience: Audience
 
@@ -34,6 +34,7 @@ public struct AssessmentJSONRenderer: Sendable {
       ("careLevel", .string(tree.careLevel.rawValue)),
       ("redFlags", .array(tree.redFlags.map(redFlag))),
       ("withheld", .array(tree.withheld.map(withheld))),
+      ("notForYou", .array(tree.notForYou.map(notForYou))),
       ("unansweredSafetyQuestions", .array(tree.unansweredSafetyQuestions.map(unansweredSafety))),
       (
         "firstSteps",
@@ -90,6 +91,16 @@ public struct AssessmentJSONRenderer: Sendable {
       ("id", .string(entry.id)), ("title", .string(entry.title)), ("redFlag", .string(entry.redFlag)),
       ("urgency", .string(entry.urgency.rawValue)), ("wouldAddress", .array(entry.wouldAddress.map(JSONParts.finding))),
       ("reason", .string(entry.reason)),
+    ])
+  }
+
+  private func notForYou(_ entry: NotForYouRecommendation) -> JSONValue {
+    .object([
+      ("id", .string(entry.id)), ("title", .string(entry.title)), ("patientTitle", .string(entry.patientTitle)),
+      ("reason", .string(entry.reason)), ("condition", .string(entry.condition)),
+      ("because", .array(entry.because.map(JSONParts.condition))),
+      ("declaredAt", .object([("file", .string(entry.declaredAt.file)), ("line", .number(Double(entry.declaredAt.line)))])),
+      ("wouldAddress", .array(entry.wouldAddress.map(JSONParts.finding))),
     ])
   }
 

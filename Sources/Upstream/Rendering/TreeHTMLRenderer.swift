@@ -72,6 +72,13 @@ public struct TreeHTMLRenderer: Sendable {
         body.append("<section class=\"other-advice\"><h2>Other advice</h2><ul class=\"recommendations\">")
         body += tree.otherRecommendations.map { recommendation($0, words, &seen) }
         body.append("</ul></section>")
+      case .notForYou:
+        body.append("<section class=\"not-for-you\"><h2>\(escape(sentence(words.notForYouTitle)))</h2><ul>")
+        body += tree.notForYou.map { entry in
+          "<li><strong>\(escape(words.headline(entry)))</strong><ul>"
+            + words.details(entry).map { "<li>\(escape($0))</li>" }.joined() + "</ul></li>"
+        }
+        body.append("</ul></section>")
       case .safetyNetting:
         body.append("<section class=\"safety-netting\"><h2>\(escape(sentence(words.safetyNettingTitle)))</h2><ul>")
         body += tree.safetyNetting.map { "<li>\(escape($0))</li>" }

@@ -70,6 +70,11 @@ public struct TreeMarkdownRenderer: Sendable {
       case .otherRecommendations:
         let lines = tree.otherRecommendations.flatMap { recommendation($0, words, depth: 0, seen: &seen) }
         blocks.append(heading(words.otherAdviceTitle) + lines.joined(separator: "\n"))
+      case .notForYou:
+        let lines = tree.notForYou.flatMap { entry in
+          ["- **" + escape(words.headline(entry)) + "**"] + words.details(entry).map { "  - " + escape($0) }
+        }
+        blocks.append(heading(words.notForYouTitle) + lines.joined(separator: "\n"))
       case .safetyNetting:
         let lines = tree.safetyNetting.map { "- " + escape($0) }
         blocks.append(heading(words.safetyNettingTitle) + lines.joined(separator: "\n"))

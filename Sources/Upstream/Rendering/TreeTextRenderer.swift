@@ -88,6 +88,12 @@ public struct TreeTextRenderer: Sendable {
       case .otherRecommendations:
         sections.append(
           title(words.otherAdviceTitle, .bold, outline) + outline.draw(tree.otherRecommendations.map { recommendation($0, words, &seen) }))
+      case .notForYou:
+        let roots = tree.notForYou.map { entry in
+          TextOutline.Node(
+            headline: .init(text: words.headline(entry), style: .bold), details: words.details(entry).map { .init(text: $0, hang: 2) })
+        }
+        sections.append(title(words.notForYouTitle, .alert, outline) + outline.draw(roots))
       case .safetyNetting:
         let items = tree.safetyNetting.flatMap { outline.paragraph(.init(text: "- " + $0, hang: 2)) }
         sections.append(title(words.safetyNettingTitle, .alert, outline) + items)

@@ -135,6 +135,29 @@ struct TreeWording {
     return line
   }
 
+  /// A recommendation not for this person: `Roll out your feet — not for you`, or for
+  /// clinicians with its id and the `not for` condition that held.
+  func headline(_ entry: NotForYouRecommendation) -> String {
+    isPatient
+      ? "\(entry.patientTitle) — not for you"
+      : "\(entry.title) (\(entry.id)) — withheld: not for \(entry.condition)"
+  }
+
+  /// Why it is not for this person: the reason, the answers that decided it, and for
+  /// clinicians where the `not for` is written.
+  func details(_ entry: NotForYouRecommendation) -> [String] {
+    var lines = [entry.reason]
+    let because = entry.because.map(\.description)
+    if isPatient {
+      if !because.isEmpty { lines.append("Because " + because.joined(separator: " and ") + ".") }
+    } else {
+      lines += because.map { "✓ \($0)" }
+      lines.append("Declared at \(entry.declaredAt)")
+    }
+    if !entry.wouldAddress.isEmpty { lines.append("Would have been for " + entry.wouldAddress.map { label($0) }.joined(separator: ", ")) }
+    return lines
+  }
+
   /// A score: `STarT Back total score: 5 — Medium risk`.
   func headline(_ score: ScoreEntry) -> String {
     var line = "\(score.name): \(NumberText.plain(score.total))"
@@ -221,6 +244,8 @@ struct TreeWording {
   var lessLikelyTitle: String { "Possible, less likely" }
   var otherFindingsTitle: String { isPatient ? "OTHER THINGS WE NOTICED" : "OTHER FINDINGS (upstream of no complaint)" }
   var otherAdviceTitle: String { "OTHER ADVICE" }
+  /// The heading over recommendations withheld because they are not for this person.
+  var notForYouTitle: String { isPatient ? "NOT FOR YOU" : "WITHHELD: NOT FOR THIS PERSON" }
   var scoresTitle: String { "SCORES" }
   var answersTitle: String { "ANSWERS" }
   var nothingUpstream: String { "No upstream contributor found for this." }

@@ -259,6 +259,7 @@ struct EngineTests {
         case .given: result[id] = "given"
         case .setAside(let settlement): result[id] = "set aside for \(kb.recommendations[settlement.winner].id)"
         case .withheld: result[id] = "withheld"
+        case .notForYou: result[id] = "not for you"
         }
       }
       return result

@@ -51,7 +51,7 @@ struct ExplanationCommandTests {
     #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("<!DOCTYPE html>"))
     #expect(try FileManager.default.contentsOfDirectory(atPath: setup.folder.path).allSatisfy { !$0.hasSuffix(".tmp") })
     let json = try setup.run(["assess", "--answers", setup.answers, "--format", "json", "--audience", "patient"])
-    #expect(json.output.contains("\"version\": 4,\n  \"audience\": \"patient\""))
+    #expect(json.output.contains("\"version\": 5,\n  \"audience\": \"patient\""))
     let bad = try setup.run(["assess", "--answers", setup.answers, "--format", "pdf"])
     #expect(bad.status == 2 && bad.errors.contains("use text or json or markdown or html"))
   }

@@ -39,8 +39,11 @@ struct PersonaTerminalTests {
     let (asked, screen, session) = (run.asked, run.screen, run.session)
 
     // Where it hurts and any injury first; nothing that only matters after an injury.
+    // (`feet_numb` is asked all the same: rolling the feet, which could be called for, is
+    // not for numb feet.)
     #expect(Array(asked.prefix(2)) == ["pain_areas", "injury_recent"])
-    for id in ["bony_point_tenderness", "knee_cannot_bend", "feet_numb", "cab_climbing_clutch", "heel_pain_under"] {
+    #expect(asked.contains("feet_numb"))
+    for id in ["bony_point_tenderness", "knee_cannot_bend", "cab_climbing_clutch", "heel_pain_under"] {
       #expect(!asked.contains(id), "asked \(id)")
     }
     #expect(asked.contains("knee_pain_stairs"))

@@ -52,6 +52,51 @@ struct ClinicalSafetyTests {
     }
   }
 
+  // MARK: Not for some people
+
+  @Test("rolling the feet and minimal shoes are withheld when diabetes or feet_numb is yes, given with their caution when unanswered")
+  func notForNumbFeet() throws {
+    let kb = Self.kb
+    let answers = try #require(CaseLoader.bundled(for: kb).cases.first { $0.id == "not-for-numb-feet" }?.answers)
+    for (diabetes, numb) in [(AnswerValue.yes, AnswerValue.no), (.no, .yes), (.yes, .yes)] {
+      var changed = answers
+      changed["diabetes"] = diabetes
+      changed["feet_numb"] = numb
+      let assessment = kb.assess(validated: changed)
+      let tree = assessment.tree
+      #expect(Set(tree.notForYou.map(\.id)) == ["foot_rolling", "minimal_shoes"])
+      #expect(!assessment.givenRecommendations.contains { ["foot_rolling", "minimal_shoes"].contains($0.id) })
+      #expect(tree.notForYou.allSatisfy { !$0.because.isEmpty && !$0.reason.isEmpty })
+    }
+    var open = answers
+    open["diabetes"] = nil
+    open["feet_numb"] = nil
+    let unanswered = kb.assess(validated: open)
+    let given = unanswered.givenRecommendations.map(\.id)
+    #expect(given.contains("foot_rolling"))
+    #expect(unanswered.tree.notForYou.isEmpty)
+    let rolling = try #require(unanswered.tree.allNodes.flatMap(\.recommendations).first { $0.id == "foot_rolling" })
+    #expect(rolling.cautions.contains { $0.contains("numbness in your feet") })
+  }
+
+  @Test("no recommendation is given while one of its not for conditions holds")
+  func notForNeverGiven() {
+    let kb = Self.kb
+    var withheld = 0
+    for answers in Self.answerSets(count: 400, seed: 55) {
+      let assessment = kb.assess(validated: answers)
+      for result in assessment.recommendations {
+        let declared = kb.recommendations[result.recommendation]
+        let holds = declared.notFor.contains { assessment.trace($0.condition).outcome.isHolding }
+        if holds {
+          withheld += 1
+          #expect(!result.isGiven, "\(declared.id) given although a not for holds")
+        }
+      }
+    }
+    #expect(withheld > 10)
+  }
+
   // MARK: Self-care under a flag
 
   @Test("no self-care beside an emergency or urgent flag; under a routine referral only what is marked safe meanwhile")

@@ -36,6 +36,7 @@ struct UnusedQuestionCheck: KnowledgeBaseCheck {
     for score in knowledgeBase.scores { used.formUnion(score.strata.flatMap(\.condition.questionsRead)) }
     for recommendation in knowledgeBase.recommendations {
       for conflict in recommendation.conflicts { used.formUnion(conflict.preferences.flatMap(\.when.questionsRead)) }
+      for notFor in recommendation.notFor { used.formUnion(notFor.condition.questionsRead) }
     }
     return knowledgeBase.questions.indices.filter { !used.contains($0) }.map {
       .warning(
