@@ -68,8 +68,12 @@ package struct JSONSyntaxError: Error, Sendable {
 
 /// Reads JSON text (RFC 8259) into a `JSONDocument`, with a nesting limit.
 package struct JSONReader {
-  /// How deeply arrays and objects may nest before reading stops with an error.
-  package static let maximumDepth = 512
+  /// How deeply arrays and objects may nest before reading stops with an error. Reading
+  /// recurses once per level, so the limit is what a small thread stack holds with room
+  /// to spare: 512 levels took about 2.4 MB of a debug build's stack, and crashed the
+  /// 2 MB test thread whenever the runtime had not yet been warmed; 256 levels need half
+  /// that, and hold 125 nested FHIR groups, far beyond any real questionnaire.
+  package static let maximumDepth = 256
   /// How many values (objects, lists, texts, numbers, …) one document may hold: far more
   /// than any answers file needs, and it keeps the memory a document takes a small
   /// multiple of its size (a 62 MiB list of zeros would otherwise take gigabytes).

@@ -92,7 +92,7 @@ struct LimitsTests {
     #expect(outcome.dropFirst(6).first?.contains(String(repeating: "(not ", count: 49)) == true)
   }
 
-  @Test("JSON nested 100,000 deep is refused at 512 levels; 512 levels and deep FHIR groups are read on a small stack")
+  @Test("JSON nested 100,000 deep is refused at 256 levels; 256 levels and deep FHIR groups are read on a small stack")
   func deepJSON() throws {
     let kb = FuzzHarness.bundled
     let tooDeep = String(repeating: "[", count: 100_000)
