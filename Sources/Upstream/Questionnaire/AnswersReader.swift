@@ -231,18 +231,25 @@ package enum AnswersReader {
     return .failure(
       Diagnostic.error(
         .unknownAnswerOption,
-        "question '\(id)' has no option '\(option)'; its options are \(ids.joined(separator: ", "))",
+        "question '\(id)' has no option '\(shortened(option))'; its options are \(ids.joined(separator: ", "))",
         at: range
       ).suggesting(option, from: ids))
   }
 
   private static func describe(_ value: JSONValue) -> String {
     switch value {
-    case .string(let text): "the text \"\(text)\""
+    case .string(let text): "the text \"\(shortened(text))\""
     case .number(let number): "the number \(NumberText.plain(number))"
     case .bool(let flag): flag ? "true" : "false"
     default: value.kindDescription
     }
+  }
+
+  /// A text as a message quotes it: whole when short, else its start and its length, so
+  /// a megabyte pasted into an answer does not come back as a megabyte-long message.
+  static func shortened(_ text: String) -> String {
+    guard text.utf8.count > 80 else { return text }
+    return String(text.prefix(60)) + "… (\(text.count) characters)"
   }
 
   /// The assessment date an answers file gives (`"assessment date": "2026-12-01"`).

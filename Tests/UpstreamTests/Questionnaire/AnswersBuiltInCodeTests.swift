@@ -87,4 +87,19 @@ struct AnswersBuiltInCodeTests {
     answers.assessmentDate = CalendarDay("2026-12-01")
     #expect(kb.validate(answers).isEmpty)
   }
+
+  @Test("a huge answer is quoted by its start and length in the message, not whole")
+  func hugeAnswerIsShortenedInTheMessage() throws {
+    let kb = try Self.kb()
+    let huge = String(repeating: "flat", count: 250_000)
+    var answers = Answers()
+    answers["arch_shape"] = .option(huge)
+    answers["saddle_numbness"] = .text(huge)
+    let problems = kb.validate(answers)
+    #expect(problems.count == 2)
+    for problem in problems {
+      #expect(problem.message.count < 400, "\(problem.message.prefix(200))")
+      #expect(problem.message.contains("flatflat") && problem.message.contains("(1000000 characters)"))
+    }
+  }
 }
