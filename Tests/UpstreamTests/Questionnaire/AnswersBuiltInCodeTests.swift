@@ -74,7 +74,7 @@ struct AnswersBuiltInCodeTests {
   }
 
   @Test("validate gives the warnings an answers file gets: a date counted back from with no assessment date")
-  func validateWarnsOfAnUndatedDate() throws {
+  func validateWarnsOfADateWithNoAssessmentDay() throws {
     let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../Docs/examples/dated")
     let kb = try #require(KnowledgeBase.load(directory: folder.standardizedFileURL.path).knowledgeBase)
     var answers = Answers()
