@@ -783,7 +783,7 @@ private struct Resolver {
     guard let byName = require(syntax.by, "by", of: .norm, syntax.id) else { return nil }
     guard case .question(let by)? = symbols[byName.text] else {
       if symbols[byName.text] == nil {
-        unknown(byName, expected: DeclarationKind.question.description) { if case .question = $0 { true } else { false } }
+        unknown(byName, expected: DeclarationKind.question.description) { if case .question = $1 { true } else { false } }
       } else {
         error(.wrongKindOfId, "a norm's 'by' names a number question (e.g. age), and '\(byName.text)' is not one", at: byName.range)
       }
@@ -962,8 +962,13 @@ private struct Resolver {
     }
   }
 
-  private mutating func unknown(_ name: Name, expected: String, kinds: (KnowledgeBase.Symbol) -> Bool = { _ in true }) {
-    let diagnostic = Diagnostic.error(.unknownId, "no \(expected) is called '\(name.text)'", at: name.range)
+  /// An unknown id, with a "did you mean" among the declared ids `candidate` accepts and,
+  /// when none is close, `note`.
+  private mutating func unknown(
+    _ name: Name, expected: String, note: String? = nil,
+    candidate: (String, KnowledgeBase.Symbol) -> Bool = { _, _ in true }
+  ) {
+    var diagnostic = Diagnostic.error(.unknownId, "no \(expected) is called '\(name.text)'", at: name.range)
     // Past the number of problems a file lists, the suggestion would be dropped unread:
     // not working it out keeps a folder full of unknown ids linear to check.
     unknownIDsPerFile[name.range.file, default: 0] += 1
@@ -971,30 +976,22 @@ private struct Resolver {
       diagnostics.append(diagnostic)
       return
     }
-    diagnostics.append(diagnostic.suggesting(name.text, from: symbols.filter { kinds($0.value) }.map(\.key)))
+    diagnostic = diagnostic.suggesting(name.text, from: symbols.filter { candidate($0.key, $0.value) }.map(\.key))
+    if diagnostic.fix == nil, let note { diagnostic.notes.append(.init(note)) }
+    diagnostics.append(diagnostic)
   }
 
   /// An unknown source. A "did you mean" goes only to a source with the same numbers: a
   /// guideline's number is never guessed (`nice-ng158` is not `nice-ng19`, a guideline on
   /// another subject), and without one the note says how to declare a new source.
   private mutating func unknownSource(_ name: Name) {
-    unknownIDsPerFile[name.range.file, default: 0] += 1
-    guard unknownIDsPerFile[name.range.file, default: 0] <= DiagnosticCollector.limitPerFile else {
-      diagnostics.append(.error(.unknownId, "no source is called '\(name.text)'", at: name.range))
-      return
-    }
     let numbers = Self.numbers(in: name.text)
-    let sameNumbers = symbols.compactMap { entry -> String? in
-      guard case .source = entry.value, Self.numbers(in: entry.key) == numbers else { return nil }
-      return entry.key
+    unknown(
+      name, expected: DeclarationKind.source.description,
+      note: "a new source is declared once, with what it is: 'source \(name.text)' with a 'title', a 'citation' and its 'evidence' level"
+    ) { id, symbol in
+      if case .source = symbol { Self.numbers(in: id) == numbers } else { false }
     }
-    var diagnostic = Diagnostic.error(.unknownId, "no source is called '\(name.text)'", at: name.range)
-      .suggesting(name.text, from: sameNumbers)
-    if diagnostic.fix == nil {
-      diagnostic.notes.append(
-        .init("a new source is declared once, with what it is: 'source \(name.text)' with a 'title', a 'citation' and its 'evidence' level"))
-    }
-    diagnostics.append(diagnostic)
   }
 
   /// The runs of digits in an id, in order: `nice-ng59` has [59].
@@ -1004,7 +1001,7 @@ private struct Resolver {
 
   private mutating func resolveID(_ name: Name, expected: DeclarationKind, _ match: (KnowledgeBase.Symbol) -> Int?) -> Int? {
     guard let symbol = symbols[name.text] else {
-      unknown(name, expected: expected.description, kinds: { match($0) != nil })
+      unknown(name, expected: expected.description) { match($1) != nil }
       return nil
     }
     guard let index = match(symbol) else {
@@ -1042,7 +1039,7 @@ private struct Resolver {
     let name = test.subject
     if let unit = test.unit, let removal = test.unitRemoval { reportUnit(unit, removal, after: name) }
     guard let symbol = symbols[name.text] else {
-      unknown(name, expected: onlyQuestions ? "question" : "question, finding or score") { symbol in
+      unknown(name, expected: onlyQuestions ? "question" : "question, finding or score") { _, symbol in
         switch symbol {
         case .question: true
         case .finding, .score: !onlyQuestions
@@ -1120,7 +1117,7 @@ private struct Resolver {
     _ test: TestSyntax, question index: Int, _ op: ComparisonOperator, _ normName: Name
   ) -> Condition? {
     guard case .norm(let normIndex)? = symbols[normName.text] else {
-      unknown(normName, expected: DeclarationKind.norm.description) { if case .norm = $0 { true } else { false } }
+      unknown(normName, expected: DeclarationKind.norm.description) { if case .norm = $1 { true } else { false } }
       return nil
     }
     guard questions[index].kind.numberRange != nil else {

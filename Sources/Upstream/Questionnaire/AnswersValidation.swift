@@ -22,17 +22,28 @@ extension AnswersRejected: LocalizedError {
 extension KnowledgeBase {
   /// Every problem with answers built in code rather than read from a file: unknown
   /// question ids (with a "did you mean"), answers of the wrong type, numbers out of
-  /// range, unknown options (with a "did you mean") and "not sure" where it is not allowed.
+  /// range, unknown options (with a "did you mean") and "not sure" where it is not allowed;
+  /// with none of those, the warnings an answers file gets (a date counted back from with
+  /// no assessment date, UP0415; an answer its question's `ask when` rules out).
   ///
   /// The checks and messages are those of an answers file (``readAnswers(_:)``); the range of
   /// each diagnostic names the question, as there is no file.
-  public func validate(_ answers: Answers) -> [Diagnostic] { checked(answers).problems }
+  public func validate(_ answers: Answers) -> [Diagnostic] {
+    let (converted, problems) = checked(answers)
+    guard !problems.hasErrors else { return problems }
+    // The warnings an answers file would get: a date that conditions count back from
+    // with no assessment date, an answer its question's `ask when` rules out. Only here:
+    // `assess(_:)` and `answering(_:with:)` would throw them away.
+    let place = { (id: String) in SourceRange.wholeFile("answers[\"\(id)\"]") }
+    return AnswersReader.undatedWarnings(converted, knowledgeBase: self, range: place)
+      + AnswersReader.askWhenWarnings(converted, knowledgeBase: self, range: place)
+  }
 
-  /// The answers as the engine reads them, with every problem: each answer converted the
+  /// The answers as the engine reads them, with every error: each answer converted the
   /// way an answers file's is, so a value that passes (`.option("yes")` to a yes/no
   /// question, `.text("not sure")`, a date as `.option("2026-11-01")`, as `JSONDecoder`
   /// gives them) is the value assessed, never passed on in a shape the engine would
-  /// take for unanswered.
+  /// take for unanswered. The warnings are `validate(_:)`'s alone.
   package func checked(_ answers: Answers) -> (answers: Answers, problems: [Diagnostic]) {
     var problems: [Diagnostic] = []
     var converted = Answers([:], assessmentDate: answers.assessmentDate)
@@ -51,13 +62,6 @@ extension KnowledgeBase {
       case .failure(let problem): problems.append(problem)
       }
     }
-    // The warnings an answers file would get: a date that conditions count back from
-    // with no assessment date, an answer its question's `ask when` rules out.
-    if !problems.hasErrors {
-      let place = { (id: String) in SourceRange.wholeFile("answers[\"\(id)\"]") }
-      problems += AnswersReader.undatedWarnings(converted, knowledgeBase: self, range: place)
-      problems += AnswersReader.askWhenWarnings(converted, knowledgeBase: self, range: place)
-    }
     return (converted, problems)
   }
 }
@@ -72,8 +76,7 @@ extension KnowledgeBase {
   /// answers file's would be: `.option("yes")` to a yes/no question counts as `.yes`.
   public func assess(_ answers: Answers) throws(AnswersRejected) -> Assessment {
     let checked = checked(answers)
-    let problems = checked.problems.filter { $0.severity == .error }
-    guard problems.isEmpty else { throw AnswersRejected(problems: problems) }
+    guard checked.problems.isEmpty else { throw AnswersRejected(problems: checked.problems) }
     return InferenceEngine(self).assess(validated: checked.answers)
   }
 }

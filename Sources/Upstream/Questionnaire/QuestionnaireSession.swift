@@ -633,8 +633,7 @@ public struct QuestionnaireSession: Sendable {
     throws(AnswersRejected) -> QuestionnaireSession
   {
     let checked = knowledgeBase.checked(answers)
-    let problems = checked.problems.filter { $0.severity == .error }
-    guard problems.isEmpty else { throw AnswersRejected(problems: problems) }
+    guard checked.problems.isEmpty else { throw AnswersRejected(problems: checked.problems) }
     return answering(validated: checked.answers, with: knowledgeBase, mode: mode)
   }
 
