@@ -265,18 +265,10 @@ func runCLIPSDriver(_ text: String, in folder: URL, keepOutput: Bool = true) -> 
   guard let clipsBinary else { return nil }
   let file = folder.appendingPathComponent("driver.clp")
   try? text.write(to: file, atomically: true, encoding: .utf8)
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: clipsBinary)
-  process.arguments = ["-f2", file.path]
-  let output = Pipe()
-  process.standardOutput = keepOutput ? output : FileHandle.nullDevice
-  process.standardInput = FileHandle.nullDevice
-  process.standardError = FileHandle.nullDevice
-  let start = now()
-  guard (try? process.run()) != nil else { return nil }
-  let data = keepOutput ? output.fileHandleForReading.readDataToEndOfFile() : Data()
-  process.waitUntilExit()
-  return (Double(now() - start) / 1e9, String(decoding: data, as: UTF8.self))
+  let printed = folder.appendingPathComponent("printed.txt")
+  guard let seconds = wallSeconds([(clipsBinary, ["-f2", file.path])], outputPath: keepOutput ? printed.path : nil) else { return nil }
+  let output = keepOutput ? ((try? String(contentsOf: printed, encoding: .utf8)) ?? "") : ""
+  return (seconds, output)
 }
 
 /// Runs the workload in CLIPS with one encoding: cases per second of reset, assert and
@@ -352,22 +344,7 @@ func wallTime(_ executable: String, _ arguments: [String], runs: Int = 2) -> Dou
 /// Runs a command once with no input and its output discarded; its wall seconds, or nil
 /// when it cannot be started.
 func runQuietly(_ executable: String, _ arguments: [String]) -> Double? {
-  let process = quietProcess(executable, arguments)
-  let start = now()
-  guard (try? process.run()) != nil else { return nil }
-  process.waitUntilExit()
-  return Double(now() - start) / 1e9
-}
-
-/// A command, not yet started, with no input and its output discarded.
-func quietProcess(_ executable: String, _ arguments: [String]) -> Process {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: executable)
-  process.arguments = arguments
-  process.standardOutput = FileHandle.nullDevice
-  process.standardError = FileHandle.nullDevice
-  process.standardInput = FileHandle.nullDevice
-  return process
+  wallSeconds([(executable, arguments)])
 }
 
 /// Wall time and peak memory (maximum resident set) of one run of a child process, its
@@ -420,11 +397,7 @@ func scalingCaseCount(_ size: SyntheticKnowledgeBase.Size) -> Int { size == .lar
 /// Wall seconds of two commands started together, until both have exited (output
 /// discarded), or nil when one cannot be started.
 func concurrentWallTime(_ executable: String, _ first: [String], _ second: [String]) -> Double? {
-  let processes = [first, second].map { quietProcess(executable, $0) }
-  let start = now()
-  for process in processes { guard (try? process.run()) != nil else { return nil } }
-  for process in processes { process.waitUntilExit() }
-  return Double(now() - start) / 1e9
+  wallSeconds([(executable, first), (executable, second)])
 }
 
 /// The label of the machine's own ceiling for two cores in `batchRates`.
@@ -633,23 +606,17 @@ func runProfile(_ workload: String, count: Int, jobs: Int) -> Never {
 
 /// Median wall time of `upstream assess` on one answers file, as a whole process.
 ///
-/// The runs are started by a shell loop (20 per sample), not by Foundation's `Process`,
-/// whose own start-up overhead on Linux is larger than the command being measured.
+/// The runs are started by a shell loop (20 per sample), not one by one from here, so
+/// that what is timed is the command and not this benchmark's own spawning.
 func processWallTime(answersFile: String) -> Double? {
   let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("upstream").path
   guard FileManager.default.isExecutableFile(atPath: binary) else { return nil }
   let runs = 20
+  let loop = "i=0; while [ $i -lt \(runs) ]; do \"$0\" assess --answers \"$1\" --format json >/dev/null; i=$((i+1)); done"
   var samples: [Double] = []
   for _ in 0..<5 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = [
-      "-c", "i=0; while [ $i -lt \(runs) ]; do \"$0\" assess --answers \"$1\" --format json >/dev/null; i=$((i+1)); done", binary, answersFile,
-    ]
-    let start = now()
-    guard (try? process.run()) != nil else { return nil }
-    process.waitUntilExit()
-    samples.append(Double(now() - start) / 1e6 / Double(runs))
+    guard let seconds = wallSeconds([("/bin/sh", ["-c", loop, binary, answersFile])]) else { return nil }
+    samples.append(seconds * 1e3 / Double(runs))
   }
   return samples.sorted()[samples.count / 2]
 }
