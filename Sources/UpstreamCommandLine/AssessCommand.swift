@@ -102,8 +102,12 @@ enum AssessCommand: UpstreamCommand {
     }
     let format = try recordFormat(arguments)
     // The rule files are parsed, and the checks run, on the jobs the batch will use.
-    let (knowledgeBase, _) = try Shared.knowledgeBase(
+    let (knowledgeBase, loaded) = try Shared.knowledgeBase(
       arguments, console: console, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+    // Each job after the first compiles its own copy of the rules (see
+    // `BatchAssessment.workerKnowledgeBase`); the checks already ran on the first.
+    let files = loaded.files
+    let contentHash = knowledgeBase.contentHash
     let handle: FileHandle
     if path == "-" {
       handle = FileHandle.standardInput
@@ -118,7 +122,8 @@ enum AssessCommand: UpstreamCommand {
     let reader = LineReader(handle)
     let batch = BatchAssessment(
       knowledgeBase, audience: try Shared.audience(arguments, command: spec.name), format: format, jobs: jobs,
-      assessmentDate: try Shared.assessmentDate(arguments, command: spec.name), strict: arguments.flag("--strict"))
+      assessmentDate: try Shared.assessmentDate(arguments, command: spec.name), strict: arguments.flag("--strict"),
+      workerKnowledgeBase: { KnowledgeBase.compile(files, checks: [], contentHash: contentHash).knowledgeBase })
     let started = ContinuousClock.now  // a duration: the monotonic clock, not the date
     let summary = batch.run(
       nextLine: { reader.nextLine() },

@@ -32,6 +32,58 @@ struct BatchPipelineTests {
     }
   }
 
+  @Test("each job after the first assesses with a knowledge base of its own, and the records are the same bytes as one job's")
+  func knowledgeBasePerJob() throws {
+    let loaded = KnowledgeBase.bundled()
+    let knowledgeBase = try #require(loaded.knowledgeBase)
+    let (lines, _) = try BatchTests.input()
+    let input = Array(repeating: lines, count: 3).flatMap { $0 }
+    let built = Counter()
+    func run(jobs: Int, ownCopies: Bool) -> String {
+      var next = 0
+      var output = ""
+      let files = loaded.files
+      let contentHash = knowledgeBase.contentHash
+      let ownCopy: @Sendable () -> KnowledgeBase? = {
+        built.add()
+        return KnowledgeBase.compile(files, checks: [], contentHash: contentHash).knowledgeBase
+      }
+      let batch = BatchAssessment(
+        knowledgeBase, format: .tree, jobs: jobs, linesPerJob: 8, workerKnowledgeBase: ownCopies ? ownCopy : nil)
+      _ = batch.run(
+        nextLine: { () -> InputLine? in
+          defer { next += 1 }
+          return next < input.count ? .text(input[next]) : nil
+        },
+        writeBlock: { output += $0 })
+      return output
+    }
+    let shared = run(jobs: 1, ownCopies: false)
+    #expect(shared.split(separator: "\n").count == input.count)
+    #expect(run(jobs: 3, ownCopies: true) == shared)
+    #expect(built.value == 2, "one copy for each job after the first")
+    #expect(run(jobs: 1, ownCopies: true) == shared)
+    #expect(built.value == 2, "one job builds no copy")
+  }
+
+  @Test("through the binary, a knowledge base from two folders (rules and an instrument module): the same bytes on 1 and 2 jobs")
+  func twoFoldersSameOutputForAnyJobs() throws {
+    let folder = try TemporaryFolder()
+    let (lines, _) = try BatchTests.input()
+    let path = try folder.write("people.jsonl", Array(repeating: lines, count: 2).flatMap { $0 }.joined(separator: "\n") + "\n")
+    let rules = UpstreamBinary.packageRoot.appendingPathComponent("rules").path
+    let module = UpstreamBinary.packageRoot.appendingPathComponent("rules/instruments/phq-9").path
+    var outputs: [String] = []
+    for jobs in ["1", "2"] {
+      let result = try UpstreamBinary.run(
+        ["assess", "--rules", module, "--rules", rules, "--batch", path, "--jobs", jobs, "--output-format", "tree"])
+      #expect(result.status == 3, "\(result.errors.prefix(2000))")
+      outputs.append(result.output)
+    }
+    #expect(outputs[0] == outputs[1])
+    #expect(outputs[0].contains("phq"), "the module's rules are in the records")
+  }
+
   @Test("long lines make short chunks: one line per chunk gives the same records, in order, on 1 and 2 jobs")
   func chunksClosedByBytes() throws {
     let knowledgeBase = try #require(KnowledgeBase.bundled().knowledgeBase)
@@ -127,4 +179,12 @@ struct BatchPipelineTests {
       #expect(Set(hashes.values).count > cases.count / 2)
     }
   }
+}
+
+/// A count shared by threads.
+private final class Counter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var count = 0
+  var value: Int { lock.withLock { count } }
+  func add() { lock.withLock { count += 1 } }
 }
