@@ -20,12 +20,12 @@ struct UnknownSourceTests {
     return try #require(loaded.diagnostics.first { $0.code == .unknownId }, "\(loaded.diagnostics)")
   }
 
-  @Test("a guideline with another number is not suggested: nice-ng158 is not nice-ng19; the note says how to declare it")
+  @Test("a guideline with another number is not suggested: nice-ng136 is not nice-ng19; the note says how to declare it")
   func anotherNumberIsNotSuggested() throws {
-    let unknown = try Self.diagnostic(citing: "nice-ng158")
-    #expect(unknown.message == "no source is called 'nice-ng158'")
+    let unknown = try Self.diagnostic(citing: "nice-ng136")
+    #expect(unknown.message == "no source is called 'nice-ng136'")
     #expect(unknown.fix == nil, "suggested \(unknown.fix?.replacement ?? "")")
-    #expect(unknown.notes.contains { $0.message.contains("'source nice-ng158' with a 'title', a 'citation'") })
+    #expect(unknown.notes.contains { $0.message.contains("'source nice-ng136' with a 'title', a 'citation'") })
   }
 
   @Test("a misspelling with the same numbers, or none, still gets its did-you-mean")
