@@ -477,9 +477,10 @@ public struct QuestionnaireSession: Sendable {
     return (assessment, Plan(next: next, remaining: wanted.count))
   }
 
-  /// The safety question to ask next: first those that could raise a warning sign however
-  /// the person answers the other safety questions (each of these must be asked anyway),
-  /// then the rest, in declared order within each group.
+  /// The safety question to ask next: first those that could raise a warning sign, or
+  /// raise one already shown to a higher urgency, however the person answers the other
+  /// safety questions (each of these must be asked anyway), then the rest, in declared
+  /// order within each group.
   ///
   /// A warning sign that needs two answers (diabetes and a change in the skin of the foot;
   /// a hot joint with or without a fever) is settled by either answer being no. Asking
@@ -494,7 +495,13 @@ public struct QuestionnaireSession: Sendable {
     for candidate in candidates {
       if let answer = unremarkableAnswer(questions[candidate]) { quiet[questions[candidate].id] = answer }
     }
-    let quietFlags = Set(knowledgeBase.assess(validated: quiet).redFlags.map(\.flag))
+    // Each warning sign raised, at its urgency: an answer that raises one higher (a
+    // swollen leg that is a same-day sign becomes an emergency with breathlessness) is
+    // as urgent to ask as one that raises a new sign.
+    let urgencies = { (answers: Answers) -> [Int: Urgency] in
+      Dictionary(knowledgeBase.assess(validated: answers).redFlags.map { ($0.flag, $0.urgency) }, uniquingKeysWith: min)
+    }
+    let quietFlags = urgencies(quiet)
     let standingAlone = candidates.first { candidate in
       let question = questions[candidate]
       guard unremarkableAnswer(question) != nil else { return false }
@@ -507,7 +514,8 @@ public struct QuestionnaireSession: Sendable {
       return others.contains { answer in
         var changed = quiet
         changed[question.id] = answer
-        return !Set(knowledgeBase.assess(validated: changed).redFlags.map(\.flag)).isSubset(of: quietFlags)
+        // `a < b` when `a` is more urgent.
+        return urgencies(changed).contains { flag, urgency in quietFlags[flag].map { urgency < $0 } ?? true }
       }
     }
     if let standingAlone { return standingAlone }

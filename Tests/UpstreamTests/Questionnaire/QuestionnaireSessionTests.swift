@@ -62,6 +62,34 @@ struct QuestionnaireSessionTests {
     #expect(Array(knee.prefix(3)) == ["pain_areas", "injury_recent", "saddle_numbness"])
   }
 
+  @Test("a yes that makes another answer an emergency is followed by that question at once: a swollen leg, then breathlessness")
+  func urgencyRaisedNext() throws {
+    let kb = try #require(KnowledgeBase.bundled().knowledgeBase)
+    for mode in [QuestionnaireSession.Mode.adaptive, .untilAdviceSettled] {
+      var session = QuestionnaireSession(kb, mode: mode)
+      var asked: [String] = []
+      while let question = session.currentQuestion, question.id != "breathless_or_chest_pain", asked.count < 60 {
+        asked.append(question.id)
+        let answer: AnswerValue =
+          switch question.id {
+          case "pain_areas": .options(["knee"])
+          case "calf_swollen": .yes
+          default:
+            switch question.kind {
+            case .yesNo: .no
+            case .choices: .options([])
+            default: .number(52)  // age
+            }
+          }
+        try session.answer(answer)
+      }
+      #expect(asked.last == "calf_swollen", "\(mode): asked \(asked) before breathlessness")
+      #expect(session.urgentWarnings.map(\.urgency) == [.urgentSameDay])
+      try session.answer(.yes)
+      #expect(session.urgentWarnings.map { "\($0.redFlag.id) \($0.urgency)" } == ["possible_dvt emergency"], "\(mode)")
+    }
+  }
+
   @Test("back pain: only the questions that can still change the result; the rest are skipped")
   func adaptiveForBackPain() throws {
     let kb = try QuestionnaireFixtures.knowledgeBase()
