@@ -61,13 +61,16 @@ public struct QuestionnaireSession: Sendable {
 
   /// The progress line a person reads, `Question 5 · about 12 more`, from
   /// ``remainingToShow()`` (which runs the session on, so an app shows it once per
-  /// question, and which remembers what it showed, so the count never rises).
+  /// question, and which remembers what it showed, so the count never rises); once the
+  /// session is complete, `All done · 12 questions answered` (and how many were skipped).
   public mutating func progressLine() -> String { progressLine(shown: remainingToShow()) }
 
   /// The progress line for a ``remainingToShow()`` already worked out (a page that also
   /// draws a progress bar runs the session on once, not twice). A count held down to 0
-  /// while more may come says "nearly done", not "probably the last".
+  /// while more may come says "nearly done", not "probably the last"; a complete session
+  /// says it is done, with how many questions were answered and skipped.
   package func progressLine(shown: Int) -> String {
+    if isComplete { return doneLine }
     let number = progress.number
     switch shown {
     case 0 where lastShown?.held == true: return "Question \(number) · nearly done"
@@ -77,13 +80,29 @@ public struct QuestionnaireSession: Sendable {
     }
   }
 
+  /// The progress line of a complete session: `All done · 12 questions answered, 1 skipped`.
+  private var doneLine: String {
+    let skippedCount = replies.count { $0.answer == nil }
+    let answered = replies.count - skippedCount
+    let questions =
+      switch answered {
+      case 0: "no questions answered"
+      case 1: "1 question answered"
+      default: "\(answered) questions answered"
+      }
+    return "All done · \(questions)" + (skippedCount == 0 ? "" : ", \(skippedCount) skipped")
+  }
+
   /// The count of questions likely left that a person is shown now: ``likelyRemaining()``,
   /// but never more than was shown with an earlier question (plus one for each answer
   /// taken back since), so as the person answers the count only goes down; when the
   /// estimate rises, the count shown stays where it was. A front end calls it once for
   /// each question it shows; the session remembers what it returned (in ``savedState``
-  /// too, so a page loaded again or a resumed web session carries on from it).
+  /// too, so a page loaded again or a resumed web session carries on from it). A complete
+  /// session has none left: 0, and nothing is remembered (going back from the end carries
+  /// on from the count shown with the last question).
   public mutating func remainingToShow() -> Int {
+    guard !isComplete else { return 0 }
     let estimate = likelyRemaining()
     let number = progress.number
     var shown = estimate
