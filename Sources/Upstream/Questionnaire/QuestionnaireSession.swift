@@ -100,7 +100,8 @@ public struct QuestionnaireSession: Sendable {
   /// each question it shows; the session remembers what it returned (in ``savedState``
   /// too, so a page loaded again or a resumed web session carries on from it). A complete
   /// session has none left: 0, and nothing is remembered (going back from the end carries
-  /// on from the count shown with the last question).
+  /// on from the count shown with the last question). An answer changed with
+  /// ``revise(_:to:)`` starts the count afresh.
   public mutating func remainingToShow() -> Int {
     guard !isComplete else { return 0 }
     let estimate = likelyRemaining()
@@ -140,8 +141,12 @@ public struct QuestionnaireSession: Sendable {
     case safetyQuestionCannotBeSkipped(String)
     /// There is no earlier reply to go back to.
     case nothingToUndo
-    /// A reply names a question the knowledge base does not have.
-    case unknownQuestion(String)
+    /// A reply names a question the knowledge base does not have; the closest question id,
+    /// when one is close enough to be a typo.
+    case unknownQuestion(String, didYouMean: String? = nil)
+    /// ``QuestionnaireSession/revise(_:to:)`` names a question with no reply yet to change
+    /// (it is answered when it is asked).
+    case notAnsweredYet(String)
     /// A saved session this version cannot read; the message says why.
     case unreadableSavedState(String)
 
@@ -152,7 +157,9 @@ public struct QuestionnaireSession: Sendable {
       case .safetyQuestionCannotBeSkipped(let id):
         "question '\(id)' is a safety question: it is asked of everyone and cannot be skipped"
       case .nothingToUndo: "there is no earlier answer to change"
-      case .unknownQuestion(let id): "the knowledge base has no question '\(id)'"
+      case .unknownQuestion(let id, let closest):
+        "the knowledge base has no question '\(id)'" + (closest.map { " (did you mean '\($0)'?)" } ?? "")
+      case .notAnsweredYet(let id): "question '\(id)' has not been answered yet, so there is no answer to change"
       case .unreadableSavedState(let message): message
       }
     }
@@ -202,7 +209,7 @@ public struct QuestionnaireSession: Sendable {
   public init(_ knowledgeBase: KnowledgeBase, resuming earlier: [Reply], mode: Mode = .adaptive) throws(Problem) {
     self.init(knowledgeBase, mode: mode)
     for reply in earlier {
-      guard let question = knowledgeBase.question(reply.question) else { throw Problem.unknownQuestion(reply.question) }
+      guard let question = knowledgeBase.question(reply.question) else { throw Self.unknown(reply.question, in: knowledgeBase) }
       if replies.contains(where: { $0.question == reply.question }) {
         throw Problem.invalidAnswer("question '\(reply.question)' is answered twice")
       }
@@ -414,6 +421,48 @@ public struct QuestionnaireSession: Sendable {
     returningTo = knowledgeBase.questions.firstIndex { $0.id == question.id }
     replan()
     return question
+  }
+
+  /// Changes the reply to a question answered (or skipped) earlier, in place, keeping every
+  /// other reply, and chooses the next question again: what comes next may change, and a
+  /// reply to a question the change makes irrelevant stays recorded as given.
+  ///
+  /// The new answer is checked as ``answer(_:)`` checks one: converted as an answers file's
+  /// (`.option("yes")` to a yes/no question is `.yes`), and refused when it chooses an
+  /// option the other answers rule out. `nil` leaves the question unanswered, as ``skip()``
+  /// does, which a red-flag question refuses. A refused change leaves the session as it was.
+  /// The assessment, ``urgentWarnings`` included, follows at once; the count of questions
+  /// left (``remainingToShow()``) starts afresh, as the change can open or close questions.
+  public mutating func revise(_ questionID: String, to value: AnswerValue?) throws(Problem) {
+    guard let question = knowledgeBase.question(questionID) else { throw Self.unknown(questionID, in: knowledgeBase) }
+    guard let position = replies.firstIndex(where: { $0.question == question.id }) else {
+      throw Problem.notAnsweredYet(question.id)
+    }
+    var others = answers
+    others[question.id] = nil
+    let revised = try Self.checked(value, for: question)
+    if let revised {
+      if let unoffered = knowledgeBase.unofferedOption(in: revised, to: question, given: others) {
+        throw Problem.invalidAnswer(unoffered)
+      }
+    } else if question.isRedFlagQuestion {
+      throw Problem.safetyQuestionCannotBeSkipped(question.id)
+    }
+    replies[position] = Reply(question: question.id, answer: revised)
+    answers = others
+    if let revised {
+      answers[question.id] = revised
+      skipped.remove(question.id)
+    } else {
+      skipped.insert(question.id)
+    }
+    lastShown = nil
+    replan()
+  }
+
+  /// The problem of a question id the knowledge base does not have, with the closest one.
+  private static func unknown(_ questionID: String, in knowledgeBase: KnowledgeBase) -> Problem {
+    .unknownQuestion(questionID, didYouMean: Suggestion.closest(to: questionID, in: knowledgeBase.questions.map(\.id)))
   }
 
   private mutating func record(_ question: Question, _ answer: AnswerValue?) {

@@ -219,6 +219,9 @@ struct QuestionnaireSessionTests {
     #expect(throws: QuestionnaireSession.Problem.unknownQuestion("knee")) {
       try QuestionnaireSession(kb, resuming: [.init(question: "knee", answer: .yes)])
     }
+    #expect(throws: QuestionnaireSession.Problem.unknownQuestion("sittng", didYouMean: "sitting")) {
+      try QuestionnaireSession(kb, resuming: [.init(question: "sittng", answer: .number(3))])
+    }
   }
 
   /// A case that leaves a safety question out on purpose comes from an answers file: a
