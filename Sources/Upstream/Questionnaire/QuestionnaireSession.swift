@@ -460,6 +460,17 @@ public struct QuestionnaireSession: Sendable {
     replan()
   }
 
+  /// A question answered (or skipped) earlier, as a screen for changing its answer shows
+  /// it: offering only the options the other answers leave open, the ones
+  /// ``revise(_:to:)`` accepts; nil when the question has no reply to change.
+  public func questionToRevise(_ questionID: String) -> Question? {
+    guard replies.contains(where: { $0.question == questionID }), let question = knowledgeBase.question(questionID) else { return nil }
+    guard !question.optionConditions.isEmpty else { return question }
+    var others = answers
+    others[question.id] = nil
+    return question.offering(knowledgeBase.offeredOptions(of: question, for: others))
+  }
+
   /// The problem of a question id the knowledge base does not have, with the closest one.
   private static func unknown(_ questionID: String, in knowledgeBase: KnowledgeBase) -> Problem {
     .unknownQuestion(questionID, didYouMean: Suggestion.closest(to: questionID, in: knowledgeBase.questions.map(\.id)))

@@ -123,8 +123,13 @@ struct ReviseAnswerTests {
       &session, ["pain": .options(["hip"]), "numb": .no, "arch": .option("normal"), "shoes": .option("stiff")])
     #expect(asked.contains("shoes"))
 
+    #expect(session.questionToRevise("shoes")?.kind.options.map(\.id) == ["stiff", "flexible"])
     try session.revise("pain", to: .options(["back"]))
     #expect(session.answer(to: "shoes") == .option("stiff"))
+    // A screen for changing it offers only what the other answers leave open.
+    #expect(session.questionToRevise("shoes")?.kind.options.map(\.id) == ["flexible"])
+    #expect(session.questionToRevise("pain")?.kind.options.map(\.id) == ["back", "hip"])
+    #expect(session.questionToRevise("worse_sitting") == nil && session.questionToRevise("knee") == nil)
     let before = session.savedState
     #expect {
       try session.revise("shoes", to: .option("stiff"))
