@@ -1,5 +1,4 @@
 import Upstream
-import UpstreamServer
 
 // MARK: - Options shared by the commands that print trees and explanations
 
@@ -63,10 +62,15 @@ extension Shared {
     return try answers(path, for: knowledgeBase, console: console, assessmentDate: try assessmentDate(arguments, command: command))
   }
 
-  /// Checks that an id names something `why` and `why-not` explain.
-  static func explainable(_ id: String, in assessment: Assessment, command: String) throws {
-    guard let problem = Operations.unexplainable(id, in: assessment) else { return }
-    throw CommandError.usage(problem.message, suggestion: problem.suggestion, command: command)
+  /// What `why` or `why-not` explains (`Assessment.explanation(of:)`,
+  /// `whyNotExplanation(of:)`); an id they cannot explain is a usage error with the
+  /// library's "did you mean".
+  static func explained<T>(command: String, _ explain: () throws(Assessment.UnexplainableID) -> T) throws -> T {
+    do {
+      return try explain()
+    } catch {
+      throw CommandError.usage(error.message, suggestion: error.didYouMean.map { "did you mean '\($0)'?" }, command: command)
+    }
   }
 }
 
@@ -98,8 +102,8 @@ struct ExplanationRequest {
 }
 
 extension Shared {
-  /// Reads the options and the node, assesses the answers and checks the node can be
-  /// explained (a "did you mean" when it cannot).
+  /// Reads the options and the node and assesses the answers (the command then explains
+  /// the node with `explained(command:_:)`, which refuses an unknown one).
   static func explanationRequest(_ arguments: ParsedArguments, console: Console, command: String) throws -> ExplanationRequest {
     let format = try format(arguments, allowed: [.text, .json], command: command)
     let audience = try audience(arguments, command: command)
@@ -107,7 +111,6 @@ extension Shared {
     let node = try node(arguments, command: command)
     let (knowledgeBase, _) = try knowledgeBase(arguments, console: console)
     let assessment = knowledgeBase.assess(validated: try answers(arguments, for: knowledgeBase, console: console, command: command))
-    try explainable(node, in: assessment, command: command)
     return ExplanationRequest(
       format: format, audience: audience, width: width, colour: colour(arguments, console: console), node: node,
       assessment: assessment)

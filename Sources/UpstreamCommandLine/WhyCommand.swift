@@ -18,7 +18,9 @@ enum WhyCommand: UpstreamCommand {
 
   static func run(_ arguments: ParsedArguments, console: Console) throws -> ExitCode {
     let request = try Shared.explanationRequest(arguments, console: console, command: spec.name)
-    guard let explanation = request.assessment.explain(request.node) else { return .usage }
+    let explanation = try Shared.explained(command: spec.name) { () throws(Assessment.UnexplainableID) in
+      try request.assessment.explanation(of: request.node)
+    }
     let text =
       request.format == .json
       ? WhyJSONRenderer(audience: request.audience).render(explanation, stamp: request.assessment.stamp)

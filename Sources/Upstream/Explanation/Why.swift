@@ -1,3 +1,5 @@
+import Foundation
+
 // MARK: - Why: how a conclusion was reached
 
 /// How a conclusion was reached, as a chain back to the answers.
@@ -59,7 +61,7 @@ public struct ExplanationStep: Sendable, Hashable, Codable {
 
 extension Assessment {
   /// How a finding, red flag, recommendation or score was reached; nil when the
-  /// knowledge base declares no such id.
+  /// knowledge base declares no such id (``explanation(of:)`` says why, with a "did you mean").
   public func explain(_ id: String) -> WhyExplanation? {
     switch knowledgeBase.symbols[id] {
     case .finding(let index): explainFinding(index)
@@ -70,10 +72,49 @@ extension Assessment {
     }
   }
 
+  /// How a finding, red flag, recommendation or score was reached, as ``explain(_:)``
+  /// gives it; an id it cannot explain throws, with the closest id that it can, so a typo
+  /// is told apart from an id that is no finding, red flag, recommendation or score.
+  public func explanation(of id: String) throws(UnexplainableID) -> WhyExplanation {
+    guard let explanation = explain(id) else { throw unexplainable(id) }
+    return explanation
+  }
+
   /// The ids `explain` and `whyNot` accept, for "did you mean" suggestions.
   public var explainableIDs: [String] {
     knowledgeBase.findings.map(\.id) + knowledgeBase.redFlags.map(\.id) + knowledgeBase.recommendations.map(\.id)
       + knowledgeBase.scores.map(\.id)
+  }
+
+  /// Why `id` cannot be explained: the knowledge base declares no finding, red flag,
+  /// recommendation or score by that name; a question's id is said to be one.
+  func unexplainable(_ id: String) -> UnexplainableID {
+    UnexplainableID(
+      id: id, isQuestion: knowledgeBase.question(id) != nil, didYouMean: Suggestion.closest(to: id, in: explainableIDs))
+  }
+
+  // MARK: Ids that cannot be explained
+
+  /// An id that ``explanation(of:)`` and ``whyNotExplanation(of:)`` cannot explain: the
+  /// knowledge base declares no finding, red flag, recommendation or score by that name.
+  public struct UnexplainableID: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The id as it was given.
+    public let id: String
+    /// Whether the id is a question's: a question is answered, not concluded, so what it
+    /// leads to is what can be explained.
+    public let isQuestion: Bool
+    /// The closest id that can be explained, when one is close enough to be a typo.
+    public let didYouMean: String?
+
+    /// What is wrong, without the "did you mean": `the knowledge base has no finding, red
+    /// flag, recommendation or score 'colapsed_arches'`.
+    public var message: String {
+      let question = isQuestion ? " ('\(id)' is a question; ask about what it leads to)" : ""
+      return "the knowledge base has no finding, red flag, recommendation or score '\(id)'\(question)"
+    }
+
+    /// The message with its "did you mean", where there is one.
+    public var description: String { message + (didYouMean.map { " (did you mean '\($0)'?)" } ?? "") }
   }
 
   // MARK: Findings
@@ -204,4 +245,10 @@ extension Assessment {
       role: role, rule: knowledgeBase.ruleReference(rule), premise: premise, ruleCertainty: ruleCertainty,
       contribution: contribution, conditions: conditions)
   }
+}
+
+extension Assessment.UnexplainableID: LocalizedError {
+  /// The problem in words, as `description` gives it: what an alert built from the error
+  /// shows (`localizedDescription`).
+  public var errorDescription: String? { description }
 }

@@ -69,7 +69,16 @@ public struct AnswerChange: Sendable, Hashable, Codable {
 
 extension Assessment {
   /// Why a finding, red flag, recommendation or score was not concluded (or not more
-  /// strongly); nil when the knowledge base declares no such id.
+  /// strongly), as ``whyNot(_:)`` gives it; an id it cannot explain throws, with the
+  /// closest id that it can.
+  public func whyNotExplanation(of id: String) throws(UnexplainableID) -> WhyNotExplanation {
+    guard let explanation = whyNot(id) else { throw unexplainable(id) }
+    return explanation
+  }
+
+  /// Why a finding, red flag, recommendation or score was not concluded (or not more
+  /// strongly); nil when the knowledge base declares no such id (``whyNotExplanation(of:)``
+  /// says why, with a "did you mean").
   public func whyNot(_ id: String) -> WhyNotExplanation? {
     let kb = knowledgeBase
     switch kb.symbols[id] {

@@ -61,13 +61,16 @@ public struct QuestionnaireSession: Sendable {
 
   /// The progress line a person reads, `Question 5 · about 12 more`, from
   /// ``remainingToShow()`` (which runs the session on, so an app shows it once per
-  /// question, and which remembers what it showed, so the count never rises).
+  /// question, and which remembers what it showed, so the count never rises); once the
+  /// session is complete, `All done · 12 questions answered` (and how many were skipped).
   public mutating func progressLine() -> String { progressLine(shown: remainingToShow()) }
 
   /// The progress line for a ``remainingToShow()`` already worked out (a page that also
   /// draws a progress bar runs the session on once, not twice). A count held down to 0
-  /// while more may come says "nearly done", not "probably the last".
+  /// while more may come says "nearly done", not "probably the last"; a complete session
+  /// says it is done, with how many questions were answered and skipped.
   package func progressLine(shown: Int) -> String {
+    if isComplete { return doneLine }
     let number = progress.number
     switch shown {
     case 0 where lastShown?.held == true: return "Question \(number) · nearly done"
@@ -77,13 +80,30 @@ public struct QuestionnaireSession: Sendable {
     }
   }
 
+  /// The progress line of a complete session: `All done · 12 questions answered, 1 skipped`.
+  private var doneLine: String {
+    let skippedCount = replies.count { $0.answer == nil }
+    let answered = replies.count - skippedCount
+    let questions =
+      switch answered {
+      case 0: "no questions answered"
+      case 1: "1 question answered"
+      default: "\(answered) questions answered"
+      }
+    return "All done · \(questions)" + (skippedCount == 0 ? "" : ", \(skippedCount) skipped")
+  }
+
   /// The count of questions likely left that a person is shown now: ``likelyRemaining()``,
   /// but never more than was shown with an earlier question (plus one for each answer
   /// taken back since), so as the person answers the count only goes down; when the
   /// estimate rises, the count shown stays where it was. A front end calls it once for
   /// each question it shows; the session remembers what it returned (in ``savedState``
-  /// too, so a page loaded again or a resumed web session carries on from it).
+  /// too, so a page loaded again or a resumed web session carries on from it). A complete
+  /// session has none left: 0, and nothing is remembered (going back from the end carries
+  /// on from the count shown with the last question). An answer changed with
+  /// ``revise(_:to:)`` starts the count afresh.
   public mutating func remainingToShow() -> Int {
+    guard !isComplete else { return 0 }
     let estimate = likelyRemaining()
     let number = progress.number
     var shown = estimate
@@ -121,8 +141,12 @@ public struct QuestionnaireSession: Sendable {
     case safetyQuestionCannotBeSkipped(String)
     /// There is no earlier reply to go back to.
     case nothingToUndo
-    /// A reply names a question the knowledge base does not have.
-    case unknownQuestion(String)
+    /// A reply names a question the knowledge base does not have; the closest question id,
+    /// when one is close enough to be a typo.
+    case unknownQuestion(String, didYouMean: String? = nil)
+    /// ``QuestionnaireSession/revise(_:to:)`` names a question with no reply yet to change
+    /// (it is answered when it is asked).
+    case notAnsweredYet(String)
     /// A saved session this version cannot read; the message says why.
     case unreadableSavedState(String)
 
@@ -133,7 +157,9 @@ public struct QuestionnaireSession: Sendable {
       case .safetyQuestionCannotBeSkipped(let id):
         "question '\(id)' is a safety question: it is asked of everyone and cannot be skipped"
       case .nothingToUndo: "there is no earlier answer to change"
-      case .unknownQuestion(let id): "the knowledge base has no question '\(id)'"
+      case .unknownQuestion(let id, let closest):
+        "the knowledge base has no question '\(id)'" + (closest.map { " (did you mean '\($0)'?)" } ?? "")
+      case .notAnsweredYet(let id): "question '\(id)' has not been answered yet, so there is no answer to change"
       case .unreadableSavedState(let message): message
       }
     }
@@ -183,7 +209,7 @@ public struct QuestionnaireSession: Sendable {
   public init(_ knowledgeBase: KnowledgeBase, resuming earlier: [Reply], mode: Mode = .adaptive) throws(Problem) {
     self.init(knowledgeBase, mode: mode)
     for reply in earlier {
-      guard let question = knowledgeBase.question(reply.question) else { throw Problem.unknownQuestion(reply.question) }
+      guard let question = knowledgeBase.question(reply.question) else { throw Self.unknown(reply.question, in: knowledgeBase) }
       if replies.contains(where: { $0.question == reply.question }) {
         throw Problem.invalidAnswer("question '\(reply.question)' is answered twice")
       }
@@ -395,6 +421,59 @@ public struct QuestionnaireSession: Sendable {
     returningTo = knowledgeBase.questions.firstIndex { $0.id == question.id }
     replan()
     return question
+  }
+
+  /// Changes the reply to a question answered (or skipped) earlier, in place, keeping every
+  /// other reply, and chooses the next question again: what comes next may change, and a
+  /// reply to a question the change makes irrelevant stays recorded as given.
+  ///
+  /// The new answer is checked as ``answer(_:)`` checks one: converted as an answers file's
+  /// (`.option("yes")` to a yes/no question is `.yes`), and refused when it chooses an
+  /// option the other answers rule out. `nil` leaves the question unanswered, as ``skip()``
+  /// does, which a red-flag question refuses. A refused change leaves the session as it was.
+  /// The assessment, ``urgentWarnings`` included, follows at once; the count of questions
+  /// left (``remainingToShow()``) starts afresh, as the change can open or close questions.
+  public mutating func revise(_ questionID: String, to value: AnswerValue?) throws(Problem) {
+    guard let question = knowledgeBase.question(questionID) else { throw Self.unknown(questionID, in: knowledgeBase) }
+    guard let position = replies.firstIndex(where: { $0.question == question.id }) else {
+      throw Problem.notAnsweredYet(question.id)
+    }
+    var others = answers
+    others[question.id] = nil
+    let revised = try Self.checked(value, for: question)
+    if let revised {
+      if let unoffered = knowledgeBase.unofferedOption(in: revised, to: question, given: others) {
+        throw Problem.invalidAnswer(unoffered)
+      }
+    } else if question.isRedFlagQuestion {
+      throw Problem.safetyQuestionCannotBeSkipped(question.id)
+    }
+    replies[position] = Reply(question: question.id, answer: revised)
+    answers = others
+    if let revised {
+      answers[question.id] = revised
+      skipped.remove(question.id)
+    } else {
+      skipped.insert(question.id)
+    }
+    lastShown = nil
+    replan()
+  }
+
+  /// A question answered (or skipped) earlier, as a screen for changing its answer shows
+  /// it: offering only the options the other answers leave open, the ones
+  /// ``revise(_:to:)`` accepts; nil when the question has no reply to change.
+  public func questionToRevise(_ questionID: String) -> Question? {
+    guard replies.contains(where: { $0.question == questionID }), let question = knowledgeBase.question(questionID) else { return nil }
+    guard !question.optionConditions.isEmpty else { return question }
+    var others = answers
+    others[question.id] = nil
+    return question.offering(knowledgeBase.offeredOptions(of: question, for: others))
+  }
+
+  /// The problem of a question id the knowledge base does not have, with the closest one.
+  private static func unknown(_ questionID: String, in knowledgeBase: KnowledgeBase) -> Problem {
+    .unknownQuestion(questionID, didYouMean: Suggestion.closest(to: questionID, in: knowledgeBase.questions.map(\.id)))
   }
 
   private mutating func record(_ question: Question, _ answer: AnswerValue?) {

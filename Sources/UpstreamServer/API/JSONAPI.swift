@@ -51,7 +51,7 @@ package struct JSONAPI: Sendable {
       ? Operations.whyNotJSON(node, in: assessment, audience: audience) : Operations.whyJSON(node, in: assessment, audience: audience)
     switch result {
     case .success(let text): return text
-    case .failure(let problem): throw APIError(404, problem.message, suggestion: problem.suggestion)
+    case .failure(let problem): throw APIError(404, problem.message, suggestion: problem.didYouMean.map { "did you mean '\($0)'?" })
     }
   }
 

@@ -10,12 +10,6 @@ import Upstream
 /// Each takes data already read (answers, a knowledge base) and returns the same text the
 /// command prints, or the problems, as diagnostics, that stop it.
 package enum Operations {
-  /// A node `why` / `why-not` cannot explain: the message and a "did you mean".
-  package struct Unexplainable: Error, Sendable {
-    package let message: String
-    package let suggestion: String?
-  }
-
   /// Problems that stop an operation: the library's diagnostics.
   package struct Problems: Error, Sendable {
     package let diagnostics: [Diagnostic]
@@ -48,29 +42,23 @@ package enum Operations {
     AssessmentJSONRenderer(audience: audience).render(knowledgeBase.assess(validated: answers).tree)
   }
 
-  /// Why `id` cannot be explained in the assessment, or nil when it can.
-  package static func unexplainable(_ id: String, in assessment: Assessment) -> Unexplainable? {
-    guard assessment.explain(id) == nil else { return nil }
-    let suggestion = Suggestion.closest(to: id, in: assessment.explainableIDs)
-    let kind = assessment.knowledgeBase.question(id) != nil ? " ('\(id)' is a question; ask about what it leads to)" : ""
-    return Unexplainable(
-      message: "the knowledge base has no finding, red flag, recommendation or score '\(id)'\(kind)",
-      suggestion: suggestion.map { "did you mean '\($0)'?" })
-  }
-
-  /// `why NODE --format json`.
-  package static func whyJSON(_ node: String, in assessment: Assessment, audience: Audience) -> Result<String, Unexplainable> {
-    guard let explanation = assessment.explain(node) else {
-      return .failure(unexplainable(node, in: assessment) ?? .init(message: node, suggestion: nil))
+  /// `why NODE --format json`; a node that cannot be explained is refused with the
+  /// library's "did you mean" (`Assessment.UnexplainableID`).
+  package static func whyJSON(_ node: String, in assessment: Assessment, audience: Audience)
+    -> Result<String, Assessment.UnexplainableID>
+  {
+    Result { () throws(Assessment.UnexplainableID) in
+      WhyJSONRenderer(audience: audience).render(try assessment.explanation(of: node), stamp: assessment.stamp)
     }
-    return .success(WhyJSONRenderer(audience: audience).render(explanation, stamp: assessment.stamp))
   }
 
-  /// `why-not NODE --format json`.
-  package static func whyNotJSON(_ node: String, in assessment: Assessment, audience: Audience) -> Result<String, Unexplainable> {
-    if let problem = unexplainable(node, in: assessment) { return .failure(problem) }
-    guard let explanation = assessment.whyNot(node) else { return .failure(.init(message: "'\(node)' cannot be explained", suggestion: nil)) }
-    return .success(WhyNotJSONRenderer(audience: audience).render(explanation, stamp: assessment.stamp))
+  /// `why-not NODE --format json`, refused as `whyJSON` is.
+  package static func whyNotJSON(_ node: String, in assessment: Assessment, audience: Audience)
+    -> Result<String, Assessment.UnexplainableID>
+  {
+    Result { () throws(Assessment.UnexplainableID) in
+      WhyNotJSONRenderer(audience: audience).render(try assessment.whyNotExplanation(of: node), stamp: assessment.stamp)
+    }
   }
 
   /// `what-if`: the tree before and after changing answers.

@@ -5,7 +5,11 @@ import Upstream
 
 /// The page that asks one question: progress, the question as a `<fieldset>` with its
 /// `<legend>` and labelled inputs, "not sure" where allowed, back and skip, "why am I
-/// asked this?" and the link to come back.
+/// asked this?", a way to change an earlier answer and the link to come back.
+///
+/// Changing an earlier answer (`changing`) shows the same question with the answer given
+/// chosen, posted to `/s/{id}/revise`: no progress, "Save my answer", "Leave it unanswered"
+/// (never for a safety question) and "Keep my answer", back to the list of answers.
 struct QuestionPage {
   let id: String
   let loaded: WebSessionStore.Loaded
@@ -15,6 +19,8 @@ struct QuestionPage {
   /// The count of questions likely left to show (``QuestionnaireSession/remainingToShow()``,
   /// worked out, and remembered in the session, by whoever made the page).
   let likelyLeft: Int
+  /// Whether the page changes an earlier answer rather than asking the current question.
+  var changing = false
 
   private var session: QuestionnaireSession { loaded.session }
   private var token: String { loaded.csrfToken }
@@ -24,15 +30,16 @@ struct QuestionPage {
     let progress = session.progress
     let why = Self.reasons(session.why(question.id)?.lines ?? [])
     let describedBy = [question.help == nil ? nil : "help", error == nil ? nil : "error"].compactMap { $0 }.joined(separator: " ")
-    var body = """
+    let progressBar = """
       <p class="progress" id="progress">\(escape(session.progressLine(shown: likelyLeft)))</p>
       <progress value="\(progress.number)" max="\(progress.number + likelyLeft)" aria-labelledby="progress"></progress>
 
       """
+    var body = changing ? "<p class=\"progress\">Changing an earlier answer: your other answers are kept.</p>\n" : progressBar
     body += warnings
     if let error { body += "<p class=\"error\" role=\"alert\" id=\"error\">\(escape(error))</p>\n" }
     body += """
-      <form method="post" action="/s/\(id)/answer">
+      <form method="post" action="/s/\(id)/\(changing ? "revise" : "answer")">
       <input type="hidden" name="csrf" value="\(token)">
       <input type="hidden" name="question" value="\(escape(question.id))">
       <fieldset\(describedBy.isEmpty ? "" : " aria-describedby=\"\(describedBy)\"")>
@@ -41,21 +48,35 @@ struct QuestionPage {
       \(inputs)
       </fieldset>
       <div class="actions">
-      <button type="submit">Next</button>
+      <button type="submit">\(changing ? "Save my answer" : "Next")</button>
       \(question.notSureAllowed ? "<button type=\"submit\" name=\"not_sure\" value=\"yes\" class=\"secondary\" formnovalidate>Not sure</button>" : "")
       </div>
       </form>
       <div class="actions">
-      \(session.replies.isEmpty ? "" : form("back", "Back"))
-      \(question.isRedFlagQuestion ? "" : form("skip", "Skip this question", question: question.id))
+      \(actions)
       </div>
       <details>
       <summary>Why am I asked this?</summary>
       \(why)
       </details>
+      \(session.replies.isEmpty || changing ? "" : "<p class=\"resume\"><a href=\"/s/\(id)/answers\">See or change your answers</a></p>\n")\
       <p class="resume">Your answers are saved. To carry on later, keep this page's link: <a href="/s/\(id)">/s/\(id)</a></p>
       """
-    return WebPage.page(title: "Question \(progress.number) — \(session.wording(of: question)) — Upstream", body: body)
+    let title = changing ? "Change your answer" : "Question \(progress.number)"
+    return WebPage.page(title: "\(title) — \(session.wording(of: question)) — Upstream", body: body)
+  }
+
+  /// The buttons beside the answer: back and skip, or, when changing an answer, leaving it
+  /// unanswered and keeping it as it was.
+  private var actions: String {
+    guard changing else {
+      return """
+        \(session.replies.isEmpty ? "" : form("back", "Back"))
+        \(question.isRedFlagQuestion ? "" : form("skip", "Skip this question", question: question.id))
+        """
+    }
+    let leave = question.isRedFlagQuestion ? "" : form("revise", "Leave it unanswered", question: question.id, skip: true) + "\n"
+    return leave + "<a href=\"/s/\(id)/answers\">Keep my answer</a>"
   }
 
   /// Whose tool an instrument's item comes from, as the terminal and the patient's report
@@ -154,9 +175,12 @@ struct QuestionPage {
     }
   }
 
-  /// A one-button form that posts to `/s/{id}/{action}`.
-  private func form(_ action: String, _ label: String, question: String? = nil) -> String {
-    let field = question.map { "<input type=\"hidden\" name=\"question\" value=\"\(WebPage.escape($0))\">" } ?? ""
+  /// A one-button form that posts to `/s/{id}/{action}`; `skip` sends `skip=yes` (leave
+  /// the question unanswered).
+  private func form(_ action: String, _ label: String, question: String? = nil, skip: Bool = false) -> String {
+    let field =
+      (question.map { "<input type=\"hidden\" name=\"question\" value=\"\(WebPage.escape($0))\">" } ?? "")
+      + (skip ? "<input type=\"hidden\" name=\"skip\" value=\"yes\">" : "")
     return """
       <form method="post" action="/s/\(id)/\(action)"><input type="hidden" name="csrf" value="\(token)">\(field)\
       <button type="submit" class="secondary">\(label)</button></form>

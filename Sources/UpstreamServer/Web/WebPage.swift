@@ -120,6 +120,9 @@ package enum WebPage {
     details { margin: 1rem 0; }
     summary { cursor: pointer; color: #1a4f8b; }
     .resume { font-size: .9rem; color: #5f6368; }
+    ol.answers { padding-left: 1.5rem; }
+    ol.answers li { margin: 0 0 1rem; }
+    ol.answers p { margin: 0; }
     .disclaimer { border-left: 3px solid #c9ccd1; padding-left: .75rem; color: #3c4043; }
     nav.session { max-width: 46rem; margin: 0 auto; padding: .5rem 1rem; display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; border-bottom: 1px solid #c9ccd1; }
     nav.session form { margin: 0; }

@@ -11,6 +11,9 @@ import Upstream
 ///   (`?audience=clinician` for the clinician's view).
 /// - `POST /s/{id}/answer`, `/s/{id}/back`, `/s/{id}/skip`: a reply, then a redirect
 ///   back to `/s/{id}` (post, redirect, get), so reloading never answers twice.
+/// - `GET /s/{id}/answers`: every reply so far, each with a link to change it,
+///   `GET /s/{id}/change/{question}`, whose form posts to `POST /s/{id}/revise`: the
+///   answer changed in place (`QuestionnaireSession.revise(_:to:)`), the others kept.
 ///
 /// Every post carries the session's CSRF token (403 without it) and names the question it
 /// answers: a stale form (a second tab, the browser's back button) changes nothing.
@@ -48,6 +51,11 @@ package struct WebQuestionnaire: Sendable {
     router.add("POST", "/s/{id}/answer") { request, parameters in post(parameters["id"] ?? "", request, .answer) }
     router.add("POST", "/s/{id}/back") { request, parameters in post(parameters["id"] ?? "", request, .back) }
     router.add("POST", "/s/{id}/skip") { request, parameters in post(parameters["id"] ?? "", request, .skip) }
+    router.add("GET", "/s/{id}/answers") { _, parameters in answersPage(parameters["id"] ?? "") }
+    router.add("GET", "/s/{id}/change/{question}") { _, parameters in
+      changePage(parameters["id"] ?? "", question: parameters["question"] ?? "")
+    }
+    router.add("POST", "/s/{id}/revise") { request, parameters in post(parameters["id"] ?? "", request, .revise) }
   }
 
   /// Why a new session's mode was refused, in words for the page.
@@ -97,8 +105,30 @@ package struct WebQuestionnaire: Sendable {
     return result(id, loaded.session, token: loaded.csrfToken, audience: audience)
   }
 
+  /// Every reply so far, each with a link to change it.
+  private func answersPage(_ id: String) -> HTTPResponse {
+    do {
+      return WebPage.response(html: AnswersPage(id: id, session: try sessions.load(id).session).html)
+    } catch {
+      return refusal(error)
+    }
+  }
+
+  /// The page that changes an earlier answer: the question as ``QuestionnaireSession/questionToRevise(_:)``
+  /// puts it, with the answer given chosen. A question with no reply to change (a stale
+  /// link) goes to the list of answers.
+  private func changePage(_ id: String, question questionID: String) -> HTTPResponse {
+    do {
+      let loaded = try sessions.load(id)
+      guard let question = loaded.session.questionToRevise(questionID) else { return WebPage.redirect("/s/\(id)/answers") }
+      return WebPage.response(html: QuestionPage(id: id, loaded: loaded, question: question, error: nil, likelyLeft: 0, changing: true).html)
+    } catch {
+      return refusal(error)
+    }
+  }
+
   /// The handout of a session (complete, or stopped early at `/s/{id}/result`), with a
-  /// bar to change the last answer or go on with the questions (styled as the question
+  /// bar to change the last answer or any other, or go on with the questions (styled as the question
   /// pages are, since the handout's own style has no buttons), and the switch to the other
   /// view at the foot of the page, out of the patient's way.
   private func result(_ id: String, _ session: QuestionnaireSession, token: String, audience: Audience) -> HTTPResponse {
@@ -116,6 +146,7 @@ package struct WebQuestionnaire: Sendable {
       <nav class="session" aria-label="Your answers">
       <form method="post" action="/s/\(id)/back"><input type="hidden" name="csrf" value="\(token)">\
       <button type="submit">Change my last answer</button></form>
+      <a href="/s/\(id)/answers">Change an earlier answer</a>
       \(carryOn)<span>Keep this page's link to come back to it.</span>
       </nav>
 
@@ -137,7 +168,7 @@ package struct WebQuestionnaire: Sendable {
   // MARK: Replying
 
   private enum Action {
-    case answer, back, skip
+    case answer, back, skip, revise
   }
 
   /// A form post: checks the token and the question, replies, saves, redirects.
@@ -154,8 +185,10 @@ package struct WebQuestionnaire: Sendable {
         guard let sent = fields["csrf"], Self.constantTimeEqual(sent, loaded.csrfToken) else {
           return WebPage.error(status: 403, message: "this form has expired or did not come from this page; open your link again")
         }
+        if action == .revise { return Self.revise(id, form, fields, &loaded) }
         do {
           switch action {
+          case .revise: break
           case .back:
             try loaded.session.undo()
           case .skip, .answer:
@@ -188,6 +221,35 @@ package struct WebQuestionnaire: Sendable {
     } catch {
       return refusal(error)
     }
+  }
+
+  /// A change to an earlier answer (`POST /s/{id}/revise`): the form's answer, or none
+  /// with `skip`; then a redirect to the session, which asks what the change now needs. A
+  /// form for a question with no reply to change (a stale one) goes to the list of answers;
+  /// an answer that does not fit shows the change page again with the reason.
+  private static func revise(
+    _ id: String, _ form: [(name: String, value: String)], _ fields: [String: String], _ loaded: inout WebSessionStore.Loaded
+  ) -> HTTPResponse {
+    guard let name = fields["question"], let question = loaded.session.questionToRevise(name) else {
+      return WebPage.redirect("/s/\(id)/answers")
+    }
+    func refused(_ message: String) -> HTTPResponse {
+      WebPage.response(
+        status: 400, html: QuestionPage(id: id, loaded: loaded, question: question, error: message, likelyLeft: 0, changing: true).html)
+    }
+    var value: AnswerValue?
+    if fields["skip"] == nil {
+      switch answer(form, to: question) {
+      case .success(let answer): value = answer
+      case .failure(let problem): return refused(problem.message)
+      }
+    }
+    do {
+      try loaded.session.revise(question.id, to: value)
+    } catch {
+      return refused(sentence(error))
+    }
+    return WebPage.redirect("/s/\(id)")
   }
 
   /// The answer a form gives to a question, or what to tell the person.

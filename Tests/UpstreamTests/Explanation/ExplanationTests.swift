@@ -9,6 +9,40 @@ struct ExplanationTests {
 
   // MARK: Why
 
+  @Test(
+    "an id explain and whyNot cannot explain throws, quoting it, with a did-you-mean over every finding, red flag, recommendation and score; explain and whyNot still give nil"
+  )
+  func unexplainableID() throws {
+    let kb = try #require(KnowledgeBase.bundled().knowledgeBase)
+    let assessment = kb.assess(validated: Answers(["pain_areas": .options(["hip"])]))
+    let misspelt = [
+      "colapsed_arches": "collapsed_arches", "cauda_equine": "cauda_equina", "foot_roling": "foot_rolling",
+      "startback_totl": "startback_total",
+    ]
+    for (typed, meant) in misspelt.sorted(by: { $0.key < $1.key }) {
+      #expect(assessment.explain(typed) == nil && assessment.whyNot(typed) == nil)
+      let expected = Assessment.UnexplainableID(id: typed, isQuestion: false, didYouMean: meant)
+      #expect(throws: expected) { try assessment.explanation(of: typed) }
+      #expect(throws: expected) { try assessment.whyNotExplanation(of: typed) }
+      #expect(
+        expected.description
+          == "the knowledge base has no finding, red flag, recommendation or score '\(typed)' (did you mean '\(meant)'?)")
+      #expect(expected.localizedDescription == expected.description)
+    }
+    // A question is answered, not concluded: it is named as one.
+    #expect(throws: Assessment.UnexplainableID(id: "pain_areas", isQuestion: true, didYouMean: nil)) {
+      try assessment.explanation(of: "pain_areas")
+    }
+    #expect(
+      Assessment.UnexplainableID(id: "pain_areas", isQuestion: true, didYouMean: nil).message
+        == "the knowledge base has no finding, red flag, recommendation or score 'pain_areas' ('pain_areas' is a question; ask about what it leads to)"
+    )
+    #expect(throws: Assessment.UnexplainableID(id: "zzz", isQuestion: false, didYouMean: nil)) { try assessment.whyNotExplanation(of: "zzz") }
+    // A known id gives what explain and whyNot give.
+    #expect(try assessment.explanation(of: "hip_pain") == assessment.explain("hip_pain"))
+    #expect(try assessment.whyNotExplanation(of: "cauda_equina") == assessment.whyNot("cauda_equina"))
+  }
+
   @Test("why: each rule for the finding, its certainty, conditions with answers, and the chain back")
   func why() throws {
     let kb = try TreeFixtures.compile(TreeFixtures.chain)

@@ -100,7 +100,7 @@ struct QuestionnaireSessionTests {
     #expect(session.isComplete)
     #expect(session.assessment.finding("long_sitting")?.certainty == 0.5)
     #expect(session.progress == .init(number: 4, atMost: 4, total: 6))
-    #expect(session.likelyRemaining() == 0 && session.progressLine() == "Question 4 · probably the last")
+    #expect(session.likelyRemaining() == 0 && session.progressLine() == "All done · 4 questions answered")
   }
 
   @Test("hip pain: a question whose ask when is false is not asked; the hip questions are")
@@ -247,6 +247,9 @@ struct QuestionnaireSessionTests {
     #expect(throws: QuestionnaireSession.Problem.unknownQuestion("knee")) {
       try QuestionnaireSession(kb, resuming: [.init(question: "knee", answer: .yes)])
     }
+    #expect(throws: QuestionnaireSession.Problem.unknownQuestion("sittng", didYouMean: "sitting")) {
+      try QuestionnaireSession(kb, resuming: [.init(question: "sittng", answer: .number(3))])
+    }
   }
 
   /// A case that leaves a safety question out on purpose comes from an answers file: a
@@ -314,6 +317,38 @@ extension QuestionnaireSessionTests {
     }
     #expect(firstCounts.allSatisfy { $0 >= 30 }, "the first count errs high: \(firstCounts)")
     print("Progress over \(chosen.count) cases: the estimate rose and the count was held \(held) times")
+  }
+
+  @Test("a finished session says it is done, with how many were answered and skipped; no count is left, and none remembered")
+  func progressWhenDone() throws {
+    let kb = try QuestionnaireFixtures.knowledgeBase()
+    var session = QuestionnaireSession(kb)
+    try session.answer(.options(["back"]))
+    try session.answer(.no)
+    // Hours of sitting: "about 1 more" (whether the back is worse after sitting), but
+    // under 8 hours settles it.
+    #expect(session.progressLine() == "Question 3 · about 1 more")
+    let kept = session.savedState.progressShown
+    try session.answer(.number(3))
+    #expect(session.isComplete)
+    #expect(session.progressLine() == "All done · 3 questions answered")
+    #expect(session.remainingToShow() == 0)
+    // Nothing is remembered from the finished session: going back carries on from the
+    // count shown with the last question.
+    #expect(session.savedState.progressShown == kept)
+    try session.undo()
+    #expect(session.progressLine() == "Question 3 · about 1 more")
+
+    var skipping = QuestionnaireSession(kb)
+    try skipping.answer(.options(["hip"]))
+    try skipping.answer(.no)
+    while skipping.currentQuestion != nil { try skipping.skip() }
+    #expect(skipping.progressLine() == "All done · 2 questions answered, 2 skipped")
+
+    var noPain = QuestionnaireSession(kb)
+    try noPain.answer(.options([]))
+    try noPain.answer(.no)
+    #expect(noPain.progressLine() == "All done · 2 questions answered")
   }
 
   /// The count in a progress line: `about 12 more` is 12, `probably the last` and `nearly done` 0.

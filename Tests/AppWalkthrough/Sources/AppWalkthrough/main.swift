@@ -293,6 +293,24 @@ article("GettingStartedInAnApp.md") {
   expect(explained.contains("flat") || explained.contains("Flat"), "why collapsed arches: back to the flat-arches answer")
   expect(explained.contains("Do your ankles feel stiff?"), "why not poor ankle mobility: the stiff-ankle question would decide it")
 
+  // MARK: GettingStartedInAnApp.md, "Explain a conclusion" (an id that cannot be explained)
+
+  start = Shown.lines.count
+  do throws(Assessment.UnexplainableID) {
+    let why = try result.explanation(of: "colapsed_arches")
+    print(WhyTextRenderer(audience: .patient).render(why))
+  } catch {
+    print(error)          // "… no finding, red flag, recommendation or score 'colapsed_arches' (did you mean 'collapsed_arches'?)"
+    print(error.didYouMean ?? "")                 // "collapsed_arches"
+  }
+
+  let typo = Shown.text(since: start)
+  expect(result.explain("colapsed_arches") == nil, "explain(_:) of a misspelt id is nil")
+  expect(
+    typo.contains("no finding, red flag, recommendation or score 'colapsed_arches' (did you mean 'collapsed_arches'?)"),
+    "explanation(of:) of a misspelt id says which id, and \"did you mean 'collapsed_arches'?\"")
+  expect((try? result.explanation(of: "collapsed_arches")) == result.explain("collapsed_arches"), "explanation(of:) of a known id is explain(_:)'s")
+
   // MARK: GettingStartedInAnApp.md, "Explain a conclusion" (what if)
 
   start = Shown.lines.count
@@ -419,6 +437,34 @@ article("RunningAQuestionnaire.md") {
   expect(back?.hasPrefix("Going back to: Stand barefoot") == true, "\"back\" goes back to the arches question")
   expect(session.currentQuestion?.id == "arch_shape" && session.answer(to: "arch_shape") == nil, "the arches are asked again")
   _ = typeReply(&session)
+
+  // MARK: RunningAQuestionnaire.md, "Change an earlier answer"
+
+  /// Changes an answer given earlier; returns what to tell the person, if anything.
+  func change(_ questionID: String, to value: AnswerValue?, in session: inout QuestionnaireSession) -> String? {
+    do {
+      try session.revise(questionID, to: value)     // every other answer is kept
+    } catch {
+      return "Sorry: \(error)."                     // e.g. "… no question 'arch_shap' (did you mean 'arch_shape'?)"
+    }
+    if let warning = session.urgentWarnings.first {
+      return "\(warning.redFlag.name): \(warning.advice)"   // tell them at once
+    }
+    return nil
+  }
+
+  let repliesBefore = session.replies
+  let askingNext = session.currentQuestion
+  let raised = change("saddle_numbness", to: .yes, in: &session)
+  expect(raised?.contains("cauda equina") == true, "changing saddle numbness to yes tells the warning sign at once (\(raised ?? "nil"))")
+  expect(session.assessment.careLevel == .emergency, "and the care level is an emergency")
+  expect(session.replies.map(\.question) == repliesBefore.map(\.question), "the other replies are kept, in order")
+  expect(change("saddle_numbness", to: .no, in: &session) == nil, "changing it back to no tells nothing")
+  expect(session.replies == repliesBefore && session.currentQuestion == askingNext, "and the session is as it was")
+  let typo = change("arch_shap", to: .option("normal"), in: &session)
+  expect(typo?.contains("did you mean 'arch_shape'?") == true, "a misspelt question id gets a did-you-mean (\(typo ?? "nil"))")
+  expect(change("saddle_numbness", to: nil, in: &session)?.contains("cannot be skipped") == true, "a safety question cannot be left unanswered")
+  expect(session.questionToRevise("arch_shape")?.kind.options.count == 3, "the arches question can be changed, with its three options")
 
   // MARK: RunningAQuestionnaire.md, "Say why a question is asked"
 

@@ -306,6 +306,7 @@ extension WebQuestionnaireTests {
     let result = try browser.get(link + "/result").text
     let bar = try #require(result.range(of: #"<nav class="session"[\s\S]*?</nav>"#, options: .regularExpression).map { String(result[$0]) })
     #expect(bar.contains("<button type=\"submit\">Change my last answer</button>"))
+    #expect(bar.contains("<a href=\"\(link)/answers\">Change an earlier answer</a>"))
     #expect(result.contains("nav.session button { font: inherit;"), "the bar's button has a style")
     #expect(!bar.contains("Clinician view"), "the clinician view is not in the patient's way")
     let views = try #require(result.range(of: #"<nav class="views"[\s\S]*?</nav>"#, options: .regularExpression))
@@ -317,5 +318,91 @@ extension WebQuestionnaireTests {
     #expect(clinician.contains("Upstream: the kinetic chain, knowledge base 1.0.0 · upstream \(UpstreamVersion.current)<br>"))
     #expect(clinician.contains(">Patient view</a>"))
     #expect(server.stop().status == 0)
+  }
+}
+
+extension WebQuestionnaireTests {
+  @Test(
+    "change an earlier answer: the list of answers, the change page with the answer chosen, the answer changed in place with the others kept, a warning at once; stale, forged and bad forms change nothing"
+  )
+  func changeAnEarlierAnswer() throws {
+    let server = try ServerProcess()
+    let browser = Browser(port: server.port)
+    let link = try #require(try browser.post("/s", []).header("Location"))
+    let id = String(link.dropFirst(3))
+    let persona: [String: [String]] = ["pain_areas": ["knee"]]
+    var asked: [String] = []
+    for _ in 0..<5 {
+      let form = try #require(QuestionForm(try browser.get(link).text))
+      #expect(try browser.post(link + "/answer", form.fields(persona)).status == 303)
+      asked.append(form.question)
+    }
+    #expect(asked.contains("saddle_numbness"), "asked: \(asked)")
+    let page = try browser.get(link)
+    let current = try #require(QuestionForm(page.text))
+    #expect(page.text.contains("<a href=\"\(link)/answers\">See or change your answers</a>"))
+
+    // The list: every reply in order, in words, each with its link.
+    let list = try browser.get(link + "/answers")
+    #expect(list.status == 200)
+    #expect(list.header("Content-Security-Policy") == WebPage.contentSecurityPolicy)
+    #expect(list.text.contains("<h1>Your answers</h1>"))
+    #expect(list.text.components(separatedBy: "<li>").count - 1 == asked.count)
+    #expect(list.text.contains("<strong>Knee</strong> <a href=\"\(link)/change/pain_areas\" aria-describedby=\"reply-1\">Change</a>"))
+    #expect(list.text.contains("<a href=\"\(link)\">Back to the questions</a>"))
+
+    // The change page: the question with the answer given chosen, posted to revise.
+    let change = try browser.get(link + "/change/saddle_numbness")
+    #expect(change.status == 200)
+    #expect(change.text.contains("<form method=\"post\" action=\"\(link)/revise\">"))
+    #expect(change.text.contains("value=\"no\" checked"))
+    #expect(change.text.contains("<button type=\"submit\">Save my answer</button>"))
+    #expect(!change.text.contains("Leave it unanswered"), "a safety question cannot be left unanswered")
+    #expect(change.text.contains("<a href=\"\(link)/answers\">Keep my answer</a>"))
+    let form = try #require(QuestionForm(change.text))
+    #expect(form.question == "saddle_numbness")
+
+    // Forged or stale forms change nothing.
+    #expect(try browser.post(link + "/revise", [("question", "saddle_numbness"), ("answer", "yes")]).status == 403)
+    let stale = try browser.post(link + "/revise", [("csrf", form.csrf), ("question", current.question), ("answer", "yes")])
+    #expect(stale.status == 303 && stale.header("Location") == link + "/answers")
+    #expect(try browser.get(link + "/change/not_a_question").header("Location") == link + "/answers")
+    let unanswered = try browser.post(link + "/revise", [("csrf", form.csrf), ("question", "saddle_numbness"), ("skip", "yes")])
+    #expect(unanswered.status == 400)
+    #expect(unanswered.text.contains("is a safety question: it is asked of everyone and cannot be skipped"))
+
+    // Yes: the answer is changed in place, the others kept, and the warning shows at once.
+    let before = try savedReplies(server, id)
+    let changed = try browser.post(link + "/revise", [("csrf", form.csrf), ("question", "saddle_numbness"), ("answer", "yes")])
+    #expect(changed.status == 303 && changed.header("Location") == link)
+    let after = try savedReplies(server, id)
+    #expect(after.map(\.question) == before.map(\.question))
+    for (old, new) in zip(before, after) where old.question != "saddle_numbness" { #expect(old.answer == new.answer) }
+    #expect(after.first { $0.question == "saddle_numbness" }?.answer == "true")
+    let next = try browser.get(link)
+    #expect(next.text.contains("Warning sign: Possible cauda equina syndrome — emergency: now"))
+    #expect(QuestionForm(next.text)?.question == current.question, "the questions carry on from where the person was")
+
+    // A choice: the page offers it as the question is put, and a wrong form says why.
+    let pain = try browser.get(link + "/change/pain_areas")
+    #expect(pain.text.contains("value=\"knee\" checked"))
+    let nothing = try browser.post(link + "/revise", [("csrf", form.csrf), ("question", "pain_areas")])
+    #expect(nothing.status == 400)
+    #expect(nothing.text.contains("Nothing is ticked"))
+    #expect(try savedReplies(server, id).first?.answer == "[\"knee\"]")
+    #expect(server.stop().status == 0)
+  }
+
+  /// A session file's replies: each question with its answer as JSON text.
+  private func savedReplies(_ server: ServerProcess, _ id: String) throws -> [(question: String, answer: String)] {
+    let data = try Data(contentsOf: server.sessions.url.appendingPathComponent(id + ".json"))
+    let saved = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let replies = try #require((saved["session"] as? [String: Any])?["replies"] as? [[String: Any]])
+    return try replies.map { reply in
+      let answer = try reply["answer"].map {
+        String(decoding: try JSONSerialization.data(withJSONObject: $0, options: .fragmentsAllowed), as: UTF8.self)
+      }
+      return (reply["question"] as? String ?? "", answer ?? "null")
+    }
   }
 }
