@@ -54,7 +54,8 @@ struct ChildProcess {
 }
 
 /// Wall seconds of the commands started together, until every one has exited (output
-/// discarded), or nil when one cannot be started.
+/// discarded), or nil when one cannot be started or does not exit with status 0: a run
+/// that failed is not a time.
 func wallSeconds(_ commands: [(executable: String, arguments: [String])], outputPath: String? = nil) -> Double? {
   let start = DispatchTime.now().uptimeNanoseconds
   var children: [ChildProcess] = []
@@ -65,6 +66,7 @@ func wallSeconds(_ commands: [(executable: String, arguments: [String])], output
     }
     children.append(child)
   }
-  for child in children { child.wait() }
-  return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+  var succeeded = true
+  for child in children where !child.wait() { succeeded = false }
+  return succeeded ? Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 : nil
 }

@@ -342,7 +342,7 @@ func wallTime(_ executable: String, _ arguments: [String], runs: Int = 2) -> Dou
 }
 
 /// Runs a command once with no input and its output discarded; its wall seconds, or nil
-/// when it cannot be started.
+/// when it cannot be started or fails.
 func runQuietly(_ executable: String, _ arguments: [String]) -> Double? {
   wallSeconds([(executable, arguments)])
 }
