@@ -287,12 +287,12 @@ struct AskCommandTests {
 
     let terminal = try PseudoTerminal(
       UpstreamBinary.path, ["ask", "--rules", rules, "--session", session], environment: environment)
-    try terminal.waitFor("Where does it hurt?")
+    try terminal.waitForPrompt(after: "Where does it hurt?")
     var mark = terminal.mark
     terminal.type("hip\n")
     // The terminal echoes what was typed; the program does not repeat it.
-    let afterPain = try terminal.waitFor("Any numbness in the saddle area?", after: mark)
-    #expect(afterPain.hasPrefix("hip\n"))
+    let afterPain = try terminal.waitForPrompt(after: "Any numbness in the saddle area?", from: mark)
+    #expect(afterPain.hasPrefix("hip\n"), "the screen: \(terminal.screen.debugDescription)")
     #expect(!afterPain.contains("hip\nhip"))
     mark = terminal.mark
     terminal.type("n\n")

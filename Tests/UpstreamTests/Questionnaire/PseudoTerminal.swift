@@ -88,6 +88,25 @@ final class PseudoTerminal: @unchecked Sendable {
     throw Failure(description: "waited for \"\(expected)\"; the screen shows:\n\(screen)")
   }
 
+  /// Waits until `question` appears after `mark` with the reply prompt ("> ") after it, and
+  /// returns the output after the mark.
+  ///
+  /// The terminal echoes what is typed as soon as it is typed, even before the program has
+  /// printed its prompt; a mark taken when only the question is shown would see the prompt
+  /// land before the echo. Waiting for the prompt makes the next mark sit right before it.
+  @discardableResult
+  func waitForPrompt(after question: String, from mark: Int = 0, timeout: TimeInterval = 30) throws -> String {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+      let shown = text(from: mark)
+      if let asked = shown.range(of: question, options: .backwards), shown[asked.upperBound...].contains("\n> ") {
+        return shown
+      }
+      Thread.sleep(forTimeInterval: 0.02)
+    }
+    throw Failure(description: "waited for \"\(question)\" and the prompt after it; the screen shows:\n\(screen)")
+  }
+
   /// Waits for the program to end and returns its exit code.
   func waitForExit(timeout: TimeInterval = 30) throws -> Int32 {
     let deadline = Date().addingTimeInterval(timeout)
