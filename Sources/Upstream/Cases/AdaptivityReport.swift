@@ -132,7 +132,8 @@ extension Answers {
 
   /// The answers a questionnaire could have collected: without answers to questions
   /// whose `ask when` does not hold given the other answers so collected (red-flag
-  /// questions are always asked).
+  /// questions are always asked), and without `physical test` answers when the others
+  /// raise a warning sign that needs a doctor today or now.
   ///
   /// Leaving one answer out can leave another question's `ask when` undecided, so this
   /// repeats until nothing more is left out.
@@ -140,9 +141,19 @@ extension Answers {
     var answers = self
     while true {
       var run = ConditionMatcher(knowledgeBase, answers)
-      let notAsked = knowledgeBase.questions.filter { question in
+      var notAsked = knowledgeBase.questions.filter { question in
         guard answers[question.id] != nil, !question.isRedFlagQuestion, let askWhen = question.askWhen else { return false }
         return !run.match(askWhen).isHolding
+      }
+      if notAsked.isEmpty {
+        let physicalTests = knowledgeBase.questions.filter { $0.asksForPhysicalTest && answers[$0.id] != nil }
+        var withoutTests = answers
+        for question in physicalTests { withoutTests[question.id] = nil }
+        if !physicalTests.isEmpty,
+          knowledgeBase.assess(validated: withoutTests).redFlags.contains(where: { $0.urgency.withholdsSelfCare })
+        {
+          notAsked = physicalTests
+        }
       }
       if notAsked.isEmpty { return answers }
       for question in notAsked { answers[question.id] = nil }

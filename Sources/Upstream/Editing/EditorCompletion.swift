@@ -127,7 +127,7 @@ struct CompletionContext {
     "source": ["title", "citation", "url", "evidence"],
     "question": [
       "ask", "help", "option", "synonyms", "range", "unit", "decimals allowed", "not sure allowed", "ask when", "ask first",
-      "wording when",
+      "wording when", "physical test",
     ],
     "complaint": ["name", "patient name", "region", "explain"],
     "contributor": ["name", "patient name", "region", "explain"],

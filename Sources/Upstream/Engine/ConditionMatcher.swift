@@ -145,6 +145,14 @@ extension KnowledgeBase {
     var matcher = ConditionMatcher(self, answers)
     return question.kind.options.filter { matcher.leavesOpen(question.optionConditions[$0.id]) }
   }
+
+  /// A question as put to someone with these answers: the first `wording when` that holds
+  /// on them, else its wording. Explanations quote the words the person was shown.
+  package func wording(of question: Question, given answers: Answers) -> String {
+    guard !question.wordingVariants.isEmpty else { return question.wording }
+    var matcher = ConditionMatcher(self, answers)
+    return question.wordingVariants.first { matcher.match($0.condition).isHolding }?.text ?? question.wording
+  }
 }
 
 extension ConditionMatcher {

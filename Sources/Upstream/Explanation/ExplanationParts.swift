@@ -107,7 +107,7 @@ extension Assessment {
     let fact: ConditionFact.Fact? =
       switch leaf.fact {
       case .answer(let question, let answer):
-        .answer(questionID: kb.questions[question].id, wording: kb.questions[question].wording, answer: answer)
+        .answer(questionID: kb.questions[question].id, wording: kb.wording(of: kb.questions[question], given: answers), answer: answer)
       case .finding(let finding, let certainty): .finding(kb.findingLabel(finding), certainty: certainty)
       case .score(let score, let total, let stratum): .score(id: kb.scores[score].id, name: kb.scores[score].name, total: total, stratum: stratum)
       case nil: nil

@@ -113,7 +113,7 @@ extension Assessment {
   package func describe(_ fact: ConditionTrace.Fact) -> String {
     switch fact {
     case .answer(let question, let answer):
-      let wording = knowledgeBase.questions[question].wording
+      let wording = knowledgeBase.wording(of: knowledgeBase.questions[question], given: answers)
       guard let answer else { return "\"\(wording)\" was not asked" }
       if answer == .notSure { return "you were not sure about \"\(wording)\"" }
       return "you answered \(answerText(answer, question: question)) to \"\(wording)\""

@@ -430,6 +430,10 @@ public struct Question: Sendable, Hashable {
   /// Whether a red-flag rule reads this question: asked before any question that is not,
   /// whenever its answer could still raise a flag, and never skipped.
   public let isRedFlagQuestion: Bool
+  /// Whether answering asks the person to stand, balance or move (`physical test`): a
+  /// questionnaire asks it after every other safety question, and not at all once a
+  /// warning sign that needs a doctor today or now has been raised.
+  public internal(set) var asksForPhysicalTest = false
   public let location: DeclarationSite
   /// The FHIR linkIds that name this question in forms written elsewhere (`link id "…"`);
   /// the question's own id always names it too.

@@ -390,6 +390,7 @@ private struct Resolver {
         notSureAllowed: question.notSureAllowed, askWhen: askWhens[index], asksFirst: question.asksFirst,
         isRedFlagQuestion: redFlagQuestions.contains(index), location: question.location, linkIds: question.linkIds,
         codings: question.codings)
+      final.asksForPhysicalTest = question.asksForPhysicalTest
       final.wordingVariants = wordings[index]
       final.optionConditions = optionConditions[index]
       return final
@@ -561,11 +562,13 @@ private struct Resolver {
     if let range = syntax.declaredRange, syntax.type.text != "number" {
       error(.typeMismatch, "only number questions have a range; '\(syntax.id.text)' is \(syntax.type.text)", at: range.low.range)
     }
-    return Question(
+    var question = Question(
       id: syntax.id.text, wording: syntax.wording?.value ?? "", help: syntax.help?.value, kind: kind,
       notSureAllowed: syntax.notSureAllowed != nil, askWhen: askWhen, asksFirst: syntax.askFirst != nil,
       isRedFlagQuestion: false, location: location(syntax.id.range), linkIds: syntax.linkIds.map(\.value),
       codings: syntax.codings.map(Self.coding))
+    question.asksForPhysicalTest = syntax.physicalTest != nil
+    return question
   }
 
   // MARK: Codes and linkIds

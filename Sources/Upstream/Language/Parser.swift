@@ -19,7 +19,7 @@
 //   question-attr   = "ask" TEXT | "help" TEXT | "option" ID TEXT { coding } [ "when" condition ]
 //                   | "range" NUMBER "to" NUMBER | "unit" TEXT | "decimals" "allowed"
 //                   | "not" "sure" "allowed" | "ask" "when" condition | "ask" "first"
-//                   | "wording" "when" condition TEXT
+//                   | "physical" "test" | "wording" "when" condition TEXT
 //                   | "synonyms" ID TEXT { "," TEXT } | "link" "id" TEXT | coding ;
 //   coding          = "code" TEXT [ "system" TEXT ] ;
 //   finding         = ( "complaint" | "contributor" ) ID
@@ -102,7 +102,7 @@ package struct Parser {
     "version", "author", "disclaimer", "general", "safety", "less", "title", "citation", "url", "evidence", "ask", "help",
     "option", "range", "unit", "decimals", "synonyms", "name", "patient", "region", "explain", "stratum", "means", "copyright",
     "urgency", "advice", "source", "reviewed", "by", "band", "because", "clinician", "dose", "instructions", "caution",
-    "addresses", "conflicts", "safe", "description", "sign", "first",
+    "addresses", "conflicts", "safe", "description", "sign", "first", "physical",
   ]
 
   /// The attributes of the declarations a large knowledge base has many of, as error
@@ -110,7 +110,7 @@ package struct Parser {
   private static let ruleAttributes = ["when", "then", "because", "patient wording", "clinician wording", "source", "author", "reviewed"]
   private static let questionAttributes = [
     "ask", "help", "option", "range", "unit", "decimals allowed", "not sure allowed", "ask when", "ask first", "synonyms",
-    "link id", "code", "wording when",
+    "link id", "code", "wording when", "physical test",
   ]
   private static let findingAttributes = ["name", "patient name", "region", "explain"]
 
@@ -594,6 +594,10 @@ package struct Parser {
         try parser.expectWord("sure")
         try parser.expectWord("allowed")
         question.notSureAllowed = word.range
+      case "physical":
+        try parser.expectWord("test")
+        parser.checkSingle(question.physicalTest, word)
+        question.physicalTest = word.range
       case "link": question.linkIds.append(try parser.parseLinkId())
       case "code": question.codings.append(try parser.parseCoding(word))
       default: return false

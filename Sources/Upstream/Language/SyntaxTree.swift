@@ -119,6 +119,8 @@ package struct QuestionSyntax: Sendable {
   package var wordingVariants: [(when: ConditionSyntax, text: Spelled<String>)] = []
   /// `ask first`: asked before every other question.
   package var askFirst: SourceRange?
+  /// `physical test`: the question asks the person to stand, balance or move to answer it.
+  package var physicalTest: SourceRange?
   /// `synonyms OPTION "word", …`: what a person might type for an option.
   package var synonyms: [(option: Name, words: [Spelled<String>])] = []
   /// The codings written after each option's label, one list per option, in order.

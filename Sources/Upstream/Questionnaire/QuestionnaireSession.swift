@@ -286,11 +286,7 @@ public struct QuestionnaireSession: Sendable {
 
   /// A question as put to this person: its `wording when` for their answers so far, if
   /// one fits (someone with no pain is not asked about "this pain"), else its wording.
-  public func wording(of question: Question) -> String {
-    guard !question.wordingVariants.isEmpty else { return question.wording }
-    var matcher = ConditionMatcher(knowledgeBase, answers)
-    return question.wordingVariants.first { matcher.match($0.condition).isHolding }?.text ?? question.wording
-  }
+  public func wording(of question: Question) -> String { knowledgeBase.wording(of: question, given: answers) }
 
   // MARK: Warnings to give at once
 
@@ -506,10 +502,10 @@ public struct QuestionnaireSession: Sendable {
   private static func plan(
     _ knowledgeBase: KnowledgeBase, _ mode: Mode, _ answers: Answers, skipped: Set<String>, returningTo: Int?
   ) -> (Assessment, Plan) {
+    let questions = knowledgeBase.questions
     let assessment = knowledgeBase.assess(validated: answers)
     let open = openQuestions(knowledgeBase, assessment, skipped: skipped)
     var relevance = Relevance(assessment, open: open, usingSoundRanges: mode == .untilAdviceSettled)
-    let questions = knowledgeBase.questions
     var wanted: QuestionSet
     switch mode {
     case .adaptive: wanted = relevance.resultDependence()
@@ -558,8 +554,9 @@ public struct QuestionnaireSession: Sendable {
 
   /// The safety question to ask next: first those that could raise a warning sign, or
   /// raise one already shown to a higher urgency, however the person answers the other
-  /// safety questions (each of these must be asked anyway), then the rest, in declared
-  /// order within each group.
+  /// safety questions (each of these must be asked anyway), the most urgent first (after
+  /// "cannot take four steps", the age that makes it a broken hip comes before a fever);
+  /// then the rest; a physical test last. Declared order within each group.
   ///
   /// A warning sign that needs two answers (diabetes and a change in the skin of the foot;
   /// a hot joint with or without a fever) is settled by either answer being no. Asking
@@ -581,22 +578,31 @@ public struct QuestionnaireSession: Sendable {
       Dictionary(knowledgeBase.assess(validated: answers).redFlags.map { ($0.flag, $0.urgency) }, uniquingKeysWith: min)
     }
     let quietFlags = urgencies(quiet)
-    let standingAlone = candidates.first { candidate in
+    // The most urgent change one answer to a candidate could make: a warning sign raised,
+    // or one already shown raised to a higher urgency (`a < b` when `a` is more urgent).
+    // A number is tried at both ends of its range: age decides some signs.
+    let mostUrgentChange = { (candidate: Int) -> Urgency? in
       let question = questions[candidate]
-      guard unremarkableAnswer(question) != nil else { return false }
-      let others: [AnswerValue] =
+      let tried: [AnswerValue] =
         switch question.kind {
         case .yesNo: [.yes]
         case .choices(let options): options.map { .options([$0.id]) }
+        case .number(let low, let high, _, _): [.number(low), .number(high)]
         default: []
         }
-      return others.contains { answer in
+      return tried.compactMap { answer -> Urgency? in
         var changed = quiet
         changed[question.id] = answer
-        // `a < b` when `a` is more urgent.
-        return urgencies(changed).contains { flag, urgency in quietFlags[flag].map { urgency < $0 } ?? true }
-      }
+        return urgencies(changed).filter { flag, urgency in quietFlags[flag].map { urgency < $0 } ?? true }.values.min()
+      }.min()
     }
+    // The most urgent first (an emergency before a routine referral), in declared order
+    // within one urgency; a physical test only after every other safety question.
+    let standingAlone =
+      candidates
+      .filter { !questions[$0].asksForPhysicalTest }
+      .compactMap { candidate in mostUrgentChange(candidate).map { (candidate, $0) } }
+      .min { $0.1 < $1.1 }?.0
     if let standingAlone { return standingAlone }
     // Then the question whose "no" leaves the fewest warning-sign rules undecided: diabetes
     // before a fever, whose "no" still leaves the diabetic foot without a fever open.
@@ -606,22 +612,28 @@ public struct QuestionnaireSession: Sendable {
       }
     }
     let settling = candidates.compactMap { candidate -> (question: Int, left: Int)? in
-      guard questions[candidate].kind == .yesNo else { return nil }
+      guard questions[candidate].kind == .yesNo, !questions[candidate].asksForPhysicalTest else { return nil }
       var settled = answers
       settled[questions[candidate].id] = .no
       return (candidate, undecidedWarnings(settled))
     }
-    return settling.min { ($0.left, $0.question) < ($1.left, $1.question) }?.question ?? candidates.first
+    return settling.min { ($0.left, $0.question) < ($1.left, $1.question) }?.question
+      ?? candidates.first { !questions[$0].asksForPhysicalTest } ?? candidates.first
   }
 
   /// For each question: unanswered, not skipped, and askable: its `ask when` holds, or
   /// is undecided but could still come to hold once other open questions are answered
   /// (red-flag questions are asked whatever their `ask when` says). A question whose
   /// `ask when` is left undecided for good (its questions answered "not sure" or
-  /// skipped) is not asked, as the rule language says: only asked when it holds.
+  /// skipped) is not asked, as the rule language says: only asked when it holds. Once a
+  /// warning sign needs a doctor today or now, a `physical test` is not open either.
   private static func openQuestions(_ knowledgeBase: KnowledgeBase, _ assessment: Assessment, skipped: Set<String>) -> [Bool] {
     let answers = assessment.answers
-    var open = knowledgeBase.questions.map { answers[$0.id] == nil && !skipped.contains($0.id) }
+    // Someone told to see a doctor today or now is not asked to stand on one leg.
+    let urgent = assessment.redFlags.contains { $0.urgency.withholdsSelfCare }
+    var open = knowledgeBase.questions.map {
+      answers[$0.id] == nil && !skipped.contains($0.id) && !(urgent && $0.asksForPhysicalTest)
+    }
     // Closing one question can leave another's `ask when` undecided for good, so repeat.
     var changed = true
     while changed {

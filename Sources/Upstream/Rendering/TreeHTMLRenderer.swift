@@ -112,7 +112,7 @@ public struct TreeHTMLRenderer: Sendable {
 
   private func redFlags(_ tree: RecommendationTree, _ words: TreeWording) -> String {
     var parts = ["<section class=\"red-flags\" role=\"alert\"><h2>\(escape(sentence(words.redFlagsTitle(tree.careLevel))))</h2>"]
-    for flag in tree.redFlags {
+    for flag in words.flagsInFull(tree.redFlags) {
       parts.append("<article class=\"flag \(flag.urgency.rawValue)\">")
       parts.append("<h3>\(escape(flag.name))</h3><p class=\"urgency\">\(escape(words.urgency(flag.urgency)))</p>")
       parts.append("<p class=\"advice\">\(escape(flag.advice))</p>")
@@ -124,6 +124,7 @@ public struct TreeHTMLRenderer: Sendable {
       }
       parts.append("</article>")
     }
+    if let also = words.alsoMention(tree.redFlags) { parts.append("<p class=\"also-mention\">\(escape(also))</p>") }
     if words.holdsBackAllSelfCare(tree.careLevel) {
       parts.append("<div class=\"withheld\"><p><strong>\(escape(words.allSelfCareHeldBack))</strong></p></div>")
     } else if !tree.withheld.isEmpty {

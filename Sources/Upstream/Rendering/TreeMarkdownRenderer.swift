@@ -22,10 +22,11 @@ public struct TreeMarkdownRenderer: Sendable {
         blocks.append("> " + escape(tree.disclaimer))
       case .redFlags:
         var lines: [String] = []
-        for flag in tree.redFlags {
+        for flag in words.flagsInFull(tree.redFlags) {
           lines.append("- **" + escape("\(flag.name) — \(words.urgency(flag.urgency))") + "**")
           lines += words.details(flag).map { "  - " + escape($0) }
         }
+        if let also = words.alsoMention(tree.redFlags) { lines.append("- " + escape(also)) }
         if words.holdsBackAllSelfCare(tree.careLevel) {
           lines.append("- **" + escape(words.allSelfCareHeldBack) + "**")
         } else if !tree.withheld.isEmpty {

@@ -33,11 +33,12 @@ public struct TreeTextRenderer: Sendable {
           outline.paragraph(.init(text: words.stamp(tree.stamp), style: .bold))
             + outline.paragraph(.init(text: tree.disclaimer, style: .dim)))
       case .redFlags:
-        var roots = tree.redFlags.map { flag in
+        var roots = words.flagsInFull(tree.redFlags).map { flag in
           TextOutline.Node(
             headline: .init(text: "! \(flag.name) — \(words.urgency(flag.urgency))", style: .alert),
             details: words.details(flag).map { .init(text: $0, hang: 2) })
         }
+        if let also = words.alsoMention(tree.redFlags) { roots.append(TextOutline.Node(headline: .init(text: also))) }
         if (!tree.withheld.isEmpty || words.holdsBackAllSelfCare(tree.careLevel)) && audience == .patient {
           sections.append(
             title(words.redFlagsTitle(tree.careLevel), .alert, outline) + outline.draw(roots)

@@ -211,6 +211,23 @@ struct TreeWording {
   }
   /// The heading over withheld recommendations: all of them under an emergency or urgent
   /// flag, those not safe to start meanwhile under a routine referral.
+  /// The red flags told in full, with what to do and why. A patient is told only those
+  /// at the most urgent level raised, so that they are given one place to go: "an urgent
+  /// care centre today" beside "call 999" reads as a choice. A clinician sees them all.
+  func flagsInFull(_ flags: [RedFlagEntry]) -> [RedFlagEntry] {
+    guard isPatient, let most = flags.map(\.urgency).min() else { return flags }
+    return flags.filter { $0.urgency == most }
+  }
+
+  /// The patient's sentence naming the warning signs left out of ``flagsInFull(_:)``, for
+  /// them to mention to whoever sees them; nil when none was left out.
+  func alsoMention(_ flags: [RedFlagEntry]) -> String? {
+    let told = Set(flagsInFull(flags).map(\.id))
+    let others = flags.filter { !told.contains($0.id) }.map(\.name)
+    guard !others.isEmpty else { return nil }
+    return "Also tell whoever sees you that your answers point to: " + others.joined(separator: "; ") + "."
+  }
+
   /// Whether the patient is told that all self-care waits, in one sentence, rather than
   /// which advice: under a flag that needs a doctor now or today, nothing is to be
   /// started, whatever the answers would otherwise have called for.
@@ -263,13 +280,18 @@ struct TreeWording {
   /// A complaint's heading in the plan: `KNEE PAIN`.
   func planTitle(_ part: RecommendationTree.PatientPlan.Part) -> String { part.complaint.patientName.uppercased() }
 
-  /// What is most likely behind a complaint, in one sentence.
+  /// What is most likely behind a complaint, in one sentence. When only "possible, less
+  /// likely" contributors were found, it says they may play a part, not that they are
+  /// most likely: "Most likely … (less likely)" contradicts itself.
   func planContributors(_ part: RecommendationTree.PatientPlan.Part) -> String {
     let names = part.contributors.map { "\($0.patientName) (\(Certainty.words($0.certainty)))" }
+    let possible = part.contributors.allSatisfy(\.lessLikely)
     switch names.count {
     case 0: return "We found nothing behind it that these questions can point to."
-    case 1: return "Most likely behind it: \(names[0])."
-    default: return "Most likely behind it: \(names.dropLast().joined(separator: ", ")) and \(names[names.count - 1])."
+    case 1: return "\(possible ? "Something that may play a part" : "Most likely behind it"): \(names[0])."
+    default:
+      return "\(possible ? "Things that may play a part" : "Most likely behind it"): "
+        + "\(names.dropLast().joined(separator: ", ")) and \(names[names.count - 1])."
     }
   }
 

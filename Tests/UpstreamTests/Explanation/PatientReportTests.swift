@@ -65,6 +65,32 @@ struct PatientReportTests {
     print("Complaints with no specific advice over the shipped cases: \(noAdvice)")
   }
 
+  @Test("beside an emergency, a lower warning sign is named, not given its own advice: one place to go; the clinician reads every flag in full")
+  func onePlaceToGo() throws {
+    var mixed = 0
+    for (id, answers) in Self.cases {
+      let (tree, text) = Self.text(answers)
+      guard let most = tree.redFlags.map(\.urgency).min(), tree.redFlags.contains(where: { $0.urgency != most }) else { continue }
+      mixed += 1
+      let html = TreeHTMLRenderer(audience: .patient).render(tree)
+      let markdown = TreeMarkdownRenderer(audience: .patient).render(tree)
+      let clinician = TreeTextRenderer(audience: .clinician, width: 10_000).render(tree)
+      let oneLine = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+      for flag in tree.redFlags {
+        let advice = String(flag.advice.prefix(40))
+        #expect(clinician.contains(advice), "\(id): \(flag.id)")
+        if flag.urgency == most {
+          #expect(html.contains(flag.name) && markdown.contains(flag.name), "\(id): \(flag.id)")
+        } else {
+          #expect(!oneLine.contains(advice) && !html.contains(advice) && !markdown.contains(advice), "\(id): \(flag.id)'s advice")
+          #expect(oneLine.contains(flag.name), "\(id): \(flag.id) not named")
+        }
+      }
+      #expect(oneLine.contains("Also tell whoever sees you that your answers point to:"), "\(id)")
+    }
+    #expect(mixed >= 2, "shipped cases with warning signs of two urgencies: \(mixed)")
+  }
+
   @Test("nothing meant for a clinician: no ids, hashes, raw answers or subscale numbers")
   func nothingForClinicians() throws {
     let ids = Set(Self.kb.questions.map(\.id) + Self.kb.findings.map(\.id) + Self.kb.recommendations.map(\.id))

@@ -122,6 +122,39 @@ struct ParserTests {
     #expect(diagnostic.range.start.column == 3)
   }
 
+  @Test("physical test: read on a question, given once; twice is an error; a misspelling lists it among the attributes")
+  func physicalTest() throws {
+    let (file, diagnostics) = parse(
+      """
+      question stance: number
+        ask "Stand on one leg: how many seconds?"
+        range 0 to 45
+        physical test
+      """)
+    #expect(diagnostics.isEmpty)
+    guard case .question(let question) = try #require(file.declarations.first) else {
+      Issue.record("not a question")
+      return
+    }
+    #expect(question.physicalTest?.start.line == 4)
+    let (_, twice) = parse(
+      """
+      question stance: number
+        ask "Stand on one leg: how many seconds?"
+        physical test
+        physical test
+      """)
+    #expect(twice.contains { $0.code == .duplicateAttribute && $0.range.start.line == 4 })
+    let (_, misspelt) = parse(
+      """
+      question stance: number
+        ask "Stand on one leg: how many seconds?"
+        physicl test
+      """)
+    let unknown = misspelt.first { $0.code == .unknownAttribute }
+    #expect(unknown?.message.contains("wording when, physical test") == true)
+  }
+
   @Test("deep nesting is a diagnostic, not a stack overflow")
   func deepNesting() {
     let depth = 100_000

@@ -90,6 +90,62 @@ struct QuestionnaireSessionTests {
     }
   }
 
+  @Test("after a fall, age follows 'cannot take four steps'; once a sign needs a doctor now, no physical test is asked")
+  func emergencyFirstThenNoPhysicalTest() throws {
+    let kb = try #require(KnowledgeBase.bundled().knowledgeBase)
+    let physical = kb.questions.filter(\.asksForPhysicalTest).map(\.id)
+    #expect(Set(physical) == ["single_leg_stance_seconds", "arch_shape", "arch_returns_on_tiptoe", "pelvis_tips_forward"])
+    for mode in [QuestionnaireSession.Mode.adaptive, .untilAdviceSettled, .everyQuestion] {
+      var session = QuestionnaireSession(kb, mode: mode)
+      var asked: [String] = []
+      while let question = session.currentQuestion, asked.count < 80 {
+        asked.append(question.id)
+        let answer: AnswerValue? =
+          switch question.id {
+          case "pain_areas": .options(["hip", "lower_back"])
+          case "injury_recent", "cannot_take_four_steps": .yes
+          case "age": .number(80)
+          default:
+            switch question.kind {
+            case .yesNo: .no
+            case .choices: .options([])
+            case .choice(let options): .option(options[0].id)
+            case .number(let low, _, _, _): .number(low)
+            default: nil
+            }
+          }
+        if let answer { try session.answer(answer) } else { try session.skip() }
+      }
+      #expect(session.isComplete, "\(mode)")
+      if mode != .everyQuestion {
+        let steps = try #require(asked.firstIndex(of: "cannot_take_four_steps"))
+        #expect(asked.dropFirst(steps + 1).first == "age", "\(mode): \(asked)")
+      }
+      #expect(session.urgentWarnings.contains { $0.redFlag.id == "suspected_hip_fracture" && $0.urgency == .emergency })
+      #expect(asked.filter(physical.contains).isEmpty, "\(mode): asked \(asked.filter(physical.contains))")
+      // Left unasked, the balance test is an open safety question for whoever sees them.
+      #expect(session.assessment.unansweredSafetyQuestions.map(\.id).contains("single_leg_stance_seconds"))
+    }
+    // Without a warning sign, the balance test is asked, after every other safety question.
+    var session = QuestionnaireSession(kb)
+    var asked: [String] = []
+    while let question = session.currentQuestion, asked.count < 80 {
+      asked.append(question.id)
+      let answer: AnswerValue? =
+        switch question.kind {
+        case .yesNo: .no
+        case .choices: question.id == "pain_areas" ? .options(["hip"]) : .options([])
+        case .choice(let options): .option(options[0].id)
+        case .number(_, let high, _, _): .number(question.id == "age" ? 40 : high)
+        default: nil
+        }
+      if let answer { try session.answer(answer) } else { try session.skip() }
+    }
+    let stance = try #require(asked.firstIndex(of: "single_leg_stance_seconds"))
+    let safety = Set(kb.questions.filter(\.isRedFlagQuestion).map(\.id))
+    #expect(asked.dropFirst(stance + 1).allSatisfy { !safety.contains($0) }, "\(asked)")
+  }
+
   @Test("back pain: only the questions that can still change the result; the rest are skipped")
   func adaptiveForBackPain() throws {
     let kb = try QuestionnaireFixtures.knowledgeBase()

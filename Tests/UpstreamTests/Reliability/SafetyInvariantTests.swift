@@ -108,9 +108,23 @@ struct SafetyInvariantTests {
       #expect(asked.prefix(lastRedFlag).allSatisfy { redFlagQuestions.contains($0) }, "a question came before a red-flag question")
       // A red-flag question left out could not have raised or changed a flag, whatever its answer.
       let flags = session.assessment.redFlags
+      let urgent = flags.contains { $0.urgency.withholdsSelfCare }
       for id in redFlagQuestions.subtracting(asked).sorted() {
         let question = try #require(kb.question(id))
         leftOut += 1
+        // A physical test is not asked once a sign needs a doctor today or now (H42): it
+        // could add only a sign that does not (falls risk), and it stays an open safety
+        // question for whoever sees them.
+        if urgent && question.asksForPhysicalTest {
+          #expect(session.assessment.unansweredSafetyQuestions.contains { $0.id == id } || session.answers[id] != nil)
+          for value in Self.possibleAnswers(question) {
+            var with = session.answers
+            with[id] = value
+            let added = kb.assess(validated: with).redFlags.filter { !flags.contains($0) }
+            #expect(added.allSatisfy { !$0.urgency.withholdsSelfCare }, "a physical test left out hid \(added)")
+          }
+          continue
+        }
         for value in Self.possibleAnswers(question) {
           var with = session.answers
           with[id] = value

@@ -216,10 +216,12 @@ article("GettingStartedInAnApp.md") {
 
   func show(_ assessment: Assessment) {
     if assessment.careLevel != .selfCare {
-      for raised in assessment.raisedRedFlags {
+      let mostUrgent = assessment.raisedRedFlags.first?.urgency   // most urgent first
+      for raised in assessment.raisedRedFlags where raised.urgency == mostUrgent {
         print("See a clinician (\(raised.urgency.description)): \(raised.redFlag.name)")
-        print(raised.advice)
+        print(raised.advice)                         // one place to go: not a lower flag's too
       }
+      if mostUrgent?.withholdsSelfCare == true { return }  // today or now: nothing else beside it
     }
     let tree = assessment.tree                    // built afresh on each use: keep it
     if !tree.unansweredSafetyQuestions.isEmpty {
