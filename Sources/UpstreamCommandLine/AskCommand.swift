@@ -112,13 +112,16 @@ enum AskCommand: UpstreamCommand {
     return chosen.first?.1 ?? (audience == .patient ? .untilAdviceSettled : .adaptive)
   }
 
-  /// Reads a session file (an answers file, in the order answered) and resumes it.
+  /// Reads a session file (an answers file, in the order answered) and resumes it. A
+  /// session that ended because an answer showed Upstream is not for the person (an age
+  /// under 16) resumes ended: it says so, and offers to change that answer.
   private static func resumed(_ path: String, _ knowledgeBase: KnowledgeBase, mode: QuestionnaireSession.Mode, console: Console)
     throws
     -> QuestionnaireSession
   {
     let file = try Shared.readText(path, console: console, what: "session file")
-    let output = AnswersReader.read(file, for: knowledgeBase)
+    // The number that ended a session is a reply, not an answer (`assess` refuses the file).
+    let output = AnswersReader.read(file, for: knowledgeBase, keepingOutOfScope: true)
     guard output.format == .answers else {
       throw CommandError.usage(
         "'\(path)' is a FHIR QuestionnaireResponse, not a session file; assess it with: upstream assess --answers \(path)",
@@ -128,7 +131,9 @@ enum AskCommand: UpstreamCommand {
     if !output.diagnostics.isEmpty {
       console.writeError(DiagnosticRenderer(sources: [file], colour: console.colourErrors).text(output.diagnostics))
     }
-    let replies = output.order.map { QuestionnaireSession.Reply(question: $0, answer: answers[$0]) }
+    let replies = output.order.map { id in
+      QuestionnaireSession.Reply(question: id, answer: answers[id] ?? output.outOfScope[id].map(AnswerValue.number))
+    }
     do {
       var session = try QuestionnaireSession(knowledgeBase, resuming: replies, mode: mode)
       session.assessmentDate = answers.assessmentDate

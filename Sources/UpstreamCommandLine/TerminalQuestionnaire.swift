@@ -53,17 +53,36 @@ struct TerminalQuestionnaire {
     if resuming {
       write("Carrying on from \(store.path): \(session.replies.count) answer\(session.replies.count == 1 ? "" : "s") so far.")
     }
-    write("Your answers are saved to \(store.path) after every reply.")
-    say(
-      "Type ? for help with a question, why to see why it is asked, back to change your last answer, "
-        + "skip to leave a question out, or quit to stop and carry on later.")
-    tellUrgentWarnings()
+    if let ended = session.outOfScope {
+      // A session that ended because Upstream is not for the person says so, and why.
+      say("This questionnaire has ended: your answer to \"\(session.wording(of: ended.question))\" was \(answerWords(ended)).")
+    } else {
+      write("Your answers are saved to \(store.path) after every reply.")
+      say(
+        "Type ? for help with a question, why to see why it is asked, back to change your last answer, "
+          + "skip to leave a question out, or quit to stop and carry on later.")
+      tellUrgentWarnings()
+    }
     if let first = session.currentQuestion, first.isRedFlagQuestion || first.asksFirst {
       say("")
       say("First, where it hurts, then the safety questions that apply to you.")
     } else {
       announcedMainQuestions = true
     }
+    while true {
+      if let code = try askQuestions() { return code }
+      // The questions are over: the result, or, when an answer showed that Upstream is not
+      // for the person, what the rules tell them, and a way back from a slip.
+      guard let ended = session.outOfScope else { break }
+      guard try endsOutOfScope(ended) else { return .success }
+    }
+    finish()
+    return .success
+  }
+
+  /// Asks questions until there are none left to ask; an exit code when the person stops
+  /// first (quit, the end of input).
+  private mutating func askQuestions() throws -> ExitCode? {
     while let question = session.currentQuestion {
       if !question.isRedFlagQuestion && !announcedMainQuestions {
         announcedMainQuestions = true
@@ -109,10 +128,53 @@ struct TerminalQuestionnaire {
       case .quit: return stopped()
       case .invalid(let hint): say(hint)
       }
-      tellUrgentWarnings()
+      if session.outOfScope == nil { tellUrgentWarnings() }
     }
-    finish()
-    return .success
+    return nil
+  }
+
+  // MARK: Not for this person
+
+  /// Tells the person that Upstream is not for them, in the rules' words, with any warning
+  /// sign their other answers raised, and offers to go back in case the number was a slip
+  /// (15 typed for 51). True when they went back: the question is asked again.
+  private mutating func endsOutOfScope(_ ended: QuestionnaireSession.OutOfScope) throws -> Bool {
+    say("")
+    say(ended.message)
+    let warnings = session.urgentWarnings
+    if !warnings.isEmpty {
+      say("")
+      say("Your answers also raised a warning sign:")
+      for warning in warnings {
+        say("! \(warning.redFlag.name) — \(warning.urgency.description)", hang: 2)
+        say("  " + warning.advice, hang: 2)
+      }
+    }
+    interrupt?.update(message: endedMessage)
+    say("")
+    say("If \(answerWords(ended)) was a slip, type back to change it; or press Enter to finish.")
+    if let line = prompt(), ["back", "undo"].contains(line.trimmingCharacters(in: .whitespaces).lowercased()) {
+      undone = session.replies.last
+      let earlier = try session.undo()
+      try store.save(session)
+      say("Going back to: \(session.wording(of: earlier))")
+      interrupt?.update(message: stoppedMessage)
+      return true
+    }
+    console.write(endedMessage)
+    return false
+  }
+
+  /// The number that ended the session, with the question's unit: `15 years`.
+  private func answerWords(_ ended: QuestionnaireSession.OutOfScope) -> String {
+    let unit = if case .number(_, _, let unit?, _) = ended.question.kind { " \(unit)" } else { "" }
+    return NumberText.plain(ended.number) + unit
+  }
+
+  /// Where the answers of a session that ended are, and how to change the answer that
+  /// ended it later (a path and a command: never wrapped).
+  private var endedMessage: String {
+    "The questionnaire has ended. Your answers are saved in \(store.path).\nTo change your answer later: \(resumeCommand)\n"
   }
 
   // MARK: Asking

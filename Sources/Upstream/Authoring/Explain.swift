@@ -121,6 +121,8 @@ package enum Explain {
     for option in question.kind.options { facts.append(("option", "\(option.id) \"\(option.label)\"")) }
     if question.notSureAllowed { facts.append(("not sure", "allowed")) }
     if question.asksForPhysicalTest { facts.append(("physical test", "not asked after a sign that needs a doctor today or now")) }
+    if let message = question.belowRangeMessage { facts.append(("below range", "not for this person, who is told \"\(message)\"")) }
+    if let message = question.aboveRangeMessage { facts.append(("above range", "not for this person, who is told \"\(message)\"")) }
     if let askWhen = question.askWhen { facts.append(("ask when", ConditionText.describe(askWhen, in: kb))) }
     if question.isRedFlagQuestion { facts.append(("red-flag question", "a red-flag rule reads it, so it is asked first and never skipped")) }
     let readBy = kb.rules.filter { $0.condition.questionsRead.contains(index) }.map { ref($0, when($0, kb)) }

@@ -184,6 +184,8 @@ private struct StructureComparison {
     if !question.kind.options.isEmpty { fields.append(("order of options", question.kind.options.map(\.id).joined(separator: ", "))) }
     if question.notSureAllowed { fields.append(("not sure allowed", "yes")) }
     if question.asksForPhysicalTest { fields.append(("physical test", "yes")) }
+    if let message = question.belowRangeMessage { fields.append(("below range", message)) }
+    if let message = question.aboveRangeMessage { fields.append(("above range", message)) }
     if let askWhen = question.askWhen { fields.append(("ask when", ConditionText.describe(askWhen, in: kb))) }
     return fields
   }

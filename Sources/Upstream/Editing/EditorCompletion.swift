@@ -126,8 +126,8 @@ struct CompletionContext {
     "knowledge": ["version", "author", "disclaimer", "general advice", "safety netting", "sign", "sign when", "less likely below"],
     "source": ["title", "citation", "url", "evidence"],
     "question": [
-      "ask", "help", "option", "synonyms", "range", "unit", "decimals allowed", "not sure allowed", "ask when", "ask first",
-      "wording when", "physical test",
+      "ask", "help", "option", "synonyms", "range", "below range", "above range", "unit", "decimals allowed", "not sure allowed",
+      "ask when", "ask first", "wording when", "physical test",
     ],
     "complaint": ["name", "patient name", "region", "explain"],
     "contributor": ["name", "patient name", "region", "explain"],

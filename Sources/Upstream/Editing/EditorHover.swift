@@ -69,6 +69,9 @@ extension WorkspaceAnalysis {
       } else if let unit = question.unit {
         add("\nUnit: \(unit.value)")
       }
+      // Who the range is for: what a person outside it is told, the questionnaire ending there.
+      if let below = question.belowRange { add("\nBelow the range, not for them: \"\(below.message.value)\"") }
+      if let above = question.aboveRange { add("\nAbove the range, not for them: \"\(above.message.value)\"") }
     case .finding(let finding):
       add("**\(finding.kind.text) `\(finding.id.text)`**" + (finding.name.map { ": \($0.value)" } ?? ""))
       if let patient = finding.patientName { add("\nIn everyday words: \(patient.value)") }

@@ -440,12 +440,36 @@ public struct Question: Sendable, Hashable {
   public internal(set) var linkIds: [String] = []
   /// The codes that name the question itself in other systems (`code "…" system "…"`).
   public internal(set) var codings: [Coding] = []
+  /// What a person whose number answer is below the range is told (`below range "…"` in
+  /// the rules): the range is who the knowledge base is for, so such an answer is not a
+  /// slip to ask again but a person it is not for, and a questionnaire ends there
+  /// (``QuestionnaireSession/outOfScope``). Nil when an answer below the range is refused
+  /// and the question asked again.
+  public internal(set) var belowRangeMessage: String?
+  /// What a person whose number answer is above the range is told (`above range "…"`),
+  /// as ``belowRangeMessage`` is for an answer below it.
+  public internal(set) var aboveRangeMessage: String?
   /// The question as put to the people a condition on earlier answers fits (`wording when`),
   /// tried in order; ``wording`` for everyone else (``QuestionnaireSession/wording(of:)``).
   package internal(set) var wordingVariants: [Recommendation.Variant] = []
 
   /// The linkId the FHIR export gives the question: the first declared one, else its id.
   public var exportLinkId: String { linkIds.first ?? id }
+
+  /// Whether the question's range says who the knowledge base is for (`below range "…"`
+  /// or `above range "…"`): a questionnaire asks it before it ends with any advice.
+  package var definesScope: Bool { belowRangeMessage != nil || aboveRangeMessage != nil }
+
+  /// What a person whose answer is `number` is told when the answer shows the knowledge
+  /// base is not for them: ``belowRangeMessage`` for a number below the range,
+  /// ``aboveRangeMessage`` for one above it; nil for a number in the range, or outside it
+  /// on a side the rules do not mark (a slip, asked again), and for other questions.
+  public func outOfScopeMessage(for number: Double) -> String? {
+    guard case .number(let low, let high, _, _) = kind else { return nil }
+    if number < low { return belowRangeMessage }
+    if number > high { return aboveRangeMessage }
+    return nil
+  }
 
   /// The conditions on other answers under which options are offered (`option ID "…"
   /// when CONDITION`), by option id; an option not listed is always offered.

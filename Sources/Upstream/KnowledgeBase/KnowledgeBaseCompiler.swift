@@ -389,7 +389,7 @@ private struct Resolver {
         id: question.id, wording: question.wording, help: question.help, kind: question.kind,
         notSureAllowed: question.notSureAllowed, askWhen: askWhens[index], asksFirst: question.asksFirst,
         isRedFlagQuestion: redFlagQuestions.contains(index), location: question.location, linkIds: question.linkIds,
-        codings: question.codings)
+        codings: question.codings, belowRangeMessage: question.belowRangeMessage, aboveRangeMessage: question.aboveRangeMessage)
       final.asksForPhysicalTest = question.asksForPhysicalTest
       final.wordingVariants = wordings[index]
       final.optionConditions = optionConditions[index]
@@ -562,13 +562,34 @@ private struct Resolver {
     if let range = syntax.declaredRange, syntax.type.text != "number" {
       error(.typeMismatch, "only number questions have a range; '\(syntax.id.text)' is \(syntax.type.text)", at: range.low.range)
     }
+    let outOfScope = [syntax.belowRange, syntax.aboveRange].compactMap { $0 }
+    for clause in outOfScope { checkOutOfScope(clause, of: syntax) }
+    let usable = { (clause: OutOfScopeSyntax?) in syntax.type.text == "number" ? clause?.message.value : nil }
     var question = Question(
       id: syntax.id.text, wording: syntax.wording?.value ?? "", help: syntax.help?.value, kind: kind,
       notSureAllowed: syntax.notSureAllowed != nil, askWhen: askWhen, asksFirst: syntax.askFirst != nil,
       isRedFlagQuestion: false, location: location(syntax.id.range), linkIds: syntax.linkIds.map(\.value),
-      codings: syntax.codings.map(Self.coding))
+      codings: syntax.codings.map(Self.coding), belowRangeMessage: usable(syntax.belowRange),
+      aboveRangeMessage: usable(syntax.aboveRange))
     question.asksForPhysicalTest = syntax.physicalTest != nil
     return question
+  }
+
+  /// A `below range "…"` or `above range "…"` clause: only on a number question (whose
+  /// range is then who the knowledge base is for), with words for the person.
+  private mutating func checkOutOfScope(_ clause: OutOfScopeSyntax, of syntax: QuestionSyntax) {
+    let side = clause.side == .below ? "below" : "above"
+    if syntax.type.text != "number" {
+      error(
+        .typeMismatch,
+        "only a number question can say who is \(side) its range; '\(syntax.id.text)' is \(syntax.type.text)",
+        at: clause.range)
+    } else if clause.message.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+      error(
+        .missingAttribute,
+        "the text after '\(side) range' is empty; write what a person \(side) the range is told: who it is for, and where to go instead",
+        at: clause.message.range)
+    }
   }
 
   // MARK: Codes and linkIds

@@ -17,7 +17,8 @@
 //   question-type   = "yes" "/" "no" | "number" | "scale" | "choice" | "choices" | "text"
 //                   | "date" ;
 //   question-attr   = "ask" TEXT | "help" TEXT | "option" ID TEXT { coding } [ "when" condition ]
-//                   | "range" NUMBER "to" NUMBER | "unit" TEXT | "decimals" "allowed"
+//                   | "range" NUMBER "to" NUMBER | ( "below" | "above" ) "range" TEXT
+//                   | "unit" TEXT | "decimals" "allowed"
 //                   | "not" "sure" "allowed" | "ask" "when" condition | "ask" "first"
 //                   | "physical" "test" | "wording" "when" condition TEXT
 //                   | "synonyms" ID TEXT { "," TEXT } | "link" "id" TEXT | coding ;
@@ -102,15 +103,15 @@ package struct Parser {
     "version", "author", "disclaimer", "general", "safety", "less", "title", "citation", "url", "evidence", "ask", "help",
     "option", "range", "unit", "decimals", "synonyms", "name", "patient", "region", "explain", "stratum", "means", "copyright",
     "urgency", "advice", "source", "reviewed", "by", "band", "because", "clinician", "dose", "instructions", "caution",
-    "addresses", "conflicts", "safe", "description", "sign", "first", "physical",
+    "addresses", "conflicts", "safe", "description", "sign", "first", "physical", "below", "above",
   ]
 
   /// The attributes of the declarations a large knowledge base has many of, as error
   /// messages list them (made once, not for each declaration).
   private static let ruleAttributes = ["when", "then", "because", "patient wording", "clinician wording", "source", "author", "reviewed"]
   private static let questionAttributes = [
-    "ask", "help", "option", "range", "unit", "decimals allowed", "not sure allowed", "ask when", "ask first", "synonyms",
-    "link id", "code", "wording when", "physical test",
+    "ask", "help", "option", "range", "below range", "above range", "unit", "decimals allowed", "not sure allowed", "ask when",
+    "ask first", "synonyms", "link id", "code", "wording when", "physical test",
   ]
   private static let findingAttributes = ["name", "patient name", "region", "explain"]
 
@@ -313,6 +314,50 @@ package struct Parser {
   private mutating func parseLinkId() throws -> Spelled<String> {
     try expectWord("id")
     return try parseText("the FHIR linkId, e.g. \"/44249-1/44250-9\"")
+  }
+
+  /// `( "below" | "above" ) "range" TEXT` (after the first word): what a person whose
+  /// number answer falls outside the range is told, the knowledge base not being for them.
+  private mutating func parseOutOfScope(_ word: Token) throws -> OutOfScopeSyntax {
+    try expectWord("range")
+    let message = try parseText(
+      "what a person whose answer is \(word.value) the range is told, e.g. \"Upstream is for people aged 16 and over.\"")
+    return OutOfScopeSyntax(
+      side: word.value == "below" ? .below : .above, message: message, range: word.range.through(message.range),
+      startsLine: word.startsLine)
+  }
+
+  /// Reports a `below range` (or `above range`) given twice, with a fix that removes the
+  /// second one, its whole lines when it has them to itself.
+  private mutating func reportDuplicate(_ clause: OutOfScopeSyntax, first: OutOfScopeSyntax) {
+    let keyword = clause.side == .below ? "below range" : "above range"
+    let removal = wholeLines(of: clause)
+    report(
+      .error(
+        .duplicateAttribute,
+        "'\(keyword)' is given twice; a person \(clause.side == .below ? "below" : "above") the range can be told only one thing, so keep one",
+        at: clause.range, notes: [.init("first given here", at: first.range)],
+        fix: .init(message: "remove the second '\(keyword)'", replacement: "", range: removal)))
+  }
+
+  /// A clause's range widened to its whole lines (the indentation before it and the line
+  /// break after it) when nothing else is written on them; else the clause alone.
+  private func wholeLines(of clause: OutOfScopeSyntax) -> SourceRange {
+    let bytes = source.bytes
+    var end = clause.range.end
+    var offset = end.offset
+    while offset < bytes.count, bytes[offset] == UInt8(ascii: " ") || bytes[offset] == UInt8(ascii: "\t") { offset += 1 }
+    if offset < bytes.count, bytes[offset] == UInt8(ascii: "\r") { offset += 1 }
+    guard clause.startsLine, offset == bytes.count || bytes[offset] == UInt8(ascii: "\n") else { return clause.range }
+    if offset < bytes.count {
+      end = SourceLocation(line: end.line + 1, column: 1, offset: offset + 1)
+    } else {
+      end = SourceLocation(line: end.line, column: end.column + offset - end.offset, offset: offset)
+    }
+    // Only spaces and tabs stand before the clause's first word, one byte a column.
+    let start = clause.range.start
+    let lineStart = SourceLocation(line: start.line, column: 1, offset: start.offset - (start.column - 1))
+    return SourceRange(file: clause.range.file, start: lineStart, end: end)
   }
 
   /// NUMBER
@@ -584,6 +629,16 @@ package struct Parser {
         let low = try parser.parseNumber("the lowest allowed number")
         try parser.expectWord("to")
         question.declaredRange = (low, try parser.parseNumber("the highest allowed number"))
+      case "below", "above":
+        let clause = try parser.parseOutOfScope(word)
+        let existing = clause.side == .below ? question.belowRange : question.aboveRange
+        if let existing {
+          parser.reportDuplicate(clause, first: existing)
+        } else if clause.side == .below {
+          question.belowRange = clause
+        } else {
+          question.aboveRange = clause
+        }
       case "unit":
         parser.checkSingle(question.unit, word)
         question.unit = try parser.parseText("the unit")

@@ -110,6 +110,11 @@ package struct QuestionSyntax: Sendable {
   package var help: Spelled<String>?
   package var options: [(id: Name, label: Spelled<String>)] = []
   package var declaredRange: (low: Spelled<Double>, high: Spelled<Double>)?
+  /// `below range "…"`: an answer below the range means the knowledge base is not for
+  /// the person, who is told the text instead of being asked again.
+  package var belowRange: OutOfScopeSyntax?
+  /// `above range "…"`: the same for an answer above the range.
+  package var aboveRange: OutOfScopeSyntax?
   package var unit: Spelled<String>?
   package var decimalsAllowed: SourceRange?
   package var notSureAllowed: SourceRange?
@@ -133,6 +138,23 @@ package struct QuestionSyntax: Sendable {
   /// `code "…" system "…"`: the codes that name the question.
   package var codings: [CodingSyntax] = []
   package let range: SourceRange
+}
+
+/// `below range TEXT` or `above range TEXT` on a number question: the range is who the
+/// knowledge base is for, and the text is what a person whose answer falls outside it is told.
+package struct OutOfScopeSyntax: Sendable, Hashable {
+  /// Which side of the range the clause is about.
+  package enum Side: Sendable, Hashable {
+    case below, above
+  }
+
+  package let side: Side
+  /// What the person is told.
+  package let message: Spelled<String>
+  /// From the first word to the end of the text.
+  package let range: SourceRange
+  /// Whether the clause's first word is the first on its line.
+  package let startsLine: Bool
 }
 
 /// `code TEXT [system TEXT]`: a code from a code system.

@@ -29,29 +29,37 @@ package enum AnswersReader {
     /// The progress count a questionnaire last showed, kept in its session file
     /// (`"progress shown"`), so a resumed session never shows a higher one.
     package internal(set) var progressShown: QuestionnaireSession.ShownProgress?
+    /// Numbers outside a range the rules mark as who the knowledge base is for (`below
+    /// range "…"`), by question id, when read `keepingOutOfScope` (a session file, whose
+    /// questionnaire ended there): kept apart from ``answers``, never assessed.
+    package internal(set) var outOfScope: [String: Double] = [:]
   }
 
   /// Reads answers from JSON text. With `strict`, a FHIR item that no question names is
   /// an error rather than a warning. With `keepOrder` false, `order` is left empty (what
   /// `assess --batch` needs of a line, no more: its warnings, but not the order of its answers).
   /// `assessmentDate`, when given (`--assessment-date`), is the day the answers were
-  /// given, whatever the file says.
+  /// given, whatever the file says. With `keepingOutOfScope` (a questionnaire's session
+  /// file), a number that shows the knowledge base is not for the person is kept in
+  /// `outOfScope` instead of being an error.
   package static func read(
     _ file: SourceFile, for knowledgeBase: KnowledgeBase, strict: Bool = false, keepOrder: Bool = true,
-    assessmentDate: CalendarDay? = nil
+    assessmentDate: CalendarDay? = nil, keepingOutOfScope: Bool = false
   ) -> Output {
     switch JSONReader.read(file) {
     case .failure(let error):
       return Output(answers: nil, diagnostics: [error.diagnostic(notJSON: .answersNotJSON, what: "this answers file")])
     case .success(let document):
-      return read(document.root, for: knowledgeBase, strict: strict, keepOrder: keepOrder, assessmentDate: assessmentDate)
+      return read(
+        document.root, for: knowledgeBase, strict: strict, keepOrder: keepOrder, assessmentDate: assessmentDate,
+        keepingOutOfScope: keepingOutOfScope)
     }
   }
 
   /// Validates a parsed JSON value as an answers object.
   package static func read(
     _ root: JSONDocument.Located, for knowledgeBase: KnowledgeBase, strict: Bool = false, keepOrder: Bool = true,
-    assessmentDate override: CalendarDay? = nil
+    assessmentDate override: CalendarDay? = nil, keepingOutOfScope: Bool = false
   ) -> Output {
     if case .object(let fields) = root.node, fields.contains(where: { $0.key == "resourceType" }),
       knowledgeBase.question("resourceType") == nil
@@ -72,6 +80,7 @@ package enum AnswersReader {
     var sheet = AnswerSheet(unknown: knowledgeBase.questions.count)
     var diagnostics: [Diagnostic] = []
     var seen: [String: SourceRange] = [:]
+    var outOfScope: [String: Double] = [:]
     if let override {
       answers.assessmentDate = override
     } else if let field = fields.first(where: { $0.key == Answers.assessmentDateKey }) {
@@ -113,6 +122,14 @@ package enum AnswersReader {
         answers[id] = value
         sheet.slots[index] = AnswerSheet.slot(value, kind: kind, assessed: answers.assessmentDate)
       case .success(nil): break
+      case .failure(let diagnostic) where diagnostic.code == .answerOutOfRange:
+        // Rare: the whole question is read only now, for what its rules say of the number.
+        let question = knowledgeBase.questions[index]
+        if keepingOutOfScope, let number = outOfScopeNumber(field.value.value, to: question) {
+          outOfScope[id] = number
+        } else {
+          diagnostics.append(noting(diagnostic, field.value.value, to: question))
+        }
       case .failure(let diagnostic): diagnostics.append(diagnostic)
       }
     }
@@ -125,12 +142,47 @@ package enum AnswersReader {
     var output = Output(answers: diagnostics.hasErrors ? nil : answers, diagnostics: diagnostics, order: order)
     output.resolved = output.answers.map { ResolvedAnswers($0, sheet: sheet) }
     output.progressShown = progressShown
+    output.outOfScope = outOfScope
     return output
   }
 
   /// Converts one JSON value into an answer to `question`, or explains what was expected.
+  /// A number outside a range the rules mark as who the knowledge base is for is still an
+  /// error, with a note that quotes what the rules tell such a person.
   package static func answer(_ value: JSONValue, to question: Question, at range: SourceRange) -> Result<AnswerValue?, Diagnostic> {
     answer(value, id: question.id, kind: question.kind, notSureAllowed: question.notSureAllowed, at: range)
+      .mapError { noting($0, value, to: question) }
+  }
+
+  // MARK: Who the knowledge base is for
+
+  /// The number an answer gives a number question (a quantity converted to its unit),
+  /// when it lies outside the range on a side the rules mark (`below range "…"`).
+  static func outOfScopeNumber(_ value: JSONValue, to question: Question) -> Double? {
+    var number: Double?
+    switch value {
+    case .number(let plain): number = plain
+    case .object:
+      if case .success(let converted) = UCUM.convert(value, id: question.id, kind: question.kind) { number = converted }
+    default: break
+    }
+    guard let number, number.isFinite, question.outOfScopeMessage(for: number) != nil else { return nil }
+    return number
+  }
+
+  /// An out-of-range error with, when the rules say who is outside the range, a note that
+  /// quotes what such a person is told, so a clinician reading it sees why.
+  private static func noting(_ diagnostic: Diagnostic, _ value: JSONValue, to question: Question) -> Diagnostic {
+    guard diagnostic.code == .answerOutOfRange, let number = outOfScopeNumber(value, to: question),
+      let message = question.outOfScopeMessage(for: number), let range = question.kind.numberRange
+    else { return diagnostic }
+    let side = number < range.lowerBound ? "below" : "above"
+    var noted = diagnostic
+    noted.notes.append(
+      .init(
+        "\(NumberText.plain(number)) is \(side) the range the knowledge base is for, so a questionnaire ends there and tells the person: \"\(message)\""
+      ))
+    return noted
   }
 
   /// Converts one JSON value into an answer to the question `id` of this kind, or explains

@@ -17,6 +17,11 @@ import Foundation
 /// The session is a value with no input or output of its own: the terminal front end
 /// (`upstream ask`) is a thin layer on it, and an app can drive it from its own screens.
 /// ``savedState`` is what to keep to carry on later (``init(_:restoring:)``).
+///
+/// A session ends in one of two ways: complete (``isComplete``: show the result), or
+/// because an answer showed that the knowledge base is not for this person
+/// (``outOfScope``: a number below a range the rules mark with `below range "…"`, such as
+/// an age under 16; show its message and no result).
 public struct QuestionnaireSession: Sendable {
   /// Which questions the session asks.
   public enum Mode: String, Sendable, Hashable, Codable {
@@ -71,6 +76,7 @@ public struct QuestionnaireSession: Sendable {
   /// says it is done, with how many questions were answered and skipped.
   package func progressLine(shown: Int) -> String {
     if isComplete { return doneLine }
+    if outOfScope != nil { return "Ended · " + answeredCount }
     let number = progress.number
     switch shown {
     case 0 where lastShown?.held == true: return "Question \(number) · nearly done"
@@ -81,7 +87,10 @@ public struct QuestionnaireSession: Sendable {
   }
 
   /// The progress line of a complete session: `All done · 12 questions answered, 1 skipped`.
-  private var doneLine: String {
+  private var doneLine: String { "All done · " + answeredCount }
+
+  /// How many questions were answered and skipped: `12 questions answered, 1 skipped`.
+  private var answeredCount: String {
     let skippedCount = replies.count { $0.answer == nil }
     let answered = replies.count - skippedCount
     let questions =
@@ -90,7 +99,7 @@ public struct QuestionnaireSession: Sendable {
       case 1: "1 question answered"
       default: "\(answered) questions answered"
       }
-    return "All done · \(questions)" + (skippedCount == 0 ? "" : ", \(skippedCount) skipped")
+    return questions + (skippedCount == 0 ? "" : ", \(skippedCount) skipped")
   }
 
   /// The count of questions likely left that a person is shown now: ``likelyRemaining()``,
@@ -103,7 +112,7 @@ public struct QuestionnaireSession: Sendable {
   /// on from the count shown with the last question). An answer changed with
   /// ``revise(_:to:)`` starts the count afresh.
   public mutating func remainingToShow() -> Int {
-    guard !isComplete else { return 0 }
+    guard plan.next != nil else { return 0 }
     let estimate = likelyRemaining()
     let number = progress.number
     var shown = estimate
@@ -149,6 +158,9 @@ public struct QuestionnaireSession: Sendable {
     case notAnsweredYet(String)
     /// A saved session this version cannot read; the message says why.
     case unreadableSavedState(String)
+    /// The session has ended because an answer showed that the knowledge base is not for
+    /// this person (``QuestionnaireSession/outOfScope``); the message is what to tell them.
+    case outOfScope(String)
 
     public var description: String {
       switch self {
@@ -161,6 +173,7 @@ public struct QuestionnaireSession: Sendable {
         "the knowledge base has no question '\(id)'" + (closest.map { " (did you mean '\($0)'?)" } ?? "")
       case .notAnsweredYet(let id): "question '\(id)' has not been answered yet, so there is no answer to change"
       case .unreadableSavedState(let message): message
+      case .outOfScope(let message): "the questionnaire has ended: \(message)"
       }
     }
   }
@@ -183,6 +196,30 @@ public struct QuestionnaireSession: Sendable {
   }
   /// The assessment of the answers so far.
   public private(set) var assessment: Assessment
+
+  /// Set when an answer showed that the knowledge base is not for this person: a number
+  /// below the range of a question whose rules say `below range "…"` (an age under 16),
+  /// or above one with `above range "…"`. The session has then ended: there is no
+  /// ``currentQuestion``, ``isComplete`` is false, and ``answer(_:)`` and ``skip()`` throw
+  /// ``Problem/outOfScope(_:)``. Show ``OutOfScope/message`` and no result: the number is
+  /// kept among the ``replies`` (what the person said) but is never an answer, so
+  /// ``assessment`` is of the other answers alone, worked out for the people the knowledge
+  /// base is for. Any ``urgentWarnings`` the other answers raised still stand: tell them too.
+  /// A slip (15 typed for 51) is put right with ``undo()``, when it was the last reply, or
+  /// ``revise(_:to:)``, which carry on as for any reply.
+  public private(set) var outOfScope: OutOfScope?
+
+  /// Why a session ended before its questions did: the knowledge base is not for this
+  /// person (``QuestionnaireSession/outOfScope``).
+  public struct OutOfScope: Sendable, Hashable {
+    /// The question whose answer ended the session.
+    public let question: Question
+    /// The number given, in the question's unit.
+    public let number: Double
+    /// What to tell the person, in the rules' words: who the knowledge base is for, and
+    /// where to go instead.
+    public let message: String
+  }
 
   private var skipped: Set<String> = []
   /// The progress count last shown (``remainingToShow()``).
@@ -213,6 +250,11 @@ public struct QuestionnaireSession: Sendable {
       if replies.contains(where: { $0.question == reply.question }) {
         throw Problem.invalidAnswer("question '\(reply.question)' is answered twice")
       }
+      // A number that showed the knowledge base is not for the person is a reply, not an answer.
+      if let number = Self.outOfScopeNumber(reply.answer, for: question) {
+        replies.append(Reply(question: question.id, answer: .number(number)))
+        continue
+      }
       let answer = try Self.checked(reply.answer, for: question)
       replies.append(Reply(question: question.id, answer: answer))
       if let answer { answers[question.id] = answer } else { skipped.insert(question.id) }
@@ -233,13 +275,15 @@ public struct QuestionnaireSession: Sendable {
     }
   }
 
-  /// Whether every question that could change the result has been asked.
-  public var isComplete: Bool { plan.next == nil }
+  /// Whether every question that could change the result has been asked: the result is
+  /// ready. False for a session that ended because the knowledge base is not for the
+  /// person (``outOfScope``), which has no result to show.
+  public var isComplete: Bool { plan.next == nil && outOfScope == nil }
 
   /// The question's number and the most that may be asked.
   public var progress: Progress {
     Progress(
-      number: replies.count + (isComplete ? 0 : 1), atMost: replies.count + plan.remaining,
+      number: replies.count + (plan.next == nil ? 0 : 1), atMost: replies.count + plan.remaining,
       total: knowledgeBase.questions.count)
   }
 
@@ -389,9 +433,19 @@ public struct QuestionnaireSession: Sendable {
   // MARK: Replying
 
   /// Answers the current question.
+  ///
+  /// A number outside a range that the rules mark as who the knowledge base is for
+  /// (`below range "…"`) is taken as a reply that ends the session (``outOfScope``), not
+  /// refused: the person is not asked again.
   public mutating func answer(_ value: AnswerValue) throws(Problem) {
-    guard let index = plan.next else { throw Problem.complete }
+    guard let index = plan.next else { throw ended }
     let question = knowledgeBase.questions[index]
+    if let number = Self.outOfScopeNumber(value, for: question) {
+      replies.append(Reply(question: question.id, answer: .number(number)))
+      returningTo = nil
+      replan()
+      return
+    }
     guard let checked = try Self.checked(value, for: question) else { throw Problem.invalidAnswer("no answer given") }
     if let unoffered = knowledgeBase.unofferedOption(in: checked, to: question, given: answers) {
       throw Problem.invalidAnswer(unoffered)
@@ -402,7 +456,7 @@ public struct QuestionnaireSession: Sendable {
   /// Skips the current question, leaving its answer unknown. Red-flag questions cannot be
   /// skipped.
   public mutating func skip() throws(Problem) {
-    guard let index = plan.next else { throw Problem.complete }
+    guard let index = plan.next else { throw ended }
     let question = knowledgeBase.questions[index]
     guard !question.isRedFlagQuestion else { throw Problem.safetyQuestionCannotBeSkipped(question.id) }
     record(question, nil)
@@ -427,6 +481,8 @@ public struct QuestionnaireSession: Sendable {
   /// (`.option("yes")` to a yes/no question is `.yes`), and refused when it chooses an
   /// option the other answers rule out. `nil` leaves the question unanswered, as ``skip()``
   /// does, which a red-flag question refuses. A refused change leaves the session as it was.
+  /// A number that shows the knowledge base is not for the person ends the session, as in
+  /// ``answer(_:)``; changing that number to one in the range carries it on.
   /// The assessment, ``urgentWarnings`` included, follows at once; the count of questions
   /// left (``remainingToShow()``) starts afresh, as the change can open or close questions.
   public mutating func revise(_ questionID: String, to value: AnswerValue?) throws(Problem) {
@@ -436,6 +492,14 @@ public struct QuestionnaireSession: Sendable {
     }
     var others = answers
     others[question.id] = nil
+    if let number = Self.outOfScopeNumber(value, for: question) {
+      replies[position] = Reply(question: question.id, answer: .number(number))
+      answers = others
+      skipped.remove(question.id)
+      lastShown = nil
+      replan()
+      return
+    }
     let revised = try Self.checked(value, for: question)
     if let revised {
       if let unoffered = knowledgeBase.unofferedOption(in: revised, to: question, given: others) {
@@ -479,6 +543,28 @@ public struct QuestionnaireSession: Sendable {
     replan()
   }
 
+  /// Why nothing more can be answered: the session is complete, or has ended because the
+  /// knowledge base is not for the person.
+  private var ended: Problem { outOfScope.map { .outOfScope($0.message) } ?? .complete }
+
+  /// The number of a reply that shows the knowledge base is not for the person: outside
+  /// the question's range on a side its rules mark (`below range "…"`).
+  private static func outOfScopeNumber(_ value: AnswerValue?, for question: Question) -> Double? {
+    guard case .number(let number)? = value, number.isFinite, question.outOfScopeMessage(for: number) != nil else { return nil }
+    return number
+  }
+
+  /// The first reply, in order, that shows the knowledge base is not for the person.
+  private static func outOfScope(in replies: [Reply], _ knowledgeBase: KnowledgeBase) -> OutOfScope? {
+    for reply in replies {
+      guard case .number(let number)? = reply.answer, let question = knowledgeBase.question(reply.question),
+        let message = question.outOfScopeMessage(for: number)
+      else { continue }
+      return OutOfScope(question: question, number: number, message: message)
+    }
+    return nil
+  }
+
   /// Checks an answer against its question, as an answers file would be.
   private static func checked(_ value: AnswerValue?, for question: Question) throws(Problem) -> AnswerValue? {
     guard let value else { return nil }
@@ -490,8 +576,15 @@ public struct QuestionnaireSession: Sendable {
 
   // MARK: Choosing the next question
 
-  /// Re-assesses the answers so far and chooses the next question.
+  /// Re-assesses the answers so far and chooses the next question; none once a reply
+  /// shows the knowledge base is not for the person.
   private mutating func replan() {
+    outOfScope = Self.outOfScope(in: replies, knowledgeBase)
+    if outOfScope != nil {
+      assessment = knowledgeBase.assess(validated: answers)
+      plan = Plan(next: nil, remaining: 0)
+      return
+    }
     let (assessment, plan) = Self.plan(knowledgeBase, mode, answers, skipped: skipped, returningTo: returningTo)
     self.assessment = assessment
     self.plan = plan
@@ -517,6 +610,14 @@ public struct QuestionnaireSession: Sendable {
     // first: `firstSafetyQuestion`).
     let opening = questions.indices.filter { open[$0] && questions[$0].asksFirst }
     for question in opening { wanted.insert(question) }
+    // Who the knowledge base is for (`below range "…"`, an age) is asked before it ends
+    // with any advice, even when the answer could change nothing else: only a warning sign
+    // that withholds all self-care (now or today, whoever the person is) is told without it.
+    if wanted.isEmpty, !assessment.redFlags.contains(where: { $0.urgency.withholdsSelfCare }),
+      let scope = questions.indices.first(where: { open[$0] && questions[$0].definesScope })
+    {
+      wanted.insert(scope)
+    }
     let redFlagQuestions = questions.indices.filter { open[$0] && questions[$0].isRedFlagQuestion && wanted.contains($0) }
 
     // A question whose `ask when` is still undecided waits for the questions that decide it.

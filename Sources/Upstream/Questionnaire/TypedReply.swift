@@ -18,7 +18,9 @@ import Foundation
 /// and so does a misspelt option (`lower bak`); a yes or no with more words (`yes, going
 /// down`) is that answer; words that name no option (`back pain`, `both knees`) are left out.
 /// A number out of range is quoted as typed, with the question's help after it (who the
-/// question is for). The words `?`/`help`, `why`, `back` (or `undo`),
+/// question is for), unless the rules say a number there means the knowledge base is not
+/// for the person (`below range "…"`): that number is the answer, and ends a
+/// ``QuestionnaireSession`` (``QuestionnaireSession/outOfScope``). The words `?`/`help`, `why`, `back` (or `undo`),
 /// `skip` and `quit` are commands, except where the question has an option of that
 /// exact name (then `undo` still goes back). Anything else gets a hint that says what
 /// would do.
@@ -202,6 +204,9 @@ public enum TypedReply: Sendable, Hashable {
     // What the person typed is quoted back, as typed (not `1e+23` for a long number); a
     // question's help (who it is for, how to measure) follows, since it may say what to do.
     if !value.isFinite || question.kind.numberRange.map({ !$0.contains(value) }) ?? false {
+      // Outside the range on a side the rules mark: not a slip, but a person the
+      // knowledge base is not for (an age under 16). The session says so and ends.
+      if value.isFinite, question.outOfScopeMessage(for: value) != nil { return .answer(.number(value)) }
       let help = question.help.map { " " + $0 } ?? ""
       return .invalid("'\(typed)' is outside the range: please give \(expectation(question)).\(help)")
     }

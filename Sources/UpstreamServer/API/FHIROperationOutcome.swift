@@ -66,6 +66,11 @@ package enum FHIROperationOutcome {
       }
     var text = "line \(diagnostic.range.start.line), column \(diagnostic.range.start.column): \(sentence(diagnostic.message))"
     if let fix = diagnostic.fix { text += " (\(fix.message))" }
+    // A note that is not about another place says why (what the rules tell a person an
+    // answer shows the knowledge base is not for): it goes with the message.
+    for note in diagnostic.notes where note.range == nil {
+      text += " " + note.message.prefix(1).uppercased() + note.message.dropFirst()
+    }
     var fields: [(key: String, value: JSONValue)] = [
       ("severity", .string(severity)),
       // A body that is not JSON (or not UTF-8) at all is a structural problem.

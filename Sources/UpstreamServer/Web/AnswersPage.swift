@@ -22,7 +22,7 @@ struct AnswersPage {
         """
     }
     let list = items.isEmpty ? "<p>You have not answered any questions yet.</p>" : "<ol class=\"answers\">\n\(items.joined(separator: "\n"))\n</ol>"
-    let back = session.isComplete ? "Back to my result" : "Back to the questions"
+    let back = session.isComplete ? "Back to my result" : session.outOfScope != nil ? "Back" : "Back to the questions"
     let body = """
       <h1>Your answers</h1>
       <p>Change any answer here: your other answers are kept, and the questions carry on from where you were.</p>

@@ -8,7 +8,9 @@ import Upstream
 ///
 /// - `GET /`: the start page; `POST /s` starts a session and redirects to its link.
 /// - `GET /s/{id}`: the current question, or, once complete, the patient handout
-///   (`?audience=clinician` for the clinician's view).
+///   (`?audience=clinician` for the clinician's view); a session that ended because an
+///   answer showed the knowledge base is not for the person shows what the rules tell
+///   them instead, on every view (no handout, no result).
 /// - `POST /s/{id}/answer`, `/s/{id}/back`, `/s/{id}/skip`: a reply, then a redirect
 ///   back to `/s/{id}` (post, redirect, get), so reloading never answers twice.
 /// - `GET /s/{id}/answers`: every reply so far, each with a link to change it,
@@ -85,7 +87,8 @@ package struct WebQuestionnaire: Sendable {
 
   /// A session's page: its current question, or its handout once complete. With
   /// `resultNow` (`/s/{id}/result`), the handout of the answers so far, before the end:
-  /// what someone told of a warning sign sees when they stop there.
+  /// what someone told of a warning sign sees when they stop there. A session that ended
+  /// because the knowledge base is not for the person shows only that, on every view.
   private func show(_ id: String, _ request: HTTPRequest, resultNow: Bool = false) -> HTTPResponse {
     let loaded: WebSessionStore.Loaded
     do {
@@ -100,6 +103,9 @@ package struct WebQuestionnaire: Sendable {
       }
     } catch {
       return refusal(error)
+    }
+    if let ended = loaded.session.outOfScope {
+      return WebPage.response(html: OutOfScopePage(id: id, session: loaded.session, ended: ended).html)
     }
     let audience: Audience = request.queryValue("audience") == "clinician" ? .clinician : .patient
     return result(id, loaded.session, token: loaded.csrfToken, audience: audience)

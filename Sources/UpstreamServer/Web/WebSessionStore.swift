@@ -61,10 +61,12 @@ package final class WebSessionStore: @unchecked Sendable {
     package let csrfToken: String
     package let takenBack: QuestionnaireSession.Reply?
 
-    /// The answer to show checked on a question's page: the one given, or the one just
-    /// taken back by "Back".
+    /// The answer to show checked on a question's page: the one given (the number that
+    /// ended a session the knowledge base is not for included), or the one just taken back
+    /// by "Back".
     package func shownAnswer(to question: String) -> AnswerValue? {
-      session.answer(to: question) ?? (takenBack?.question == question ? takenBack?.answer : nil)
+      if let ended = session.outOfScope, ended.question.id == question { return .number(ended.number) }
+      return session.answer(to: question) ?? (takenBack?.question == question ? takenBack?.answer : nil)
     }
   }
 

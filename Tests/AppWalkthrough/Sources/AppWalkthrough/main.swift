@@ -516,6 +516,31 @@ article("RunningAQuestionnaire.md") {
   expect(restored.assessment.careLevel == .selfCare, "the trucker answered no to every safety question: self-care")
   expect(Shown.text(since: resultStart).contains("Collapsed arches"), "the result names collapsed arches")
   expect(restored.assessment.tree.unansweredSafetyQuestions.isEmpty, "every safety question was asked and answered")
+
+  // MARK: RunningAQuestionnaire.md, "When the questionnaire is not for the person"
+
+  /// What to show once the questions stop: the result, or why there is none.
+  func ending(of session: QuestionnaireSession) -> String? {
+    if let ended = session.outOfScope {
+      return ended.message                          // not for this person (an age under 16): no result
+    }
+    guard session.isComplete else { return nil }    // still asking
+    return TreeTextRenderer(audience: .patient, width: 60).render(session.assessment.tree)
+  }
+
+  expect(ending(of: restored)?.contains("Collapsed arches") == true, "a complete session ends with its result")
+  var child = QuestionnaireSession(knowledgeBase)
+  while let question = child.currentQuestion, question.id != "age", typeReply(&child) {}
+  expect(child.currentQuestion?.id == "age", "a 15-year-old comes to the age question")
+  expect(ending(of: child) == nil, "while questions are asked, nothing ends")
+  expect(reply("15", to: &child) == nil, "15 is taken as the age given, not refused as a slip")
+  expect(child.currentQuestion == nil && !child.isComplete, "the session has ended, with no result")
+  expect(ending(of: child)?.hasPrefix("Upstream is for people aged 16 and over") == true, "it ends with the rules' words")
+  expect(child.answer(to: "age") == nil, "the age is never an answer")
+  let endedState = try QuestionnaireSession(knowledgeBase, restoring: child.savedState)
+  expect(endedState.outOfScope == child.outOfScope, "the saved state restores the ended session")
+  _ = try child.undo()
+  expect(child.currentQuestion?.id == "age" && child.outOfScope == nil, "undo asks the age again")
 }
 
 // MARK: - The snippets are the documents' code, word for word
