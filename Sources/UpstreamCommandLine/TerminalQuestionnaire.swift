@@ -327,23 +327,9 @@ struct TerminalQuestionnaire {
     }
   }
 
-  /// The parts of the tree that can be explained: red flags, findings present,
-  /// recommendations called for and scores, in that order.
+  /// The parts of the tree the reader can ask about (``Assessment/explainableParts(for:)``).
   private func explainable(_ assessment: Assessment) -> [(id: String, name: String)] {
-    let kb = assessment.knowledgeBase
-    var parts: [(id: String, name: String)] = []
-    parts += assessment.redFlags.map { (kb.redFlags[$0.flag].id, kb.redFlags[$0.flag].name) }
-    let patient = why.audience == .patient
-    parts += assessment.presentFindings.map { result in
-      let finding = kb.findings[result.finding]
-      return (finding.id, patient ? finding.patientName : finding.name)
-    }
-    parts += assessment.recommendations.map { result in
-      let recommendation = kb.recommendations[result.recommendation]
-      return (recommendation.id, patient ? recommendation.patientTitle : recommendation.title)
-    }
-    parts += assessment.scores.filter { !$0.contributions.isEmpty }.map { (kb.scores[$0.score].id, kb.scores[$0.score].name) }
-    return parts
+    assessment.explainableParts(for: why.audience)
   }
 
   private func choose(_ typed: String, from parts: [(id: String, name: String)]) -> (id: String, name: String)? {

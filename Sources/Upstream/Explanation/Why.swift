@@ -247,6 +247,35 @@ extension Assessment {
   }
 }
 
+// MARK: - What a reader can ask about
+
+extension Assessment {
+  /// The parts of the tree a reader can ask "why?" about, in the order a menu lists them:
+  /// red flags, findings present, recommendations and scores, each with its id and its
+  /// name in the reader's words.
+  ///
+  /// A patient is offered what their report shows: under a sign that needs a doctor today
+  /// or now only the signs (no exercise held back, no contributor beside an emergency),
+  /// and otherwise only the advice given, not what a flag holds back or a conflict set
+  /// aside. A clinician is offered everything.
+  package func explainableParts(for audience: Audience) -> [(id: String, name: String)] {
+    let kb = knowledgeBase
+    let patient = audience == .patient
+    var parts = redFlags.map { (id: kb.redFlags[$0.flag].id, name: kb.redFlags[$0.flag].name) }
+    if patient && redFlags.contains(where: { $0.urgency.withholdsSelfCare }) { return parts }
+    parts += presentFindings.map { result in
+      let finding = kb.findings[result.finding]
+      return (finding.id, patient ? finding.patientName : finding.name)
+    }
+    parts += recommendations.filter { !patient || $0.status == .given }.map { result in
+      let recommendation = kb.recommendations[result.recommendation]
+      return (recommendation.id, patient ? recommendation.patientTitle : recommendation.title)
+    }
+    parts += scores.filter { !$0.contributions.isEmpty }.map { (kb.scores[$0.score].id, kb.scores[$0.score].name) }
+    return parts
+  }
+}
+
 extension Assessment.UnexplainableID: LocalizedError {
   /// The problem in words, as `description` gives it: what an alert built from the error
   /// shows (`localizedDescription`).

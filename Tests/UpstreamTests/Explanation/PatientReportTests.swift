@@ -91,6 +91,27 @@ struct PatientReportTests {
     #expect(mixed >= 2, "shipped cases with warning signs of two urgencies: \(mixed)")
   }
 
+  @Test("the patient can ask why about what their report shows: only the warning signs under an emergency, never advice held back")
+  func explainableForThePatient() throws {
+    var urgent = 0
+    var heldBack = 0
+    for (id, answers) in Self.cases {
+      let assessment = Self.kb.assess(validated: answers)
+      let patient = assessment.explainableParts(for: .patient).map(\.id)
+      let clinician = assessment.explainableParts(for: .clinician).map(\.id)
+      let flags = assessment.raisedRedFlags.map(\.redFlag.id)
+      #expect(Array(patient.prefix(flags.count)) == flags && Set(patient).isSubset(of: Set(clinician)), "\(id)")
+      if assessment.raisedRedFlags.contains(where: { $0.urgency.withholdsSelfCare }) {
+        urgent += 1
+        #expect(patient == flags, "\(id): \(patient)")
+      }
+      let notGiven = assessment.recommendations.filter { $0.status != .given }.map { Self.kb.recommendations[$0.recommendation].id }
+      heldBack += notGiven.count
+      #expect(notGiven.allSatisfy { !patient.contains($0) && clinician.contains($0) }, "\(id)")
+    }
+    #expect(urgent >= 10 && heldBack >= 10, "\(urgent) urgent cases, \(heldBack) recommendations not given")
+  }
+
   @Test("nothing meant for a clinician: no ids, hashes, raw answers or subscale numbers")
   func nothingForClinicians() throws {
     let ids = Set(Self.kb.questions.map(\.id) + Self.kb.findings.map(\.id) + Self.kb.recommendations.map(\.id))
@@ -318,6 +339,18 @@ extension PatientReportTests {
     let lines = patient.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
     #expect(lines.count < 60, "\(lines.count) lines")
     #expect(lines.allSatisfy { $0.count <= 80 })
+  }
+
+  @Test("every example answers file in Docs/examples answers every safety question: an app that copies one screens completely")
+  func examplesAnswerEverySafetyQuestion() throws {
+    let folder = UpstreamBinary.packageRoot.appendingPathComponent("Docs/examples")
+    let examples = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
+    #expect(examples.count >= 4)
+    for example in examples {
+      let result = try UpstreamBinary.run(["assess", "--answers", folder.appendingPathComponent(example).path, "--format", "json"])
+      #expect(result.status == 0, "\(example): \(result.errors)")
+      #expect(result.output.contains("\"unansweredSafetyQuestions\": []"), "\(example) leaves safety questions open")
+    }
   }
 
   @Test("why-not a red flag, for the patient: no all-clear, no answer that would raise it, each reason once")
