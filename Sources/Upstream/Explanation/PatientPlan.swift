@@ -4,7 +4,9 @@
 /// contributors, in plain words, and one first thing to do, with its dose.
 ///
 /// Derived from the tree, so it never disagrees with it:
-/// - one part per complaint, most certain first;
+/// - one part per complaint, most certain first, but none for a complaint with nothing
+///   found and nothing to do when another of its region has a plan (foot pain beside
+///   pain under the heel);
 /// - its contributors: the likely ones (at most two, most certain first), or, when there
 ///   are none, the two most certain "possible, less likely" ones;
 /// - its first step: the given recommendation, not already a first step for an earlier
@@ -66,6 +68,14 @@ extension RecommendationTree {
       if let step { chosen.insert(step.id) }
       let covered = step == nil && selfCare && candidates.joined().contains { chosen.contains($0.id) }
       parts.append(.init(complaint: complaint, contributors: contributors, firstStep: step, coveredByEarlierStep: covered))
+    }
+    // A complaint with nothing found and nothing to do is left out when another complaint
+    // of its region has a plan: "foot pain: nothing found" above "pain under the heel:
+    // tight tissue along the sole" reads as a contradiction. The clinician's tree keeps it.
+    let planned = Set(parts.filter { !$0.contributors.isEmpty || $0.firstStep != nil }.compactMap(\.complaint.region))
+    parts.removeAll { part in
+      part.contributors.isEmpty && part.firstStep == nil && !part.coveredByEarlierStep
+        && part.complaint.recommendations.isEmpty && part.complaint.region.map(planned.contains) == true
     }
     var more: [RecommendationEntry] = []
     var listed = chosen

@@ -112,6 +112,23 @@ struct PatientReportTests {
     #expect(urgent >= 10 && heldBack >= 10, "\(urgent) urgent cases, \(heldBack) recommendations not given")
   }
 
+  @Test("no 'nothing found' for a complaint beside another of its region that has a plan (foot pain beside heel pain); the clinician keeps both")
+  func noEmptyComplaintBesideItsRegion() throws {
+    let hiker = try #require(Self.cases.first { $0.id == "hiker-plantar-fasciitis-weak-hips" })
+    let (tree, text) = Self.text(hiker.answers)
+    #expect(tree.complaints.map(\.id).contains("foot_pain") && tree.complaints.map(\.id).contains("plantar_heel_pain"))
+    #expect(!text.contains("FOOT OR ANKLE PAIN"), "\(text)")
+    #expect(text.contains("PAIN UNDER THE HEEL"))
+    #expect(TreeTextRenderer(audience: .clinician, width: 100).render(tree).contains("Foot or ankle pain (foot_pain)"))
+    for (id, answers) in Self.cases {
+      let plan = Self.kb.assess(validated: answers).tree.patientPlan
+      for part in plan.parts where part.contributors.isEmpty && part.firstStep == nil && !part.coveredByEarlierStep {
+        let others = plan.parts.filter { $0.complaint.id != part.complaint.id && $0.complaint.region == part.complaint.region }
+        #expect(part.complaint.region == nil || !others.contains { !$0.contributors.isEmpty || $0.firstStep != nil }, "\(id)")
+      }
+    }
+  }
+
   @Test("nothing meant for a clinician: no ids, hashes, raw answers or subscale numbers")
   func nothingForClinicians() throws {
     let ids = Set(Self.kb.questions.map(\.id) + Self.kb.findings.map(\.id) + Self.kb.recommendations.map(\.id))
