@@ -342,12 +342,15 @@ public struct QuestionnaireSession: Sendable {
     public var advice: String { redFlag.advice(at: urgency) }
   }
 
-  /// The red flags raised so far that need a doctor now or the same day, most urgent
-  /// first. A front end tells the person as soon as one appears, not only at the end,
-  /// offers to stop there, and says it again if they stop before the end: whatever the
-  /// other answers, the advice is to get seen.
+  /// The red flags raised so far that need a doctor now or the same day, at the most
+  /// urgent level raised (an emergency leaves out a same-day sign: one place to go, not
+  /// "an urgent care centre today" beside "call 999"), by id. A front end tells the person
+  /// as soon as one appears, not only at the end, offers to stop there, and says it again
+  /// if they stop before the end: whatever the other answers, the advice is to get seen.
   public var urgentWarnings: [UrgentWarning] {
-    assessment.redFlags.filter { $0.urgency.withholdsSelfCare }.map {
+    let urgent = assessment.redFlags.filter { $0.urgency.withholdsSelfCare }
+    guard let most = urgent.map(\.urgency).min() else { return [] }
+    return urgent.filter { $0.urgency == most }.map {
       UrgentWarning(redFlag: knowledgeBase.redFlags[$0.flag], urgency: $0.urgency)
     }
   }

@@ -122,6 +122,9 @@ struct QuestionnaireSessionTests {
         #expect(asked.dropFirst(steps + 1).first == "age", "\(mode): \(asked)")
       }
       #expect(session.urgentWarnings.contains { $0.redFlag.id == "suspected_hip_fracture" && $0.urgency == .emergency })
+      // One place to go: the same-day fracture check is not told beside the emergency.
+      #expect(session.assessment.redFlags.contains { $0.urgency == .urgentSameDay })
+      #expect(session.urgentWarnings.allSatisfy { $0.urgency == .emergency })
       #expect(asked.filter(physical.contains).isEmpty, "\(mode): asked \(asked.filter(physical.contains))")
       // Left unasked, the balance test is an open safety question for whoever sees them.
       #expect(session.assessment.unansweredSafetyQuestions.map(\.id).contains("single_leg_stance_seconds"))
