@@ -152,7 +152,8 @@ enum FuzzHarness {
     let tree = assessment.tree
     let json = AssessmentJSONRenderer().render(tree)
     terminalSafe(TreeTextRenderer(audience: .patient).render(tree), "the patient text tree")
-    let reversed = Answers(Dictionary(uniqueKeysWithValues: answers.values.reversed()))
+    // The same answers on the same day, given in the other order.
+    let reversed = Answers(Dictionary(uniqueKeysWithValues: answers.values.reversed()), assessmentDate: answers.assessmentDate)
     guard AssessmentJSONRenderer().render(bundled.assess(validated: reversed).tree) == json else {
       preconditionFailure("the order of the answers changed the assessment")
     }
