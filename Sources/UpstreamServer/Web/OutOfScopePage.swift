@@ -34,15 +34,11 @@ struct OutOfScopePage {
   private var warnings: String {
     let raised = session.urgentWarnings
     guard !raised.isEmpty else { return "" }
-    let escape = WebPage.escape
-    let signs = raised.map { warning in
-      "<p><strong>Warning sign: \(escape(warning.redFlag.name)) — \(escape(warning.urgency.description))</strong></p>\n"
-        + "<p>\(escape(warning.advice))</p>\n"
-    }
+    let signs = WebPage.warningSigns(raised)
     return """
       <div class="warning" role="alert">
       <p>Your answers also raised a warning sign:</p>
-      \(signs.joined())</div>
+      \(signs)</div>
 
       """
   }

@@ -92,14 +92,10 @@ struct QuestionPage {
   private var warnings: String {
     let raised = session.urgentWarnings
     guard !raised.isEmpty else { return "" }
-    let escape = WebPage.escape
-    let signs = raised.map { warning in
-      "<p><strong>Warning sign: \(escape(warning.redFlag.name)) — \(escape(warning.urgency.description))</strong></p>\n"
-        + "<p>\(escape(warning.advice))</p>\n"
-    }
+    let signs = WebPage.warningSigns(raised)
     return """
       <div class="warning" role="alert">
-      \(signs.joined())<p><a href="/s/\(id)/result">Stop here and see my result</a>, or carry on below: \
+      \(signs)<p><a href="/s/\(id)/result">Stop here and see my result</a>, or carry on below: \
       the questions left help whoever sees you.</p>
       </div>
 

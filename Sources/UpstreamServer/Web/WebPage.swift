@@ -12,6 +12,15 @@ package enum WebPage {
   package static let contentSecurityPolicy =
     "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
+  /// Warning signs that need a doctor now or today, each as its name, urgency and advice
+  /// (the paragraphs inside a page's red warning box).
+  package static func warningSigns(_ warnings: [QuestionnaireSession.UrgentWarning]) -> String {
+    warnings.map { warning in
+      "<p><strong>Warning sign: \(escape(warning.redFlag.name)) — \(escape(warning.urgency.description))</strong></p>\n"
+        + "<p>\(escape(warning.advice))</p>\n"
+    }.joined()
+  }
+
   /// Escapes text for HTML content and attribute values.
   package static func escape(_ text: String) -> String {
     var out = ""

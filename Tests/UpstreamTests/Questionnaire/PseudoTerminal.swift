@@ -78,8 +78,8 @@ final class PseudoTerminal: @unchecked Sendable {
   /// and returns the output after the mark; fails after `timeout` seconds, showing the screen.
   @discardableResult
   func waitFor(_ expected: String, after mark: Int = 0, orExit: Bool = false, timeout: TimeInterval = 30) throws -> String {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
+    let deadline = ContinuousClock.now + .seconds(timeout)
+    while ContinuousClock.now < deadline {
       let ended = orExit && !process.isRunning
       let shown = text(from: mark)
       if shown.contains(expected) || ended { return shown }
@@ -96,8 +96,8 @@ final class PseudoTerminal: @unchecked Sendable {
   /// land before the echo. Waiting for the prompt makes the next mark sit right before it.
   @discardableResult
   func waitForPrompt(after question: String, from mark: Int = 0, timeout: TimeInterval = 30) throws -> String {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
+    let deadline = ContinuousClock.now + .seconds(timeout)
+    while ContinuousClock.now < deadline {
       let shown = text(from: mark)
       if let asked = shown.range(of: question, options: .backwards), shown[asked.upperBound...].contains("\n> ") {
         return shown
@@ -109,9 +109,9 @@ final class PseudoTerminal: @unchecked Sendable {
 
   /// Waits for the program to end and returns its exit code.
   func waitForExit(timeout: TimeInterval = 30) throws -> Int32 {
-    let deadline = Date().addingTimeInterval(timeout)
+    let deadline = ContinuousClock.now + .seconds(timeout)
     while process.isRunning {
-      guard Date() < deadline else { throw Failure(description: "the program did not end; the screen shows:\n\(screen)") }
+      guard ContinuousClock.now < deadline else { throw Failure(description: "the program did not end; the screen shows:\n\(screen)") }
       Thread.sleep(forTimeInterval: 0.02)
     }
     return process.terminationStatus
