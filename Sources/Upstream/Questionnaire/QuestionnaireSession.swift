@@ -685,6 +685,7 @@ public struct QuestionnaireSession: Sendable {
     // The most urgent change one answer to a candidate could make: a warning sign raised,
     // or one already shown raised to a higher urgency (`a < b` when `a` is more urgent).
     // A number is tried at both ends of its range: age decides some signs.
+    // Stops at the first emergency: nothing is more urgent, so no later candidate can win.
     let mostUrgentChange = { (candidate: Int) -> Urgency? in
       let question = questions[candidate]
       let tried: [AnswerValue] =
@@ -694,20 +695,23 @@ public struct QuestionnaireSession: Sendable {
         case .number(let low, let high, _, _): [.number(low), .number(high)]
         default: []
         }
-      return tried.compactMap { answer -> Urgency? in
+      var most: Urgency?
+      for answer in tried where most != .emergency {
         var changed = quiet
         changed[question.id] = answer
-        return urgencies(changed).filter { flag, urgency in quietFlags[flag].map { urgency < $0 } ?? true }.values.min()
-      }.min()
+        let raised = urgencies(changed).filter { flag, urgency in quietFlags[flag].map { urgency < $0 } ?? true }.values.min()
+        if let raised, most.map({ raised < $0 }) ?? true { most = raised }
+      }
+      return most
     }
     // The most urgent first (an emergency before a routine referral), in declared order
     // within one urgency; a physical test only after every other safety question.
-    let standingAlone =
-      candidates
-      .filter { !questions[$0].asksForPhysicalTest }
-      .compactMap { candidate in mostUrgentChange(candidate).map { (candidate, $0) } }
-      .min { $0.1 < $1.1 }?.0
-    if let standingAlone { return standingAlone }
+    var standingAlone: (question: Int, urgency: Urgency)?
+    for candidate in candidates where !questions[candidate].asksForPhysicalTest && standingAlone?.urgency != .emergency {
+      guard let urgency = mostUrgentChange(candidate), standingAlone.map({ urgency < $0.urgency }) ?? true else { continue }
+      standingAlone = (candidate, urgency)
+    }
+    if let standingAlone { return standingAlone.question }
     // Then the question whose "no" leaves the fewest warning-sign rules undecided: diabetes
     // before a fever, whose "no" still leaves the diabetic foot without a fever open.
     let undecidedWarnings = { (answers: Answers) -> Int in
