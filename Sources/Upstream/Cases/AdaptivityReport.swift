@@ -61,7 +61,7 @@ package struct AdaptivityReport: Sendable {
     self.mode = mode
     self.cases = cases.map { testCase in
       let session = QuestionnaireSession.answering(validated: testCase.answers, with: knowledgeBase, mode: mode)
-      let full = knowledgeBase.assess(validated: testCase.answers.collectable(in: knowledgeBase))
+      let full = knowledgeBase.assessCollectable(testCase.answers).assessment
       let differences =
         mode == .untilAdviceSettled
         ? ShownResult(session.assessment).differences(from: ShownResult(full))
@@ -134,29 +134,46 @@ extension Answers {
   /// whose `ask when` does not hold given the other answers so collected (red-flag
   /// questions are always asked), and without `physical test` answers when the others
   /// raise a warning sign that needs a doctor today or now.
+  package func collectable(in knowledgeBase: KnowledgeBase) -> Answers {
+    knowledgeBase.assessCollectable(self).collected
+  }
+}
+
+extension KnowledgeBase {
+  /// The answers a questionnaire could have collected (`Answers.collectable(in:)`) and
+  /// their assessment, worked out together.
   ///
   /// Leaving one answer out can leave another question's `ask when` undecided, so this
-  /// repeats until nothing more is left out.
-  package func collectable(in knowledgeBase: KnowledgeBase) -> Answers {
-    var answers = self
+  /// repeats until nothing more is left out. The assessment of the answers with their
+  /// physical tests is the one returned when the tests stay; the answers without them
+  /// are assessed only when a test's answer can change whether a sign that withholds
+  /// self-care is raised (`physicalTestsReachUrgentFlags`); otherwise the assessment with
+  /// the tests already says whether one is. The adaptivity measures call this once for each
+  /// other answer to each question, so the second assessment is what they would pay
+  /// each time.
+  package func assessCollectable(_ given: Answers) -> (collected: Answers, assessment: Assessment) {
+    var answers = given
     while true {
-      var run = ConditionMatcher(knowledgeBase, answers)
-      var notAsked = knowledgeBase.questions.filter { question in
+      var run = ConditionMatcher(self, answers)
+      let notAsked = questions.filter { question in
         guard answers[question.id] != nil, !question.isRedFlagQuestion, let askWhen = question.askWhen else { return false }
         return !run.match(askWhen).isHolding
       }
-      if notAsked.isEmpty {
-        let physicalTests = knowledgeBase.questions.filter { $0.asksForPhysicalTest && answers[$0.id] != nil }
-        var withoutTests = answers
-        for question in physicalTests { withoutTests[question.id] = nil }
-        if !physicalTests.isEmpty,
-          knowledgeBase.assess(validated: withoutTests).redFlags.contains(where: { $0.urgency.withholdsSelfCare })
-        {
-          notAsked = physicalTests
-        }
+      if !notAsked.isEmpty {
+        for question in notAsked { answers[question.id] = nil }
+        continue
       }
-      if notAsked.isEmpty { return answers }
-      for question in notAsked { answers[question.id] = nil }
+      let assessment = assess(validated: answers)
+      let physicalTests = questions.filter { $0.asksForPhysicalTest && answers[$0.id] != nil }
+      let withholds = assessment.redFlags.contains { $0.urgency.withholdsSelfCare }
+      guard !physicalTests.isEmpty, withholds || physicalTestsReachUrgentFlags else { return (answers, assessment) }
+      var withoutTests = answers
+      for question in physicalTests { withoutTests[question.id] = nil }
+      let untestedWithholds =
+        physicalTestsReachUrgentFlags
+        ? warningSignScreen.assess(validated: withoutTests).redFlags.contains { $0.urgency.withholdsSelfCare } : withholds
+      guard untestedWithholds else { return (answers, assessment) }
+      answers = withoutTests
     }
   }
 }
@@ -187,9 +204,8 @@ extension AdaptivityReport {
   package static func necessaryQuestions(
     _ knowledgeBase: KnowledgeBase, answers: Answers, mode: QuestionnaireSession.Mode = .adaptive
   ) -> [String] {
-    let collected = answers.collectable(in: knowledgeBase)
+    let (collected, full) = knowledgeBase.assessCollectable(answers)
     let shownOnly = mode == .untilAdviceSettled
-    let full = knowledgeBase.assess(validated: collected)
     let outcome = AssessmentOutcome(full)
     let shown = shownOnly ? ShownResult(full) : nil
     let bounds = limits(in: knowledgeBase)
@@ -198,7 +214,7 @@ extension AdaptivityReport {
         .contains { other in
           var changed = collected
           changed[question.id] = other
-          let assessment = knowledgeBase.assess(validated: changed.collectable(in: knowledgeBase))
+          let assessment = knowledgeBase.assessCollectable(changed).assessment
           if let shown { return ShownResult(assessment) != shown }
           return AssessmentOutcome(assessment) != outcome
         }
@@ -221,12 +237,11 @@ extension AdaptivityReport {
   package static func leastQuestions(
     _ knowledgeBase: KnowledgeBase, answers: Answers, necessary: [String], mode: QuestionnaireSession.Mode = .adaptive
   ) -> Int {
-    let collected = answers.collectable(in: knowledgeBase)
-    let full = knowledgeBase.assess(validated: collected)
+    let (collected, full) = knowledgeBase.assessCollectable(answers)
     let outcome = AssessmentOutcome(full)
     let shown = mode == .untilAdviceSettled ? ShownResult(full) : nil
     func changes(_ changed: Answers) -> Bool {
-      let assessment = knowledgeBase.assess(validated: changed.collectable(in: knowledgeBase))
+      let assessment = knowledgeBase.assessCollectable(changed).assessment
       if let shown { return ShownResult(assessment) != shown }
       return AssessmentOutcome(assessment) != outcome
     }

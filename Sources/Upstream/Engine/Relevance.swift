@@ -1,8 +1,17 @@
 // MARK: - Which questions can still change the result
 
 /// A set of question indices, one bit per question.
+///
+/// The first 128 questions are held in two words of the value itself, so the sets the
+/// questionnaire builds at every step (one per rule, finding and score) allocate nothing
+/// for a knowledge base of that size; questions beyond go in an array of further words.
 struct QuestionSet: Sendable, Hashable {
-  private var words: [UInt64] = []
+  /// Questions 0 to 63.
+  private var low: UInt64 = 0
+  /// Questions 64 to 127.
+  private var high: UInt64 = 0
+  /// Questions from 128 on, 64 to a word; trailing zero words are not significant.
+  private var beyond: [UInt64] = []
 
   static let empty = QuestionSet()
 
@@ -14,29 +23,53 @@ struct QuestionSet: Sendable, Hashable {
     for question in questions { insert(question) }
   }
 
-  var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+  var isEmpty: Bool {
+    guard low == 0, high == 0 else { return false }
+    for word in beyond where word != 0 { return false }
+    return true
+  }
 
-  var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+  var count: Int {
+    var count = low.nonzeroBitCount + high.nonzeroBitCount
+    for word in beyond { count += word.nonzeroBitCount }
+    return count
+  }
 
   func contains(_ question: Int) -> Bool {
-    let word = question >> 6
-    return word < words.count && words[word] & (UInt64(1) << UInt64(question & 63)) != 0
+    let bit = UInt64(1) << UInt64(question & 63)
+    switch question >> 6 {
+    case 0: return low & bit != 0
+    case 1: return high & bit != 0
+    case let word: return word - 2 < beyond.count && beyond[word - 2] & bit != 0
+    }
   }
 
   mutating func insert(_ question: Int) {
-    let word = question >> 6
-    while words.count <= word { words.append(0) }
-    words[word] |= UInt64(1) << UInt64(question & 63)
+    let bit = UInt64(1) << UInt64(question & 63)
+    switch question >> 6 {
+    case 0: low |= bit
+    case 1: high |= bit
+    case let word:
+      while beyond.count <= word - 2 { beyond.append(0) }
+      beyond[word - 2] |= bit
+    }
   }
 
   mutating func remove(_ question: Int) {
-    let word = question >> 6
-    if word < words.count { words[word] &= ~(UInt64(1) << UInt64(question & 63)) }
+    let bit = UInt64(1) << UInt64(question & 63)
+    switch question >> 6 {
+    case 0: low &= ~bit
+    case 1: high &= ~bit
+    case let word: if word - 2 < beyond.count { beyond[word - 2] &= ~bit }
+    }
   }
 
   mutating func formUnion(_ other: QuestionSet) {
-    while words.count < other.words.count { words.append(0) }
-    for (index, word) in other.words.enumerated() { words[index] |= word }
+    low |= other.low
+    high |= other.high
+    guard !other.beyond.isEmpty else { return }
+    while beyond.count < other.beyond.count { beyond.append(0) }
+    for index in other.beyond.indices { beyond[index] |= other.beyond[index] }
   }
 
   func union(_ other: QuestionSet) -> QuestionSet {
@@ -48,10 +81,34 @@ struct QuestionSet: Sendable, Hashable {
   /// The questions in the set, in index order.
   var members: [Int] {
     var result: [Int] = []
-    for (index, word) in words.enumerated() where word != 0 {
-      for bit in 0..<64 where word & (UInt64(1) << UInt64(bit)) != 0 { result.append(index * 64 + bit) }
+    func add(_ word: UInt64, from first: Int) {
+      var word = word
+      while word != 0 {
+        result.append(first + word.trailingZeroBitCount)
+        word &= word - 1
+      }
     }
+    add(low, from: 0)
+    add(high, from: 64)
+    for (index, word) in beyond.enumerated() { add(word, from: 128 + index * 64) }
     return result
+  }
+
+  /// The words from question 128 on, without trailing zero words.
+  private var significantBeyond: ArraySlice<UInt64> {
+    var end = beyond.count
+    while end > 0 && beyond[end - 1] == 0 { end -= 1 }
+    return beyond[..<end]
+  }
+
+  static func == (lhs: QuestionSet, rhs: QuestionSet) -> Bool {
+    lhs.low == rhs.low && lhs.high == rhs.high && lhs.significantBeyond.elementsEqual(rhs.significantBeyond)
+  }
+
+  func hash(into hasher: inout Hasher) {
+    hasher.combine(low)
+    hasher.combine(high)
+    for word in significantBeyond { hasher.combine(word) }
   }
 }
 

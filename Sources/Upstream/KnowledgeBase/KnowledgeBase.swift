@@ -44,11 +44,19 @@ public final class KnowledgeBase: Sendable {
   /// For each score, its own items (a scored instrument's questions: read only by rules
   /// that add to scores), read by a rule that adds to it, sorted.
   let scoreItemsRead: [[Int]]
+  /// Whether a `physical test` answer can change whether a warning sign that needs a
+  /// doctor today or now is raised: some rule raising a flag at such an urgency reads a
+  /// physical test, directly or through the findings and scores of the rules that do, or
+  /// reads a score whose bands read one.
+  let physicalTestsReachUrgentFlags: Bool
+  /// The knowledge base cut down to the rules warning signs depend on, when that is fewer
+  /// than all of them (`warningSignScreen`).
+  private let warningSignRules: KnowledgeBase?
 
   init(
     header: Header, sources: [Source], questions: [Question], findings: [Finding], scores: [Score],
     redFlags: [RedFlag], recommendations: [Recommendation], norms: [Norm] = [], rules: [Rule], contentHash: String,
-    symbols: [String: Symbol]
+    symbols: [String: Symbol], screensWarningSigns: Bool = true
   ) {
     self.norms = norms
     self.header = header
@@ -122,7 +130,7 @@ public final class KnowledgeBase: Sendable {
     // Each rule's dependents, each once and sorted: a rule is marked with the index of the
     // rule whose list it is in, rather than hashed into a set per rule.
     var listedFor = [Int](repeating: -1, count: rules.count)
-    self.dependentRules = rules.indices.map { index in
+    let dependentRules = rules.indices.map { index in
       var dependents: [Int] = []
       for conclusion in rules[index].conclusions {
         let readers: [Int]
@@ -139,7 +147,86 @@ public final class KnowledgeBase: Sendable {
       dependents.sort()
       return dependents
     }
+    self.dependentRules = dependentRules
+    physicalTestsReachUrgentFlags = Self.physicalTestsReachUrgentFlags(
+      questions: questions, scores: scores, rules: rules, rulesReadingQuestion: byQuestion, dependentRules: dependentRules,
+      readingScore: readingScore)
+    let screen = screensWarningSigns ? Self.rulesWarningSignsDependOn(rules, scores, byFinding, byScore) : rules.indices.map { $0 }
+    warningSignRules =
+      screen.count == rules.count
+      ? nil
+      : KnowledgeBase(
+        header: header, sources: sources, questions: questions, findings: findings, scores: scores, redFlags: redFlags,
+        recommendations: recommendations, norms: norms, rules: screen.map { rules[$0] }, contentHash: contentHash,
+        symbols: symbols, screensWarningSigns: false)
   }
+
+  /// The rules that raise a warning sign and, backwards, every rule that concludes a
+  /// finding or adds to a score those rules read (through a score's bands too), in
+  /// evaluation order.
+  private static func rulesWarningSignsDependOn(
+    _ rules: [Rule], _ scores: [Score], _ rulesConcludingFinding: [[Int]], _ rulesAddingToScore: [[Int]]
+  ) -> [Int] {
+    var needed = [Bool](repeating: false, count: rules.count)
+    var pending = rules.indices.filter { rules[$0].raisesRedFlag }
+    var findingsRead: [(finding: Int, negated: Bool)] = []
+    var scoresRead: [Int] = []
+    var scoreFollowed = [Bool](repeating: false, count: scores.count)
+    while let rule = pending.popLast() {
+      guard !needed[rule] else { continue }
+      needed[rule] = true
+      findingsRead.removeAll(keepingCapacity: true)
+      scoresRead.removeAll(keepingCapacity: true)
+      rules[rule].condition.collectFindings(into: &findingsRead)
+      rules[rule].condition.collectScores(into: &scoresRead)
+      // A score's bands can read findings and scores (their own total among them).
+      var position = 0
+      while position < scoresRead.count {
+        let score = scoresRead[position]
+        position += 1
+        guard !scoreFollowed[score] else { continue }
+        scoreFollowed[score] = true
+        pending.append(contentsOf: rulesAddingToScore[score])
+        for stratum in scores[score].strata {
+          stratum.condition.collectFindings(into: &findingsRead)
+          stratum.condition.collectScores(into: &scoresRead)
+        }
+      }
+      for (finding, _) in findingsRead { pending.append(contentsOf: rulesConcludingFinding[finding]) }
+    }
+    return rules.indices.filter { needed[$0] }
+  }
+
+  /// Follows the rules that read a physical test, then the rules reading what those
+  /// conclude, until one raises a warning sign at an urgency that withholds self-care.
+  private static func physicalTestsReachUrgentFlags(
+    questions: [Question], scores: [Score], rules: [Rule], rulesReadingQuestion: [[Int]], dependentRules: [[Int]],
+    readingScore: [[Int]]
+  ) -> Bool {
+    let tests = questions.indices.filter { questions[$0].asksForPhysicalTest }
+    guard !tests.isEmpty else { return false }
+    var pending = tests.flatMap { rulesReadingQuestion[$0] }
+    for (score, definition) in scores.enumerated()
+    where definition.strata.contains(where: { stratum in stratum.condition.questionsRead.contains(where: tests.contains) }) {
+      pending.append(contentsOf: readingScore[score])
+    }
+    var reached = [Bool](repeating: false, count: rules.count)
+    while let rule = pending.popLast() {
+      guard !reached[rule] else { continue }
+      reached[rule] = true
+      for conclusion in rules[rule].conclusions {
+        if case .redFlag(_, let urgency) = conclusion, urgency.withholdsSelfCare { return true }
+      }
+      pending.append(contentsOf: dependentRules[rule])
+    }
+    return false
+  }
+
+  /// The knowledge base that decides the warning signs: only the rules raising one and
+  /// the rules those depend on, so that asking "which signs would this answer raise?"
+  /// does not run every other rule. Its red flags and their urgencies are those of this
+  /// knowledge base for any answers; its rule indices are its own.
+  var warningSignScreen: KnowledgeBase { warningSignRules ?? self }
 
   /// What an id names.
   enum Symbol: Sendable, Hashable {

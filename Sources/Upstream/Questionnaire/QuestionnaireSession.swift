@@ -678,8 +678,10 @@ public struct QuestionnaireSession: Sendable {
     // Each warning sign raised, at its urgency: an answer that raises one higher (a
     // swollen leg that is a same-day sign becomes an emergency with breathlessness) is
     // as urgent to ask as one that raises a new sign.
+    // Only the rules warning signs depend on are run (`warningSignScreen`).
+    let screen = knowledgeBase.warningSignScreen
     let urgencies = { (answers: Answers) -> [Int: Urgency] in
-      Dictionary(knowledgeBase.assess(validated: answers).redFlags.map { ($0.flag, $0.urgency) }, uniquingKeysWith: min)
+      Dictionary(screen.assess(validated: answers).redFlags.map { ($0.flag, $0.urgency) }, uniquingKeysWith: min)
     }
     let quietFlags = urgencies(quiet)
     // The most urgent change one answer to a candidate could make: a warning sign raised,
@@ -715,8 +717,8 @@ public struct QuestionnaireSession: Sendable {
     // Then the question whose "no" leaves the fewest warning-sign rules undecided: diabetes
     // before a fever, whose "no" still leaves the diabetic foot without a fever open.
     let undecidedWarnings = { (answers: Answers) -> Int in
-      knowledgeBase.assess(validated: answers).undecidedRules.count { rule in
-        knowledgeBase.rules[rule].conclusions.contains { if case .redFlag = $0 { true } else { false } }
+      screen.assess(validated: answers).undecidedRules.count { rule in
+        screen.rules[rule].conclusions.contains { if case .redFlag = $0 { true } else { false } }
       }
     }
     let settling = candidates.compactMap { candidate -> (question: Int, left: Int)? in

@@ -340,6 +340,72 @@ struct AdaptivityTests {
     #expect(necessaryFound > 150)
   }
 
+  @Test("a physical test's answer is collectable unless a sign that needs a doctor today is raised without it")
+  func physicalTestsCollectable() throws {
+    // `stance` is a physical test. In the first knowledge base it only raises a routine
+    // flag; in the second it also makes the fall's flag an emergency, so whether it is
+    // left out has to be worked out from the answers without it.
+    func knowledgeBase(testReachesEmergency: Bool) throws -> KnowledgeBase {
+      let source =
+        CheckExamples.preamble + """
+          question fell: yes/no
+            ask "Fell?"
+          question stance: number
+            ask "Seconds on one leg?"
+            range 0 to 45
+            physical test
+          contributor unsteady
+            name "Unsteady"
+          red flag fracture
+            name "Fracture"
+            urgency urgent-same-day
+            advice "Today."
+            advice emergency "Now."
+          red flag falls
+            name "Falls"
+            urgency routine-referral
+            advice "Soon."
+          rule short-stance
+            when stance < 5
+            then unsteady certainty 0.8
+            and red flag falls
+            because "short"
+            source s
+          rule fell-and-hurt
+            when fell
+            then red flag fracture
+            because "fell"
+            source s
+
+          """
+        + (testReachesEmergency
+          ? """
+          rule fell-and-unsteady
+            when fell and unsteady
+            then red flag fracture urgency emergency
+            because "both"
+            source s
+
+          """ : "")
+      let compiled = KnowledgeBase.compile(files: [("tests.rules", source)])
+      return try #require(compiled.knowledgeBase, "\(compiled.diagnostics.map(\.message))")
+    }
+    for reaches in [false, true] {
+      let kb = try knowledgeBase(testReachesEmergency: reaches)
+      #expect(kb.physicalTestsReachUrgentFlags == reaches)
+      for fell in [AnswerValue.yes, .no] {
+        for seconds in [2.0, 30.0] {
+          let answers = Answers(["fell": fell, "stance": .number(seconds)])
+          let (collected, assessment) = kb.assessCollectable(answers)
+          // After a fall the flag needs a doctor today at least, so no one asks for the test.
+          #expect(collected["stance"] == (fell == .yes ? nil : .number(seconds)), "reaches \(reaches), \(answers.json)")
+          #expect(collected == answers.collectable(in: kb))
+          #expect(AssessmentOutcome(assessment) == AssessmentOutcome(kb.assess(validated: collected)), "reaches \(reaches), \(answers.json)")
+        }
+      }
+    }
+  }
+
   @Test("the comparison notices when an answer that matters is missing")
   func comparisonNoticesDifferences() throws {
     let kb = try QuestionnaireFixtures.knowledgeBase()
