@@ -675,9 +675,9 @@ public struct QuestionnaireSession: Sendable {
     for candidate in candidates {
       if let answer = unremarkableAnswer(questions[candidate]) { quiet[questions[candidate].id] = answer }
     }
-    // Each warning sign raised, at its urgency: an answer that raises one higher (a
-    // swollen leg that is a same-day sign becomes an emergency with breathlessness) is
-    // as urgent to ask as one that raises a new sign.
+    // Each warning sign raised, at its urgency: an answer that raises one higher (a hot,
+    // swollen joint that is a same-day sign becomes an emergency with a fever) is as
+    // urgent to ask as one that raises a new sign.
     // Only the rules warning signs depend on are run (`warningSignScreen`).
     let screen = knowledgeBase.warningSignScreen
     let urgencies = { (answers: Answers) -> [Int: Urgency] in

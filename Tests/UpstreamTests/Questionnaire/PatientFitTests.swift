@@ -16,7 +16,7 @@ struct PatientFitTests {
       {"assessment date": "\(testDay)", "pain_areas": [\(areas)], "injury_recent": false, "saddle_numbness": false,
        "bladder_bowel_change": false, "leg_weakness_new": false, "cannot_take_four_steps": false, "age": 45,
        "fever_or_chills": false, "weight_loss_unexplained": false, "night_pain_constant": false,
-       "joint_hot_swollen": false, "calf_swollen": false, "diabetes": false, "feet_numb": false, "foot_black_or_cold": false, "major_trauma": false,
+       "joint_hot_swollen": false, "calf_swollen": false, "breathless_or_chest_pain": false, "diabetes": false, "feet_numb": false, "foot_black_or_cold": false, "major_trauma": false,
        "leg_short_or_turned": false, "nerve_warning_signs": []}
 
       """

@@ -62,31 +62,67 @@ struct QuestionnaireSessionTests {
     #expect(Array(knee.prefix(3)) == ["pain_areas", "injury_recent", "saddle_numbness"])
   }
 
-  @Test("a yes that makes another answer an emergency is followed by that question at once: a swollen leg, then breathlessness")
+  @Test("a yes that makes another answer raise a shown sign is followed by that question at once: weight loss, then a fever")
   func urgencyRaisedNext() throws {
     let kb = try #require(KnowledgeBase.bundled().knowledgeBase)
     for mode in [QuestionnaireSession.Mode.adaptive, .untilAdviceSettled] {
+      // No pain anywhere: a fever alone raises nothing, so it waits until weight loss makes it count.
       var session = QuestionnaireSession(kb, mode: mode)
       var asked: [String] = []
-      while let question = session.currentQuestion, question.id != "breathless_or_chest_pain", asked.count < 60 {
+      while let question = session.currentQuestion, question.id != "fever_or_chills", asked.count < 60 {
         asked.append(question.id)
         let answer: AnswerValue =
           switch question.id {
-          case "pain_areas": .options(["knee"])
-          case "calf_swollen": .yes
+          case "weight_loss_unexplained": .yes
           default:
             switch question.kind {
             case .yesNo: .no
             case .choices: .options([])
+            case .choice: .option("no_pain")
             default: .number(52)  // age
             }
           }
         try session.answer(answer)
       }
-      #expect(asked.last == "calf_swollen", "\(mode): asked \(asked) before breathlessness")
-      #expect(session.urgentWarnings.map(\.urgency) == [.urgentSameDay])
+      #expect(asked.last == "weight_loss_unexplained", "\(mode): asked \(asked) before the fever")
+      #expect(session.assessment.raisedRedFlags.map { "\($0.redFlag.id) \($0.urgency)" } == ["unexplained_weight_loss routineReferral"])
       try session.answer(.yes)
-      #expect(session.urgentWarnings.map { "\($0.redFlag.id) \($0.urgency)" } == ["possible_dvt emergency"], "\(mode)")
+      #expect(session.urgentWarnings.map { "\($0.redFlag.id) \($0.urgency)" } == ["unexplained_weight_loss urgentSameDay"], "\(mode)")
+    }
+  }
+
+  @Test("sudden breathlessness with no swollen leg is an emergency told at once, with no self-care")
+  func breathlessWithoutSwollenLeg() throws {
+    let kb = try #require(KnowledgeBase.bundled().knowledgeBase)
+    // Calf pain is not one of the places listed: knee pain that runs into the calf, back
+    // pain, or no place chosen at all. The leg is not swollen.
+    for painAreas in [["knee"], ["foot"], ["lower_back"], []] {
+      for mode in [QuestionnaireSession.Mode.adaptive, .untilAdviceSettled] {
+        var session = QuestionnaireSession(kb, mode: mode)
+        var asked: [String] = []
+        // Only where it hurts, an injury and other safety questions come before it.
+        while let question = session.currentQuestion, question.id != "breathless_or_chest_pain",
+          question.asksFirst || question.isRedFlagQuestion
+        {
+          asked.append(question.id)
+          let answer: AnswerValue =
+            switch question.kind {
+            case .choices where question.id == "pain_areas": .options(painAreas)
+            case .choices: .options([])
+            case .choice: .option(painAreas.isEmpty ? "no_pain" : "under_6_weeks")  // how long
+            case .number(let low, let high, _, _): .number(min(max(52, low), high))  // age; the balance test
+            default: .no  // calf_swollen too
+            }
+          try session.answer(answer)
+        }
+        try #require(session.currentQuestion?.id == "breathless_or_chest_pain", "\(painAreas) \(mode): never asked; asked \(asked)")
+        try session.answer(.yes)
+        let told = session.urgentWarnings
+        #expect(told.map { "\($0.redFlag.id) \($0.urgency)" } == ["possible_pulmonary_embolism emergency"], "\(painAreas) \(mode)")
+        #expect(told.first?.advice.hasPrefix("Call 999 now") == true)
+        #expect(session.assessment.careLevel == .emergency)
+        #expect(session.assessment.givenRecommendations.isEmpty, "\(painAreas) \(mode): self-care beside an emergency")
+      }
     }
   }
 
