@@ -163,6 +163,8 @@ package struct FHIRQuestionnaireImport: Sendable {
     var usedIds = Set<String>()
     /// linkId → question index.
     var byLinkId: [String: Int] = [:]
+    /// Display items read as part of their question (`below range`), not copied as comments.
+    var readWithQuestion = Set<String>()
     /// Pending enableWhen per question index.
     var enableWhen: [Int: (conditions: [JSONValue], behaviour: String?, range: SourceRange)] = [:]
     /// Items with a calculated expression: candidates for the score's stored total.
@@ -210,7 +212,8 @@ package struct FHIRQuestionnaireImport: Sendable {
           addComment("group \(quoted(linkId)): \(text)")
           if let children { walk(children, group: group + [linkId]) }
         case "display":
-          if Self.displayCategory(value) != "help" { addComment("display \(quoted(linkId)): \(text)") }
+          // A question's help, and the texts for answers outside its range, are read with it.
+          if Self.displayCategory(value) != "help" && !readWithQuestion.contains(linkId) { addComment("display \(quoted(linkId)): \(text)") }
         case "boolean", "choice", "open-choice", "integer", "decimal", "quantity", "string", "text", "date", "dateTime":
           addQuestion(value, linkId: linkId, type: type, text: text, codes: codes, range: element.range)
           if let children { walk(children, group: group + [linkId]) }
@@ -280,6 +283,15 @@ package struct FHIRQuestionnaireImport: Sendable {
         }
         if let unit = Self.unit(value) { question.lines.append("  unit \(quoted(unit))") }
         if type != "integer" { question.lines.append("  decimals allowed") }
+        // Upstream's own export says who the form is not for in a display item per end.
+        for (end, below) in [("below", true), ("above", false)] {
+          guard let (displayLinkId, text) = Self.display(value, linkIdEnding: ".\(end)-range"), let low, let high, low <= high
+          else { continue }
+          readWithQuestion.insert(displayLinkId)
+          let lead = FHIRQuestionnaire.outOfRangeLead(below: below, low...high)
+          let message = text.hasPrefix(lead) ? String(text.dropFirst(lead.count)) : text
+          question.lines.append("  \(end) range \(quoted(message))")
+        }
       }
       if case .array(let conditions)? = value["enableWhen"], !conditions.isEmpty {
         enableWhen[questions.count] = (conditions, value["enableBehavior"]?.text, range)
@@ -538,6 +550,15 @@ package struct FHIRQuestionnaireImport: Sendable {
         if case .array(let codings)? = entry["valueCodeableConcept"]?["coding"], let code = codings.first?["code"]?.text {
           return code
         }
+      }
+      return nil
+    }
+
+    /// The text of a question's display item whose linkId ends so (`.below-range`).
+    static func display(_ value: JSONValue, linkIdEnding ending: String) -> (linkId: String, text: String)? {
+      guard case .array(let children)? = value["item"] else { return nil }
+      for child in children where child["type"]?.text == "display" {
+        if let linkId = child["linkId"]?.text, linkId.hasSuffix(ending), let text = child["text"]?.text { return (linkId, text) }
       }
       return nil
     }

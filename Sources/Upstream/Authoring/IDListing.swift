@@ -56,6 +56,9 @@ package struct IDListing: Sendable {
     if case .number(_, _, let declared, _) = question.kind { unit = declared }
     var facts: [(label: String, value: String)] = []
     if question.notSureAllowed { facts.append(("not sure", "allowed")) }
+    if let message = question.belowRangeMessage { facts.append(("below range", message)) }
+    if let message = question.aboveRangeMessage { facts.append(("above range", message)) }
+    if question.asksForPhysicalTest { facts.append(("physical test", "asked last; not once a sign needs a doctor today or now")) }
     return Entry(
       id: question.id, kind: .question, wording: question.wording, type: DeclarationText.type(question),
       options: question.kind.options, range: question.kind.numberRange, unit: unit, facts: facts, location: question.location)

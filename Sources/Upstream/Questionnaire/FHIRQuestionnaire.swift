@@ -19,6 +19,7 @@
 /// | red-flag or `ask first` question | `required: true` (unless "not sure" is allowed: then unanswered means not sure) |
 /// | `ask when` | `enableWhen` + `enableBehavior` where FHIR can express it, otherwise an instructions item saying so |
 /// | `help` | a `display` item with display category `help` |
+/// | `below range` / `above range` | a `display` item with display category `instructions` (linkId `ID.below-range`, `ID.above-range`) |
 ///
 /// The output is deterministic: the same knowledge base gives byte-identical JSON.
 public struct FHIRQuestionnaire: Sendable {
@@ -143,6 +144,18 @@ public struct FHIRQuestionnaire: Sendable {
       }
       fields.append(("answerOption", .array(options)))
     }
+    // Who the questionnaire is not for (`below range "…"`): a form that stops at the range
+    // shows the person why, in the rules' words.
+    if let range = question.kind.numberRange {
+      if let message = question.belowRangeMessage {
+        let text = Self.outOfRangeLead(below: true, range) + message
+        notes.append(Self.display("\(question.id).below-range", text, category: "instructions"))
+      }
+      if let message = question.aboveRangeMessage {
+        let text = Self.outOfRangeLead(below: false, range) + message
+        notes.append(Self.display("\(question.id).above-range", text, category: "instructions"))
+      }
+    }
     if question.notSureAllowed {
       let text =
         Self.itemType(question) == "open-choice"
@@ -151,6 +164,14 @@ public struct FHIRQuestionnaire: Sendable {
     }
     if !notes.isEmpty { fields.append(("item", .array(notes))) }
     return .object(fields)
+  }
+
+  /// The words before a `below range` or `above range` text in a form, which shows it
+  /// under the question whatever the answer: "If your answer is under 16: ".
+  package static func outOfRangeLead(below: Bool, _ range: ClosedRange<Double>) -> String {
+    below
+      ? "If your answer is under \(NumberText.plain(range.lowerBound)): "
+      : "If your answer is over \(NumberText.plain(range.upperBound)): "
   }
 
   /// The range and unit of a number question, as standard FHIR extensions.

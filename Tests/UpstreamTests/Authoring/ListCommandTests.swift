@@ -30,6 +30,11 @@ struct ListCommandTests {
     // The location is where the question is declared.
     let site = try #require(lines[sitting].split(separator: " ").last).split(separator: ":")
     #expect(try Self.line(String(site[0]), Int(site[1]) ?? 0).hasPrefix("question sitting_hours:"))
+    // Who the questionnaire is not for, and a physical test, are said too.
+    let age = try #require(lines.firstIndex { $0.hasPrefix("age  ") })
+    #expect(lines[age + 3].hasPrefix("  below range: Upstream is for people aged 16 and over"), "\(lines[age...(age + 3)])")
+    let stance = try #require(lines.firstIndex { $0.hasPrefix("single_leg_stance_seconds  ") })
+    #expect(lines[stance...].prefix(6).contains("  physical test: asked last; not once a sign needs a doctor today or now"))
   }
 
   @Test("every kind lists each declared id once, sorted, and each file:line is its declaration", arguments: IDListing.Kind.allCases)

@@ -101,6 +101,25 @@ struct FHIRTests {
     #expect(FHIRQuestionnaire(kb).render() == FHIRQuestionnaire(kb).render())
   }
 
+  @Test("export: who the form is not for (below range) is an instructions item under the age, in the rules' words")
+  func exportOutOfRange() throws {
+    let kb = try #require(AdaptivityTests.bundled)
+    let age = try #require(kb.question("age"))
+    let message = try #require(age.belowRangeMessage)
+    let item = try #require(Self.item(FHIRQuestionnaire(kb).resource, "age"))
+    guard case .array(let notes)? = item["item"] else {
+      Issue.record("age should have a help item and a below-range item")
+      return
+    }
+    let note = try #require(notes.first { $0["linkId"] == .string("age.below-range") })
+    #expect(note["type"] == .string("display"))
+    #expect(note["text"] == .string("If your answer is under 16: " + message))
+    #expect(JSONWriter.compact(note).contains("\"code\":\"instructions\""))
+    // A question without the clause has no such item.
+    let stance = try #require(Self.item(FHIRQuestionnaire(kb).resource, "single_leg_stance_seconds"))
+    #expect(!JSONWriter.compact(stance).contains("-range"))
+  }
+
   @Test("export: item types, options, ranges, units, help and 'not sure' notes")
   func exportItems() throws {
     let kb = try QuestionnaireFixtures.knowledgeBase()
