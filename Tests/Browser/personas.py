@@ -140,6 +140,18 @@ def check_question_page(browser, step, label, keyboard):
     asked, problems = driver.execute_script(ACCESSIBILITY)
     check(asked == step["question"], f"{label}: asks {step['question']} (the page asks {asked})")
     check(not problems, f"{label}: every input labelled, answers in a fieldset with a legend {problems}")
+    # A warning sign that needs a doctor today or now is on every page after it, with a way
+    # to stop there; none is shown before.
+    warnings = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "div.warning[role=alert] p strong")]
+    check(warnings == step.get("warnings", []), f"{label}: the warning box shows {step.get('warnings', [])} (the page: {warnings})")
+    if step.get("warnings"):
+        stop = driver.find_elements(By.XPATH, "//div[@role='alert']//a[normalize-space()='Stop here and see my result']")
+        check(len(stop) == 1, f"{label}: the warning box offers to stop and see the result")
+        check(driver.execute_script("""
+          const box = document.querySelector('div.warning');
+          const form = document.querySelector('form');
+          return !!box && !!form && (box.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;"""),
+              f"{label}: the warning box comes before the question")
     if "offered" in step:
         # Only the options the earlier answers leave open ("no pain" is not offered after a
         # painful knee); the "None of these" box is not an option.

@@ -17,12 +17,17 @@ import Testing
 struct WebBrowserTests {
   static let knowledgeBase = FuzzHarness.bundled
 
-  /// The personas: the patient-experience office worker (knee and back, no red flag), a
-  /// person whose pain has not improved in three months (a red flag: see a doctor within days;
-  /// first steps still given), and a person with back pain who agrees with every STarT Back
-  /// item (the instrument's items, with their attribution and "why", on the page).
+  /// The personas, each a case and a short name for its screenshots: the patient-experience
+  /// office worker (knee and back, no red flag), a person whose pain has not improved in
+  /// three months (a red flag: see a doctor within days; first steps still given), a person
+  /// with back pain who agrees with every STarT Back item (the instrument's items, with
+  /// their attribution and "why", on the page), and a driver whose calf aches and who has
+  /// suddenly become short of breath (an emergency: the warning on every page after it, and
+  /// a handout with nothing to do but call 999).
   static let personas = [
-    "office-worker-knee-on-stairs-back-stiff-after-sitting", "red-flag-pain-not-improving-after-3-months", "startback-high-all-items",
+    ("office-worker-knee-on-stairs-back-stiff-after-sitting", "office-worker"),
+    ("red-flag-pain-not-improving-after-3-months", "red-flag"), ("startback-high-all-items", "startback-high"),
+    ("red-flag-driver-calf-ache-sudden-breathlessness", "emergency"),
   ]
 
   /// Where the screenshots are kept for a person to look at after the run.
@@ -48,7 +53,7 @@ struct WebBrowserTests {
   /// A persona's walk through the questionnaire, as the library's `QuestionnaireSession`
   /// asks it in the web's mode (until the advice is settled): the case's answers, "not sure" once, a neutral answer (no, none, the first
   /// option, the lowest number) to what the case leaves out; and what the handout then shows.
-  static func plan(_ id: String) throws -> [String: Any] {
+  static func plan(_ id: String, name: String) throws -> [String: Any] {
     let answers = try #require(AdaptivityReport.bundledCases().first { $0.id == id }).answers
     var session = QuestionnaireSession(knowledgeBase, mode: .untilAdviceSettled)
     var steps: [[String: Any]] = []
@@ -91,6 +96,8 @@ struct WebBrowserTests {
         default: []
         }
       var step: [String: Any] = ["question": question.id, "kind": kind, "values": values, "notSure": value == .notSure]
+      // The warning signs already raised that need a doctor, as the page's warning box words them.
+      step["warnings"] = session.urgentWarnings.map { "Warning sign: \($0.redFlag.name) — \($0.urgency.description)" }
       // A choice question offers only the options the earlier answers leave open (`option
       // ID "…" when …`): the page must show those and no other.
       if case .choice(let offered) = question.kind { step["offered"] = offered.map(\.id) }
@@ -112,11 +119,13 @@ struct WebBrowserTests {
       steps.append(step)
       try session.answer(value)
     }
-    try #require(session.isComplete && notSureGiven, "\(id): the walk did not complete with a 'not sure'")
+    // After an emergency only safety questions are left, which take no "not sure".
+    let urgent = session.urgentWarnings.contains { $0.urgency.withholdsSelfCare }
+    try #require(session.isComplete && (notSureGiven || urgent), "\(id): the walk did not complete with a 'not sure'")
     let tree = session.assessment.tree
     let words = TreeWording(audience: .patient)
     return [
-      "name": id.split(separator: "-").prefix(2).joined(separator: "-"),
+      "name": name,
       "steps": steps,
       "backAfter": 2, "whyAt": 4, "resumeAt": 6,
       "redFlags": tree.redFlags.map(\.name),
@@ -125,13 +134,21 @@ struct WebBrowserTests {
   }
 
   @Test(
-    "three personas fill the questionnaire in Chromium: back, not sure, why, resume in a fresh browser, STarT Back's attribution, the handout and the clinician view"
+    "four personas fill the questionnaire in Chromium: back, not sure, why, resume, STarT Back's attribution, an emergency's warning, the handout, the clinician view"
   )
   func personasInChromium() throws {
     guard testToolsPresent(Self.missing, for: "the browser personas") else { return }
-    let personas = try Self.personas.map(Self.plan)
+    let personas = try Self.personas.map { try Self.plan($0.0, name: $0.1) }
     #expect(personas.contains { !($0["redFlags"] as? [String] ?? []).isEmpty }, "one persona has a red flag")
-    #expect(personas.allSatisfy { !($0["firstSteps"] as? [String] ?? []).isEmpty }, "each handout has first steps")
+    let emergency = try #require(personas.first { $0["name"] as? String == "emergency" })
+    #expect(
+      personas.allSatisfy { $0["name"] as? String == "emergency" || !($0["firstSteps"] as? [String] ?? []).isEmpty },
+      "each handout without an emergency has first steps")
+    // The emergency's handout: the one warning sign, nothing to do but what it says.
+    #expect(emergency["redFlags"] as? [String] == ["Possible blood clot in the lungs (pulmonary embolism)"])
+    #expect((emergency["firstSteps"] as? [String])?.isEmpty == true)
+    let warned = (emergency["steps"] as? [[String: Any]] ?? []).filter { !($0["warnings"] as? [String] ?? []).isEmpty }
+    #expect(warned.count >= 3, "the emergency persona sees the warning on the pages after it (\(warned.count))")
     // The office worker's knee hurts, so how long the pain has lasted is asked without
     // "no pain": the browser must not show it.
     let narrowed = personas.flatMap { ($0["steps"] as? [[String: Any]]) ?? [] }.filter { $0["withheld"] != nil }
