@@ -24,6 +24,9 @@ struct TerminalQuestionnaire {
   private var undone: QuestionnaireSession.Reply?
   /// Urgent warning signs already told, as `id urgency`.
   private var toldWarnings: Set<String> = []
+  /// Whether a warning sign was told in full since the last question was shown: the next
+  /// question then needs no reminder of it.
+  private var warningJustTold = false
   private var interrupt: InterruptNotice?
 
   init(
@@ -92,6 +95,14 @@ struct TerminalQuestionnaire {
         } else {
           say("Now the questions about your pain.")
         }
+      }
+      // After a sign that needs a doctor today or now, every later question says so again
+      // in one line, as the web's pages do.
+      if warningJustTold {
+        warningJustTold = false
+      } else if let reminder = warningReminder {
+        say("")
+        say(reminder, hang: 2)
       }
       show(question)
       // The count just shown is saved with the answers, so a resumed session never shows more.
@@ -273,7 +284,16 @@ struct TerminalQuestionnaire {
         "You can stop here (type quit): your answers are saved and this comes first in your result. "
           + "Or carry on: the questions left help whoever sees you.")
     }
+    warningJustTold = true
     interrupt?.update(message: stoppedMessage)
+  }
+
+  /// One line that keeps a warning sign told earlier in front of the person.
+  private var warningReminder: String? {
+    let warnings = session.urgentWarnings
+    guard let first = warnings.first else { return nil }
+    let names = warnings.map(\.redFlag.name).joined(separator: "; ")
+    return "! Remember: \(names) — \(first.urgency.description). Type quit to stop here; it comes first in your result."
   }
 
   private func stopped() -> ExitCode {

@@ -17,6 +17,12 @@
 /// - the response's `authored` day is the assessment date that date conditions
 ///   (`injury_date more than 6 weeks ago`) count back from; without it they stay unknown.
 ///
+/// Once the answers raise a warning sign that needs a doctor today or now, the contained
+/// Questionnaire's first item is a `display` item (linkId ``urgentWarningLinkId``) with
+/// the signs and what to do, as ``QuestionnaireSession/urgentWarnings`` words them (only the
+/// most urgent level): a form shows it above the questions left, as `upstream ask` and the
+/// web do. It is replaced at every step, and read back as no question.
+///
 /// The RiskAssessment (`id` `assessment`, referenced from the response's extension
 /// ``assessmentExtension``) has one `prediction` per red flag (`qualitativeRisk` high for
 /// emergency and same-day, moderate for a routine referral, the advice as `rationale`) and
@@ -34,6 +40,8 @@ package enum FHIRNextQuestion {
   static let questionnaireID = "adaptive"
   /// The id of the contained RiskAssessment.
   static let assessmentID = "assessment"
+  /// The linkId of the display item that tells the warning signs raised so far.
+  package static let urgentWarningLinkId = "urgent-warning"
 
   /// Why a step cannot be taken: a message, and the library's diagnostics for the answers.
   package struct Problem: Error, Sendable {
@@ -72,6 +80,8 @@ package enum FHIRNextQuestion {
       ?? contained.firstIndex { $0["resourceType"] == .string("Questionnaire") }
     var questionnaire = position.map { contained[$0] } ?? shell(knowledgeBase)
     var items: [JSONValue] = if case .array(let list)? = questionnaire["item"] { list } else { [] }
+    // The warning this operation put first last time is made again below.
+    items.removeAll { $0["linkId"] == .string(urgentWarningLinkId) }
 
     // Replies: the asked questions in their order, then any other answered question.
     var replies: [QuestionnaireSession.Reply] = []
@@ -117,6 +127,13 @@ package enum FHIRNextQuestion {
       contained.append(riskAssessment(session.assessment.tree, subject: root["subject"]))
       extensions.append(.object([("url", .string(assessmentExtension)), ("valueReference", .object([("reference", .string("#\(assessmentID)"))]))]))
       status = "completed"
+    }
+    let warnings = session.urgentWarnings
+    if !warnings.isEmpty {
+      let text =
+        warnings.map { "Warning sign: \($0.redFlag.name) (\($0.urgency.description)). \($0.advice)" }.joined(separator: " ")
+        + (status == "in-progress" ? " You can stop here: the questions left help whoever sees you." : "")
+      items.insert(FHIRQuestionnaire.display(urgentWarningLinkId, text, category: "instructions"), at: 0)
     }
     questionnaire = setting("item", .array(items), in: questionnaire)
     if let position { contained[position] = questionnaire } else { contained.insert(questionnaire, at: 0) }

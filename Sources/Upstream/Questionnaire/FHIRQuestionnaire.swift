@@ -215,7 +215,7 @@ public struct FHIRQuestionnaire: Sendable {
   }
 
   /// A display item under a question, with its display category.
-  private static func display(_ linkId: String, _ text: String, category: String) -> JSONValue {
+  static func display(_ linkId: String, _ text: String, category: String) -> JSONValue {
     .object([
       (
         "extension",

@@ -116,7 +116,7 @@ struct AskCommandTests {
     #expect(lines.contains { $0.count > 30 }, "nothing was wrapped near 40 columns")
   }
 
-  @Test("a warning sign that needs a doctor now is told at once, offered as a place to stop, and told again on stopping")
+  @Test("a warning sign that needs a doctor now is told at once, offered as a place to stop, recalled above later questions, told again on stopping")
   func urgentWarningAtOnce() throws {
     let folder = try TemporaryFolder()
     let session = folder.url.appendingPathComponent("session.json").path
@@ -143,6 +143,10 @@ struct AskCommandTests {
     let second = try UpstreamBinary.run(["ask", "--resume", session], input: "quit\n", environment: ["COLUMNS": "80"])
     #expect(second.output.components(separatedBy: "! Warning sign: Possible cauda equina syndrome").count == 2)
     #expect(second.output.contains("Before you go, your answers raised a warning sign:"))
+    // Each question after the one the warning came with keeps it in front of the person in one line.
+    #expect(!first.output.contains("! Remember:"), "no reminder straight under the warning itself")
+    let third = try UpstreamBinary.run(["ask", "--resume", session], input: "no\nquit\n", environment: ["COLUMNS": "80"])
+    #expect(third.output.components(separatedBy: "! Remember: Possible cauda equina syndrome — emergency: now.").count == 2, "\(third.output)")
   }
 
   @Test("a new session is dated the day it starts and keeps that day when resumed later; --assessment-date gives another")

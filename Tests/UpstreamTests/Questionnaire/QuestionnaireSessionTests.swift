@@ -130,7 +130,10 @@ struct QuestionnaireSessionTests {
   func emergencyFirstThenNoPhysicalTest() throws {
     let kb = try #require(KnowledgeBase.bundled().knowledgeBase)
     let physical = kb.questions.filter(\.asksForPhysicalTest).map(\.id)
-    #expect(Set(physical) == ["single_leg_stance_seconds", "arch_shape", "arch_returns_on_tiptoe", "pelvis_tips_forward"])
+    #expect(
+      Set(physical) == [
+        "single_leg_stance_seconds", "arch_shape", "arch_returns_on_tiptoe", "pelvis_tips_forward", "ankle_stiff", "knees_cave_in",
+      ])
     for mode in [QuestionnaireSession.Mode.adaptive, .untilAdviceSettled, .everyQuestion] {
       var session = QuestionnaireSession(kb, mode: mode)
       var asked: [String] = []

@@ -71,7 +71,21 @@ struct FHIRSDCTests {
       let adaptive = (questionnaire["extension"] as? [[String: Any]])?.first { $0["url"] as? String == FHIRNextQuestion.adaptiveExtension }
       #expect(adaptive?["valueBoolean"] as? Bool == true, sourceLocation: sourceLocation)
       #expect(response["questionnaire"] as? String == "#" + (questionnaire["id"] as? String ?? ""), sourceLocation: sourceLocation)
-      let items = questionnaire["item"] as? [[String: Any]] ?? []
+      var items = questionnaire["item"] as? [[String: Any]] ?? []
+      // A warning sign that needs a doctor today or now is told first, in the session's words.
+      let told = expected.urgentWarnings
+      if told.isEmpty {
+        let warned = items.contains { $0["linkId"] as? String == FHIRNextQuestion.urgentWarningLinkId }
+        #expect(!warned, "step \(step)", sourceLocation: sourceLocation)
+      } else {
+        let warning = try #require(items.first, sourceLocation: sourceLocation)
+        #expect(warning["linkId"] as? String == FHIRNextQuestion.urgentWarningLinkId, "step \(step)", sourceLocation: sourceLocation)
+        #expect(warning["type"] as? String == "display", sourceLocation: sourceLocation)
+        let text = warning["text"] as? String ?? ""
+        let allTold = told.allSatisfy { text.contains($0.redFlag.name) && text.contains($0.advice) }
+        #expect(allTold, "step \(step): \(text)", sourceLocation: sourceLocation)
+        items.removeFirst()
+      }
       guard let question = expected.currentQuestion else {
         // The session is complete: so is the response, with the assessment attached.
         #expect(response["status"] as? String == "completed", sourceLocation: sourceLocation)
@@ -114,14 +128,16 @@ struct FHIRSDCTests {
     return texts
   }
 
-  @Test("an exchange from an empty QuestionnaireResponse to completed asks what the terminal asks, in its order")
+  @Test("an exchange from an empty QuestionnaireResponse to completed asks what the terminal asks, in its order, and tells a warning sign at once")
   func replayToCompletion() throws {
     let server = try ServerProcess()
     let redFlag = try Self.replay(server, persona: "fhir-red-flag-back.json")
     #expect(redFlag.count > 5)
+    #expect(redFlag.dropLast().contains { $0.contains(FHIRNextQuestion.urgentWarningLinkId) }, "the emergency is told while questions are left")
     #expect(redFlag.last?.contains("\"code\": \"high\"") == true, "a red flag is a high qualitative risk")
     let knee = try Self.replay(server, persona: "fhir-runner-knee.json")
     #expect(knee.last?.contains("\"probabilityDecimal\"") == true, "a likely contributor has its certainty")
+    #expect(!knee.contains { $0.contains(FHIRNextQuestion.urgentWarningLinkId) }, "no warning without a sign")
     #expect(server.stop().status == 0)
   }
 
