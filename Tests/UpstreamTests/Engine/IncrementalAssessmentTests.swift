@@ -18,7 +18,7 @@ struct IncrementalAssessmentTests {
   }
 
   /// Another value for a question: a different option, number or yes/no, or none.
-  private func otherAnswer(_ question: Question, _ random: inout SplitMix64) -> AnswerValue? {
+  static func otherAnswer(_ question: Question, _ random: inout SplitMix64) -> AnswerValue? {
     switch question.kind {
     case .yesNo: return random.next() % 2 == 0 ? .yes : .no
     case .number(let low, let high, _, _): return .number((low + Double(random.next() % UInt64(max(1, high - low + 1)))).rounded(.down))
@@ -39,7 +39,7 @@ struct IncrementalAssessmentTests {
       for _ in 0..<6 {
         let question = knowledgeBase.questions[Int(random.next() % UInt64(knowledgeBase.questions.count))]
         var changed = testCase.answers
-        changed[question.id] = random.next() % 5 == 0 ? nil : otherAnswer(question, &random)
+        changed[question.id] = random.next() % 5 == 0 ? nil : Self.otherAnswer(question, &random)
         expectSame(before.reassessing(changed), knowledgeBase.assess(validated: changed))
       }
     }
@@ -57,7 +57,7 @@ struct IncrementalAssessmentTests {
       #expect(downstream.count < knowledgeBase.rules.count)
       #expect(Set(knowledgeBase.rulesReadingQuestion[knowledgeBase.questions.firstIndex(of: question) ?? 0]).isSubset(of: downstream))
       var changed = answers
-      changed[question.id] = otherAnswer(question, &random)
+      changed[question.id] = Self.otherAnswer(question, &random)
       expectSame(before.reassessing(changed), knowledgeBase.assess(validated: changed))
     }
   }

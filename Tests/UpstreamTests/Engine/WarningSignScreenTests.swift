@@ -33,7 +33,7 @@ struct WarningSignScreenTests {
         if step > 0 {
           // One answer taken away or changed to another of its kind.
           let question = knowledgeBase.questions[Int(random.next() % UInt64(knowledgeBase.questions.count))]
-          answers[question.id] = random.next() % 4 == 0 ? nil : Self.otherAnswer(question, &random)
+          answers[question.id] = random.next() % 4 == 0 ? nil : IncrementalAssessmentTests.otherAnswer(question, &random)
         }
         let full = knowledgeBase.assess(validated: answers)
         let screened = screen.assess(validated: answers)
@@ -116,19 +116,5 @@ struct WarningSignScreenTests {
       }
     }
     #expect(signs(knowledgeBase.assess(validated: Answers(["a": .yes, "b": .yes, "c": .yes])), knowledgeBase).count == 1)
-  }
-
-  /// Another answer to a question, of its kind.
-  private static func otherAnswer(_ question: Question, _ random: inout SplitMix64) -> AnswerValue? {
-    switch question.kind {
-    case .yesNo: return random.next() % 2 == 0 ? .yes : .no
-    case .number(let low, let high, _, _):
-      return .number((low + Double(random.next() % UInt64(max(1, high - low + 1)))).rounded(.down))
-    case .scale: return .number(Double(random.next() % 11))
-    case .choice(let options): return .option(options[Int(random.next() % UInt64(options.count))].id)
-    case .choices(let options): return .options(options.filter { _ in random.next() % 2 == 0 }.map(\.id))
-    case .text: return .text("answer \(random.next() % 10)")
-    case .date: return .date(CalendarDay(daysSince1970: 20_000 + Int(random.next() % 400)))
-    }
   }
 }
