@@ -16,8 +16,11 @@ package enum MeaningFingerprint {
     files.map { file in file.declarations.map(describe).joined(separator: "\n") }.joined(separator: "\n")
   }
 
-  /// Stored properties that record where something was written, not what it means.
-  private static let ignoredLabels: Set<String> = ["location", "range", "keyRange", "contentHash", "attributeOffsets", "comments", "path"]
+  /// Stored properties that record where something was written, not what it means, and
+  /// what is worked out from the rest when first asked for (the warning-sign screen).
+  private static let ignoredLabels: Set<String> = [
+    "location", "range", "keyRange", "contentHash", "attributeOffsets", "comments", "path", "warningSignRules",
+  ]
 
   /// Any value, field by field; sets and dictionaries in sorted order.
   static func describe(_ value: Any) -> String {

@@ -50,13 +50,14 @@ public final class KnowledgeBase: Sendable {
   /// reads a score whose bands read one.
   let physicalTestsReachUrgentFlags: Bool
   /// The knowledge base cut down to the rules warning signs depend on, when that is fewer
-  /// than all of them (`warningSignScreen`).
-  private let warningSignRules: KnowledgeBase?
+  /// than all of them (`warningSignScreen`): made when the questionnaire first asks, so
+  /// loading (`check`, `assess`, a batch job's copy, the language server) does not pay.
+  private let warningSignRules: Memo<KnowledgeBase?>
 
   init(
     header: Header, sources: [Source], questions: [Question], findings: [Finding], scores: [Score],
     redFlags: [RedFlag], recommendations: [Recommendation], norms: [Norm] = [], rules: [Rule], contentHash: String,
-    symbols: [String: Symbol], screensWarningSigns: Bool = true
+    symbols: [String: Symbol]
   ) {
     self.norms = norms
     self.header = header
@@ -151,14 +152,15 @@ public final class KnowledgeBase: Sendable {
     physicalTestsReachUrgentFlags = Self.physicalTestsReachUrgentFlags(
       questions: questions, scores: scores, rules: rules, rulesReadingQuestion: byQuestion, dependentRules: dependentRules,
       readingScore: readingScore)
-    let screen = screensWarningSigns ? Self.rulesWarningSignsDependOn(rules, scores, byFinding, byScore) : rules.indices.map { $0 }
-    warningSignRules =
-      screen.count == rules.count
-      ? nil
-      : KnowledgeBase(
+    let (concluding, adding) = (byFinding, byScore)
+    warningSignRules = Memo {
+      let screen = Self.rulesWarningSignsDependOn(rules, scores, concluding, adding)
+      guard screen.count < rules.count else { return nil }
+      return KnowledgeBase(
         header: header, sources: sources, questions: questions, findings: findings, scores: scores, redFlags: redFlags,
         recommendations: recommendations, norms: norms, rules: screen.map { rules[$0] }, contentHash: contentHash,
-        symbols: symbols, screensWarningSigns: false)
+        symbols: symbols)
+    }
   }
 
   /// The rules that raise a warning sign and, backwards, every rule that concludes a
@@ -226,7 +228,7 @@ public final class KnowledgeBase: Sendable {
   /// the rules those depend on, so that asking "which signs would this answer raise?"
   /// does not run every other rule. Its red flags and their urgencies are those of this
   /// knowledge base for any answers; its rule indices are its own.
-  var warningSignScreen: KnowledgeBase { warningSignRules ?? self }
+  var warningSignScreen: KnowledgeBase { warningSignRules.value ?? self }
 
   /// What an id names.
   enum Symbol: Sendable, Hashable {
