@@ -287,9 +287,11 @@ package struct FHIRQuestionnaireImport: Sendable {
         for (end, below) in [("below", true), ("above", false)] {
           guard let (displayLinkId, text) = Self.display(value, linkIdEnding: ".\(end)-range"), let low, let high, low <= high
           else { continue }
-          readWithQuestion.insert(displayLinkId)
           let lead = FHIRQuestionnaire.outOfRangeLead(below: below, low...high)
           let message = text.hasPrefix(lead) ? String(text.dropFirst(lead.count)) : text
+          // An empty text says nothing to the person: the item stays a comment.
+          guard !message.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+          readWithQuestion.insert(displayLinkId)
           question.lines.append("  \(end) range \(quoted(message))")
         }
       }

@@ -16,15 +16,14 @@ package enum MeaningFingerprint {
     files.map { file in file.declarations.map(describe).joined(separator: "\n") }.joined(separator: "\n")
   }
 
-  /// Stored properties that record where something was written, not what it means, and
-  /// what is worked out from the rest when first asked for (the warning-sign screen).
-  private static let ignoredLabels: Set<String> = [
-    "location", "range", "keyRange", "contentHash", "attributeOffsets", "comments", "path", "warningSignRules",
-  ]
+  /// Stored properties that record where something was written, not what it means.
+  private static let ignoredLabels: Set<String> = ["location", "range", "keyRange", "contentHash", "attributeOffsets", "comments", "path"]
 
   /// Any value, field by field; sets and dictionaries in sorted order.
   static func describe(_ value: Any) -> String {
     if value is SourceRange || value is SourceLocation || value is DeclarationSite { return "_" }
+    // What is worked out from the rest when first asked for (`Memo`) adds no meaning.
+    if value is any FirstAskMemo { return "_" }
     let mirror = Mirror(reflecting: value)
     switch mirror.displayStyle {
     case .struct?, .class?:

@@ -47,8 +47,10 @@ public final class KnowledgeBase: Sendable {
   /// Whether a `physical test` answer can change whether a warning sign that needs a
   /// doctor today or now is raised: some rule raising a flag at such an urgency reads a
   /// physical test, directly or through the findings and scores of the rules that do, or
-  /// reads a score whose bands read one.
-  let physicalTestsReachUrgentFlags: Bool
+  /// reads a score whose bands read one. Worked out when first asked for (only the
+  /// adaptivity measures ask), so loading does not pay for it.
+  var physicalTestsReachUrgentFlags: Bool { physicalTestsReachUrgentFlagsOnce.value }
+  private let physicalTestsReachUrgentFlagsOnce: Memo<Bool>
   /// The knowledge base cut down to the rules warning signs depend on, when that is fewer
   /// than all of them (`warningSignScreen`): made when the questionnaire first asks, so
   /// loading (`check`, `assess`, a batch job's copy, the language server) does not pay.
@@ -149,10 +151,12 @@ public final class KnowledgeBase: Sendable {
       return dependents
     }
     self.dependentRules = dependentRules
-    physicalTestsReachUrgentFlags = Self.physicalTestsReachUrgentFlags(
-      questions: questions, scores: scores, rules: rules, rulesReadingQuestion: byQuestion, dependentRules: dependentRules,
-      readingScore: readingScore)
-    let (concluding, adding) = (byFinding, byScore)
+    let (reading, concluding, adding, readingScores) = (byQuestion, byFinding, byScore, readingScore)
+    physicalTestsReachUrgentFlagsOnce = Memo {
+      Self.physicalTestsReachUrgentFlags(
+        questions: questions, scores: scores, rules: rules, rulesReadingQuestion: reading, dependentRules: dependentRules,
+        readingScore: readingScores)
+    }
     warningSignRules = Memo {
       let screen = Self.rulesWarningSignsDependOn(rules, scores, concluding, adding)
       guard screen.count < rules.count else { return nil }

@@ -55,10 +55,14 @@ private final class Slots<Result: Sendable>: @unchecked Sendable {
 
 // MARK: - Worked out once, when first asked for
 
+/// What every `Memo` is, whatever it holds: a cache, never part of what a value means
+/// (the formatter's meaning fingerprint passes over it).
+package protocol FirstAskMemo: AnyObject {}
+
 /// A value worked out the first time any thread asks for it, then kept: for what only
 /// some checks need (the number bands, each rule's condition key), so that a load that
 /// runs none of them does not pay for it, and checks running side by side share it.
-package final class Memo<Value: Sendable>: @unchecked Sendable {
+package final class Memo<Value: Sendable>: FirstAskMemo, @unchecked Sendable {
   private let lock = NSLock()
   private var kept: Value?
   private let make: @Sendable () -> Value
